@@ -1,0 +1,109 @@
+import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFields = Record<string, unknown>;
+
+/** The one logging interface every main-process module receives. */
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  /** A logger that adds `fields` to every line it writes. */
+  child(fields: LogFields): Logger;
+}
+
+export interface LogRecord {
+  time: string;
+  level: LogLevel;
+  message: string;
+  fields: LogFields;
+}
+
+export interface LoggerOptions {
+  /** Where lines go; several sinks may be given (console, file, memory). */
+  sinks: Array<(line: string) => void>;
+  /** Returns the secrets to redact at the time of writing (the API key may change at run time). */
+  secrets?: () => Iterable<string | undefined>;
+  level?: LogLevel;
+  /** Supplies the timestamp; injectable so tests do not depend on the wall clock. */
+  now?: () => Date;
+}
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const SECRET_FIELD = /^(api[-_]?key|authorization|token|secret|password)$/i;
+const REDACTED = '[redacted]';
+
+/** Replaces every occurrence of every secret (of 4+ chars) in `text`. */
+export function redact(text: string, secrets: Iterable<string | undefined>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+function safeFields(fields: LogFields): LogFields {
+  const out: LogFields = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (SECRET_FIELD.test(key)) out[key] = REDACTED;
+    else if (value instanceof Error) out[key] = { name: value.name, message: value.message };
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** Builds a logger that writes JSON lines with secrets redacted by value and by field name. */
+export function createLogger(options: LoggerOptions, base: LogFields = {}): Logger {
+  const threshold = ORDER[options.level ?? 'info'];
+  const now = options.now ?? (() => new Date());
+  const write = (level: LogLevel, message: string, fields?: LogFields): void => {
+    if (ORDER[level] < threshold) return;
+    const record: LogRecord = { time: now().toISOString(), level, message, fields: safeFields({ ...base, ...fields }) };
+    let line: string;
+    try {
+      line = JSON.stringify(record);
+    } catch {
+      line = JSON.stringify({ ...record, fields: { unserializable: true } });
+    }
+    line = redact(line, options.secrets?.() ?? []);
+    for (const sink of options.sinks) {
+      try {
+        sink(line);
+      } catch {
+        // A failing sink must never break the caller.
+      }
+    }
+  };
+  return {
+    debug: (m, f) => write('debug', m, f),
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+    child: (fields) => createLogger(options, { ...base, ...fields }),
+  };
+}
+
+/** A sink appending to `file`, rotating it to `file.1` past `maxBytes` (one generation kept). */
+export function fileSink(file: string, maxBytes = 5 * 1024 * 1024): (line: string) => void {
+  mkdirSync(dirname(file), { recursive: true });
+  return (line) => {
+    try {
+      if (statSync(file).size > maxBytes) renameSync(file, `${file}.1`);
+    } catch {
+      // No file yet: nothing to rotate.
+    }
+    appendFileSync(file, `${line}\n`, { mode: 0o600 });
+  };
+}
+
+/** A sink for the terminal: human-readable, on stderr so stdout stays for command output. */
+export function consoleSink(line: string): void {
+  const record = JSON.parse(line) as LogRecord; // already redacted
+  const extra = Object.keys(record.fields).length ? ` ${JSON.stringify(record.fields)}` : '';
+  process.stderr.write(`${record.time} ${record.level.toUpperCase()} ${record.message}${extra}\n`);
+}
+
+/** A logger that drops everything, for tests that do not look at logs. */
+export const silentLogger: Logger = createLogger({ sinks: [] });
