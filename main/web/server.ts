@@ -1,0 +1,181 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { WireRequest } from '../../preload/contract.ts';
+import type { Logger } from '../log.ts';
+import type { Services } from '../services.ts';
+
+export interface WebServerOptions {
+  services: Services;
+  logger: Logger;
+  /** Folder of the built renderer (index.html and assets). */
+  rendererDir: string;
+  port?: number;
+  host?: string;
+  /** Per-launch secret; generated when omitted. */
+  token?: string;
+}
+
+export interface RunningWebServer {
+  /** The address to open, with the token in the fragment (never sent to the server in requests). */
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+};
+
+/** Content Security Policy of the web-mode page: nothing but our own files and our own socket. */
+export function webCsp(origin: string): string {
+  const ws = origin.replace(/^http/, 'ws');
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self' ${ws}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function refuseUpgrade(socket: Socket, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+/**
+ * Serves the built renderer on loopback and carries the contract over a WebSocket. A socket is
+ * accepted only with the launch token and our own Origin, before any message is read.
+ */
+export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
+  const { services, logger } = options;
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK.has(host)) {
+    throw new Error(`Web mode binds to loopback only; refusing host "${host}". Use 127.0.0.1.`);
+  }
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const rendererDir = normalize(options.rendererDir);
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(`The renderer is not built (${join(rendererDir, 'index.html')} is missing). Run "npm run build".`);
+  }
+
+  let origins = new Set<string>();
+  let origin = '';
+  let nextConnection = 1;
+
+  const server: Server = createServer((request, response) => {
+    if (!origins.has(`http://${request.headers.host ?? ''}`)) {
+      // A foreign Host header means DNS rebinding or a proxy: not ours to serve.
+      response.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const path = decodeURIComponent(new URL(request.url ?? '/', origin).pathname);
+    const relative = path === '/' ? 'index.html' : path.slice(1);
+    const file = normalize(join(rendererDir, relative));
+    const inside = file.startsWith(rendererDir + sep);
+    const target = inside && existsSync(file) && statSync(file).isFile() ? file : join(rendererDir, 'index.html');
+    response.writeHead(200, {
+      'Content-Type': TYPES[extname(target)] ?? 'application/octet-stream',
+      'Content-Security-Policy': webCsp(origin),
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cache-Control': target.endsWith('index.html') ? 'no-store' : 'max-age=3600',
+    });
+    if (request.method === 'HEAD') response.end();
+    else createReadStream(target).pipe(response);
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+
+  server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    const url = new URL(request.url ?? '/', origin);
+    const given = url.searchParams.get('token') ?? '';
+    const requestOrigin = request.headers.origin ?? '';
+    if (url.pathname !== '/bridge') return refuseUpgrade(socket, 404, 'Not Found');
+    if (!origins.has(`http://${request.headers.host ?? ''}`)) return refuseUpgrade(socket, 421, 'Misdirected Request');
+    if (!origins.has(requestOrigin)) {
+      logger.warn('web: socket from a foreign origin refused', { origin: requestOrigin.slice(0, 200) });
+      return refuseUpgrade(socket, 403, 'Forbidden');
+    }
+    if (!given || !sameSecret(given, token)) {
+      logger.warn('web: socket with a missing or wrong token refused');
+      return refuseUpgrade(socket, 401, 'Unauthorized');
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => accept(ws, requestOrigin));
+  });
+
+  function accept(ws: WebSocket, socketOrigin: string): void {
+    const sender = { transport: 'websocket' as const, id: `ws-${nextConnection++}`, origin: socketOrigin, mainFrame: true };
+    const unsubscribe = services.events.subscribe(sender.id, (event, payload) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event, payload }));
+    });
+    ws.on('close', unsubscribe);
+    ws.on('message', async (data, isBinary) => {
+      let request;
+      try {
+        if (isBinary) throw new Error('binary frame');
+        request = WireRequest.parse(JSON.parse(String(data)));
+      } catch {
+        logger.warn('web: unreadable message ignored', { sender: sender.id });
+        ws.send(JSON.stringify({ type: 'result', id: -1, result: { ok: false, error: { code: 'TRANSPORT', message: 'Unreadable message.' } } }));
+        return;
+      }
+      const result = await services.router.dispatch(request.channel, request.args, sender);
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: request.id, result }));
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const hostPart = host === '::1' ? '[::1]' : host;
+  origin = `http://${hostPart}:${port}`;
+  origins = new Set([origin, `http://localhost:${port}`]);
+  for (const o of origins) services.trustedOrigins.add(o);
+
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

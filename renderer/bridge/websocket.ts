@@ -1,0 +1,99 @@
+import { buildApi, type RawTransport } from '../../preload/api.ts';
+import { WireMessage, type ChannelName, type EventName, type Result, type ReturnDeskApi } from '../../preload/contract.ts';
+
+const TOKEN_KEY = 'returndesk.token';
+const CALL_TIMEOUT_MS = 30_000;
+
+/** Takes the launch token from the URL fragment once, keeps it for reloads, and clears the address bar. */
+export function takeToken(location: Location, storage: Storage, history: History): string | null {
+  const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (match?.[1]) {
+    storage.setItem(TOKEN_KEY, match[1]);
+    history.replaceState(null, '', location.pathname + location.search);
+    return match[1];
+  }
+  return storage.getItem(TOKEN_KEY);
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'refused';
+
+/**
+ * The contract over a WebSocket to web mode's server: same domain API as the Electron preload.
+ * Reconnects by itself; calls made while disconnected wait for the connection (up to a timeout).
+ */
+export function createWebSocketBridge(url: string, onState: (state: ConnectionState) => void): ReturnDeskApi {
+  let socket: WebSocket | null = null;
+  let nextId = 1;
+  let retryMs = 500;
+  let opened = false;
+  const pending = new Map<number, (result: Result<unknown>) => void>();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const waiting: Array<() => void> = [];
+
+  const connect = (): void => {
+    onState('connecting');
+    const ws = new WebSocket(url);
+    socket = ws;
+    ws.onopen = () => {
+      opened = true;
+      retryMs = 500;
+      onState('open');
+      for (const resume of waiting.splice(0)) resume();
+    };
+    ws.onmessage = (message) => {
+      const parsed = WireMessage.safeParse(JSON.parse(String(message.data)));
+      if (!parsed.success) return;
+      const data = parsed.data;
+      if (data.type === 'result') {
+        pending.get(data.id)?.(data.result as Result<unknown>);
+        pending.delete(data.id);
+      } else {
+        for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
+      }
+    };
+    ws.onclose = () => {
+      socket = null;
+      for (const [id, resolve] of pending) {
+        resolve({ ok: false, error: { code: 'TRANSPORT', message: 'The connection to ReturnDesk was lost.' } });
+        pending.delete(id);
+      }
+      // Never opened: the server refused us (token or origin); retrying will not help.
+      onState(opened ? 'closed' : 'refused');
+      if (opened) setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 10_000);
+    };
+  };
+
+  const whenOpen = (): Promise<boolean> =>
+    socket?.readyState === WebSocket.OPEN
+      ? Promise.resolve(true)
+      : new Promise((resolve) => {
+          const timer = setTimeout(() => resolve(false), CALL_TIMEOUT_MS);
+          waiting.push(() => {
+            clearTimeout(timer);
+            resolve(true);
+          });
+        });
+
+  const transport: RawTransport = {
+    async invoke(channel: ChannelName, args: unknown) {
+      if (!(await whenOpen()) || !socket) {
+        return { ok: false, error: { code: 'TRANSPORT', message: 'ReturnDesk is not reachable.' } };
+      }
+      const id = nextId++;
+      const sent = socket;
+      return new Promise<Result<unknown>>((resolve) => {
+        pending.set(id, resolve);
+        sent.send(JSON.stringify({ id, channel, args }));
+      });
+    },
+    subscribe(event: EventName, listener: (payload: unknown) => void) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener);
+      listeners.set(event, set);
+      return () => set.delete(listener);
+    },
+  };
+  connect();
+  return buildApi(transport);
+}

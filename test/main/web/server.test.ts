@@ -1,0 +1,124 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startWebServer, type RunningWebServer } from '../../../main/web/server.ts';
+import type { Services } from '../../../main/services.ts';
+import { liveServices } from '../../helpers/services.ts';
+import { memoryLogger } from '../../helpers/logs.ts';
+
+let server: RunningWebServer;
+let services: Services;
+const { logger, lines } = memoryLogger();
+
+beforeAll(async () => {
+  const rendererDir = mkdtempSync(join(tmpdir(), 'returndesk-renderer-'));
+  mkdirSync(join(rendererDir, 'assets'));
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>ReturnDesk</title>');
+  writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  ({ services } = await liveServices(logger));
+  server = await startWebServer({ services, logger, rendererDir, port: 0 });
+});
+afterAll(async () => {
+  await server.close();
+  await services.close();
+});
+
+/** Opens a socket and resolves with how the handshake ended: 'open' or the HTTP status. */
+function handshake(path: string, headers: Record<string, string>): Promise<{ outcome: 'open' | number; ws: WebSocket }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}`, { headers });
+    ws.on('open', () => resolve({ outcome: 'open', ws }));
+    ws.on('unexpected-response', (_req, res) => resolve({ outcome: res.statusCode ?? 0, ws }));
+    ws.on('error', () => undefined);
+  });
+}
+
+function call(ws: WebSocket, payload: unknown): Promise<unknown> {
+  return new Promise((resolve) => {
+    ws.once('message', (data) => resolve(JSON.parse(String(data))));
+    ws.send(typeof payload === 'string' ? payload : JSON.stringify(payload));
+  });
+}
+
+function httpGet(path: string, host: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('web mode server', () => {
+  it('prints a loopback URL carrying the token in the fragment only', () => {
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/#token=[A-Za-z0-9_-]{20,}$`));
+  });
+
+  it('serves the renderer with a CSP starting from default-src none, and no file outside it', async () => {
+    const page = await httpGet('/', `127.0.0.1:${server.port}`);
+    expect(page.status).toBe(200);
+    expect(String(page.headers['content-security-policy'])).toMatch(/^default-src 'none'; script-src 'self'/);
+    expect(String(page.headers['content-security-policy'])).not.toMatch(/unsafe-(inline|eval)/);
+    const traversal = await httpGet('/../../../../etc/passwd', `127.0.0.1:${server.port}`);
+    expect(traversal.body).not.toContain('root:');
+    const encoded = await httpGet('/%2e%2e/%2e%2e/etc/passwd', `127.0.0.1:${server.port}`);
+    expect(encoded.body).not.toContain('root:');
+  });
+
+  it('refuses requests for a foreign Host (DNS rebinding)', async () => {
+    expect((await httpGet('/', 'evil.example:80')).status).toBe(421);
+  });
+
+  it('accepts the right token and Origin, and carries calls and events', async () => {
+    const { outcome, ws } = await handshake(`/bridge?token=${server.token}`, { Origin: server.origin });
+    expect(outcome).toBe('open');
+    const info = (await call(ws, { id: 1, channel: 'app.info' })) as { id: number; result: { ok: boolean; value: { transport: string } } };
+    expect(info.id).toBe(1);
+    expect(info.result).toMatchObject({ ok: true, value: { transport: 'websocket' } });
+    const events: unknown[] = [];
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string };
+      if (message.type === 'event') events.push(message);
+    });
+    await call(ws, { id: 2, channel: 'app.ping', args: { text: 'hi', count: 2 } });
+    await call(ws, { id: 3, channel: 'app.ready' });
+    await new Promise((r) => setTimeout(r, 350));
+    expect(events).toEqual([
+      { type: 'event', event: 'app.pong', payload: { seq: 1, text: 'hi' } },
+      { type: 'event', event: 'app.pong', payload: { seq: 2, text: 'hi' } },
+    ]);
+    const bad = (await call(ws, { id: 4, channel: 'settings.set', args: { pollFastSeconds: 'often' } })) as { result: { error: { code: string } } };
+    expect(bad.result.error.code).toBe('INVALID_ARGUMENTS');
+    const garbage = (await call(ws, '{not json')) as { result: { error: { code: string } } };
+    expect(garbage.result.error.code).toBe('TRANSPORT');
+    ws.close();
+  });
+
+  it('refuses a wrong or missing token before any message is read', async () => {
+    const before = lines.filter((l) => l.includes('wrong token refused')).length;
+    expect((await handshake('/bridge?token=nope', { Origin: server.origin })).outcome).toBe(401);
+    expect((await handshake('/bridge', { Origin: server.origin })).outcome).toBe(401);
+    expect((await handshake(`/bridge?token=${server.token.slice(0, -1)}x`, { Origin: server.origin })).outcome).toBe(401);
+    expect(lines.filter((l) => l.includes('wrong token refused')).length - before).toBe(3);
+  });
+
+  it('refuses a foreign or missing Origin even with the right token (cross-site WebSocket)', async () => {
+    expect((await handshake(`/bridge?token=${server.token}`, { Origin: 'https://evil.example' })).outcome).toBe(403);
+    expect((await handshake(`/bridge?token=${server.token}`, { Origin: `http://127.0.0.1:${server.port + 1}` })).outcome).toBe(403);
+    expect((await handshake(`/bridge?token=${server.token}`, {})).outcome).toBe(403);
+  });
+
+  it('refuses to bind anywhere but loopback', async () => {
+    await expect(startWebServer({ services, logger, rendererDir: '/nonexistent', host: '0.0.0.0' })).rejects.toThrow(/loopback only/);
+  });
+
+  it('never logs the token', () => {
+    expect(lines.join('\n')).not.toContain(server.token);
+  });
+});
