@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { build, type Rolldown } from 'vite';
+import { createLogger } from '../../main/log.ts';
+import { channels } from '../../preload/contract.ts';
+import type { Sender } from '../../main/ipc/router.ts';
+import { startWebServer } from '../../main/web/server.ts';
+import { liveServices } from '../helpers/services.ts';
+import { saveScreen } from './helpers.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/** The real preload, bundled for a plain page with 'electron' replaced by a Playwright-backed shim. */
+async function preloadForPage(): Promise<string> {
+  const output = (await build({
+    configFile: false,
+    root,
+    logLevel: 'silent',
+    resolve: { alias: { electron: join(root, 'test', 'e2e', 'fixtures', 'electron-shim.ts') } },
+    build: { write: false, minify: false, lib: { entry: join(root, 'preload', 'index.ts'), formats: ['iife'], name: 'returnDeskPreload' } },
+  })) as Rolldown.RolldownOutput[];
+  const chunk = output[0]?.output.find((o) => o.type === 'chunk');
+  if (!chunk || chunk.type !== 'chunk') throw new Error('preload bundle missing');
+  return chunk.code;
+}
+
+test('the same renderer works over the IPC transport (real preload and router, IPC via a binding)', async ({ page }) => {
+  const logger = createLogger({ sinks: [] });
+  const { services } = await liveServices(logger);
+  // The static server only serves files here; no token is given to the page, so no WebSocket is used.
+  const server = await startWebServer({ services, logger, rendererDir: join(root, 'out', 'renderer'), port: 0 });
+  const id = 'win-playwright';
+  services.events.subscribe(id, (event, payload) => {
+    void page.evaluate(([e, p]) => (window as unknown as { __rdIpcEmit(c: string, ...a: unknown[]): void }).__rdIpcEmit('returndesk:event', e, p), [event, payload] as const).catch(() => undefined);
+  });
+  await page.exposeBinding('__rdIpcInvoke', (source, _channel: string, channel: unknown, args: unknown) => {
+    const frameUrl = new URL(source.frame.url());
+    const sender: Sender = { transport: 'ipc', id, origin: frameUrl.origin, mainFrame: source.frame === source.page.mainFrame() };
+    return services.router.dispatch(channel, args, sender);
+  });
+  await page.addInitScript({ content: await preloadForPage() });
+  try {
+    await page.goto(`${server.origin}/`);
+    await expect(page.getByTestId('connection')).toHaveText('Connected');
+    await expect(page.getByTestId('app-transport')).toHaveText('Desktop (IPC)');
+    await page.getByRole('button', { name: 'Ping' }).click();
+    await expect(page.getByTestId('pongs').locator('li')).toHaveCount(3);
+    await page.getByTestId('theme').selectOption('dark');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await saveScreen(page, 'shell-ipc');
+    // The page cannot reach ipcRenderer itself: only the frozen domain API is exposed.
+    const groups = [...new Set(Object.keys(channels).map((c) => c.split('.')[0]!)), 'on'].sort();
+    expect(await page.evaluate(() => Object.keys(window.returnDesk ?? {}).sort())).toEqual(groups);
+    expect(await page.evaluate(() => typeof (window as unknown as { ipcRenderer?: unknown }).ipcRenderer)).toBe('undefined');
+  } finally {
+    await server.close();
+    await services.close();
+  }
+});
