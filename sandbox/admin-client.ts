@@ -1,0 +1,80 @@
+// Typed fetch wrapper over the sandbox's /_sandbox/* admin endpoints, for tests and the app's demo mode.
+export interface FaultSpec {
+  type: 'latency' | 'error5xx' | 'reset' | 'malformed' | 'drift' | 'unauthorized' | 'drop';
+  /** RegExp source matched against the request path */
+  path?: string;
+  count?: number;
+  rate?: number;
+  latencyMs?: number;
+  status?: number;
+}
+
+export interface CreateReturnSpec {
+  campaignId?: number;
+  type?: 'UNREDEEMED' | 'RETURN';
+  status?: string;
+  shipmentStatus?: string;
+  createdAt?: string;
+  fastReturn?: boolean;
+  items?: { offerId?: string; count?: number; price?: number; photos?: number; images?: { format?: 'jpeg' | 'png'; width?: number; height?: number }[] }[];
+}
+
+export interface AdminReturn {
+  id: number;
+  orderId: number;
+  campaignId: number;
+  businessId: number;
+  program: string;
+  refundStatus?: string;
+  decisionDeadline: string;
+  items: { shopSku: string; count: number; decisions?: { returnItemId: number; images?: string[] }[] }[];
+  [k: string]: unknown;
+}
+
+export interface ReceivedDecision {
+  time: string;
+  sandboxTime: string;
+  operationId: string;
+  method: string;
+  path: string;
+  campaignId?: number;
+  orderId?: number;
+  returnId?: number;
+  statusCode: number;
+  requestBody: unknown;
+  responseBody: unknown;
+}
+
+export function sandboxAdmin(url: string) {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}/_sandbox${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const data = (await res.json()) as T;
+    if (!res.ok) throw new Error(`sandbox admin ${method} ${path} → ${res.status}: ${JSON.stringify(data)}`);
+    return data;
+  };
+  return {
+    clock: () => call<{ now: string; startTime: string; advancedMs: number }>('GET', '/clock'),
+    advanceClock: (ms: number) => call<{ now: string }>('POST', '/clock', { advanceMs: ms }),
+    setClock: (to: Date | string) => call<{ now: string }>('POST', '/clock', { to: typeof to === 'string' ? to : to.toISOString() }),
+    setFaults: (faults: FaultSpec | FaultSpec[]) => call<{ faults: unknown[] }>('POST', '/faults', Array.isArray(faults) ? { faults } : faults),
+    clearFaults: () => call<{ faults: unknown[] }>('DELETE', '/faults'),
+    received: async () => (await call<{ received: ReceivedDecision[] }>('GET', '/received')).received,
+    stats: () => call<{ total: number; byOperation: Record<string, number>; byStatus: Record<string, number>; maxConcurrentPerKey: Record<string, number>; count420: number }>('GET', '/stats'),
+    createReturn: (spec: CreateReturnSpec = {}) => call<AdminReturn>('POST', '/returns', spec),
+    getReturn: (id: number) => call<AdminReturn>('GET', `/returns/${id}`),
+    setReturnStatus: (id: number, status: string, opts: { shipmentStatus?: string; force?: boolean } = {}) => call<AdminReturn>('POST', `/returns/${id}/status`, { status, ...opts }),
+    openDispute: (id: number) => call<AdminReturn & { chatId: number }>('POST', `/returns/${id}/dispute`, {}),
+    setLimits: (scale: number) => call<{ scale: number }>('POST', '/limits', { scale }),
+    setPush: (pushUrl: string | null) => call<{ url: string | null; deliveries: unknown[] }>('POST', '/push', { url: pushUrl ?? '' }),
+    pushes: () => call<{ url: string | null; deliveries: { notificationType: string; payload: Record<string, unknown>; status?: number }[] }>('GET', '/push'),
+    failNextReport: () => call<{ failNext: number }>('POST', '/reports/fail-next', {}),
+    info: () => call<{ apiKey: string; otherApiKey: string; businesses: { id: number; name: string; key: string }[]; campaigns: { id: number; businessId: number; program: string; domain: string }[] }>('GET', '/info'),
+    reset: () => call<{ ok: boolean }>('POST', '/reset', {}),
+  };
+}
+
+export type SandboxAdmin = ReturnType<typeof sandboxAdmin>;

@@ -1,0 +1,56 @@
+// Sandbox clock: startTime + real elapsed time + whatever admin advanced. Never goes back.
+export class SandboxClock {
+  readonly startTime: number;
+  private readonly realStart: number;
+  private offsetMs = 0;
+
+  constructor(startTime?: Date) {
+    this.realStart = Date.now();
+    this.startTime = startTime ? startTime.getTime() : this.realStart;
+  }
+
+  now(): number {
+    return this.startTime + (Date.now() - this.realStart) + this.offsetMs;
+  }
+
+  advance(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error('advanceMs must be a non-negative number');
+    this.offsetMs += ms;
+  }
+
+  /** Moves the clock to `to`; refuses to move it backwards. */
+  setTo(to: number): void {
+    const delta = to - this.now();
+    if (delta < 0) throw new Error('the sandbox clock only moves forward');
+    this.offsetMs += delta;
+  }
+
+  get advancedMs(): number {
+    return this.offsetMs;
+  }
+}
+
+const MSK_OFFSET_MS = 3 * 3600_000;
+
+/** ISO 8601 with the Moscow offset, as the Market writes dates: 2020-02-02T14:30:30+03:00. */
+export function isoMsk(ms: number): string {
+  const d = new Date(ms + MSK_OFFSET_MS);
+  return d.toISOString().replace(/\.\d{3}Z$/, '+03:00');
+}
+
+/** YYYY-MM-DD of the Moscow calendar day. */
+export function dateMsk(ms: number): string {
+  return new Date(ms + MSK_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** DD-MM-YYYY HH:mm:ss (Moscow), the format of the older order DTOs. */
+export function ddmmyyyyMsk(ms: number, withTime = true): string {
+  const iso = new Date(ms + MSK_OFFSET_MS).toISOString();
+  const date = `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)}`;
+  return withTime ? `${date} ${iso.slice(11, 19)}` : date;
+}
+
+/** Start of a Moscow calendar day given as YYYY-MM-DD, in epoch ms. */
+export function mskDayStart(day: string): number {
+  return Date.parse(`${day}T00:00:00+03:00`);
+}

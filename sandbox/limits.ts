@@ -1,0 +1,98 @@
+// The Market's limits: 2 parallel requests per key, and a budget per method and period (x-resource-limit-config).
+import { ApiError } from './http.ts';
+
+/** `none` tier of x-resource-limit-config in the OpenAPI snapshot of 2026-07-17. */
+export const RESOURCE_LIMITS: Record<string, { amount: number; periodMs: number }> = {
+  getCampaigns: { amount: 1000, periodMs: 3600_000 },
+  getCampaign: { amount: 5000, periodMs: 3600_000 },
+  getReturns: { amount: 5000, periodMs: 3600_000 },
+  getReturn: { amount: 7000, periodMs: 3600_000 },
+  getReturnApplication: { amount: 5000, periodMs: 3600_000 },
+  getReturnPhoto: { amount: 5000, periodMs: 3600_000 },
+  getReturnAvailableDecisions: { amount: 5000, periodMs: 3600_000 },
+  submitReturnDecision: { amount: 5000, periodMs: 3600_000 },
+  setReturnDecision: { amount: 1000, periodMs: 3600_000 },
+  getBusinessOrders: { amount: 10000, periodMs: 3600_000 },
+  getOrder: { amount: 10000, periodMs: 3600_000 },
+  getOrders: { amount: 10000, periodMs: 3600_000 },
+  createChat: { amount: 1000, periodMs: 3600_000 },
+  getChats: { amount: 5000, periodMs: 3600_000 },
+  getChat: { amount: 1000, periodMs: 3600_000 },
+  getChatHistory: { amount: 10000, periodMs: 3600_000 },
+  sendMessageToChat: { amount: 1000, periodMs: 3600_000 },
+  getChatMessage: { amount: 1000, periodMs: 3600_000 },
+  sendFileToChat: { amount: 1000, periodMs: 3600_000 },
+  generateUnitedReturnsReport: { amount: 1, periodMs: 2 * 60_000 },
+  getReportInfo: { amount: 100, periodMs: 60_000 },
+  getOfferMappings: { amount: 100, periodMs: 60_000 },
+};
+
+export const PARALLEL_LIMIT = 2;
+
+interface Window {
+  start: number;
+  used: number;
+}
+
+export class Limiter {
+  scale: number;
+  private readonly windows = new Map<string, Window>();
+  private readonly inFlight = new Map<string, number>();
+  readonly maxInFlight = new Map<string, number>();
+  count420 = 0;
+
+  constructor(scale = 1) {
+    this.scale = scale;
+  }
+
+  budget(operationId: string): { amount: number; periodMs: number } | undefined {
+    const base = RESOURCE_LIMITS[operationId];
+    if (!base) return undefined;
+    return { amount: Math.max(1, Math.floor(base.amount * this.scale)), periodMs: base.periodMs };
+  }
+
+  /** Claims one of the parallel slots; throws 420 when the key already has two requests in flight. */
+  enter(apiKey: string): void {
+    const n = (this.inFlight.get(apiKey) ?? 0) + 1;
+    if (n > PARALLEL_LIMIT) {
+      this.count420++;
+      throw new ApiError(420, 'LIMIT_EXCEEDED', `Hit rate limit of ${PARALLEL_LIMIT} parallel requests`);
+    }
+    this.inFlight.set(apiKey, n);
+    if (n > (this.maxInFlight.get(apiKey) ?? 0)) this.maxInFlight.set(apiKey, n);
+  }
+
+  leave(apiKey: string): void {
+    const n = (this.inFlight.get(apiKey) ?? 1) - 1;
+    if (n <= 0) this.inFlight.delete(apiKey);
+    else this.inFlight.set(apiKey, n);
+  }
+
+  /** Spends one unit of the method's budget at sandbox time `now`; returns the X-RateLimit-* headers. */
+  consume(apiKey: string, operationId: string, now: number): Record<string, string> {
+    const b = this.budget(operationId);
+    if (!b) return {};
+    const key = `${apiKey}\u0000${operationId}`;
+    const windowStart = Math.floor(now / b.periodMs) * b.periodMs;
+    let w = this.windows.get(key);
+    if (!w || w.start !== windowStart) {
+      w = { start: windowStart, used: 0 };
+      this.windows.set(key, w);
+    }
+    const until = new Date(windowStart + b.periodMs).toUTCString();
+    if (w.used >= b.amount) {
+      this.count420++;
+      const headers = { 'X-RateLimit-Resource-Limit': String(b.amount), 'X-RateLimit-Resource-Remaining': '0', 'X-RateLimit-Resource-Until': until };
+      const period = b.periodMs >= 3600_000 ? `${b.periodMs / 3600_000} hour` : `${b.periodMs / 60_000} minute`;
+      throw new ApiError(420, 'LIMIT_EXCEEDED', `Hit rate limit of ${b.amount} requests per ${period} for resource ${operationId}`, headers);
+    }
+    w.used++;
+    return { 'X-RateLimit-Resource-Limit': String(b.amount), 'X-RateLimit-Resource-Remaining': String(b.amount - w.used), 'X-RateLimit-Resource-Until': until };
+  }
+
+  reset(): void {
+    this.windows.clear();
+    this.maxInFlight.clear();
+    this.count420 = 0;
+  }
+}

@@ -1,0 +1,270 @@
+// Admin endpoints under /_sandbox/ — never part of the Market's API.
+import { isoMsk } from '../clock.ts';
+import type { SandboxContext } from '../context.ts';
+import { makeReturn } from '../data.ts';
+import { returnDto } from '../dto.ts';
+import { arrayOf, asObject, badRequest, dateTimeParam, enumValue, int64, notFound, parseJsonBody, pathId, str, type ApiResult } from '../http.ts';
+import { imageFor } from '../images.ts';
+import type { AdminRoute, Req } from '../server.ts';
+import { allowedNextStatuses, awaitingStatus, decisionDeadline, statusesOf } from '../state-machine.ts';
+import type { Chat, ImageSpec, ReturnRecord } from '../types.ts';
+import { SHIPMENT_STATUSES } from './returns.ts';
+
+const json = (body: unknown, status = 200): ApiResult => ({ status, body });
+const bodyOf = (req: Req): Record<string, unknown> => asObject(parseJsonBody(req.body, false) ?? {}, 'body');
+
+function clock(ctx: SandboxContext, req: Req): ApiResult {
+  if (req.method === 'POST') {
+    const b = bodyOf(req);
+    const advance = b.advanceMs ?? b.ms;
+    if (advance !== undefined) {
+      const ms = int64(advance, 'advanceMs', { min: 0 }) as number;
+      ctx.clock.advance(ms);
+    } else if (b.to !== undefined) {
+      const to = dateTimeParam(b.to, 'to') as number;
+      if (to < ctx.now()) throw badRequest('to: the sandbox clock only moves forward');
+      ctx.clock.setTo(to);
+    } else throw badRequest('Give advanceMs (milliseconds) or to (ISO date-time)');
+    ctx.tick();
+  }
+  return json({ now: new Date(ctx.now()).toISOString(), nowMsk: isoMsk(ctx.now()), startTime: new Date(ctx.clock.startTime).toISOString(), advancedMs: ctx.clock.advancedMs });
+}
+
+function adminReturnView(r: ReturnRecord): Record<string, unknown> {
+  return { ...returnDto(r), campaignId: r.campaignId, businessId: r.businessId, program: r.program, decisionDeadline: isoMsk(decisionDeadline(r)), autoConfirmed: r.autoConfirmed ?? false };
+}
+
+function createReturn(ctx: SandboxContext, req: Req): ApiResult {
+  const b = bodyOf(req);
+  const mine = ctx.campaignsOf(ctx.options.apiKey);
+  const campaignId = int64(b.campaignId, 'campaignId', { min: 1 }) ?? (mine[0]?.id as number);
+  const campaign = ctx.world.campaigns.find((c) => c.id === campaignId);
+  if (!campaign) throw notFound(`Campaign ${campaignId} not found`);
+  const type = (enumValue(b.type ?? b.returnType, 'type', ['UNREDEEMED', 'RETURN']) ?? 'RETURN') as 'UNREDEEMED' | 'RETURN';
+  const status = enumValue(b.status, 'status', statusesOf(campaign.program));
+  const createdAt = dateTimeParam(b.createdAt, 'createdAt') ?? ctx.now();
+  const catalog = ctx.world.catalogs.get(campaign.businessId) ?? [];
+  const itemsIn = arrayOf(b.items, 'items', (x, f) => asObject(x, f), { minItems: 1 }) ?? [{}];
+  const rng = ctx.rng;
+  // A fresh order holding exactly the returned items.
+  const orderId = ctx.world.ids.nextOrderId;
+  ctx.world.ids.nextOrderId += 7;
+  const orderItems = itemsIn.map((it, i) => {
+    const offerId = str(it.offerId, `items[${i}].offerId`);
+    const product = (offerId ? catalog.find((p) => p.offerId === offerId) : undefined) ?? catalog[i % catalog.length];
+    if (!product) throw badRequest(`items[${i}].offerId: unknown offer ${offerId}`);
+    const count = int64(it.count, `items[${i}].count`, { min: 1 }) ?? 1;
+    const price = typeof it.price === 'number' && it.price > 0 ? it.price : product.price;
+    return {
+      id: ctx.world.ids.nextItemId++,
+      offerId: product.offerId,
+      offerName: product.name,
+      marketSku: product.marketSku,
+      count,
+      initialCount: count,
+      price,
+      subsidy: 0,
+      vat: 'VAT_20',
+      cis: product.marking === 'CIS' ? Array.from({ length: count }, (_, k) => `0104601234567890215sbx${orderId}${i}${k}`) : [],
+      imei: product.marking === 'IMEI' ? Array.from({ length: count }, (_, k) => `35${String(orderId).slice(-8)}${i}${k}00`.slice(0, 15)) : [],
+    };
+  });
+  const order = {
+    id: orderId,
+    campaignId: campaign.id,
+    businessId: campaign.businessId,
+    program: campaign.program,
+    status: 'DELIVERED',
+    substatus: 'DELIVERY_SERVICE_DELIVERED',
+    createdAt: createdAt - 5 * 86400_000,
+    updatedAt: createdAt - 2 * 86400_000,
+    deliveredAt: createdAt - 2 * 86400_000,
+    paymentType: 'PREPAID' as const,
+    paymentMethod: 'YANDEX',
+    deliveryType: 'PICKUP' as const,
+    deliveryPrice: 0,
+    items: orderItems,
+    buyerName: 'Тест Т.',
+    city: 'Москва',
+  };
+  ctx.world.orders.set(order.id, order);
+  const r = makeReturn(ctx.world, rng, order, {
+    type,
+    status: status ?? (type === 'RETURN' ? awaitingStatus(campaign.program) : undefined),
+    createdAt,
+    now: ctx.now(),
+    fastReturn: b.fastReturn === true,
+    shipmentStatus: enumValue(b.shipmentStatus, 'shipmentStatus', SHIPMENT_STATUSES),
+    items: orderItems.map((oi, i) => {
+      const it = itemsIn[i] as Record<string, unknown>;
+      const images = arrayOf(it.images, `items[${i}].images`, (x, f) => asObject(x, f));
+      const photos = images ? images.length : (int64(it.photos, `items[${i}].photos`, { min: 0 }) ?? 2);
+      const forcedImages: Partial<ImageSpec>[] | undefined = images?.map((im, k) => ({
+        format: enumValue(im.format, `items[${i}].images[${k}].format`, ['jpeg', 'png']) as 'jpeg' | 'png' | undefined ?? 'jpeg',
+        width: int64(im.width, `items[${i}].images[${k}].width`, { min: 1 }) ?? 800,
+        height: int64(im.height, `items[${i}].images[${k}].height`, { min: 1 }) ?? 600,
+      }));
+      return { orderItem: oi, count: oi.count, photos: Math.min(photos, 8), forcedImages };
+    }),
+  });
+  if (b.status === undefined && type === 'RETURN') {
+    r.refundStatus = awaitingStatus(campaign.program);
+  }
+  ctx.world.returns.set(r.id, r);
+  ctx.track(r);
+  ctx.push('ORDER_RETURN_CREATED', {
+    campaignId: r.campaignId,
+    orderId: r.orderId,
+    returnId: r.id,
+    returnType: r.returnType,
+    createdAt: isoMsk(r.createdAt),
+    items: r.items.map((i) => ({ offerId: i.offerId, count: i.count })),
+  });
+  ctx.tick();
+  return json(adminReturnView(r), 201);
+}
+
+function getReturnAdmin(ctx: SandboxContext, req: Req): ApiResult {
+  const r = ctx.world.returns.get(pathId(req.params[0] as string, 'returnId'));
+  if (!r) throw notFound('Return not found');
+  return json(adminReturnView(r));
+}
+
+function setReturnStatus(ctx: SandboxContext, req: Req): ApiResult {
+  const r = ctx.world.returns.get(pathId(req.params[0] as string, 'returnId'));
+  if (!r) throw notFound('Return not found');
+  const b = bodyOf(req);
+  const status = enumValue(b.status, 'status', statusesOf(r.program), true) as string;
+  if (b.force !== true && !allowedNextStatuses(r.program, r.refundStatus).includes(status)) {
+    throw badRequest(`status: ${r.refundStatus} → ${status} is not a transition of the ${r.program} model; allowed: ${allowedNextStatuses(r.program, r.refundStatus).join(', ') || 'none'} (send force: true to override)`);
+  }
+  const shipment = enumValue(b.shipmentStatus, 'shipmentStatus', SHIPMENT_STATUSES);
+  if (shipment) r.shipmentStatus = shipment;
+  ctx.setStatus(r, status, ctx.now());
+  return json(adminReturnView(r));
+}
+
+function openDispute(ctx: SandboxContext, req: Req): ApiResult {
+  const r = ctx.world.returns.get(pathId(req.params[0] as string, 'returnId'));
+  if (!r) throw notFound('Return not found');
+  if (r.program === 'DBS') throw badRequest('Disputes exist only in the FBY/FBS/Express model');
+  if (r.refundStatus !== 'PREMODERATION_DECISION_MADE') throw badRequest(`A dispute opens after a decision: status is ${r.refundStatus}`);
+  const now = ctx.now();
+  ctx.setStatus(r, 'PREMODERATION_DISPUTE', now);
+  const chat = ensureChat(ctx, r, 'ARBITRAGE');
+  ctx.push('CHAT_ARBITRAGE_STARTED', { businessId: r.businessId, chatId: chat.chatId, startedAt: isoMsk(now) });
+  return json({ ...adminReturnView(r), chatId: chat.chatId });
+}
+
+export function ensureChat(ctx: SandboxContext, r: ReturnRecord, type: 'CHAT' | 'ARBITRAGE'): Chat {
+  for (const c of ctx.world.chats.values()) if (c.returnId === r.id && c.type === type) return c;
+  const now = ctx.now();
+  const order = ctx.world.orders.get(r.orderId);
+  const chat: Chat = {
+    chatId: ctx.world.ids.nextChatId++,
+    businessId: r.businessId,
+    campaignId: r.campaignId,
+    contextType: 'RETURN',
+    orderId: r.orderId,
+    returnId: r.id,
+    type,
+    status: type === 'ARBITRAGE' ? 'WAITING_FOR_ARBITER' : 'NEW',
+    createdAt: now,
+    updatedAt: now,
+    customerName: order?.buyerName ?? 'Покупатель',
+    customerId: `cust-${r.orderId % 100000}`,
+    messages: type === 'ARBITRAGE' ? [{ messageId: ctx.world.ids.nextMessageId++, createdAt: now, sender: 'MARKET', message: 'Покупатель не согласен с решением. Открыт спор, подключён арбитр Маркета.' }] : [],
+  };
+  ctx.world.chats.set(chat.chatId, chat);
+  return chat;
+}
+
+function faults(ctx: SandboxContext, req: Req): ApiResult {
+  if (req.method === 'DELETE') {
+    ctx.faults.clear();
+    return json({ faults: [] });
+  }
+  if (req.method === 'POST') return json({ added: ctx.faults.add(parseJsonBody(req.body, true)), faults: ctx.faults.all() });
+  return json({ faults: ctx.faults.all() });
+}
+
+function limits(ctx: SandboxContext, req: Req): ApiResult {
+  if (req.method === 'POST') {
+    const b = bodyOf(req);
+    const scale = Number(b.scale ?? b.limitScale);
+    if (!(scale > 0)) throw badRequest('scale must be a positive number (e.g. 0.01)');
+    ctx.limiter.scale = scale;
+    if (b.resetUsage !== false) ctx.limiter.reset();
+  }
+  return json({ scale: ctx.limiter.scale });
+}
+
+function stats(ctx: SandboxContext): ApiResult {
+  return json({
+    total: ctx.stats.total,
+    byOperation: ctx.stats.byOperation,
+    byStatus: ctx.stats.byStatus,
+    maxConcurrentPerKey: Object.fromEntries([...ctx.limiter.maxInFlight].map(([k, v]) => [k === ctx.options.apiKey ? 'apiKey' : k === ctx.options.otherApiKey ? 'otherApiKey' : 'unknown', v])),
+    count420: ctx.limiter.count420,
+  });
+}
+
+function push(ctx: SandboxContext, req: Req): ApiResult {
+  if (req.method === 'POST') {
+    const b = bodyOf(req);
+    const url = str(b.url, 'url');
+    if (url && !/^https?:\/\//.test(url)) throw badRequest('url must be an http(s) URL');
+    ctx.pushUrl = url || undefined;
+  }
+  if (req.method === 'DELETE') ctx.pushUrl = undefined;
+  return json({ url: ctx.pushUrl ?? null, deliveries: ctx.pushes });
+}
+
+function files(ctx: SandboxContext, req: Req): ApiResult {
+  const key = req.path.slice('/_files/'.length);
+  const m = /^pictures\/([^/]+)\.jpg$/.exec(key);
+  if (m) {
+    const spec: ImageSpec = { hash: `catalog:${m[1]}`, format: 'jpeg', width: 800, height: 800 };
+    const img = imageFor(spec);
+    return { status: 200, body: img.data, contentType: img.contentType };
+  }
+  const f = ctx.files.get(key);
+  if (!f) throw notFound(`File ${key} not found`);
+  return { status: 200, body: f.data, contentType: f.contentType };
+}
+
+export const adminRoutes: AdminRoute[] = [
+  { method: 'GET', pattern: /^\/_sandbox\/clock$/, handler: clock },
+  { method: 'POST', pattern: /^\/_sandbox\/clock$/, handler: clock },
+  { method: 'POST', pattern: /^\/_sandbox\/returns$/, handler: createReturn },
+  { method: 'GET', pattern: /^\/_sandbox\/returns\/([^/]+)$/, handler: getReturnAdmin },
+  { method: 'POST', pattern: /^\/_sandbox\/returns\/([^/]+)\/status$/, handler: setReturnStatus },
+  { method: 'POST', pattern: /^\/_sandbox\/returns\/([^/]+)\/dispute$/, handler: openDispute },
+  { method: 'GET', pattern: /^\/_sandbox\/faults$/, handler: faults },
+  { method: 'POST', pattern: /^\/_sandbox\/faults$/, handler: faults },
+  { method: 'DELETE', pattern: /^\/_sandbox\/faults$/, handler: faults },
+  { method: 'GET', pattern: /^\/_sandbox\/received$/, handler: (ctx) => json({ received: ctx.received }) },
+  { method: 'GET', pattern: /^\/_sandbox\/stats$/, handler: stats },
+  { method: 'GET', pattern: /^\/_sandbox\/limits$/, handler: limits },
+  { method: 'POST', pattern: /^\/_sandbox\/limits$/, handler: limits },
+  { method: 'POST', pattern: /^\/_sandbox\/reset$/, handler: (ctx) => (ctx.reset(), json({ ok: true })) },
+  { method: 'GET', pattern: /^\/_sandbox\/push$/, handler: push },
+  { method: 'POST', pattern: /^\/_sandbox\/push$/, handler: push },
+  { method: 'DELETE', pattern: /^\/_sandbox\/push$/, handler: push },
+  { method: 'POST', pattern: /^\/_sandbox\/reports\/fail-next$/, handler: (ctx) => (ctx.failNextReports++, json({ failNext: ctx.failNextReports })) },
+  {
+    method: 'GET',
+    pattern: /^\/_sandbox\/info$/,
+    handler: (ctx) =>
+      json({
+        apiKey: ctx.options.apiKey,
+        otherApiKey: ctx.options.otherApiKey,
+        businesses: ctx.world.businesses.map((b) => ({ id: b.id, name: b.name, key: b.apiKey === ctx.options.apiKey ? 'apiKey' : 'otherApiKey' })),
+        campaigns: ctx.world.campaigns.map((c) => ({ id: c.id, businessId: c.businessId, program: c.program, domain: c.domain })),
+        returns: ctx.world.returns.size,
+        orders: ctx.world.orders.size,
+        images: ctx.world.images.size,
+      }),
+  },
+  { method: 'GET', pattern: /^\/_files\/(.+)$/, handler: files },
+];
