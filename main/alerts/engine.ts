@@ -1,0 +1,173 @@
+/**
+ * Runs the alert policy every minute: reads the returns, shows what is due through a Notifier,
+ * records the marks so nothing is said twice, and keeps the counts the tray shows.
+ */
+import type { Logger } from '../log.ts';
+import type { AlertMarkStore } from './marks.ts';
+import {
+  countDeadlines,
+  evaluateAlerts,
+  markKey,
+  systemTzOffset,
+  type AlertLocale,
+  type AlertNotification,
+  type AlertSettings,
+  type AlertSnapshot,
+  type AlertTarget,
+  type TzOffset,
+} from './policy.ts';
+
+/** The OS (or browser, or terminal) side of an alert. */
+export interface Notifier {
+  isSupported(): boolean;
+  show(notification: AlertNotification): void;
+  /** Registers the handler a click on a shown notification calls with its target. */
+  onClick(handler: (target: AlertTarget) => void): void;
+}
+
+export interface TrayCounts {
+  /** Returns whose decision clock runs (no decision queued or delivered). */
+  awaitingCount: number;
+  /** Of those, the ones within the smallest alert threshold or overdue. */
+  urgentCount: number;
+}
+
+export interface TickReport {
+  notifications: AlertNotification[];
+  heldBack: number;
+  clockJump: boolean;
+  counts: TrayCounts;
+}
+
+export interface AlertEngineOptions {
+  clock: { now(): number };
+  marks: AlertMarkStore;
+  notifier: Notifier;
+  source: () => AlertSnapshot | Promise<AlertSnapshot>;
+  settings: () => AlertSettings;
+  locale: () => AlertLocale;
+  logger: Logger;
+  /** Minutes east of UTC; defaults to the machine's zone, re-read every tick. */
+  tzOffset?: TzOffset;
+  intervalMs?: number;
+  /** Marks older than this are forgotten (checked once a day). */
+  marksRetentionMs?: number;
+}
+
+export interface AlertEngine {
+  /** Evaluates once now; concurrent calls share the running evaluation. */
+  tick(): Promise<TickReport>;
+  /** Ticks now and then every interval until stop(). */
+  start(): void;
+  stop(): void;
+  counts(): TrayCounts;
+  /** Called whenever the counts change; returns the unsubscribe function. */
+  onCounts(listener: (counts: TrayCounts) => void): () => void;
+  /** Called with the target of a clicked notification; returns the unsubscribe function. */
+  onClick(handler: (target: AlertTarget) => void): () => void;
+}
+
+const DAY = 24 * 3_600_000;
+
+/** Builds the engine; nothing runs until tick() or start(). */
+export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
+  const { clock, marks, notifier, logger } = options;
+  const intervalMs = options.intervalMs ?? 60_000;
+  const retentionMs = options.marksRetentionMs ?? 90 * DAY;
+  const tzOffset = options.tzOffset ?? systemTzOffset;
+  const countListeners = new Set<(counts: TrayCounts) => void>();
+  const clickHandlers = new Set<(target: AlertTarget) => void>();
+  let known: Set<string> | null = null;
+  let previousTick: number | null = null;
+  let lastPrune = -Infinity;
+  let current: TrayCounts = { awaitingCount: 0, urgentCount: 0 };
+  let running: Promise<TickReport> | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let warnedUnsupported = false;
+
+  notifier.onClick((target) => {
+    for (const handler of clickHandlers) {
+      try {
+        handler(target);
+      } catch (error) {
+        logger.error('alerts: click handler failed', { error: error instanceof Error ? error : String(error) });
+      }
+    }
+  });
+
+  const setCounts = (next: TrayCounts): void => {
+    if (next.awaitingCount === current.awaitingCount && next.urgentCount === current.urgentCount) return;
+    current = next;
+    for (const listener of countListeners) listener(next);
+  };
+
+  const evaluate = async (): Promise<TickReport> => {
+    const now = clock.now();
+    const settings = options.settings();
+    if (now - lastPrune >= DAY) {
+      lastPrune = now;
+      const removed = marks.prune(now - retentionMs);
+      if (removed > 0) {
+        known = null;
+        logger.info('alerts: old marks forgotten', { removed });
+      }
+    }
+    known ??= marks.keys();
+    const snapshot = await options.source();
+    const decision = evaluateAlerts({ snapshot, settings, tzOffset, now, previousTick, marks: known, locale: options.locale() });
+    if (decision.clockJump) logger.info('alerts: clock jump since the previous tick', { previousTick, now, heldBack: decision.heldBack });
+    if (decision.notifications.length > 0 && !notifier.isSupported() && !warnedUnsupported) {
+      warnedUnsupported = true;
+      logger.warn('alerts: notifications are not supported here; the notifier falls back to what it can');
+    }
+    for (const notification of decision.notifications) {
+      try {
+        notifier.show(notification);
+        logger.info('alerts: shown', { kind: notification.kind, count: notification.returnIds.length, urgency: notification.urgency });
+      } catch (error) {
+        // The mark is still recorded: a notifier that throws would otherwise repeat the alert every minute.
+        logger.error('alerts: notifier failed', { kind: notification.kind, error: error instanceof Error ? error : String(error) });
+      }
+    }
+    marks.record(decision.marks);
+    for (const mark of decision.marks) known.add(markKey(mark.returnId, mark.kind, mark.threshold));
+    previousTick = now;
+    const counts = countDeadlines(snapshot.returns, now, settings.alertThresholdsHours);
+    setCounts(counts);
+    return { notifications: decision.notifications, heldBack: decision.heldBack, clockJump: decision.clockJump, counts };
+  };
+
+  const tick = (): Promise<TickReport> => {
+    running ??= evaluate().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  const safeTick = (): void => {
+    tick().catch((error: unknown) => logger.error('alerts: tick failed', { error: error instanceof Error ? error : String(error) }));
+  };
+
+  return {
+    tick,
+    start() {
+      if (timer) return;
+      timer = setInterval(safeTick, intervalMs);
+      timer.unref?.();
+      safeTick();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+    counts: () => current,
+    onCounts(listener) {
+      countListeners.add(listener);
+      return () => countListeners.delete(listener);
+    },
+    onClick(handler) {
+      clickHandlers.add(handler);
+      return () => clickHandlers.delete(handler);
+    },
+  };
+}

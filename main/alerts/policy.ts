@@ -1,0 +1,311 @@
+/**
+ * Which alerts to show now. Pure: the caller passes the returns, the outbox problems, the settings,
+ * the clock and the marks already recorded; the answer is the notifications to show and the marks to
+ * record. Everything is decided from state ("what applies now and was not yet said"), not from
+ * elapsed ticks, so a sleep/resume, a restart or a time-zone change can neither replay nor lose alerts.
+ */
+import { computeDeadlines, type DeadlineInput, type OutboxState } from '../deadlines/deadlines.ts';
+import { alertText, type AlertLocale, type ReturnRef } from './texts.ts';
+
+export type { AlertLocale } from './texts.ts';
+
+export type AlertKind = 'newAwaiting' | 'deadline' | 'expired' | 'pickup' | 'dispute' | 'outboxFailed' | 'outboxConflict';
+
+/**
+ * "This was said (or deliberately skipped) about this return." `threshold` is the deadline threshold
+ * in minutes for `deadline`, the outbox entry id for outbox kinds, and 0 for the others.
+ */
+export interface AlertMark {
+  returnId: number;
+  kind: AlertKind;
+  threshold: number;
+  alertedAt: number;
+  /** True when superseded by a more urgent alert and therefore never shown. */
+  skipped: boolean;
+}
+
+/** A return as the alert policy sees it: its deadline facts plus where our decision stands. */
+export type AlertReturn = DeadlineInput & { outboxState?: OutboxState };
+
+/** A decision that our outbox could not deliver (failed) or that the Market refused as stale (conflict). */
+export interface OutboxProblem {
+  kind: 'failed' | 'conflict';
+  returnId: number;
+  orderId: number;
+  campaignName?: string | null;
+  /** Identifies this problem: the outbox entry id, so a later decision that fails alerts again. */
+  entryId: number;
+  /** When it happened, epoch ms. */
+  at: number;
+  message?: string | null;
+}
+
+/** Everything the policy looks at in one tick. Outbox problems are the ones still outstanding. */
+export interface AlertSnapshot {
+  returns: readonly AlertReturn[];
+  outboxProblems?: readonly OutboxProblem[];
+}
+
+export interface QuietHours {
+  enabled: boolean;
+  /** Local time 'HH:MM'; a window with start > end spans midnight; start = end is empty. */
+  start: string;
+  end: string;
+}
+
+/** The alert part of the operator's settings (structurally a subset of the contract's Settings). */
+export interface AlertSettings {
+  alertThresholdsHours: readonly number[];
+  quietHours: QuietHours;
+}
+
+export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
+  alertThresholdsHours: [24, 6, 1],
+  quietHours: { enabled: false, start: '22:00', end: '08:00' },
+};
+
+/** Minutes east of UTC at the given instant (Moscow: +180). Note: the opposite sign of Date#getTimezoneOffset. */
+export type TzOffset = (at: number) => number;
+
+/** The machine's own time zone, re-read at every call so a time-zone change is seen at once. */
+export const systemTzOffset: TzOffset = (at) => -new Date(at).getTimezoneOffset();
+
+export type AlertTarget = { returnId: number } | { filter: 'awaiting' | 'disputes' | 'outbox' };
+
+export interface AlertNotification {
+  kind: AlertKind;
+  title: string;
+  body: string;
+  urgency: 'normal' | 'critical';
+  /** What a click opens: the one return, or the inbox filtered to the group. */
+  target: AlertTarget;
+  returnIds: number[];
+}
+
+export interface AlertPolicyInput {
+  snapshot: AlertSnapshot;
+  settings: AlertSettings;
+  tzOffset: TzOffset;
+  now: number;
+  /** When the previous evaluation ran; null on the first one after a start. */
+  previousTick: number | null;
+  /** Keys (see markKey) of the marks already recorded. */
+  marks: ReadonlySet<string>;
+  locale: AlertLocale;
+}
+
+export interface AlertDecision {
+  notifications: AlertNotification[];
+  marks: AlertMark[];
+  /** Alerts due but held back by quiet hours; they are shown on the first tick after quiet hours. */
+  heldBack: number;
+  quiet: boolean;
+  /** The clock moved by more than a few ticks (sleep/resume) or backwards since the previous tick. */
+  clockJump: boolean;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/** Longer than this between two one-minute ticks means the machine slept or the clock was set. */
+export const CLOCK_JUMP_MS = 5 * MINUTE;
+/** How far ahead a pickup deadline counts as "tomorrow". */
+export const PICKUP_NOTICE_MS = 24 * HOUR;
+
+/** The identity of a mark: one per (return, kind, threshold). */
+export function markKey(returnId: number, kind: AlertKind, threshold: number): string {
+  return `${returnId}:${kind}:${threshold}`;
+}
+
+/** Thresholds in whole minutes, largest first, without duplicates or nonsense values. */
+export function thresholdMinutes(hours: readonly number[]): number[] {
+  const minutes = hours.filter((h) => Number.isFinite(h) && h > 0).map((h) => Math.round(h * 60)).filter((m) => m > 0);
+  return [...new Set(minutes)].sort((a, b) => b - a);
+}
+
+function clockMinutes(text: string): number | null {
+  const match = /^(\d{2}):(\d{2})$/.exec(text);
+  if (!match) return null;
+  const h = Number(match[1]);
+  const m = Number(match[2]);
+  return h < 24 && m < 60 ? h * 60 + m : null;
+}
+
+/** Whether `now` falls inside the quiet hours, in the local time that `tzOffset` gives for `now`. */
+export function isQuietTime(now: number, quietHours: QuietHours, tzOffset: TzOffset): boolean {
+  if (!quietHours.enabled) return false;
+  const start = clockMinutes(quietHours.start);
+  const end = clockMinutes(quietHours.end);
+  if (start === null || end === null || start === end) return false;
+  const local = Math.floor((now + tzOffset(now) * MINUTE) / MINUTE);
+  const minuteOfDay = ((local % 1440) + 1440) % 1440;
+  return start < end ? minuteOfDay >= start && minuteOfDay < end : minuteOfDay >= start || minuteOfDay < end;
+}
+
+/** Counts for the tray: returns whose decision clock runs, and those within the smallest threshold (or overdue). */
+export function countDeadlines(
+  returns: readonly AlertReturn[],
+  now: number,
+  thresholdsHours: readonly number[],
+): { awaitingCount: number; urgentCount: number } {
+  const smallest = thresholdMinutes(thresholdsHours).at(-1) ?? 60;
+  let awaitingCount = 0;
+  let urgentCount = 0;
+  const seen = new Set<number>();
+  for (const ret of returns) {
+    if (seen.has(ret.returnId)) continue;
+    seen.add(ret.returnId);
+    const { decisionDeadline } = computeDeadlines(ret, ret.outboxState ?? null);
+    if (decisionDeadline === null) continue;
+    awaitingCount++;
+    if (decisionDeadline - now <= smallest * MINUTE) urgentCount++;
+  }
+  return { awaitingCount, urgentCount };
+}
+
+interface Candidate {
+  kind: AlertKind;
+  threshold: number;
+  ref: ReturnRef;
+  /** Smaller is more urgent; names the group's first return. */
+  urgencyKey: number;
+  timeLeftMs: number | null;
+  critical: boolean;
+  /** Quiet hours never hold back the last threshold nor expiry. */
+  breaksQuiet: boolean;
+  /** Marks recorded as skipped when this candidate is shown. */
+  supersedes: Array<{ kind: AlertKind; threshold: number }>;
+  message: string | null;
+}
+
+const KIND_ORDER: readonly AlertKind[] = ['expired', 'deadline', 'outboxFailed', 'outboxConflict', 'dispute', 'newAwaiting', 'pickup'];
+
+function targetOf(kind: AlertKind, group: readonly Candidate[], returnIds: readonly number[]): AlertTarget {
+  if (returnIds.length === 1 || kind === 'pickup') return { returnId: group[0]!.ref.returnId };
+  if (kind === 'dispute') return { filter: 'disputes' };
+  if (kind === 'outboxFailed' || kind === 'outboxConflict') return { filter: 'outbox' };
+  return { filter: 'awaiting' };
+}
+
+/** Decides the notifications due at `now` and the marks that make each of them happen once. */
+export function evaluateAlerts(input: AlertPolicyInput): AlertDecision {
+  const { now, marks, locale } = input;
+  const has = (returnId: number, kind: AlertKind, threshold: number): boolean => marks.has(markKey(returnId, kind, threshold));
+  const thresholds = thresholdMinutes(input.settings.alertThresholdsHours);
+  const smallest = thresholds.at(-1);
+  const quiet = isQuietTime(now, input.settings.quietHours, input.tzOffset);
+  const clockJump = input.previousTick !== null && (now - input.previousTick > CLOCK_JUMP_MS || now < input.previousTick);
+  const candidates: Candidate[] = [];
+  const seen = new Set<number>();
+
+  for (const ret of input.snapshot.returns) {
+    if (seen.has(ret.returnId)) continue; // one return listed twice must not alert twice
+    seen.add(ret.returnId);
+    const ref: ReturnRef = { returnId: ret.returnId, orderId: ret.orderId, campaignName: ret.campaignName ?? null };
+    const d = computeDeadlines(ret, ret.outboxState ?? null);
+    const base = { ref, message: null, supersedes: [] as Candidate['supersedes'] };
+
+    if (d.decisionDeadline !== null) {
+      const left = d.decisionDeadline - now;
+      const newPending = !has(ret.returnId, 'newAwaiting', 0);
+      let clockAlert: Candidate | null = null;
+      if (left <= 0) {
+        if (!has(ret.returnId, 'expired', 0)) {
+          // Thresholds crossed while nobody looked are superseded by the expiry itself.
+          const supersedes = thresholds.filter((t) => !has(ret.returnId, 'deadline', t)).map((t) => ({ kind: 'deadline' as const, threshold: t }));
+          clockAlert = { ...base, kind: 'expired', threshold: 0, urgencyKey: d.decisionDeadline, timeLeftMs: null, critical: true, breaksQuiet: true, supersedes };
+        }
+      } else {
+        // After a settings change, never go back to a larger threshold than one already said.
+        const lowestSaid = thresholds.filter((t) => has(ret.returnId, 'deadline', t)).at(-1) ?? Infinity;
+        const crossed = thresholds.filter((t) => left <= t * MINUTE && !has(ret.returnId, 'deadline', t));
+        const due = crossed.filter((t) => t < lowestSaid);
+        const mostUrgent = due.at(-1);
+        if (mostUrgent !== undefined) {
+          const last = mostUrgent === smallest;
+          const supersedes = crossed.filter((t) => t !== mostUrgent).map((t) => ({ kind: 'deadline' as const, threshold: t }));
+          clockAlert = { ...base, kind: 'deadline', threshold: mostUrgent, urgencyKey: left, timeLeftMs: left, critical: last, breaksQuiet: last, supersedes };
+        }
+      }
+      if (clockAlert) {
+        // The deadline alert names the return, so a separate "new return" alert would only repeat it.
+        if (newPending) clockAlert.supersedes.push({ kind: 'newAwaiting', threshold: 0 });
+        candidates.push(clockAlert);
+      } else if (newPending && left > 0) {
+        candidates.push({ ...base, kind: 'newAwaiting', threshold: 0, urgencyKey: left, timeLeftMs: left, critical: false, breaksQuiet: false });
+      }
+    }
+
+    if (d.inDispute && !has(ret.returnId, 'dispute', 0)) {
+      candidates.push({ ...base, kind: 'dispute', threshold: 0, urgencyKey: ret.createdAt, timeLeftMs: null, critical: false, breaksQuiet: false });
+    }
+
+    if (d.pickupDeadline !== null && !has(ret.returnId, 'pickup', 0)) {
+      const left = d.pickupDeadline - now;
+      if (left > 0 && left <= PICKUP_NOTICE_MS) {
+        candidates.push({ ...base, kind: 'pickup', threshold: 0, urgencyKey: left, timeLeftMs: left, critical: false, breaksQuiet: false });
+      }
+    }
+  }
+
+  const problemsSeen = new Set<string>();
+  for (const problem of input.snapshot.outboxProblems ?? []) {
+    const kind: AlertKind = problem.kind === 'conflict' ? 'outboxConflict' : 'outboxFailed';
+    const key = markKey(problem.returnId, kind, problem.entryId);
+    if (problemsSeen.has(key) || marks.has(key)) continue;
+    problemsSeen.add(key);
+    candidates.push({
+      kind,
+      threshold: problem.entryId,
+      ref: { returnId: problem.returnId, orderId: problem.orderId, campaignName: problem.campaignName ?? null },
+      urgencyKey: problem.at,
+      timeLeftMs: null,
+      critical: false,
+      breaksQuiet: false,
+      supersedes: [],
+      message: problem.message ? problem.message.slice(0, 120) : null,
+    });
+  }
+
+  const shown = quiet ? candidates.filter((c) => c.breaksQuiet) : candidates;
+  const heldBack = candidates.length - shown.length;
+
+  const newMarks = new Map<string, AlertMark>();
+  const addMark = (returnId: number, kind: AlertKind, threshold: number, skipped: boolean): void => {
+    const key = markKey(returnId, kind, threshold);
+    const existing = newMarks.get(key);
+    if (!existing || (existing.skipped && !skipped)) newMarks.set(key, { returnId, kind, threshold, alertedAt: now, skipped });
+  };
+  for (const c of shown) {
+    addMark(c.ref.returnId, c.kind, c.threshold, false);
+    for (const s of c.supersedes) addMark(c.ref.returnId, s.kind, s.threshold, true);
+  }
+
+  const notifications: AlertNotification[] = [];
+  for (const kind of KIND_ORDER) {
+    const group = shown.filter((c) => c.kind === kind).sort((a, b) => a.urgencyKey - b.urgencyKey || a.ref.returnId - b.ref.returnId);
+    const first = group[0];
+    if (!first) continue;
+    const returnIds = [...new Set(group.map((c) => c.ref.returnId))];
+    const text = alertText(
+      kind,
+      {
+        count: returnIds.length,
+        first: first.ref,
+        timeLeftMs: first.timeLeftMs,
+        thresholdMinutes: kind === 'deadline' ? Math.max(...group.map((c) => c.threshold)) : null,
+        message: first.message,
+      },
+      locale,
+    );
+    notifications.push({
+      kind,
+      title: text.title,
+      body: text.body,
+      urgency: group.some((c) => c.critical) ? 'critical' : 'normal',
+      target: targetOf(kind, group, returnIds),
+      returnIds,
+    });
+  }
+
+  return { notifications, marks: [...newMarks.values()], heldBack, quiet, clockJump };
+}

@@ -1,0 +1,72 @@
+/**
+ * The clocks of a return, computed from what the store knows and what our outbox holds. Pure: the
+ * caller supplies every fact and "now" is never read here, so the same input gives the same answer.
+ */
+
+/** The Market confirms a return by itself 48 hours after its creation. */
+export const DECISION_WINDOW_MS = 48 * 3_600_000;
+
+/** Refund status of an FBY/FBS/Express return that waits for the seller. */
+export const PREMODERATION_WAITING = 'PREMODERATION_DECISION_WAITING';
+/** Refund status of a DBS return that waits for the seller. */
+export const DBS_WAITING = 'WAITING_FOR_DECISION';
+/** Refund status of an FBY/FBS/Express return the buyer disputes. */
+export const DISPUTE_STATUS = 'PREMODERATION_DISPUTE';
+/** Shipment status of a return that lies at the pickup point for the seller. */
+export const READY_FOR_PICKUP = 'READY_FOR_PICKUP';
+
+/** Where a decision for the return stands in our outbox; null when none was made here. */
+export type OutboxState = 'queued' | 'sending' | 'delivered' | 'failed' | 'conflict' | null;
+
+/** What the deadline engine needs to know about one return (a small view of the store's row). */
+export interface DeadlineInput {
+  returnId: number;
+  orderId: number;
+  campaignId: number;
+  campaignName?: string | null;
+  /** Campaign placement: FBS, FBY, DBS, LAAS, EXPRESS…; null when the campaign is unknown. */
+  placementType: string | null;
+  refundStatus: string | null;
+  shipmentStatus: string | null;
+  /** Creation time of the return, epoch ms. */
+  createdAt: number;
+  /** `pickupTillDate`, epoch ms; null when the Market gave none. */
+  pickupTill: number | null;
+}
+
+export interface Deadlines {
+  /** When the Market confirms the return by itself; null when no decision is awaited from us. */
+  decisionDeadline: number | null;
+  /** By when the seller must collect the return at the pickup point; null unless it is ready there. */
+  pickupDeadline: number | null;
+  inDispute: boolean;
+}
+
+const PREMODERATION_PLACEMENTS = new Set(['FBS', 'FBY', 'EXPRESS', 'LAAS']);
+
+/**
+ * Whether the Market waits for the seller's decision: FBY/FBS/Express in PREMODERATION_DECISION_WAITING,
+ * DBS in WAITING_FOR_DECISION. With an unknown placement either waiting status counts (never drop a return).
+ */
+export function awaitsDecision(placementType: string | null | undefined, refundStatus: string | null | undefined): boolean {
+  if (refundStatus === PREMODERATION_WAITING) return placementType !== 'DBS';
+  if (refundStatus === DBS_WAITING) return !placementType || !PREMODERATION_PLACEMENTS.has(placementType);
+  return false;
+}
+
+/** A decision that is on its way or already accepted stops the clock; a failed or conflicting one does not. */
+export function decisionStopsClock(outboxState: OutboxState | undefined): boolean {
+  return outboxState === 'queued' || outboxState === 'sending' || outboxState === 'delivered';
+}
+
+/** The decision and pickup deadlines of a return and whether it is disputed. */
+export function computeDeadlines(ret: DeadlineInput, outboxState: OutboxState = null): Deadlines {
+  const waiting = awaitsDecision(ret.placementType, ret.refundStatus) && !decisionStopsClock(outboxState);
+  const created = Number.isFinite(ret.createdAt) ? ret.createdAt : null;
+  const pickupTill = typeof ret.pickupTill === 'number' && Number.isFinite(ret.pickupTill) ? ret.pickupTill : null;
+  return {
+    decisionDeadline: waiting && created !== null ? created + DECISION_WINDOW_MS : null,
+    pickupDeadline: ret.shipmentStatus === READY_FOR_PICKUP ? pickupTill : null,
+    inDispute: ret.refundStatus === DISPUTE_STATUS,
+  };
+}

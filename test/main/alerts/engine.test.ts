@@ -1,0 +1,230 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createCallbackNotifier } from '../../../main/alerts/callback-notifier.ts';
+import { createAlertEngine, type AlertEngineOptions, type Notifier } from '../../../main/alerts/engine.ts';
+import { createMemoryMarkStore, createSqliteMarkStore } from '../../../main/alerts/marks.ts';
+import { alertMarksMigration } from '../../../main/alerts/migration.ts';
+import { DEFAULT_ALERT_SETTINGS, type AlertNotification, type AlertReturn, type AlertTarget } from '../../../main/alerts/policy.ts';
+import { formatWatchLine, runWatch } from '../../../main/alerts/watch.ts';
+import { migrate } from '../../../main/store/migrations.ts';
+import { silentLogger } from '../../../main/log.ts';
+import { memoryLogger } from '../../helpers/logs.ts';
+import { aReturn, HOUR, MINUTE, T0 } from './fixtures.ts';
+
+const DEADLINE = T0 + 48 * HOUR;
+
+function fakeNotifier(): Notifier & { shown: AlertNotification[]; click(target: AlertTarget): void } {
+  const shown: AlertNotification[] = [];
+  const handlers: Array<(t: AlertTarget) => void> = [];
+  return { shown, isSupported: () => true, show: (n) => void shown.push(n), onClick: (h) => void handlers.push(h), click: (t) => handlers.forEach((h) => h(t)) };
+}
+
+function setup(over: Partial<AlertEngineOptions> & { returns?: AlertReturn[] } = {}) {
+  const clock = { t: T0 + MINUTE, now() { return this.t; } };
+  const notifier = fakeNotifier();
+  const state = { returns: over.returns ?? [aReturn(1)] };
+  const engine = createAlertEngine({
+    clock,
+    marks: createMemoryMarkStore(),
+    notifier,
+    source: () => ({ returns: state.returns, outboxProblems: [] }),
+    settings: () => DEFAULT_ALERT_SETTINGS,
+    locale: () => 'en',
+    logger: silentLogger,
+    tzOffset: () => 0,
+    ...over,
+  });
+  return { clock, notifier, state, engine };
+}
+
+describe('alert engine', () => {
+  it('shows what is due, records marks, and does not repeat on the next tick', async () => {
+    const { engine, notifier, clock } = setup();
+    const first = await engine.tick();
+    expect(first.notifications.map((n) => n.kind)).toEqual(['newAwaiting']);
+    expect(notifier.shown).toHaveLength(1);
+    clock.t += MINUTE;
+    expect((await engine.tick()).notifications).toEqual([]);
+    clock.t = DEADLINE - 30 * MINUTE;
+    const late = await engine.tick();
+    expect(late.clockJump).toBe(true);
+    expect(notifier.shown.map((n) => n.title)).toEqual(['1 new return awaits a decision', '1 return needs a decision within 1 hour']);
+  });
+
+  it('keeps the tray counts and tells listeners when they change', async () => {
+    const { engine, clock, state } = setup({ returns: [aReturn(1), aReturn(2, { createdAt: T0 - 47 * HOUR })] });
+    const seen: unknown[] = [];
+    engine.onCounts((c) => seen.push(c));
+    await engine.tick();
+    expect(engine.counts()).toEqual({ awaitingCount: 2, urgentCount: 1 });
+    clock.t += MINUTE;
+    await engine.tick();
+    state.returns = [aReturn(1), aReturn(2, { createdAt: T0 - 47 * HOUR, outboxState: 'queued' })];
+    await engine.tick();
+    expect(seen).toEqual([
+      { awaitingCount: 2, urgentCount: 1 },
+      { awaitingCount: 1, urgentCount: 0 },
+    ]);
+  });
+
+  it('passes a click on a notification to the app with its target', async () => {
+    const { engine, notifier } = setup();
+    const clicks: AlertTarget[] = [];
+    engine.onClick((t) => clicks.push(t));
+    await engine.tick();
+    notifier.click(notifier.shown[0]!.target);
+    expect(clicks).toEqual([{ returnId: 1 }]);
+  });
+
+  it('logs a notifier that throws and still records the mark, so it does not repeat every minute', async () => {
+    const { logger, lines } = memoryLogger();
+    const notifier: Notifier = { isSupported: () => false, show: vi.fn(() => { throw new Error('boom'); }), onClick: () => {} };
+    const { engine, clock } = setup({ notifier, logger });
+    await engine.tick();
+    clock.t += MINUTE;
+    await engine.tick();
+    expect(notifier.show).toHaveBeenCalledTimes(1);
+    expect(lines.some((l) => l.includes('alerts: notifier failed') && l.includes('boom'))).toBe(true);
+    expect(lines.filter((l) => l.includes('not supported'))).toHaveLength(1);
+  });
+
+  it('ticks at once on start and then every interval until stopped', async () => {
+    vi.useFakeTimers();
+    try {
+      const source = vi.fn(() => ({ returns: [] }));
+      const { engine } = setup({ source, intervalMs: 60_000 });
+      engine.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(source).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(source).toHaveBeenCalledTimes(3);
+      engine.stop();
+      await vi.advanceTimersByTimeAsync(300_000);
+      expect(source).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('survives a failing source: the error is logged and the next tick works', async () => {
+    vi.useFakeTimers();
+    try {
+      const { logger, lines } = memoryLogger();
+      let fail = true;
+      const { engine, notifier } = setup({
+        logger,
+        source: () => {
+          if (fail) throw new Error('database is locked');
+          return { returns: [aReturn(1)] };
+        },
+      });
+      engine.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(lines.some((l) => l.includes('alerts: tick failed') && l.includes('database is locked'))).toBe(true);
+      fail = false;
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(notifier.shown).toHaveLength(1);
+      engine.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('alert marks in SQLite', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rd-alerts-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const open = (): DatabaseSync => {
+    const db = new DatabaseSync(join(dir, 'returndesk.sqlite'));
+    migrate(db, [{ version: 1, ...alertMarksMigration }]);
+    return db;
+  };
+
+  it('does not alert again after a restart (database closed and reopened, engine rebuilt)', async () => {
+    const returns = [aReturn(1), aReturn(2, { refundStatus: 'PREMODERATION_DISPUTE' })];
+    const run = async (db: DatabaseSync, now: number) => {
+      const { engine, notifier } = setup({ marks: createSqliteMarkStore(db), returns, clock: { now: () => now } });
+      await engine.tick();
+      return notifier.shown.map((n) => n.kind);
+    };
+    let db = open();
+    expect(await run(db, T0 + MINUTE)).toEqual(['dispute', 'newAwaiting']);
+    db.close();
+
+    db = open();
+    expect(await run(db, T0 + 2 * MINUTE)).toEqual([]);
+    expect(await run(db, T0 + 25 * HOUR)).toEqual(['deadline']);
+    db.close();
+
+    db = open();
+    expect(await run(db, T0 + 25 * HOUR + MINUTE)).toEqual([]);
+    const marks = createSqliteMarkStore(db).all();
+    expect(marks.map((m) => `${m.returnId}:${m.kind}:${m.threshold}:${m.skipped}`).sort()).toEqual(['1:deadline:1440:false', '1:newAwaiting:0:false', '2:dispute:0:false']);
+    db.close();
+  });
+
+  it('keeps the first time of a mark, prunes old ones, and refuses to run without its table', () => {
+    const db = open();
+    const store = createSqliteMarkStore(db);
+    store.record([{ returnId: 1, kind: 'dispute', threshold: 0, alertedAt: 100, skipped: false }]);
+    store.record([{ returnId: 1, kind: 'dispute', threshold: 0, alertedAt: 200, skipped: true }, { returnId: 2, kind: 'expired', threshold: 0, alertedAt: 300, skipped: false }]);
+    expect(store.all().find((m) => m.returnId === 1)).toMatchObject({ alertedAt: 100, skipped: false });
+    expect(store.prune(250)).toBe(1);
+    expect([...store.keys()]).toEqual(['2:expired:0']);
+    alertMarksMigration.up(db); // idempotent
+    db.close();
+    const bare = new DatabaseSync(':memory:');
+    expect(() => createSqliteMarkStore(bare)).toThrow(/alert_marks table is missing/);
+    bare.close();
+  });
+});
+
+describe('web and CLI notifiers', () => {
+  it('the callback notifier forwards notifications and clicks', () => {
+    const delivered: AlertNotification[] = [];
+    const notifier = createCallbackNotifier((n) => delivered.push(n));
+    const clicks: AlertTarget[] = [];
+    notifier.onClick((t) => clicks.push(t));
+    const n: AlertNotification = { kind: 'dispute', title: 't', body: 'b', urgency: 'normal', target: { filter: 'disputes' }, returnIds: [1, 2] };
+    notifier.show(n);
+    notifier.click({ filter: 'disputes' });
+    expect(delivered).toEqual([n]);
+    expect(clicks).toEqual([{ filter: 'disputes' }]);
+    expect(notifier.isSupported()).toBe(true);
+  });
+
+  it('watch prints each notification as a line until aborted', async () => {
+    const lines: string[] = [];
+    const controller = new AbortController();
+    const now = DEADLINE - 30 * MINUTE;
+    const done = runWatch({
+      source: () => ({ returns: [aReturn(1), aReturn(2, { refundStatus: 'PREMODERATION_DISPUTE' })] }),
+      settings: () => DEFAULT_ALERT_SETTINGS,
+      locale: () => 'en',
+      logger: silentLogger,
+      clock: { now: () => now },
+      tzOffset: () => 0,
+      intervalMs: 10,
+      out: (line) => {
+        lines.push(line);
+        if (lines.length === 2) setTimeout(() => controller.abort(), 50);
+      },
+      signal: controller.signal,
+    });
+    await expect(done).resolves.toBe(0);
+    expect(lines).toEqual([
+      `${new Date(now).toISOString()} deadline        1 return needs a decision within 1 hour — Order 1001, return 1 — 30 min left`,
+      `${new Date(now).toISOString()} dispute         Dispute opened: 1 return — Order 1002, return 2`,
+    ]);
+    expect(formatWatchLine(0, { kind: 'expired', title: 'T', body: 'B', urgency: 'critical', target: { returnId: 1 }, returnIds: [1] })).toBe(
+      '1970-01-01T00:00:00.000Z expired         T — B',
+    );
+  });
+});
