@@ -1,0 +1,2 @@
+export * from './store.ts';
+export { MIGRATIONS, migrate, type Migration } from './migrations.ts';

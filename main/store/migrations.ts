@@ -1,0 +1,182 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/** One schema step. Versions are consecutive from 1; later issues append, never edit a shipped step. */
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: DatabaseSync): void;
+}
+
+/** Times are epoch milliseconds (UTC) in INTEGER columns; raw DTOs are JSON text. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'returns cache: campaigns, returns and their parts, orders, sync cursors and skips',
+    up(db) {
+      db.exec(`
+        CREATE TABLE campaigns (
+          id INTEGER PRIMARY KEY,
+          business_id INTEGER,
+          business_name TEXT,
+          domain TEXT,
+          placement_type TEXT,
+          api_availability TEXT,
+          watched INTEGER NOT NULL DEFAULT 1,
+          raw_json TEXT NOT NULL,
+          seen_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE returns (
+          id INTEGER PRIMARY KEY,
+          campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+          order_id INTEGER NOT NULL,
+          return_type TEXT NOT NULL,
+          refund_status TEXT,
+          shipment_status TEXT,
+          created_at INTEGER,
+          updated_at INTEGER,
+          amount_value REAL,
+          amount_currency TEXT,
+          fast_return INTEGER NOT NULL DEFAULT 0,
+          has_marked_goods INTEGER NOT NULL DEFAULT 0,
+          photo_count INTEGER NOT NULL DEFAULT 0,
+          item_count INTEGER NOT NULL DEFAULT 0,
+          awaiting_decision INTEGER NOT NULL DEFAULT 0,
+          decision_deadline INTEGER,
+          pickup_till INTEGER,
+          raw_json TEXT NOT NULL,
+          synced_at INTEGER NOT NULL
+        );
+        CREATE INDEX returns_awaiting_deadline ON returns(decision_deadline) WHERE awaiting_decision = 1;
+        CREATE INDEX returns_inbox_order ON returns(decision_deadline, updated_at);
+        CREATE INDEX returns_campaign ON returns(campaign_id, updated_at);
+        CREATE INDEX returns_refund_status ON returns(refund_status);
+        CREATE INDEX returns_order ON returns(order_id);
+
+        CREATE TABLE return_items (
+          return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
+          idx INTEGER NOT NULL,
+          shop_sku TEXT NOT NULL COLLATE NOCASE,
+          market_sku INTEGER,
+          count INTEGER NOT NULL,
+          return_item_id INTEGER,
+          PRIMARY KEY (return_id, idx)
+        ) WITHOUT ROWID;
+        CREATE INDEX return_items_sku ON return_items(shop_sku COLLATE NOCASE);
+
+        CREATE TABLE item_decisions (
+          return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
+          item_idx INTEGER NOT NULL,
+          seq INTEGER NOT NULL,
+          return_item_id INTEGER,
+          decision_type TEXT,
+          reason_type TEXT,
+          subreason_type TEXT,
+          count INTEGER,
+          comment TEXT,
+          amount_value REAL,
+          amount_currency TEXT,
+          compensation_value REAL,
+          compensation_currency TEXT,
+          PRIMARY KEY (return_id, item_idx, seq)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE photos (
+          return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
+          item_idx INTEGER NOT NULL,
+          return_item_id INTEGER,
+          image_hash TEXT NOT NULL,
+          PRIMARY KEY (return_id, item_idx, image_hash)
+        ) WITHOUT ROWID;
+        CREATE INDEX photos_hash ON photos(image_hash);
+
+        CREATE TABLE instances (
+          return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
+          item_idx INTEGER NOT NULL,
+          seq INTEGER NOT NULL,
+          cis TEXT,
+          imei TEXT,
+          status TEXT,
+          stock_type TEXT,
+          PRIMARY KEY (return_id, item_idx, seq)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE orders (
+          id INTEGER PRIMARY KEY,
+          campaign_id INTEGER,
+          business_id INTEGER,
+          program_type TEXT,
+          status TEXT,
+          substatus TEXT,
+          created_at INTEGER,
+          updated_at INTEGER,
+          raw_json TEXT NOT NULL,
+          synced_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE order_items (
+          order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+          item_id INTEGER NOT NULL,
+          offer_id TEXT NOT NULL COLLATE NOCASE,
+          offer_name TEXT,
+          count INTEGER,
+          marked INTEGER NOT NULL DEFAULT 0,
+          raw_json TEXT NOT NULL,
+          PRIMARY KEY (order_id, item_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE sync_cursors (
+          campaign_id INTEGER PRIMARY KEY REFERENCES campaigns(id) ON DELETE CASCADE,
+          backfill_from TEXT,
+          backfill_page_token TEXT,
+          backfill_done INTEGER NOT NULL DEFAULT 0,
+          watermark INTEGER,
+          last_success INTEGER,
+          last_fast INTEGER,
+          last_slow INTEGER,
+          last_error TEXT,
+          last_error_at INTEGER
+        );
+
+        CREATE TABLE sync_skips (
+          campaign_id INTEGER NOT NULL,
+          entity TEXT NOT NULL,
+          item_key TEXT NOT NULL,
+          item_id TEXT,
+          reason TEXT NOT NULL,
+          raw_json TEXT,
+          first_seen INTEGER NOT NULL,
+          last_seen INTEGER NOT NULL,
+          times INTEGER NOT NULL DEFAULT 1,
+          PRIMARY KEY (campaign_id, entity, item_key)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
+];
+
+/** Applies every migration above `PRAGMA user_version`, each in its own transaction. */
+export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIGRATIONS): number {
+  const current = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  if (current > latest) {
+    throw new Error(`the database is at schema version ${current}, newer than this app knows (${latest}); update the app`);
+  }
+  const ordered = [...migrations].sort((a, b) => a.version - b.version);
+  ordered.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration versions must be consecutive from 1; found ${m.version} at position ${i + 1}`);
+  });
+  for (const migration of ordered) {
+    if (migration.version <= current) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      migration.up(db);
+      db.exec(`PRAGMA user_version = ${migration.version}`);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw new Error(`migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`);
+    }
+  }
+  return Math.max(current, latest);
+}

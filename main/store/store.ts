@@ -1,0 +1,862 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { BusinessOrderDTO, CampaignDTO, CurrencyValue, ReturnDTO } from '../market/schemas.ts';
+import { MIGRATIONS, migrate, type Migration } from './migrations.ts';
+
+export const STORE_FILE = 'returndesk.sqlite';
+/** The Market confirms a return by itself 48 hours after its creation. */
+export const DECISION_WINDOW_MS = 48 * 3_600_000;
+
+/** The store's file inside the data folder. */
+export function storePath(dataDir: string): string {
+  return join(dataDir, STORE_FILE);
+}
+
+/**
+ * Whether a return waits for the seller: FBY/FBS/Express in PREMODERATION_DECISION_WAITING,
+ * DBS in WAITING_FOR_DECISION. Placement comes from the campaign; when unknown, either status counts.
+ */
+export function awaitsDecision(placementType: string | null | undefined, refundStatus: string | null | undefined): boolean {
+  if (refundStatus === 'PREMODERATION_DECISION_WAITING') return placementType !== 'DBS';
+  if (refundStatus === 'WAITING_FOR_DECISION') return placementType === 'DBS' || !placementType || !['FBS', 'FBY', 'LAAS'].includes(placementType);
+  return false;
+}
+
+/** Refund statuses that mean "awaiting a decision", for the fast lane's `statuses=` filter. */
+export const AWAITING_STATUSES = ['PREMODERATION_DECISION_WAITING', 'WAITING_FOR_DECISION'] as const;
+
+export interface CampaignRow {
+  id: number;
+  businessId: number | null;
+  businessName: string | null;
+  domain: string | null;
+  placementType: string | null;
+  apiAvailability: string | null;
+  watched: boolean;
+}
+
+export interface ReturnRow {
+  id: number;
+  campaignId: number;
+  orderId: number;
+  returnType: string;
+  refundStatus: string | null;
+  shipmentStatus: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  amount: CurrencyValue | null;
+  fastReturn: boolean;
+  hasMarkedGoods: boolean;
+  photoCount: number;
+  itemCount: number;
+  awaitingDecision: boolean;
+  /** ISO time by which the decision must be submitted; null unless awaiting a decision. */
+  decisionDeadline: string | null;
+  pickupTill: string | null;
+  /** Shop SKUs of the items, in item order. */
+  skus: string[];
+  campaignName: string | null;
+  placementType: string | null;
+}
+
+export interface ItemDetail {
+  idx: number;
+  shopSku: string;
+  marketSku: number | null;
+  /** Product name from the order, when known. */
+  name: string | null;
+  count: number;
+  returnItemId: number | null;
+  decisions: Array<{
+    returnItemId: number | null;
+    decisionType: string | null;
+    reasonType: string | null;
+    subreasonType: string | null;
+    count: number | null;
+    comment: string | null;
+    amount: CurrencyValue | null;
+    partnerCompensation: CurrencyValue | null;
+  }>;
+  photos: Array<{ returnItemId: number | null; imageHash: string }>;
+  instances: Array<{ cis: string | null; imei: string | null; status: string | null; stockType: string | null }>;
+  tracks: string[];
+}
+
+export interface OrderRow {
+  id: number;
+  campaignId: number | null;
+  businessId: number | null;
+  programType: string | null;
+  status: string | null;
+  substatus: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  items: Array<{
+    itemId: number;
+    offerId: string;
+    offerName: string | null;
+    count: number | null;
+    /** Units originally ordered (from itemStatuses), when the Market reports them. */
+    initialCount: number | null;
+    /** Price of one unit paid by the buyer. */
+    price: CurrencyValue | null;
+    marked: boolean;
+  }>;
+  /** Cost of the order's items as the Market reports it. */
+  itemsTotal: CurrencyValue | null;
+  raw: BusinessOrderDTO;
+}
+
+export interface ReturnDetail {
+  return: ReturnRow;
+  raw: ReturnDTO;
+  items: ItemDetail[];
+  order: OrderRow | null;
+  /** Other returns of the same order (a partial non-purchase leaves the order DELIVERED). */
+  siblings: ReturnRow[];
+  pickupPoint: { name: string | null; address: string | null; instruction: string | null } | null;
+}
+
+export interface InboxFilter {
+  awaitingDecision?: boolean;
+  /** FBY/FBS/Express returns in PREMODERATION_DISPUTE. */
+  inDispute?: boolean;
+  /** Creation date range, inclusive, as YYYY-MM-DD days of Moscow time (the Market's calendar). */
+  createdFrom?: string;
+  createdTo?: string;
+  campaignIds?: number[];
+  returnType?: string;
+  refundStatuses?: string[];
+  shipmentStatuses?: string[];
+  fastReturn?: boolean;
+  hasPhotos?: boolean;
+  /** An order id, a return id (exact) or a shop SKU (prefix, case-insensitive). */
+  search?: string;
+}
+
+export interface InboxCounts {
+  total: number;
+  awaitingDecision: number;
+  inDispute: number;
+  fastReturn: number;
+  withPhotos: number;
+  byCampaign: Record<string, number>;
+  byType: Record<string, number>;
+  byRefundStatus: Record<string, number>;
+  byShipmentStatus: Record<string, number>;
+}
+
+export interface UpsertResult {
+  inserted: number[];
+  updated: number[];
+  unchanged: number;
+}
+
+export interface SyncCursor {
+  campaignId: number;
+  backfillFrom: string | null;
+  backfillPageToken: string | null;
+  backfillDone: boolean;
+  /** Highest updateDate (server clock, epoch ms) seen for this campaign. */
+  watermark: number | null;
+  lastSuccess: number | null;
+  lastFast: number | null;
+  lastSlow: number | null;
+  lastError: string | null;
+  lastErrorAt: number | null;
+}
+
+export interface SkipRecord {
+  campaignId: number;
+  entity: string;
+  itemId: string | null;
+  reason: string;
+  firstSeen: number;
+  lastSeen: number;
+  times: number;
+}
+
+export interface StoreOptions {
+  /** Extra migrations after the built-in ones (tests of the migration mechanism). */
+  migrations?: readonly Migration[];
+}
+
+type Row = Record<string, SQLInputValue>;
+
+const iso = (ms: unknown): string | null => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
+const ms = (text: string | null | undefined): number | null => {
+  if (!text) return null;
+  const value = Date.parse(text);
+  return Number.isNaN(value) ? null : value;
+};
+const bool = (value: boolean | null | undefined): number => (value ? 1 : 0);
+const nul = <T>(value: T | null | undefined): T | null => (value === undefined ? null : value);
+const money = (value: unknown, currency: unknown): CurrencyValue | null =>
+  typeof value === 'number' && typeof currency === 'string' ? { value, currencyId: currency } : null;
+
+/** The one owner of the SQLite connection; every query the app runs lives here. */
+export class Store {
+  readonly db: DatabaseSync;
+  readonly path: string;
+  readonly schemaVersion: number;
+  private readonly statements = new Map<string, StatementSync>();
+  private txDepth = 0;
+
+  constructor(path: string, options: StoreOptions = {}) {
+    this.path = path;
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new DatabaseSync(path);
+    this.db.exec('PRAGMA journal_mode = WAL');
+    this.db.exec('PRAGMA foreign_keys = ON');
+    this.db.exec('PRAGMA synchronous = NORMAL');
+    this.db.exec('PRAGMA busy_timeout = 5000');
+    this.schemaVersion = migrate(this.db, [...MIGRATIONS, ...(options.migrations ?? [])]);
+  }
+
+  close(): void {
+    this.statements.clear();
+    if (this.db.isOpen) this.db.close();
+  }
+
+  /** Runs `fn` in a transaction (a savepoint when nested); rolls back if it throws. */
+  transaction<T>(fn: () => T): T {
+    const name = `sp${this.txDepth}`;
+    this.db.exec(this.txDepth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${name}`);
+    this.txDepth++;
+    try {
+      const result = fn();
+      this.txDepth--;
+      this.db.exec(this.txDepth === 0 ? 'COMMIT' : `RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      this.txDepth--;
+      this.db.exec(this.txDepth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${name}; RELEASE ${name}`);
+      throw error;
+    }
+  }
+
+  private stmt(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  // ------------------------------------------------------------ campaigns
+
+  /** Inserts or refreshes campaigns; new ones are watched by default, the watch flag of known ones is kept. */
+  upsertCampaigns(campaigns: readonly CampaignDTO[], now: number): { added: number[] } {
+    const added: number[] = [];
+    this.transaction(() => {
+      for (const c of campaigns) {
+        const existed = this.stmt('SELECT 1 FROM campaigns WHERE id = ?').get(c.id) !== undefined;
+        this.stmt(
+          `INSERT INTO campaigns (id, business_id, business_name, domain, placement_type, api_availability, raw_json, seen_at)
+           VALUES (:id, :businessId, :businessName, :domain, :placementType, :apiAvailability, :raw, :now)
+           ON CONFLICT(id) DO UPDATE SET business_id = excluded.business_id, business_name = excluded.business_name,
+             domain = excluded.domain, placement_type = excluded.placement_type,
+             api_availability = excluded.api_availability, raw_json = excluded.raw_json, seen_at = excluded.seen_at`,
+        ).run({
+          id: c.id,
+          businessId: nul(c.business?.id),
+          businessName: nul(c.business?.name),
+          domain: nul(c.domain),
+          placementType: nul(c.placementType),
+          apiAvailability: nul(c.apiAvailability),
+          raw: JSON.stringify(c),
+          now,
+        });
+        if (!existed) added.push(c.id);
+      }
+    });
+    return { added };
+  }
+
+  listCampaigns(): CampaignRow[] {
+    return this.stmt('SELECT * FROM campaigns ORDER BY id').all().map((r) => campaignRow(r as Row));
+  }
+
+  getCampaign(id: number): CampaignRow | undefined {
+    const row = this.stmt('SELECT * FROM campaigns WHERE id = ?').get(id);
+    return row ? campaignRow(row as Row) : undefined;
+  }
+
+  setWatched(campaignId: number, watched: boolean): void {
+    const result = this.stmt('UPDATE campaigns SET watched = ? WHERE id = ?').run(bool(watched), campaignId);
+    if (Number(result.changes) === 0) throw new Error(`campaignId ${campaignId} is not a known store`);
+  }
+
+  watchedCampaigns(): CampaignRow[] {
+    return this.stmt('SELECT * FROM campaigns WHERE watched = 1 ORDER BY id').all().map((r) => campaignRow(r as Row));
+  }
+
+  // ------------------------------------------------------------ returns
+
+  /** Idempotent upsert of returns of one campaign; children are rewritten only when the DTO changed. */
+  upsertReturns(campaignId: number, returns: readonly ReturnDTO[], now: number): UpsertResult {
+    const result: UpsertResult = { inserted: [], updated: [], unchanged: 0 };
+    if (returns.length === 0) return result;
+    const placement = (this.stmt('SELECT placement_type FROM campaigns WHERE id = ?').get(campaignId) as Row | undefined)?.placement_type;
+    if (placement === undefined) throw new Error(`campaignId ${campaignId} is not a known store: upsert the campaign first`);
+    this.transaction(() => {
+      for (const dto of returns) {
+        const raw = JSON.stringify(dto);
+        const existing = this.stmt('SELECT raw_json, campaign_id FROM returns WHERE id = ?').get(dto.id) as Row | undefined;
+        if (existing && existing.raw_json === raw && existing.campaign_id === campaignId) {
+          result.unchanged++;
+          continue;
+        }
+        this.writeReturn(campaignId, typeof placement === 'string' ? placement : null, dto, raw, now, existing !== undefined);
+        (existing ? result.updated : result.inserted).push(dto.id);
+      }
+    });
+    return result;
+  }
+
+  private writeReturn(campaignId: number, placement: string | null, dto: ReturnDTO, raw: string, now: number, existed: boolean): void {
+    const createdAt = ms(dto.creationDate);
+    const awaiting = awaitsDecision(placement, dto.refundStatus);
+    let photoCount = 0;
+    let marked = false;
+    for (const item of dto.items) {
+      for (const decision of item.decisions ?? []) photoCount += new Set(decision.images ?? []).size;
+      for (const instance of item.instances ?? []) if (instance.cis) marked = true;
+    }
+    this.stmt(
+      `INSERT INTO returns (id, campaign_id, order_id, return_type, refund_status, shipment_status, created_at, updated_at,
+         amount_value, amount_currency, fast_return, has_marked_goods, photo_count, item_count, awaiting_decision,
+         decision_deadline, pickup_till, raw_json, synced_at)
+       VALUES (:id, :campaignId, :orderId, :returnType, :refundStatus, :shipmentStatus, :createdAt, :updatedAt,
+         :amountValue, :amountCurrency, :fastReturn, :marked, :photoCount, :itemCount, :awaiting, :deadline, :pickupTill, :raw, :now)
+       ON CONFLICT(id) DO UPDATE SET campaign_id = excluded.campaign_id, order_id = excluded.order_id,
+         return_type = excluded.return_type, refund_status = excluded.refund_status, shipment_status = excluded.shipment_status,
+         created_at = excluded.created_at, updated_at = excluded.updated_at, amount_value = excluded.amount_value,
+         amount_currency = excluded.amount_currency, fast_return = excluded.fast_return,
+         has_marked_goods = excluded.has_marked_goods, photo_count = excluded.photo_count, item_count = excluded.item_count,
+         awaiting_decision = excluded.awaiting_decision, decision_deadline = excluded.decision_deadline,
+         pickup_till = excluded.pickup_till, raw_json = excluded.raw_json, synced_at = excluded.synced_at`,
+    ).run({
+      id: dto.id,
+      campaignId,
+      orderId: dto.orderId,
+      returnType: dto.returnType,
+      refundStatus: nul(dto.refundStatus),
+      shipmentStatus: nul(dto.shipmentStatus),
+      createdAt,
+      updatedAt: ms(dto.updateDate),
+      amountValue: nul(dto.amount?.value),
+      amountCurrency: nul(dto.amount?.currencyId),
+      fastReturn: bool(dto.fastReturn),
+      marked: bool(marked),
+      photoCount,
+      itemCount: dto.items.length,
+      awaiting: bool(awaiting),
+      deadline: awaiting && createdAt !== null ? createdAt + DECISION_WINDOW_MS : null,
+      pickupTill: ms(dto.pickupTillDate),
+      raw,
+      now,
+    });
+    if (existed) {
+      for (const table of ['return_items', 'item_decisions', 'photos', 'instances']) {
+        this.stmt(`DELETE FROM ${table} WHERE return_id = ?`).run(dto.id);
+      }
+    }
+    dto.items.forEach((item, idx) => {
+      const returnItemId = item.decisions?.find((d) => typeof d.returnItemId === 'number')?.returnItemId ?? null;
+      this.stmt(
+        'INSERT INTO return_items (return_id, idx, shop_sku, market_sku, count, return_item_id) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(dto.id, idx, item.shopSku, nul(item.marketSku), item.count, returnItemId);
+      (item.decisions ?? []).forEach((d, seq) => {
+        this.stmt(
+          `INSERT INTO item_decisions (return_id, item_idx, seq, return_item_id, decision_type, reason_type, subreason_type,
+             count, comment, amount_value, amount_currency, compensation_value, compensation_currency)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          dto.id,
+          idx,
+          seq,
+          nul(d.returnItemId),
+          nul(d.decisionType),
+          nul(d.reasonType),
+          nul(d.subreasonType),
+          nul(d.count),
+          nul(d.comment),
+          nul(d.amount?.value),
+          nul(d.amount?.currencyId),
+          nul(d.partnerCompensationAmount?.value),
+          nul(d.partnerCompensationAmount?.currencyId),
+        );
+        for (const hash of new Set(d.images ?? [])) {
+          this.stmt('INSERT OR IGNORE INTO photos (return_id, item_idx, return_item_id, image_hash) VALUES (?, ?, ?, ?)').run(
+            dto.id,
+            idx,
+            nul(d.returnItemId ?? returnItemId),
+            hash,
+          );
+        }
+      });
+      (item.instances ?? []).forEach((instance, seq) => {
+        this.stmt('INSERT INTO instances (return_id, item_idx, seq, cis, imei, status, stock_type) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+          dto.id,
+          idx,
+          seq,
+          nul(instance.cis),
+          nul(instance.imei),
+          nul(instance.status),
+          nul(instance.stockType),
+        );
+      });
+    });
+    // Marked goods may also be known from the order (CIS required on the item).
+    if (!marked && this.stmt('SELECT 1 FROM orders WHERE id = ?').get(dto.orderId) !== undefined) this.markGoodsFromOrder(dto.orderId);
+  }
+
+  getReturn(id: number): ReturnRow | undefined {
+    const row = this.stmt(`${RETURN_SELECT} WHERE r.id = ?`).get(id);
+    return row ? returnRow(row as Row) : undefined;
+  }
+
+  /** The stored DTO of a return, as last read from the Market. */
+  getReturnDto(id: number): ReturnDTO | undefined {
+    const row = this.stmt('SELECT raw_json FROM returns WHERE id = ?').get(id) as Row | undefined;
+    return row ? (JSON.parse(String(row.raw_json)) as ReturnDTO) : undefined;
+  }
+
+  countReturns(campaignId?: number): number {
+    const row = (campaignId === undefined
+      ? this.stmt('SELECT COUNT(*) AS n FROM returns').get()
+      : this.stmt('SELECT COUNT(*) AS n FROM returns WHERE campaign_id = ?').get(campaignId)) as Row;
+    return Number(row.n);
+  }
+
+  /** Returns stored as awaiting a decision for a campaign (the fast lane re-reads those that left the list). */
+  awaitingReturnRefs(campaignId: number): Array<{ id: number; orderId: number }> {
+    return this.stmt('SELECT id, order_id FROM returns WHERE campaign_id = ? AND awaiting_decision = 1')
+      .all(campaignId)
+      .map((r) => ({ id: Number((r as Row).id), orderId: Number((r as Row).order_id) }));
+  }
+
+  /** Every return awaiting a decision, soonest deadline first, with the time left at `now`. */
+  awaitingDecision(now: number, campaignIds?: number[]): Array<ReturnRow & { msLeft: number | null }> {
+    const where = ['r.awaiting_decision = 1'];
+    const params: SQLInputValue[] = [];
+    if (campaignIds?.length) {
+      where.push(`r.campaign_id IN (${campaignIds.map(() => '?').join(',')})`);
+      params.push(...campaignIds);
+    }
+    return this.db
+      .prepare(`${RETURN_SELECT} WHERE ${where.join(' AND ')} ORDER BY r.decision_deadline IS NULL, r.decision_deadline, r.id`)
+      .all(...params)
+      .map((r) => {
+        const row = returnRow(r as Row);
+        const deadline = (r as Row).decision_deadline;
+        return { ...row, msLeft: typeof deadline === 'number' ? deadline - now : null };
+      });
+  }
+
+  /** One page of the inbox: soonest deadline first (none last), then most recently updated. */
+  inboxPage(filter: InboxFilter = {}, page: { limit?: number; offset?: number } = {}): { rows: ReturnRow[]; total: number } {
+    const limit = Math.min(Math.max(1, Math.floor(page.limit ?? 50)), 500);
+    const offset = Math.max(0, Math.floor(page.offset ?? 0));
+    const { where, params } = buildWhere(filter);
+    const rows = this.db
+      .prepare(
+        `${RETURN_SELECT} ${where} ORDER BY r.decision_deadline IS NULL, r.decision_deadline, r.updated_at IS NULL, r.updated_at DESC, r.id DESC LIMIT ? OFFSET ?`,
+      )
+      .all(...params, limit, offset)
+      .map((r) => returnRow(r as Row));
+    const total = Number((this.db.prepare(`SELECT COUNT(*) AS n FROM returns r ${where}`).get(...params) as Row).n);
+    return { rows, total };
+  }
+
+  /** Counts for the inbox's filter chips; each facet is counted with the other filters applied. */
+  inboxCounts(filter: InboxFilter = {}): InboxCounts {
+    const count = (f: InboxFilter, extra = ''): number => {
+      const { where, params } = buildWhere(f);
+      const clause = extra ? (where ? `${where} AND ${extra}` : `WHERE ${extra}`) : where;
+      return Number((this.db.prepare(`SELECT COUNT(*) AS n FROM returns r ${clause}`).get(...params) as Row).n);
+    };
+    const group = (f: InboxFilter, column: string): Record<string, number> => {
+      const { where, params } = buildWhere(f);
+      const out: Record<string, number> = {};
+      for (const r of this.db.prepare(`SELECT ${column} AS k, COUNT(*) AS n FROM returns r ${where} GROUP BY ${column}`).all(...params)) {
+        out[String((r as Row).k ?? 'NONE')] = Number((r as Row).n);
+      }
+      return out;
+    };
+    return {
+      total: count(filter),
+      awaitingDecision: count({ ...filter, awaitingDecision: undefined }, 'r.awaiting_decision = 1'),
+      inDispute: count({ ...filter, inDispute: undefined }, `r.refund_status = '${DISPUTE_STATUS}'`),
+      fastReturn: count({ ...filter, fastReturn: undefined }, 'r.fast_return = 1'),
+      withPhotos: count({ ...filter, hasPhotos: undefined }, 'r.photo_count > 0'),
+      byCampaign: group({ ...filter, campaignIds: undefined }, 'r.campaign_id'),
+      byType: group({ ...filter, returnType: undefined }, 'r.return_type'),
+      byRefundStatus: group({ ...filter, refundStatuses: undefined }, 'r.refund_status'),
+      byShipmentStatus: group({ ...filter, shipmentStatuses: undefined }, 'r.shipment_status'),
+    };
+  }
+
+  /** A return with its items (decisions, photos, CIS/IMEI), its order and the other returns of that order. */
+  returnDetail(id: number): ReturnDetail | undefined {
+    const row = this.stmt(`${RETURN_SELECT} WHERE r.id = ?`).get(id) as Row | undefined;
+    if (!row) return undefined;
+    const ret = returnRow(row);
+    const raw = JSON.parse(String(row.raw_json)) as ReturnDTO;
+    const decisions = this.stmt('SELECT * FROM item_decisions WHERE return_id = ? ORDER BY item_idx, seq').all(id) as Row[];
+    const photos = this.stmt('SELECT * FROM photos WHERE return_id = ? ORDER BY item_idx, image_hash').all(id) as Row[];
+    const instances = this.stmt('SELECT * FROM instances WHERE return_id = ? ORDER BY item_idx, seq').all(id) as Row[];
+    const items = (
+      this.stmt(
+        `SELECT ri.*, (SELECT oi.offer_name FROM order_items oi WHERE oi.order_id = ? AND oi.offer_id = ri.shop_sku LIMIT 1) AS name
+         FROM return_items ri WHERE ri.return_id = ? ORDER BY ri.idx`,
+      ).all(ret.orderId, id) as Row[]
+    ).map(
+      (item): ItemDetail => ({
+        idx: Number(item.idx),
+        shopSku: String(item.shop_sku),
+        marketSku: item.market_sku === null ? null : Number(item.market_sku),
+        name: (item.name as string | null) ?? null,
+        count: Number(item.count),
+        returnItemId: item.return_item_id === null ? null : Number(item.return_item_id),
+        decisions: decisions
+          .filter((d) => d.item_idx === item.idx)
+          .map((d) => ({
+            returnItemId: d.return_item_id === null ? null : Number(d.return_item_id),
+            decisionType: d.decision_type as string | null,
+            reasonType: d.reason_type as string | null,
+            subreasonType: d.subreason_type as string | null,
+            count: d.count === null ? null : Number(d.count),
+            comment: d.comment as string | null,
+            amount: money(d.amount_value, d.amount_currency),
+            partnerCompensation: money(d.compensation_value, d.compensation_currency),
+          })),
+        photos: photos
+          .filter((p) => p.item_idx === item.idx)
+          .map((p) => ({ returnItemId: p.return_item_id === null ? null : Number(p.return_item_id), imageHash: String(p.image_hash) })),
+        instances: instances
+          .filter((x) => x.item_idx === item.idx)
+          .map((x) => ({
+            cis: x.cis as string | null,
+            imei: x.imei as string | null,
+            status: x.status as string | null,
+            stockType: x.stock_type as string | null,
+          })),
+        tracks: (raw.items[Number(item.idx)]?.tracks ?? []).map((t) => t.trackCode).filter((t): t is string => Boolean(t)),
+      }),
+    );
+    const siblings = this.stmt(`${RETURN_SELECT} WHERE r.order_id = ? AND r.id <> ? ORDER BY r.created_at, r.id`)
+      .all(ret.orderId, id)
+      .map((r) => returnRow(r as Row));
+    const point = raw.logisticPickupPoint;
+    const address = point?.address
+      ? [point.address.postcode, point.address.city, point.address.street, point.address.house].filter(Boolean).join(', ') || null
+      : null;
+    const pickupPoint = point ? { name: point.name ?? null, address, instruction: point.instruction ?? null } : null;
+    return { return: ret, raw, items, order: this.getOrder(ret.orderId) ?? null, siblings, pickupPoint };
+  }
+
+  // ------------------------------------------------------------ orders
+
+  /** Idempotent upsert of orders with their items; returns the ids written. */
+  upsertOrders(orders: readonly BusinessOrderDTO[], now: number): number[] {
+    const written: number[] = [];
+    this.transaction(() => {
+      for (const o of orders) {
+        this.stmt(
+          `INSERT INTO orders (id, campaign_id, business_id, program_type, status, substatus, created_at, updated_at, raw_json, synced_at)
+           VALUES (:id, :campaignId, NULL, :programType, :status, :substatus, :createdAt, :updatedAt, :raw, :now)
+           ON CONFLICT(id) DO UPDATE SET campaign_id = excluded.campaign_id, program_type = excluded.program_type,
+             status = excluded.status, substatus = excluded.substatus, created_at = excluded.created_at,
+             updated_at = excluded.updated_at, raw_json = excluded.raw_json, synced_at = excluded.synced_at`,
+        ).run({
+          id: o.orderId,
+          campaignId: nul(o.campaignId),
+          programType: nul(o.programType),
+          status: nul(o.status),
+          substatus: nul(o.substatus),
+          createdAt: ms(o.creationDate),
+          updatedAt: ms(o.updateDate),
+          raw: JSON.stringify(o),
+          now,
+        });
+        this.stmt('DELETE FROM order_items WHERE order_id = ?').run(o.orderId);
+        for (const item of o.items) {
+          const marked =
+            (item.requiredInstanceTypes ?? []).some((t) => t === 'CIS' || t === 'CIS_OPTIONAL') ||
+            (item.instances ?? []).some((i) => Boolean(i.cis || i.cisFull));
+          this.stmt(
+            'INSERT OR REPLACE INTO order_items (order_id, item_id, offer_id, offer_name, count, marked, raw_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          ).run(o.orderId, item.id, item.offerId, nul(item.offerName), nul(item.count), bool(marked), JSON.stringify(item));
+        }
+        this.markGoodsFromOrder(o.orderId);
+        written.push(o.orderId);
+      }
+    });
+    return written;
+  }
+
+  private markGoodsFromOrder(orderId: number): void {
+    this.stmt(
+      `UPDATE returns SET has_marked_goods = 1 WHERE order_id = ? AND has_marked_goods = 0 AND EXISTS (
+         SELECT 1 FROM return_items ri JOIN order_items oi ON oi.order_id = returns.order_id AND oi.offer_id = ri.shop_sku
+         WHERE ri.return_id = returns.id AND oi.marked = 1)`,
+    ).run(orderId);
+  }
+
+  getOrder(id: number): OrderRow | undefined {
+    const row = this.stmt('SELECT * FROM orders WHERE id = ?').get(id) as Row | undefined;
+    if (!row) return undefined;
+    const items = (this.stmt('SELECT * FROM order_items WHERE order_id = ? ORDER BY item_id').all(id) as Row[]).map((i) => {
+      const rawItem = JSON.parse(String(i.raw_json)) as BusinessOrderDTO['items'][number];
+      const statuses = rawItem.itemStatuses ?? [];
+      return {
+        itemId: Number(i.item_id),
+        offerId: String(i.offer_id),
+        offerName: i.offer_name as string | null,
+        count: i.count === null ? null : Number(i.count),
+        initialCount: statuses.length ? statuses.reduce((n, s) => n + s.count, 0) : null,
+        price: rawItem.prices?.payment ?? null,
+        marked: i.marked === 1,
+      };
+    });
+    const rawOrder = JSON.parse(String(row.raw_json)) as BusinessOrderDTO;
+    return {
+      id: Number(row.id),
+      campaignId: row.campaign_id === null ? null : Number(row.campaign_id),
+      businessId: row.business_id === null ? null : Number(row.business_id),
+      programType: row.program_type as string | null,
+      status: row.status as string | null,
+      substatus: row.substatus as string | null,
+      createdAt: iso(row.created_at),
+      updatedAt: iso(row.updated_at),
+      items,
+      itemsTotal: rawOrder.prices?.payment ?? null,
+      raw: rawOrder,
+    };
+  }
+
+  /** Of `orderIds`, those with no stored order. */
+  missingOrderIds(orderIds: readonly number[]): number[] {
+    const out: number[] = [];
+    for (const id of new Set(orderIds)) if (this.stmt('SELECT 1 FROM orders WHERE id = ?').get(id) === undefined) out.push(id);
+    return out;
+  }
+
+  // ------------------------------------------------------------ sync bookkeeping
+
+  getCursor(campaignId: number): SyncCursor {
+    const row = this.stmt('SELECT * FROM sync_cursors WHERE campaign_id = ?').get(campaignId) as Row | undefined;
+    if (!row) {
+      return {
+        campaignId,
+        backfillFrom: null,
+        backfillPageToken: null,
+        backfillDone: false,
+        watermark: null,
+        lastSuccess: null,
+        lastFast: null,
+        lastSlow: null,
+        lastError: null,
+        lastErrorAt: null,
+      };
+    }
+    const n = (v: SQLInputValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+    return {
+      campaignId,
+      backfillFrom: row.backfill_from as string | null,
+      backfillPageToken: row.backfill_page_token as string | null,
+      backfillDone: row.backfill_done === 1,
+      watermark: n(row.watermark),
+      lastSuccess: n(row.last_success),
+      lastFast: n(row.last_fast),
+      lastSlow: n(row.last_slow),
+      lastError: row.last_error as string | null,
+      lastErrorAt: n(row.last_error_at),
+    };
+  }
+
+  /** Merges `patch` into the campaign's cursor. */
+  saveCursor(campaignId: number, patch: Partial<Omit<SyncCursor, 'campaignId'>>): SyncCursor {
+    const next = { ...this.getCursor(campaignId), ...patch, campaignId };
+    this.stmt(
+      `INSERT INTO sync_cursors (campaign_id, backfill_from, backfill_page_token, backfill_done, watermark, last_success,
+         last_fast, last_slow, last_error, last_error_at)
+       VALUES (:campaignId, :backfillFrom, :backfillPageToken, :backfillDone, :watermark, :lastSuccess, :lastFast, :lastSlow, :lastError, :lastErrorAt)
+       ON CONFLICT(campaign_id) DO UPDATE SET backfill_from = excluded.backfill_from,
+         backfill_page_token = excluded.backfill_page_token, backfill_done = excluded.backfill_done,
+         watermark = excluded.watermark, last_success = excluded.last_success, last_fast = excluded.last_fast,
+         last_slow = excluded.last_slow, last_error = excluded.last_error, last_error_at = excluded.last_error_at`,
+    ).run({
+      campaignId,
+      backfillFrom: next.backfillFrom,
+      backfillPageToken: next.backfillPageToken,
+      backfillDone: bool(next.backfillDone),
+      watermark: next.watermark,
+      lastSuccess: next.lastSuccess,
+      lastFast: next.lastFast,
+      lastSlow: next.lastSlow,
+      lastError: next.lastError,
+      lastErrorAt: next.lastErrorAt,
+    });
+    return next;
+  }
+
+  /** Records DTOs that could not be read, so they are shown and retried rather than lost. */
+  recordSkips(campaignId: number, entity: string, skipped: ReadonlyArray<{ id: string | null; reason: string; raw: unknown }>, now: number): void {
+    if (skipped.length === 0) return;
+    this.transaction(() => {
+      for (const s of skipped) {
+        let raw: string | null;
+        try {
+          raw = JSON.stringify(s.raw) ?? null;
+        } catch {
+          raw = null;
+        }
+        const key = s.id ?? `hash:${createHash('sha256').update(raw ?? s.reason).digest('hex').slice(0, 16)}`;
+        this.stmt(
+          `INSERT INTO sync_skips (campaign_id, entity, item_key, item_id, reason, raw_json, first_seen, last_seen, times)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+           ON CONFLICT(campaign_id, entity, item_key) DO UPDATE SET reason = excluded.reason, raw_json = excluded.raw_json,
+             last_seen = excluded.last_seen, times = times + 1`,
+        ).run(campaignId, entity, key, s.id, s.reason, raw, now, now);
+      }
+    });
+  }
+
+  /** Forgets skips of items that have since been read successfully. */
+  clearSkips(campaignId: number, entity: string, ids: readonly (number | string)[]): void {
+    if (ids.length === 0) return;
+    if (this.stmt('SELECT 1 FROM sync_skips WHERE campaign_id = ? AND entity = ? LIMIT 1').get(campaignId, entity) === undefined) return;
+    this.transaction(() => {
+      for (const id of ids) this.stmt('DELETE FROM sync_skips WHERE campaign_id = ? AND entity = ? AND item_key = ?').run(campaignId, entity, String(id));
+    });
+  }
+
+  /** How many returns could not be read and are held as skips (the status bar's "unreadable"). */
+  countSkips(entity = 'return'): number {
+    return Number((this.stmt('SELECT COUNT(*) AS n FROM sync_skips WHERE entity = ?').get(entity) as Row).n);
+  }
+
+  listSkips(campaignId?: number): SkipRecord[] {
+    const rows = (campaignId === undefined
+      ? this.stmt('SELECT * FROM sync_skips ORDER BY last_seen DESC').all()
+      : this.stmt('SELECT * FROM sync_skips WHERE campaign_id = ? ORDER BY last_seen DESC').all(campaignId)) as Row[];
+    return rows.map((r) => ({
+      campaignId: Number(r.campaign_id),
+      entity: String(r.entity),
+      itemId: r.item_id as string | null,
+      reason: String(r.reason),
+      firstSeen: Number(r.first_seen),
+      lastSeen: Number(r.last_seen),
+      times: Number(r.times),
+    }));
+  }
+}
+
+/** Opens (creating and migrating) the store at `path`, or an in-memory one for ':memory:'. */
+export function openStore(path: string, options: StoreOptions = {}): Store {
+  return new Store(path, options);
+}
+
+const RETURN_SELECT = `
+  SELECT r.*, c.business_name AS campaign_name, c.domain AS campaign_domain, c.placement_type AS placement_type,
+    (SELECT group_concat(shop_sku, char(31)) FROM (SELECT shop_sku FROM return_items WHERE return_id = r.id ORDER BY idx)) AS skus
+  FROM returns r LEFT JOIN campaigns c ON c.id = r.campaign_id`;
+
+function campaignRow(r: Row): CampaignRow {
+  return {
+    id: Number(r.id),
+    businessId: r.business_id === null ? null : Number(r.business_id),
+    businessName: r.business_name as string | null,
+    domain: r.domain as string | null,
+    placementType: r.placement_type as string | null,
+    apiAvailability: r.api_availability as string | null,
+    watched: r.watched === 1,
+  };
+}
+
+function returnRow(r: Row): ReturnRow {
+  return {
+    id: Number(r.id),
+    campaignId: Number(r.campaign_id),
+    orderId: Number(r.order_id),
+    returnType: String(r.return_type),
+    refundStatus: r.refund_status as string | null,
+    shipmentStatus: r.shipment_status as string | null,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+    amount: money(r.amount_value, r.amount_currency),
+    fastReturn: r.fast_return === 1,
+    hasMarkedGoods: r.has_marked_goods === 1,
+    photoCount: Number(r.photo_count),
+    itemCount: Number(r.item_count),
+    awaitingDecision: r.awaiting_decision === 1,
+    decisionDeadline: iso(r.decision_deadline),
+    pickupTill: iso(r.pickup_till),
+    skus: typeof r.skus === 'string' && r.skus ? r.skus.split('\u001f') : [],
+    campaignName: (r.campaign_domain as string | null) ?? (r.campaign_name as string | null),
+    placementType: r.placement_type as string | null,
+  };
+}
+
+const DISPUTE_STATUS = 'PREMODERATION_DISPUTE';
+
+/** Epoch ms of 00:00 Moscow time (UTC+3, no DST) on `day` (YYYY-MM-DD). */
+function mskDayStart(day: string, field: string): number {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00+03:00`) : Number.NaN;
+  if (Number.isNaN(ms)) throw new Error(`${field} must be a date as YYYY-MM-DD`);
+  return ms;
+}
+
+function buildWhere(filter: InboxFilter): { where: string; params: SQLInputValue[] } {
+  const clauses: string[] = [];
+  const params: SQLInputValue[] = [];
+  if (filter.awaitingDecision !== undefined) clauses.push(`r.awaiting_decision = ${filter.awaitingDecision ? 1 : 0}`);
+  if (filter.inDispute !== undefined) {
+    clauses.push(filter.inDispute ? `r.refund_status = '${DISPUTE_STATUS}'` : `(r.refund_status IS NULL OR r.refund_status <> '${DISPUTE_STATUS}')`);
+  }
+  if (filter.createdFrom) {
+    clauses.push('r.created_at >= ?');
+    params.push(mskDayStart(filter.createdFrom, 'createdFrom'));
+  }
+  if (filter.createdTo) {
+    clauses.push('r.created_at < ?');
+    params.push(mskDayStart(filter.createdTo, 'createdTo') + 86_400_000);
+  }
+  if (filter.campaignIds?.length) {
+    clauses.push(`r.campaign_id IN (${filter.campaignIds.map(() => '?').join(',')})`);
+    params.push(...filter.campaignIds);
+  }
+  if (filter.returnType) {
+    clauses.push('r.return_type = ?');
+    params.push(filter.returnType);
+  }
+  if (filter.refundStatuses?.length) {
+    clauses.push(`r.refund_status IN (${filter.refundStatuses.map(() => '?').join(',')})`);
+    params.push(...filter.refundStatuses);
+  }
+  if (filter.shipmentStatuses?.length) {
+    clauses.push(`r.shipment_status IN (${filter.shipmentStatuses.map(() => '?').join(',')})`);
+    params.push(...filter.shipmentStatuses);
+  }
+  if (filter.fastReturn !== undefined) clauses.push(`r.fast_return = ${filter.fastReturn ? 1 : 0}`);
+  if (filter.hasPhotos !== undefined) clauses.push(filter.hasPhotos ? 'r.photo_count > 0' : 'r.photo_count = 0');
+  const search = filter.search?.trim();
+  if (search) {
+    const parts: string[] = [];
+    if (/^\d{1,18}$/.test(search)) {
+      parts.push('r.id = ?', 'r.order_id = ?');
+      params.push(Number(search), Number(search));
+    }
+    // Prefix match on the NOCASE SKU index; LIKE wildcards in the input are taken literally.
+    parts.push("EXISTS (SELECT 1 FROM return_items ri WHERE ri.return_id = r.id AND ri.shop_sku LIKE ? ESCAPE '\\')");
+    params.push(`${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    clauses.push(`(${parts.join(' OR ')})`);
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}

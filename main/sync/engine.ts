@@ -1,0 +1,595 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../log.ts';
+import { silentLogger } from '../log.ts';
+import type { MarketClient, ReturnFilters, SkippedItem } from '../market/client.ts';
+import { MarketAuthError, MarketError, SchedulerStoppedError, describeError } from '../market/errors.ts';
+import type { Clock, Priority } from '../market/scheduler.ts';
+import { systemClock } from '../market/scheduler.ts';
+import type { ReturnDTO } from '../market/schemas.ts';
+import { AWAITING_STATUSES, type CampaignRow, type Store } from '../store/store.ts';
+
+const DAY = 86_400_000;
+
+export interface SyncOptions {
+  /** First sync reads returns updated in this many days. */
+  backfillDays: number;
+  /** Incremental polls re-read from the watermark minus this, so nothing at a boundary is missed. */
+  overlapMs: number;
+  /** Fast lane: returns awaiting a decision. */
+  fastIntervalMs: number;
+  /** Slow lane: everything updated since the watermark, plus store discovery and missing orders. */
+  slowIntervalMs: number;
+  /** Returns per page (the Market allows up to 100). */
+  pageLimit: number;
+  /** Fast lane looks this far back by update date (awaiting returns are at most 48 h old). */
+  awaitingLookbackDays: number;
+  /** At most this many stale "awaiting" returns are re-read one by one per fast tick. */
+  maxRereadsPerTick: number;
+  /** Safety stop for a server that pages forever. */
+  maxPagesPerRun: number;
+}
+
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
+  backfillDays: 60,
+  overlapMs: 10 * 60_000,
+  fastIntervalMs: 60_000,
+  slowIntervalMs: 10 * 60_000,
+  pageLimit: 100,
+  awaitingLookbackDays: 3,
+  maxRereadsPerTick: 50,
+  maxPagesPerRun: 10_000,
+};
+
+export type Lane = 'fast' | 'slow';
+
+export interface LaneResult {
+  campaignId: number;
+  lane: Lane;
+  pages: number;
+  fetched: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  ordersFetched: number;
+  error?: { kind: string; message: string; status?: number };
+}
+
+export interface StoreSummary {
+  campaignId: number;
+  name: string | null;
+  placementType: string | null;
+  fetched: number;
+  inserted: number;
+  updated: number;
+  skipped: number;
+  ordersFetched: number;
+  stored: number;
+  awaiting: number;
+  errors: Array<{ kind: string; message: string; status?: number }>;
+}
+
+export interface SyncSummary {
+  startedAt: string;
+  finishedAt: string;
+  stores: StoreSummary[];
+  totals: { fetched: number; inserted: number; updated: number; skipped: number; ordersFetched: number; awaiting: number };
+  /** Discovery or auth failure that stopped the whole run. */
+  error?: { kind: string; message: string; status?: number };
+}
+
+export interface ChangedEvent {
+  campaignId: number;
+  returnIds: number[];
+  orderIds: number[];
+}
+
+export interface ProgressEvent {
+  campaignId: number;
+  lane: Lane;
+  phase: 'backfill' | 'incremental' | 'awaiting' | 'reread' | 'orders' | 'done';
+  pages: number;
+  fetched: number;
+}
+
+export interface SyncErrorEvent {
+  campaignId: number | null;
+  lane: Lane | 'discover';
+  error: { kind: string; message: string; status?: number };
+}
+
+export interface SkippedEvent {
+  campaignId: number;
+  entity: 'return' | 'order' | 'campaign';
+  items: Array<{ id: string | null; reason: string }>;
+}
+
+export interface SyncEvents {
+  changed: [ChangedEvent];
+  progress: [ProgressEvent];
+  error: [SyncErrorEvent];
+  skipped: [SkippedEvent];
+}
+
+export interface CampaignStatus {
+  campaignId: number;
+  name: string | null;
+  businessId: number | null;
+  placementType: string | null;
+  watched: boolean;
+  backfillDone: boolean;
+  syncing: boolean;
+  running: Lane[];
+  lastSuccess: string | null;
+  lastError: string | null;
+  returnsKnown: number;
+}
+
+export interface SyncEngineDeps {
+  client: MarketClient;
+  store: Store;
+  logger?: Logger;
+  clock?: Clock;
+  options?: Partial<SyncOptions>;
+}
+
+/** Keeps the local store in step with the Market, per watched store, in a fast and a slow lane. */
+export class SyncEngine {
+  readonly options: SyncOptions;
+  private readonly client: MarketClient;
+  private readonly store: Store;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly emitter = new EventEmitter();
+  private readonly running = new Map<string, Promise<LaneResult>>();
+  private timers: { fast: unknown; slow: unknown } = { fast: undefined, slow: undefined };
+  private started = false;
+  private haltedWith: MarketAuthError | undefined;
+
+  constructor(deps: SyncEngineDeps) {
+    this.client = deps.client;
+    this.store = deps.store;
+    this.logger = (deps.logger ?? silentLogger).child({ component: 'sync' });
+    this.clock = deps.clock ?? systemClock;
+    this.options = { ...DEFAULT_SYNC_OPTIONS, ...deps.options };
+    // An 'error' event with no listener must not crash the process.
+    this.emitter.on('error', () => {});
+  }
+
+  on<E extends keyof SyncEvents>(event: E, listener: (...args: SyncEvents[E]) => void): () => void {
+    this.emitter.on(event, listener as (...args: unknown[]) => void);
+    return () => this.emitter.off(event, listener as (...args: unknown[]) => void);
+  }
+
+  private emit<E extends keyof SyncEvents>(event: E, ...args: SyncEvents[E]): void {
+    this.emitter.emit(event, ...args);
+  }
+
+  /** The auth error that stopped syncing, if any (cleared by a new key → new engine). */
+  get halted(): MarketAuthError | undefined {
+    return this.haltedWith;
+  }
+
+  /** Reads the stores of the key (GET v2/campaigns) into the store; new stores are watched. */
+  async discover(priority: Priority = 'poll'): Promise<CampaignRow[]> {
+    try {
+      const { campaigns, skipped } = await this.client.listCampaigns({ priority });
+      const now = this.clock.now();
+      this.store.upsertCampaigns(campaigns, now);
+      if (skipped.length) {
+        this.store.recordSkips(0, 'campaign', skipped, now);
+        this.emit('skipped', { campaignId: 0, entity: 'campaign', items: skipped.map(({ id, reason }) => ({ id, reason })) });
+      }
+      return this.store.listCampaigns();
+    } catch (error) {
+      this.onError(null, 'discover', error);
+      throw error;
+    }
+  }
+
+  setWatched(campaignId: number, watched: boolean): void {
+    this.store.setWatched(campaignId, watched);
+  }
+
+  status(): CampaignStatus[] {
+    return this.store.listCampaigns().map((c) => {
+      const cursor = this.store.getCursor(c.id);
+      const running: Lane[] = (['fast', 'slow'] as const).filter((lane) => this.running.has(`${c.id}:${lane}`));
+      return {
+        campaignId: c.id,
+        name: c.domain ?? c.businessName,
+        businessId: c.businessId,
+        placementType: c.placementType,
+        watched: c.watched,
+        backfillDone: cursor.backfillDone,
+        syncing: running.length > 0,
+        running,
+        lastSuccess: cursor.lastSuccess === null ? null : new Date(cursor.lastSuccess).toISOString(),
+        lastError: cursor.lastError,
+        returnsKnown: this.store.countReturns(c.id),
+      };
+    });
+  }
+
+  /** Discovers stores and runs both lanes for every watched one (or `campaignIds`) now. */
+  async syncNow(options: { campaignIds?: number[]; priority?: Priority } = {}): Promise<SyncSummary> {
+    const startedAt = new Date(this.clock.now()).toISOString();
+    const summary: SyncSummary = {
+      startedAt,
+      finishedAt: startedAt,
+      stores: [],
+      totals: { fetched: 0, inserted: 0, updated: 0, skipped: 0, ordersFetched: 0, awaiting: 0 },
+    };
+    try {
+      await this.discover(options.priority ?? 'poll');
+    } catch (error) {
+      summary.error = describeError(error);
+      if (error instanceof MarketAuthError || this.store.listCampaigns().length === 0) {
+        summary.finishedAt = new Date(this.clock.now()).toISOString();
+        return summary;
+      }
+      // Discovery failed but stores are known from before: sync them anyway.
+    }
+    const campaigns = this.store
+      .watchedCampaigns()
+      .filter((c) => !options.campaignIds || options.campaignIds.includes(c.id));
+    const results = await Promise.all(
+      campaigns.map(async (c) => {
+        const slow = await this.runLane(c, 'slow', true);
+        const fast = await this.runLane(c, 'fast', true);
+        return { campaign: c, lanes: [slow, fast] };
+      }),
+    );
+    const now = this.clock.now();
+    for (const { campaign, lanes } of results) {
+      const store: StoreSummary = {
+        campaignId: campaign.id,
+        name: campaign.domain ?? campaign.businessName,
+        placementType: campaign.placementType,
+        fetched: 0,
+        inserted: 0,
+        updated: 0,
+        skipped: 0,
+        ordersFetched: 0,
+        stored: this.store.countReturns(campaign.id),
+        awaiting: this.store.awaitingDecision(now, [campaign.id]).length,
+        errors: [],
+      };
+      for (const lane of lanes) {
+        store.fetched += lane.fetched;
+        store.inserted += lane.inserted;
+        store.updated += lane.updated;
+        store.skipped += lane.skipped;
+        store.ordersFetched += lane.ordersFetched;
+        if (lane.error) store.errors.push(lane.error);
+      }
+      summary.stores.push(store);
+      summary.totals.fetched += store.fetched;
+      summary.totals.inserted += store.inserted;
+      summary.totals.updated += store.updated;
+      summary.totals.skipped += store.skipped;
+      summary.totals.ordersFetched += store.ordersFetched;
+      summary.totals.awaiting += store.awaiting;
+    }
+    if (this.haltedWith && !summary.error) summary.error = describeError(this.haltedWith);
+    summary.finishedAt = new Date(this.clock.now()).toISOString();
+    return summary;
+  }
+
+  /** Runs one lane of one known store now (e.g. "refresh this store" from the UI). */
+  async syncCampaign(campaignId: number, lane: Lane): Promise<LaneResult> {
+    const campaign = this.store.getCampaign(campaignId);
+    if (!campaign) throw new Error(`campaignId ${campaignId} is not a known store`);
+    return this.runLane(campaign, lane, true);
+  }
+
+  /** Starts the timers: both lanes at once, then every fastIntervalMs / slowIntervalMs. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const tick = (lane: Lane, discovered = false): void => {
+      if (!this.started) return;
+      const run = async (): Promise<void> => {
+        if (lane === 'slow' && !discovered) {
+          try {
+            await this.discover('poll');
+          } catch {
+            // Reported through 'error'; known stores are still polled.
+          }
+        }
+        await Promise.all(this.store.watchedCampaigns().map((c) => this.runLane(c, lane, false)));
+      };
+      run()
+        .catch((error: unknown) => this.logger.error('sync tick failed', { lane, error: describeError(error) }))
+        .finally(() => {
+          if (!this.started || this.haltedWith) return;
+          this.timers[lane] = this.clock.setTimeout(() => tick(lane), lane === 'fast' ? this.options.fastIntervalMs : this.options.slowIntervalMs);
+        });
+    };
+    // The fast lane needs the stores: discover first when none are known yet.
+    const known = this.store.listCampaigns().length > 0;
+    const first = known ? Promise.resolve() : this.discover('poll').then(() => undefined, () => undefined);
+    void first.then(() => {
+      tick('slow', !known);
+      tick('fast');
+    });
+  }
+
+  /** Stops the timers and waits for running lanes to finish. */
+  async stop(): Promise<void> {
+    this.started = false;
+    for (const lane of ['fast', 'slow'] as const) {
+      if (this.timers[lane] !== undefined) this.clock.clearTimeout(this.timers[lane]);
+      this.timers[lane] = undefined;
+    }
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /**
+   * Runs one lane for one store; a lane already running is joined (or, when `again`, awaited and
+   * then run afresh). Never throws: errors are recorded on the cursor and emitted.
+   */
+  private async runLane(campaign: CampaignRow, lane: Lane, again: boolean): Promise<LaneResult> {
+    const key = `${campaign.id}:${lane}`;
+    const current = this.running.get(key);
+    if (current) {
+      if (!again) return current;
+      await current.catch(() => undefined);
+    }
+    const promise = this.laneBody(campaign, lane).finally(() => {
+      if (this.running.get(key) === promise) this.running.delete(key);
+    });
+    this.running.set(key, promise);
+    return promise;
+  }
+
+  private async laneBody(campaign: CampaignRow, lane: Lane): Promise<LaneResult> {
+    const result: LaneResult = {
+      campaignId: campaign.id,
+      lane,
+      pages: 0,
+      fetched: 0,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      ordersFetched: 0,
+    };
+    if (this.haltedWith) {
+      result.error = describeError(this.haltedWith);
+      return result;
+    }
+    const changedOrders = new Set<number>();
+    try {
+      if (lane === 'slow') await this.slowLane(campaign, result, changedOrders);
+      else await this.fastLane(campaign, result, changedOrders);
+      await this.fetchOrders(campaign, lane, [...changedOrders], result, lane === 'slow' && !this.store.getCursor(campaign.id).backfillDone ? 'background' : 'poll');
+      if (lane === 'slow') await this.fetchMissingOrders(campaign, result);
+      const now = this.clock.now();
+      this.store.saveCursor(campaign.id, {
+        lastSuccess: now,
+        ...(lane === 'fast' ? { lastFast: now } : { lastSlow: now }),
+        lastError: null,
+        lastErrorAt: null,
+      });
+      this.emit('progress', { campaignId: campaign.id, lane, phase: 'done', pages: result.pages, fetched: result.fetched });
+    } catch (error) {
+      result.error = describeError(error);
+      this.onError(campaign.id, lane, error);
+    }
+    return result;
+  }
+
+  private async slowLane(campaign: CampaignRow, result: LaneResult, changedOrders: Set<number>): Promise<void> {
+    const cursor = this.store.getCursor(campaign.id);
+    const now = this.clock.now();
+    if (!cursor.backfillDone) {
+      const fromDate = cursor.backfillFrom ?? dayOf(now - this.options.backfillDays * DAY);
+      let pageToken = cursor.backfillPageToken ?? undefined;
+      this.store.saveCursor(campaign.id, { backfillFrom: fromDate });
+      let complete: boolean;
+      try {
+        complete = await this.pages(campaign, 'slow', 'backfill', { fromDate }, pageToken, 'background', result, changedOrders, (next) => {
+          pageToken = next;
+          this.store.saveCursor(campaign.id, { backfillPageToken: next ?? null });
+        });
+      } catch (error) {
+        // A page token the server no longer accepts: restart the window next time (upserts are idempotent).
+        if (error instanceof MarketError && error.kind === 'bad-request' && pageToken) {
+          this.store.saveCursor(campaign.id, { backfillPageToken: null });
+        }
+        throw error;
+      }
+      if (complete) this.store.saveCursor(campaign.id, { backfillDone: true, backfillPageToken: null });
+      return;
+    }
+    const since = (cursor.watermark ?? now) - this.options.overlapMs;
+    await this.pages(campaign, 'slow', 'incremental', { fromDate: dayOf(since) }, undefined, 'poll', result, changedOrders);
+  }
+
+  private async fastLane(campaign: CampaignRow, result: LaneResult, changedOrders: Set<number>): Promise<void> {
+    const cursor = this.store.getCursor(campaign.id);
+    const now = this.clock.now();
+    // Both clocks: the server's (watermark) and ours, whichever is earlier.
+    const base = Math.min(now, cursor.watermark ?? now) - this.options.awaitingLookbackDays * DAY;
+    const seen = new Set<number>();
+    await this.pages(
+      campaign,
+      'fast',
+      'awaiting',
+      { fromDate: dayOf(base), statuses: [...AWAITING_STATUSES] },
+      undefined,
+      'poll',
+      result,
+      changedOrders,
+      undefined,
+      seen,
+    );
+    // Returns we hold as awaiting that the listing no longer shows: decided elsewhere or auto-confirmed.
+    const stale = this.store.awaitingReturnRefs(campaign.id).filter((r) => !seen.has(r.id));
+    if (stale.length === 0) return;
+    this.emit('progress', { campaignId: campaign.id, lane: 'fast', phase: 'reread', pages: result.pages, fetched: result.fetched });
+    const fresh: ReturnDTO[] = [];
+    for (const ref of stale.slice(0, this.options.maxRereadsPerTick)) {
+      try {
+        fresh.push(await this.client.getReturn(campaign.id, ref.orderId, ref.id, { priority: 'poll' }));
+      } catch (error) {
+        if (error instanceof MarketError && (error.kind === 'not-found' || error.kind === 'malformed')) {
+          // Keep what we have; say why it could not be refreshed.
+          this.store.recordSkips(campaign.id, 'return', [{ id: String(ref.id), reason: `re-read failed: ${error.message}`, raw: null }], this.clock.now());
+          this.logger.warn('awaiting return could not be re-read', { campaignId: campaign.id, returnId: ref.id, kind: error.kind });
+          continue;
+        }
+        throw error;
+      }
+    }
+    result.fetched += fresh.length;
+    this.ingest(campaign, fresh, [], result, changedOrders);
+  }
+
+  /** Pages through getReturns with `filters`, ingesting each page as it arrives. */
+  private async pages(
+    campaign: CampaignRow,
+    lane: Lane,
+    phase: ProgressEvent['phase'],
+    filters: ReturnFilters,
+    firstToken: string | undefined,
+    priority: Priority,
+    result: LaneResult,
+    changedOrders: Set<number>,
+    onPage?: (nextToken: string | undefined) => void,
+    seen?: Set<number>,
+  ): Promise<boolean> {
+    let pageToken = firstToken;
+    const tokens = new Set<string>();
+    for (let page = 0; page < this.options.maxPagesPerRun; page++) {
+      const response = await this.client.listReturns(campaign.id, filters, pageToken, this.options.pageLimit, { priority });
+      result.pages++;
+      result.fetched += response.returns.length;
+      if (seen) for (const r of response.returns) seen.add(r.id);
+      this.ingest(campaign, response.returns, response.skipped, result, changedOrders);
+      let next = response.nextPageToken;
+      if (next && tokens.has(next)) {
+        this.logger.warn('server repeated a page token; stopping this listing', { campaignId: campaign.id, lane });
+        next = undefined;
+      }
+      if (response.returns.length === 0 && response.skipped.length === 0) next = undefined;
+      onPage?.(next);
+      this.emit('progress', { campaignId: campaign.id, lane, phase, pages: result.pages, fetched: result.fetched });
+      if (!next) return true;
+      tokens.add(next);
+      pageToken = next;
+    }
+    this.logger.warn('page limit per run reached; continuing next run', { campaignId: campaign.id, lane, pages: result.pages });
+    return false;
+  }
+
+  private ingest(campaign: CampaignRow, returns: ReturnDTO[], skipped: SkippedItem[], result: LaneResult, changedOrders: Set<number>): void {
+    const now = this.clock.now();
+    const upsert = this.store.transaction(() => {
+      const r = this.store.upsertReturns(campaign.id, returns, now);
+      this.store.recordSkips(campaign.id, 'return', skipped, now);
+      this.store.clearSkips(campaign.id, 'return', returns.map((x) => x.id));
+      let watermark = this.store.getCursor(campaign.id).watermark ?? Number.NEGATIVE_INFINITY;
+      // A date far in the future (bad data) must not push the poll window past today's updates.
+      const ceiling = now + DAY;
+      for (const dto of returns) {
+        const updated = dto.updateDate ? Date.parse(dto.updateDate) : Number.NaN;
+        if (!Number.isNaN(updated) && updated > watermark && updated <= ceiling) watermark = updated;
+      }
+      if (Number.isFinite(watermark)) this.store.saveCursor(campaign.id, { watermark });
+      return r;
+    });
+    result.inserted += upsert.inserted.length;
+    result.updated += upsert.updated.length;
+    result.unchanged += upsert.unchanged;
+    result.skipped += skipped.length;
+    const changed = [...upsert.inserted, ...upsert.updated];
+    if (changed.length) {
+      const changedSet = new Set(changed);
+      for (const dto of returns) if (changedSet.has(dto.id)) changedOrders.add(dto.orderId);
+      this.emit('changed', { campaignId: campaign.id, returnIds: changed, orderIds: [] });
+    }
+    if (skipped.length) {
+      this.emit('skipped', { campaignId: campaign.id, entity: 'return', items: skipped.map(({ id, reason }) => ({ id, reason })) });
+    }
+  }
+
+  /** getBusinessOrders in batches of 50 ids. */
+  private async fetchOrders(campaign: CampaignRow, lane: Lane, orderIds: number[], result: LaneResult, priority: Priority): Promise<void> {
+    if (orderIds.length === 0) return;
+    if (!campaign.businessId) {
+      this.logger.warn('store has no business id; orders not fetched', { campaignId: campaign.id });
+      return;
+    }
+    this.emit('progress', { campaignId: campaign.id, lane, phase: 'orders', pages: result.pages, fetched: result.fetched });
+    for (let i = 0; i < orderIds.length; i += 50) {
+      const batch = orderIds.slice(i, i + 50);
+      let pageToken: string | undefined;
+      const tokens = new Set<string>();
+      do {
+        const page = await this.client.getBusinessOrders(campaign.businessId, { orderIds: batch, campaignIds: [campaign.id] }, pageToken, { priority });
+        const now = this.clock.now();
+        const written = this.store.upsertOrders(page.orders, now);
+        result.ordersFetched += written.length;
+        if (page.skipped.length) {
+          this.store.recordSkips(campaign.id, 'order', page.skipped, now);
+          this.emit('skipped', { campaignId: campaign.id, entity: 'order', items: page.skipped.map(({ id, reason }) => ({ id, reason })) });
+        }
+        if (written.length) {
+          this.store.clearSkips(campaign.id, 'order', written);
+          this.emit('changed', { campaignId: campaign.id, returnIds: [], orderIds: written });
+        }
+        pageToken = page.nextPageToken && !tokens.has(page.nextPageToken) && page.orders.length > 0 ? page.nextPageToken : undefined;
+        if (pageToken) tokens.add(pageToken);
+      } while (pageToken);
+    }
+  }
+
+  /** Orders of stored returns that are still missing (an earlier fetch failed). */
+  private async fetchMissingOrders(campaign: CampaignRow, result: LaneResult): Promise<void> {
+    const orderIds = this.store.db
+      .prepare(
+        'SELECT DISTINCT r.order_id AS id FROM returns r LEFT JOIN orders o ON o.id = r.order_id WHERE r.campaign_id = ? AND o.id IS NULL LIMIT 500',
+      )
+      .all(campaign.id)
+      .map((row) => Number((row as { id: number }).id));
+    // Orders the Market does not return stay missing; skip those already recorded as such.
+    const skippedKeys = new Set(this.store.listSkips(campaign.id).filter((s) => s.entity === 'order-missing').map((s) => s.itemId));
+    const wanted = orderIds.filter((id) => !skippedKeys.has(String(id)));
+    if (wanted.length === 0) return;
+    await this.fetchOrders(campaign, 'slow', wanted, result, 'background');
+    const stillMissing = this.store.missingOrderIds(wanted);
+    if (stillMissing.length) {
+      this.store.recordSkips(
+        campaign.id,
+        'order-missing',
+        stillMissing.map((id) => ({ id: String(id), reason: 'getBusinessOrders did not return this order', raw: null })),
+        this.clock.now(),
+      );
+    }
+  }
+
+  private onError(campaignId: number | null, lane: Lane | 'discover', error: unknown): void {
+    if (error instanceof SchedulerStoppedError) return;
+    const described = describeError(error);
+    if (error instanceof MarketAuthError) {
+      if (!this.haltedWith) this.logger.error('API key rejected; syncing stopped', { kind: error.kind, status: error.status });
+      this.haltedWith = error;
+      this.started = false;
+      for (const l of ['fast', 'slow'] as const) {
+        if (this.timers[l] !== undefined) this.clock.clearTimeout(this.timers[l]);
+        this.timers[l] = undefined;
+      }
+    } else {
+      this.logger.warn('sync failed', { campaignId, lane, error: described });
+    }
+    if (campaignId !== null) this.store.saveCursor(campaignId, { lastError: `${described.kind}: ${described.message}`, lastErrorAt: this.clock.now() });
+    this.emit('error', { campaignId, lane, error: described });
+  }
+}
+
+/** YYYY-MM-DD in UTC — never later than the Market's Moscow date, so a day filter cannot skip ahead. */
+export function dayOf(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
