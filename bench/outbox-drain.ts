@@ -14,7 +14,6 @@ import { parseArgs } from 'node:util';
 import { MarketClient } from '../main/market/client.ts';
 import { KeyScheduler, RESOURCE_LIMITS, type Clock, type MethodLimit } from '../main/market/scheduler.ts';
 import { ReturnDTO } from '../main/market/schemas.ts';
-import { outboxStoreOptions } from '../main/outbox/store-options.ts';
 import { Outbox } from '../main/outbox/outbox.ts';
 import { openStore, storePath } from '../main/store/store.ts';
 import { sandboxAdmin, type AdminReturn } from '../sandbox/admin-client.ts';
@@ -111,7 +110,7 @@ export async function runOutboxDrainBench(options: BenchOptions = {}): Promise<{
       const batch = await Promise.all(Array.from({ length: Math.min(25, decisions - i) }, () => admin.createReturn({ type: 'RETURN', items: [{ photos: 0 }] })));
       created.push(...batch);
     }
-    const store = openStore(storePath(dir), outboxStoreOptions());
+    const store = openStore(storePath(dir));
     const queueClient = new MarketClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, clock, scheduler: new KeyScheduler({ clock }) });
     store.upsertCampaigns((await queueClient.listCampaigns()).campaigns, clock.now());
     const byCampaign = new Map<number, ReturnDTO[]>();

@@ -1,11 +1,16 @@
-import { hostname } from 'node:os';
-import type { AppInfo } from '../preload/contract.ts';
+import { userInfo } from 'node:os';
+import type { AppInfo, ApiKeyStatus, GlobalStatus, OutboxEntry, OutboxState, StoreView } from '../preload/contract.ts';
+import { createAlertEngine, createCallbackNotifier, createSqliteMarkStore, countDeadlines, type AlertEngine, type AlertSnapshot, type Notifier } from './alerts/index.ts';
 import type { RuntimeConfig } from './config.ts';
-import { PRODUCTION_BASE_URL } from './config.ts';
+import { ApiKeyVault, VaultError, type SecretStore } from './credentials/vault.ts';
+import { deadlineInputFromRow } from './deadlines/from-row.ts';
 import { createHandlers } from './ipc/handlers.ts';
-import { createRouter, EventHub, type Router, type Sender } from './ipc/router.ts';
+import { createRouter, DomainError, EventHub, type Router, type Sender } from './ipc/router.ts';
+import { toStoreView } from './ipc/views.ts';
 import type { Logger } from './log.ts';
+import { openSession, type MarketSession } from './session.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
+import { openStore, storePath, type Store } from './store/store.ts';
 
 /** What the host (Electron, web server, CLI) can do; shown to the renderer as capabilities. */
 export interface HostInfo {
@@ -20,61 +25,243 @@ export interface ServicesOptions {
   settings: SettingsStore;
   host: HostInfo;
   version: string;
-}
-
-/** Where the Market API is for this run: the real one, a given URL, or the built-in sandbox. */
-export interface MarketEndpoint {
-  mode: 'demo' | 'live';
-  baseUrl: string;
-  apiKey: string;
-  /** Stops the built-in sandbox when demo mode started one. */
-  close(): Promise<void>;
+  /** OS encryption for the stored API key; absent in web/CLI mode, where the key comes from the environment. */
+  secretStore?: SecretStore;
+  /** Native notifications (desktop); web mode sends alerts to the tab as events instead. */
+  notifier?: Notifier;
+  /** False for one-shot CLI commands: no background polling or alert timers. */
+  background?: boolean;
 }
 
 /** The main-process services shared by all three modes. */
 export interface Services {
   router: Router;
   events: EventHub;
-  endpoint: MarketEndpoint;
+  store: Store;
+  alerts: AlertEngine;
   /** Origins whose main frame may call the router (registered by each transport). */
   trustedOrigins: Set<string>;
+  session(): MarketSession;
   info(sender?: Sender): AppInfo;
+  status(): GlobalStatus;
   close(): Promise<void>;
 }
 
-/** Picks the Market endpoint: with a key, production or RETURNDESK_BASE_URL; without, the sandbox. */
-export async function resolveEndpoint(config: RuntimeConfig, logger: Logger): Promise<MarketEndpoint> {
-  if (config.apiKey) {
-    return { mode: 'live', baseUrl: config.baseUrl ?? PRODUCTION_BASE_URL, apiKey: config.apiKey, close: async () => {} };
-  }
-  if (config.baseUrl) {
-    throw new Error('RETURNDESK_BASE_URL is set but RETURNDESK_API_KEY is not: a server other than the built-in sandbox needs its key.');
-  }
-  const { startSandbox } = await import('../sandbox/index.ts');
-  const sandbox = await startSandbox({ port: 0, quiet: true });
-  logger.info('demo mode: no API key configured, using the built-in sandbox', { url: sandbox.url });
-  return { mode: 'demo', baseUrl: sandbox.url, apiKey: sandbox.apiKey, close: () => sandbox.close() };
-}
+/** Stands in for OS encryption where there is none (web/CLI): the vault then refuses to store a key. */
+const noEncryption: SecretStore = {
+  isEncryptionAvailable: () => false,
+  encrypt: () => {
+    throw new VaultError('encryption-unavailable', 'No OS encryption here.');
+  },
+  decrypt: () => {
+    throw new VaultError('encryption-unavailable', 'No OS encryption here.');
+  },
+};
+
+const NETWORK_KINDS = new Set(['network', 'timeout']);
 
 export async function createServices(options: ServicesOptions): Promise<Services> {
   const { config, logger, settings, host, version } = options;
-  const endpoint = await resolveEndpoint(config, logger);
+  const background = options.background ?? true;
   const events = new EventHub(logger);
   const trustedOrigins = new Set<string>();
+  const store = openStore(storePath(config.dataDir));
+  const secretStore = options.secretStore ?? noEncryption;
+  const vault = new ApiKeyVault({ dataDir: config.dataDir, secretStore, env: config.apiKey ? { RETURNDESK_API_KEY: config.apiKey } : {} });
+
+  let online = true;
+  let unsubscribeSync: Array<() => void> = [];
+
+  const syncOptions = () => {
+    const s = settings.get();
+    return { backfillDays: s.backfillDays, fastIntervalMs: s.pollFastSeconds * 1000, slowIntervalMs: s.pollSlowSeconds * 1000 };
+  };
+
+  const readKey = (): string | undefined => {
+    try {
+      return vault.get();
+    } catch (error) {
+      logger.warn('the stored API key cannot be read; running in demo mode until it is entered again', { reason: (error as Error).message });
+      return undefined;
+    }
+  };
+
+  const OUTBOX_STATES = new Set<string>(['queued', 'sending', 'delivered', 'failed', 'conflict', 'cancelled']);
+  const outboxStateOf = (returnId: number): OutboxState | null => {
+    const state = store.latestOutboxState(returnId);
+    return state && OUTBOX_STATES.has(state) ? (state as OutboxState) : null;
+  };
+  const locale = (): 'ru' | 'en' => settings.get().locale ?? (Intl.DateTimeFormat().resolvedOptions().locale.startsWith('ru') ? 'ru' : 'en');
+  const operator = (): string => settings.get().operatorName || osUserName();
+
+  const storeViews = (): StoreView[] => current.sync.status().map(toStoreView);
+
+  const status = (): GlobalStatus => {
+    const stores = current.sync.status();
+    const lastSync = stores.map((s) => s.lastSuccess).filter((t): t is string => !!t).sort().at(-1) ?? null;
+    const thresholds = settings.get().alertThresholdsHours;
+    const counts = countDeadlines(alertSource().returns, Date.now(), thresholds);
+    const outbox = current.outbox.status();
+    return {
+      mode: current.endpoint.mode,
+      online: online && outbox.online,
+      authProblem: current.sync.halted ? `The Market refused the API key: ${current.sync.halted.serverMessage ?? current.sync.halted.message}` : null,
+      lastSync,
+      syncing: stores.some((s) => s.syncing),
+      awaitingDecision: counts.awaitingCount,
+      urgent: counts.urgentCount,
+      outbox: { queued: outbox.queued, sending: outbox.sending, failed: outbox.failed, conflict: outbox.conflict },
+      unreadable: store.countSkips(),
+    };
+  };
+
+  let statusTimer: NodeJS.Timeout | null = null;
+  const statusChanged = (): void => {
+    // Coalesce bursts (a sync emits many events) into one push.
+    if (statusTimer) return;
+    statusTimer = setTimeout(() => {
+      statusTimer = null;
+      events.emit('status.changed', status());
+      events.emit('stores.changed', storeViews());
+    }, 250);
+    statusTimer.unref?.();
+  };
+
+  const wireSync = (session: MarketSession): void => {
+    const onOutboxChanged = (entry: OutboxEntry): void => {
+      events.emit('outbox.changed', entry);
+      events.emit('returns.changed', { returnIds: [entry.returnId], full: false });
+      if (entry.state === 'failed' || entry.state === 'conflict') void alerts.tick();
+      statusChanged();
+    };
+    const onOutboxStatus = (): void => statusChanged();
+    session.outbox.on('changed', onOutboxChanged);
+    session.outbox.on('status', onOutboxStatus);
+    unsubscribeSync = [
+      () => session.outbox.off('changed', onOutboxChanged),
+      () => session.outbox.off('status', onOutboxStatus),
+      session.sync.on('changed', (change) => {
+        online = true;
+        events.emit('returns.changed', { returnIds: change.returnIds.slice(0, 10_000), full: change.returnIds.length > 10_000 });
+        void alerts.tick();
+        statusChanged();
+      }),
+      session.sync.on('progress', (progress) => {
+        if (progress.phase === 'done') online = true;
+        statusChanged();
+      }),
+      session.sync.on('error', (event) => {
+        if (NETWORK_KINDS.has(event.error.kind)) online = false;
+        statusChanged();
+      }),
+    ];
+  };
+
+  const startSession = async (): Promise<MarketSession> => {
+    const session = await openSession({ config, apiKey: readKey(), store, logger, syncOptions: syncOptions(), locale, operator });
+    wireSync(session);
+    if (background) {
+      session.sync.start();
+      session.outbox.start();
+    }
+    return session;
+  };
+
+  let current = await startSession();
+
+  /** Switches to a new key (or to demo mode): stops the old session's work first. */
+  const restartSession = async (): Promise<void> => {
+    for (const off of unsubscribeSync) off();
+    await current.close();
+    online = true;
+    current = await startSession();
+    statusChanged();
+  };
+
+  const notifier =
+    options.notifier ??
+    createCallbackNotifier((n) => events.emit('alerts.notification', { kind: n.kind, title: n.title, body: n.body, urgency: n.urgency, target: n.target, at: new Date().toISOString() }));
+
+  const ALERT_OUTBOX = new Set<OutboxState>(['queued', 'sending', 'delivered', 'failed', 'conflict']);
+  function alertSource(): AlertSnapshot {
+    return {
+      returns: store.alertCandidates().map((row) => {
+        const state = outboxStateOf(row.id);
+        return { ...deadlineInputFromRow(row), outboxState: state && ALERT_OUTBOX.has(state) ? (state as Exclude<OutboxState, 'cancelled'>) : null };
+      }),
+      outboxProblems: current.outbox.list({ states: ['failed', 'conflict'] }).map((entry) => ({
+        kind: entry.state === 'failed' ? ('failed' as const) : ('conflict' as const),
+        returnId: entry.returnId,
+        orderId: entry.orderId,
+        entryId: entry.id,
+        at: Date.parse(entry.updatedAt),
+        message: entry.serverMessage ?? entry.explanation ?? undefined,
+      })),
+    };
+  }
+  const alerts = createAlertEngine({
+    clock: { now: () => Date.now() },
+    marks: createSqliteMarkStore(store.db),
+    notifier,
+    source: alertSource,
+    settings: () => settings.get(),
+    locale,
+    logger: logger.child({ module: 'alerts' }),
+  });
+  alerts.onClick((target) => events.emit('app.navigate', target));
+  alerts.onCounts(() => statusChanged());
+  if (background) alerts.start();
+
+  const apiKeyStatus = (): ApiKeyStatus => ({ ...vault.status(), encryptionAvailable: secretStore.isEncryptionAvailable() });
 
   const info = (sender?: Sender): AppInfo => ({
     name: 'ReturnDesk',
     version,
-    mode: endpoint.mode,
+    mode: current.endpoint.mode,
     transport: sender?.transport ?? 'ipc',
     platform: process.platform,
     versions: { node: process.versions.node, electron: host.electron, chrome: host.chrome },
     capabilities: host.capabilities,
     dataDir: config.dataDir,
-    apiHost: new URL(endpoint.baseUrl).host,
+    apiHost: new URL(current.endpoint.baseUrl).host,
   });
 
-  const handlers = createHandlers({ settings, events, info, defaultOperatorName: () => safeUserName() });
+  const handlers = createHandlers({
+    settings,
+    events,
+    info,
+    store,
+    session: () => current,
+    status,
+    storeViews,
+    outboxStateOf,
+    defaultOperatorName: () => osUserName(),
+    operator,
+    apiKey: {
+      status: apiKeyStatus,
+      async set(key) {
+        if (config.apiKey) throw new DomainError('CONFLICT', 'The API key comes from RETURNDESK_API_KEY in this mode; change it there.');
+        try {
+          vault.set(key);
+        } catch (error) {
+          if (error instanceof VaultError) throw new DomainError('UNAVAILABLE', error.message);
+          throw error;
+        }
+        await restartSession();
+        return apiKeyStatus();
+      },
+      async remove() {
+        if (config.apiKey) throw new DomainError('CONFLICT', 'The API key comes from RETURNDESK_API_KEY in this mode; unset it there.');
+        vault.clear();
+        await restartSession();
+        return apiKeyStatus();
+      },
+    },
+    onSettingsChanged: () => {
+      // Poll intervals take effect at the next session start; alerts read settings every tick.
+      void alerts.tick();
+    },
+  });
   const router = createRouter({
     handlers,
     logger: logger.child({ module: 'ipc' }),
@@ -84,19 +271,26 @@ export async function createServices(options: ServicesOptions): Promise<Services
   return {
     router,
     events,
-    endpoint,
+    store,
+    alerts,
     trustedOrigins,
+    session: () => current,
     info,
+    status,
     async close() {
-      await endpoint.close();
+      alerts.stop();
+      if (statusTimer) clearTimeout(statusTimer);
+      for (const off of unsubscribeSync) off();
+      await current.close();
+      store.close();
     },
   };
 }
 
-function safeUserName(): string {
+function osUserName(): string {
   try {
-    return process.env.USER ?? process.env.USERNAME ?? hostname();
+    return userInfo().username;
   } catch {
-    return '';
+    return process.env.USER ?? process.env.USERNAME ?? '';
   }
 }

@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${values.port}"`);
   const server = await startWebServer({ services, logger, rendererDir: join(root, 'out', 'renderer'), port, host: values.host });
-  const mode = services.endpoint.mode === 'demo' ? 'demo data from the built-in sandbox (no API key set)' : `live: ${new URL(services.endpoint.baseUrl).host}`;
+  const { endpoint } = services.session();
+  const mode = endpoint.mode === 'demo' ? 'demo data from the built-in sandbox (no API key set)' : `live: ${new URL(endpoint.baseUrl).host}`;
   process.stdout.write(`ReturnDesk web mode — ${mode}\nData folder: ${config.dataDir}\nOpen: ${server.url}\n`);
 
   const stop = async (): Promise<void> => {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  BridgeErrorCode as BridgeErrorCodeSchema,
   channels,
   events,
   isChannelName,
@@ -36,14 +37,23 @@ export type Handler<C extends ChannelName> = (
 
 export type Handlers = { [C in ChannelName]: Handler<C> };
 
-/** An error a handler throws on purpose, to answer with a specific code and message. */
+/** An error a handler throws on purpose, to answer with a specific code, message and issues. */
 export class DomainError extends Error {
-  readonly code: BridgeErrorCode;
-  constructor(code: BridgeErrorCode, message: string) {
+  readonly bridgeCode: BridgeErrorCode;
+  readonly issues: BridgeError['issues'];
+  constructor(code: BridgeErrorCode, message: string, issues?: BridgeError['issues']) {
     super(message);
     this.name = 'DomainError';
-    this.code = code;
+    this.bridgeCode = code;
+    this.issues = issues;
   }
+}
+
+/** Any error that names its bridge code (DomainError, the outbox's refusals) answers with that code. */
+function bridgeCodeOf(error: unknown): BridgeErrorCode | null {
+  const code = (error as { bridgeCode?: unknown } | null)?.bridgeCode;
+  const parsed = BridgeErrorCodeSchema.safeParse(code);
+  return parsed.success ? parsed.data : null;
 }
 
 export interface Router {
@@ -94,9 +104,10 @@ export function createRouter({ handlers, logger, isTrusted }: RouterOptions): Ro
         const handler = handlers[channel] as (args: unknown, context: HandlerContext) => unknown;
         value = await handler(parsed.data, { sender });
       } catch (error) {
-        if (error instanceof DomainError) {
-          logger.info('ipc: handler refused', { channel, code: error.code, message: error.message });
-          return fail(error.code, error.message);
+        const code = bridgeCodeOf(error);
+        if (code && error instanceof Error) {
+          logger.info('ipc: handler refused', { channel, code, message: error.message });
+          return fail(code, error.message, error instanceof DomainError ? error.issues : undefined);
         }
         logger.error('ipc: handler failed', { channel, error: error instanceof Error ? error : String(error) });
         return fail('HANDLER_FAILED', `${channel} failed: ${error instanceof Error ? error.message : String(error)}`);

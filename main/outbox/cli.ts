@@ -19,7 +19,6 @@ import { describeError } from '../market/errors.ts';
 import { systemClock, type Clock } from '../market/scheduler.ts';
 import { openStore, storePath, type Store } from '../store/store.ts';
 import { DraftRejectedError, ReturnNotKnownError } from './errors.ts';
-import { outboxStoreOptions } from './store-options.ts';
 import { Outbox, itemsSummary, type OutboxOptions, type OutboxStatus } from './outbox.ts';
 import { STATE_WORDS } from './texts.ts';
 
@@ -138,7 +137,7 @@ export function parseDecideArgs(args: DecideArgs, singleItemId?: number): { draf
 }
 
 function open(options: OutboxCliOptions): { store: Store; outbox: Outbox; client: MarketClient } {
-  const store = openStore(storePath(options.dataDir), outboxStoreOptions());
+  const store = openStore(storePath(options.dataDir));
   try {
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;

@@ -4,4 +4,3 @@ export * from './errors.ts';
 export * from './migration.ts';
 export * from './outbox.ts';
 export { EXPLANATIONS, explain, type Explanation } from './texts.ts';
-export * from './store-options.ts';

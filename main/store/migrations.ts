@@ -1,4 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { alertMarksMigration } from '../alerts/migration.ts';
+import { OUTBOX_MIGRATION } from '../outbox/migration.ts';
 
 /** One schema step. Versions are consecutive from 1; later issues append, never edit a shipped step. */
 export interface Migration {
@@ -153,6 +155,8 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  { version: 2, ...alertMarksMigration },
+  { version: 3, ...OUTBOX_MIGRATION },
 ];
 
 /** Applies every migration above `PRAGMA user_version`, each in its own transaction. */

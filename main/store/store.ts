@@ -458,6 +458,21 @@ export class Store {
       });
   }
 
+  /** State of the latest (non-quarantined) outbox entry of a return, or null. */
+  latestOutboxState(returnId: number): string | null {
+    const row = this.stmt('SELECT state FROM outbox WHERE return_id = ? AND quarantined = 0 ORDER BY id DESC LIMIT 1').get(returnId) as { state: string } | undefined;
+    return row?.state ?? null;
+  }
+
+  /** Returns an alert may concern: awaiting a decision, in dispute, or ready for pickup. */
+  alertCandidates(): ReturnRow[] {
+    return this.stmt(
+      `${RETURN_SELECT} WHERE r.awaiting_decision = 1 OR r.refund_status = 'PREMODERATION_DISPUTE' OR r.shipment_status = 'READY_FOR_PICKUP'`,
+    )
+      .all()
+      .map((r) => returnRow(r as Row));
+  }
+
   /** One page of the inbox: soonest deadline first (none last), then most recently updated. */
   inboxPage(filter: InboxFilter = {}, page: { limit?: number; offset?: number } = {}): { rows: ReturnRow[]; total: number } {
     const limit = Math.min(Math.max(1, Math.floor(page.limit ?? 50)), 500);

@@ -13,6 +13,7 @@ export async function liveServices(logger: Logger, apiKey = 'test-key-0000'): Pr
     logger,
     settings: createSettingsStore(jsonFileBackend(join(dataDir, 'settings.json'), logger), logger),
     version: '0.0.0-test',
+    background: false,
     host: { capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, electron: null, chrome: null },
   });
   return { services, dataDir };

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../preload/contract.ts';
-import { createHandlers } from '../../../main/ipc/handlers.ts';
-import { createRouter, DomainError, EventHub, type Sender } from '../../../main/ipc/router.ts';
+import { createRouter, DomainError, EventHub, type Handlers, type Sender } from '../../../main/ipc/router.ts';
 import { liveServices } from '../../helpers/services.ts';
 import { memoryLogger } from '../../helpers/logs.ts';
+
+/** Handlers that answer every channel with the default settings; tests override the ones they need. */
+const stubHandlers = (overrides: Partial<Handlers>): Handlers =>
+  new Proxy(overrides, { get: (target, key) => (target as Record<PropertyKey, unknown>)[key] ?? (() => DEFAULT_SETTINGS) }) as Handlers;
 
 const trusted: Sender = { transport: 'ipc', id: 'win-1', origin: 'app://returndesk', mainFrame: true };
 
@@ -19,7 +22,7 @@ describe('the IPC router', () => {
     const { services } = await setup();
     const result = await services.router.dispatch('app.info', undefined, trusted);
     expect(result.ok).toBe(true);
-    if (result.ok) expect(result.value).toMatchObject({ name: 'ReturnDesk', transport: 'ipc', mode: 'live', apiHost: '127.0.0.1:9' });
+    if (result.ok) expect(result.value as object).toMatchObject({ name: 'ReturnDesk', transport: 'ipc', mode: 'live', apiHost: '127.0.0.1:9' });
   });
 
   it('refuses an unknown channel with a clear error and logs it', async () => {
@@ -63,13 +66,10 @@ describe('the IPC router', () => {
 
   it('turns a throwing handler into HANDLER_FAILED, a DomainError into its code, a bad result into INVALID_RESULT', async () => {
     const { logger, lines } = memoryLogger();
-    const { services } = await liveServices(logger);
-    const real = createHandlers({ settings: { get: () => DEFAULT_SETTINGS, set: () => DEFAULT_SETTINGS }, events: services.events, info: services.info, defaultOperatorName: () => 'op' });
     const router = createRouter({
       logger,
       isTrusted: () => true,
-      handlers: {
-        ...real,
+      handlers: stubHandlers({
         'settings.get': () => {
           throw new Error('disk on fire');
         },
@@ -77,7 +77,7 @@ describe('the IPC router', () => {
           throw new DomainError('CONFLICT', 'already decided');
         },
         'app.ping': () => ({ text: 42 }) as never,
-      },
+      }),
     });
     expect(await router.dispatch('settings.get', undefined, trusted)).toEqual({ ok: false, error: { code: 'HANDLER_FAILED', message: 'settings.get failed: disk on fire' } });
     expect(await router.dispatch('app.ready', undefined, trusted)).toEqual({ ok: false, error: { code: 'CONFLICT', message: 'already decided' } });
@@ -88,9 +88,7 @@ describe('the IPC router', () => {
 
   it('strips fields a handler should not have sent', async () => {
     const { logger } = memoryLogger();
-    const { services } = await liveServices(logger);
-    const real = createHandlers({ settings: { get: () => DEFAULT_SETTINGS, set: () => DEFAULT_SETTINGS }, events: services.events, info: services.info, defaultOperatorName: () => 'op' });
-    const router = createRouter({ logger, isTrusted: () => true, handlers: { ...real, 'settings.get': () => ({ ...DEFAULT_SETTINGS, apiKey: 'secret-key' }) } });
+    const router = createRouter({ logger, isTrusted: () => true, handlers: stubHandlers({ 'settings.get': () => ({ ...DEFAULT_SETTINGS, apiKey: 'secret-key' }) }) });
     const result = await router.dispatch('settings.get', undefined, trusted);
     expect(result.ok).toBe(true);
     expect(JSON.stringify(result)).not.toContain('secret-key');
@@ -102,7 +100,7 @@ describe('the IPC router', () => {
     services.events.subscribe('win-1', (event, payload) => seen.push([event, payload]));
     services.events.ready('win-1');
     const result = await services.router.dispatch('settings.set', { theme: 'dark', alertThresholdsHours: [12, 2] }, trusted);
-    expect(result.ok && result.value.theme).toBe('dark');
+    expect(result.ok && (result.value as { theme: string }).theme).toBe('dark');
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject(['settings.changed', { theme: 'dark', alertThresholdsHours: [12, 2] }]);
   });

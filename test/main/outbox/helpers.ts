@@ -7,7 +7,6 @@ import type { Logger } from '../../../main/log.ts';
 import { silentLogger } from '../../../main/log.ts';
 import { MarketClient } from '../../../main/market/client.ts';
 import { KeyScheduler, systemClock, type Clock } from '../../../main/market/scheduler.ts';
-import { outboxStoreOptions } from '../../../main/outbox/store-options.ts';
 import { Outbox, type OutboxOptions } from '../../../main/outbox/outbox.ts';
 import { openStore, storePath, type Store } from '../../../main/store/store.ts';
 import { sandboxAdmin, type AdminReturn, type CreateReturnSpec, type SandboxAdmin } from '../../../sandbox/admin-client.ts';
@@ -51,7 +50,7 @@ export async function startHarness(options: Partial<OutboxOptions> & { returns?:
   const mine = new Set(info.businesses.filter((b) => b.key === 'apiKey').map((b) => b.id));
   const campaigns = info.campaigns.filter((c) => mine.has(c.businessId));
   const make = (extra: Partial<OutboxOptions> = {}): { store: Store; client: MarketClient; outbox: Outbox } => {
-    const store = openStore(dbPath, outboxStoreOptions());
+    const store = openStore(dbPath);
     const clock = extra.clock ?? options.clock ?? systemClock;
     const client = testClient(sandbox.url, sandbox.apiKey, clock);
     const outbox = new Outbox({ store, client, backoff: FAST_BACKOFF, operator: () => 'Тест Оператор', ...options, ...extra, clock });
