@@ -10,7 +10,10 @@ import type { Sender } from './ipc/router.ts';
 import { consoleSink, createLogger, fileSink } from './log.ts';
 import { createServices, type Services } from './services.ts';
 import { createSettingsStore } from './settings/settings-store.ts';
+import { createElectronNotifier } from './platform/electron/notifier.ts';
+import { electronSecretStore } from './platform/electron/secret-store.ts';
 import { electronStoreBackend } from './platform/electron/settings-backend.ts';
+import { applyLaunchAtLogin, attachCloseToTray, createTray } from './platform/electron/tray.ts';
 import { APP_ORIGIN, createSecureWindow, DESKTOP_CSP } from './platform/electron/window.ts';
 
 const INVOKE = 'returndesk:invoke';
@@ -61,13 +64,39 @@ async function start(): Promise<void> {
   await app.whenReady();
   protocol.handle('app', serveRenderer);
 
+  // Packaged: assets/ ships as an extra resource; in development it sits in the project folder.
+  const iconPath = app.isPackaged ? join(process.resourcesPath, 'assets', 'icon.png') : join(outDir, '..', 'assets', 'icon.png');
+  let mainWindow: BrowserWindow | null = null;
+  let quitting = false;
   let services: Services;
+  const settings = createSettingsStore(electronStoreBackend(), logger);
+  const inAppAlert = (n: { kind: string; title: string; body: string; urgency: 'normal' | 'critical'; target: { returnId: number } | { filter: 'awaiting' | 'disputes' | 'outbox' } }): void =>
+    services.events.emit('alerts.notification', { kind: n.kind, title: n.title, body: n.body, urgency: n.urgency, target: n.target, at: new Date().toISOString() });
+
+  const openWindow = (): BrowserWindow => {
+    const window = createSecureWindow({ preloadDir: join(outDir, 'preload') });
+    const id = `win-${window.webContents.id}`;
+    const unsubscribe = services.events.subscribe(id, (event, payload) => {
+      if (!window.isDestroyed()) window.webContents.send(EVENT, event, payload);
+    });
+    window.on('closed', () => {
+      unsubscribe();
+      if (mainWindow === window) mainWindow = null;
+    });
+    attachCloseToTray(window, { closeToTray: () => settings.get().closeToTray, isQuitting: () => quitting });
+    void window.loadURL(`${APP_ORIGIN}/index.html`);
+    mainWindow = window;
+    return window;
+  };
+
   try {
     services = await createServices({
       config,
       logger,
-      settings: createSettingsStore(electronStoreBackend(), logger),
+      settings,
       version: app.getVersion(),
+      secretStore: electronSecretStore(),
+      notifier: createElectronNotifier({ getWindow: () => mainWindow, openWindow, onInAppAlert: inAppAlert, logger, iconPath }),
       host: {
         capabilities: { nativeNotifications: Notification.isSupported(), tray: true, nativeDialogs: true },
         electron: process.versions.electron ?? null,
@@ -80,31 +109,49 @@ async function start(): Promise<void> {
     return;
   }
   services.trustedOrigins.add(APP_ORIGIN);
-
   ipcMain.handle(INVOKE, (event, channel: unknown, args: unknown) => services.router.dispatch(channel, args, senderOf(event)));
 
-  const openWindow = (): BrowserWindow => {
-    const window = createSecureWindow({ preloadDir: join(outDir, 'preload') });
-    const id = `win-${window.webContents.id}`;
-    const unsubscribe = services.events.subscribe(id, (event, payload) => {
-      if (!window.isDestroyed()) window.webContents.send(EVENT, event, payload);
-    });
-    window.on('closed', unsubscribe);
-    void window.loadURL(`${APP_ORIGIN}/index.html`);
-    return window;
-  };
+  const locale = (): 'ru' | 'en' => settings.get().locale ?? (app.getLocale().startsWith('ru') ? 'ru' : 'en');
+  const tray = createTray({
+    iconPath,
+    getWindow: () => mainWindow,
+    openWindow,
+    onSyncNow: () => void services.session().sync.syncNow({ priority: 'interactive' }).catch(() => undefined),
+    onQuit: () => {
+      quitting = true;
+      app.quit();
+    },
+    locale,
+    logger,
+  });
+  services.alerts.onCounts((counts) => tray.update(counts));
+  applyLaunchAtLogin(settings.get().launchAtLogin, logger);
+  const hub = services.events;
+  hub.subscribe('desktop-shell', (event, payload) => {
+    if (event !== 'settings.changed') return;
+    const next = payload as { launchAtLogin: boolean };
+    applyLaunchAtLogin(next.launchAtLogin, logger);
+    tray.refresh();
+  });
+  hub.ready('desktop-shell');
 
-  let mainWindow = openWindow();
+  openWindow();
   app.on('second-instance', () => {
-    if (mainWindow.isDestroyed()) mainWindow = openWindow();
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+    const window = mainWindow ?? openWindow();
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
   });
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = openWindow();
+    if (BrowserWindow.getAllWindows().length === 0) openWindow();
   });
+  // With close-to-tray the window hides instead of closing; when it does close, keep polling in the tray.
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    if (!settings.get().closeToTray && process.platform !== 'darwin') app.quit();
   });
-  app.on('before-quit', () => void services.close());
+  app.on('before-quit', () => {
+    quitting = true;
+    tray.destroy();
+    void services.close();
+  });
 }
