@@ -54,7 +54,7 @@ describe('the command line', () => {
     expect(info.stdout).not.toContain(sandbox.apiKey);
   });
 
-  it('syncs once, lists what awaits a decision, queues a decision with the app rules and drains it exactly once', async () => {
+  it('syncs once, lists what awaits a decision, queues a decision with the app rules and drains it exactly once', { timeout: 180_000 }, async () => {
     const synced = await cli(['sync', '--once']);
     expect(synced.code, synced.stderr).toBe(0);
     expect(synced.stdout).toMatch(/Synced \d+ store\(s\)/);
