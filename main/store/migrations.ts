@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { alertMarksMigration } from '../alerts/migration.ts';
 import { OUTBOX_MIGRATION } from '../outbox/migration.ts';
+import { MEDIA_CACHE_MIGRATION } from '../photos/migration.ts';
 
 /** One schema step. Versions are consecutive from 1; later issues append, never edit a shipped step. */
 export interface Migration {
@@ -157,6 +158,17 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 2, ...alertMarksMigration },
   { version: 3, ...OUTBOX_MIGRATION },
+  { version: 4, ...MEDIA_CACHE_MIGRATION },
+  {
+    version: 5,
+    name: 'inbox order as an index: a page of the inbox reads only its rows, not all of them',
+    up(db) {
+      db.exec(`
+        CREATE INDEX IF NOT EXISTS returns_inbox_sort ON returns(coalesce(decision_deadline, 9007199254740991), updated_at DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS returns_awaiting_sort ON returns(coalesce(decision_deadline, 9007199254740991), updated_at DESC, id DESC) WHERE awaiting_decision = 1;
+      `);
+    },
+  },
 ];
 
 /** Applies every migration above `PRAGMA user_version`, each in its own transaction. */

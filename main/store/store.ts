@@ -478,15 +478,17 @@ export class Store {
     const limit = Math.min(Math.max(1, Math.floor(page.limit ?? 50)), 500);
     const offset = Math.max(0, Math.floor(page.offset ?? 0));
     const { where, params } = buildWhere(filter);
-    const rows = this.db
-      .prepare(
-        `${RETURN_SELECT} ${where} ORDER BY r.decision_deadline IS NULL, r.decision_deadline, r.updated_at IS NULL, r.updated_at DESC, r.id DESC LIMIT ? OFFSET ?`,
-      )
+    // Two steps: pick the page's ids along the inbox-order index, then read only those rows in full.
+    const rows = this.stmt(
+      `${RETURN_COLUMNS} FROM (SELECT r.id AS page_id FROM returns r ${where} ORDER BY ${INBOX_ORDER} LIMIT ? OFFSET ?) page
+       JOIN returns r ON r.id = page.page_id LEFT JOIN campaigns c ON c.id = r.campaign_id ORDER BY ${INBOX_ORDER}`,
+    )
       .all(...params, limit, offset)
       .map((r) => returnRow(r as Row));
-    const total = Number((this.db.prepare(`SELECT COUNT(*) AS n FROM returns r ${where}`).get(...params) as Row).n);
+    const total = Number((this.stmt(`SELECT COUNT(*) AS n FROM returns r ${where}`).get(...params) as Row).n);
     return { rows, total };
   }
+
 
   /** Counts for the inbox's filter chips; each facet is counted with the other filters applied. */
   inboxCounts(filter: InboxFilter = {}): InboxCounts {
@@ -778,9 +780,14 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
   return new Store(path, options);
 }
 
-const RETURN_SELECT = `
+/** Soonest decision deadline first (none last), then most recently updated; matches index returns_inbox_sort. */
+const INBOX_ORDER = 'coalesce(r.decision_deadline, 9007199254740991), r.updated_at DESC, r.id DESC';
+
+const RETURN_COLUMNS = `
   SELECT r.*, c.business_name AS campaign_name, c.domain AS campaign_domain, c.placement_type AS placement_type,
-    (SELECT group_concat(shop_sku, char(31)) FROM (SELECT shop_sku FROM return_items WHERE return_id = r.id ORDER BY idx)) AS skus
+    (SELECT group_concat(shop_sku, char(31)) FROM (SELECT shop_sku FROM return_items WHERE return_id = r.id ORDER BY idx)) AS skus`;
+
+const RETURN_SELECT = `${RETURN_COLUMNS}
   FROM returns r LEFT JOIN campaigns c ON c.id = r.campaign_id`;
 
 function campaignRow(r: Row): CampaignRow {
@@ -863,15 +870,15 @@ function buildWhere(filter: InboxFilter): { where: string; params: SQLInputValue
   if (filter.hasPhotos !== undefined) clauses.push(filter.hasPhotos ? 'r.photo_count > 0' : 'r.photo_count = 0');
   const search = filter.search?.trim();
   if (search) {
+    // A union of index lookups (return id, order id, SKU prefix as a NOCASE range), never a scan.
     const parts: string[] = [];
     if (/^\d{1,18}$/.test(search)) {
-      parts.push('r.id = ?', 'r.order_id = ?');
+      parts.push('SELECT id FROM returns WHERE id = ?', 'SELECT id FROM returns WHERE order_id = ?');
       params.push(Number(search), Number(search));
     }
-    // Prefix match on the NOCASE SKU index; LIKE wildcards in the input are taken literally.
-    parts.push("EXISTS (SELECT 1 FROM return_items ri WHERE ri.return_id = r.id AND ri.shop_sku LIKE ? ESCAPE '\\')");
-    params.push(`${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    clauses.push(`(${parts.join(' OR ')})`);
+    parts.push('SELECT return_id FROM return_items WHERE shop_sku >= ? AND shop_sku < ?');
+    params.push(search, `${search}\u{10FFFF}`);
+    clauses.push(`r.id IN (${parts.join(' UNION ')})`);
   }
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
