@@ -1,56 +1,91 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { Diagnostics } from './components/Diagnostics.tsx';
+import { BridgeErrorNotice } from './components/BridgeErrorNotice.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
-import { SettingsPanel } from './components/SettingsPanel.tsx';
+import { InboxList } from './components/InboxList.tsx';
+import { ReturnPane } from './components/ReturnPane.tsx';
+import { SettingsScreen } from './components/SettingsScreen.tsx';
+import { ShortcutsDialog } from './components/ShortcutsDialog.tsx';
+import { Sidebar } from './components/Sidebar.tsx';
+import { StatusBar } from './components/StatusBar.tsx';
+import { Toasts } from './components/Toasts.tsx';
+import { applyLocale, useI18n } from './i18n/index.ts';
+import { useShortcuts } from './state/shortcuts.ts';
 import { useAppStore } from './state/store.ts';
 
-const CONNECTION_WORDS = {
-  connecting: 'Connecting…',
-  open: 'Connected',
-  closed: 'Connection lost — reconnecting',
-  refused: 'ReturnDesk refused this page: open the address that "npm run web" printed.',
-  'no-token': 'Open the address that "npm run web" printed (it carries this launch\'s secret token).',
-} as const;
-
 export function App() {
-  const { connection, info, theme, lastError, clearError } = useAppStore(
-    useShallow((s) => ({ connection: s.connection, info: s.info, theme: s.settings?.theme ?? 'system', lastError: s.lastError, clearError: s.clearError })),
+  const { t } = useI18n();
+  const { connection, info, theme, locale, view, lastError, clearError, setView } = useAppStore(
+    useShallow((s) => ({
+      connection: s.connection,
+      info: s.info,
+      theme: s.settings?.theme ?? 'system',
+      locale: s.settings?.locale ?? null,
+      view: s.view,
+      lastError: s.lastError,
+      clearError: s.clearError,
+      setView: s.setView,
+    })),
   );
+  useShortcuts();
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+  useEffect(() => applyLocale(locale), [locale]);
+
+  const blocked = connection === 'refused' || connection === 'no-token';
 
   return (
     <div className="app">
-      <header className="topbar">
-        <h1>ReturnDesk</h1>
-        <span className={`status status-${connection}`} role="status" data-testid="connection">
-          {CONNECTION_WORDS[connection]}
-        </span>
-      </header>
       {info?.mode === 'demo' && (
         <div className="banner" role="note" data-testid="demo-banner">
-          Demo mode: no API key is set, so ReturnDesk shows data from its built-in Market sandbox.
+          <span>{t('demo.banner')}</span>
+          <button type="button" className="link" onClick={() => setView('settings')}>
+            {t('demo.openSettings')}
+          </button>
+        </div>
+      )}
+      {blocked && (
+        <div className="banner banner-error" role="alert">
+          {t(`connection.${connection}`)}
         </div>
       )}
       {lastError && (
         <div className="banner banner-error" role="alert">
-          {lastError.action} failed: {lastError.error.message}{' '}
-          <button type="button" onClick={clearError}>
-            Dismiss
-          </button>
+          <BridgeErrorNotice action={lastError.action} error={lastError.error} onDismiss={clearError} inline />
         </div>
       )}
-      <main className="content">
-        <ErrorBoundary pane="Connection">
-          <Diagnostics />
+      <div className="panes">
+        <ErrorBoundary pane={t('nav.filters')}>
+          <Sidebar />
         </ErrorBoundary>
-        <ErrorBoundary pane="Settings">
-          <SettingsPanel />
-        </ErrorBoundary>
-      </main>
+        {view === 'settings' ? (
+          <main className="pane pane-settings" aria-label={t('settings.title')}>
+            <ErrorBoundary pane={t('settings.title')}>
+              <SettingsScreen />
+            </ErrorBoundary>
+          </main>
+        ) : (
+          <>
+            <main className="pane pane-inbox" aria-label={t('inbox.label')} id="inbox">
+              <ErrorBoundary pane={t('inbox.label')}>
+                <InboxList />
+              </ErrorBoundary>
+            </main>
+            <section className="pane pane-detail" aria-label={t('detail.statusModel')}>
+              <ErrorBoundary pane={t('decision.title')}>
+                <ReturnPane />
+              </ErrorBoundary>
+            </section>
+          </>
+        )}
+      </div>
+      <ErrorBoundary pane={t('status.stores')}>
+        <StatusBar />
+      </ErrorBoundary>
+      <ShortcutsDialog />
+      <Toasts />
     </div>
   );
 }

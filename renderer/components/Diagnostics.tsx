@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useI18n } from '../i18n/index.ts';
 import { useAppStore } from '../state/store.ts';
 
 /** Shows what crossed the bridge: application info and a ping with its event stream. */
 export function Diagnostics() {
+  const { t } = useI18n();
   const { bridge, info, pongs, reportError } = useAppStore(
     useShallow((s) => ({ bridge: s.bridge, info: s.info, pongs: s.pongs, reportError: s.reportError })),
   );
@@ -18,33 +20,33 @@ export function Diagnostics() {
 
   return (
     <section aria-labelledby="diag-title" className="card">
-      <h2 id="diag-title">Connection</h2>
+      <h2 id="diag-title">{t('settings.about')}</h2>
       {info ? (
         <dl className="facts" data-testid="app-info">
-          <dt>Version</dt>
+          <dt>{t('diag.version')}</dt>
           <dd>{info.version}</dd>
-          <dt>Mode</dt>
-          <dd data-testid="app-mode">{info.mode === 'demo' ? 'Demo (built-in sandbox)' : 'Live'}</dd>
-          <dt>Transport</dt>
-          <dd data-testid="app-transport">{info.transport === 'ipc' ? 'Desktop (IPC)' : 'Web (WebSocket)'}</dd>
-          <dt>Market API</dt>
+          <dt>{t('diag.mode')}</dt>
+          <dd data-testid="app-mode">{info.mode === 'demo' ? t('diag.modeDemo') : t('diag.modeLive')}</dd>
+          <dt>{t('diag.transport')}</dt>
+          <dd data-testid="app-transport">{info.transport === 'ipc' ? t('diag.transportIpc') : t('diag.transportWs')}</dd>
+          <dt>{t('diag.api')}</dt>
           <dd>{info.apiHost}</dd>
-          <dt>Data folder</dt>
+          <dt>{t('diag.dataDir')}</dt>
           <dd className="mono">{info.dataDir}</dd>
-          <dt>Runtime</dt>
+          <dt>{t('diag.runtime')}</dt>
           <dd>
             Node {info.versions.node}
             {info.versions.electron ? `, Electron ${info.versions.electron}` : ''}
           </dd>
         </dl>
       ) : (
-        <p>Waiting for ReturnDesk…</p>
+        <p>{t('diag.waiting')}</p>
       )}
       <button type="button" onClick={() => void ping()} disabled={!bridge}>
         Ping
       </button>
       {echo && <p data-testid="ping-echo">{echo}</p>}
-      <ol className="pongs" data-testid="pongs" aria-label="Events received">
+      <ol className="pongs" data-testid="pongs" aria-label={t('diag.events')}>
         {pongs.map((p, i) => (
           <li key={i}>
             event #{p.seq}: {p.text}

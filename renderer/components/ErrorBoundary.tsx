@@ -1,4 +1,5 @@
 import { Component, type ReactNode } from 'react';
+import { i18next } from '../i18n/index.ts';
 
 interface Props {
   /** Names the pane in the message, so the operator knows what failed. */
@@ -18,11 +19,9 @@ export class ErrorBoundary extends Component<Props, { error: Error | null }> {
     if (!this.state.error) return this.props.children;
     return (
       <div role="alert" className="pane-error">
-        <p>
-          <strong>{this.props.pane}</strong> could not be shown: {this.state.error.message}
-        </p>
+        <p>{i18next.t('common.paneFailed', { pane: this.props.pane, message: this.state.error.message })}</p>
         <button type="button" onClick={() => this.setState({ error: null })}>
-          Try again
+          {i18next.t('common.tryAgain')}
         </button>
       </div>
     );

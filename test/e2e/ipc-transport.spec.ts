@@ -7,6 +7,7 @@ import type { Sender } from '../../main/ipc/router.ts';
 import { startWebServer } from '../../main/web/server.ts';
 import { liveServices } from '../helpers/services.ts';
 import { saveScreen } from './helpers.ts';
+import { openSettings } from './ui-helpers.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -42,6 +43,8 @@ test('the same renderer works over the IPC transport (real preload and router, I
   try {
     await page.goto(`${server.origin}/`);
     await expect(page.getByTestId('connection')).toHaveText('Connected');
+    // The diagnostics live in Settings → About.
+    await openSettings(page);
     await expect(page.getByTestId('app-transport')).toHaveText('Desktop (IPC)');
     await page.getByRole('button', { name: 'Ping' }).click();
     await expect(page.getByTestId('pongs').locator('li')).toHaveCount(3);

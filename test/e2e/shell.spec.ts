@@ -1,10 +1,13 @@
 import { expect, test } from '@playwright/test';
 import { e2eUrl, saveScreen } from './helpers.ts';
+import { openSettings } from './ui-helpers.ts';
 
 test.describe('the app shell in web mode', () => {
   test('shows data that crossed the bridge, and main pushes events back', async ({ page }) => {
     await page.goto(e2eUrl());
     await expect(page.getByTestId('connection')).toHaveText('Connected');
+    // The diagnostics live in Settings → About.
+    await openSettings(page);
     await expect(page.getByTestId('app-transport')).toHaveText('Web (WebSocket)');
     await expect(page.getByTestId('app-mode')).toHaveText('Demo (built-in sandbox)');
     await expect(page.getByTestId('demo-banner')).toBeVisible();
@@ -18,10 +21,12 @@ test.describe('the app shell in web mode', () => {
 
   test('settings saved in main survive a reload', async ({ page }) => {
     await page.goto(e2eUrl());
+    await openSettings(page);
     await page.getByTestId('theme').selectOption('dark');
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
     await page.reload();
     await expect(page.getByTestId('connection')).toHaveText('Connected');
+    await openSettings(page);
     await expect(page.getByTestId('theme')).toHaveValue('dark');
     await saveScreen(page, 'shell-dark');
     await page.getByTestId('theme').selectOption('system');

@@ -1,0 +1,361 @@
+import { useShallow } from 'zustand/react/shallow';
+import type { InboxRow, ReturnDetail, ReturnItemView } from '../../preload/contract.ts';
+import { useI18n } from '../i18n/index.ts';
+import { formatMoney, subtractMoney } from '../lib/money.ts';
+import { DISPUTE_STATUS, refundTimeline, shipmentTimeline, type TimelineStep } from '../lib/status-model.ts';
+import { formatCountdown, formatDateTime, msUntil, urgencyOf } from '../lib/time.ts';
+import { loadDetail, openReturn } from '../state/actions.ts';
+import { useAppStore } from '../state/store.ts';
+import { useNow } from '../state/use-now.ts';
+import { BridgeErrorNotice } from './BridgeErrorNotice.tsx';
+import { DecisionPanel } from './DecisionPanel.tsx';
+import { BarcodeIcon, BoltIcon, CameraIcon, CheckIcon } from './icons.tsx';
+import { OutboxBadge } from './OutboxBadge.tsx';
+
+/** The right pane: the open return with its order, and the decision panel. */
+export function ReturnPane() {
+  const { t } = useI18n();
+  const { selectedReturnId, detail } = useAppStore(useShallow((s) => ({ selectedReturnId: s.selectedReturnId, detail: s.detail })));
+  if (selectedReturnId === null) return <p className="empty detail-empty">{t('detail.empty')}</p>;
+  const data = detail.returnId === selectedReturnId ? detail.data : null;
+  if (detail.error && detail.returnId === selectedReturnId && !data) {
+    return <BridgeErrorNotice action={t('detail.returnTitle', { id: selectedReturnId })} error={detail.error} channel="returns.get" onRetry={() => void loadDetail(selectedReturnId)} />;
+  }
+  if (!data) return <p className="empty">{t('common.loading')}</p>;
+  return (
+    <article className="detail" data-testid="detail" data-return-id={data.row.returnId} aria-labelledby="detail-title">
+      <DetailHeader row={data.row} />
+      <StatusTimelines row={data.row} />
+      <DecisionPanel detail={data} />
+      <ItemsSection detail={data} />
+      <OrderSection detail={data} />
+      <Siblings siblings={data.siblings} />
+      <Pickup detail={data} />
+    </article>
+  );
+}
+
+function DetailHeader({ row }: { row: InboxRow }) {
+  const { t, label, locale } = useI18n();
+  const now = useNow(1000);
+  const left = msUntil(row.decisionDeadline, now);
+  const urgency = left === null ? null : urgencyOf(left);
+  return (
+    <header className="detail-head">
+      <div className="detail-title-row">
+        <h1 id="detail-title" className="detail-title">
+          {row.returnType === 'UNREDEEMED' ? t('detail.unredeemedTitle', { id: row.returnId }) : t('detail.returnTitle', { id: row.returnId })}
+        </h1>
+        {row.outboxState && <OutboxBadge state={row.outboxState} />}
+      </div>
+      <p className="detail-meta">
+        <span>{row.campaignName ?? row.campaignId}</span>
+        {row.placementType && <span className="pill">{label('placement', row.placementType)}</span>}
+        <span>
+          {t('inbox.order')} <span className="mono">{row.orderId}</span>
+        </span>
+        {row.fastReturn && (
+          <span className="flag flag-fast">
+            <BoltIcon size={13} /> {t('inbox.fast')}
+          </span>
+        )}
+        {row.hasMarkedGoods && (
+          <span className="flag">
+            <BarcodeIcon size={13} /> {t('inbox.marked')}
+          </span>
+        )}
+      </p>
+      <dl className="facts facts-inline">
+        {left !== null && urgency ? (
+          <>
+            <dt>{t('detail.deadline')}</dt>
+            <dd data-testid="detail-deadline">{formatDateTime(row.decisionDeadline, locale, { zone: true })}</dd>
+            <dt>{t('detail.timeLeft')}</dt>
+            <dd>
+              <span className={`countdown u-${urgency}`} data-testid="detail-countdown" role="timer" aria-label={`${t('detail.timeLeft')}: ${formatCountdown(left, locale)}`}>
+                {formatCountdown(left, locale, { seconds: true })}
+              </span>
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>{t('detail.deadline')}</dt>
+            <dd>{t('detail.noDecisionNeeded')}</dd>
+          </>
+        )}
+        <dt>{t('detail.created')}</dt>
+        <dd>{formatDateTime(row.createdAt, locale, { zone: true })}</dd>
+        <dt>{t('detail.updated')}</dt>
+        <dd>{formatDateTime(row.updatedAt, locale)}</dd>
+        <dt>{t('detail.amount')}</dt>
+        <dd>{formatMoney(row.amount, locale)}</dd>
+      </dl>
+    </header>
+  );
+}
+
+function StatusTimelines({ row }: { row: InboxRow }) {
+  const { t } = useI18n();
+  return (
+    <section className="section" aria-label={t('detail.statusModel')}>
+      {row.returnType !== 'UNREDEEMED' && <Timeline title={t('detail.statusModel')} steps={refundTimeline(row.placementType, row.refundStatus)} group="refundStatus" testId="refund-timeline" dispute={row.refundStatus === DISPUTE_STATUS} />}
+      {(row.shipmentStatus || row.returnType === 'UNREDEEMED') && <Timeline title={t('detail.shipment')} steps={shipmentTimeline(row.shipmentStatus)} group="shipmentStatus" testId="shipment-timeline" />}
+    </section>
+  );
+}
+
+function Timeline({ title, steps, group, testId, dispute }: { title: string; steps: TimelineStep[]; group: 'refundStatus' | 'shipmentStatus'; testId: string; dispute?: boolean }) {
+  const { label } = useI18n();
+  return (
+    <div className="timeline-block">
+      <h2 className="section-title">{title}</h2>
+      <ol className="timeline" data-testid={testId}>
+        {steps.map((step, i) => (
+          <li key={i} className={`step step-${step.state}${dispute && step.state === 'current' ? ' step-dispute' : ''}`} aria-current={step.state === 'current' ? 'step' : undefined}>
+            <span className="step-dot" aria-hidden="true">
+              {step.state === 'done' ? <CheckIcon size={10} /> : null}
+            </span>
+            <span className="step-label">
+              {step.state === 'current' || step.statuses.length === 1 ? label(group, step.shown) : step.statuses.map((s) => label(group, s)).join(' / ')}
+            </span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function ItemsSection({ detail }: { detail: ReturnDetail }) {
+  const { t } = useI18n();
+  return (
+    <section className="section" aria-labelledby="items-title">
+      <h2 className="section-title" id="items-title">
+        {t('detail.items')}
+      </h2>
+      <ul className="items">
+        {detail.items.map((item) => (
+          <ReturnItemCard key={`${item.idx}-${item.shopSku}`} item={item} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ReturnItemCard({ item }: { item: ReturnItemView }) {
+  const { t, label, locale } = useI18n();
+  const reasons = item.decisions.filter((d) => d.reasonType || d.subreasonType || d.comment);
+  const decided = item.decisions.filter((d) => d.decisionType);
+  const codes = item.instances.filter((i) => i.cis || i.imei);
+  return (
+    <li className="item-card" data-testid="return-item">
+      <div className="item-head">
+        <span className="item-name">{item.name ?? item.shopSku}</span>
+        <span className="muted">
+          {t('detail.sku')} <span className="mono">{item.shopSku}</span> · ×{item.count}
+        </span>
+      </div>
+      {reasons.map((d, i) => (
+        <dl className="facts" key={i}>
+          {d.reasonType && (
+            <>
+              <dt>{t('detail.reason')}</dt>
+              <dd>{label('returnReason', d.reasonType)}</dd>
+            </>
+          )}
+          {d.subreasonType && (
+            <>
+              <dt>{t('detail.subreason')}</dt>
+              <dd>{label('returnSubreason', d.subreasonType)}</dd>
+            </>
+          )}
+          {d.comment && (
+            <>
+              <dt>{t('detail.buyerComment')}</dt>
+              <dd className="quote">{d.comment}</dd>
+            </>
+          )}
+          {d.amount && (
+            <>
+              <dt>{t('detail.amount')}</dt>
+              <dd>{formatMoney(d.amount, locale)}</dd>
+            </>
+          )}
+        </dl>
+      ))}
+      {decided.length > 0 && (
+        <p className="muted">
+          {t('detail.previousDecisions')}: {decided.map((d) => label('decisionType', d.decisionType)).join(', ')}
+          {decided.some((d) => d.partnerCompensation) && ` (${decided.map((d) => formatMoney(d.partnerCompensation, locale)).join(', ')})`}
+        </p>
+      )}
+      <div className="photo-slot" data-slot="photo-gallery" data-testid="photo-slot">
+        <CameraIcon />
+        <span>
+          {t('inbox.photos', { count: item.photos.length })}
+          {item.photos.length > 0 && <span className="muted"> — {t('detail.photosSlot')}</span>}
+        </span>
+      </div>
+      {codes.length > 0 && (
+        <div className="marked" data-testid="marked-codes">
+          <p className="marked-note">
+            <BarcodeIcon /> {t('detail.marked')}
+          </p>
+          <ul className="codes mono">
+            {codes.map((c, i) => (
+              <li key={i}>
+                {c.cis && `${t('detail.cis')}: ${c.cis}`}
+                {c.cis && c.imei && ' · '}
+                {c.imei && `${t('detail.imei')}: ${c.imei}`}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {item.tracks.length > 0 && (
+        <p className="muted">
+          {t('detail.tracks')}: <span className="mono">{item.tracks.join(', ')}</span>
+        </p>
+      )}
+    </li>
+  );
+}
+
+function OrderSection({ detail }: { detail: ReturnDetail }) {
+  const { t, locale } = useI18n();
+  const order = detail.order;
+  if (!order) {
+    return (
+      <section className="section">
+        <h2 className="section-title">{t('detail.order', { id: detail.row.orderId })}</h2>
+        <p className="muted">{t('detail.notInOrder')}</p>
+      </section>
+    );
+  }
+  const returnedBySku = new Map<string, number>();
+  for (const item of detail.items) returnedBySku.set(item.shopSku, (returnedBySku.get(item.shopSku) ?? 0) + item.count);
+  const liveUnits = order.items.reduce((sum, i) => sum + (i.count ?? 0), 0);
+  const returnedUnits = detail.items.reduce((sum, i) => sum + i.count, 0);
+  const partial = detail.row.returnType === 'UNREDEEMED' && returnedUnits < liveUnits;
+  const computedCost = order.items.reduce<{ value: number; currencyId: string } | null>((acc, i) => {
+    if (!i.price || i.count === null) return acc;
+    return { value: (acc?.value ?? 0) + i.price.value * i.count, currencyId: i.price.currencyId };
+  }, null);
+  const cost = order.itemsTotal ?? computedCost;
+  const remains = subtractMoney(cost, detail.row.amount);
+  return (
+    <section className="section" aria-labelledby="order-title" data-testid="order">
+      <h2 className="section-title" id="order-title">
+        {t('detail.order', { id: order.id })}
+        {order.status && <span className="pill">{order.status}</span>}
+      </h2>
+      {partial && (
+        <p className="note" data-testid="partial-note">
+          {t('detail.partial')}
+        </p>
+      )}
+      <table className="order-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('detail.items')}</th>
+            <th scope="col" className="num">
+              {t('detail.ordered')}
+            </th>
+            <th scope="col" className="num">
+              {t('detail.inThisReturn')}
+            </th>
+            <th scope="col" className="num">
+              {t('detail.amount')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.items.map((item) => {
+            const removed = item.count === 0 && item.initialCount !== null && item.initialCount > 0;
+            const returned = returnedBySku.get(item.offerId) ?? 0;
+            return (
+              <tr key={item.itemId} className={removed ? 'removed' : returned > 0 ? 'returned' : ''} data-testid="order-item" data-sku={item.offerId}>
+                <td>
+                  <div>{item.offerName ?? item.offerId}</div>
+                  <div className="muted mono">{item.offerId}</div>
+                  {removed && <div className="muted">{t('detail.removed', { initial: item.initialCount })}</div>}
+                </td>
+                <td className="num">{item.count ?? '—'}</td>
+                <td className="num" data-testid="order-item-returned">
+                  {returned || '—'}
+                </td>
+                <td className="num">{item.price ? formatMoney({ value: item.price.value * (item.count ?? 0), currencyId: item.price.currencyId }, locale) : '—'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <dl className="facts money" data-testid="order-money">
+        <dt>{t('detail.orderCost')}</dt>
+        <dd data-testid="order-cost">{formatMoney(cost, locale)}</dd>
+        <dt>{t('detail.refundAmount')}</dt>
+        <dd data-testid="refund-amount">{formatMoney(detail.row.amount, locale)}</dd>
+        <dt>{t('detail.remains')}</dt>
+        <dd data-testid="order-remains">{formatMoney(remains, locale)}</dd>
+      </dl>
+    </section>
+  );
+}
+
+function Siblings({ siblings }: { siblings: InboxRow[] }) {
+  const { t, label } = useI18n();
+  if (siblings.length === 0) return null;
+  return (
+    <section className="section" aria-labelledby="siblings-title">
+      <h2 className="section-title" id="siblings-title">
+        {t('detail.siblings')}
+      </h2>
+      <ul className="siblings">
+        {siblings.map((s) => (
+          <li key={s.returnId}>
+            <button type="button" className="link" onClick={() => openReturn(s.returnId)} data-testid="sibling">
+              {label('returnType', s.returnType)} <span className="mono">{s.returnId}</span>
+            </button>
+            <span className="muted"> · {s.refundStatus ? label('refundStatus', s.refundStatus) : label('shipmentStatus', s.shipmentStatus)}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Pickup({ detail }: { detail: ReturnDetail }) {
+  const { t, locale } = useI18n();
+  const point = detail.pickupPoint;
+  if (!point && !detail.row.pickupTill) return null;
+  return (
+    <section className="section" aria-labelledby="pickup-title">
+      <h2 className="section-title" id="pickup-title">
+        {t('detail.pickup')}
+      </h2>
+      <dl className="facts">
+        {(point?.name || point?.address) && (
+          <>
+            <dt>{t('detail.pickup')}</dt>
+            <dd>
+              {point?.name}
+              {point?.name && point?.address && <br />}
+              {point?.address}
+            </dd>
+          </>
+        )}
+        {point?.instruction && (
+          <>
+            <dt>{t('detail.pickupInstruction')}</dt>
+            <dd>{point.instruction}</dd>
+          </>
+        )}
+        {detail.row.pickupTill && (
+          <>
+            <dt>{t('detail.pickupTill')}</dt>
+            <dd>{formatDateTime(detail.row.pickupTill, locale, { zone: true })}</dd>
+          </>
+        )}
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,177 @@
+import { useShallow } from 'zustand/react/shallow';
+import type { InboxFilter } from '../../preload/contract.ts';
+import { en } from '../i18n/en.ts';
+import { useI18n } from '../i18n/index.ts';
+import { dateRangeProblem, quickViewOf, withView } from '../lib/inbox-prefs.ts';
+import { applyFilter } from '../state/actions.ts';
+import { useAppStore } from '../state/store.ts';
+import { ClockIcon, DisputeIcon, KeyboardIcon, ListIcon, SettingsIcon } from './icons.tsx';
+
+const REFUND_STATUSES = Object.keys(en.refundStatus);
+const SHIPMENT_STATUSES = Object.keys(en.shipmentStatus);
+
+/** Quick views with counts, the filters, and the way to settings and the shortcut list. */
+export function Sidebar() {
+  const { t, label } = useI18n();
+  const { filter, counts, stores, view, setView, setHelpOpen } = useAppStore(
+    useShallow((s) => ({ filter: s.filter, counts: s.counts, stores: s.stores.data, view: s.view, setView: s.setView, setHelpOpen: s.setHelpOpen })),
+  );
+  const current = quickViewOf(filter);
+  const patch = (p: Partial<InboxFilter>) => applyFilter({ ...filter, ...p });
+  const dateProblem = dateRangeProblem(filter.createdFrom, filter.createdTo);
+
+  const views = [
+    { id: 'awaiting' as const, icon: <ClockIcon />, count: counts?.awaitingDecision },
+    { id: 'disputes' as const, icon: <DisputeIcon />, count: counts?.inDispute },
+    { id: 'all' as const, icon: <ListIcon />, count: counts?.total },
+  ];
+  // Stores come from stores.list; counts fill in any the list does not know yet.
+  const storeOptions = new Map<number, string>();
+  for (const s of stores ?? []) storeOptions.set(s.campaignId, s.name ?? String(s.campaignId));
+  for (const id of Object.keys(counts?.byCampaign ?? {})) if (!storeOptions.has(Number(id))) storeOptions.set(Number(id), id);
+  const refundOptions = [...new Set([...REFUND_STATUSES, ...Object.keys(counts?.byRefundStatus ?? {})])];
+  const shipmentOptions = [...new Set([...SHIPMENT_STATUSES, ...Object.keys(counts?.byShipmentStatus ?? {})])];
+  const withCount = (text: string, n: number | undefined) => (n === undefined ? text : `${text} (${n})`);
+
+  return (
+    <nav className="sidebar" aria-label={t('nav.views')}>
+      <div className="brand">ReturnDesk</div>
+      <ul className="views">
+        {views.map((v) => (
+          <li key={v.id}>
+            <button
+              type="button"
+              className={`view-button${view === 'inbox' && current === v.id ? ' active' : ''}`}
+              aria-current={view === 'inbox' && current === v.id ? 'page' : undefined}
+              onClick={() => {
+                setView('inbox');
+                applyFilter(withView(filter, v.id));
+                // Keyboard triage goes on in the list, not on this button.
+                requestAnimationFrame(() => document.getElementById('inbox-listbox')?.focus());
+              }}
+              data-testid={`view-${v.id}`}
+            >
+              {v.icon}
+              <span className="grow">{t(`views.${v.id}`)}</span>
+              {v.count !== undefined && <span className="count">{v.count}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+
+      <h2 className="side-heading">{t('nav.filters')}</h2>
+      <div className="filters">
+        <label>
+          {t('filters.store')}
+          <select
+            value={filter.campaignIds?.[0] ?? ''}
+            onChange={(e) => patch({ campaignIds: e.currentTarget.value ? [Number(e.currentTarget.value)] : undefined })}
+            data-testid="filter-store"
+          >
+            <option value="">{t('filters.allStores')}</option>
+            {[...storeOptions].map(([id, name]) => (
+              <option key={id} value={id}>
+                {withCount(name, counts?.byCampaign[String(id)])}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('filters.type')}
+          <select value={filter.returnType ?? ''} onChange={(e) => patch({ returnType: e.currentTarget.value || undefined })} data-testid="filter-type">
+            <option value="">{t('common.any')}</option>
+            {['UNREDEEMED', 'RETURN'].map((type) => (
+              <option key={type} value={type}>
+                {withCount(label('returnType', type), counts?.byType[type])}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('filters.refundStatus')}
+          <select
+            value={filter.refundStatuses?.[0] ?? ''}
+            onChange={(e) => patch({ refundStatuses: e.currentTarget.value ? [e.currentTarget.value] : undefined })}
+            data-testid="filter-refund"
+          >
+            <option value="">{t('common.any')}</option>
+            {refundOptions.map((s) => (
+              <option key={s} value={s}>
+                {withCount(label('refundStatus', s), counts?.byRefundStatus[s])}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('filters.shipmentStatus')}
+          <select
+            value={filter.shipmentStatuses?.[0] ?? ''}
+            onChange={(e) => patch({ shipmentStatuses: e.currentTarget.value ? [e.currentTarget.value] : undefined })}
+            data-testid="filter-shipment"
+          >
+            <option value="">{t('common.any')}</option>
+            {shipmentOptions.map((s) => (
+              <option key={s} value={s}>
+                {withCount(label('shipmentStatus', s), counts?.byShipmentStatus[s])}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="date-row">
+          <label>
+            {t('filters.createdFrom')}
+            <input
+              type="date"
+              value={filter.createdFrom ?? ''}
+              max="2100-12-31"
+              aria-invalid={dateProblem === 'from-invalid' || dateProblem === 'reversed' || undefined}
+              onChange={(e) => patch({ createdFrom: e.currentTarget.value || undefined })}
+              data-testid="filter-from"
+            />
+          </label>
+          <label>
+            {t('filters.createdTo')}
+            <input
+              type="date"
+              value={filter.createdTo ?? ''}
+              max="2100-12-31"
+              aria-invalid={dateProblem === 'to-invalid' || dateProblem === 'reversed' || undefined}
+              aria-describedby={dateProblem ? 'date-problem' : undefined}
+              onChange={(e) => patch({ createdTo: e.currentTarget.value || undefined })}
+              data-testid="filter-to"
+            />
+          </label>
+        </div>
+        {dateProblem && (
+          <p className="field-error" id="date-problem" role="alert">
+            {dateProblem === 'reversed' ? t('filters.dateReversed') : t('filters.dateFromInvalid')}
+          </p>
+        )}
+        <label className="check">
+          <input type="checkbox" checked={!!filter.fastReturn} onChange={(e) => patch({ fastReturn: e.currentTarget.checked || undefined })} data-testid="filter-fast" />
+          {withCount(t('filters.fastReturn'), counts?.fastReturn)}
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={!!filter.hasPhotos} onChange={(e) => patch({ hasPhotos: e.currentTarget.checked || undefined })} data-testid="filter-photos" />
+          {withCount(t('filters.hasPhotos'), counts?.withPhotos)}
+        </label>
+        <button type="button" className="link" onClick={() => applyFilter(withView({}, current))} data-testid="filter-reset">
+          {t('filters.reset')}
+        </button>
+      </div>
+
+      <div className="side-bottom">
+        <button type="button" className={`view-button${view === 'settings' ? ' active' : ''}`} onClick={() => setView(view === 'settings' ? 'inbox' : 'settings')} data-testid="open-settings" aria-current={view === 'settings' ? 'page' : undefined}>
+          <SettingsIcon />
+          <span className="grow">{t('nav.settings')}</span>
+          <kbd>,</kbd>
+        </button>
+        <button type="button" className="view-button" onClick={() => setHelpOpen(true)} data-testid="open-shortcuts">
+          <KeyboardIcon />
+          <span className="grow">{t('nav.shortcuts')}</span>
+          <kbd>?</kbd>
+        </button>
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,74 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { BridgeError } from '../../preload/contract.ts';
+import { useI18n } from '../i18n/index.ts';
+import { formatDateTime } from '../lib/time.ts';
+import { navigateTo, syncNow } from '../state/actions.ts';
+import { useAppStore } from '../state/store.ts';
+import { AlertIcon, DotIcon, SyncIcon } from './icons.tsx';
+
+/** Always at the bottom: connection, sync, what waits, what failed, and key problems. */
+export function StatusBar() {
+  const { t, locale } = useI18n();
+  const { connection, status, stores, setView } = useAppStore(useShallow((s) => ({ connection: s.connection, status: s.status, stores: s.stores.data, setView: s.setView })));
+  const [syncError, setSyncError] = useState<BridgeError | null>(null);
+  const st = status.data;
+  const bridgeOk = connection === 'open';
+  const online = bridgeOk && (st?.online ?? true);
+  const watched = (stores ?? []).filter((s) => s.watched);
+
+  return (
+    <footer className="statusbar" aria-label={t('status.stores')}>
+      <span className={`status status-${connection}`} role="status" data-testid="connection">
+        {t(`connection.${connection}`)}
+      </span>
+      {st && (
+        <span className={`sb-item ${online ? 'ok' : 'bad'}`} data-testid="online-state" data-online={online}>
+          <DotIcon size={10} /> {online ? t('status.online') : t('status.offline')}
+        </span>
+      )}
+      {st && <span className="sb-item muted">{st.mode === 'demo' ? t('status.demo') : t('status.live')}</span>}
+      {st?.authProblem && (
+        <button type="button" className="sb-item bad link" onClick={() => setView('settings')} data-testid="auth-problem" title={st.authProblem}>
+          <AlertIcon size={13} /> {t('status.authProblem')}
+        </button>
+      )}
+      <span className="sb-item muted" title={watched.map((s) => `${s.name ?? s.campaignId}: ${s.lastError ? t('status.storeError', { message: s.lastError }) : s.lastSuccess ? formatDateTime(s.lastSuccess, locale, { zone: true }) : t('status.neverSynced')}`).join('\n')} data-testid="last-sync">
+        {st?.syncing ? t('status.syncing') : st?.lastSync ? t('status.lastSync', { at: formatDateTime(st.lastSync, locale) }) : st ? t('status.neverSynced') : ''}
+        {watched.some((s) => s.lastError) && <AlertIcon size={12} />}
+      </span>
+      <span className="grow" />
+      {st && (
+        <>
+          <button type="button" className="sb-item link" onClick={() => navigateTo({ filter: 'awaiting' })}>
+            {t('status.awaiting', { count: st.awaitingDecision })}
+          </button>
+          {st.urgent > 0 && <span className="sb-item bad">{t('status.urgent', { count: st.urgent })}</span>}
+          <span className="sb-item" data-testid="outbox-queued">
+            {t('status.queued', { count: st.outbox.queued + st.outbox.sending })}
+          </span>
+          {st.outbox.failed > 0 && (
+            <span className="sb-item bad" data-testid="outbox-failed">
+              {t('status.failed', { count: st.outbox.failed })}
+            </span>
+          )}
+          {st.outbox.conflict > 0 && (
+            <span className="sb-item bad" data-testid="outbox-conflict">
+              {t('status.conflict', { count: st.outbox.conflict })}
+            </span>
+          )}
+          {st.unreadable > 0 && <span className="sb-item warn">{t('status.unreadable', { count: st.unreadable })}</span>}
+        </>
+      )}
+      {!st && status.error && <span className="sb-item muted">{t('status.unavailable')}</span>}
+      {syncError && (
+        <span className="sb-item bad" role="alert">
+          {syncError.message}
+        </span>
+      )}
+      <button type="button" className="sb-button" onClick={async () => setSyncError(await syncNow())} disabled={!bridgeOk || st?.syncing} data-testid="sync-now">
+        <SyncIcon size={13} /> {t('status.syncNow')}
+      </button>
+    </footer>
+  );
+}

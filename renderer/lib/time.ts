@@ -1,0 +1,79 @@
+/** Deadline arithmetic and wording for countdowns; pure so it can be tested without a DOM. */
+
+export type Urgency = 'overdue' | 'critical' | 'warning' | 'notice' | 'calm';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** How urgent a decision is, from the milliseconds left before its deadline. */
+export function urgencyOf(msLeft: number): Urgency {
+  if (msLeft <= 0) return 'overdue';
+  if (msLeft < HOUR) return 'critical';
+  if (msLeft < 6 * HOUR) return 'warning';
+  if (msLeft < 24 * HOUR) return 'notice';
+  return 'calm';
+}
+
+/** Milliseconds from `now` to an ISO time, or null when the time is missing or unreadable. */
+export function msUntil(iso: string | null | undefined, now: number): number | null {
+  if (!iso) return null;
+  const at = Date.parse(iso);
+  return Number.isFinite(at) ? at - now : null;
+}
+
+const UNITS = {
+  en: { d: 'd', h: 'h', min: 'min', s: 's', less: '<1 min', over: 'overdue' },
+  ru: { d: 'д', h: 'ч', min: 'мин', s: 'с', less: '<1 мин', over: 'просрочено' },
+} as const;
+
+/**
+ * A compact countdown: "1 d 3 h", "5 h 07 min", "42 min", "<1 min"; with `seconds`, under an hour
+ * it shows "12:05" (min:sec). Past the deadline: "overdue 2 h".
+ */
+export function formatCountdown(msLeft: number, locale: 'ru' | 'en', options: { seconds?: boolean } = {}): string {
+  const u = UNITS[locale];
+  if (msLeft <= 0) {
+    const past = -msLeft;
+    return `${u.over} ${past < HOUR ? `${Math.max(1, Math.floor(past / MINUTE))} ${u.min}` : spanWords(past, u)}`;
+  }
+  if (msLeft < HOUR) {
+    if (options.seconds) {
+      const total = Math.floor(msLeft / 1000);
+      return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+    }
+    return msLeft < MINUTE ? u.less : `${Math.floor(msLeft / MINUTE)} ${u.min}`;
+  }
+  return spanWords(msLeft, u);
+}
+
+function spanWords(ms: number, u: (typeof UNITS)['en' | 'ru']): string {
+  const days = Math.floor(ms / (24 * HOUR));
+  const hours = Math.floor((ms % (24 * HOUR)) / HOUR);
+  const minutes = Math.floor((ms % HOUR) / MINUTE);
+  if (days > 0) return `${days} ${u.d} ${hours} ${u.h}`;
+  return `${hours} ${u.h} ${String(minutes).padStart(2, '0')} ${u.min}`;
+}
+
+/** Local date and time with the time zone's short name, e.g. "12 May, 14:05 GMT+3". */
+export function formatDateTime(iso: string | null | undefined, locale: 'ru' | 'en', options: { zone?: boolean; timeZone?: string } = {}): string {
+  if (!iso) return '—';
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: at.getFullYear() === new Date().getFullYear() ? undefined : 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: options.zone ? 'short' : undefined,
+    timeZone: options.timeZone,
+  }).format(at);
+}
+
+/** A date without time, e.g. "12 May 2026". */
+export function formatDate(iso: string | null | undefined, locale: 'ru' | 'en', timeZone?: string): string {
+  if (!iso) return '—';
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(at);
+}
