@@ -85,12 +85,21 @@ export function createLogger(options: LoggerOptions, base: LogFields = {}): Logg
   };
 }
 
-/** A sink appending to `file`, rotating it to `file.1` past `maxBytes` (one generation kept). */
-export function fileSink(file: string, maxBytes = 5 * 1024 * 1024): (line: string) => void {
+/** A sink appending to `file`, rotating past `maxBytes` to `file.1` … `file.N` (the oldest dropped). */
+export function fileSink(file: string, maxBytes = 5 * 1024 * 1024, generations = 3): (line: string) => void {
   mkdirSync(dirname(file), { recursive: true });
   return (line) => {
     try {
-      if (statSync(file).size > maxBytes) renameSync(file, `${file}.1`);
+      if (statSync(file).size > maxBytes) {
+        for (let g = Math.max(1, generations) - 1; g >= 1; g--) {
+          try {
+            renameSync(`${file}.${g}`, `${file}.${g + 1}`);
+          } catch {
+            // That generation does not exist yet.
+          }
+        }
+        renameSync(file, `${file}.1`);
+      }
     } catch {
       // No file yet: nothing to rotate.
     }

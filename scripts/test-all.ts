@@ -20,6 +20,7 @@ const steps: Step[] = [
   { name: 'typecheck', command: bin('tsc'), args: ['-p', 'tsconfig.json', '--noEmit'] },
   { name: 'lint', command: bin('eslint'), args: ['.'] },
   { name: 'build', command: process.execPath, args: [join(root, 'scripts', 'build.ts')] },
+  { name: 'audit', command: process.execPath, args: [join(root, 'scripts', 'audit.ts')] },
   { name: 'vitest', command: bin('vitest'), args: ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(results, 'vitest.json')}`] },
   { name: 'playwright', command: bin('playwright'), args: ['test'] },
 ];

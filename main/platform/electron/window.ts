@@ -30,7 +30,8 @@ export function openExternalSafely(url: string): boolean {
   return true;
 }
 
-function lockDown(contents: WebContents): void {
+/** Locks any web contents to the app: no navigation away, no redirects, no webviews, no new windows. */
+export function lockDown(contents: WebContents): void {
   // Navigation away from the app is never allowed; new windows are denied (links go to the OS browser).
   contents.on('will-navigate', (event, url) => {
     if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
@@ -82,6 +83,8 @@ export function createSecureWindow(options: WindowOptions): BrowserWindow {
       navigateOnDragDrop: false,
       spellcheck: false,
       webviewTag: false,
+      // Middle-click would open links in new windows; the open handler denies them, this stops them earlier.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   lockDown(window.webContents);
