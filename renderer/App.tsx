@@ -9,6 +9,8 @@ import { ShortcutsDialog } from './components/ShortcutsDialog.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Toasts } from './components/Toasts.tsx';
+import { EvidenceLayer } from './evidence/EvidenceLayer.tsx';
+import { AnalyticsScreen } from './analytics/AnalyticsScreen.tsx';
 import { applyLocale, useI18n } from './i18n/index.ts';
 import { useShortcuts } from './state/shortcuts.ts';
 import { useAppStore } from './state/store.ts';
@@ -60,7 +62,13 @@ export function App() {
         <ErrorBoundary pane={t('nav.filters')}>
           <Sidebar />
         </ErrorBoundary>
-        {view === 'settings' ? (
+        {view === 'analytics' ? (
+          <main className="pane pane-settings" aria-labelledby="analytics-title">
+            <ErrorBoundary pane="Analytics">
+              <AnalyticsScreen />
+            </ErrorBoundary>
+          </main>
+        ) : view === 'settings' ? (
           <main className="pane pane-settings" aria-label={t('settings.title')}>
             <ErrorBoundary pane={t('settings.title')}>
               <SettingsScreen />
@@ -86,6 +94,7 @@ export function App() {
       </ErrorBoundary>
       <ShortcutsDialog />
       <Toasts />
+      <EvidenceLayer />
     </div>
   );
 }

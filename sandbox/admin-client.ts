@@ -74,6 +74,8 @@ export function sandboxAdmin(url: string) {
     failNextReport: () => call<{ failNext: number }>('POST', '/reports/fail-next', {}),
     info: () => call<{ apiKey: string; otherApiKey: string; businesses: { id: number; name: string; key: string }[]; campaigns: { id: number; businessId: number; program: string; domain: string }[] }>('GET', '/info'),
     reset: () => call<{ ok: boolean }>('POST', '/reset', {}),
+    /** Serves this photo broken: not an image, cut short, or over 50 MB ('clear' undoes it). */
+    setPhotoFault: (hash: string, kind: 'not-an-image' | 'truncated' | 'oversize' | 'clear') => call<{ hash: string; fault: string | null }>('POST', `/photos/${hash}/fault`, { kind }),
   };
 }
 

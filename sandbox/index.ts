@@ -7,6 +7,7 @@ import { chatRoutes } from './routes/chats.ts';
 import { marketRoutes } from './routes/market.ts';
 import { miscRoutes } from './routes/misc.ts';
 import { returnRoutes } from './routes/returns.ts';
+import { photoFaultRoutes } from './routes/photo-faults.ts';
 import { createHandler } from './server.ts';
 import { createRng } from './rng.ts';
 
@@ -40,7 +41,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   let otherApiKey = demoKey(seed, 2);
   if (otherApiKey === apiKey) otherApiKey = demoKey(seed, 3);
   const ctx = new SandboxContext({ seed, returns: options.returns ?? 300, startTime: options.startTime, apiKey, otherApiKey, limitScale: options.limitScale ?? 1 });
-  const handler = createHandler(ctx, [...returnRoutes, ...marketRoutes, ...chatRoutes, ...miscRoutes], adminRoutes);
+  const handler = createHandler(ctx, [...returnRoutes, ...marketRoutes, ...chatRoutes, ...miscRoutes], [...adminRoutes, ...photoFaultRoutes]);
   const server = createServer((req, res) => {
     handler(req, res).catch((e: unknown) => {
       if (!options.quiet) console.error('[sandbox] unexpected error', e);

@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WireRequest } from '../../preload/contract.ts';
 import type { Logger } from '../log.ts';
 import type { Services } from '../services.ts';
+import { answerMedia, MEDIA_PREFIX } from '../evidence/media-server.ts';
 
 export interface WebServerOptions {
   services: Services;
@@ -33,6 +34,8 @@ const MAX_MESSAGE_BYTES = 1024 * 1024;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  // pdf.js's worker is bundled as .mjs; module workers need a JavaScript type (nosniff).
+  '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
@@ -98,7 +101,16 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       response.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const path = decodeURIComponent(new URL(request.url ?? '/', origin).pathname);
+    const requestUrl = new URL(request.url ?? '/', origin);
+    if (requestUrl.pathname.startsWith(MEDIA_PREFIX)) {
+      // Cached photos and documents, only with this launch's media token (issue 8).
+      const answer = answerMedia(services.evidence.media, services.evidence.token, requestUrl.pathname, requestUrl.searchParams);
+      response.writeHead(answer.status, answer.headers);
+      if (answer.status !== 200 || request.method === 'HEAD') response.end();
+      else createReadStream(answer.path).on('error', () => response.destroy()).pipe(response);
+      return;
+    }
+    const path = decodeURIComponent(requestUrl.pathname);
     const relative = path === '/' ? 'index.html' : path.slice(1);
     const file = normalize(join(rendererDir, relative));
     const inside = file.startsWith(rendererDir + sep);
@@ -140,6 +152,8 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event, payload }));
     });
     ws.on('close', unsubscribe);
+    // An oversized or broken frame closes this socket; without a listener the error would crash main.
+    ws.on('error', (error) => logger.warn('web: socket closed on a protocol error', { sender: sender.id, error }));
     ws.on('message', async (data, isBinary) => {
       let request;
       try {

@@ -11,6 +11,7 @@ import { BridgeErrorNotice } from './BridgeErrorNotice.tsx';
 import { DecisionPanel } from './DecisionPanel.tsx';
 import { BarcodeIcon, BoltIcon, CameraIcon, CheckIcon } from './icons.tsx';
 import { OutboxBadge } from './OutboxBadge.tsx';
+import { EvidenceSection } from '../evidence/EvidenceSection.tsx';
 
 /** The right pane: the open return with its order, and the decision panel. */
 export function ReturnPane() {
@@ -28,6 +29,7 @@ export function ReturnPane() {
       <StatusTimelines row={data.row} />
       <DecisionPanel detail={data} />
       <ItemsSection detail={data} />
+      <EvidenceSection detail={data} />
       <OrderSection detail={data} />
       <Siblings siblings={data.siblings} />
       <Pickup detail={data} />

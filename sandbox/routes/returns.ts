@@ -7,6 +7,7 @@ import {
   pageTokenParam, parseJsonBody, pathId, queryEnumList, queryInt, queryList, str, type ApiResult,
 } from '../http.ts';
 import { imageFor } from '../images.ts';
+import { applyPhotoFault } from './photo-faults.ts';
 import { returnApplicationPdf } from '../pdf.ts';
 import type { Req, Route } from '../server.ts';
 import {
@@ -107,8 +108,8 @@ async function getPhoto(ctx: SandboxContext, req: Req): Promise<ApiResult> {
   if (!item) throw notFound(`Item ${itemId} not found in return ${r.id}`);
   const spec = ctx.world.images.get(hash);
   if (!spec || !item.images.includes(hash)) throw notFound(`Image ${hash} not found for item ${itemId}`);
-  const img = imageFor(spec);
-  return { status: 200, body: img.data, contentType: img.contentType };
+  const served = applyPhotoFault(ctx, hash, imageFor(spec));
+  return { status: 200, body: served.body, contentType: served.contentType };
 }
 
 function getAvailableDecisions(ctx: SandboxContext, req: Req): ApiResult {

@@ -1,0 +1,89 @@
+// Photos benchmark: time to show a cached photo (main's side: cache lookup, media answer, bytes read),
+// a 12-megapixel JPEG's first download and its thumbnail, and — from the Playwright run of
+// test/e2e/evidence-photos.spec.ts — the 12 MP photo in the viewer from click to decode().
+// Run: ./node_modules/.bin/node bench/photos.ts
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Evidence } from '../main/evidence/evidence.ts';
+import type { PhotoState } from '../main/photos/photo-cache.ts';
+import { answerMedia } from '../main/evidence/media-server.ts';
+import { silentLogger } from '../main/log.ts';
+import { MarketClient } from '../main/market/client.ts';
+import { KeyScheduler } from '../main/market/scheduler.ts';
+import type { MarketSession } from '../main/session.ts';
+import { openStore, storePath } from '../main/store/store.ts';
+import { SyncEngine } from '../main/sync/engine.ts';
+import { sandboxAdmin } from '../sandbox/admin-client.ts';
+import { startSandbox } from '../sandbox/index.ts';
+import type { Figure } from './figures.ts';
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function runPhotosBench(): Promise<{ figures: Figure[] }> {
+  const sandbox = await startSandbox({ port: 0, quiet: true, returns: 10 });
+  const dir = mkdtempSync(join(tmpdir(), 'rd-bench-photos-'));
+  const store = openStore(storePath(dir));
+  const client = new MarketClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, scheduler: new KeyScheduler() });
+  const sync = new SyncEngine({ client, store, logger: silentLogger });
+  const session = { endpoint: { mode: 'live', baseUrl: sandbox.url, apiKey: sandbox.apiKey, close: async () => {} }, client, sync } as unknown as MarketSession;
+  const evidence = new Evidence({ store, session: () => session, dataDir: dir, logger: silentLogger, audit: () => [], disputes: () => [] });
+  try {
+    const admin = sandboxAdmin(sandbox.url);
+    const created = await admin.createReturn({ type: 'RETURN', items: [{ photos: 2, images: [{ format: 'jpeg', width: 1600, height: 1200 }, { format: 'jpeg', width: 4000, height: 3000 }] }] });
+    await sync.syncNow({ priority: 'interactive' });
+    const photos = store.returnDetail(created.id)!.items[0]!.photos;
+    const specs = await Promise.all(photos.map(async (p) => ({ itemId: p.returnItemId!, imageHash: p.imageHash })));
+    // Warm the sandbox's own image cache so the download figure is ours, not the generator's.
+    for (const p of specs) await client.getReturnPhoto(store.getReturn(created.id)!.campaignId, created.orderId, created.id, p.itemId, p.imageHash);
+
+    const firstTimes: number[] = [];
+    const states: PhotoState[] = [];
+    for (const p of specs) {
+      const t0 = performance.now();
+      states.push(await evidence.photos.ensurePhoto(created.id, p.itemId, p.imageHash, 'interactive', 'none'));
+      firstTimes.push(performance.now() - t0);
+    }
+    const big = states.find((s) => s.file?.width === 4000)!;
+    const t1 = performance.now();
+    await evidence.photos.ensurePhoto(created.id, big.itemId!, big.imageHash, 'interactive', 'await');
+    const thumbMs = performance.now() - t1;
+
+    // A cached photo shown: what photos.fetch and the media URL cost in main, 30 times.
+    const cachedTimes: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const p = specs[i % specs.length]!;
+      const t0 = performance.now();
+      const state = await evidence.photos.ensurePhoto(created.id, p.itemId, p.imageHash, 'interactive', 'later');
+      const url = new URL(evidence.photoView(state).file!.url, 'http://127.0.0.1/');
+      const answer = answerMedia(evidence.media, evidence.token, url.pathname, url.searchParams);
+      if (answer.status !== 200) throw new Error(`media answer ${answer.status}`);
+      readFileSync(answer.path);
+      cachedTimes.push(performance.now() - t0);
+    }
+    const figures: Figure[] = [
+      { name: 'cached photo: photos.fetch + media answer + bytes (median of 30)', value: Math.round(median(cachedTimes) * 10) / 10, unit: 'ms', goal: '≤ 50 ms', met: median(cachedTimes) <= 50 },
+      { name: '12 MP JPEG first download + check + store (loopback)', value: Math.round(firstTimes[specs.findIndex((_, i) => states[i] === big)] ?? firstTimes[1]!), unit: 'ms', goal: 'informational', met: true },
+      { name: '12 MP JPEG thumbnail (decode + downscale + encode, worker)', value: Math.round(thumbMs), unit: 'ms', goal: 'once per photo, off the event loop', met: true },
+    ];
+    const e2e = join(import.meta.dirname, '..', 'test-results', 'photos-viewer.json');
+    if (existsSync(e2e)) {
+      const viewer = JSON.parse(readFileSync(e2e, 'utf8')) as { openTwelveMegapixelMs: number; at: string };
+      figures.push({ name: `12 MP photo in the viewer, click → decode() (Playwright run of ${viewer.at})`, value: viewer.openTwelveMegapixelMs, unit: 'ms', goal: '≤ 1000 ms', met: viewer.openTwelveMegapixelMs <= 1000 });
+    } else {
+      figures.push({ name: '12 MP photo in the viewer, click → decode()', value: Number.NaN, unit: 'ms', goal: 'run test/e2e/evidence-photos.spec.ts first', met: false });
+    }
+    return { figures };
+  } finally {
+    sync.stop();
+    await evidence.close();
+    store.close();
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  const { figures } = await runPhotosBench();
+  for (const f of figures) process.stdout.write(`${f.met ? 'ok ' : 'NOT'}  ${f.name}: ${f.value} ${f.unit} (goal ${f.goal})\n`);
+}

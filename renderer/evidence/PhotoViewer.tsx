@@ -1,0 +1,348 @@
+// Side-by-side photo viewer: 1, 2 or 4 panes, synchronised zoom and pan, rotation, full screen.
+// Pictures move with CSS transforms on one <img> each (no canvas redraws), so a 12 MP JPEG stays smooth.
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
+import { useBridge, useEvidenceStore, type ViewerSource } from './state.ts';
+import { describeFile, problemKey, useEvidenceText } from './texts.ts';
+
+/** Zoom relative to "fit" (1 = the whole picture fills the pane), pan in CSS pixels, rotation in degrees. */
+interface PaneView {
+  zoom: number;
+  x: number;
+  y: number;
+  rot: number;
+}
+const FIT: PaneView = { zoom: 1, x: 0, y: 0, rot: 0 };
+const MIN_ZOOM = 0.25;
+const MAX_ZOOM = 64;
+const clampZoom = (z: number): number => Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, z));
+
+/** Scale at which the (rotated) picture fits the pane. */
+function fitScale(source: ViewerSource, box: { w: number; h: number }, rot: number): number {
+  if (!source.width || !source.height || !box.w || !box.h) return 1;
+  const turned = rot % 180 !== 0;
+  const w = turned ? source.height : source.width;
+  const h = turned ? source.width : source.height;
+  return Math.min(box.w / w, box.h / h);
+}
+
+export function PhotoViewer() {
+  const { et } = useEvidenceText();
+  const bridge = useBridge();
+  const viewer = useEvidenceStore((s) => s.viewer);
+  const { closeViewer, setPanes, showInPane, setActivePane, toggleSync, updateSource, addSources } = useEvidenceStore.getState();
+  const [views, setViews] = useState<PaneView[]>([FIT, FIT, FIT, FIT]);
+  const boxes = useRef<Array<{ w: number; h: number }>>([{ w: 0, h: 0 }, { w: 0, h: 0 }, { w: 0, h: 0 }, { w: 0, h: 0 }]);
+  const root = useRef<HTMLDivElement>(null);
+  const returnId = viewer.returnId;
+
+  // Buyer photos not cached yet are fetched when a pane shows them; catalogue pictures join the list.
+  useEffect(() => {
+    if (!viewer.open || !bridge || returnId === null) return;
+    let live = true;
+    void bridge.photos.catalog({ returnId }).then((r) => {
+      if (!live || !r.ok) return;
+      addSources(
+        r.value.flatMap((item) =>
+          item.pictures
+            .filter((p) => p.file)
+            .map((p, i) => ({ key: `catalog:${item.shopSku}:${i}`, label: `${et('catalog')} · ${item.shopSku}`, url: p.file!.url, mime: p.file!.mime, width: p.file!.width, height: p.file!.height, size: p.file!.size, kind: 'catalog' as const })),
+        ),
+      );
+    });
+    return () => {
+      live = false;
+    };
+    // et only names the pictures; the list is fetched once per opening.
+  }, [viewer.open, bridge, returnId, addSources]);
+
+  const shown = viewer.paneSources.slice(0, viewer.panes);
+  useEffect(() => {
+    if (!viewer.open || !bridge) return;
+    for (const index of new Set(shown)) {
+      const source = viewer.sources[index];
+      if (!source || source.url || !source.ref || (source.problem && source.problem !== 'unavailable')) continue;
+      void bridge.photos.fetch({ ...source.ref, kind: 'photo' }).then((r) => {
+        if (!r.ok) return;
+        const p = r.value;
+        updateSource(index, { url: p.file?.url ?? null, mime: p.file?.mime ?? null, width: p.file?.width ?? null, height: p.file?.height ?? null, size: p.file?.size ?? null, problem: p.problem, reason: p.reason });
+      });
+    }
+  }, [viewer.open, bridge, viewer.sources, shown.join(','), updateSource]);
+
+  useEffect(() => {
+    if (viewer.open) setViews([FIT, FIT, FIT, FIT]);
+  }, [viewer.open]);
+
+  /** Changes the active pane's view; with sync on, every pane follows zoom and pan (rotation stays per pane). */
+  const change = useCallback(
+    (pane: number, next: (v: PaneView) => PaneView) => {
+      setViews((prev) => {
+        const updated = next(prev[pane]!);
+        if (!viewer.sync) return prev.map((v, i) => (i === pane ? updated : v));
+        return prev.map((v, i) => (i === pane ? updated : { ...v, zoom: updated.zoom, x: updated.x, y: updated.y }));
+      });
+    },
+    [viewer.sync],
+  );
+
+  const zoomBy = useCallback(
+    (pane: number, factor: number, at?: { x: number; y: number }) =>
+      change(pane, (v) => {
+        const zoom = clampZoom(v.zoom * factor);
+        const k = zoom / v.zoom;
+        const c = at ?? { x: 0, y: 0 };
+        // Keep the point under the cursor where it is.
+        return { ...v, zoom, x: c.x - k * (c.x - v.x), y: c.y - k * (c.y - v.y) };
+      }),
+    [change],
+  );
+
+  const oneToOne = useCallback(
+    (pane: number) => {
+      const source = viewer.sources[viewer.paneSources[pane]!];
+      if (!source) return;
+      const scale = fitScale(source, boxes.current[pane]!, views[pane]!.rot);
+      change(pane, (v) => ({ ...v, zoom: clampZoom(1 / scale), x: 0, y: 0 }));
+    },
+    [viewer.sources, viewer.paneSources, views, change],
+  );
+
+  const fullScreen = useCallback(() => {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void root.current?.requestFullscreen?.().catch(() => undefined);
+  }, []);
+
+  useEffect(() => {
+    if (!viewer.open) return;
+    const pane = viewer.activePane;
+    const count = viewer.sources.length;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
+      let handled = true;
+      switch (e.key) {
+        case 'ArrowRight':
+          showInPane(pane, (viewer.paneSources[pane]! + 1) % count);
+          break;
+        case 'ArrowLeft':
+          showInPane(pane, (viewer.paneSources[pane]! - 1 + count) % count);
+          break;
+        case '+':
+        case '=':
+          zoomBy(pane, 1.25);
+          break;
+        case '-':
+        case '_':
+          zoomBy(pane, 0.8);
+          break;
+        case '0':
+          change(pane, (v) => ({ ...v, zoom: 1, x: 0, y: 0 }));
+          break;
+        case '1':
+          oneToOne(pane);
+          break;
+        case 'r':
+        case 'R':
+          change(pane, (v) => ({ ...v, rot: (v.rot + 90) % 360 }));
+          break;
+        case 's':
+        case 'S':
+          toggleSync();
+          break;
+        case 'f':
+        case 'F':
+          fullScreen();
+          break;
+        case 'Escape':
+          if (document.fullscreenElement) handled = false;
+          else closeViewer();
+          break;
+        default:
+          handled = false;
+      }
+      if (handled) {
+        // The inbox's own shortcuts (arrows, numbers) must not act behind the viewer.
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    };
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, [viewer.open, viewer.activePane, viewer.paneSources, viewer.sources.length, showInPane, zoomBy, change, oneToOne, toggleSync, fullScreen, closeViewer]);
+
+  useLayoutEffect(() => {
+    if (viewer.open) root.current?.focus();
+  }, [viewer.open]);
+
+  if (!viewer.open) return null;
+  const active = viewer.activePane;
+  return (
+    <div className="ev-viewer" role="dialog" aria-modal="true" aria-label={et('viewer')} ref={root} tabIndex={-1} data-testid="viewer" data-panes={viewer.panes} data-sync={viewer.sync}>
+      <div className="ev-toolbar" role="toolbar" aria-label={et('viewer')}>
+        <span className="ev-toolbar-group" role="group" aria-label={et('panes')}>
+          {([1, 2, 4] as const).map((n) => (
+            <button key={n} type="button" className="ev-button" aria-pressed={viewer.panes === n} onClick={() => setPanes(n)} data-testid={`panes-${n}`}>
+              {n}
+            </button>
+          ))}
+        </span>
+        <button type="button" className="ev-button" aria-pressed={viewer.sync} onClick={toggleSync} data-testid="sync">
+          {et('sync')}
+        </button>
+        <button type="button" className="ev-button" onClick={() => zoomBy(active, 0.8)} aria-label={et('zoomOut')}>
+          −
+        </button>
+        <button type="button" className="ev-button" onClick={() => zoomBy(active, 1.25)} aria-label={et('zoomIn')} data-testid="zoom-in">
+          +
+        </button>
+        <button type="button" className="ev-button" onClick={() => change(active, (v) => ({ ...v, zoom: 1, x: 0, y: 0 }))}>
+          {et('fit')}
+        </button>
+        <button type="button" className="ev-button" onClick={() => oneToOne(active)}>
+          {et('oneToOne')}
+        </button>
+        <button type="button" className="ev-button" onClick={() => change(active, (v) => ({ ...v, rot: (v.rot + 90) % 360 }))} data-testid="rotate">
+          {et('rotate')}
+        </button>
+        <button type="button" className="ev-button" onClick={fullScreen}>
+          {et('fullScreen')}
+        </button>
+        <span className="ev-keys muted">{et('keys')}</span>
+        <button type="button" className="ev-button ev-close" onClick={closeViewer} data-testid="viewer-close">
+          {et('close')}
+        </button>
+      </div>
+      <div className={`ev-panes ev-panes-${viewer.panes}`}>
+        {shown.map((sourceIndex, pane) => (
+          <Pane
+            key={pane}
+            pane={pane}
+            active={pane === active}
+            source={viewer.sources[sourceIndex] ?? null}
+            sourceIndex={sourceIndex}
+            sources={viewer.sources}
+            view={views[pane]!}
+            onBox={(box) => (boxes.current[pane] = box)}
+            onActivate={() => setActivePane(pane)}
+            onChoose={(i) => showInPane(pane, i)}
+            onZoom={(factor, at) => zoomBy(pane, factor, at)}
+            onPan={(dx, dy) => change(pane, (v) => ({ ...v, x: v.x + dx, y: v.y + dy }))}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+interface PaneProps {
+  pane: number;
+  active: boolean;
+  source: ViewerSource | null;
+  sourceIndex: number;
+  sources: ViewerSource[];
+  view: PaneView;
+  onBox: (box: { w: number; h: number }) => void;
+  onActivate: () => void;
+  onChoose: (index: number) => void;
+  onZoom: (factor: number, at: { x: number; y: number }) => void;
+  onPan: (dx: number, dy: number) => void;
+}
+
+function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActivate, onChoose, onZoom, onPan }: PaneProps) {
+  const { et, locale } = useEvidenceText();
+  const stage = useRef<HTMLDivElement>(null);
+  const [box, setBox] = useState({ w: 0, h: 0 });
+  const drag = useRef<{ x: number; y: number } | null>(null);
+
+  useLayoutEffect(() => {
+    const el = stage.current;
+    if (!el) return;
+    const measure = () => {
+      const next = { w: el.clientWidth, h: el.clientHeight };
+      setBox(next);
+      onBox(next);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+    // onBox is a fresh closure each render; measuring once per element is enough.
+  }, []);
+
+  const center = (e: { clientX: number; clientY: number }) => {
+    const r = stage.current!.getBoundingClientRect();
+    return { x: e.clientX - r.left - r.width / 2, y: e.clientY - r.top - r.height / 2 };
+  };
+  const onWheel = (e: ReactWheelEvent) => {
+    onActivate();
+    onZoom(e.deltaY < 0 ? 1.15 : 1 / 1.15, center(e));
+  };
+  const onPointerDown = (e: ReactPointerEvent) => {
+    onActivate();
+    drag.current = { x: e.clientX, y: e.clientY };
+    (e.target as Element).setPointerCapture?.(e.pointerId);
+  };
+  const onPointerMove = (e: ReactPointerEvent) => {
+    if (!drag.current) return;
+    onPan(e.clientX - drag.current.x, e.clientY - drag.current.y);
+    drag.current = { x: e.clientX, y: e.clientY };
+  };
+
+  const scale = source ? fitScale(source, box, view.rot) * view.zoom : 1;
+  const broken = source?.problem && source.problem !== 'unavailable';
+  return (
+    <figure className={`ev-pane${active ? ' ev-pane-active' : ''}`} data-testid="viewer-pane" data-pane={pane} data-source={source?.key ?? ''} data-zoom={view.zoom.toFixed(3)} data-rot={view.rot} onClick={onActivate}>
+      <div
+        className="ev-stage"
+        ref={stage}
+        onWheel={onWheel}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={() => (drag.current = null)}
+        onPointerCancel={() => (drag.current = null)}
+      >
+        {source?.url && source.width && source.height ? (
+          <img
+            key={source.url}
+            src={source.url}
+            alt={source.label}
+            draggable={false}
+            decoding="async"
+            className="ev-image"
+            data-testid="viewer-image"
+            style={{ width: source.width, height: source.height, transform: `translate(-50%, -50%) translate(${view.x}px, ${view.y}px) rotate(${view.rot}deg) scale(${scale})` }}
+            onLoad={(e) => {
+              const img = e.currentTarget;
+              void img
+                .decode()
+                .catch(() => undefined)
+                .then(() => {
+                  img.dataset.decodedAt = String(performance.now());
+                });
+            }}
+          />
+        ) : broken ? (
+          <p className="ev-pane-broken" role="img" aria-label={source?.reason ?? ''}>
+            ⊘ {et(problemKey(source?.problem ?? null))}
+            <br />
+            <span className="muted">{source?.reason}</span>
+          </p>
+        ) : (
+          <p className="ev-pane-wait muted">{source?.problem === 'unavailable' ? et('offline') : et('loading')}</p>
+        )}
+      </div>
+      <figcaption className="ev-caption">
+        <select value={sourceIndex} onChange={(e) => onChoose(Number(e.target.value))} aria-label={et('choosePhoto', { n: pane + 1 })} data-testid="pane-source">
+          {sources.map((s, i) => (
+            <option key={s.key} value={i}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+        <span className="muted" data-testid="pane-info">
+          {source?.mime && source.size !== null ? describeFile({ width: source.width, height: source.height, mime: source.mime, size: source.size }, locale) : ''}
+          {` · ${Math.round(scale * 100)}%`}
+        </span>
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,69 @@
+// Evidence UI state: the media token, the photo viewer (sources and panes) and the dispute workspace.
+import { create } from 'zustand';
+import type { ReturnDeskApi } from '../../preload/contract.ts';
+import { useAppStore } from '../state/store.ts';
+
+/** One picture the viewer can show: a buyer photo or a catalogue picture. */
+export interface ViewerSource {
+  key: string;
+  label: string;
+  /** Media URL when cached; null until photos.fetch has run. */
+  url: string | null;
+  mime: string | null;
+  width: number | null;
+  height: number | null;
+  size: number | null;
+  kind: 'photo' | 'catalog';
+  /** For buyer photos: what photos.fetch needs. */
+  ref?: { returnId: number; itemId: number; imageHash: string };
+  problem?: string | null;
+  reason?: string | null;
+}
+
+interface EvidenceState {
+  viewer: { open: boolean; returnId: number | null; sources: ViewerSource[]; panes: 1 | 2 | 4; paneSources: number[]; activePane: number; sync: boolean };
+  disputesOpen: boolean;
+  openViewer(returnId: number, sources: ViewerSource[], start: number, panes?: 1 | 2 | 4): void;
+  closeViewer(): void;
+  setPanes(panes: 1 | 2 | 4): void;
+  showInPane(pane: number, source: number): void;
+  setActivePane(pane: number): void;
+  toggleSync(): void;
+  updateSource(index: number, patch: Partial<ViewerSource>): void;
+  addSources(sources: ViewerSource[]): void;
+  setDisputesOpen(open: boolean): void;
+}
+
+export const useEvidenceStore = create<EvidenceState>()((set) => ({
+  viewer: { open: false, returnId: null, sources: [], panes: 1, paneSources: [0, 1, 2, 3], activePane: 0, sync: true },
+  disputesOpen: false,
+  openViewer: (returnId, sources, start, panes = 1) =>
+    set({
+      viewer: {
+        open: true,
+        returnId,
+        sources,
+        panes,
+        paneSources: [0, 1, 2, 3].map((i) => (start + i) % Math.max(1, sources.length)),
+        activePane: 0,
+        sync: true,
+      },
+    }),
+  closeViewer: () => set((s) => ({ viewer: { ...s.viewer, open: false } })),
+  setPanes: (panes) => set((s) => ({ viewer: { ...s.viewer, panes, activePane: Math.min(s.viewer.activePane, panes - 1) } })),
+  showInPane: (pane, source) => set((s) => ({ viewer: { ...s.viewer, paneSources: s.viewer.paneSources.map((v, i) => (i === pane ? source : v)) } })),
+  setActivePane: (pane) => set((s) => ({ viewer: { ...s.viewer, activePane: pane } })),
+  toggleSync: () => set((s) => ({ viewer: { ...s.viewer, sync: !s.viewer.sync } })),
+  updateSource: (index, patch) => set((s) => ({ viewer: { ...s.viewer, sources: s.viewer.sources.map((src, i) => (i === index ? { ...src, ...patch } : src)) } })),
+  addSources: (sources) =>
+    set((s) => {
+      const known = new Set(s.viewer.sources.map((x) => x.key));
+      return { viewer: { ...s.viewer, sources: [...s.viewer.sources, ...sources.filter((x) => !known.has(x.key))] } };
+    }),
+  setDisputesOpen: (disputesOpen) => set({ disputesOpen }),
+}));
+
+/** The bridge to main (preload in Electron, WebSocket in web mode). */
+export function useBridge(): ReturnDeskApi | null {
+  return useAppStore((s) => s.bridge);
+}

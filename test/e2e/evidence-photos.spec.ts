@@ -1,0 +1,233 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { sandboxAdmin, type SandboxAdmin } from '../../sandbox/admin-client.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
+import { saveScreen } from './helpers.ts';
+import { openApp } from './ui-helpers.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+
+interface World {
+  url: string;
+  dataDir: string;
+  sandbox: RunningSandbox;
+  admin: SandboxAdmin;
+  photoReturn: number;
+  disputeReturn: number;
+  hashes: string[];
+  stop(): Promise<void>;
+}
+
+/** A sandbox prepared before web mode starts (so the first sync sees it), then web mode over it. */
+async function startWorld(): Promise<World> {
+  const sandbox = await startSandbox({ port: 0, quiet: true, returns: 40 });
+  const admin = sandboxAdmin(sandbox.url);
+  const info = await admin.info();
+  const mine = info.businesses.filter((b) => b.key === 'apiKey').map((b) => b.id);
+  const campaign = info.campaigns.find((c) => mine.includes(c.businessId) && c.program !== 'DBS')!;
+  const photoReturn = await admin.createReturn({
+    campaignId: campaign.id,
+    type: 'RETURN',
+    items: [{ photos: 4, images: [{ format: 'jpeg', width: 1600, height: 1200 }, { format: 'png', width: 800, height: 600 }, { format: 'jpeg', width: 4000, height: 3000 }, { format: 'jpeg', width: 640, height: 480 }] }],
+  });
+  const hashes = photoReturn.items.flatMap((i) => i.decisions?.flatMap((d) => d.images ?? []) ?? []);
+  await admin.setPhotoFault(hashes[3]!, 'truncated');
+  const dispute = await admin.createReturn({ campaignId: campaign.id, type: 'RETURN', items: [{ photos: 1, images: [{ format: 'jpeg', width: 800, height: 600 }] }] });
+  await admin.setReturnStatus(dispute.id, 'PREMODERATION_DECISION_MADE', { force: true });
+  await admin.openDispute(dispute.id);
+  const dataDir = mkdtempSync(join(tmpdir(), 'returndesk-evidence-'));
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'main', 'web.ts'), '--port', '0'], {
+    cwd: root,
+    env: { ...process.env, RETURNDESK_DATA_DIR: dataDir, RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stderr?.on('data', (c) => (out += String(c)));
+    const timer = setTimeout(() => reject(new Error(`web mode did not start:\n${out}`)), 60_000);
+    child.stdout?.on('data', (c) => {
+      out += String(c);
+      const m = /Open: (\S+)/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`web mode exited with ${code}:\n${out}`)));
+  });
+  return {
+    url,
+    dataDir,
+    sandbox,
+    admin,
+    photoReturn: photoReturn.id,
+    disputeReturn: dispute.id,
+    hashes,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await sandbox.close().catch(() => undefined);
+    },
+  };
+}
+
+async function openReturnById(page: Page, returnId: number): Promise<void> {
+  // Every return, not just those awaiting a decision (a dispute awaits the arbiter).
+  await page.getByTestId('view-all').click();
+  await page.getByTestId('search').fill(String(returnId));
+  const row = page.locator(`[data-testid="inbox-row"][data-return-id="${returnId}"]`);
+  await expect(row).toBeVisible({ timeout: 60_000 });
+  await row.click();
+  await expect(page.getByTestId('detail')).toHaveAttribute('data-return-id', String(returnId));
+}
+
+test.describe('evidence: photos, application, chats and disputes (web mode, own sandbox)', () => {
+  test.describe.configure({ mode: 'serial' });
+  let world: World;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    world = await startWorld();
+  });
+  test.afterAll(async () => {
+    await world?.stop();
+  });
+
+  test('gallery, side-by-side viewer with synced zoom, rotate, keyboard, broken tile', async ({ page }) => {
+    test.setTimeout(240_000);
+    await openApp(page, world.url);
+    await openReturnById(page, world.photoReturn);
+    const evidence = page.getByTestId('evidence');
+    await expect(evidence.getByTestId('gallery-count').first()).toContainText('4');
+    const tiles = evidence.getByTestId('photo-tile');
+    await expect(tiles).toHaveCount(4);
+    const tile = (i: number) => evidence.locator(`[data-testid="photo-tile"][data-image-hash="${world.hashes[i]}"]`);
+    // The cut-short JPEG is a broken tile with its reason; the others load.
+    await expect(tile(3)).toHaveAttribute('data-state', 'failed', { timeout: 60_000 });
+    await expect(tile(3)).toHaveAttribute('data-problem', 'truncated');
+    await expect(tile(3)).toHaveAttribute('title', /cut short/);
+    await expect(tile(0).locator('img')).toBeVisible({ timeout: 60_000 });
+    await expect(tile(1).locator('img')).toBeVisible({ timeout: 60_000 });
+    await expect(tile(2).locator('img')).toBeVisible({ timeout: 120_000 });
+    await evidence.scrollIntoViewIfNeeded();
+    await saveScreen(page, 'evidence-gallery');
+
+    // The 12-megapixel photo in the viewer: from the click to the image decoded.
+    await page.evaluate(() => document.addEventListener('click', () => ((window as unknown as { __t0: number }).__t0 = performance.now()), { capture: true, once: true }));
+    await tile(2).click();
+    const viewer = page.getByTestId('viewer');
+    await expect(viewer).toBeVisible();
+    const big = viewer.getByTestId('viewer-image').first();
+    await expect(big).toHaveAttribute('data-decoded-at', /\d/, { timeout: 60_000 });
+    const openMs = await page.evaluate(() => Number(document.querySelector<HTMLImageElement>('[data-testid="viewer-image"]')!.dataset.decodedAt) - (window as unknown as { __t0: number }).__t0);
+    await expect(viewer.getByTestId('pane-info').first()).toContainText('4000×3000 · JPEG');
+    // The same photo once more: now from the browser's and main's caches.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowLeft');
+    mkdirSync(join(root, 'test-results'), { recursive: true });
+    writeFileSync(join(root, 'test-results', 'photos-viewer.json'), `${JSON.stringify({ openTwelveMegapixelMs: Math.round(openMs), at: new Date().toISOString() })}\n`);
+    await saveScreen(page, 'evidence-viewer-12mp');
+
+    // Two panes side by side, synced zoom.
+    await viewer.getByTestId('panes-2').click();
+    const panes = viewer.getByTestId('viewer-pane');
+    await expect(panes).toHaveCount(2);
+    await panes.nth(1).getByTestId('pane-source').selectOption({ index: 0 });
+    await expect(panes.nth(1).getByTestId('viewer-image')).toBeVisible({ timeout: 30_000 });
+    await expect(viewer).toHaveAttribute('data-sync', 'true');
+    await panes.nth(0).click();
+    await page.keyboard.press('+');
+    await page.keyboard.press('+');
+    await expect(panes.nth(0)).toHaveAttribute('data-zoom', '1.563');
+    await expect(panes.nth(1)).toHaveAttribute('data-zoom', '1.563');
+    // Wheel zoom to the cursor in pane 2 moves both.
+    const box = (await panes.nth(1).boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.4);
+    await page.mouse.wheel(0, -200);
+    await expect(panes.nth(0)).not.toHaveAttribute('data-zoom', '1.563');
+    const z0 = await panes.nth(0).getAttribute('data-zoom');
+    expect(await panes.nth(1).getAttribute('data-zoom')).toBe(z0);
+    // Sync off: zoom acts on the active pane only.
+    await page.keyboard.press('s');
+    await expect(viewer).toHaveAttribute('data-sync', 'false');
+    await page.keyboard.press('0');
+    await expect(panes.nth(1)).toHaveAttribute('data-zoom', '1.000');
+    await expect(panes.nth(0)).toHaveAttribute('data-zoom', z0!);
+    // Rotate (R) and keyboard through the photos of the active pane.
+    await page.keyboard.press('r');
+    await expect(panes.nth(1)).toHaveAttribute('data-rot', '90');
+    const before = await panes.nth(1).getAttribute('data-source');
+    await page.keyboard.press('ArrowRight');
+    await expect(panes.nth(1)).not.toHaveAttribute('data-source', before!);
+    await page.keyboard.press('1');
+    await saveScreen(page, 'evidence-viewer-side-by-side');
+    await page.keyboard.press('Escape');
+    await expect(viewer).toBeHidden();
+  });
+
+  test('application PDF inside the app, with a download of the cached file', async ({ page }) => {
+    test.setTimeout(120_000);
+    await openApp(page, world.url);
+    await openReturnById(page, world.photoReturn);
+    await page.getByTestId('show-application').click();
+    const pdfPage = page.getByTestId('pdf-page').first();
+    await expect(pdfPage).toHaveAttribute('data-rendered', 'true', { timeout: 60_000 });
+    const link = page.getByTestId('download-application');
+    await expect(link).toHaveAttribute('download', `return-application-${world.photoReturn}.pdf`);
+    const download = await Promise.all([page.waitForEvent('download'), link.click()]).then(([d]) => d);
+    const saved = join(mkdtempSync(join(tmpdir(), 'rd-dl-')), 'a.pdf');
+    await download.saveAs(saved);
+    expect(readFileSync(saved).subarray(0, 5).toString()).toBe('%PDF-');
+    await pdfPage.scrollIntoViewIfNeeded();
+    await saveScreen(page, 'evidence-application-pdf');
+  });
+
+  test('opens the chat about the return and sends a message the Market receives', async ({ page }) => {
+    test.setTimeout(120_000);
+    await openApp(page, world.url);
+    await openReturnById(page, world.photoReturn);
+    await page.getByTestId('open-chat').click();
+    await expect(page.getByTestId('chat')).toBeVisible({ timeout: 30_000 });
+    const text = `Добрый день! Уточните, пожалуйста, дефект (e2e ${Date.now()}).`;
+    await page.getByTestId('chat-input').fill(text);
+    await page.getByTestId('chat-send').click();
+    await expect(page.getByTestId('chat-message').last()).toContainText(text);
+    // The sandbox has it: read the chat history straight from the wire.
+    const info = await world.admin.info();
+    const businessId = info.businesses.find((b) => b.key === 'apiKey')!.id;
+    const chats = (await (await fetch(`${world.sandbox.url}/v2/businesses/${businessId}/chats`, { method: 'POST', headers: { 'Api-Key': world.sandbox.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ contexts: [{ type: 'RETURN', id: world.photoReturn }] }) })).json()) as { result: { chats: Array<{ chatId: number }> } };
+    const chatId = chats.result.chats[0]!.chatId;
+    const history = (await (await fetch(`${world.sandbox.url}/v2/businesses/${businessId}/chats/history?chatId=${chatId}`, { method: 'POST', headers: { 'Api-Key': world.sandbox.apiKey, 'Content-Type': 'application/json' }, body: '{}' })).json()) as { result: { messages: Array<{ sender: string; message?: string }> } };
+    expect(history.result.messages.some((m) => m.sender === 'PARTNER' && m.message === text)).toBe(true);
+    await page.getByTestId('chat').scrollIntoViewIfNeeded();
+    await saveScreen(page, 'evidence-chat');
+  });
+
+  test('a dispute shows its arbitrage chat; the evidence pack lands on disk', async ({ page }) => {
+    test.setTimeout(120_000);
+    await openApp(page, world.url);
+    await openReturnById(page, world.disputeReturn);
+    await expect(page.getByTestId('dispute-banner')).toBeVisible();
+    await expect(page.getByTestId('chat')).toHaveAttribute('data-chat-type', 'ARBITRAGE', { timeout: 30_000 });
+    await expect(page.getByTestId('chat-message').first()).toContainText('арбитр');
+    await page.getByTestId('open-disputes').click();
+    const workspace = page.getByTestId('disputes');
+    const card = workspace.locator(`[data-testid="dispute"][data-return-id="${world.disputeReturn}"]`);
+    await expect(card).toBeVisible({ timeout: 30_000 });
+    await expect(card.getByTestId('dispute-chat')).toContainText('WAITING_FOR_ARBITER');
+    await card.getByTestId('save-pack').click();
+    const result = card.getByTestId('pack-result');
+    await expect(result).toBeVisible({ timeout: 60_000 });
+    const folder = (await result.getAttribute('data-folder'))!;
+    expect(folder.startsWith(join(world.dataDir, 'evidence', `${world.disputeReturn}-`))).toBe(true);
+    const files = readdirSync(folder);
+    expect(files).toEqual(expect.arrayContaining(['application.pdf', 'decision-history.json', 'decision-history.txt', 'manifest.json', 'return.json', 'photos']));
+    expect(files.some((f) => /^chat-\d+-arbitrage\.txt$/.test(f))).toBe(true);
+    expect(readdirSync(join(folder, 'photos'))).toHaveLength(1);
+    expect(readFileSync(join(folder, 'application.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(existsSync(join(folder, 'manifest.json'))).toBe(true);
+    await saveScreen(page, 'evidence-disputes');
+  });
+});
