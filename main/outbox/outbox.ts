@@ -23,6 +23,7 @@ import { silentLogger } from '../log.ts';
 import type { MarketClient } from '../market/client.ts';
 import { MarketError } from '../market/errors.ts';
 import { systemClock, type Clock } from '../market/scheduler.ts';
+import { RETURN_DECISION_TYPES } from '../market/schemas.ts';
 import type { ReturnDTO, ReturnItemDecisionInput } from '../market/schemas.ts';
 import { awaitsDecision, type Store } from '../store/store.ts';
 import { auditCsv } from './csv.ts';
@@ -124,6 +125,8 @@ interface Row {
 
 type Verdict =
   | { kind: 'match' }
+  /** Every item shows a decision, but of a type this app does not know (the API grew): ours cannot be recognised. */
+  | { kind: 'unrecognised'; decisions: string; status: string | null }
   | { kind: 'differs'; decisions: string; status: string | null }
   | { kind: 'absent'; awaiting: boolean; status: string | null };
 
@@ -171,6 +174,11 @@ export function compareWithServer(draft: DecisionDraft, dto: ReturnDTO, placemen
   const status = dto.refundStatus ?? null;
   const mine = draft.items;
   if (mine.every((i) => server.get(i.returnItemId) === i.decisionType)) return { kind: 'match' };
+  const known = new Set<string>(RETURN_DECISION_TYPES);
+  const unrecognised = mine.filter((i) => server.has(i.returnItemId) && !known.has(server.get(i.returnItemId)!));
+  if (unrecognised.length > 0 && mine.every((i) => server.get(i.returnItemId) === i.decisionType || unrecognised.includes(i))) {
+    return { kind: 'unrecognised', decisions: [...server].map(([id, type]) => `${id}:${type}`).join(', '), status };
+  }
   if (server.size > 0) return { kind: 'differs', decisions: [...server].map(([id, type]) => `${id}:${type}`).join(', '), status };
   return { kind: 'absent', awaiting: awaitsDecision(placementType, status), status };
 }
@@ -688,9 +696,15 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     this.setOnline(true);
     this.refreshStore(row.campaignId, dto);
     const verdict = compareWithServer(row.draft, dto, this.placementOf(row.campaignId));
-    const seen = `refundStatus ${dto.refundStatus ?? 'none'}; decisions ${verdict.kind === 'differs' ? verdict.decisions : verdict.kind === 'match' ? itemsSummary(row.draft) : 'none'}`;
+    const seen = `refundStatus ${dto.refundStatus ?? 'none'}; decisions ${verdict.kind === 'differs' || verdict.kind === 'unrecognised' ? verdict.decisions : verdict.kind === 'match' ? itemsSummary(row.draft) : 'none'}`;
     if (verdict.kind === 'match') {
       this.transition(row, { state: 'delivered', nextAttemptAt: null, explanation: [row.acceptedAt ? 'delivered' : 'deliveredFound', {}] }, 'delivered', seen);
+      return;
+    }
+    if (verdict.kind === 'unrecognised' && row.acceptedAt !== null) {
+      // The Market answered 200 to our one submission and every item now carries a decision: that is ours,
+      // shown in a type this version cannot name. Calling it "decided by someone else" would be false.
+      this.transition(row, { state: 'delivered', nextAttemptAt: null, explanation: ['delivered', {}] }, 'delivered', seen);
       return;
     }
     if (row.acceptedAt !== null && verdict.kind === 'absent') {
@@ -717,7 +731,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     let params: Params = {};
     if (CANCELLED_STATUSES.has(status)) code = 'conflictCancelled';
     else if (DISPUTE_STATUSES.has(status)) code = 'conflictDispute';
-    else if (verdict.kind === 'differs') {
+    else if (verdict.kind === 'differs' || verdict.kind === 'unrecognised') {
       code = 'conflictAlreadyDecided';
       params = { decisions: verdict.decisions };
     } else if (AUTO_CONFIRMED_STATUSES.has(status)) code = 'conflictAutoConfirmed';

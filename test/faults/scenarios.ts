@@ -55,7 +55,6 @@ export const SCENARIOS: FaultScenario[] = [
     apply: faults({ type: 'drift' }),
     clear: clearAll,
     expectMessage: false,
-    knownIssue: 'the re-read shows an unknown decisionType, which the outbox takes for "already decided by someone else" (conflict) although the Market accepted our one submission',
   },
 ];
 
