@@ -12,15 +12,18 @@ import { createServices, type Services } from './services.ts';
 import { createSettingsStore } from './settings/settings-store.ts';
 import { createElectronNotifier } from './platform/electron/notifier.ts';
 import { electronSecretStore } from './platform/electron/secret-store.ts';
+import { electronDialogs } from './platform/electron/report-dialogs.ts';
 import { electronStoreBackend } from './platform/electron/settings-backend.ts';
 import { applyLaunchAtLogin, attachCloseToTray, createTray } from './platform/electron/tray.ts';
-import { APP_ORIGIN, createSecureWindow, DESKTOP_CSP } from './platform/electron/window.ts';
+import { answerMedia, MEDIA_PREFIX } from './evidence/media-server.ts';
+import { electronEvidenceDialogs } from './platform/electron/evidence-dialogs.ts';
+import { APP_ORIGIN, createSecureWindow, DESKTOP_CSP, lockDown } from './platform/electron/window.ts';
 
 const INVOKE = 'returndesk:invoke';
 const EVENT = 'returndesk:event';
 const outDir = join(import.meta.dirname, '..');
 const rendererDir = join(outDir, 'renderer');
-const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
+const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -44,9 +47,18 @@ function senderOf(event: IpcMainInvokeEvent): Sender {
   return { transport: 'ipc', id: `win-${event.sender.id}`, origin, mainFrame: frame !== null && frame === event.sender.mainFrame };
 }
 
+/** Set once services exist: app://returndesk/media/… is answered from its cache (issue 8). */
+let mediaSource: Services['evidence'] | null = null;
+
 async function serveRenderer(request: Request): Promise<Response> {
   const url = new URL(request.url);
   if (url.host !== 'returndesk') return new Response('Not found', { status: 404 });
+  if (url.pathname.startsWith(MEDIA_PREFIX)) {
+    if (!mediaSource) return new Response('Not ready', { status: 503 });
+    const answer = answerMedia(mediaSource.media, mediaSource.token, url.pathname, url.searchParams);
+    if (answer.status !== 200) return new Response(null, { status: answer.status, headers: answer.headers });
+    return new Response(await readFile(answer.path), { status: 200, headers: answer.headers });
+  }
   const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
   const file = normalize(join(rendererDir, relative));
   if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 });
@@ -61,6 +73,8 @@ async function serveRenderer(request: Request): Promise<Response> {
 async function start(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ sinks: [consoleSink, fileSink(join(config.dataDir, 'logs', 'returndesk.log'))], secrets: () => [config.apiKey] });
+  // Any web contents not made by our window factory (devtools, a future webview) is locked down too.
+  app.on('web-contents-created', (_event, contents) => lockDown(contents));
   await app.whenReady();
   protocol.handle('app', serveRenderer);
 
@@ -96,6 +110,8 @@ async function start(): Promise<void> {
       settings,
       version: app.getVersion(),
       secretStore: electronSecretStore(),
+      dialogs: electronDialogs(() => mainWindow),
+      evidenceDialogs: electronEvidenceDialogs(() => mainWindow),
       notifier: createElectronNotifier({ getWindow: () => mainWindow, openWindow, onInAppAlert: inAppAlert, logger, iconPath }),
       host: {
         capabilities: { nativeNotifications: Notification.isSupported(), tray: true, nativeDialogs: true },
@@ -109,6 +125,7 @@ async function start(): Promise<void> {
     return;
   }
   services.trustedOrigins.add(APP_ORIGIN);
+  mediaSource = services.evidence;
   ipcMain.handle(INVOKE, (event, channel: unknown, args: unknown) => services.router.dispatch(channel, args, senderOf(event)));
 
   const locale = (): 'ru' | 'en' => settings.get().locale ?? (app.getLocale().startsWith('ru') ? 'ru' : 'en');

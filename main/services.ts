@@ -11,6 +11,11 @@ import type { Logger } from './log.ts';
 import { openSession, type MarketSession } from './session.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import { openStore, storePath, type Store } from './store/store.ts';
+import { createReportServices } from './reports/services.ts';
+import type { FileDialogs } from './reports/files.ts';
+import type { EvidenceDialogs } from './evidence/dialogs.ts';
+import { Evidence } from './evidence/evidence.ts';
+import { toInboxRow } from './ipc/views.ts';
 
 /** What the host (Electron, web server, CLI) can do; shown to the renderer as capabilities. */
 export interface HostInfo {
@@ -31,6 +36,10 @@ export interface ServicesOptions {
   notifier?: Notifier;
   /** False for one-shot CLI commands: no background polling or alert timers. */
   background?: boolean;
+  /** Native folder dialog and opening files (desktop); web and CLI save under <dataDir>/reports. */
+  dialogs?: FileDialogs;
+  /** Native save-as and folder dialogs for the application PDF and evidence packs (desktop). */
+  evidenceDialogs?: EvidenceDialogs;
 }
 
 /** The main-process services shared by all three modes. */
@@ -41,6 +50,8 @@ export interface Services {
   alerts: AlertEngine;
   /** Origins whose main frame may call the router (registered by each transport). */
   trustedOrigins: Set<string>;
+  /** Photo cache, application PDFs, chats, evidence packs (issue 8); media URLs are served from it. */
+  evidence: Evidence;
   session(): MarketSession;
   info(sender?: Sender): AppInfo;
   status(): GlobalStatus;
@@ -226,7 +237,19 @@ export async function createServices(options: ServicesOptions): Promise<Services
     apiHost: new URL(current.endpoint.baseUrl).host,
   });
 
+  const evidence = new Evidence({
+    store,
+    session: () => current,
+    dataDir: config.dataDir,
+    logger,
+    dialogs: options.evidenceDialogs,
+    audit: (returnId) => current.outbox.audit(returnId, 5000),
+    disputes: () => store.inboxPage({ inDispute: true }, { limit: 500 }).rows.map((row) => toInboxRow(row, outboxStateOf(row.id))),
+  });
+  const reports = createReportServices({ dataDir: config.dataDir, dialogs: options.dialogs ?? null, store, session: () => current, events, outboxStateOf, logger });
   const handlers = createHandlers({
+    analytics: reports.handlerDeps,
+    evidence: () => evidence,
     settings,
     events,
     info,
@@ -274,11 +297,14 @@ export async function createServices(options: ServicesOptions): Promise<Services
     store,
     alerts,
     trustedOrigins,
+    evidence,
     session: () => current,
     info,
     status,
     async close() {
       alerts.stop();
+      reports.stop();
+      await evidence.close();
       if (statusTimer) clearTimeout(statusTimer);
       for (const off of unsubscribeSync) off();
       await current.close();

@@ -328,6 +328,165 @@ export const AuditEntry = z.object({
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 // ---------------------------------------------------------------------------------------------
+// Reports, analytics and exports (issue 9). Days are YYYY-MM-DD of Moscow time, inclusive.
+
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+/** Longest period analytics and reports accept, in days. */
+export const MAX_PERIOD_DAYS = 731;
+const periodDays = (from: string, to: string): number => (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
+const isCalendarDay = (day: string): boolean => {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day;
+};
+const periodRules = <T extends z.ZodType<{ from: string; to: string }>>(schema: T) =>
+  schema
+    .refine((p) => isCalendarDay(p.from), { message: 'not a calendar date', path: ['from'] })
+    .refine((p) => isCalendarDay(p.to), { message: 'not a calendar date', path: ['to'] })
+    .refine((p) => p.from <= p.to, { message: 'the end date is before the start date', path: ['to'] })
+    .refine((p) => periodDays(p.from, p.to) <= MAX_PERIOD_DAYS, { message: `the period is longer than ${MAX_PERIOD_DAYS} days`, path: ['to'] });
+
+export const AnalyticsQuery = periodRules(
+  z
+    .object({
+      from: isoDay,
+      to: isoDay,
+      /** Empty or absent: every store. */
+      campaignIds: z.array(z.number().int().positive()).max(1000).optional(),
+      bucket: z.enum(['day', 'week']).default('day'),
+    })
+    .strict(),
+);
+export type AnalyticsQuery = z.input<typeof AnalyticsQuery>;
+
+/** Money in the analytics is roubles only (the Market's currency); other currencies are counted, not summed. */
+const rub = z.number();
+
+export const AnalyticsResult = z.object({
+  query: z.object({ from: isoDay, to: isoDay, campaignIds: z.array(z.number().int()), bucket: z.enum(['day', 'week']) }),
+  computedAt: isoTime,
+  totals: z.object({
+    returns: z.number().int(),
+    nonPurchases: z.number().int(),
+    units: z.number().int(),
+    refunded: rub,
+    compensation: rub,
+    /** Returns (not non-purchases) whose 48-hour window has ended. */
+    decisionDue: z.number().int(),
+    deadlinesMissed: z.number().int(),
+    /** Amounts in a currency other than roubles: counted here, left out of every sum. */
+    foreignCurrencyAmounts: z.number().int(),
+  }),
+  timeline: z.array(z.object({ bucket: isoDay, returns: z.number().int(), nonPurchases: z.number().int(), refunded: rub })),
+  reasons: z.array(z.object({ reason: z.string(), subreason: z.string(), items: z.number().int(), units: z.number().int(), refunded: rub })),
+  topSkus: z.array(z.object({ shopSku: z.string(), name: z.string().nullable(), returns: z.number().int(), units: z.number().int(), refunded: rub })),
+  decisionMix: z.array(z.object({ decisionType: z.string(), operatorItems: z.number().int(), marketItems: z.number().int() })),
+  timeToDecision: z.object({
+    decided: z.number().int(),
+    medianHours: z.number().nullable(),
+    averageHours: z.number().nullable(),
+    p90Hours: z.number().nullable(),
+    /** Returns decided outside ReturnDesk: the Market gives no decision time, so they are not timed. */
+    untimed: z.number().int(),
+    histogram: z.array(z.object({ range: z.string(), returns: z.number().int() })),
+  }),
+  deadlines: z.array(z.object({ returnId: z.number().int(), orderId: z.number().int(), campaignId: z.number().int(), createdAt: isoTime, deadline: isoTime, refundStatus: z.string().nullable(), why: z.string() })),
+  stores: z.array(
+    z.object({
+      campaignId: z.number().int(),
+      name: z.string().nullable(),
+      returns: z.number().int(),
+      nonPurchases: z.number().int(),
+      refunded: rub,
+      compensation: rub,
+      decisionDue: z.number().int(),
+      deadlinesMissed: z.number().int(),
+      medianHoursToDecision: z.number().nullable(),
+    }),
+  ),
+});
+export type AnalyticsResult = z.infer<typeof AnalyticsResult>;
+
+/** Tables of the analytics screen that can be exported as CSV. */
+export const AnalyticsTable = z.enum(['timeline', 'reasons', 'topSkus', 'decisionMix', 'timeToDecision', 'deadlines', 'stores', 'money']);
+export type AnalyticsTable = z.infer<typeof AnalyticsTable>;
+
+export const OrderMoneyQuery = periodRules(
+  z
+    .object({
+      from: isoDay,
+      to: isoDay,
+      campaignIds: z.array(z.number().int().positive()).max(1000).optional(),
+      sort: z.enum(['net', 'refunded', 'cost', 'orderId', 'returns']).default('refunded'),
+      descending: z.boolean().default(true),
+      offset: z.number().int().min(0).max(1_000_000).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    })
+    .strict(),
+);
+export type OrderMoneyQuery = z.input<typeof OrderMoneyQuery>;
+
+export const OrderMoneyRow = z.object({
+  orderId: z.number().int(),
+  campaignId: z.number().int(),
+  returns: z.number().int(),
+  /** Cost of the order (buyer's payment + the Market's subsidy); null when the order is not in the local store. */
+  cost: rub.nullable(),
+  refunded: rub,
+  /** cost − refunded; null when the cost is unknown. */
+  net: rub.nullable(),
+  /** A return of the order still awaits a decision: its amount may change. */
+  pending: z.boolean(),
+});
+export type OrderMoneyRow = z.infer<typeof OrderMoneyRow>;
+
+export const OrderMoneyPage = z.object({
+  rows: z.array(OrderMoneyRow),
+  total: z.number().int(),
+  totals: z.object({ orders: z.number().int(), ordersWithCost: z.number().int(), cost: rub, refunded: rub, net: rub, refundedWithoutCost: rub }),
+});
+export type OrderMoneyPage = z.infer<typeof OrderMoneyPage>;
+
+/** Where a file goes: a folder chosen in the native dialog this session, or null for the default folder. */
+const TargetFolder = z.string().min(1).max(4096).nullable().default(null);
+
+export const ExportResult = z.object({ path: z.string(), rows: z.number().int(), bytes: z.number().int() });
+export type ExportResult = z.infer<typeof ExportResult>;
+
+export const ReportRequest = periodRules(
+  z
+    .object({
+      from: isoDay,
+      to: isoDay,
+      campaignIds: z.array(z.number().int().positive()).min(1, 'choose at least one store').max(1000),
+      returnType: z.enum(['UNREDEEMED', 'RETURN']).optional(),
+      shipmentStatuses: z.array(z.string().min(1).max(60)).max(30).optional(),
+      format: z.enum(['FILE', 'CSV', 'JSON']).default('FILE'),
+      folder: TargetFolder,
+    })
+    .strict(),
+);
+export type ReportRequest = z.input<typeof ReportRequest>;
+
+export const ReportJob = z.object({
+  jobId: z.string(),
+  reportId: z.string().nullable(),
+  state: z.enum(['requesting', 'generating', 'downloading', 'done', 'empty', 'failed', 'timeout', 'cancelled']),
+  /** The Market's status and sub-status, verbatim. */
+  serverStatus: z.string().nullable(),
+  subStatus: z.string().nullable(),
+  /** 0..1, estimated from the Market's estimatedGenerationTime; 1 when done. */
+  progress: z.number().min(0).max(1),
+  startedAt: isoTime,
+  finishedAt: isoTime.nullable(),
+  polls: z.number().int(),
+  path: z.string().nullable(),
+  bytes: z.number().int().nullable(),
+  /** Why it failed or is empty: the server's own words when it gave any. */
+  message: z.string().nullable(),
+});
+export type ReportJob = z.infer<typeof ReportJob>;
+
+// ---------------------------------------------------------------------------------------------
 // Errors and results
 
 export const BridgeErrorCode = z.enum([
@@ -365,6 +524,165 @@ export const PingArgs = z.object({
   /** How many `app.pong` events main should push back, 100 ms apart. */
   count: z.number().int().min(0).max(10).default(1),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Evidence (issue 8): buyer photos, catalogue pictures, the application PDF, chats, disputes.
+// Files reach the renderer only as relative media URLs (`media/<kind>/<sha256>?k=<token>`) that
+// main serves from its cache; the renderer never touches the network.
+
+/** Why a photo or document cannot be shown. */
+export const MediaProblem = z.enum(['not-an-image', 'truncated', 'too-large', 'not-a-pdf', 'unavailable', 'not-found']);
+export type MediaProblem = z.infer<typeof MediaProblem>;
+
+const returnIdArg = z.number().int().positive();
+const imageHashArg = z.string().regex(/^[A-Za-z0-9._-]{1,256}$/, 'expected the Market image hash');
+
+/** A file in main's cache, ready to show. */
+export const MediaFileView = z.object({
+  sha256: z.string(),
+  mime: z.string(),
+  size: z.number().int(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  /** Relative media URL with the launch token. */
+  url: z.string(),
+});
+export type MediaFileView = z.infer<typeof MediaFileView>;
+
+export const PhotoView = z.object({
+  itemId: z.number().int().nullable(),
+  imageHash: z.string(),
+  /** cached: on disk; missing: not fetched yet; failed: fetched and refused (see problem). */
+  state: z.enum(['cached', 'missing', 'failed']),
+  file: MediaFileView.nullable(),
+  thumb: MediaFileView.nullable(),
+  problem: MediaProblem.nullable(),
+  /** The reason in words, for the broken tile. */
+  reason: z.string().nullable(),
+});
+export type PhotoView = z.infer<typeof PhotoView>;
+
+export const ItemPhotos = z.object({
+  idx: z.number().int(),
+  shopSku: z.string(),
+  name: z.string().nullable(),
+  returnItemId: z.number().int().nullable(),
+  photos: z.array(PhotoView),
+});
+export type ItemPhotos = z.infer<typeof ItemPhotos>;
+
+export const CatalogPictures = z.object({
+  shopSku: z.string(),
+  pictures: z.array(z.object({ file: MediaFileView.nullable(), problem: MediaProblem.nullable(), reason: z.string().nullable() })),
+});
+export type CatalogPictures = z.infer<typeof CatalogPictures>;
+
+export const ApplicationView = z.object({
+  returnId: z.number().int(),
+  /** none: non-purchases have no application. */
+  state: z.enum(['cached', 'failed', 'none']),
+  file: MediaFileView.nullable(),
+  fileName: z.string(),
+  problem: MediaProblem.nullable(),
+  reason: z.string().nullable(),
+});
+export type ApplicationView = z.infer<typeof ApplicationView>;
+
+export const ChatView = z.object({
+  chatId: z.number().int(),
+  /** CHAT with the buyer, ARBITRAGE in a dispute; other values are shown as unknown. */
+  type: z.string(),
+  status: z.string(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  customerName: z.string().nullable(),
+});
+export type ChatView = z.infer<typeof ChatView>;
+
+export const ChatMessageView = z.object({
+  messageId: z.number().int(),
+  createdAt: isoTime,
+  sender: z.string(),
+  text: z.string().nullable(),
+  files: z.array(z.object({ name: z.string(), size: z.number() })),
+});
+export type ChatMessageView = z.infer<typeof ChatMessageView>;
+
+export const ReturnChats = z.object({
+  returnId: z.number().int(),
+  /** Chats about returns exist for FBY, FBS and Express; DBS answers through the order chat. */
+  supported: z.boolean(),
+  chats: z.array(ChatView),
+});
+export type ReturnChats = z.infer<typeof ReturnChats>;
+
+export const DisputeView = z.object({ row: InboxRow, arbitrageChat: ChatView.nullable() });
+export type DisputeView = z.infer<typeof DisputeView>;
+
+export const EvidencePack = z.object({
+  /** False when the operator cancelled the folder dialog. */
+  saved: z.boolean(),
+  folder: z.string().nullable(),
+  files: z.array(z.object({ name: z.string(), size: z.number().int() })),
+  /** Parts that could not be included, with the reason (offline, no application…). */
+  missing: z.array(z.string()),
+});
+export type EvidencePack = z.infer<typeof EvidencePack>;
+
+const evidenceChannels = {
+  /** The per-launch token media URLs carry. */
+  'media.token': { args: NoArgs, result: z.object({ token: z.string() }) },
+  /** Per item, the return's photos and their cache state (no network). */
+  'photos.list': { args: z.object({ returnId: returnIdArg }).strict(), result: z.object({ returnId: z.number().int(), items: z.array(ItemPhotos) }) },
+  /** Ensures a photo (and its thumbnail) is cached; a refused file comes back as state "failed" with the reason. */
+  'photos.fetch': {
+    args: z.object({ returnId: returnIdArg, itemId: z.number().int().positive(), imageHash: imageHashArg, kind: z.enum(['photo', 'thumb']).default('photo') }).strict(),
+    result: PhotoView,
+  },
+  /** Fetches the photos of these returns in the background (the next ones in the inbox). */
+  'photos.prefetch': { args: z.object({ returnIds: z.array(returnIdArg).max(20) }).strict(), result: z.object({ queued: z.number().int() }) },
+  /** The products' catalogue pictures, to compare with the buyer's photos. */
+  'photos.catalog': { args: z.object({ returnId: returnIdArg }).strict(), result: z.array(CatalogPictures) },
+  'application.get': { args: z.object({ returnId: returnIdArg }).strict(), result: ApplicationView },
+  /** The cached PDF's bytes (base64) for pdf.js: the desktop CSP allows no fetch at all. */
+  'application.data': { args: z.object({ returnId: returnIdArg }).strict(), result: z.object({ base64: z.string() }) },
+  /** Desktop: saves the PDF where the operator chooses in a native dialog. */
+  'application.saveAs': { args: z.object({ returnId: returnIdArg }).strict(), result: z.object({ saved: z.boolean(), path: z.string().nullable() }) },
+  'chats.forReturn': { args: z.object({ returnId: returnIdArg }).strict(), result: ReturnChats },
+  /** Opens (or finds) the chat with the buyer about this return. */
+  'chats.open': { args: z.object({ returnId: returnIdArg }).strict(), result: ChatView },
+  'chats.history': { args: z.object({ returnId: returnIdArg, chatId: z.number().int().positive() }).strict(), result: z.array(ChatMessageView) },
+  'chats.send': {
+    args: z.object({ returnId: returnIdArg, chatId: z.number().int().positive(), text: z.string().trim().min(1, 'the message is empty').max(4096) }).strict(),
+    result: z.array(ChatMessageView),
+  },
+  /** Attaches one of the return's cached photos to the chat. */
+  'chats.sendPhoto': {
+    args: z.object({ returnId: returnIdArg, chatId: z.number().int().positive(), itemId: z.number().int().positive(), imageHash: imageHashArg }).strict(),
+    result: z.array(ChatMessageView),
+  },
+  /** Every return in PREMODERATION_DISPUTE, with its arbitrage chat when known. */
+  'disputes.list': { args: NoArgs, result: z.array(DisputeView) },
+  /** Saves application, photos, chat transcripts and decision history as one folder. */
+  'evidence.savePack': { args: z.object({ returnId: returnIdArg, destination: z.enum(['choose', 'dataDir']) }).strict(), result: EvidencePack },
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Diagnostics (issue 10): text support can read, for the "copy diagnostics" button. No secrets.
+
+export const Diagnostics = z.object({
+  /** Plain text to put on the clipboard as is. */
+  text: z.string(),
+  generatedAt: isoTime,
+  /** Warning and error lines of the log included (redacted). */
+  recentErrors: z.number().int(),
+});
+export type Diagnostics = z.infer<typeof Diagnostics>;
+
+const diagnosticsChannels = {
+  /** Versions, settings (no secrets), sync and outbox status and the last warnings/errors of the log, as text. */
+  'diagnostics.get': { args: z.object({ logLines: z.number().int().min(0).max(500).default(50) }).strict().optional(), result: Diagnostics },
+} as const;
 
 export const channels = {
   'app.info': { args: NoArgs, result: AppInfo },
@@ -404,6 +722,24 @@ export const channels = {
   /** Sends queued decisions now instead of waiting for the next retry. */
   'outbox.retry': { args: z.object({ outboxId: z.number().int().positive().optional() }).strict().optional(), result: z.object({ scheduled: z.number().int() }) },
   'audit.list': { args: z.object({ returnId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(5000).default(500) }).strict(), result: z.array(AuditEntry) },
+
+  // Reports, analytics and exports (issue 9)
+  'analytics.get': { args: z.object({ query: AnalyticsQuery }).strict(), result: AnalyticsResult },
+  'analytics.orderMoney': { args: z.object({ query: OrderMoneyQuery }).strict(), result: OrderMoneyPage },
+  /** Desktop: the native folder dialog (null when cancelled). Web: no dialog, the default folder, native false. */
+  'files.chooseFolder': { args: NoArgs, result: z.object({ folder: z.string().nullable(), native: z.boolean(), defaultFolder: z.string() }) },
+  /** Opens a file ReturnDesk wrote this session (desktop); web mode answers opened: false with the path. */
+  'files.open': { args: z.object({ path: z.string().min(1).max(4096) }).strict(), result: z.object({ opened: z.boolean(), path: z.string() }) },
+  'exports.inbox': { args: z.object({ filter: InboxFilter, folder: TargetFolder }).strict(), result: ExportResult },
+  'exports.audit': { args: z.object({ folder: TargetFolder }).strict(), result: ExportResult },
+  'exports.analytics': { args: z.object({ query: AnalyticsQuery, table: AnalyticsTable, folder: TargetFolder }).strict(), result: ExportResult },
+  /** Orders the united returns report; progress arrives as `reports.progress` events. */
+  'reports.start': { args: z.object({ request: ReportRequest }).strict(), result: ReportJob },
+  'reports.status': { args: z.object({ jobId: z.string().min(1).max(100) }).strict(), result: ReportJob },
+  'reports.cancel': { args: z.object({ jobId: z.string().min(1).max(100) }).strict(), result: ReportJob },
+  // Evidence (issue 8): photos, application, chats, disputes — declared in their section above.
+  ...evidenceChannels,
+  ...diagnosticsChannels,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -428,6 +764,8 @@ export const events = {
   }),
   /** The operator clicked a native notification: show this return or list. */
   'app.navigate': z.union([z.object({ returnId: z.number().int() }), z.object({ filter: z.enum(['awaiting', 'disputes', 'outbox']) })]),
+  /** A united returns report moved on (issue 9). */
+  'reports.progress': ReportJob,
 } as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,10 @@ import type { SettingsStore } from '../settings/settings-store.ts';
 import type { Store } from '../store/store.ts';
 import { DomainError, type EventHub, type Handlers, type Sender } from './router.ts';
 import { toInboxRow, toReturnDetail } from './views.ts';
+import { createAnalyticsHandlers, type AnalyticsHandlerDeps } from './handlers-analytics.ts';
+import { createEvidenceHandlers } from './handlers-evidence.ts';
+import { createDiagnosticsHandlers } from './handlers-diagnostics.ts';
+import type { Evidence } from '../evidence/evidence.ts';
 
 export interface HandlerDeps {
   settings: SettingsStore;
@@ -20,6 +24,10 @@ export interface HandlerDeps {
   operator: () => string;
   apiKey: { status(): ApiKeyStatus; set(key: string): Promise<ApiKeyStatus>; remove(): Promise<ApiKeyStatus> };
   onSettingsChanged: (settings: Settings) => void;
+  /** Reports, analytics and exports (issue 9). */
+  analytics: AnalyticsHandlerDeps;
+  /** Photos, application, chats and disputes (issue 8). */
+  evidence: () => Evidence;
 }
 
 /** Turns a refused draft into INVALID_ARGUMENTS/CONFLICT naming each item's field and rule. */
@@ -98,5 +106,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'outbox.list': (args) => deps.session().outbox.list(args ?? {}),
     'outbox.retry': (args) => deps.session().outbox.retry(args?.outboxId, deps.operator()),
     'audit.list': ({ returnId, limit }) => deps.session().outbox.audit(returnId, limit),
+    ...createAnalyticsHandlers(deps.analytics),
+    ...createEvidenceHandlers(deps.evidence),
+    ...createDiagnosticsHandlers(deps),
   };
 }

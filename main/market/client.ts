@@ -508,7 +508,7 @@ export class MarketClient {
 
   /** POST v2/reports/united-returns/generate. */
   async generateReturnsReport(
-    request: { businessId: number; dateFrom: string; dateTo: string; campaignIds?: number[]; returnType?: 'UNREDEEMED' | 'RETURN' },
+    request: { businessId: number; dateFrom: string; dateTo: string; campaignIds?: number[]; returnType?: 'UNREDEEMED' | 'RETURN'; returnStatusTypes?: string[] },
     format: 'FILE' | 'CSV' | 'JSON' = 'FILE',
     options: CallOptions = {},
   ): Promise<{ reportId: string; estimatedGenerationTime: number | undefined }> {
@@ -523,6 +523,8 @@ export class MarketClient {
         dateTo: isoDay(request.dateTo, 'dateTo'),
         ...(request.campaignIds?.length ? { campaignIds: request.campaignIds } : {}),
         ...(request.returnType ? { returnType: request.returnType } : {}),
+        // Shipment statuses of the returns to include (ReturnShipmentStatusType).
+        ...(request.returnStatusTypes?.length ? { returnStatusTypes: request.returnStatusTypes } : {}),
       },
       idempotent: false,
       priority: options.priority ?? 'background',

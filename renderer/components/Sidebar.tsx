@@ -6,6 +6,7 @@ import { dateRangeProblem, quickViewOf, withView } from '../lib/inbox-prefs.ts';
 import { applyFilter } from '../state/actions.ts';
 import { useAppStore } from '../state/store.ts';
 import { ClockIcon, DisputeIcon, KeyboardIcon, ListIcon, SettingsIcon } from './icons.tsx';
+import { AnalyticsNavEntry } from '../analytics/NavEntry.tsx';
 
 const REFUND_STATUSES = Object.keys(en.refundStatus);
 const SHIPMENT_STATUSES = Object.keys(en.shipmentStatus);
@@ -161,6 +162,7 @@ export function Sidebar() {
       </div>
 
       <div className="side-bottom">
+        <AnalyticsNavEntry />
         <button type="button" className={`view-button${view === 'settings' ? ' active' : ''}`} onClick={() => setView(view === 'settings' ? 'inbox' : 'settings')} data-testid="open-settings" aria-current={view === 'settings' ? 'page' : undefined}>
           <SettingsIcon />
           <span className="grow">{t('nav.settings')}</span>

@@ -67,7 +67,7 @@ export interface AppState {
   lastError: { action: string; error: BridgeError } | null;
   pongs: Array<{ seq: number; text: string }>;
 
-  view: 'inbox' | 'settings';
+  view: 'inbox' | 'settings' | 'analytics';
   helpOpen: boolean;
   toasts: Toast[];
   status: Loadable<GlobalStatus>;

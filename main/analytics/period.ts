@@ -1,0 +1,56 @@
+// Periods of the analytics: days of Moscow time (UTC+3, no DST), the Market's calendar, as the inbox uses.
+import type { SQLInputValue } from 'node:sqlite';
+
+export const DAY_MS = 86_400_000;
+export const MSK_OFFSET_MS = 3 * 3_600_000;
+
+/** Epoch ms of 00:00 Moscow time on `day` (YYYY-MM-DD); throws naming the field. */
+export function mskDayStart(day: string, field: string): number {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00+03:00`) : Number.NaN;
+  if (Number.isNaN(ms)) throw new Error(`${field} must be a date as YYYY-MM-DD`);
+  return ms;
+}
+
+/** The Moscow calendar day of an instant, as YYYY-MM-DD. */
+export function mskDay(ms: number): string {
+  return new Date(ms + MSK_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Monday (YYYY-MM-DD) of the ISO week that holds `day`. */
+export function mondayOf(day: string): string {
+  const t = Date.parse(`${day}T00:00:00Z`);
+  const weekday = (new Date(t).getUTCDay() + 6) % 7;
+  return new Date(t - weekday * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Every bucket of the period, oldest first, so days without returns show as zero. */
+export function bucketsOf(from: string, to: string, bucket: 'day' | 'week'): string[] {
+  const out: string[] = [];
+  const step = bucket === 'day' ? DAY_MS : 7 * DAY_MS;
+  const end = Date.parse(`${to}T00:00:00Z`);
+  for (let t = Date.parse(`${bucket === 'day' ? from : mondayOf(from)}T00:00:00Z`); t <= end; t += step) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+export interface PeriodFilter {
+  from: string;
+  to: string;
+  campaignIds?: readonly number[];
+}
+
+/** WHERE clause (on alias `r` of returns) for returns created in the period, in the chosen stores. */
+export function returnsInPeriod(period: PeriodFilter, alias = 'r'): { where: string; params: SQLInputValue[] } {
+  const start = mskDayStart(period.from, 'from');
+  const end = mskDayStart(period.to, 'to') + DAY_MS;
+  if (end <= start) throw new Error('to: the end date is before the start date');
+  const clauses = [`${alias}.created_at >= ?`, `${alias}.created_at < ?`];
+  const params: SQLInputValue[] = [start, end];
+  if (period.campaignIds?.length) {
+    clauses.push(`${alias}.campaign_id IN (${period.campaignIds.map(() => '?').join(',')})`);
+    params.push(...period.campaignIds);
+  }
+  return { where: clauses.join(' AND '), params };
+}
+
+/** SQL truth value: a currency column holds roubles (the Market writes RUR). */
+export const isRub = (column: string): string => `${column} IN ('RUR', 'RUB')`;

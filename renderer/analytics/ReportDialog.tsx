@@ -1,0 +1,175 @@
+// The united returns report: choose dates, stores, type and shipment statuses; watch it being built; open the file.
+import { useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { BridgeError, ReportJob } from '../../preload/contract.ts';
+import { en as appEn } from '../i18n/en.ts';
+import { useAppStore } from '../state/store.ts';
+import { chooseFolder, openFile, periodProblem, useAnalyticsStore } from './state.ts';
+import { fill, useAnalyticsText } from './text.ts';
+
+const SHIPMENT_STATUSES = Object.keys(appEn.shipmentStatus);
+const RUNNING = new Set<ReportJob['state']>(['requesting', 'generating', 'downloading']);
+
+export function ReportDialog() {
+  const { x, label } = useAnalyticsText();
+  const d = x.dialog;
+  const { open, period, job, folder, defaultFolder, setDialogOpen } = useAnalyticsStore(
+    useShallow((s) => ({ open: s.dialogOpen, period: s.period, job: s.job, folder: s.folder, defaultFolder: s.defaultFolder, setDialogOpen: s.setDialogOpen })),
+  );
+  const { bridge, stores, info } = useAppStore(useShallow((s) => ({ bridge: s.bridge, stores: s.stores.data, info: s.info })));
+  const native = info?.capabilities.nativeDialogs ?? false;
+  const [from, setFrom] = useState(period.from);
+  const [to, setTo] = useState(period.to);
+  const [campaignIds, setCampaignIds] = useState<number[]>([]);
+  const [returnType, setReturnType] = useState<'' | 'UNREDEEMED' | 'RETURN'>('');
+  const [shipment, setShipment] = useState<string[]>([]);
+  const [format, setFormat] = useState<'FILE' | 'CSV' | 'JSON'>('FILE');
+  const [error, setError] = useState<BridgeError | null>(null);
+  const [openError, setOpenError] = useState<BridgeError | null>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+
+  useEffect(() => {
+    const el = dialog.current;
+    if (!el) return;
+    if (open && !el.open) el.showModal();
+    if (!open && el.open) el.close();
+  }, [open]);
+  useEffect(() => {
+    if (open && campaignIds.length === 0 && stores?.length) setCampaignIds(stores.filter((s) => s.watched).map((s) => s.campaignId).slice(0, 1));
+  }, [open, stores, campaignIds.length]);
+  useEffect(() => {
+    if (!bridge) return;
+    return bridge.on('reports.progress', (next) => {
+      const current = useAnalyticsStore.getState().job;
+      if (current?.jobId === next.jobId) useAnalyticsStore.setState({ job: next });
+    });
+  }, [bridge]);
+
+  const problem = periodProblem({ from, to });
+  const running = job !== null && RUNNING.has(job.state);
+  const start = async () => {
+    if (!bridge || problem || campaignIds.length === 0) return;
+    setError(null);
+    setOpenError(null);
+    const answer = await bridge.reports.start({
+      request: { from, to, campaignIds, format, folder, ...(returnType ? { returnType } : {}), ...(shipment.length ? { shipmentStatuses: shipment } : {}) },
+    });
+    if (answer.ok) useAnalyticsStore.setState({ job: answer.value });
+    else setError(answer.error);
+  };
+  const toggle = <T,>(list: T[], value: T): T[] => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
+
+  return (
+    <dialog ref={dialog} className="an-dialog" aria-labelledby="an-report-title" onClose={() => setDialogOpen(false)} data-testid="report-dialog">
+      <form method="dialog" className="an-dialog-body" onSubmit={(e) => (e.preventDefault(), void start())}>
+        <h2 id="an-report-title">{d.title}</h2>
+        <p className="an-note">{d.intro}</p>
+        <div className="an-dialog-row">
+          <label>
+            {x.from}
+            <input type="date" value={from} max="2100-12-31" onChange={(e) => setFrom(e.currentTarget.value)} aria-invalid={problem !== null || undefined} data-testid="report-from" />
+          </label>
+          <label>
+            {x.to}
+            <input type="date" value={to} max="2100-12-31" onChange={(e) => setTo(e.currentTarget.value)} aria-invalid={problem !== null || undefined} data-testid="report-to" />
+          </label>
+          <label>
+            {d.type}
+            <select value={returnType} onChange={(e) => setReturnType(e.currentTarget.value as typeof returnType)} data-testid="report-type">
+              <option value="">{d.anyType}</option>
+              <option value="RETURN">{label('returnType', 'RETURN')}</option>
+              <option value="UNREDEEMED">{label('returnType', 'UNREDEEMED')}</option>
+            </select>
+          </label>
+          <label>
+            {d.format}
+            <select value={format} onChange={(e) => setFormat(e.currentTarget.value as typeof format)} data-testid="report-format">
+              {(['FILE', 'CSV', 'JSON'] as const).map((f) => (
+                <option key={f} value={f}>
+                  {d.formats[f]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {problem && (
+          <p className="field-error" role="alert" data-testid="report-period-problem">
+            {problem === 'reversed' ? x.reversed : problem === 'too-long' ? x.tooLong : x.missingDates}
+          </p>
+        )}
+        <fieldset className="an-checks" data-testid="report-stores">
+          <legend>{d.stores}</legend>
+          {(stores ?? []).map((s) => (
+            <label key={s.campaignId} className="check">
+              <input type="checkbox" checked={campaignIds.includes(s.campaignId)} onChange={() => setCampaignIds(toggle(campaignIds, s.campaignId))} />
+              {s.name ?? s.campaignId} <span className="an-muted">({s.placementType ?? '—'}, {s.campaignId})</span>
+            </label>
+          ))}
+        </fieldset>
+        {campaignIds.length === 0 && <p className="field-error">{d.noStores}</p>}
+        <fieldset className="an-checks an-checks-grid" data-testid="report-shipment">
+          <legend>{d.shipment}</legend>
+          {SHIPMENT_STATUSES.map((status) => (
+            <label key={status} className="check">
+              <input type="checkbox" checked={shipment.includes(status)} onChange={() => setShipment(toggle(shipment, status))} />
+              {label('shipmentStatus', status)}
+            </label>
+          ))}
+        </fieldset>
+        <p className="an-folder">
+          {x.folder}: <code>{folder ?? defaultFolder ?? x.defaultFolder}</code>{' '}
+          {native && (
+            <button type="button" className="link" onClick={() => void chooseFolder()}>
+              {x.chooseFolder}
+            </button>
+          )}
+        </p>
+
+        {error && (
+          <p className="field-error" role="alert" data-testid="report-error">
+            {error.message}
+          </p>
+        )}
+        {job && (
+          <div className={`an-job an-job-${job.state}`} role="status" aria-live="polite" data-testid="report-job">
+            <div className="an-job-line">
+              <strong data-testid="report-state">{d.states[job.state]}</strong>
+              {job.serverStatus && <span className="an-muted">{fill(d.serverStatus, { status: [job.serverStatus, job.subStatus].filter(Boolean).join(', ') })}</span>}
+              {job.polls > 0 && <span className="an-muted">{fill(d.polls, { n: job.polls })}</span>}
+            </div>
+            <progress max={1} value={job.progress} aria-label={d.states[job.state]} data-testid="report-progress" />
+            {job.message && <p className={job.state === 'done' ? 'an-note' : 'field-error'} data-testid="report-message">{job.message}</p>}
+            {job.path && (
+              <p className="an-saved" data-testid="report-path">
+                {d.savedTo} <code>{job.path}</code>
+                {native ? (
+                  <button type="button" className="link" onClick={() => void openFile(job.path!).then(setOpenError)} data-testid="report-open">
+                    {x.open}
+                  </button>
+                ) : (
+                  <span className="an-muted"> — {d.webPath}</span>
+                )}
+              </p>
+            )}
+            {openError && <p className="field-error">{x.openFailed}: {openError.message}</p>}
+          </div>
+        )}
+
+        <div className="an-dialog-actions">
+          {running ? (
+            <button type="button" onClick={() => job && void bridge?.reports.cancel({ jobId: job.jobId }).then((r) => r.ok && useAnalyticsStore.setState({ job: r.value }))} data-testid="report-cancel">
+              {d.cancel}
+            </button>
+          ) : (
+            <button type="submit" className="primary" disabled={problem !== null || campaignIds.length === 0} data-testid="report-start">
+              {d.start}
+            </button>
+          )}
+          <button type="button" onClick={() => setDialogOpen(false)} data-testid="report-close">
+            {d.close}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,156 @@
+// CSV exports re-read and compared: BOM, RFC 4180 quoting, Cyrillic; files appear whole or not at all.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { channels, type ChannelName, type ParsedArgs } from '../../../preload/contract.ts';
+import { createAnalyticsHandlers } from '../../../main/ipc/handlers-analytics.ts';
+import type { HandlerContext } from '../../../main/ipc/router.ts';
+import { silentLogger } from '../../../main/log.ts';
+import { MarketClient } from '../../../main/market/client.ts';
+import { Outbox } from '../../../main/outbox/outbox.ts';
+import { freeName, writeFileAtomic } from '../../../main/reports/atomic.ts';
+import { parseCsv, toCsv } from '../../../main/reports/csv.ts';
+import { FileTargets } from '../../../main/reports/files.ts';
+import { ReportRunner } from '../../../main/reports/united-returns.ts';
+import type { MarketSession } from '../../../main/session.ts';
+import type { Store } from '../../../main/store/store.ts';
+import { NOW, seededStore } from '../analytics/seed.ts';
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+let dir: string;
+let store: Store;
+let handlers: ReturnType<typeof createAnalyticsHandlers>;
+const context = { sender: { transport: 'websocket', id: 't', origin: 'http://127.0.0.1', mainFrame: true } } as HandlerContext;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rd-exports-'));
+  store = seededStore();
+  // Never started: only its audit export is used.
+  const outbox = new Outbox({ store, client: new MarketClient({ apiKey: 'unused-key', baseUrl: 'http://127.0.0.1:9', logger: silentLogger }) });
+  const files = new FileTargets(dir, null);
+  handlers = createAnalyticsHandlers({
+    store,
+    session: () => ({ outbox }) as unknown as MarketSession,
+    files,
+    reports: new ReportRunner({ client: () => { throw new Error('no reports here'); }, businessOf: () => 1, files, emit: () => undefined, logger: silentLogger }),
+    outboxStateOf: (id) => (store.latestOutboxState(id) as never) ?? null,
+    now: () => NOW,
+  });
+  const audit = store.db.prepare(
+    'INSERT INTO decision_audit (at, operator, return_id, order_id, campaign_id, outbox_id, action, state, items, payload, server_answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  audit.run(NOW - 1000, 'Анна "Смена 1", Иванова', 1, 1001, 101, 1, 'queued', 'queued', 'SKU-A: REFUND_MONEY', '{"a":1}', null);
+  audit.run(NOW, 'Пётр', 1, 1001, 101, 1, 'delivered', 'delivered', null, null, 'OK\nвторая строка');
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function call<C extends Extract<ChannelName, `exports.${string}`>>(channel: C, args: unknown) {
+  const parsed = channels[channel].args.parse(args) as ParsedArgs<C>;
+  const handler = handlers[channel] as (a: ParsedArgs<C>, c: HandlerContext) => Promise<{ path: string; rows: number; bytes: number }>;
+  return handler(parsed, context);
+}
+
+function reread(path: string): { raw: Buffer; rows: string[][] } {
+  const raw = readFileSync(path);
+  return { raw, rows: parseCsv(raw.toString('utf8')) };
+}
+
+describe('CSV', () => {
+  it('BOM, CRLF, RFC 4180 quoting, Cyrillic kept, and it reads back the same', () => {
+    const values = [['Чайник «Заря»', 'a,b', 'say "hi"', 'line\r\nbreak', ' edge ', '', 42, null]];
+    const text = toCsv(['имя', 'comma', 'quote', 'newline', 'spaces', 'empty', 'number', 'null'], values);
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(text).toContain('"a,b","say ""hi""","line\r\nbreak"," edge ",,42,\r\n');
+    expect(text.endsWith('\r\n')).toBe(true);
+    expect(parseCsv(text)).toEqual([
+      ['имя', 'comma', 'quote', 'newline', 'spaces', 'empty', 'number', 'null'],
+      ['Чайник «Заря»', 'a,b', 'say "hi"', 'line\r\nbreak', ' edge ', '', '42', ''],
+    ]);
+  });
+});
+
+describe('exports', () => {
+  it('the inbox under the current filter', async () => {
+    const result = await call('exports.inbox', { filter: { campaignIds: [101], returnType: 'RETURN' } });
+    expect(result.path.startsWith(join(dir, 'reports'))).toBe(true);
+    const { raw, rows } = reread(result.path);
+    expect(raw.subarray(0, 3)).toEqual(BOM);
+    expect(result.bytes).toBe(raw.length);
+    expect(rows[0]?.slice(0, 4)).toEqual(['return_id', 'order_id', 'campaign_id', 'store']);
+    const ids = rows.slice(1).map((r) => Number(r[0])).sort();
+    expect(ids).toEqual([1, 2, 5, 6]);
+    expect(result.rows).toBe(4);
+    expect(new Set(rows.slice(1).map((r) => r[3]))).toEqual(new Set(['Техно Дом FBS']));
+    // A reversed date range is refused by the contract before anything is written.
+    expect(() => channels['exports.inbox'].args.parse({ filter: { createdFrom: '2025-03-07', createdTo: '2025-03-01' } })).toThrow(/end date is before the start date/);
+  });
+
+  it('the audit log, quotes and line breaks in fields kept', async () => {
+    const result = await call('exports.audit', {});
+    const { raw, rows } = reread(result.path);
+    expect(raw.subarray(0, 3)).toEqual(BOM);
+    expect(result.rows).toBe(2);
+    expect(rows[1]?.[2]).toBe('Анна "Смена 1", Иванова');
+    expect(rows[2]?.[11]).toBe('OK\nвторая строка');
+  });
+
+  it('each analytics table, and money per order', async () => {
+    const query = { from: '2025-03-01', to: '2025-03-07' };
+    const top = reread((await call('exports.analytics', { query, table: 'topSkus' })).path).rows;
+    expect(top).toEqual([
+      ['shop_sku', 'name', 'returns', 'units', 'refunded_rub'],
+      ['SKU-A', 'Чайник «Заря»', '3', '3', '2550'],
+      ['SKU-C', 'Ботинки', '2', '2', '650'],
+      ['SKU-B', 'Кружка, 2 шт.', '1', '2', '500'],
+      ['SKU-D', '', '1', '1', '2000'],
+    ]);
+    const money = reread((await call('exports.analytics', { query, table: 'money' })).path).rows;
+    expect(money[0]).toEqual(['order_id', 'campaign_id', 'returns', 'cost_rub', 'refunded_rub', 'net_rub', 'pending_decision']);
+    expect(money.slice(1).map((r) => r[0])).toEqual(['1001', '1003', '1004', '1006', '1007']);
+    expect(money[1]).toEqual(['1001', '101', '3', '3000', '1750', '1250', 'yes']);
+    for (const table of ['timeline', 'reasons', 'decisionMix', 'timeToDecision', 'deadlines', 'stores'] as const) {
+      const result = await call('exports.analytics', { query, table });
+      expect(readFileSync(result.path).subarray(0, 3)).toEqual(BOM);
+      expect(result.rows).toBeGreaterThan(0);
+    }
+    const deadlines = reread(readdirSync(join(dir, 'reports')).map((f) => join(dir, 'reports', f)).find((f) => f.includes('analytics-deadlines'))!).rows;
+    expect(deadlines.slice(1).map((r) => [r[0], r[6]])).toEqual([['2', 'auto-confirmed'], ['7', 'delivered-late'], ['6', 'still-waiting']]);
+  });
+
+  it('two exports in the same second get two files', async () => {
+    const a = await call('exports.audit', {});
+    const b = await call('exports.audit', {});
+    expect(a.path).not.toBe(b.path);
+    expect(b.path).toMatch(/ \(2\)\.csv$/);
+  });
+
+  it('refuses a folder that was not chosen in the dialog', async () => {
+    await expect(call('exports.audit', { folder: '/tmp' })).rejects.toThrow(/^folder: /);
+  });
+});
+
+describe('atomic writes', () => {
+  it('an export interrupted mid-way leaves no file and no temporary', async () => {
+    const target = join(dir, 'half.csv');
+    await expect(
+      writeFileAtomic(target, async (write) => {
+        await write('\uFEFFa,b\r\n');
+        throw new Error('disk unplugged');
+      }),
+    ).rejects.toThrow('disk unplugged');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('an existing file is never overwritten by a new export', async () => {
+    writeFileSync(join(dir, 'x.csv'), 'old');
+    const path = await freeName(dir, 'x.csv');
+    expect(path).toBe(join(dir, 'x (2).csv'));
+    await writeFileAtomic(path, 'new');
+    expect(readFileSync(join(dir, 'x.csv'), 'utf8')).toBe('old');
+    expect(readdirSync(dir).sort()).toEqual(['x (2).csv', 'x.csv']);
+  });
+});
