@@ -12,14 +12,8 @@ import { MarketClient } from '../main/market/client.ts';
 import { KeyScheduler } from '../main/market/scheduler.ts';
 import { openStore, storePath } from '../main/store/store.ts';
 import { SyncEngine } from '../main/sync/engine.ts';
+import type { Figure } from './figures.ts';
 
-export interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-  goal: string;
-  met: boolean;
-}
 
 export interface IngestBenchResult {
   figures: Figure[];
@@ -125,13 +119,13 @@ export async function runIngestBench(options: { returns?: number; log?: (line: s
     const basePerReturn = baselineCpu / Math.max(1, parsedReturns);
     const figures: Figure[] = [
       { name: 'returns ingested', value: stored, unit: 'returns', goal: `= ${parsedReturns} served`, met: stored === parsedReturns },
-      { name: 'client CPU per return', value: round(perReturn, 4), unit: 'ms', goal: '<= 0.5', met: perReturn <= 0.5 },
+      { name: 'client CPU per return', value: round(perReturn, 4), unit: 'ms', goal: 'reference', met: true },
       { name: 'JSON.parse-only CPU per return (baseline)', value: round(basePerReturn, 4), unit: 'ms', goal: 'reference', met: true },
-      { name: 'client CPU / JSON.parse baseline', value: round(perReturn / Math.max(basePerReturn, 1e-9), 1), unit: 'x', goal: '<= 40', met: perReturn / Math.max(basePerReturn, 1e-9) <= 40 },
+      { name: 'client CPU / JSON.parse baseline', value: round(perReturn / Math.max(basePerReturn, 1e-9), 1), unit: 'x', goal: '<= 3', met: perReturn / Math.max(basePerReturn, 1e-9) <= 3 },
       { name: 'ingest wall time', value: round(wallMs / 1000, 2), unit: 's', goal: '<= 60', met: wallMs <= 60_000 },
       { name: 'requests made', value: requests, unit: 'requests', goal: `<= ${Math.ceil(total / 100) * 2 + Math.ceil(total / 50) + 40}`, met: requests <= Math.ceil(total / 100) * 2 + Math.ceil(total / 50) + 40 },
       { name: 'returns page bytes', value: round(bytes / 1024 / 1024, 2), unit: 'MiB', goal: 'reference', met: true },
-      { name: 'peak RSS', value: round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1024 / 1024, 1), unit: 'MiB', goal: '<= 400', met: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) <= 400 * 1024 * 1024 },
+      { name: 'peak RSS', value: round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1024 / 1024, 1), unit: 'MiB', goal: '<= 250', met: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) <= 250 * 1024 * 1024 },
     ];
     return { figures };
   } finally {

@@ -18,14 +18,8 @@ import { Outbox } from '../main/outbox/outbox.ts';
 import { openStore, storePath } from '../main/store/store.ts';
 import { sandboxAdmin, type AdminReturn } from '../sandbox/admin-client.ts';
 import { startSandbox } from '../sandbox/index.ts';
+import type { Figure } from './figures.ts';
 
-export interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-  goal: string;
-  met: boolean;
-}
 
 export interface BenchOptions {
   decisions?: number;

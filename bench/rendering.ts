@@ -1,0 +1,164 @@
+// Inbox rendering in Chromium (web mode, 10,000 returns): time from the rows' data arriving to the
+// first rows painted, frame times while scrolling from top to bottom, and the renderer's JS heap.
+// Run: ./node_modules/.bin/node bench/rendering.ts [--returns 10000]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DatabaseSync } from 'node:sqlite';
+import { chromium } from '@playwright/test';
+import { storePath } from '../main/store/store.ts';
+import { percentile, printFigures, round, type Figure } from './figures.ts';
+
+const root = join(import.meta.dirname, '..');
+
+/** Starts a child process and resolves with the first match of `pattern` in its stdout. */
+function startAndRead(args: string[], env: NodeJS.ProcessEnv, pattern: RegExp, timeoutMs: number): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${args[0]} printed nothing matching ${pattern} in ${timeoutMs} ms:\n${out.slice(-800)}`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      out += String(chunk);
+      const match = pattern.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, match });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (out += String(chunk)));
+    child.on('exit', (code) => reject(new Error(`${args[0]} exited with ${code}:\n${out.slice(-800)}`)));
+  });
+}
+
+export async function runRenderingBench(options: { returns?: number } = {}): Promise<{ figures: Figure[] }> {
+  const returns = options.returns ?? 10_000;
+  const apiKey = 'ACMA:bench-rendering-key-0001';
+  const dataDir = mkdtempSync(join(tmpdir(), 'rd-bench-render-'));
+  const children: ChildProcess[] = [];
+  const browser = await chromium.launch({
+    executablePath: process.env.RETURNDESK_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  try {
+    const sandbox = await startAndRead([join(root, 'sandbox', 'cli.ts'), '--port', '0', '--returns', String(returns), '--api-key', apiKey], {}, /on (http:\/\/127\.0\.0\.1:\d+)/, 120_000);
+    children.push(sandbox.child);
+    // Back-fill everything so the inbox has all returns (the default window is 60 days).
+    const web = await startAndRead(
+      [join(root, 'main', 'web.ts'), '--port', '0'],
+      { RETURNDESK_DATA_DIR: dataDir, RETURNDESK_API_KEY: apiKey, RETURNDESK_BASE_URL: sandbox.match[1] },
+      /Open: (\S+)/,
+      60_000,
+    );
+    children.push(web.child);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // Waits until main has synced everything: the "All returns" count reaches what the sandbox holds.
+    await page.goto(web.match[1]!);
+    await page.getByTestId('view-all').click();
+    const inboxTotal = (): Promise<number> => page.evaluate(() => Number((document.querySelector('[data-testid=inbox-total]')?.textContent ?? '').replace(/\D/g, '')));
+    // Main back-fills in the background: read its store (WAL allows a second reader) until the count holds still.
+    let stored = 0;
+    for (let stable = 0, started = Date.now(); stable < 8 && Date.now() - started < 400_000; ) {
+      await page.waitForTimeout(1000);
+      const db = new DatabaseSync(storePath(dataDir), { readOnly: true });
+      const now = Number((db.prepare('SELECT COUNT(*) AS n FROM returns').get() as { n: number }).n);
+      db.close();
+      stable = now > 0 && now === stored ? stable + 1 : 0;
+      stored = now;
+    }
+    await page.reload();
+    await page.getByTestId('view-all').click();
+    await page.waitForFunction((min) => Number((document.querySelector('[data-testid=inbox-total]')?.textContent ?? '').replace(/\D/g, '')) >= min, stored, { timeout: 60_000 });
+    const expected = await inboxTotal();
+
+    // Measured load: reload, time from the returns.list answer arriving to the first row painted.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __rows?: number; __painted?: number };
+      const Native = window.WebSocket;
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          this.addEventListener('message', (event) => {
+            if (w.__rows === undefined && typeof event.data === 'string' && event.data.includes('"rows":[{')) w.__rows = performance.now();
+          });
+        }
+      } as typeof WebSocket;
+      new MutationObserver((_, observer) => {
+        if (document.querySelector('[data-testid=inbox-row]')) {
+          observer.disconnect();
+          requestAnimationFrame(() => requestAnimationFrame(() => (w.__painted = performance.now())));
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { __painted?: number }).__painted !== undefined, undefined, { timeout: 60_000 });
+    const firstPaint = await page.evaluate(() => {
+      const w = window as unknown as { __rows: number; __painted: number };
+      return w.__painted - w.__rows;
+    });
+    await page.getByTestId('view-all').click();
+    await page.waitForFunction((min) => Number((document.querySelector('[data-testid=inbox-total]')?.textContent ?? '').replace(/\D/g, '')) >= min, expected, { timeout: 60_000 });
+
+    // Scroll from top to bottom in steps of one frame each, recording every frame's duration.
+    const frames = await page.evaluate(async () => {
+      const list = document.querySelector<HTMLElement>('[data-testid=inbox-list]')!;
+      const times: number[] = [];
+      let last = performance.now();
+      const step = Math.max(200, list.clientHeight / 2);
+      while (list.scrollTop + list.clientHeight < list.scrollHeight - 2) {
+        list.scrollTop += step;
+        await new Promise<void>((r) => requestAnimationFrame(() => r()));
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+      }
+      return times;
+    });
+    // The floor: frame times of the same page while nothing scrolls (headless Chromium, no GPU).
+    const idleFrames = await page.evaluate(async () => {
+      const times: number[] = [];
+      let last = performance.now();
+      for (let i = 0; i < 240; i++) {
+        await new Promise<void>((r) => requestAnimationFrame(() => r()));
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+      }
+      return times;
+    });
+    const rowsRendered = await page.locator('[data-testid=inbox-row], [data-testid=inbox-row-loading]').count();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const metrics = (await cdp.send('Performance.getMetrics').catch(async () => {
+      await cdp.send('Performance.enable');
+      return cdp.send('Performance.getMetrics');
+    })) as { metrics: Array<{ name: string; value: number }> };
+    await cdp.send('Performance.enable');
+    const heap = ((await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> }).metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN;
+    const p95 = percentile(frames, 95);
+    return {
+      figures: [
+        { name: 'returns in the inbox', value: expected, unit: 'returns', goal: `>= ${Math.floor(returns * 0.9)}`, met: expected >= returns * 0.9 },
+        { name: 'data arrival to first rows painted', value: round(firstPaint, 1), unit: 'ms', goal: '<= 100', met: firstPaint <= 100 },
+        { name: 'scroll top to bottom: frames', value: frames.length, unit: 'frames', goal: 'reference', met: true },
+        { name: 'scroll frame time p50', value: round(percentile(frames, 50), 1), unit: 'ms', goal: '<= 16.7', met: percentile(frames, 50) <= 16.7 },
+        { name: 'scroll frame time p95', value: round(p95, 1), unit: 'ms', goal: '<= 16.7', met: p95 <= 16.7 },
+        { name: 'idle frame time p50 (floor: same page, no scrolling)', value: round(percentile(idleFrames, 50), 1), unit: 'ms', goal: 'reference', met: true },
+        { name: 'idle frame time p95 (floor: same page, no scrolling)', value: round(percentile(idleFrames, 95), 1), unit: 'ms', goal: 'reference', met: true },
+        { name: 'rows in the DOM after scrolling (virtualized)', value: rowsRendered, unit: 'rows', goal: '<= 100', met: rowsRendered <= 100 },
+        { name: 'renderer JS heap after scrolling', value: round(heap / 1024 / 1024, 1), unit: 'MiB', goal: '<= 150', met: heap <= 150 * 1024 * 1024 },
+      ],
+    };
+  } finally {
+    await browser.close();
+    for (const child of children) child.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ options: { returns: { type: 'string' } } });
+  printFigures('Inbox rendering', (await runRenderingBench({ returns: values.returns ? Number(values.returns) : undefined })).figures);
+}

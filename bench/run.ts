@@ -1,0 +1,42 @@
+// `npm run bench`: every performance figure of ReturnDesk in one run, each printed with the goal it is
+// judged against, and written to bench/results.json as { figures: [{ name, value, unit, goal, met }] }.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { printFigures, type Figure } from './figures.ts';
+
+interface Section {
+  title: string;
+  file: string;
+  run: () => Promise<{ figures: Figure[] }>;
+}
+
+const here = import.meta.dirname;
+const sections: Section[] = [
+  { title: '1. Ingest: 10,000 returns through the real client, scheduler and store', file: 'ingest.ts', run: async () => (await import('./ingest.ts')).runIngestBench({ returns: 10_000 }) },
+  { title: '2. Steady polling', file: 'polling.ts', run: async () => (await import('./polling.ts')).runPollingBench() },
+  { title: '3. Store queries over 50,000 returns', file: 'store-queries.ts', run: async () => (await import('./store-queries.ts')).runStoreQueriesBench({ returns: 50_000 }) },
+  { title: '4. Inbox rendering in Chromium (10,000 returns)', file: 'rendering.ts', run: async () => (await import('./rendering.ts')).runRenderingBench() },
+  { title: '5. Photos', file: 'photos.ts', run: async () => (await import('./photos.ts')).runPhotosBench() },
+  { title: '6. Outbox drain: 1,000 decisions under a scaled hourly budget', file: 'outbox-drain.ts', run: async () => (await import('./outbox-drain.ts')).runOutboxDrainBench({ decisions: 1000 }) },
+];
+
+const all: Figure[] = [];
+const started = Date.now();
+for (const section of sections) {
+  if (!existsSync(join(here, section.file))) {
+    process.stdout.write(`\n${section.title}\n  not measured: bench/${section.file} is missing\n`);
+    continue;
+  }
+  const t0 = Date.now();
+  try {
+    const { figures } = await section.run();
+    printFigures(`${section.title}  (${((Date.now() - t0) / 1000).toFixed(1)} s)`, figures);
+    all.push(...figures.map((f) => ({ ...f, name: `${section.title.split(':')[0]!.split(' ')[0]} ${f.name}` })));
+  } catch (error) {
+    process.stdout.write(`\n${section.title}\n  FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+    all.push({ name: `${section.title} (run failed)`, value: Number.NaN, unit: '', goal: 'runs', met: false });
+  }
+}
+writeFileSync(join(here, 'results.json'), `${JSON.stringify({ figures: all }, null, 2)}\n`);
+const missed = all.filter((f) => !f.met);
+process.stdout.write(`\n${all.length - missed.length} of ${all.length} figures meet their goal; ${((Date.now() - started) / 1000).toFixed(0)} s in all. Written to bench/results.json.\n`);
