@@ -95,20 +95,24 @@ export function ChatPanel({ detail, prominentArbitrage }: { detail: ReturnDetail
         <p className="muted">{et('loading')}</p>
       ) : (
         <>
-          <div className="ev-actions" role="tablist" aria-label={et('chats')}>
-            {(chats ?? []).map((chat) => (
-              <button
-                key={chat.chatId}
-                type="button"
-                role="tab"
-                aria-selected={chat.chatId === active}
-                className={`ev-button${chat.type === 'ARBITRAGE' ? ' ev-arbitrage' : ''}`}
-                onClick={() => void loadHistory(chat.chatId)}
-                data-testid={chat.type === 'ARBITRAGE' ? 'arbitrage-chat' : 'buyer-chat'}
-              >
-                {chat.type === 'ARBITRAGE' ? et('arbitrage') : chat.type === 'CHAT' ? et('buyerChat') : chat.type} · {chat.status}
-              </button>
-            ))}
+          <div className="ev-actions">
+            {(chats ?? []).length > 0 && (
+              <div role="tablist" aria-label={et('chats')} className="ev-actions">
+                {(chats ?? []).map((chat) => (
+                  <button
+                    key={chat.chatId}
+                    type="button"
+                    role="tab"
+                    aria-selected={chat.chatId === active}
+                    className={`ev-button${chat.type === 'ARBITRAGE' ? ' ev-arbitrage' : ''}`}
+                    onClick={() => void loadHistory(chat.chatId)}
+                    data-testid={chat.type === 'ARBITRAGE' ? 'arbitrage-chat' : 'buyer-chat'}
+                  >
+                    {chat.type === 'ARBITRAGE' ? et('arbitrage') : chat.type === 'CHAT' ? et('buyerChat') : chat.type} · {chat.status}
+                  </button>
+                ))}
+              </div>
+            )}
             {!hasBuyerChat && (
               <button type="button" className="ev-button" onClick={() => void openChat()} disabled={busy} data-testid="open-chat">
                 {et('openChat')}

@@ -1,3 +1,4 @@
+import { channels as contractChannels } from '../../preload/contract.ts';
 import { expect, type Page } from '@playwright/test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { SandboxAdmin } from '../../sandbox/admin-client.ts';
@@ -45,7 +46,7 @@ export async function setTheme(page: Page, theme: 'light' | 'dark' | 'system'): 
  */
 export async function installFakeBridge(page: Page, options: { rows?: number; failChannels?: string[] } = {}): Promise<void> {
   await page.addInitScript(
-    ({ rowCount, failChannels }) => {
+    ({ rowCount, failChannels, allChannels }) => {
       const listeners = new Map<string, Set<(p: unknown) => void>>();
       const emit = (event: string, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload));
       const now = Date.now();
@@ -159,7 +160,8 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
           return () => set.delete(listener);
         },
       };
-      const channels = [...Object.keys(handlers), 'returns.counts', 'stores.setWatched', 'apiKey.set', 'apiKey.remove', 'decisions.validate', 'decisions.edit', 'decisions.cancel', 'outbox.retry', 'audit.list'];
+      // Every channel of the real contract exists, as on the real bridge; those without a stand-in answer an error.
+      const channels = allChannels;
       for (const channel of channels) {
         const [group, method] = channel.split('.') as [string, string];
         const g = (api[group] ??= {}) as Record<string, unknown>;
@@ -168,7 +170,7 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
       }
       (window as unknown as { returnDesk: unknown }).returnDesk = api;
     },
-    { rowCount: options.rows ?? 400, failChannels: options.failChannels ?? [] },
+    { rowCount: options.rows ?? 400, failChannels: options.failChannels ?? [], allChannels: Object.keys(contractChannels) },
   );
 }
 
