@@ -1,5 +1,6 @@
 // `npm run bench`: every performance figure of ReturnDesk in one run, each printed with the goal it is
 // judged against, and written to bench/results.json as { figures: [{ name, value, unit, goal, met }] }.
+import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printFigures, type Figure } from './figures.ts';
@@ -16,9 +17,17 @@ const sections: Section[] = [
   { title: '2. Steady polling', file: 'polling.ts', run: async () => (await import('./polling.ts')).runPollingBench() },
   { title: '3. Store queries over 50,000 returns', file: 'store-queries.ts', run: async () => (await import('./store-queries.ts')).runStoreQueriesBench({ returns: 50_000 }) },
   { title: '4. Inbox rendering in Chromium (10,000 returns)', file: 'rendering.ts', run: async () => (await import('./rendering.ts')).runRenderingBench() },
-  { title: '5. Photos', file: 'photos.ts', run: async () => (await import('./photos.ts')).runPhotosBench() },
+  { title: '5. Photos', file: 'photos.ts', run: async () => (measureViewerInChromium(), (await import('./photos.ts')).runPhotosBench()) },
   { title: '6. Outbox drain: 1,000 decisions under a scaled hourly budget', file: 'outbox-drain.ts', run: async () => (await import('./outbox-drain.ts')).runOutboxDrainBench({ decisions: 1000 }) },
 ];
+
+/** The viewer figure comes from the evidence end-to-end test, run now so it belongs to this run. */
+function measureViewerInChromium(): void {
+  const root = join(here, '..');
+  spawnSync(process.execPath, [join(root, 'scripts', 'build.ts'), 'renderer'], { cwd: root, stdio: 'ignore' });
+  const run = spawnSync(join(root, 'node_modules', '.bin', 'playwright'), ['test', 'test/e2e/evidence-photos.spec.ts', '--reporter=dot'], { cwd: root, encoding: 'utf8' });
+  if (run.status !== 0) process.stdout.write(`  (the viewer measurement run failed: ${run.stdout.slice(-300)})\n`);
+}
 
 const all: Figure[] = [];
 const started = Date.now();
