@@ -9,6 +9,7 @@ import { useAppStore } from '../state/store.ts';
 import { BridgeErrorNotice } from './BridgeErrorNotice.tsx';
 import { Diagnostics } from './Diagnostics.tsx';
 import { KeyIcon } from './icons.tsx';
+import { NotificationsNotice } from './NotificationsNotice.tsx';
 
 type FieldErrors = Record<string, string>;
 
@@ -250,6 +251,7 @@ function PreferencesCards({ settings, errors, save }: { settings: Settings; erro
         </label>
       </Card>
       <Card title={t('settings.alerts')}>
+        <NotificationsNotice />
         <label>
           {t('settings.thresholds')}
           <input

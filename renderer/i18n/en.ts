@@ -173,6 +173,13 @@ export const en = {
     unavailable: 'Status unavailable',
   },
   settings: {
+    notifyNative: "Alerts appear as desktop notifications and in the tray.",
+    notifyNoneNative: "This system offers no desktop notifications: alerts appear inside the ReturnDesk window only.",
+    notifyBrowserOn: "Alerts appear as browser notifications.",
+    notifyBrowserDenied: "This browser blocks notifications for ReturnDesk: alerts appear inside the page only.",
+    notifyBrowserUnsupported: "This browser offers no notifications: alerts appear inside the page only.",
+    notifyBrowserAsk: "Alerts appear inside the page. Allow browser notifications to see them in other windows too.",
+    notifyAllow: "Allow notifications",
     title: 'Settings',
     back: 'Back to the inbox',
     apiKey: 'API key',

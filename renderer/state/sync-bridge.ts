@@ -2,6 +2,7 @@ import type { ReturnDeskApi } from '../../preload/contract.ts';
 import { connectBridge } from '../bridge/index.ts';
 import { applyLocale } from '../i18n/index.ts';
 import { loadApiKey, loadCounts, loadDetail, loadOutbox, loadPage, loadStatus, loadStores, navigateTo, openReturn, refreshInbox } from './actions.ts';
+import { showBrowserNotification } from './notifications.ts';
 import { useAppStore } from './store.ts';
 
 /**
@@ -76,7 +77,11 @@ export function startBridge(): ReturnDeskApi | null {
         void loadOutbox(entry.returnId);
       }
     });
-    bridge.on('alerts.notification', (alert) => store.pushToast({ title: alert.title, body: alert.body, urgency: alert.urgency, target: alert.target }));
+    bridge.on('alerts.notification', (alert) => {
+      // In a browser tab: a Web Notification once allowed, else a toast. Desktop alerts reach us only as in-app fallbacks.
+      const shown = useAppStore.getState().info?.transport === 'websocket' && showBrowserNotification(alert);
+      if (!shown) store.pushToast({ title: alert.title, body: alert.body, urgency: alert.urgency, target: alert.target });
+    });
     bridge.on('app.navigate', (target) => navigateTo(target));
     subscribed = true;
   }

@@ -1,0 +1,33 @@
+import type { EventPayload } from '../../preload/contract.ts';
+import { navigateTo } from './actions.ts';
+
+export type BrowserNotificationState = 'granted' | 'denied' | 'default' | 'unsupported';
+
+/** Whether this tab may show Web Notifications. */
+export function browserNotificationState(): BrowserNotificationState {
+  return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
+}
+
+export async function requestBrowserNotifications(): Promise<BrowserNotificationState> {
+  if (typeof Notification === 'undefined') return 'unsupported';
+  return Notification.requestPermission();
+}
+
+/**
+ * Web mode shows an alert as a Web Notification once the operator allowed them; returns false when
+ * it could not, so the caller falls back to the in-app toast. Desktop alerts are native (main).
+ */
+export function showBrowserNotification(alert: EventPayload<'alerts.notification'>): boolean {
+  if (browserNotificationState() !== 'granted') return false;
+  try {
+    const notification = new Notification(alert.title, { body: alert.body, tag: `${alert.kind}-${JSON.stringify(alert.target)}`, requireInteraction: alert.urgency === 'critical' });
+    notification.onclick = () => {
+      window.focus();
+      navigateTo(alert.target);
+      notification.close();
+    };
+    return true;
+  } catch {
+    return false;
+  }
+}
