@@ -84,8 +84,10 @@ export function createRouter({ handlers, logger, isTrusted }: RouterOptions): Ro
   return {
     async dispatch(channel, rawArgs, sender) {
       if (!isChannelName(channel)) {
-        logger.warn('ipc: unknown channel refused', { channel: String(channel).slice(0, 100), sender: sender.id });
-        return fail('UNKNOWN_CHANNEL', `There is no channel named "${String(channel).slice(0, 100)}".`);
+        // Never String() an arbitrary value: an object without toString would throw here.
+        const name = typeof channel === 'string' ? channel.slice(0, 100) : `(a ${channel === null ? 'null' : typeof channel}, not a channel name)`;
+        logger.warn('ipc: unknown channel refused', { channel: name, sender: sender.id });
+        return fail('UNKNOWN_CHANNEL', `There is no channel named "${name}".`);
       }
       if (!isTrusted(sender)) {
         logger.warn('ipc: untrusted sender refused', { channel, origin: sender.origin, mainFrame: sender.mainFrame });

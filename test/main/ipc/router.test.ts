@@ -34,7 +34,7 @@ describe('the IPC router', () => {
 
   it('refuses inherited property names as channels', async () => {
     const { services } = await setup();
-    for (const name of ['constructor', '__proto__', 'toString', 42, null]) {
+    for (const name of ['constructor', '__proto__', 'toString', 42, null, { toString: undefined }, Object.create(null)]) {
       const result = await services.router.dispatch(name, undefined, trusted);
       expect(result.ok ? 'ok' : result.error.code).toBe('UNKNOWN_CHANNEL');
     }
