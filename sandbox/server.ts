@@ -146,7 +146,7 @@ export function createHandler(ctx: SandboxContext, routes: Route[], admin: Admin
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError(500, 'INTERNAL_ERROR', (e as Error).message);
       // A client that hung up mid-request ("aborted") is not a sandbox fault: nothing to report or answer.
-      if (req.destroyed || (e as { code?: string }).code === 'ECONNRESET' || (e as Error).message === 'aborted') return;
+      if (res.socket?.destroyed || (e as { code?: string }).code === 'ECONNRESET' || (e as Error).message === 'aborted') return;
       if (!(e instanceof ApiError)) console.error('[sandbox] handler crashed:', e);
       count(err.status);
       if (!res.headersSent) sendError(res, err, err.status === 420 ? {} : rateHeaders);
