@@ -4,9 +4,9 @@
  */
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { AnalyticsResult } from '../../preload/contract.ts';
+import { DECISION_WINDOW_MS } from '../deadlines/deadlines.ts';
 import { bucketsOf, isRub, mondayOf, mskDay, returnsInPeriod, type PeriodFilter } from './period.ts';
 
-export const DECISION_WINDOW_MS = 48 * 3_600_000;
 const HOUR_MS = 3_600_000;
 
 export interface AnalyticsInput extends PeriodFilter {

@@ -3,26 +3,19 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { BusinessOrderDTO, CampaignDTO, CurrencyValue, ReturnDTO } from '../market/schemas.ts';
+import { awaitsDecision, DECISION_WINDOW_MS } from '../deadlines/deadlines.ts';
 import { MIGRATIONS, migrate, type Migration } from './migrations.ts';
 
+// One definition of "awaits a decision" and of the 48-hour window, shared with the deadline engine.
+export { awaitsDecision, DECISION_WINDOW_MS };
+
 export const STORE_FILE = 'returndesk.sqlite';
-/** The Market confirms a return by itself 48 hours after its creation. */
-export const DECISION_WINDOW_MS = 48 * 3_600_000;
 
 /** The store's file inside the data folder. */
 export function storePath(dataDir: string): string {
   return join(dataDir, STORE_FILE);
 }
 
-/**
- * Whether a return waits for the seller: FBY/FBS/Express in PREMODERATION_DECISION_WAITING,
- * DBS in WAITING_FOR_DECISION. Placement comes from the campaign; when unknown, either status counts.
- */
-export function awaitsDecision(placementType: string | null | undefined, refundStatus: string | null | undefined): boolean {
-  if (refundStatus === 'PREMODERATION_DECISION_WAITING') return placementType !== 'DBS';
-  if (refundStatus === 'WAITING_FOR_DECISION') return placementType === 'DBS' || !placementType || !['FBS', 'FBY', 'LAAS'].includes(placementType);
-  return false;
-}
 
 /** Refund statuses that mean "awaiting a decision", for the fast lane's `statuses=` filter. */
 export const AWAITING_STATUSES = ['PREMODERATION_DECISION_WAITING', 'WAITING_FOR_DECISION'] as const;

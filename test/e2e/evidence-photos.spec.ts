@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { sandboxAdmin, type SandboxAdmin } from '../../sandbox/admin-client.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
+import { startWebProcess } from '../helpers/web-process.ts';
 import { saveScreen } from './helpers.ts';
 import { openApp } from './ui-helpers.ts';
 
@@ -38,37 +38,17 @@ async function startWorld(): Promise<World> {
   const dispute = await admin.createReturn({ campaignId: campaign.id, type: 'RETURN', items: [{ photos: 1, images: [{ format: 'jpeg', width: 800, height: 600 }] }] });
   await admin.setReturnStatus(dispute.id, 'PREMODERATION_DECISION_MADE', { force: true });
   await admin.openDispute(dispute.id);
-  const dataDir = mkdtempSync(join(tmpdir(), 'returndesk-evidence-'));
-  const child: ChildProcess = spawn(process.execPath, [join(root, 'main', 'web.ts'), '--port', '0'], {
-    cwd: root,
-    env: { ...process.env, RETURNDESK_DATA_DIR: dataDir, RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stderr?.on('data', (c) => (out += String(c)));
-    const timer = setTimeout(() => reject(new Error(`web mode did not start:\n${out}`)), 60_000);
-    child.stdout?.on('data', (c) => {
-      out += String(c);
-      const m = /Open: (\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`web mode exited with ${code}:\n${out}`)));
-  });
+  const web = await startWebProcess({ RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url }, mkdtempSync(join(tmpdir(), 'returndesk-evidence-')));
   return {
-    url,
-    dataDir,
+    url: web.url,
+    dataDir: web.dataDir,
     sandbox,
     admin,
     photoReturn: photoReturn.id,
     disputeReturn: dispute.id,
     hashes,
     stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await web.stop();
       await sandbox.close().catch(() => undefined);
     },
   };

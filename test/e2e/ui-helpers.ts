@@ -1,4 +1,5 @@
 import { channels as contractChannels } from '../../preload/contract.ts';
+import { startWebProcess } from '../helpers/web-process.ts';
 import { expect, type Page } from '@playwright/test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { SandboxAdmin } from '../../sandbox/admin-client.ts';
@@ -176,40 +177,16 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
 
 /** Web mode with a sandbox of its own (for clock and fault tests), in a fresh data folder. */
 export async function startOwnWebMode(): Promise<{ url: string; sandbox: RunningSandbox; admin: SandboxAdmin; stop(): Promise<void> }> {
-  const { spawn } = await import('node:child_process');
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
   const { startSandbox } = await import('../../sandbox/index.ts');
   const { sandboxAdmin } = await import('../../sandbox/admin-client.ts');
-  const root = join(import.meta.dirname, '..', '..');
   const sandbox = await startSandbox({ port: 0, quiet: true, returns: 120 });
-  const child = spawn(process.execPath, [join(root, 'main', 'web.ts'), '--port', '0'], {
-    cwd: root,
-    env: { ...process.env, RETURNDESK_DATA_DIR: mkdtempSync(join(tmpdir(), 'returndesk-ui-')), RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stderr?.on('data', (c) => (out += String(c)));
-    const timer = setTimeout(() => reject(new Error(`web mode did not start:\n${out}`)), 60_000);
-    child.stdout?.on('data', (c) => {
-      out += String(c);
-      const m = /Open: (\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`web mode exited with ${code}:\n${out}`)));
-  });
+  const web = await startWebProcess({ RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url });
   return {
-    url,
+    url: web.url,
     sandbox,
     admin: sandboxAdmin(sandbox.url),
     stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await web.stop();
       await sandbox.close().catch(() => undefined);
     },
   };
