@@ -10,6 +10,22 @@ export function Diagnostics() {
     useShallow((s) => ({ bridge: s.bridge, info: s.info, pongs: s.pongs, reportError: s.reportError })),
   );
   const [echo, setEcho] = useState<string | null>(null);
+  const [report, setReport] = useState<{ text: string; copied: boolean } | null>(null);
+
+  /** Gathers versions, settings (no secrets), status and recent errors; copies them where the system lets us. */
+  const copyDiagnostics = async () => {
+    if (!bridge) return;
+    const result = await bridge.diagnostics.get({ logLines: 50 });
+    if (!result.ok) return reportError(t('diag.copy'), result.error);
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(result.value.text);
+      copied = true;
+    } catch {
+      // No clipboard permission here: the text is shown selected below for Ctrl+C.
+    }
+    setReport({ text: result.value.text, copied });
+  };
 
   const ping = async () => {
     if (!bridge) return;
@@ -45,7 +61,16 @@ export function Diagnostics() {
       <button type="button" onClick={() => void ping()} disabled={!bridge}>
         Ping
       </button>
+      <button type="button" onClick={() => void copyDiagnostics()} disabled={!bridge} data-testid="copy-diagnostics">
+        {t('diag.copy')}
+      </button>
       {echo && <p data-testid="ping-echo">{echo}</p>}
+      {report && (
+        <>
+          <p className="muted" role="status">{report.copied ? t('diag.copied') : t('diag.copyManually')}</p>
+          <textarea className="mono diagnostics-text" readOnly value={report.text} rows={10} aria-label={t('diag.copy')} data-testid="diagnostics-text" onFocus={(e) => e.currentTarget.select()} autoFocus={!report.copied} />
+        </>
+      )}
       <ol className="pongs" data-testid="pongs" aria-label={t('diag.events')}>
         {pongs.map((p, i) => (
           <li key={i}>

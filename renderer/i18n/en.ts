@@ -219,6 +219,9 @@ export const en = {
     saved: 'Saved',
   },
   diag: {
+    copy: "Copy diagnostics",
+    copied: "Diagnostics copied: versions, settings, status and recent errors, without secrets.",
+    copyManually: "The system did not allow copying: the text below is selected, press Ctrl+C.",
     title: 'Connection',
     version: 'Version',
     mode: 'Mode',

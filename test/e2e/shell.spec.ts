@@ -16,6 +16,11 @@ test.describe('the app shell in web mode', () => {
     await page.getByRole('button', { name: 'Ping' }).click();
     await expect(page.getByTestId('ping-echo')).toContainText('hello from the renderer');
     await expect(page.getByTestId('pongs').locator('li')).toHaveCount(3);
+    // Copy diagnostics: versions, status and recent errors as text; never the token or a key.
+    await page.getByTestId('copy-diagnostics').click();
+    const text = await page.getByTestId('diagnostics-text').inputValue();
+    expect(text).toMatch(/ReturnDesk/);
+    expect(text).not.toContain(new URL(e2eUrl()).hash.replace('#token=', ''));
     await saveScreen(page, 'shell-light');
   });
 
