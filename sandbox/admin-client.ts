@@ -1,4 +1,5 @@
 // Typed fetch wrapper over the sandbox's /_sandbox/* admin endpoints, for tests and the app's demo mode.
+import type { ReceivedDecision } from './context.ts';
 export interface FaultSpec {
   type: 'latency' | 'error5xx' | 'reset' | 'malformed' | 'drift' | 'unauthorized' | 'drop';
   /** RegExp source matched against the request path */
@@ -31,19 +32,7 @@ export interface AdminReturn {
   [k: string]: unknown;
 }
 
-export interface ReceivedDecision {
-  time: string;
-  sandboxTime: string;
-  operationId: string;
-  method: string;
-  path: string;
-  campaignId?: number;
-  orderId?: number;
-  returnId?: number;
-  statusCode: number;
-  requestBody: unknown;
-  responseBody: unknown;
-}
+export type { ReceivedDecision } from './context.ts';
 
 export function sandboxAdmin(url: string) {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {

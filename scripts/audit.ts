@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseCsv } from '../main/reports/csv.ts';
 
 const root = join(import.meta.dirname, '..');
 const ELECTRON_VERSION = '45.5.0';
@@ -32,34 +33,11 @@ export interface Accepted {
   why: string;
 }
 
-/** Splits Electronegativity's CSV (quoted fields with "" escapes, commas inside quotes) into findings. */
+/** Reads Electronegativity's CSV (RFC 4180: quoted fields, "" escapes) into findings. */
 export function parseFindingsCsv(text: string): Finding[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field.trim());
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field.trim());
-      if (row.some((f) => f !== '')) rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  row.push(field.trim());
-  if (row.some((f) => f !== '')) rows.push(row);
+  const rows = parseCsv(text)
+    .map((row) => row.map((field) => field.trim()))
+    .filter((row) => row.some((field) => field !== ''));
   const [header, ...data] = rows;
   if (!header || header[0] !== 'issue') throw new Error(`not an Electronegativity CSV (header: ${JSON.stringify(header)})`);
   return data.map(([check = '', severity = '', confidence = '', file = '', location = '', sample = '', description = '']) => ({ check, severity, confidence, file, location, sample, description }));
