@@ -37,7 +37,9 @@ export function createSettingsStore(backend: KeyValueBackend, logger: Logger): S
     get: () => current,
     set(patch) {
       const valid = SettingsPatch.parse(patch);
-      const next = Settings.parse({ ...current, ...valid });
+      // A key present with the value undefined means "not given", not "erase": keep what is stored.
+      const given = Object.fromEntries(Object.entries(valid).filter(([, value]) => value !== undefined));
+      const next = Settings.parse({ ...current, ...given });
       backend.write(next);
       current = next;
       return current;

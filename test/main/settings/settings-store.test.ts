@@ -31,6 +31,13 @@ describe('settings store', () => {
     expect(createSettingsStore(jsonFileBackend(file, logger), logger).get().operatorName).toBe('Анна');
   });
 
+  it('treats a field given as undefined as not given (found by IPC fuzzing)', () => {
+    const { logger } = memoryLogger();
+    const store = createSettingsStore(jsonFileBackend(tempFile(), logger), logger);
+    store.set({ operatorName: 'Анна' });
+    expect(store.set({ operatorName: undefined, theme: 'dark' })).toMatchObject({ operatorName: 'Анна', theme: 'dark' });
+  });
+
   it('keeps every good field of a partly bad file and ignores unknown ones', () => {
     const file = tempFile();
     writeFileSync(file, JSON.stringify({ theme: 'light', pollFastSeconds: -3, fromTheFuture: true }));
