@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { OrderView, ReturnDetail as ContractReturnDetail, ReturnItemView } from '../../preload/contract.ts';
 import type { BusinessOrderDTO, CampaignDTO, CurrencyValue, ReturnDTO } from '../market/schemas.ts';
 import { awaitsDecision, DECISION_WINDOW_MS } from '../deadlines/deadlines.ts';
 import { MIGRATIONS, migrate, type Migration } from './migrations.ts';
@@ -54,53 +55,17 @@ export interface ReturnRow {
   placementType: string | null;
 }
 
-export interface ItemDetail {
-  idx: number;
-  shopSku: string;
-  marketSku: number | null;
-  /** Product name from the order, when known. */
-  name: string | null;
-  count: number;
-  returnItemId: number | null;
-  decisions: Array<{
-    returnItemId: number | null;
-    decisionType: string | null;
-    reasonType: string | null;
-    subreasonType: string | null;
-    count: number | null;
-    comment: string | null;
-    amount: CurrencyValue | null;
-    partnerCompensation: CurrencyValue | null;
-  }>;
-  photos: Array<{ returnItemId: number | null; imageHash: string }>;
-  instances: Array<{ cis: string | null; imei: string | null; status: string | null; stockType: string | null }>;
-  tracks: string[];
-}
+/** An item of a stored return, exactly as the contract shows it. */
+export type ItemDetail = ReturnItemView;
 
-export interface OrderRow {
-  id: number;
+/** A stored order: the contract's view of it plus what only main needs. */
+export type OrderRow = OrderView & {
   campaignId: number | null;
   businessId: number | null;
   programType: string | null;
-  status: string | null;
-  substatus: string | null;
-  createdAt: string | null;
   updatedAt: string | null;
-  items: Array<{
-    itemId: number;
-    offerId: string;
-    offerName: string | null;
-    count: number | null;
-    /** Units originally ordered (from itemStatuses), when the Market reports them. */
-    initialCount: number | null;
-    /** Price of one unit paid by the buyer. */
-    price: CurrencyValue | null;
-    marked: boolean;
-  }>;
-  /** Cost of the order's items as the Market reports it. */
-  itemsTotal: CurrencyValue | null;
   raw: BusinessOrderDTO;
-}
+};
 
 export interface ReturnDetail {
   return: ReturnRow;
@@ -109,7 +74,7 @@ export interface ReturnDetail {
   order: OrderRow | null;
   /** Other returns of the same order (a partial non-purchase leaves the order DELIVERED). */
   siblings: ReturnRow[];
-  pickupPoint: { name: string | null; address: string | null; instruction: string | null } | null;
+  pickupPoint: ContractReturnDetail['pickupPoint'];
 }
 
 export interface InboxFilter {
