@@ -46,7 +46,7 @@ export function sandboxAdmin(url: string) {
     return data;
   };
   return {
-    clock: () => call<{ now: string; startTime: string; advancedMs: number }>('GET', '/clock'),
+    clock: () => call<{ now: string; nowMsk: string; startTime: string; advancedMs: number }>('GET', '/clock'),
     advanceClock: (ms: number) => call<{ now: string }>('POST', '/clock', { advanceMs: ms }),
     setClock: (to: Date | string) => call<{ now: string }>('POST', '/clock', { to: typeof to === 'string' ? to : to.toISOString() }),
     setFaults: (faults: FaultSpec | FaultSpec[]) => call<{ faults: unknown[] }>('POST', '/faults', Array.isArray(faults) ? { faults } : faults),

@@ -106,7 +106,8 @@ const filesIn = (): string[] => {
   }
 };
 
-const today = async (): Promise<string> => (await admin.clock()).now.slice(0, 10);
+// The report counts Moscow calendar days (the Market's dates are +03:00), so "today" is the Moscow day.
+const today = async (): Promise<string> => (await admin.clock()).nowMsk.slice(0, 10);
 const request = async (patch: Partial<ReportRequestInput> = {}): Promise<ReportRequestInput> => {
   const day = await today();
   return { from: day, to: day, campaignIds: [fbs.id], format: 'CSV', folder: null, ...patch };
