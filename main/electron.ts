@@ -47,7 +47,7 @@ function senderOf(event: IpcMainInvokeEvent): Sender {
   return { transport: 'ipc', id: `win-${event.sender.id}`, origin, mainFrame: frame !== null && frame === event.sender.mainFrame };
 }
 
-/** Set once services exist: app://returndesk/media/… is answered from its cache (issue 8). */
+/** Set once services exist: app://returndesk/media/… is answered from its cache. */
 let mediaSource: Services['evidence'] | null = null;
 
 async function serveRenderer(request: Request): Promise<Response> {

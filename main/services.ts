@@ -50,7 +50,7 @@ export interface Services {
   alerts: AlertEngine;
   /** Origins whose main frame may call the router (registered by each transport). */
   trustedOrigins: Set<string>;
-  /** Photo cache, application PDFs, chats, evidence packs (issue 8); media URLs are served from it. */
+  /** Photo cache, application PDFs, chats, evidence packs; media URLs are served from it. */
   evidence: Evidence;
   session(): MarketSession;
   info(sender?: Sender): AppInfo;

@@ -328,7 +328,7 @@ export const AuditEntry = z.object({
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 // ---------------------------------------------------------------------------------------------
-// Reports, analytics and exports (issue 9). Days are YYYY-MM-DD of Moscow time, inclusive.
+// Reports, analytics and exports. Days are YYYY-MM-DD of Moscow time, inclusive.
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 /** Longest period analytics and reports accept, in days. */
@@ -526,7 +526,7 @@ export const PingArgs = z.object({
 });
 
 // ---------------------------------------------------------------------------------------------
-// Evidence (issue 8): buyer photos, catalogue pictures, the application PDF, chats, disputes.
+// Evidence: buyer photos, catalogue pictures, the application PDF, chats, disputes.
 // Files reach the renderer only as relative media URLs (`media/<kind>/<sha256>?k=<token>`) that
 // main serves from its cache; the renderer never touches the network.
 
@@ -668,7 +668,7 @@ const evidenceChannels = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
-// Diagnostics (issue 10): text support can read, for the "copy diagnostics" button. No secrets.
+// Diagnostics: text support can read, for the "copy diagnostics" button. No secrets.
 
 export const Diagnostics = z.object({
   /** Plain text to put on the clipboard as is. */
@@ -723,7 +723,7 @@ export const channels = {
   'outbox.retry': { args: z.object({ outboxId: z.number().int().positive().optional() }).strict().optional(), result: z.object({ scheduled: z.number().int() }) },
   'audit.list': { args: z.object({ returnId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(5000).default(500) }).strict(), result: z.array(AuditEntry) },
 
-  // Reports, analytics and exports (issue 9)
+  // Reports, analytics and exports
   'analytics.get': { args: z.object({ query: AnalyticsQuery }).strict(), result: AnalyticsResult },
   'analytics.orderMoney': { args: z.object({ query: OrderMoneyQuery }).strict(), result: OrderMoneyPage },
   /** Desktop: the native folder dialog (null when cancelled). Web: no dialog, the default folder, native false. */
@@ -737,7 +737,7 @@ export const channels = {
   'reports.start': { args: z.object({ request: ReportRequest }).strict(), result: ReportJob },
   'reports.status': { args: z.object({ jobId: z.string().min(1).max(100) }).strict(), result: ReportJob },
   'reports.cancel': { args: z.object({ jobId: z.string().min(1).max(100) }).strict(), result: ReportJob },
-  // Evidence (issue 8): photos, application, chats, disputes — declared in their section above.
+  // Evidence: photos, application, chats, disputes — declared in their section above.
   ...evidenceChannels,
   ...diagnosticsChannels,
 } as const;
@@ -764,7 +764,7 @@ export const events = {
   }),
   /** The operator clicked a native notification: show this return or list. */
   'app.navigate': z.union([z.object({ returnId: z.number().int() }), z.object({ filter: z.enum(['awaiting', 'disputes', 'outbox']) })]),
-  /** A united returns report moved on (issue 9). */
+  /** A united returns report moved on. */
   'reports.progress': ReportJob,
 } as const;
 

@@ -1,4 +1,4 @@
-// Handlers of the reports, analytics and exports channels (issue 9), spread into createHandlers.
+// Handlers of the reports, analytics and exports channels, spread into createHandlers.
 import { AnalyticsQuery, OrderMoneyQuery, type AnalyticsResult, type ChannelName, type InboxRow, type OutboxState } from '../../preload/contract.ts';
 import { computeAnalytics } from '../analytics/analytics.ts';
 import { orderMoney } from '../analytics/order-money.ts';

@@ -4,7 +4,7 @@ import { buildDiagnostics } from '../diagnostics/diagnostics.ts';
 import type { HandlerDeps } from './handlers.ts';
 import type { Handler } from './router.ts';
 
-/** The `diagnostics.get` channel (issue 10): text for the "copy diagnostics" button. */
+/** The `diagnostics.get` channel: text for the "copy diagnostics" button. */
 export function createDiagnosticsHandlers(deps: Pick<HandlerDeps, 'info' | 'settings' | 'status' | 'storeViews' | 'apiKey'>): { 'diagnostics.get': Handler<'diagnostics.get'> } {
   return {
     'diagnostics.get': (args, { sender }) => {

@@ -1,4 +1,4 @@
-/** Handlers of the evidence channels (issue 8): photos, catalogue pictures, application, chats, disputes. */
+/** Handlers of the evidence channels: photos, catalogue pictures, application, chats, disputes. */
 import type { Evidence } from '../evidence/evidence.ts';
 import type { Handlers } from './router.ts';
 

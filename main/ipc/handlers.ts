@@ -24,9 +24,9 @@ export interface HandlerDeps {
   operator: () => string;
   apiKey: { status(): ApiKeyStatus; set(key: string): Promise<ApiKeyStatus>; remove(): Promise<ApiKeyStatus> };
   onSettingsChanged: (settings: Settings) => void;
-  /** Reports, analytics and exports (issue 9). */
+  /** Reports, analytics and exports. */
   analytics: AnalyticsHandlerDeps;
-  /** Photos, application, chats and disputes (issue 8). */
+  /** Photos, application, chats and disputes. */
   evidence: () => Evidence;
 }
 

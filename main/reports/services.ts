@@ -1,4 +1,4 @@
-// Composition of issue 9's services: file targets, the report runner and the handlers' dependencies.
+// Composition of the reports and analytics services: file targets, the report runner and the handlers' dependencies.
 import type { OutboxState } from '../../preload/contract.ts';
 import type { AnalyticsHandlerDeps } from '../ipc/handlers-analytics.ts';
 import type { EventHub } from '../ipc/router.ts';

@@ -103,7 +103,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     }
     const requestUrl = new URL(request.url ?? '/', origin);
     if (requestUrl.pathname.startsWith(MEDIA_PREFIX)) {
-      // Cached photos and documents, only with this launch's media token (issue 8).
+      // Cached photos and documents, only with this launch's media token.
       const answer = answerMedia(services.evidence.media, services.evidence.token, requestUrl.pathname, requestUrl.searchParams);
       response.writeHead(answer.status, answer.headers);
       if (answer.status !== 200 || request.method === 'HEAD') response.end();

@@ -190,13 +190,9 @@ function ReturnItemCard({ item }: { item: ReturnItemView }) {
           {decided.some((d) => d.partnerCompensation) && ` (${decided.map((d) => formatMoney(d.partnerCompensation, locale)).join(', ')})`}
         </p>
       )}
-      <div className="photo-slot" data-slot="photo-gallery" data-testid="photo-slot">
-        <CameraIcon />
-        <span>
-          {t('inbox.photos', { count: item.photos.length })}
-          {item.photos.length > 0 && <span className="muted"> — {t('detail.photosSlot')}</span>}
-        </span>
-      </div>
+      <p className="photo-count muted" data-testid="photo-count">
+        <CameraIcon /> {t('inbox.photos', { count: item.photos.length })}
+      </p>
       {codes.length > 0 && (
         <div className="marked" data-testid="marked-codes">
           <p className="marked-note">

@@ -85,7 +85,6 @@ export const en = {
     buyerComment: 'Buyer\'s comment',
     amount: 'Amount',
     photos: 'Photos',
-    photosSlot: 'Photo review arrives with the gallery (issue 8).',
     marked: 'Marked goods: put these codes back into circulation once the item is back in stock.',
     cis: 'CIS',
     imei: 'IMEI',

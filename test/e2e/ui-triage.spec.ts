@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { saveScreen } from './helpers.ts';
 import { expectAccessible, openApp, openSettings, setTheme, waitForRows } from './ui-helpers.ts';
 
-// Needs main's returns.*, decisions.* and outbox.* channels (issue 7 depends on them).
+// Needs main's returns.*, decisions.* and outbox.* channels.
 test.describe('operator UI in web mode (demo sandbox)', () => {
   test('triage by keyboard: from the inbox to a delivered decision', async ({ page }) => {
     await openApp(page);
