@@ -46,7 +46,9 @@ export function sandboxAdmin(url: string) {
     return data;
   };
   return {
-    clock: () => call<{ now: string; nowMsk: string; startTime: string; advancedMs: number }>('GET', '/clock'),
+    clock: () => call<{ now: string; nowMsk: string; startTime: string; advancedMs: number; skewMs: number }>('GET', '/clock'),
+    /** Puts the sandbox (the Market's) clock this far ahead of this machine's; forward only. */
+    setSkew: (skewMs: number) => call<{ now: string; skewMs: number }>('POST', '/clock', { skewMs }),
     advanceClock: (ms: number) => call<{ now: string }>('POST', '/clock', { advanceMs: ms }),
     setClock: (to: Date | string) => call<{ now: string }>('POST', '/clock', { to: typeof to === 'string' ? to : to.toISOString() }),
     setFaults: (faults: FaultSpec | FaultSpec[]) => call<{ faults: unknown[] }>('POST', '/faults', Array.isArray(faults) ? { faults } : faults),
@@ -57,6 +59,10 @@ export function sandboxAdmin(url: string) {
     getReturn: (id: number) => call<AdminReturn>('GET', `/returns/${id}`),
     setReturnStatus: (id: number, status: string, opts: { shipmentStatus?: string; force?: boolean } = {}) => call<AdminReturn>('POST', `/returns/${id}/status`, { status, ...opts }),
     openDispute: (id: number) => call<AdminReturn & { chatId: number }>('POST', `/returns/${id}/dispute`, {}),
+    finishDispute: (id: number, status?: 'REFUND_IN_PROGRESS' | 'PREMODERATION_SELECT_DELIVERY' | 'REJECTED') => call<AdminReturn & { chatId: number | null }>('POST', `/returns/${id}/dispute/finish`, status ? { status } : {}),
+    /** A message in the return's chat: from the buyer in the buyer chat unless told otherwise. */
+    chatMessage: (id: number, spec: { message?: string; sender?: 'CUSTOMER' | 'MARKET' | 'SUPPORT'; chatType?: 'CHAT' | 'ARBITRAGE' } = {}) =>
+      call<{ chatId: number; messageId: number; status: string }>('POST', `/returns/${id}/chat`, spec),
     setLimits: (scale: number) => call<{ scale: number }>('POST', '/limits', { scale }),
     setPush: (pushUrl: string | null) => call<{ url: string | null; deliveries: unknown[] }>('POST', '/push', { url: pushUrl ?? '' }),
     pushes: () => call<{ url: string | null; deliveries: { notificationType: string; payload: Record<string, unknown>; status?: number }[] }>('GET', '/push'),

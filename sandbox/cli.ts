@@ -11,6 +11,7 @@ const { values } = parseArgs({
     returns: { type: 'string' },
     'limit-scale': { type: 'string' },
     'start-time': { type: 'string' },
+    'skew-ms': { type: 'string' },
   },
 });
 
@@ -32,6 +33,7 @@ const sandbox = await startSandbox({
   returns: num(values.returns, 'returns'),
   limitScale: num(values['limit-scale'], 'limit-scale'),
   startTime: values['start-time'] ? new Date(values['start-time']) : undefined,
+  skewMs: num(values['skew-ms'], 'skew-ms'),
 });
 if (!values['api-key']) console.log(`[sandbox] demo Api-Key: ${sandbox.apiKey}`);
 console.log(`[sandbox] second seller's key (for 403 checks): ${sandbox.otherApiKey}`);

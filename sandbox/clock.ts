@@ -4,9 +4,10 @@ export class SandboxClock {
   private readonly realStart: number;
   private offsetMs = 0;
 
-  constructor(startTime?: Date) {
+  /** `skewMs` puts the Market's clock that far ahead of (negative: behind) this machine's from the start. */
+  constructor(startTime?: Date, skewMs = 0) {
     this.realStart = Date.now();
-    this.startTime = startTime ? startTime.getTime() : this.realStart;
+    this.startTime = startTime ? startTime.getTime() : this.realStart + skewMs;
   }
 
   now(): number {
@@ -23,6 +24,11 @@ export class SandboxClock {
     const delta = to - this.now();
     if (delta < 0) throw new Error('the sandbox clock only moves forward');
     this.offsetMs += delta;
+  }
+
+  /** How far the sandbox clock runs ahead of this machine's clock (negative: behind). */
+  get skewMs(): number {
+    return this.now() - Date.now();
   }
 
   get advancedMs(): number {

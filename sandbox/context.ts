@@ -34,6 +34,8 @@ export interface ContextOptions {
   seed: number;
   returns: number;
   startTime?: Date;
+  /** The Market's clock ahead of (negative: behind) this machine's; ignored when startTime is given. */
+  skewMs?: number;
   apiKey: string;
   otherApiKey: string;
   limitScale: number;
@@ -62,7 +64,7 @@ export class SandboxContext {
   constructor(options: ContextOptions) {
     this.options = options;
     this.limiter = new Limiter(options.limitScale);
-    this.clock = new SandboxClock(options.startTime);
+    this.clock = new SandboxClock(options.startTime, options.skewMs);
     this.rng = createRng(options.seed ^ 0x5eed);
     this.faults = new Faults(createRng(options.seed ^ 0xfa17));
     this.world = generateWorld({ seed: options.seed, returns: options.returns, startTime: this.clock.startTime, apiKey: options.apiKey, otherApiKey: options.otherApiKey });
@@ -70,7 +72,7 @@ export class SandboxContext {
   }
 
   reset(): void {
-    this.clock = new SandboxClock(this.options.startTime);
+    this.clock = new SandboxClock(this.options.startTime, this.options.skewMs);
     this.rng = createRng(this.options.seed ^ 0x5eed);
     this.faults = new Faults(createRng(this.options.seed ^ 0xfa17));
     this.world = generateWorld({ seed: this.options.seed, returns: this.options.returns, startTime: this.clock.startTime, apiKey: this.options.apiKey, otherApiKey: this.options.otherApiKey });

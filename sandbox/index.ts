@@ -18,6 +18,8 @@ export interface SandboxOptions {
   apiKey?: string /* default: a generated demo key */;
   returns?: number /* default ~300 */;
   startTime?: Date;
+  /** Start with the sandbox (Market) clock this far ahead of the machine's, negative for behind. */
+  skewMs?: number;
   limitScale?: number /* multiply hourly budgets, e.g. 0.01 */;
   quiet?: boolean;
 }
@@ -40,7 +42,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const apiKey = options.apiKey ?? demoKey(seed, 1);
   let otherApiKey = demoKey(seed, 2);
   if (otherApiKey === apiKey) otherApiKey = demoKey(seed, 3);
-  const ctx = new SandboxContext({ seed, returns: options.returns ?? 300, startTime: options.startTime, apiKey, otherApiKey, limitScale: options.limitScale ?? 1 });
+  const ctx = new SandboxContext({ seed, returns: options.returns ?? 300, startTime: options.startTime, skewMs: options.skewMs, apiKey, otherApiKey, limitScale: options.limitScale ?? 1 });
   const handler = createHandler(ctx, [...returnRoutes, ...marketRoutes, ...chatRoutes, ...miscRoutes], [...adminRoutes, ...photoFaultRoutes]);
   const server = createServer((req, res) => {
     handler(req, res).catch((e: unknown) => {

@@ -55,6 +55,8 @@ export function createHandler(ctx: SandboxContext, routes: Route[], admin: Admin
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = (req.method ?? 'GET').toUpperCase();
     const base: Omit<Req, 'params' | 'body'> = { method, path, query: url.searchParams, apiKey: '', headers: req.headers };
+    // Like the Market, every answer carries a Date header, in the Market's (the sandbox clock's) time.
+    res.setHeader('Date', new Date(ctx.now()).toUTCString());
 
     if (path.startsWith('/_sandbox/') || path === '/_sandbox' || path.startsWith('/_files/')) {
       try {

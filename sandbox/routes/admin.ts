@@ -24,10 +24,15 @@ function clock(ctx: SandboxContext, req: Req): ApiResult {
       const to = dateTimeParam(b.to, 'to') as number;
       if (to < ctx.now()) throw badRequest('to: the sandbox clock only moves forward');
       ctx.clock.setTo(to);
-    } else throw badRequest('Give advanceMs (milliseconds) or to (ISO date-time)');
+    } else if (b.skewMs !== undefined) {
+      if (typeof b.skewMs !== 'number' || !Number.isInteger(b.skewMs)) throw badRequest(`skewMs must be an integer number of milliseconds, got ${JSON.stringify(b.skewMs)}`);
+      const to = Date.now() + b.skewMs;
+      if (to < ctx.now()) throw badRequest(`skewMs: the sandbox clock only moves forward (it is ${ctx.clock.skewMs} ms ahead now); start it with --skew-ms for a clock behind this machine`);
+      ctx.clock.setTo(to);
+    } else throw badRequest('Give advanceMs (milliseconds), to (ISO date-time) or skewMs (milliseconds ahead of this machine)');
     ctx.tick();
   }
-  return json({ now: new Date(ctx.now()).toISOString(), nowMsk: isoMsk(ctx.now()), startTime: new Date(ctx.clock.startTime).toISOString(), advancedMs: ctx.clock.advancedMs });
+  return json({ now: new Date(ctx.now()).toISOString(), nowMsk: isoMsk(ctx.now()), startTime: new Date(ctx.clock.startTime).toISOString(), advancedMs: ctx.clock.advancedMs, skewMs: ctx.clock.skewMs });
 }
 
 function adminReturnView(r: ReturnRecord): Record<string, unknown> {
@@ -156,6 +161,49 @@ function openDispute(ctx: SandboxContext, req: Req): ApiResult {
   return json({ ...adminReturnView(r), chatId: chat.chatId });
 }
 
+/** The arbiter closes the dispute: the arbitrage chat is FINISHED and the return moves on. */
+function finishDispute(ctx: SandboxContext, req: Req): ApiResult {
+  const r = ctx.world.returns.get(pathId(req.params[0] as string, 'returnId'));
+  if (!r) throw notFound('Return not found');
+  if (r.refundStatus !== 'PREMODERATION_DISPUTE') throw badRequest(`The return is not in dispute: status is ${r.refundStatus}`);
+  const b = bodyOf(req);
+  const status = (enumValue(b.status, 'status', allowedNextStatuses(r.program, r.refundStatus)) ?? 'REFUND_IN_PROGRESS') as string;
+  const chat = [...ctx.world.chats.values()].find((c) => c.returnId === r.id && c.type === 'ARBITRAGE');
+  const now = ctx.now();
+  if (chat) {
+    chat.messages.push({ messageId: ctx.world.ids.nextMessageId++, createdAt: now, sender: 'MARKET', message: 'Спор завершён, арбитр Маркета принял решение.' });
+    chat.status = 'FINISHED';
+    chat.updatedAt = now;
+  }
+  ctx.setStatus(r, status, now);
+  if (chat) ctx.push('CHAT_ARBITRAGE_FINISHED', { businessId: r.businessId, chatId: chat.chatId, finishedAt: isoMsk(now) });
+  return json({ ...adminReturnView(r), chatId: chat?.chatId ?? null });
+}
+
+/** A message in the return's buyer chat (created when missing), from the buyer unless `sender` says otherwise. */
+function chatMessage(ctx: SandboxContext, req: Req): ApiResult {
+  const r = ctx.world.returns.get(pathId(req.params[0] as string, 'returnId'));
+  if (!r) throw notFound('Return not found');
+  if (r.program === 'DBS') throw badRequest('Chats about returns are available for FBY, FBS and Express stores only', 'CAMPAIGN_TYPE_NOT_SUPPORTED');
+  const b = bodyOf(req);
+  const text = str(b.message, 'message', { minLength: 1, maxLength: 4096 }) ?? 'Здравствуйте! Когда будет решение по возврату?';
+  const sender = (enumValue(b.sender, 'sender', ['CUSTOMER', 'MARKET', 'SUPPORT']) ?? 'CUSTOMER') as 'CUSTOMER' | 'MARKET' | 'SUPPORT';
+  const type = (enumValue(b.chatType, 'chatType', ['CHAT', 'ARBITRAGE']) ?? 'CHAT') as 'CHAT' | 'ARBITRAGE';
+  const existed = [...ctx.world.chats.values()].some((c) => c.returnId === r.id && c.type === type);
+  if (type === 'ARBITRAGE' && !existed) throw badRequest('There is no arbitrage chat: open a dispute first');
+  const chat = ensureChat(ctx, r, type);
+  if (chat.status === 'FINISHED') throw badRequest(`Chat ${chat.chatId} is finished`);
+  if (!existed) ctx.push('CHAT_CREATED', { businessId: r.businessId, chatId: chat.chatId, createdAt: isoMsk(chat.createdAt) });
+  const now = ctx.now();
+  const messageId = ctx.world.ids.nextMessageId++;
+  chat.messages.push({ messageId, createdAt: now, sender, message: text });
+  chat.updatedAt = now;
+  if (type === 'CHAT' && sender === 'CUSTOMER') chat.status = 'WAITING_FOR_PARTNER';
+  // ChatMessageSentNotificationDTO: messageId is a string there.
+  ctx.push('CHAT_MESSAGE_SENT', { businessId: r.businessId, chatId: chat.chatId, messageId: String(messageId), sentAt: isoMsk(now) });
+  return json({ chatId: chat.chatId, messageId, status: chat.status }, 201);
+}
+
 export function ensureChat(ctx: SandboxContext, r: ReturnRecord, type: 'CHAT' | 'ARBITRAGE'): Chat {
   for (const c of ctx.world.chats.values()) if (c.returnId === r.id && c.type === type) return c;
   const now = ctx.now();
@@ -240,6 +288,8 @@ export const adminRoutes: AdminRoute[] = [
   { method: 'GET', pattern: /^\/_sandbox\/returns\/([^/]+)$/, handler: getReturnAdmin },
   { method: 'POST', pattern: /^\/_sandbox\/returns\/([^/]+)\/status$/, handler: setReturnStatus },
   { method: 'POST', pattern: /^\/_sandbox\/returns\/([^/]+)\/dispute$/, handler: openDispute },
+  { method: 'POST', pattern: /^\/_sandbox\/returns\/([^/]+)\/dispute\/finish$/, handler: finishDispute },
+  { method: 'POST', pattern: /^\/_sandbox\/returns\/([^/]+)\/chat$/, handler: chatMessage },
   { method: 'GET', pattern: /^\/_sandbox\/faults$/, handler: faults },
   { method: 'POST', pattern: /^\/_sandbox\/faults$/, handler: faults },
   { method: 'DELETE', pattern: /^\/_sandbox\/faults$/, handler: faults },
