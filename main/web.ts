@@ -13,8 +13,10 @@ import { startWebServer } from './web/server.ts';
 
 const root = join(import.meta.dirname, '..');
 
-async function main(): Promise<void> {
+/** Starts web mode as `npm run web` does; `rendererDir` defaults to the built renderer in out/. */
+export async function runWebMode(argv: string[] = process.argv.slice(2), rendererDir = join(root, 'out', 'renderer')): Promise<void> {
   const { values } = parseArgs({
+    args: argv,
     options: { port: { type: 'string', default: process.env.RETURNDESK_WEB_PORT ?? '0' }, host: { type: 'string', default: '127.0.0.1' } },
   });
   const config = loadConfig();
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${values.port}"`);
-  const server = await startWebServer({ services, logger, rendererDir: join(root, 'out', 'renderer'), port, host: values.host });
+  const server = await startWebServer({ services, logger, rendererDir, port, host: values.host });
   const { endpoint } = services.session();
   const mode = endpoint.mode === 'demo' ? 'demo data from the built-in sandbox (no API key set)' : `live: ${new URL(endpoint.baseUrl).host}`;
   process.stdout.write(`ReturnDesk web mode — ${mode}\nData folder: ${config.dataDir}\nOpen: ${server.url}\n`);
@@ -45,7 +47,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`ReturnDesk web mode could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+if (import.meta.main) {
+  runWebMode().catch((error: unknown) => {
+    process.stderr.write(`ReturnDesk web mode could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

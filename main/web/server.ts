@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -66,6 +66,32 @@ function sameSecret(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/** RFC 3986 origin-form: "/" then path and query characters, every "%" starting a two-digit hex escape. */
+const ORIGIN_FORM = /^\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*$/;
+
+/**
+ * The decoded path and the query of a request target; null for anything that is not a well-formed
+ * origin-form target (absolute or authority form, "*", "[", a broken escape, invalid UTF-8, a NUL):
+ * those get a 400, never an exception.
+ */
+export function parseTarget(target: string | undefined, origin: string): { path: string; query: URLSearchParams } | null {
+  if (!target || !ORIGIN_FORM.test(target)) return null;
+  try {
+    // Appended to our origin, "//host/x" stays a path instead of naming another host.
+    const url = new URL(`${origin}${target}`);
+    const path = decodeURIComponent(url.pathname);
+    return url.origin === origin && !path.includes('\0') ? { path, query: url.searchParams } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Our Host, said once: a second Host header (RFC 9112 wants a 400) could smuggle a foreign one past the check. */
+function hostOf(request: IncomingMessage): string | null {
+  const hosts = request.rawHeaders.filter((_, i) => i % 2 === 0 && request.rawHeaders[i]!.toLowerCase() === 'host');
+  return hosts.length === 1 ? (request.headers.host ?? null) : null;
+}
+
 function refuseUpgrade(socket: Socket, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
@@ -92,7 +118,23 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   let nextConnection = 1;
 
   const server: Server = createServer((request, response) => {
-    if (!origins.has(`http://${request.headers.host ?? ''}`)) {
+    try {
+      serve(request, response);
+    } catch (error) {
+      // A request must never end web mode: whatever slipped through is this request's problem only.
+      logger.error('web: request failed', { error: error instanceof Error ? error : String(error) });
+      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' });
+      response.end();
+    }
+  });
+
+  function serve(request: IncomingMessage, response: ServerResponse): void {
+    const host = hostOf(request);
+    if (host === null) {
+      response.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad request');
+      return;
+    }
+    if (!origins.has(`http://${host}`)) {
       // A foreign Host header means DNS rebinding or a proxy: not ours to serve.
       response.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
       return;
@@ -101,40 +143,49 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       response.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const requestUrl = new URL(request.url ?? '/', origin);
-    if (requestUrl.pathname.startsWith(MEDIA_PREFIX)) {
+    const target = parseTarget(request.url, origin);
+    if (!target) {
+      response.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad request');
+      return;
+    }
+    if (target.path.startsWith(MEDIA_PREFIX)) {
       // Cached photos and documents, only with this launch's media token.
-      const answer = answerMedia(services.evidence.media, services.evidence.token, requestUrl.pathname, requestUrl.searchParams);
+      const answer = answerMedia(services.evidence.media, services.evidence.token, target.path, target.query);
       response.writeHead(answer.status, answer.headers);
       if (answer.status !== 200 || request.method === 'HEAD') response.end();
       else createReadStream(answer.path).on('error', () => response.destroy()).pipe(response);
       return;
     }
-    const path = decodeURIComponent(requestUrl.pathname);
-    const relative = path === '/' ? 'index.html' : path.slice(1);
+    const relative = target.path === '/' ? 'index.html' : target.path.slice(1);
     const file = normalize(join(rendererDir, relative));
     const inside = file.startsWith(rendererDir + sep);
-    const target = inside && existsSync(file) && statSync(file).isFile() ? file : join(rendererDir, 'index.html');
+    const served = inside && existsSync(file) && statSync(file).isFile() ? file : join(rendererDir, 'index.html');
     response.writeHead(200, {
-      'Content-Type': TYPES[extname(target)] ?? 'application/octet-stream',
+      'Content-Type': TYPES[extname(served)] ?? 'application/octet-stream',
       'Content-Security-Policy': webCsp(origin),
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cache-Control': target.endsWith('index.html') ? 'no-store' : 'max-age=3600',
+      'Cache-Control': served.endsWith('index.html') ? 'no-store' : 'max-age=3600',
     });
     if (request.method === 'HEAD') response.end();
-    else createReadStream(target).pipe(response);
-  });
+    // A file removed between the check and the read ends this response, not the process.
+    else createReadStream(served).on('error', () => response.destroy()).pipe(response);
+  }
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
-    const url = new URL(request.url ?? '/', origin);
-    const given = url.searchParams.get('token') ?? '';
+    // A socket error after the refusal (the peer hung up) must not become an uncaught 'error'.
+    socket.on('error', () => socket.destroy());
+    const target = parseTarget(request.url, origin);
+    if (!target) return refuseUpgrade(socket, 400, 'Bad Request');
+    const given = target.query.get('token') ?? '';
     const requestOrigin = request.headers.origin ?? '';
-    if (url.pathname !== '/bridge') return refuseUpgrade(socket, 404, 'Not Found');
-    if (!origins.has(`http://${request.headers.host ?? ''}`)) return refuseUpgrade(socket, 421, 'Misdirected Request');
+    if (target.path !== '/bridge') return refuseUpgrade(socket, 404, 'Not Found');
+    const host = hostOf(request);
+    if (host === null) return refuseUpgrade(socket, 400, 'Bad Request');
+    if (!origins.has(`http://${host}`)) return refuseUpgrade(socket, 421, 'Misdirected Request');
     if (!origins.has(requestOrigin)) {
       logger.warn('web: socket from a foreign origin refused', { origin: requestOrigin.slice(0, 200) });
       return refuseUpgrade(socket, 403, 'Forbidden');

@@ -7,7 +7,19 @@ export interface WebProcess {
   /** The address web mode printed, token included. */
   url: string;
   dataDir: string;
+  pid: number;
+  /** The exit code or signal once the process has ended; null while it runs. */
+  ended(): string | null;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
   stop(): Promise<void>;
+}
+
+export interface WebProcessOptions {
+  /** Serve a one-page stand-in renderer instead of out/renderer, so no `npm run build` is needed. */
+  standInRenderer?: boolean;
+  /** Runs the process under `bash -c "ulimit -S -f BLOCKS; exec node …"` (1 KiB blocks): a disk that fills up. */
+  fileSizeLimitKiB?: number;
 }
 
 const root = join(import.meta.dirname, '..', '..');
@@ -16,27 +28,44 @@ const root = join(import.meta.dirname, '..', '..');
  * Starts `npm run web`'s entry as an operator would (a child process, a fresh data folder unless
  * given) and resolves with the URL it prints. `env` adds RETURNDESK_* variables.
  */
-export function startWebProcess(env: Record<string, string>, dataDir = mkdtempSync(join(tmpdir(), 'returndesk-web-'))): Promise<WebProcess> {
-  const child = spawn(process.execPath, [join(root, 'main', 'web.ts'), '--port', '0'], {
+export function startWebProcess(env: Record<string, string>, dataDir = mkdtempSync(join(tmpdir(), 'returndesk-web-')), options: WebProcessOptions = {}): Promise<WebProcess> {
+  const entry = options.standInRenderer ? join(root, 'test', 'helpers', 'web-stand-in.ts') : join(root, 'main', 'web.ts');
+  const node = [process.execPath, entry, '--port', '0'];
+  const [command, args] =
+    options.fileSizeLimitKiB === undefined
+      ? [node[0]!, node.slice(1)]
+      : ['bash', ['-c', `ulimit -S -f ${Math.floor(options.fileSizeLimitKiB)} && exec "$@"`, 'web', ...node]];
+  const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, RETURNDESK_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let ended: string | null = null;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      ended = signal ?? String(code);
+      resolve();
+    }),
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stderr?.on('data', (chunk) => (out += String(chunk)));
     const timer = setTimeout(() => reject(new Error(`web mode printed no URL within 60 s:\n${out}`)), 60_000);
+    let started = false;
     child.stdout?.on('data', (chunk) => {
       out += String(chunk);
       const match = /Open: (\S+)/.exec(out);
-      if (match?.[1]) {
+      if (match?.[1] && !started) {
+        started = true;
         clearTimeout(timer);
         resolve({
           url: match[1],
           dataDir,
+          pid: child.pid!,
+          ended: () => ended,
+          output: () => out,
           stop: async () => {
-            child.kill('SIGTERM');
+            if (ended === null) child.kill('SIGTERM');
             await exited;
           },
         });
