@@ -8,6 +8,8 @@ import { createHandlers } from './ipc/handlers.ts';
 import { createRouter, DomainError, EventHub, type Router, type Sender } from './ipc/router.ts';
 import { toStoreView } from './ipc/views.ts';
 import type { Logger } from './log.ts';
+import { LARGE_SKEW_MS, type MarketTimeInfo } from './market/market-time.ts';
+import type { Clock } from './market/scheduler.ts';
 import { openSession, type MarketSession } from './session.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import { openStore, storePath, type Store } from './store/store.ts';
@@ -40,6 +42,8 @@ export interface ServicesOptions {
   dialogs?: FileDialogs;
   /** Native save-as and folder dialogs for the application PDF and evidence packs (desktop). */
   evidenceDialogs?: EvidenceDialogs;
+  /** The workstation's clock; tests inject a skewed one. The system clock by default. */
+  clock?: Clock;
 }
 
 /** The main-process services shared by all three modes. */
@@ -69,8 +73,6 @@ const noEncryption: SecretStore = {
   },
 };
 
-const NETWORK_KINDS = new Set(['network', 'timeout']);
-
 export async function createServices(options: ServicesOptions): Promise<Services> {
   const { config, logger, settings, host, version } = options;
   const background = options.background ?? true;
@@ -80,7 +82,6 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const secretStore = options.secretStore ?? noEncryption;
   const vault = new ApiKeyVault({ dataDir: config.dataDir, secretStore, env: config.apiKey ? { RETURNDESK_API_KEY: config.apiKey } : {} });
 
-  let online = true;
   let unsubscribeSync: Array<() => void> = [];
 
   const syncOptions = () => {
@@ -106,16 +107,20 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const operator = (): string => settings.get().operatorName || osUserName();
 
   const storeViews = (): StoreView[] => current.sync.status().map(toStoreView);
+  /** Deadlines count on the Market's clock: ours corrected by the offset its Date headers show. */
+  const marketNow = (): number => current.client.time.now();
 
   const status = (): GlobalStatus => {
     const stores = current.sync.status();
     const lastSync = stores.map((s) => s.lastSuccess).filter((t): t is string => !!t).sort().at(-1) ?? null;
     const thresholds = settings.get().alertThresholdsHours;
-    const counts = countDeadlines(alertSource().returns, Date.now(), thresholds);
+    const counts = countDeadlines(alertSource().returns, marketNow(), thresholds);
     const outbox = current.outbox.status();
+    const clock = current.client.time.info();
     return {
       mode: current.endpoint.mode,
-      online: online && outbox.online,
+      // Any successful request means online, whoever made it; only requests that reach nobody mean offline.
+      online: current.client.reachability.online,
       authProblem: current.sync.halted ? `The Market refused the API key: ${current.sync.halted.serverMessage ?? current.sync.halted.message}` : null,
       lastSync,
       syncing: stores.some((s) => s.syncing),
@@ -123,6 +128,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       urgent: counts.urgentCount,
       outbox: { queued: outbox.queued, sending: outbox.sending, failed: outbox.failed, conflict: outbox.conflict },
       unreadable: store.countSkips(),
+      marketClock: { offsetMs: clock.offsetMs, large: Math.abs(clock.offsetMs) > LARGE_SKEW_MS, measuredAt: clock.measuredAt === null ? null : new Date(clock.measuredAt).toISOString() },
     };
   };
 
@@ -152,24 +158,28 @@ export async function createServices(options: ServicesOptions): Promise<Services
       () => session.outbox.off('changed', onOutboxChanged),
       () => session.outbox.off('status', onOutboxStatus),
       session.sync.on('changed', (change) => {
-        online = true;
         events.emit('returns.changed', { returnIds: change.returnIds.slice(0, 10_000), full: change.returnIds.length > 10_000 });
         void alerts.tick();
         statusChanged();
       }),
-      session.sync.on('progress', (progress) => {
-        if (progress.phase === 'done') online = true;
-        statusChanged();
-      }),
-      session.sync.on('error', (event) => {
-        if (NETWORK_KINDS.has(event.error.kind)) online = false;
-        statusChanged();
-      }),
+      session.sync.on('progress', () => statusChanged()),
+      session.sync.on('error', () => statusChanged()),
     ];
+    const onReachability = (): void => statusChanged();
+    const onClockChange = (info: MarketTimeInfo): void => {
+      if (Math.abs(info.offsetMs) > LARGE_SKEW_MS) logger.warn('the workstation clock differs from the Market\'s; deadlines are counted in the Market\'s time', { offsetMs: info.offsetMs });
+      statusChanged();
+    };
+    session.client.reachability.on('change', onReachability);
+    session.client.time.on('change', onClockChange);
+    unsubscribeSync.push(
+      () => session.client.reachability.off('change', onReachability),
+      () => session.client.time.off('change', onClockChange),
+    );
   };
 
   const startSession = async (): Promise<MarketSession> => {
-    const session = await openSession({ config, apiKey: readKey(), store, logger, syncOptions: syncOptions(), locale, operator });
+    const session = await openSession({ config, apiKey: readKey(), store, logger, syncOptions: syncOptions(), locale, operator, ...(options.clock ? { clock: options.clock } : {}) });
     wireSync(session);
     if (background) {
       session.sync.start();
@@ -184,7 +194,6 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const restartSession = async (): Promise<void> => {
     for (const off of unsubscribeSync) off();
     await current.close();
-    online = true;
     current = await startSession();
     statusChanged();
   };
@@ -211,7 +220,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     };
   }
   const alerts = createAlertEngine({
-    clock: { now: () => Date.now() },
+    clock: { now: marketNow },
     marks: createSqliteMarkStore(store.db),
     notifier,
     source: alertSource,

@@ -3,7 +3,7 @@ import { PRODUCTION_BASE_URL } from './config.ts';
 import type { Logger } from './log.ts';
 import { MarketClient } from './market/client.ts';
 import { Outbox } from './outbox/outbox.ts';
-import { sharedScheduler } from './market/scheduler.ts';
+import { sharedScheduler, type Clock } from './market/scheduler.ts';
 import type { Store } from './store/store.ts';
 import { SyncEngine, type SyncOptions } from './sync/engine.ts';
 
@@ -47,12 +47,15 @@ export async function openSession(options: {
   syncOptions: Partial<SyncOptions>;
   locale: () => 'ru' | 'en';
   operator: () => string;
+  /** The workstation's clock (tests skew it); the system clock by default. */
+  clock?: Clock;
 }): Promise<MarketSession> {
   const endpoint = await resolveEndpoint(options.config, options.apiKey, options.logger);
-  const scheduler = sharedScheduler(endpoint.baseUrl, endpoint.apiKey, { logger: options.logger });
-  const client = new MarketClient({ apiKey: endpoint.apiKey, baseUrl: endpoint.baseUrl, logger: options.logger, scheduler });
-  const sync = new SyncEngine({ client, store: options.store, logger: options.logger, options: options.syncOptions });
-  const outbox = new Outbox({ store: options.store, client, logger: options.logger.child({ module: 'outbox' }), locale: options.locale, operator: options.operator });
+  const clock = options.clock;
+  const scheduler = sharedScheduler(endpoint.baseUrl, endpoint.apiKey, { logger: options.logger, ...(clock ? { clock } : {}) });
+  const client = new MarketClient({ apiKey: endpoint.apiKey, baseUrl: endpoint.baseUrl, logger: options.logger, scheduler, ...(clock ? { clock } : {}) });
+  const sync = new SyncEngine({ client, store: options.store, logger: options.logger, options: options.syncOptions, ...(clock ? { clock } : {}) });
+  const outbox = new Outbox({ store: options.store, client, logger: options.logger.child({ module: 'outbox' }), locale: options.locale, operator: options.operator, ...(clock ? { clock } : {}) });
   return {
     endpoint,
     client,

@@ -230,6 +230,14 @@ export const GlobalStatus = z.object({
   outbox: z.object({ queued: z.number().int(), sending: z.number().int(), failed: z.number().int(), conflict: z.number().int() }),
   /** Returns the client could not read (kept as skips, shown so nothing is silently lost). */
   unreadable: z.number().int(),
+  /** The Market's clock against this workstation's, from the Date headers of its answers; deadlines count in the Market's time. */
+  marketClock: z.object({
+    /** Market time minus workstation time, ms (positive: the Market is ahead). */
+    offsetMs: z.number().int(),
+    /** The offset is large enough to tell the operator. */
+    large: z.boolean(),
+    measuredAt: isoTime.nullable(),
+  }),
 });
 export type GlobalStatus = z.infer<typeof GlobalStatus>;
 

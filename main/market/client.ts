@@ -23,6 +23,8 @@ import {
   describeIssues,
   readErrors,
 } from './schemas.ts';
+import { MarketTime } from './market-time.ts';
+import { Reachability } from './reachability.ts';
 import type { KeyScheduler } from './scheduler.ts';
 import { sharedScheduler, sleepOn, systemClock, type Clock, type Priority } from './scheduler.ts';
 
@@ -65,6 +67,10 @@ export interface MarketClientOptions {
   timeoutMs?: number;
   /** Per request, for photos, applications and reports. */
   binaryTimeoutMs?: number;
+  /** The Market's clock from the Date headers; one per client unless shared. */
+  time?: MarketTime;
+  /** Whether the Market answers; one per client unless shared. */
+  reachability?: Reachability;
 }
 
 export interface ReturnFilters {
@@ -143,6 +149,10 @@ const MAX_RAW_SKIP = 64 * 1024;
 export class MarketClient {
   readonly baseUrl: string;
   readonly scheduler: KeyScheduler;
+  /** The Market's clock as its Date headers show it. */
+  readonly time: MarketTime;
+  /** Online as soon as any request succeeds; offline when requests reach nobody. */
+  readonly reachability: Reachability;
   // True private fields: the key and the keyed axios instance never show in inspect/JSON output.
   readonly #apiKey: string;
   readonly #http: AxiosInstance;
@@ -169,6 +179,8 @@ export class MarketClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.binaryTimeoutMs = options.binaryTimeoutMs ?? 120_000;
+    this.time = options.time ?? new MarketTime({ clock: this.clock });
+    this.reachability = options.reachability ?? new Reachability();
     this.#http = axios.create({
       baseURL: this.baseUrl,
       headers: { 'Api-Key': this.#apiKey, Accept: 'application/json' },
@@ -601,11 +613,13 @@ export class MarketClient {
 
   private decodeJson(method: string, raw: RawResult): unknown {
     if (!/json/i.test(raw.contentType)) {
+      this.reachability.failed('garbage', this.clock.now());
       throw this.malformed(method, `expected JSON, got Content-Type "${raw.contentType || 'none'}"`, raw.status);
     }
     try {
       return JSON.parse(raw.body.toString('utf8'));
     } catch (error) {
+      this.reachability.failed('garbage', this.clock.now());
       throw this.malformed(method, `unreadable JSON (${(error as Error).message})`, raw.status);
     }
   }
@@ -685,12 +699,15 @@ export class MarketClient {
         signal: call.signal,
       });
     } catch (error) {
-      throw this.transportError(call.method, error);
+      const failure = this.transportError(call.method, error);
+      if (sameOrigin && failure.causeCode !== 'ERR_CANCELED') this.reachability.failed(failure.kind === 'malformed' ? 'garbage' : 'unreachable', this.clock.now());
+      throw failure;
     }
     const body = Buffer.isBuffer(response.data) ? response.data : Buffer.from(response.data ?? new ArrayBuffer(0));
     const headers = flatHeaders(response.headers);
     const contentType = headers['content-type'] ?? '';
     const status = response.status;
+    if (sameOrigin) this.observeAnswer(started, status, headers);
     this.observeLimitHeaders(call.method, headers);
     this.logger.debug('market call', {
       method: call.method,
@@ -723,7 +740,7 @@ export class MarketClient {
     if (status === 403) return marketError({ ...base, kind: 'forbidden' });
     if (status === 404) return marketError({ ...base, kind: 'not-found' });
     if (status === 420 || status === 429) {
-      const until = parseHttpDate(headers['x-ratelimit-resource-until']);
+      const until = this.localTime(parseHttpDate(headers['x-ratelimit-resource-until']));
       const now = this.clock.now();
       const parallel = /parallel/i.test(serverMessage ?? '');
       let retryAt: number;
@@ -758,10 +775,25 @@ export class MarketClient {
     return marketError({ kind: 'network', method, cause: code ?? 'ERR_NETWORK' });
   }
 
+  /** The Market's clock and whether it answers, from one answer of the API's own origin. */
+  private observeAnswer(sentAt: number, status: number, headers: Record<string, string>): void {
+    const now = this.clock.now();
+    this.time.observe(sentAt, now, headers.date);
+    if (status === 420 || status === 429) this.reachability.failed('rate-limited', now);
+    else if (status === 401 || status === 403) this.reachability.failed('auth', now);
+    else if (status >= 500) this.reachability.failed('server-error', now);
+    else this.reachability.ok(now);
+  }
+
+  /** The Market writes limit times on its clock; the scheduler waits on ours. */
+  private localTime(marketMs: number | undefined): number | undefined {
+    return marketMs === undefined ? undefined : this.time.toLocal(marketMs);
+  }
+
   private observeLimitHeaders(method: string, headers: Record<string, string>): void {
     const limit = toNumber(headers['x-ratelimit-resource-limit']);
     const remaining = toNumber(headers['x-ratelimit-resource-remaining']);
-    const until = parseHttpDate(headers['x-ratelimit-resource-until']);
+    const until = this.localTime(parseHttpDate(headers['x-ratelimit-resource-until']));
     if (limit === undefined && remaining === undefined && until === undefined) return;
     this.scheduler.observeLimits(method, { limit, remaining, until });
   }

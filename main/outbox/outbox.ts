@@ -222,6 +222,10 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     this.availableMaxAgeMs = options.availableMaxAgeMs ?? 5 * 60_000;
     this.stopGraceMs = options.stopGraceMs ?? 5_000;
     assertOutboxSchema(this.store.db);
+    // Any request of this key that succeeds (a sync, a chat) proves the Market is back: resume at once.
+    this.client.reachability.on('change', (state) => {
+      if (state.online) this.setOnline(true);
+    });
   }
 
   // ------------------------------------------------------------ decisions.* channels

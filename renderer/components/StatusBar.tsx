@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BridgeError } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
-import { formatDateTime } from '../lib/time.ts';
+import { formatDateTime, formatSpan } from '../lib/time.ts';
 import { navigateTo, syncNow } from '../state/actions.ts';
 import { useAppStore } from '../state/store.ts';
 import { AlertIcon, DotIcon, SyncIcon } from './icons.tsx';
@@ -28,6 +28,11 @@ export function StatusBar() {
         </span>
       )}
       {st && <span className="sb-item muted">{st.mode === 'demo' ? t('status.demo') : t('status.live')}</span>}
+      {st?.marketClock.large && (
+        <span className="sb-item warn" role="status" data-testid="clock-skew" data-offset-ms={st.marketClock.offsetMs}>
+          <AlertIcon size={12} /> {t(st.marketClock.offsetMs > 0 ? 'status.clockBehind' : 'status.clockAhead', { span: formatSpan(st.marketClock.offsetMs, locale) })}
+        </span>
+      )}
       {st?.authProblem && (
         <button type="button" className="sb-item bad link" onClick={() => setView('settings')} data-testid="auth-problem" title={st.authProblem}>
           <AlertIcon size={13} /> {t('status.authProblem')}

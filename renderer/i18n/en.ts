@@ -170,6 +170,8 @@ export const en = {
     stores: 'Stores',
     storeError: 'error: {{message}}',
     unavailable: 'Status unavailable',
+    clockBehind: 'This computer’s clock is {{span}} behind the Market’s: deadlines are counted in the Market’s time',
+    clockAhead: 'This computer’s clock is {{span}} ahead of the Market’s: deadlines are counted in the Market’s time',
   },
   settings: {
     notifyNative: "Alerts appear as desktop notifications and in the tray.",

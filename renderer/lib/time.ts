@@ -46,6 +46,13 @@ export function formatCountdown(msLeft: number, locale: 'ru' | 'en', options: { 
   return spanWords(msLeft, u);
 }
 
+/** A clock difference in words: "42 min", "2 h 03 min", "1 d 4 h". */
+export function formatSpan(ms: number, locale: 'ru' | 'en'): string {
+  const u = UNITS[locale];
+  const abs = Math.abs(ms);
+  return abs < HOUR ? `${Math.max(1, Math.round(abs / MINUTE))} ${u.min}` : spanWords(abs, u);
+}
+
 function spanWords(ms: number, u: (typeof UNITS)['en' | 'ru']): string {
   const days = Math.floor(ms / (24 * HOUR));
   const hours = Math.floor((ms % (24 * HOUR)) / HOUR);
