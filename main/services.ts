@@ -110,6 +110,11 @@ export async function createServices(options: ServicesOptions): Promise<Services
   /** Deadlines count on the Market's clock: ours corrected by the offset its Date headers show. */
   const marketNow = (): number => current.client.time.now();
 
+  const diskFullStatus = (): GlobalStatus['diskFull'] => {
+    const problem = store.diskFull;
+    return problem && { folder: problem.folder, detail: problem.detail, since: new Date(problem.since).toISOString() };
+  };
+
   const status = (): GlobalStatus => {
     const stores = current.sync.status();
     const lastSync = stores.map((s) => s.lastSuccess).filter((t): t is string => !!t).sort().at(-1) ?? null;
@@ -129,6 +134,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       outbox: { queued: outbox.queued, sending: outbox.sending, failed: outbox.failed, conflict: outbox.conflict },
       unreadable: store.countSkips(),
       marketClock: { offsetMs: clock.offsetMs, large: Math.abs(clock.offsetMs) > LARGE_SKEW_MS, measuredAt: clock.measuredAt === null ? null : new Date(clock.measuredAt).toISOString() },
+      diskFull: diskFullStatus(),
     };
   };
 

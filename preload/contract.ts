@@ -238,6 +238,8 @@ export const GlobalStatus = z.object({
     large: z.boolean(),
     measuredAt: isoTime.nullable(),
   }),
+  /** Set while writes fail because the disk is full: the folder, SQLite's words and since when. */
+  diskFull: z.object({ folder: z.string(), detail: z.string(), since: isoTime }).nullable(),
 });
 export type GlobalStatus = z.infer<typeof GlobalStatus>;
 

@@ -190,8 +190,9 @@ export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIG
       db.exec(`PRAGMA user_version = ${migration.version}`);
       db.exec('COMMIT');
     } catch (error) {
-      db.exec('ROLLBACK');
-      throw new Error(`migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`);
+      // A failed COMMIT (full disk) may already have rolled back; a second ROLLBACK would hide the cause.
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw new Error(`migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`, { cause: error });
     }
   }
   return Math.max(current, latest);

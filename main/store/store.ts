@@ -5,7 +5,10 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import type { OrderView, ReturnDetail as ContractReturnDetail, ReturnItemView } from '../../preload/contract.ts';
 import type { BusinessOrderDTO, CampaignDTO, CurrencyValue, ReturnDTO } from '../market/schemas.ts';
 import { awaitsDecision, DECISION_WINDOW_MS } from '../deadlines/deadlines.ts';
+import { DiskFullError, diskFullOf } from './disk-full.ts';
 import { MIGRATIONS, migrate, type Migration } from './migrations.ts';
+
+export { DiskFullError };
 
 // One definition of "awaits a decision" and of the 48-hour window, shared with the deadline engine.
 export { awaitsDecision, DECISION_WINDOW_MS };
@@ -162,15 +165,37 @@ export class Store {
   private readonly statements = new Map<string, StatementSync>();
   private txDepth = 0;
 
+  /**
+   * Set while writes fail because the disk is full, with the rows the failed write had changed; cleared
+   * when a write at least that large commits (a small one fitting in the last free pages proves little).
+   */
+  #diskFull: { error: DiskFullError; since: number; rows: number } | null = null;
+
   constructor(path: string, options: StoreOptions = {}) {
     this.path = path;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
-    this.db.exec('PRAGMA journal_mode = WAL');
-    this.db.exec('PRAGMA foreign_keys = ON');
-    this.db.exec('PRAGMA synchronous = NORMAL');
-    this.db.exec('PRAGMA busy_timeout = 5000');
-    this.schemaVersion = migrate(this.db, [...MIGRATIONS, ...(options.migrations ?? [])]);
+    try {
+      this.db.exec('PRAGMA journal_mode = WAL');
+      this.db.exec('PRAGMA foreign_keys = ON');
+      this.db.exec('PRAGMA synchronous = NORMAL');
+      this.db.exec('PRAGMA busy_timeout = 5000');
+      this.schemaVersion = migrate(this.db, [...MIGRATIONS, ...(options.migrations ?? [])]);
+    } catch (error) {
+      this.db.close();
+      throw diskFullOf(error, this.folder) ?? error;
+    }
+  }
+
+  /** The folder the database lives in (named in the operator's messages). */
+  get folder(): string {
+    return this.path === ':memory:' ? '(memory)' : dirname(this.path);
+  }
+
+  /** Why writes fail right now (the disk is full) and since when; null when the last write committed. */
+  get diskFull(): { message: string; folder: string; detail: string; since: number } | null {
+    const problem = this.#diskFull;
+    return problem && { message: problem.error.message, folder: problem.error.folder, detail: problem.error.detail, since: problem.since };
   }
 
   close(): void {
@@ -178,21 +203,55 @@ export class Store {
     if (this.db.isOpen) this.db.close();
   }
 
-  /** Runs `fn` in a transaction (a savepoint when nested); rolls back if it throws. */
+  /**
+   * Runs `fn` in a transaction (a savepoint when nested); rolls back if it or the commit throws. A
+   * failed commit leaves the connection as it was before (SQLite may already have rolled back), and
+   * a full disk is thrown as a DiskFullError that says so.
+   */
   transaction<T>(fn: () => T): T {
-    const name = `sp${this.txDepth}`;
-    this.db.exec(this.txDepth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${name}`);
-    this.txDepth++;
+    const depth = this.txDepth;
+    const name = `sp${depth}`;
+    const changesBefore = depth === 0 ? this.totalChanges() : 0;
+    try {
+      this.db.exec(depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${name}`);
+    } catch (error) {
+      throw this.failed(error, 0);
+    }
+    this.txDepth = depth + 1;
     try {
       const result = fn();
-      this.txDepth--;
-      this.db.exec(this.txDepth === 0 ? 'COMMIT' : `RELEASE ${name}`);
+      this.db.exec(depth === 0 ? 'COMMIT' : `RELEASE ${name}`);
+      if (depth === 0 && this.#diskFull && this.totalChanges() - changesBefore >= this.#diskFull.rows) this.#diskFull = null;
       return result;
     } catch (error) {
-      this.txDepth--;
-      this.db.exec(this.txDepth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${name}; RELEASE ${name}`);
-      throw error;
+      const rows = depth === 0 ? this.totalChanges() - changesBefore : 0;
+      // After SQLITE_FULL or an I/O error SQLite may have rolled the whole transaction back itself.
+      if (this.db.isTransaction) {
+        try {
+          this.db.exec(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${name}; RELEASE ${name}`);
+        } catch {
+          // The original error says what went wrong; a failed rollback ends the transaction anyway.
+        }
+      }
+      throw this.failed(error, rows);
+    } finally {
+      this.txDepth = depth;
     }
+  }
+
+  /** Rows changed on this connection so far (counts statements of rolled-back transactions too). */
+  private totalChanges(): number {
+    return Number((this.stmt('SELECT total_changes() AS n').get() as { n: number }).n);
+  }
+
+  /** A write failure as the operator should read it, remembered while the disk stays full. */
+  private failed(error: unknown, rows: number): unknown {
+    const full = diskFullOf(error, this.folder);
+    if (!full) return error;
+    // An inner savepoint already recorded this failure; the outermost level knows how many rows it held.
+    const known = error instanceof DiskFullError ? (this.#diskFull?.rows ?? 0) : 0;
+    this.#diskFull = { error: full, since: this.#diskFull?.since ?? Date.now(), rows: Math.max(rows, known) };
+    return full;
   }
 
   private stmt(sql: string): StatementSync {
@@ -244,7 +303,7 @@ export class Store {
   }
 
   setWatched(campaignId: number, watched: boolean): void {
-    const result = this.stmt('UPDATE campaigns SET watched = ? WHERE id = ?').run(bool(watched), campaignId);
+    const result = this.transaction(() => this.stmt('UPDATE campaigns SET watched = ? WHERE id = ?').run(bool(watched), campaignId));
     if (Number(result.changes) === 0) throw new Error(`campaignId ${campaignId} is not a known store`);
   }
 
@@ -658,7 +717,7 @@ export class Store {
   /** Merges `patch` into the campaign's cursor. */
   saveCursor(campaignId: number, patch: Partial<Omit<SyncCursor, 'campaignId'>>): SyncCursor {
     const next = { ...this.getCursor(campaignId), ...patch, campaignId };
-    this.stmt(
+    this.transaction(() => this.stmt(
       `INSERT INTO sync_cursors (campaign_id, backfill_from, backfill_page_token, backfill_done, watermark, last_success,
          last_fast, last_slow, last_error, last_error_at)
        VALUES (:campaignId, :backfillFrom, :backfillPageToken, :backfillDone, :watermark, :lastSuccess, :lastFast, :lastSlow, :lastError, :lastErrorAt)
@@ -677,7 +736,7 @@ export class Store {
       lastSlow: next.lastSlow,
       lastError: next.lastError,
       lastErrorAt: next.lastErrorAt,
-    });
+    }));
     return next;
   }
 

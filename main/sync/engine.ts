@@ -584,7 +584,12 @@ export class SyncEngine {
     } else {
       this.logger.warn('sync failed', { campaignId, lane, error: described });
     }
-    if (campaignId !== null) this.store.saveCursor(campaignId, { lastError: `${described.kind}: ${described.message}`, lastErrorAt: this.clock.now() });
+    try {
+      if (campaignId !== null) this.store.saveCursor(campaignId, { lastError: `${described.kind}: ${described.message}`, lastErrorAt: this.clock.now() });
+    } catch (saveError) {
+      // A full disk fails this write too; the error is still reported below.
+      this.logger.warn('the sync error could not be saved', { campaignId, error: describeError(saveError) });
+    }
     this.emit('error', { campaignId, lane, error: described });
   }
 }

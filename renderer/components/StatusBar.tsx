@@ -33,6 +33,11 @@ export function StatusBar() {
           <AlertIcon size={12} /> {t(st.marketClock.offsetMs > 0 ? 'status.clockBehind' : 'status.clockAhead', { span: formatSpan(st.marketClock.offsetMs, locale) })}
         </span>
       )}
+      {st?.diskFull && (
+        <span className="sb-item bad" role="alert" data-testid="disk-full" title={`${st.diskFull.folder} — ${st.diskFull.detail}`}>
+          <AlertIcon size={13} /> {t('status.diskFull', { folder: st.diskFull.folder })}
+        </span>
+      )}
       {st?.authProblem && (
         <button type="button" className="sb-item bad link" onClick={() => setView('settings')} data-testid="auth-problem" title={st.authProblem}>
           <AlertIcon size={13} /> {t('status.authProblem')}

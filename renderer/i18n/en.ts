@@ -166,6 +166,7 @@ export const en = {
     failed: '{{count}} failed',
     conflict: '{{count}} conflicts',
     authProblem: 'The API key was rejected — open settings',
+    diskFull: 'The disk is full: nothing new can be saved in {{folder}}. Free some space; saving resumes by itself',
     unreadable: '{{count}} unreadable',
     stores: 'Stores',
     storeError: 'error: {{message}}',

@@ -183,6 +183,7 @@ export const ru = defineDictionary({
     failed: 'с ошибкой: {{count}}',
     conflict: 'конфликтов: {{count}}',
     authProblem: 'Маркет отклонил API-ключ — откройте настройки',
+    diskFull: 'Диск заполнен: в {{folder}} ничего нового не сохраняется. Освободите место — сохранение возобновится само',
     unreadable: 'не прочитано: {{count}}',
     stores: 'Магазины',
     storeError: 'ошибка: {{message}}',

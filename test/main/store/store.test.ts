@@ -246,3 +246,45 @@ describe('store', () => {
     expect(store.countReturns()).toBe(1);
   });
 });
+
+describe('store transactions after a failed COMMIT', () => {
+  // A deferred foreign key is checked at COMMIT: the one in-process way to make COMMIT itself fail
+  // (the full-disk case, where SQLite also rolls back by itself, runs in test/security/disk-full.test.ts).
+  const deferred = { version: MIGRATIONS.length + 1, name: 'deferred-fk', up: (db: Store['db']) => db.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (parent_id INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)') };
+
+  it('rolls back, keeps the connection usable and names savepoints as before', () => {
+    const store = openStore(':memory:', { migrations: [deferred] });
+    try {
+      expect(() => store.transaction(() => store.db.exec('INSERT INTO child VALUES (42)'))).toThrow(/FOREIGN KEY/);
+      expect(store.db.isTransaction).toBe(false);
+      expect(store.db.prepare('SELECT COUNT(*) AS n FROM child').get()).toEqual({ n: 0 });
+      // Nested writes after the failure: with the depth counted down twice these were "SAVEPOINT sp-1".
+      store.transaction(() => {
+        store.db.exec('INSERT INTO parent VALUES (1)');
+        store.transaction(() => store.db.exec('INSERT INTO child VALUES (1)'));
+      });
+      expect(store.db.prepare('SELECT COUNT(*) AS n FROM child').get()).toEqual({ n: 1 });
+      store.upsertCampaigns([campaign(7, 'FBS')], T0);
+      expect(store.getCampaign(7)?.placementType).toBe('FBS');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('an inner failure rolls back only its savepoint', () => {
+    const store = openStore(':memory:', { migrations: [deferred] });
+    try {
+      store.transaction(() => {
+        store.db.exec('INSERT INTO parent VALUES (1)');
+        expect(() => store.transaction(() => {
+          store.db.exec('INSERT INTO parent VALUES (2)');
+          throw new Error('inner');
+        })).toThrow('inner');
+      });
+      expect(store.db.prepare('SELECT id FROM parent').all()).toEqual([{ id: 1 }]);
+      expect(store.diskFull).toBeNull();
+    } finally {
+      store.close();
+    }
+  });
+});
