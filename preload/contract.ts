@@ -493,6 +493,12 @@ export const ReportJob = z.object({
   bytes: z.number().int().nullable(),
   /** Why it failed or is empty: the server's own words when it gave any. */
   message: z.string().nullable(),
+  /**
+   * The file is the Market's, saved as sent, and a spreadsheet may run some of its cells as formulas:
+   * the count found in a CSV, or null for an archive of CSV sheets this app does not open. Null when
+   * there is nothing to warn about (JSON, XLSX, a CSV without such cells).
+   */
+  spreadsheetWarning: z.object({ formulaCells: z.number().int().nullable() }).nullable(),
 });
 export type ReportJob = z.infer<typeof ReportJob>;
 
@@ -739,7 +745,8 @@ export const channels = {
   /** Desktop: the native folder dialog (null when cancelled). Web: no dialog, the default folder, native false. */
   'files.chooseFolder': { args: NoArgs, result: z.object({ folder: z.string().nullable(), native: z.boolean(), defaultFolder: z.string() }) },
   /** Opens a file ReturnDesk wrote this session (desktop); web mode answers opened: false with the path. */
-  'files.open': { args: z.object({ path: z.string().min(1).max(4096) }).strict(), result: z.object({ opened: z.boolean(), path: z.string() }) },
+  /** `confirmed`: the operator has read the report's spreadsheet warning and opens it anyway. */
+  'files.open': { args: z.object({ path: z.string().min(1).max(4096), confirmed: z.boolean().optional() }).strict(), result: z.object({ opened: z.boolean(), path: z.string() }) },
   'exports.inbox': { args: z.object({ filter: InboxFilter, folder: TargetFolder }).strict(), result: ExportResult },
   'exports.audit': { args: z.object({ folder: TargetFolder }).strict(), result: ExportResult },
   'exports.analytics': { args: z.object({ query: AnalyticsQuery, table: AnalyticsTable, folder: TargetFolder }).strict(), result: ExportResult },

@@ -49,7 +49,7 @@ export function createAnalyticsHandlers(deps: AnalyticsHandlerDeps): Pick<Handle
     'analytics.get': ({ query }) => analytics(query),
     'analytics.orderMoney': ({ query }) => guarded(() => orderMoney(deps.store.db, OrderMoneyQuery.parse(query))),
     'files.chooseFolder': () => deps.files.choose(),
-    'files.open': ({ path }) => deps.files.open(path),
+    'files.open': ({ path, confirmed }) => deps.files.open(path, confirmed === true),
     'exports.inbox': async ({ filter, folder }) => {
       const target = await deps.files.folder(folder);
       const { text, rows } = inboxCsv(page, filter);

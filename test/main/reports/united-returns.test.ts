@@ -26,18 +26,22 @@ let fbs: { id: number; businessId: number };
 let other: { id: number; businessId: number };
 let cutServer: Server;
 let cutUrl: string;
+let hostileServer: Server;
+let hostileUrl: string;
+/** A report as another Market answer could carry it: an offer named as a formula, a negative amount (a number, no formula). */
+const HOSTILE_REPORT = '\uFEFFcampaignId,orderId,offerId,amountRub,reason\r\n1,2,"=HYPERLINK(""http://evil.example/"",""x"")",-150.00,BAD_QUALITY\r\n1,3,SKU-1,10,@SUM(1+1)\r\n';
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, quiet: true, returns: 30 });
   admin = sandboxAdmin(sandbox.url);
-  // Ten reports per two minutes instead of one: the tests order several.
-  await admin.setLimits(10);
+  // Twenty reports per two minutes instead of one: the tests order several.
+  await admin.setLimits(20);
   // The same client as the app's, with the sandbox's raised report budget known locally too.
   client = new MarketClient({
     apiKey: sandbox.apiKey,
     baseUrl: sandbox.url,
     logger: silentLogger,
-    scheduler: new KeyScheduler({ limits: { ...RESOURCE_LIMITS, generateUnitedReturnsReport: { amount: 10, periodMs: 2 * 60_000 } } }),
+    scheduler: new KeyScheduler({ limits: { ...RESOURCE_LIMITS, generateUnitedReturnsReport: { amount: 20, periodMs: 2 * 60_000 } } }),
     retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 40 },
     timeoutMs: 5_000,
   });
@@ -59,11 +63,19 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => cutServer.listen(0, '127.0.0.1', resolve));
   cutUrl = `http://127.0.0.1:${(cutServer.address() as AddressInfo).port}/report.csv`;
+  // A ready report's link whose CSV holds formulas, or an archive (the Market's CSV format is a ZIP of sheets).
+  hostileServer = createServer((req, res) => {
+    if (req.url?.endsWith('.zip')) res.writeHead(200, { 'Content-Type': 'application/zip' }).end(Buffer.from('PK\x03\x04 not a real archive'));
+    else res.writeHead(200, { 'Content-Type': 'text/csv; charset=utf-8' }).end(HOSTILE_REPORT);
+  });
+  await new Promise<void>((resolve) => hostileServer.listen(0, '127.0.0.1', resolve));
+  hostileUrl = `http://127.0.0.1:${(hostileServer.address() as AddressInfo).port}/report`;
 });
 
 afterAll(async () => {
   store.close();
   await new Promise((r) => cutServer.close(r));
+  await new Promise((r) => hostileServer.close(r));
   await sandbox.close();
 });
 
@@ -209,6 +221,32 @@ describe('united returns report', () => {
     expect(job.state).toBe('failed');
     expect(job.message).toMatch(/download of the ready report was interrupted/);
     expect(filesIn()).toEqual([]);
+  });
+
+  it('a report whose cells a spreadsheet would run: saved as sent, warned about, opened only when confirmed', async () => {
+    const opened: string[] = [];
+    const files = new FileTargets(dir, { chooseFolder: async () => null, openPath: async (path) => (opened.push(path), '') });
+    for (const [suffix, warning] of [['.csv', { formulaCells: 2 }], ['.zip', { formulaCells: null }]] as const) {
+      const hostile: ReportClient = {
+        generateReturnsReport: (...args) => client.generateReturnsReport(...args),
+        getReportInfo: (...args) => client.getReportInfo(...args),
+        downloadReport: (_url, options) => client.downloadReport(`${hostileUrl}${suffix}`, options),
+      };
+      const { r } = runner({ client: hostile, files });
+      const job = await settle(r, (await r.start(await request())).jobId);
+      expect(job.state).toBe('done');
+      expect(job.spreadsheetWarning).toEqual(warning);
+      if (suffix === '.csv') expect(readFileSync(job.path!, 'utf8')).toBe(HOSTILE_REPORT);
+      await expect(files.open(job.path!)).rejects.toMatchObject({ bridgeCode: 'CONFLICT', message: expect.stringMatching(/formulas/) });
+      expect(opened).not.toContain(job.path);
+      await expect(files.open(job.path!, true)).resolves.toEqual({ opened: true, path: job.path });
+      expect(opened).toContain(job.path);
+    }
+    // The sandbox's own report has no such cells: no warning, opened at once.
+    const { r } = runner({ files });
+    const clean = await settle(r, (await r.start(await request())).jobId);
+    expect(clean.spreadsheetWarning).toBeNull();
+    await expect(files.open(clean.path!)).resolves.toMatchObject({ opened: true });
   });
 
   it('can be cancelled while it is generated', async () => {
