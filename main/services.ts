@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { AppInfo, ApiKeyStatus, GlobalStatus, OutboxEntry, OutboxState, StoreView } from '../preload/contract.ts';
-import { createAlertEngine, createCallbackNotifier, createSqliteMarkStore, countDeadlines, type AlertEngine, type AlertSnapshot, type Notifier } from './alerts/index.ts';
+import { createAlertEngine, createCallbackNotifier, createSqliteMarkStore, countDeadlines, undeliveredReason, type AlertEngine, type AlertSnapshot, type Notifier } from './alerts/index.ts';
 import type { RuntimeConfig } from './config.ts';
 import { ApiKeyVault, VaultError, type SecretStore } from './credentials/vault.ts';
 import { deadlineInputFromRow } from './deadlines/from-row.ts';
@@ -210,10 +210,20 @@ export async function createServices(options: ServicesOptions): Promise<Services
 
   const ALERT_OUTBOX = new Set<OutboxState>(['queued', 'sending', 'delivered', 'failed', 'conflict']);
   function alertSource(): AlertSnapshot {
+    const market = current.client.reachability.state();
+    const pending = new Map(current.outbox.pending().map((entry) => [entry.returnId, entry]));
     return {
       returns: store.alertCandidates().map((row) => {
         const state = outboxStateOf(row.id);
-        return { ...deadlineInputFromRow(row), outboxState: state && ALERT_OUTBOX.has(state) ? (state as Exclude<OutboxState, 'cancelled'>) : null };
+        const entry = state === 'queued' || state === 'sending' ? pending.get(row.id) : undefined;
+        // Accepted by the Market and only being confirmed: as good as delivered for the deadline.
+        if (entry && entry.acceptedAt !== null) return { ...deadlineInputFromRow(row), outboxState: 'delivered' as const };
+        return {
+          ...deadlineInputFromRow(row),
+          outboxState: state && ALERT_OUTBOX.has(state) ? (state as Exclude<OutboxState, 'cancelled'>) : null,
+          // The outbox stamps on the workstation's clock; the policy counts on the Market's.
+          pendingDecision: entry ? { queuedAt: entry.queuedAt + current.client.time.offsetMs(), reason: undeliveredReason(entry.explanationCode, market) } : null,
+        };
       }),
       outboxProblems: current.outbox.list({ states: ['failed', 'conflict'] }).map((entry) => ({
         kind: entry.state === 'failed' ? ('failed' as const) : ('conflict' as const),

@@ -30,6 +30,8 @@ export interface TrayCounts {
   awaitingCount: number;
   /** Of those, the ones within the smallest alert threshold or overdue. */
   urgentCount: number;
+  /** Decisions queued but not delivered whose deadline is within the smallest threshold or past. */
+  undeliveredCount: number;
 }
 
 export interface TickReport {
@@ -80,7 +82,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   let known: Set<string> | null = null;
   let previousTick: number | null = null;
   let lastPrune = -Infinity;
-  let current: TrayCounts = { awaitingCount: 0, urgentCount: 0 };
+  let current: TrayCounts = { awaitingCount: 0, urgentCount: 0, undeliveredCount: 0 };
   let running: Promise<TickReport> | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   let warnedUnsupported = false;
@@ -96,7 +98,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   });
 
   const setCounts = (next: TrayCounts): void => {
-    if (next.awaitingCount === current.awaitingCount && next.urgentCount === current.urgentCount) return;
+    if (next.awaitingCount === current.awaitingCount && next.urgentCount === current.urgentCount && next.undeliveredCount === current.undeliveredCount) return;
     current = next;
     for (const listener of countListeners) listener(next);
   };

@@ -5,3 +5,5 @@ export * from './migration.ts';
 export * from './callback-notifier.ts';
 export * from './watch.ts';
 export { ruPlural, formatDuration } from './texts.ts';
+export * from './tray-text.ts';
+export * from './undelivered.ts';

@@ -4,16 +4,28 @@
  * record. Everything is decided from state ("what applies now and was not yet said"), not from
  * elapsed ticks, so a sleep/resume, a restart or a time-zone change can neither replay nor lose alerts.
  */
-import { computeDeadlines, type DeadlineInput, type OutboxState } from '../deadlines/deadlines.ts';
-import { alertText, type AlertLocale, type ReturnRef } from './texts.ts';
+import { awaitsDecision, computeDeadlines, DECISION_WINDOW_MS, type DeadlineInput, type OutboxState } from '../deadlines/deadlines.ts';
+import { alertText, type AlertLocale, type ReturnRef, type UndeliveredReason } from './texts.ts';
 
-export type { AlertLocale } from './texts.ts';
+export type { AlertLocale, UndeliveredReason } from './texts.ts';
 
-export type AlertKind = 'newAwaiting' | 'deadline' | 'expired' | 'pickup' | 'dispute' | 'outboxFailed' | 'outboxConflict';
+export type AlertKind =
+  | 'newAwaiting'
+  | 'deadline'
+  | 'expired'
+  | 'undelivered'
+  | 'undeliveredExpired'
+  | 'pickup'
+  | 'dispute'
+  | 'disputeFinished'
+  | 'chatMessage'
+  | 'outboxFailed'
+  | 'outboxConflict';
 
 /**
  * "This was said (or deliberately skipped) about this return." `threshold` is the deadline threshold
- * in minutes for `deadline`, the outbox entry id for outbox kinds, and 0 for the others.
+ * in minutes for `deadline` and `undelivered`, the outbox entry id for outbox kinds, the message id
+ * for `chatMessage`, the chat id for `disputeFinished`, and 0 for the others.
  */
 export interface AlertMark {
   returnId: number;
@@ -24,8 +36,36 @@ export interface AlertMark {
   skipped: boolean;
 }
 
+/** Our decision for a return is queued or being sent, not yet accepted by the Market. */
+export interface PendingDecision {
+  /** When the operator queued it, epoch ms. */
+  queuedAt: number;
+  /** Why it has not gone out yet. */
+  reason: UndeliveredReason;
+}
+
 /** A return as the alert policy sees it: its deadline facts plus where our decision stands. */
-export type AlertReturn = DeadlineInput & { outboxState?: OutboxState };
+export type AlertReturn = DeadlineInput & { outboxState?: OutboxState; pendingDecision?: PendingDecision | null };
+
+/**
+ * What the chat watcher knows of one chat about a return (the buyer chat or the arbitrage chat).
+ * Only activity the watcher saw happen counts: messages from before it started watching are not news.
+ */
+export interface ChatActivity {
+  returnId: number;
+  orderId: number;
+  campaignName?: string | null;
+  chatId: number;
+  /** ChatType: CHAT (with the buyer) or ARBITRAGE (a dispute); kept as sent, since enums grow. */
+  type: string;
+  /** ChatStatusType, as sent. */
+  status: string;
+  /** The newest buyer (CUSTOMER) message seen arriving; null when none. */
+  lastCustomerMessageId: number | null;
+  lastCustomerMessageAt: number | null;
+  /** An arbitrage chat seen open and now FINISHED: when the watcher saw it finish. */
+  finishedAt: number | null;
+}
 
 /** A decision that our outbox could not deliver (failed) or that the Market refused as stale (conflict). */
 export interface OutboxProblem {
@@ -44,6 +84,7 @@ export interface OutboxProblem {
 export interface AlertSnapshot {
   returns: readonly AlertReturn[];
   outboxProblems?: readonly OutboxProblem[];
+  chats?: readonly ChatActivity[];
 }
 
 export interface QuietHours {
@@ -108,6 +149,8 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** Longer than this between two one-minute ticks means the machine slept or the clock was set. */
 export const CLOCK_JUMP_MS = 5 * MINUTE;
+/** A queued decision that has not gone out after this long, with a threshold crossed, escalates. */
+export const UNDELIVERED_GRACE_MS = 2 * MINUTE;
 /** How far ahead a pickup deadline counts as "tomorrow". */
 export const PICKUP_NOTICE_MS = 24 * HOUR;
 
@@ -141,25 +184,38 @@ export function isQuietTime(now: number, quietHours: QuietHours, tzOffset: TzOff
   return start < end ? minuteOfDay >= start && minuteOfDay < end : minuteOfDay >= start || minuteOfDay < end;
 }
 
-/** Counts for the tray: returns whose decision clock runs, and those within the smallest threshold (or overdue). */
+/** The deadline of a queued or sending decision the Market still waits for; null otherwise. */
+export function undeliveredDeadline(ret: AlertReturn): number | null {
+  const pending = ret.outboxState === 'queued' || ret.outboxState === 'sending';
+  if (!pending || !awaitsDecision(ret.placementType, ret.refundStatus) || !Number.isFinite(ret.createdAt)) return null;
+  return ret.createdAt + DECISION_WINDOW_MS;
+}
+
+/**
+ * Counts for the tray: returns whose decision clock runs, those within the smallest threshold (or
+ * overdue), and queued decisions not yet delivered that are that close to their deadline.
+ */
 export function countDeadlines(
   returns: readonly AlertReturn[],
   now: number,
   thresholdsHours: readonly number[],
-): { awaitingCount: number; urgentCount: number } {
+): { awaitingCount: number; urgentCount: number; undeliveredCount: number } {
   const smallest = thresholdMinutes(thresholdsHours).at(-1) ?? 60;
   let awaitingCount = 0;
   let urgentCount = 0;
+  let undeliveredCount = 0;
   const seen = new Set<number>();
   for (const ret of returns) {
     if (seen.has(ret.returnId)) continue;
     seen.add(ret.returnId);
+    const undelivered = undeliveredDeadline(ret);
+    if (undelivered !== null && undelivered - now <= smallest * MINUTE) undeliveredCount++;
     const { decisionDeadline } = computeDeadlines(ret, ret.outboxState ?? null);
     if (decisionDeadline === null) continue;
     awaitingCount++;
     if (decisionDeadline - now <= smallest * MINUTE) urgentCount++;
   }
-  return { awaitingCount, urgentCount };
+  return { awaitingCount, urgentCount, undeliveredCount };
 }
 
 interface Candidate {
@@ -175,15 +231,43 @@ interface Candidate {
   /** Marks recorded as skipped when this candidate is shown. */
   supersedes: Array<{ kind: AlertKind; threshold: number }>;
   message: string | null;
+  reason?: UndeliveredReason;
 }
 
-const KIND_ORDER: readonly AlertKind[] = ['expired', 'deadline', 'outboxFailed', 'outboxConflict', 'dispute', 'newAwaiting', 'pickup'];
+const KIND_ORDER: readonly AlertKind[] = [
+  'undeliveredExpired',
+  'expired',
+  'undelivered',
+  'deadline',
+  'outboxFailed',
+  'outboxConflict',
+  'dispute',
+  'disputeFinished',
+  'chatMessage',
+  'newAwaiting',
+  'pickup',
+];
 
 function targetOf(kind: AlertKind, group: readonly Candidate[], returnIds: readonly number[]): AlertTarget {
-  if (returnIds.length === 1 || kind === 'pickup') return { returnId: group[0]!.ref.returnId };
+  if (returnIds.length === 1 || kind === 'pickup' || kind === 'chatMessage' || kind === 'disputeFinished') return { returnId: group[0]!.ref.returnId };
   if (kind === 'dispute') return { filter: 'disputes' };
-  if (kind === 'outboxFailed' || kind === 'outboxConflict') return { filter: 'outbox' };
+  if (kind === 'outboxFailed' || kind === 'outboxConflict' || kind === 'undelivered' || kind === 'undeliveredExpired') return { filter: 'outbox' };
   return { filter: 'awaiting' };
+}
+
+/**
+ * Thresholds for one clock of one return: the most urgent crossed and not yet said (never going back
+ * to a larger one than already said), and the other crossed ones it supersedes.
+ */
+function dueThreshold(
+  thresholds: readonly number[],
+  left: number,
+  said: (threshold: number) => boolean,
+): { due: number; supersedes: number[] } | null {
+  const lowestSaid = thresholds.filter(said).at(-1) ?? Infinity;
+  const crossed = thresholds.filter((t) => left <= t * MINUTE && !said(t));
+  const due = crossed.filter((t) => t < lowestSaid).at(-1);
+  return due === undefined ? null : { due, supersedes: crossed.filter((t) => t !== due) };
 }
 
 /** Decides the notifications due at `now` and the marks that make each of them happen once. */
@@ -196,6 +280,8 @@ export function evaluateAlerts(input: AlertPolicyInput): AlertDecision {
   const clockJump = input.previousTick !== null && (now - input.previousTick > CLOCK_JUMP_MS || now < input.previousTick);
   const candidates: Candidate[] = [];
   const seen = new Set<number>();
+  /** Returns with a dispute alert in this tick (from the status or from an arbitrage chat). */
+  const disputed = new Set<number>();
 
   for (const ret of input.snapshot.returns) {
     if (seen.has(ret.returnId)) continue; // one return listed twice must not alert twice
@@ -203,6 +289,31 @@ export function evaluateAlerts(input: AlertPolicyInput): AlertDecision {
     const ref: ReturnRef = { returnId: ret.returnId, orderId: ret.orderId, campaignName: ret.campaignName ?? null };
     const d = computeDeadlines(ret, ret.outboxState ?? null);
     const base = { ref, message: null, supersedes: [] as Candidate['supersedes'] };
+
+    // Our decision is queued or sending and the Market still waits: the deadline alerts stop and,
+    // if it does not go out while the deadline approaches, the same thresholds escalate it instead.
+    const undelivered = undeliveredDeadline(ret);
+    if (undelivered !== null) {
+      const left = undelivered - now;
+      const pending = ret.pendingDecision ?? { queuedAt: Number.NEGATIVE_INFINITY, reason: 'waiting' as const };
+      const late = now - pending.queuedAt >= UNDELIVERED_GRACE_MS;
+      const extra = { ...base, reason: pending.reason };
+      if (left <= 0) {
+        if (!has(ret.returnId, 'undeliveredExpired', 0)) {
+          const supersedes = thresholds.filter((t) => !has(ret.returnId, 'undelivered', t)).map((t) => ({ kind: 'undelivered' as const, threshold: t }));
+          candidates.push({ ...extra, kind: 'undeliveredExpired', threshold: 0, urgencyKey: undelivered, timeLeftMs: null, critical: true, breaksQuiet: true, supersedes });
+        }
+      } else if (late) {
+        // Thresholds crossed before the decision was queued were the deadline alerts' to say; the last one always escalates.
+        const eligible = thresholds.filter((t) => t === smallest || undelivered - t * MINUTE > pending.queuedAt);
+        const next = dueThreshold(eligible, left, (t) => has(ret.returnId, 'undelivered', t));
+        if (next) {
+          const last = next.due === smallest;
+          const supersedes = next.supersedes.map((t) => ({ kind: 'undelivered' as const, threshold: t }));
+          candidates.push({ ...extra, kind: 'undelivered', threshold: next.due, urgencyKey: left, timeLeftMs: left, critical: last, breaksQuiet: last, supersedes });
+        }
+      }
+    }
 
     if (d.decisionDeadline !== null) {
       const left = d.decisionDeadline - now;
@@ -216,14 +327,11 @@ export function evaluateAlerts(input: AlertPolicyInput): AlertDecision {
         }
       } else {
         // After a settings change, never go back to a larger threshold than one already said.
-        const lowestSaid = thresholds.filter((t) => has(ret.returnId, 'deadline', t)).at(-1) ?? Infinity;
-        const crossed = thresholds.filter((t) => left <= t * MINUTE && !has(ret.returnId, 'deadline', t));
-        const due = crossed.filter((t) => t < lowestSaid);
-        const mostUrgent = due.at(-1);
-        if (mostUrgent !== undefined) {
-          const last = mostUrgent === smallest;
-          const supersedes = crossed.filter((t) => t !== mostUrgent).map((t) => ({ kind: 'deadline' as const, threshold: t }));
-          clockAlert = { ...base, kind: 'deadline', threshold: mostUrgent, urgencyKey: left, timeLeftMs: left, critical: last, breaksQuiet: last, supersedes };
+        const next = dueThreshold(thresholds, left, (t) => has(ret.returnId, 'deadline', t));
+        if (next) {
+          const last = next.due === smallest;
+          const supersedes = next.supersedes.map((t) => ({ kind: 'deadline' as const, threshold: t }));
+          clockAlert = { ...base, kind: 'deadline', threshold: next.due, urgencyKey: left, timeLeftMs: left, critical: last, breaksQuiet: last, supersedes };
         }
       }
       if (clockAlert) {
@@ -236,6 +344,7 @@ export function evaluateAlerts(input: AlertPolicyInput): AlertDecision {
     }
 
     if (d.inDispute && !has(ret.returnId, 'dispute', 0)) {
+      disputed.add(ret.returnId);
       candidates.push({ ...base, kind: 'dispute', threshold: 0, urgencyKey: ret.createdAt, timeLeftMs: null, critical: false, breaksQuiet: false });
     }
 
@@ -244,6 +353,28 @@ export function evaluateAlerts(input: AlertPolicyInput): AlertDecision {
       if (left > 0 && left <= PICKUP_NOTICE_MS) {
         candidates.push({ ...base, kind: 'pickup', threshold: 0, urgencyKey: left, timeLeftMs: left, critical: false, breaksQuiet: false });
       }
+    }
+  }
+
+  const chatsSeen = new Set<string>();
+  for (const chat of input.snapshot.chats ?? []) {
+    const ref: ReturnRef = { returnId: chat.returnId, orderId: chat.orderId, campaignName: chat.campaignName ?? null };
+    const base = { ref, message: null, supersedes: [] as Candidate['supersedes'], timeLeftMs: null, critical: false, breaksQuiet: false };
+    const messageKey = chat.lastCustomerMessageId === null ? null : markKey(chat.returnId, 'chatMessage', chat.lastCustomerMessageId);
+    if (messageKey && !marks.has(messageKey) && !chatsSeen.has(messageKey)) {
+      chatsSeen.add(messageKey);
+      // The newest message names the group.
+      candidates.push({ ...base, kind: 'chatMessage', threshold: chat.lastCustomerMessageId!, urgencyKey: -(chat.lastCustomerMessageAt ?? 0) });
+    }
+    if (chat.type !== 'ARBITRAGE') continue;
+    // ChatType ARBITRAGE is a dispute: an open one alerts like the return's PREMODERATION_DISPUTE, once per return.
+    if (chat.status !== 'FINISHED' && !disputed.has(chat.returnId) && !has(chat.returnId, 'dispute', 0)) {
+      disputed.add(chat.returnId);
+      candidates.push({ ...base, kind: 'dispute', threshold: 0, urgencyKey: chat.chatId });
+    }
+    if (chat.status === 'FINISHED' && chat.finishedAt !== null && !has(chat.returnId, 'disputeFinished', chat.chatId) && !chatsSeen.has(`f${chat.chatId}`)) {
+      chatsSeen.add(`f${chat.chatId}`);
+      candidates.push({ ...base, kind: 'disputeFinished', threshold: chat.chatId, urgencyKey: -chat.finishedAt });
     }
   }
 
@@ -259,8 +390,9 @@ export function evaluateAlerts(input: AlertPolicyInput): AlertDecision {
       ref: { returnId: problem.returnId, orderId: problem.orderId, campaignName: problem.campaignName ?? null },
       urgencyKey: problem.at,
       timeLeftMs: null,
-      critical: false,
-      breaksQuiet: false,
+      // A conflict means our decision was not applied: it stays on screen until dismissed.
+      critical: kind === 'outboxConflict',
+      breaksQuiet: kind === 'outboxConflict',
       supersedes: [],
       message: problem.message ? problem.message.slice(0, 120) : null,
     });
@@ -292,8 +424,9 @@ export function evaluateAlerts(input: AlertPolicyInput): AlertDecision {
         count: returnIds.length,
         first: first.ref,
         timeLeftMs: first.timeLeftMs,
-        thresholdMinutes: kind === 'deadline' ? Math.max(...group.map((c) => c.threshold)) : null,
+        thresholdMinutes: kind === 'deadline' || kind === 'undelivered' ? Math.max(...group.map((c) => c.threshold)) : null,
         message: first.message,
+        reason: first.reason ?? null,
       },
       locale,
     );

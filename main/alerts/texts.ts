@@ -55,6 +55,35 @@ export function describeReturn(ref: ReturnRef, locale: AlertLocale): string {
   return locale === 'ru' ? `Заказ ${ref.orderId}, возврат ${ref.returnId}${shop}` : `Order ${ref.orderId}, return ${ref.returnId}${shop}`;
 }
 
+/** Why a queued decision has not reached the Market yet. */
+export type UndeliveredReason = 'unreachable' | 'server-error' | 'rate-limited' | 'auth' | 'garbage' | 'unknown-outcome' | 'waiting';
+
+const REASONS: Record<AlertLocale, Record<UndeliveredReason, string>> = {
+  en: {
+    unreachable: 'the Market is unreachable',
+    'server-error': 'the Market answers with errors',
+    'rate-limited': 'the Market limits requests',
+    auth: 'the Market refused the API key',
+    garbage: 'the Market’s answers are unreadable',
+    'unknown-outcome': 'the Market’s answer was lost and is being checked',
+    waiting: 'it waits to be sent',
+  },
+  ru: {
+    unreachable: 'Маркет недоступен',
+    'server-error': 'Маркет отвечает ошибками',
+    'rate-limited': 'Маркет ограничивает запросы',
+    auth: 'Маркет отклонил API-ключ',
+    garbage: 'ответы Маркета не читаются',
+    'unknown-outcome': 'ответ Маркета потерян, решение проверяется',
+    waiting: 'решение ждёт отправки',
+  },
+};
+
+/** "the Market is unreachable" / "Маркет недоступен". */
+export function reasonText(reason: UndeliveredReason, locale: AlertLocale): string {
+  return REASONS[locale][reason];
+}
+
 /** What the texts of one grouped notification are built from. */
 export interface TextFacts {
   count: number;
@@ -65,9 +94,22 @@ export interface TextFacts {
   /** For deadline alerts: the largest threshold crossed in the group, in minutes. */
   thresholdMinutes: number | null;
   message: string | null;
+  /** For undelivered decisions: why the first of the group has not gone out. */
+  reason?: UndeliveredReason | null;
 }
 
-export type TextKind = 'newAwaiting' | 'deadline' | 'expired' | 'pickup' | 'dispute' | 'outboxFailed' | 'outboxConflict';
+export type TextKind =
+  | 'newAwaiting'
+  | 'deadline'
+  | 'expired'
+  | 'undelivered'
+  | 'undeliveredExpired'
+  | 'pickup'
+  | 'dispute'
+  | 'disputeFinished'
+  | 'chatMessage'
+  | 'outboxFailed'
+  | 'outboxConflict';
 
 /** Title and body of a grouped notification in the operator's language. */
 export function alertText(kind: TextKind, facts: TextFacts, locale: AlertLocale): { title: string; body: string } {
@@ -78,7 +120,52 @@ export function alertText(kind: TextKind, facts: TextFacts, locale: AlertLocale)
   const left = facts.timeLeftMs === null ? '' : ru ? ` — осталось ${formatDuration(facts.timeLeftMs, locale)}` : ` — ${formatDuration(facts.timeLeftMs, locale)} left`;
   const returns = countReturns(n, locale);
   const detail = facts.message ? `: ${facts.message}` : '';
+  const reason = reasonText(facts.reason ?? 'waiting', locale);
+  const leftShort = facts.timeLeftMs === null ? '' : ru ? `осталось ${formatDuration(facts.timeLeftMs, locale)}` : `${formatDuration(facts.timeLeftMs, locale)} left`;
   switch (kind) {
+    case 'undelivered':
+      return n === 1
+        ? {
+            title: ru
+              ? `Решение по возврату ${facts.first.returnId} ещё не доставлено — ${leftShort}, ${reason}`
+              : `Decision for return ${facts.first.returnId} not yet delivered — ${leftShort}, ${reason}`,
+            body: ru
+              ? `${ref}. Оно уйдёт, как только Маркет ответит; по истечении 48 часов Маркет подтвердит возврат сам`
+              : `${ref}. It goes out as soon as the Market answers; when the 48 hours are up the Market confirms the return by itself`,
+          }
+        : {
+            title: ru ? `Решения ещё не доставлены: ${returns} — ${reason}` : `Decisions not yet delivered: ${returns} — ${reason}`,
+            body: `${named}${left}`,
+          };
+    case 'undeliveredExpired':
+      return {
+        title: ru
+          ? n === 1
+            ? `Решение по возврату ${facts.first.returnId} не доставлено в срок`
+            : `Решения не доставлены в срок: ${returns}`
+          : n === 1
+            ? `Decision for return ${facts.first.returnId} was not delivered in time`
+            : `Decisions not delivered in time: ${returns}`,
+        body: ru
+          ? `${named}: ${reason}. После 48 часов Маркет подтверждает возврат без решения продавца — проверьте возврат в кабинете`
+          : `${named}: ${reason}. After 48 hours the Market confirms a return without the seller's decision — check the return in the seller cabinet`,
+      };
+    case 'chatMessage':
+      return {
+        title: ru
+          ? n === 1
+            ? `Новое сообщение покупателя: возврат ${facts.first.returnId}`
+            : `Новые сообщения покупателей: ${returns}`
+          : n === 1
+            ? `New buyer message: return ${facts.first.returnId}`
+            : `New buyer messages: ${returns}`,
+        body: n > 1 ? `${ru ? 'Последнее' : 'Latest'}: ${ref}` : ref,
+      };
+    case 'disputeFinished':
+      return {
+        title: ru ? `${n === 1 ? 'Спор завершён' : 'Споры завершены'}: ${returns}` : `${n === 1 ? 'Dispute finished' : 'Disputes finished'}: ${returns}`,
+        body: ru ? `${named}. Арбитр Маркета принял решение — проверьте статус возврата` : `${named}. The Market's arbiter decided — check the return's status`,
+      };
     case 'newAwaiting':
       return {
         title: ru

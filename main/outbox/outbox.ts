@@ -98,6 +98,18 @@ export interface OutboxEvents {
   quarantined: [QuarantinedRow];
 }
 
+/** A decision on its way (see Outbox.pending). */
+export interface PendingEntry {
+  id: number;
+  returnId: number;
+  state: 'queued' | 'sending';
+  /** When the operator queued it, epoch ms. */
+  queuedAt: number;
+  /** When the Market answered OK to it, if it did (it is then only being confirmed). */
+  acceptedAt: number | null;
+  explanationCode: string | null;
+}
+
 export interface ListFilter {
   returnId?: number;
   states?: readonly OutboxState[];
@@ -378,6 +390,23 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       if (row) out.push(this.entryOf(row));
     }
     return out;
+  }
+
+  /** Decisions queued or being sent: when each was queued, whether the Market already accepted it, and why it waits. */
+  pending(): PendingEntry[] {
+    return this.stmt("SELECT id, return_id, state, created_at, accepted_at, explanation_code FROM outbox WHERE state IN ('queued', 'sending') AND quarantined = 0 ORDER BY id")
+      .all()
+      .map((r) => {
+        const row = r as Record<string, SQLInputValue>;
+        return {
+          id: Number(row.id),
+          returnId: Number(row.return_id),
+          state: row.state === 'sending' ? ('sending' as const) : ('queued' as const),
+          queuedAt: Number(row.created_at),
+          acceptedAt: row.accepted_at === null ? null : Number(row.accepted_at),
+          explanationCode: typeof row.explanation_code === 'string' ? row.explanation_code : null,
+        };
+      });
   }
 
   get(outboxId: number): OutboxEntry | undefined {

@@ -5,9 +5,10 @@
 import { app, Menu, nativeImage, Tray, type BrowserWindow } from 'electron';
 import type { TrayCounts } from '../../alerts/engine.ts';
 import type { Logger } from '../../log.ts';
+import { trayTitle, trayTooltip, type TrayLocale } from '../../alerts/tray-text.ts';
 import { bringToFront } from './notifier.ts';
 
-export type TrayLocale = 'ru' | 'en';
+export type { TrayLocale } from '../../alerts/tray-text.ts';
 
 export interface TrayOptions {
   /** Path of assets/icon.png as packaged. */
@@ -34,16 +35,9 @@ const LABELS = {
   ru: { open: 'Открыть ReturnDesk', sync: 'Синхронизировать', quit: 'Выйти' },
 } as const;
 
-/** "3 awaiting a decision, 1 urgent" / "ждут решения: 3, срочных: 1". */
-export function trayTooltip(counts: TrayCounts, locale: TrayLocale): string {
-  return locale === 'ru'
-    ? `ReturnDesk — ждут решения: ${counts.awaitingCount}, срочных: ${counts.urgentCount}`
-    : `ReturnDesk — ${counts.awaitingCount} awaiting a decision, ${counts.urgentCount} urgent`;
-}
-
 export function createTray(options: TrayOptions): AppTray {
   const locale = options.locale ?? (() => 'en' as const);
-  let counts: TrayCounts = { awaitingCount: 0, urgentCount: 0 };
+  let counts: TrayCounts = { awaitingCount: 0, urgentCount: 0, undeliveredCount: 0 };
   const image = nativeImage.createFromPath(options.iconPath).resize({ width: 16, height: 16 });
   if (image.isEmpty()) options.logger.warn('tray: icon could not be read', { iconPath: options.iconPath });
   const tray = new Tray(image);
@@ -61,7 +55,7 @@ export function createTray(options: TrayOptions): AppTray {
       ]),
     );
     // macOS shows a title next to the icon: the urgent count is what the operator must see.
-    if (process.platform === 'darwin') tray.setTitle(counts.urgentCount > 0 ? String(counts.urgentCount) : '');
+    if (process.platform === 'darwin') tray.setTitle(trayTitle(counts));
   };
   tray.on('click', open);
   refresh();

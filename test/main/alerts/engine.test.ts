@@ -59,14 +59,15 @@ describe('alert engine', () => {
     const seen: unknown[] = [];
     engine.onCounts((c) => seen.push(c));
     await engine.tick();
-    expect(engine.counts()).toEqual({ awaitingCount: 2, urgentCount: 1 });
+    expect(engine.counts()).toEqual({ awaitingCount: 2, urgentCount: 1, undeliveredCount: 0 });
     clock.t += MINUTE;
     await engine.tick();
     state.returns = [aReturn(1), aReturn(2, { createdAt: T0 - 47 * HOUR, outboxState: 'queued' })];
     await engine.tick();
     expect(seen).toEqual([
-      { awaitingCount: 2, urgentCount: 1 },
-      { awaitingCount: 1, urgentCount: 0 },
+      { awaitingCount: 2, urgentCount: 1, undeliveredCount: 0 },
+      // Queued with 58 minutes left: no longer awaiting, but not delivered either.
+      { awaitingCount: 1, urgentCount: 0, undeliveredCount: 1 },
     ]);
   });
 

@@ -100,10 +100,11 @@ describe('alert policy: decision clock', () => {
     ]);
   });
 
-  it('stops alerting once a decision is queued in the outbox, and resumes if it fails', () => {
+  it('stops the deadline alerts once a decision is queued in the outbox, and resumes if it fails', () => {
     const sim = simulator();
     sim.at(T0 + MINUTE, [aReturn(1)]);
-    expect(sim.at(DEADLINE - 3 * HOUR, [aReturn(1, { outboxState: 'queued' })]).notifications).toEqual([]);
+    const justQueued = { queuedAt: DEADLINE - 3 * HOUR, reason: 'waiting' as const };
+    expect(sim.at(DEADLINE - 3 * HOUR, [aReturn(1, { outboxState: 'queued', pendingDecision: justQueued })]).notifications).toEqual([]);
     expect(sim.at(DEADLINE + HOUR, [aReturn(1, { outboxState: 'delivered' })]).notifications).toEqual([]);
     const resumed = sim.at(DEADLINE - 2 * HOUR, [aReturn(1, { outboxState: 'failed' })]);
     expect(resumed.notifications.map((n) => n.kind)).toEqual(['deadline']);
@@ -366,8 +367,10 @@ describe('tray counts', () => {
       aReturn(4, { createdAt: T0 - 47.5 * HOUR, outboxState: 'queued' }),
       aReturn(5, { refundStatus: 'REFUNDED' }),
     ];
-    expect(countDeadlines(returns, T0, [24, 6, 1])).toEqual({ awaitingCount: 3, urgentCount: 2 });
-    expect(countDeadlines(returns, T0, [24, 6])).toEqual({ awaitingCount: 3, urgentCount: 2 });
-    expect(countDeadlines(returns, T0 + 43 * HOUR, [24, 6])).toEqual({ awaitingCount: 3, urgentCount: 3 });
+    // Return 4's decision is queued, not delivered, with 30 minutes left: counted apart, as undelivered.
+    expect(countDeadlines(returns, T0, [24, 6, 1])).toEqual({ awaitingCount: 3, urgentCount: 2, undeliveredCount: 1 });
+    expect(countDeadlines(returns, T0, [24, 6])).toEqual({ awaitingCount: 3, urgentCount: 2, undeliveredCount: 1 });
+    expect(countDeadlines(returns, T0 + 43 * HOUR, [24, 6])).toEqual({ awaitingCount: 3, urgentCount: 3, undeliveredCount: 1 });
+    expect(countDeadlines([aReturn(6, { outboxState: 'queued' })], T0, [24, 6, 1]).undeliveredCount).toBe(0);
   });
 });
