@@ -87,7 +87,8 @@ export function createLogger(options: LoggerOptions, base: LogFields = {}): Logg
 
 /** A sink appending to `file`, rotating past `maxBytes` to `file.1` … `file.N` (the oldest dropped). */
 export function fileSink(file: string, maxBytes = 5 * 1024 * 1024, generations = 3): (line: string) => void {
-  mkdirSync(dirname(file), { recursive: true });
+  // Logs name returns and stores: readable by the owner only, like the rest of the data folder.
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   return (line) => {
     try {
       if (statSync(file).size > maxBytes) {

@@ -92,9 +92,10 @@ export class MediaStore {
     const path = this.pathOf(sha256, facts.mime);
     const now = this.#now();
     if (!existsSync(path) || statSync(path).size !== bytes.length) {
-      mkdirSync(join(path, '..'), { recursive: true });
+      // Buyers' photos are personal data: owner-only, like the rest of the data folder.
+      mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
       const temp = `${path}.${process.pid}.tmp`;
-      writeFileSync(temp, bytes);
+      writeFileSync(temp, bytes, { mode: 0o600 });
       renameSync(temp, path);
     }
     this.#db

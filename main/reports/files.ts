@@ -49,7 +49,7 @@ export class FileTargets {
       throw new FileTargetError('folder: choose the folder in the dialog first (only folders chosen there, or the default, are written to)');
     }
     const folder = requested ? resolve(requested) : this.defaultFolder;
-    await mkdir(folder, { recursive: true });
+    await mkdir(folder, { recursive: true, mode: 0o700 });
     return folder;
   }
 

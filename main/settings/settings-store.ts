@@ -62,7 +62,7 @@ export function jsonFileBackend(file: string, logger: Logger): KeyValueBackend {
       }
     },
     write(value) {
-      mkdirSync(dirname(file), { recursive: true });
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       const temp = `${file}.tmp`;
       writeFileSync(temp, JSON.stringify(value, null, 2), { mode: 0o600 });
       renameSync(temp, file); // atomic replace: a crash leaves the old file or the new one

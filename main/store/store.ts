@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { OrderView, ReturnDetail as ContractReturnDetail, ReturnItemView } from '../../preload/contract.ts';
 import type { BusinessOrderDTO, CampaignDTO, CurrencyValue, ReturnDTO } from '../market/schemas.ts';
 import { awaitsDecision, DECISION_WINDOW_MS } from '../deadlines/deadlines.ts';
+import { PRIVATE_FILE_MODE, securePrivateFolder } from './data-folder.ts';
 import { DiskFullError, diskFullOf } from './disk-full.ts';
 import { MIGRATIONS, migrate, type Migration } from './migrations.ts';
 
@@ -162,6 +163,8 @@ export class Store {
   readonly db: DatabaseSync;
   readonly path: string;
   readonly schemaVersion: number;
+  /** Files of the data folder that could not be made private to the owner (another owner's). */
+  readonly folderProblems: string[] = [];
   private readonly statements = new Map<string, StatementSync>();
   private txDepth = 0;
 
@@ -173,7 +176,11 @@ export class Store {
 
   constructor(path: string, options: StoreOptions = {}) {
     this.path = path;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      this.folderProblems = securePrivateFolder(dirname(path));
+      // Created 0600 before SQLite opens it: SQLite gives the WAL and SHM files the database's mode.
+      closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+    }
     this.db = new DatabaseSync(path);
     try {
       this.db.exec('PRAGMA journal_mode = WAL');

@@ -1,0 +1,47 @@
+// The data folder holds the seller's returns, buyers' photos and logs: readable by its owner only.
+import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Creates `dir` (0700) if needed and takes group and other access away from it and from everything in
+ * it (folders 0700, files 0600): a folder an older version or another tool left open is closed at
+ * start. Returns what could not be tightened (a file of another owner); does nothing where the OS has
+ * no permission bits (Windows).
+ */
+export function securePrivateFolder(dir: string, platform: NodeJS.Platform = process.platform): string[] {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (platform === 'win32') return [];
+  const problems: string[] = [];
+  const tighten = (path: string, mode: number): void => {
+    try {
+      chmodSync(path, mode);
+    } catch (error) {
+      problems.push(`${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  };
+  const walk = (path: string): void => {
+    let stat;
+    try {
+      stat = lstatSync(path);
+    } catch {
+      return; // removed meanwhile (a log rotated, a cache file evicted)
+    }
+    // Symbolic links are not followed: chmod would change whatever they point at.
+    if (stat.isSymbolicLink()) return;
+    if (stat.isDirectory()) {
+      if ((stat.mode & 0o777) !== PRIVATE_DIR_MODE) tighten(path, PRIVATE_DIR_MODE);
+      let names: string[] = [];
+      try {
+        names = readdirSync(path);
+      } catch (error) {
+        problems.push(`${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      for (const name of names) walk(join(path, name));
+    } else if ((stat.mode & 0o077) !== 0) tighten(path, PRIVATE_FILE_MODE);
+  };
+  walk(dir);
+  return problems;
+}

@@ -1,0 +1,103 @@
+// Another local user must not read the owner's returns: the data folder ReturnDesk creates is 0700 and
+// its files 0600 (database with WAL and SHM, logs, settings, photo cache), whatever the umask; a folder
+// left loose by an older version is tightened at start. Where the test runs as root, a real second
+// user (nobody) also tries to list the folder and read the database.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboxRow, ItemPhotos } from '../../preload/contract.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
+import { openBridge } from '../helpers/bridge-socket.ts';
+import { startWebProcess } from '../helpers/web-process.ts';
+
+const isPosix = process.platform !== 'win32';
+const asRoot = isPosix && process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+let sandbox: RunningSandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, quiet: true, returns: 40, seed: 3 });
+}, 60_000);
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+/** Every path under `dir` with its permission bits, e.g. { 'logs/returndesk.log': 0o600 }. */
+function modesUnder(dir: string): Record<string, number> {
+  const out: Record<string, number> = { '.': lstatSync(dir).mode & 0o777 };
+  const walk = (path: string): void => {
+    for (const name of readdirSync(path)) {
+      const full = join(path, name);
+      const stat = lstatSync(full);
+      out[relative(dir, full)] = stat.mode & 0o777;
+      if (stat.isDirectory()) walk(full);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Runs web mode under umask 022 (the usual default) in `dataDir`, syncs, caches a photo, then stops it. */
+async function runOnce(dataDir: string): Promise<void> {
+  const previous = process.umask(0o022);
+  try {
+    const web = await startWebProcess({ RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url }, dataDir, { standInRenderer: true });
+    try {
+      const bridge = await openBridge(web.url);
+      await expect.poll(async () => ((await bridge.call<{ rows: InboxRow[] }>('returns.list', { filter: {}, offset: 0, limit: 100 })) as { value?: { rows: InboxRow[] } }).value?.rows.length ?? 0, { timeout: 30_000 }).toBeGreaterThan(0);
+      const rows = ((await bridge.call<{ rows: InboxRow[] }>('returns.list', { filter: {}, offset: 0, limit: 100 })) as { value: { rows: InboxRow[] } }).value.rows;
+      const withPhoto = rows.find((r) => r.photoCount > 0)!;
+      const photos = (await bridge.call<{ items: ItemPhotos[] }>('photos.list', { returnId: withPhoto.returnId })) as { ok: true; value: { items: ItemPhotos[] } };
+      const item = photos.value.items.find((i) => i.photos.length > 0)!;
+      const fetched = await bridge.call('photos.fetch', { returnId: withPhoto.returnId, itemId: item.returnItemId, imageHash: item.photos[0]!.imageHash, kind: 'thumb' });
+      expect(fetched.ok, JSON.stringify(fetched)).toBe(true);
+      await bridge.call('settings.set', { operatorName: 'Ирина' });
+      // While it runs the WAL and the shared memory index hold recent returns too.
+      for (const file of ['returndesk.sqlite-wal', 'returndesk.sqlite-shm']) expect((lstatSync(join(dataDir, file)).mode & 0o777).toString(8), file).toBe('600');
+      bridge.close();
+    } finally {
+      await web.stop();
+    }
+  } finally {
+    process.umask(previous);
+  }
+}
+
+function expectPrivate(dataDir: string): void {
+  const modes = modesUnder(dataDir);
+  expect(Object.keys(modes)).toEqual(expect.arrayContaining(['returndesk.sqlite', join('logs', 'returndesk.log'), 'settings.json', join('cache', 'photos')]));
+  const loose = Object.entries(modes).filter(([, mode]) => (mode & 0o077) !== 0).map(([path, mode]) => `${path} ${mode.toString(8)}`);
+  expect(loose).toEqual([]);
+  expect(modes['.']).toBe(0o700);
+}
+
+describe.skipIf(!isPosix)('the data folder is private to its owner', () => {
+  it('a new data folder is 0700 and everything in it 0600/0700, under umask 022', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'rd-perm-new-')), 'ReturnDesk');
+    await runOnce(dataDir);
+    expectPrivate(dataDir);
+  }, 120_000);
+
+  it('a folder an older version left world-readable is tightened at start', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'rd-perm-old-'));
+    chmodSync(parent, 0o755);
+    const dataDir = join(parent, 'ReturnDesk');
+    mkdirSync(join(dataDir, 'logs'), { recursive: true, mode: 0o755 });
+    mkdirSync(join(dataDir, 'cache', 'photos', 'ab'), { recursive: true, mode: 0o755 });
+    for (const file of ['returndesk.sqlite', join('logs', 'returndesk.log.1'), join('cache', 'photos', 'ab', 'cd')]) writeFileSync(join(dataDir, file), '', { mode: 0o644 });
+    for (const dir of [dataDir, join(dataDir, 'logs'), join(dataDir, 'cache'), join(dataDir, 'cache', 'photos'), join(dataDir, 'cache', 'photos', 'ab')]) chmodSync(dir, 0o755);
+    chmodSync(join(dataDir, 'returndesk.sqlite'), 0o644);
+    await runOnce(dataDir);
+    expectPrivate(dataDir);
+    expect(modesUnder(dataDir)[join('logs', 'returndesk.log.1')]).toBe(0o600);
+
+    if (asRoot) {
+      // A real other user: nobody can neither list the folder nor read the database.
+      const nobody = (command: string[]): number | null => spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', ...command]).status;
+      expect(nobody(['ls', parent])).toBe(0); // the parent is open: the check below is about our folder
+      expect(nobody(['ls', dataDir])).not.toBe(0);
+      expect(nobody(['cat', join(dataDir, 'returndesk.sqlite')])).not.toBe(0);
+    }
+  }, 120_000);
+});
