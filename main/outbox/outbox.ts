@@ -23,7 +23,7 @@ import { silentLogger } from '../log.ts';
 import type { MarketClient } from '../market/client.ts';
 import { MarketError } from '../market/errors.ts';
 import { systemClock, type Clock } from '../market/scheduler.ts';
-import { RETURN_DECISION_TYPES } from '../market/schemas.ts';
+import { REFUND_STATUSES, RETURN_DECISION_TYPES } from '../market/schemas.ts';
 import type { ReturnDTO, ReturnItemDecisionInput } from '../market/schemas.ts';
 import { awaitsDecision, type Store } from '../store/store.ts';
 import { auditCsv } from './csv.ts';
@@ -755,7 +755,25 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       if (again) await this.send(again);
       return;
     }
+    if (verdict.kind === 'absent' && !isKnownStatus(verdict.status)) {
+      this.awaitKnownStatus(row, verdict.status, seen);
+      return;
+    }
     this.conflict(row, verdict, null, seen);
+  }
+
+  /**
+   * The return shows no decision and a status this app does not know: neither "send" nor "conflict"
+   * can be told. Nothing is sent and nothing is settled; the return is re-read later, less often each time.
+   */
+  private awaitKnownStatus(row: Row, status: string | null, seen: string): void {
+    const checks = (row.explanationCode === 'statusUnknown' ? Number(row.explanationParams.checks) || 0 : 0) + 1;
+    this.transition(
+      row,
+      { nextAttemptAt: this.clock.now() + this.delay(row.attempts + checks), explanation: ['statusUnknown', { status: status ?? 'none', checks }] },
+      'status-unknown',
+      seen,
+    );
   }
 
   private conflict(row: Row, verdict: Exclude<Verdict, { kind: 'match' }>, error: MarketError | null, seen: string): void {
@@ -836,6 +854,12 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     }
     if (verdict.kind === 'absent' && verdict.awaiting) {
       this.transition(row, { state: 'failed', nextAttemptAt: null, serverMessage: error.serverMessage ?? error.message, explanation: ['failedServer', {}] }, 'failed', errorAnswer(error));
+      return;
+    }
+    if (verdict.kind === 'absent' && !isKnownStatus(verdict.status)) {
+      // The refusal is kept; a re-read that can tell decides (a resend would be refused again if it stands).
+      const refused = this.transition(row, { serverMessage: error.serverMessage ?? null }, 'refused', errorAnswer(error));
+      this.awaitKnownStatus(refused ?? row, verdict.status, seen);
       return;
     }
     this.conflict(row, verdict, error, seen);
@@ -1154,6 +1178,11 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     }
     return statement;
   }
+}
+
+/** A refund status the published enum names (its own UNKNOWN and anything newer are not). */
+function isKnownStatus(status: string | null): boolean {
+  return status !== null && status !== 'UNKNOWN' && (REFUND_STATUSES as readonly string[]).includes(status);
 }
 
 /** The outage kinds: the request did not get a usable answer (retry later, fall back to the cache). */

@@ -13,6 +13,7 @@ export const EXPLANATIONS = [
   'rateLimited',
   'authProblem',
   'unknownOutcome',
+  'statusUnknown',
   'delivered',
   'deliveredFound',
   'notConfirmedYet',
@@ -38,6 +39,8 @@ const TEXTS: Record<RuleLocale, Record<Explanation, (x: Params) => string>> = {
     rateLimited: () => 'The Market asked to slow down; the decision is sent when the limit allows.',
     authProblem: () => 'The Market refused the API key; the decision waits until the key is fixed in the settings.',
     unknownOutcome: () => 'Sent, but the answer was lost; the return is re-read before anything is sent again.',
+    statusUnknown: (x) =>
+      `The Market shows a return status this app does not know (${p(x, 'status')}) and no decision on the return, so nothing shows it arrived. Nothing is sent and nothing is given up: the return is re-read until its status says what to do (checked ${p(x, 'checks')} times).`,
     delivered: () => 'The Market accepted the decision and the return shows it.',
     deliveredFound: () => 'The return already shows this decision (sent before the app was interrupted); nothing was sent twice.',
     notConfirmedYet: () => 'The Market accepted the decision; waiting for the return to show it.',
@@ -60,6 +63,8 @@ const TEXTS: Record<RuleLocale, Record<Explanation, (x: Params) => string>> = {
     rateLimited: () => 'Маркет просит снизить частоту запросов; решение будет отправлено, когда лимит позволит.',
     authProblem: () => 'Маркет отклонил API-ключ; решение ждёт, пока ключ не исправят в настройках.',
     unknownOutcome: () => 'Отправлено, но ответ потерян; перед повторной отправкой возврат будет перечитан.',
+    statusUnknown: (x) =>
+      `Маркет показывает статус возврата, которого приложение не знает (${p(x, 'status')}), и решения по возврату в нём нет — значит, не видно, что решение дошло. Ничего не отправляется и ничего не отменяется: возврат перечитывается, пока его статус не подскажет, что делать (проверок: ${p(x, 'checks')}).`,
     delivered: () => 'Маркет принял решение, и оно видно в возврате.',
     deliveredFound: () => 'Возврат уже содержит это решение (оно ушло до прерывания приложения); повторно ничего не отправлялось.',
     notConfirmedYet: () => 'Маркет принял решение; ждём, когда оно появится в возврате.',

@@ -301,6 +301,51 @@ describe('outbox against the sandbox', () => {
     expect(received).toHaveLength(1); // the 503 came before the handler; one accepted submission
   });
 
+  it('a 5xx, then a re-read showing a status this app does not know: still pending, never "conflict", sent once the status is known', async () => {
+    const clock = new ManualClock();
+    await h.reopen({ clock, random: () => 0, backoff: { ...FAST_BACKOFF, baseMs: 60_000, maxMs: 600_000 } });
+    const r = await newReturn(h);
+    const entry = await h.outbox.submit(refundAll(r));
+    // The submit answers 503 before the Market takes anything; the next two re-reads show a newer status.
+    await h.admin.setFaults([{ type: 'error5xx', path: SUBMIT_PATH, count: 1, status: 503 }, { type: 'drift', path: 'orders/\\d+/returns/\\d+$', count: 2 }]);
+    h.outbox.start();
+    await waitFor(() => h.outbox.get(entry.id)!.explanation?.includes('answer was lost'), 5_000, 'unknown outcome');
+    for (let check = 1; check <= 2; check++) {
+      clock.advance(600_000);
+      await waitFor(() => h.outbox.audit(r.id).filter((a) => a.action === 'status-unknown').length === check, 5_000, `re-read ${check}`);
+      const pending = h.outbox.get(entry.id)!;
+      // Unknown is not conflict: the Market still awaits a decision as far as anyone knows, and received none.
+      expect(pending.state).toBe('sending');
+      expect(pending.explanation).toContain('PREMODERATION_AWAITING_COURIER_2027');
+      expect(pending.nextAttemptAt).not.toBeNull();
+      expect(h.outbox.status().conflict).toBe(0);
+    }
+    expect((await acceptedByReturn(h.admin)).has(r.id)).toBe(false);
+    // The status is readable again (no more drift): the return still awaits a decision, so it is sent, once.
+    clock.advance(600_000);
+    await waitFor(() => h.outbox.get(entry.id)!.state === 'delivered', 5_000, 'delivered');
+    expect(h.outbox.audit(r.id).map((a) => a.action)).toEqual(['queued', 'sending', 'unknown-outcome', 'status-unknown', 'status-unknown', 'resending', 'accepted', 'delivered']);
+    const received = (await h.admin.received()).filter((x) => x.returnId === r.id);
+    expect(received.map((x) => x.statusCode)).toEqual([200]);
+  });
+
+  it('a refusal followed by an unknown status waits for a status that tells, then settles without resending', async () => {
+    const clock = new ManualClock();
+    await h.reopen({ clock, random: () => 0, backoff: { ...FAST_BACKOFF, baseMs: 60_000, maxMs: 600_000 } });
+    const r = await newReturn(h);
+    const entry = await h.outbox.submit(refundAll(r));
+    await h.admin.advanceClock(49 * 3_600_000); // the submit is refused (400): the 48 hours are over
+    await h.admin.setFaults({ type: 'drift', path: 'orders/\\d+/returns/\\d+$', count: 1 });
+    h.outbox.start();
+    await waitFor(() => h.outbox.audit(r.id).some((a) => a.action === 'status-unknown'), 5_000, 'status unknown');
+    expect(h.outbox.get(entry.id)!.state).toBe('sending');
+    expect(h.outbox.get(entry.id)!.serverMessage).toMatch(/STATUS_NOT_ALLOWED/);
+    clock.advance(600_000);
+    await waitFor(() => h.outbox.get(entry.id)!.state === 'conflict', 5_000, 'conflict once the status is known');
+    expect(h.outbox.get(entry.id)!.explanation).toMatch(/confirmed the return by itself/);
+    expect((await h.admin.received()).filter((x) => x.returnId === r.id).map((x) => x.statusCode)).toEqual([400]);
+  });
+
   it('retry() sends a backed-off decision now, without waiting for the clock', async () => {
     const clock = new ManualClock();
     await h.reopen({ clock, random: () => 0, backoff: { ...FAST_BACKOFF, baseMs: 3_600_000, maxMs: 3_600_000 } });
