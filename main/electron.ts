@@ -90,9 +90,20 @@ async function start(): Promise<void> {
   const openWindow = (): BrowserWindow => {
     const window = createSecureWindow({ preloadDir: join(outDir, 'preload') });
     const id = `win-${window.webContents.id}`;
-    const unsubscribe = services.events.subscribe(id, (event, payload) => {
-      if (!window.isDestroyed()) window.webContents.send(EVENT, event, payload);
-    });
+    const subscribe = (): (() => void) =>
+      services.events.subscribe(
+        id,
+        (event, payload) => {
+          if (!window.isDestroyed()) window.webContents.send(EVENT, event, payload);
+        },
+        () => {
+          // The page never got ready while events piled up: start it afresh, it loads everything anew.
+          logger.warn('window: too many events waited for the page to get ready; reloading it', { id });
+          unsubscribe = subscribe();
+          if (!window.isDestroyed()) window.webContents.reload();
+        },
+      );
+    let unsubscribe = subscribe();
     window.on('closed', () => {
       unsubscribe();
       if (mainWindow === window) mainWindow = null;

@@ -127,14 +127,26 @@ export function createRouter({ handlers, logger, isTrusted }: RouterOptions): Ro
 
 type Listener = (event: EventName, payload: unknown) => void;
 
+interface Subscriber {
+  ready: boolean;
+  queue: Array<[EventName, unknown]>;
+  /** Bytes of the queued payloads as JSON: what the queue costs main. */
+  queuedBytes: number;
+  send: Listener;
+  onOverflow: (() => void) | undefined;
+}
+
 /**
  * Main→renderer events, validated against the contract. Each subscriber (a window or a socket)
- * holds events back until it says it is ready, so nothing emitted during start-up is lost.
+ * holds events back until it says it is ready, so nothing emitted during start-up is lost — up to a
+ * bound: a subscriber that never gets ready (a socket that authenticated and then only asks for
+ * events) is dropped and its transport closed, instead of growing main without limit.
  */
 export class EventHub {
-  readonly #subscribers = new Map<string, { ready: boolean; queue: Array<[EventName, unknown]>; send: Listener }>();
+  readonly #subscribers = new Map<string, Subscriber>();
   readonly #logger: Logger;
   static readonly MAX_QUEUE = 500;
+  static readonly MAX_QUEUE_BYTES = 4 * 1024 * 1024;
 
   constructor(logger: Logger) {
     this.#logger = logger;
@@ -146,10 +158,7 @@ export class EventHub {
       this.#logger.error('events: payload outside the contract, not sent', { event });
       return;
     }
-    for (const subscriber of this.#subscribers.values()) {
-      if (subscriber.ready) subscriber.send(event, parsed.data);
-      else if (subscriber.queue.length < EventHub.MAX_QUEUE) subscriber.queue.push([event, parsed.data]);
-    }
+    for (const [id, subscriber] of [...this.#subscribers]) this.#deliver(id, subscriber, event, parsed.data);
   }
 
   /** Emits to one subscriber only (e.g. the window that asked for a ping). */
@@ -157,13 +166,19 @@ export class EventHub {
     const subscriber = this.#subscribers.get(id);
     const parsed = events[event].safeParse(payload);
     if (!subscriber || !parsed.success) return;
-    if (subscriber.ready) subscriber.send(event, parsed.data);
-    else subscriber.queue.push([event, parsed.data]);
+    this.#deliver(id, subscriber, event, parsed.data);
   }
 
-  subscribe(id: string, send: Listener): () => void {
-    this.#subscribers.set(id, { ready: false, queue: [], send });
-    return () => this.#subscribers.delete(id);
+  /**
+   * Adds a window or socket. `onOverflow` is called (once) when it let too many events pile up before
+   * saying it is ready; it is unsubscribed then, and the transport should close or reload it.
+   */
+  subscribe(id: string, send: Listener, onOverflow?: () => void): () => void {
+    const subscriber: Subscriber = { ready: false, queue: [], queuedBytes: 0, send, onOverflow };
+    this.#subscribers.set(id, subscriber);
+    return () => {
+      if (this.#subscribers.get(id) === subscriber) this.#subscribers.delete(id);
+    };
   }
 
   /** Marks a subscriber ready and flushes what it missed; returns how many were flushed. */
@@ -172,7 +187,30 @@ export class EventHub {
     if (!subscriber) return 0;
     subscriber.ready = true;
     const queued = subscriber.queue.splice(0);
+    subscriber.queuedBytes = 0;
     for (const [event, payload] of queued) subscriber.send(event, payload);
     return queued.length;
+  }
+
+  #deliver(id: string, subscriber: Subscriber, event: EventName, payload: unknown): void {
+    if (subscriber.ready) {
+      subscriber.send(event, payload);
+      return;
+    }
+    subscriber.queue.push([event, payload]);
+    subscriber.queuedBytes += JSON.stringify(payload ?? null).length;
+    if (subscriber.queue.length <= EventHub.MAX_QUEUE && subscriber.queuedBytes <= EventHub.MAX_QUEUE_BYTES) return;
+    this.#subscribers.delete(id);
+    this.#logger.warn('events: a subscriber that never got ready overflowed its queue; dropped', {
+      subscriber: id,
+      events: subscriber.queue.length,
+      bytes: subscriber.queuedBytes,
+    });
+    subscriber.queue = [];
+    try {
+      subscriber.onOverflow?.();
+    } catch (error) {
+      this.#logger.error('events: closing an overflowed subscriber failed', { subscriber: id, error: error instanceof Error ? error : String(error) });
+    }
   }
 }

@@ -199,9 +199,18 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
 
   function accept(ws: WebSocket, socketOrigin: string): void {
     const sender = { transport: 'websocket' as const, id: `ws-${nextConnection++}`, origin: socketOrigin, mainFrame: true };
-    const unsubscribe = services.events.subscribe(sender.id, (event, payload) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event, payload }));
-    });
+    const unsubscribe = services.events.subscribe(
+      sender.id,
+      (event, payload) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event, payload }));
+      },
+      () => {
+        // Authenticated but never ready while events piled up: closed; our page reconnects and loads afresh.
+        logger.warn('web: socket closed: too many events waited for it to get ready', { sender: sender.id });
+        ws.close(1008, 'event queue overflow');
+        setTimeout(() => ws.terminate(), 1_000).unref();
+      },
+    );
     ws.on('close', unsubscribe);
     // An oversized or broken frame closes this socket; without a listener the error would crash main.
     ws.on('error', (error) => logger.warn('web: socket closed on a protocol error', { sender: sender.id, error }));

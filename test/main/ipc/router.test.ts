@@ -124,6 +124,41 @@ describe('the event hub', () => {
     ]);
   });
 
+  it('bounds what waits for a subscriber that never gets ready: dropped and told to close, others unharmed', () => {
+    const { logger, lines } = memoryLogger();
+    const hub = new EventHub(logger);
+    let overflowed = 0;
+    const seen: unknown[] = [];
+    hub.subscribe('never-ready', () => undefined, () => overflowed++);
+    hub.subscribe('ready', (_e, p) => seen.push(p));
+    hub.ready('ready');
+    // One connection's own pongs (emitTo), then broadcasts: the bound holds for both.
+    for (let seq = 1; seq <= EventHub.MAX_QUEUE; seq++) hub.emitTo('never-ready', 'app.pong', { seq, text: 'x' });
+    expect(overflowed).toBe(0);
+    hub.emitTo('never-ready', 'app.pong', { seq: 0, text: 'one too many' });
+    expect(overflowed).toBe(1);
+    for (let i = 0; i < 2 * EventHub.MAX_QUEUE; i++) hub.emit('app.pong', { seq: i, text: 'broadcast' });
+    expect(overflowed).toBe(1);
+    expect(hub.ready('never-ready')).toBe(0); // dropped: nothing kept for it
+    expect(seen).toHaveLength(2 * EventHub.MAX_QUEUE);
+    expect(lines.some((l) => l.includes('overflowed its queue') && l.includes('never-ready'))).toBe(true);
+  });
+
+  it('bounds the bytes as well as the count', () => {
+    const { logger } = memoryLogger();
+    const hub = new EventHub(logger);
+    let overflowed = 0;
+    hub.subscribe('slow', () => undefined, () => overflowed++);
+    const returnIds = Array.from({ length: 10_000 }, (_, i) => 10_000_000 + i);
+    let sent = 0;
+    while (overflowed === 0 && sent < EventHub.MAX_QUEUE) {
+      hub.emit('returns.changed', { returnIds, full: false });
+      sent++;
+    }
+    expect(overflowed).toBe(1);
+    expect(sent * JSON.stringify({ returnIds, full: false }).length).toBeLessThan(EventHub.MAX_QUEUE_BYTES + 200_000);
+  });
+
   it('refuses to send a payload outside the contract', () => {
     const { logger, lines } = memoryLogger();
     const hub = new EventHub(logger);

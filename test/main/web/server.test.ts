@@ -121,4 +121,23 @@ describe('web mode server', () => {
   it('never logs the token', () => {
     expect(lines.join('\n')).not.toContain(server.token);
   });
+  it('closes a socket that authenticates, never says ready and lets events pile up; a ready one goes on', async () => {
+    const { outcome, ws } = await handshake(`/bridge?token=${server.token}`, { Origin: server.origin });
+    expect(outcome).toBe('open');
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    const { ws: healthy } = await handshake(`/bridge?token=${server.token}`, { Origin: server.origin });
+    const pongs: unknown[] = [];
+    healthy.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; event?: string };
+      if (message.event === 'app.pong') pongs.push(message);
+    });
+    expect(await call(healthy, { id: 1, channel: 'app.ready' })).toMatchObject({ result: { ok: true } });
+    // Each ping queues up to 10 pongs for the socket that never sent app.ready.
+    for (let id = 1; id <= 80; id++) ws.send(JSON.stringify({ id, channel: 'app.ping', args: { text: 'x'.repeat(200), count: 10 } }));
+    await call(healthy, { id: 2, channel: 'app.ping', args: { text: 'still here', count: 1 } });
+    expect(await closed).toBe(1008);
+    await expect.poll(() => pongs.length, { timeout: 5_000 }).toBe(1);
+    expect(lines.some((l) => l.includes('too many events waited'))).toBe(true);
+    healthy.close();
+  });
 });
