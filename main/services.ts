@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { AppInfo, ApiKeyStatus, GlobalStatus, OutboxEntry, OutboxState, StoreView } from '../preload/contract.ts';
-import { createAlertEngine, createCallbackNotifier, createSqliteMarkStore, countDeadlines, undeliveredReason, type AlertEngine, type AlertSnapshot, type Notifier } from './alerts/index.ts';
+import { ChatWatch, createAlertEngine, createCallbackNotifier, createSqliteMarkStore, countDeadlines, undeliveredReason, type AlertEngine, type AlertSnapshot, type Notifier } from './alerts/index.ts';
 import type { RuntimeConfig } from './config.ts';
 import { ApiKeyVault, VaultError, type SecretStore } from './credentials/vault.ts';
 import { deadlineInputFromRow } from './deadlines/from-row.ts';
@@ -52,6 +52,8 @@ export interface Services {
   events: EventHub;
   store: Store;
   alerts: AlertEngine;
+  /** Chats about returns, polled after each fast poll: buyer messages and arbitrage for the alerts. */
+  chats: ChatWatch;
   /** Origins whose main frame may call the router (registered by each transport). */
   trustedOrigins: Set<string>;
   /** Photo cache, application PDFs, chats, evidence packs; media URLs are served from it. */
@@ -170,6 +172,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
         statusChanged();
       }),
       session.sync.on('progress', () => statusChanged()),
+      session.sync.on('round', (round) => {
+        if (round.lane === 'fast') pollChats(round.campaignIds);
+      }),
       session.sync.on('error', () => statusChanged()),
     ];
     const onReachability = (): void => statusChanged();
@@ -183,6 +188,34 @@ export async function createServices(options: ServicesOptions): Promise<Services
       () => session.client.reachability.off('change', onReachability),
       () => session.client.time.off('change', onClockChange),
     );
+  };
+
+  const chats = new ChatWatch({
+    db: store.db,
+    client: () => current.client,
+    refreshReturns: (campaignId, refs) => current.sync.refreshReturns(campaignId, refs),
+    returnRef: (returnId) => {
+      const row = store.getReturn(returnId);
+      return row ? { campaignId: row.campaignId, orderId: row.orderId } : null;
+    },
+    now: () => marketNow(),
+    logger: logger.child({ module: 'chats' }),
+  });
+  const campaignName = (campaignId: number): string | null => {
+    const campaign = store.getCampaign(campaignId);
+    return campaign ? (campaign.domain ?? campaign.businessName ?? null) : null;
+  };
+  /** After a fast poll: the chats of each business polled, once per business. */
+  const pollChats = (campaignIds: readonly number[]): void => {
+    const businesses = new Set(campaignIds.map((id) => store.getCampaign(id)?.businessId).filter((id): id is number => !!id));
+    for (const businessId of businesses) {
+      chats
+        .poll(businessId)
+        .then((result) => {
+          if (result.newBuyerMessages > 0 || result.arbitrageStarted.length > 0 || result.arbitrageFinished.length > 0) void alerts.tick();
+        })
+        .catch((error: unknown) => logger.warn('chats: poll failed', { businessId, error: error instanceof Error ? error.message : String(error) }));
+    }
   };
 
   const startSession = async (): Promise<MarketSession> => {
@@ -234,6 +267,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
         at: Date.parse(entry.updatedAt),
         message: entry.serverMessage ?? entry.explanation ?? undefined,
       })),
+      chats: chats.activity(marketNow(), campaignName),
     };
   }
   const alerts = createAlertEngine({
@@ -322,6 +356,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     events,
     store,
     alerts,
+    chats,
     trustedOrigins,
     evidence,
     session: () => current,
@@ -329,6 +364,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     status,
     async close() {
       alerts.stop();
+      await chats.idle();
       reports.stop();
       await evidence.close();
       if (statusTimer) clearTimeout(statusTimer);

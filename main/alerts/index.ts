@@ -7,3 +7,4 @@ export * from './watch.ts';
 export { ruPlural, formatDuration } from './texts.ts';
 export * from './tray-text.ts';
 export * from './undelivered.ts';
+export * from './chat-watch.ts';

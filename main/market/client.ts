@@ -8,6 +8,7 @@ import {
   ApiEnvelope,
   BusinessOrderDTO,
   CampaignDTO,
+  ChatDTO,
   ChatHistoryResult,
   ChatsResult,
   CreateChatResult,
@@ -459,7 +460,7 @@ export class MarketClient {
   /** POST v2/businesses/{businessId}/chats — one page of chats. */
   async listChats(
     businessId: number,
-    filter: { contexts?: Array<{ type: 'ORDER' | 'RETURN'; id: number }>; statuses?: string[]; types?: string[] } = {},
+    filter: { contexts?: Array<{ type: 'ORDER' | 'RETURN'; id: number }>; contextTypes?: Array<'ORDER' | 'RETURN' | 'DIRECT'>; statuses?: string[]; types?: string[] } = {},
     pageToken?: string,
     options: CallOptions = {},
   ): Promise<ChatsResult> {
@@ -470,6 +471,7 @@ export class MarketClient {
       query: { pageToken, limit: 20 },
       body: {
         ...(filter.contexts?.length ? { contexts: filter.contexts } : {}),
+        ...(filter.contextTypes?.length ? { contextTypes: filter.contextTypes } : {}),
         ...(filter.statuses?.length ? { statuses: filter.statuses } : {}),
         ...(filter.types?.length ? { types: filter.types } : {}),
       },
@@ -478,6 +480,20 @@ export class MarketClient {
       signal: options.signal,
     });
     return this.parse('getChats', ChatsResult, unwrapResult(body));
+  }
+
+  /** GET v2/businesses/{businessId}/chat?chatId=… — one chat, whatever its status. */
+  async getChat(businessId: number, chatId: number, options: CallOptions = {}): Promise<ChatDTO> {
+    const body = await this.json({
+      method: 'getChat',
+      httpMethod: 'GET',
+      path: `/v2/businesses/${id(businessId, 'businessId')}/chat`,
+      query: { chatId: id(chatId, 'chatId') },
+      idempotent: true,
+      priority: options.priority ?? 'interactive',
+      signal: options.signal,
+    });
+    return this.parse('getChat', ChatDTO, unwrapResult(body));
   }
 
   /** POST v2/businesses/{businessId}/chats/history?chatId=… — one page of messages. */

@@ -70,6 +70,7 @@ export const RESOURCE_LIMITS: Readonly<Record<string, MethodLimit>> = {
   getOfferMappings: { amount: 100, periodMs: MINUTE },
   createChat: { amount: 1000, periodMs: HOUR },
   getChats: { amount: 5000, periodMs: HOUR },
+  getChat: { amount: 1000, periodMs: HOUR },
   getChatHistory: { amount: 10000, periodMs: HOUR },
   sendMessageToChat: { amount: 1000, periodMs: HOUR },
   generateUnitedReturnsReport: { amount: 1, periodMs: 2 * MINUTE },

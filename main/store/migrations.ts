@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { alertMarksMigration } from '../alerts/migration.ts';
+import { alertHistoryMigration, alertMarksMigration } from '../alerts/migration.ts';
 import { OUTBOX_MIGRATION } from '../outbox/migration.ts';
 import { MEDIA_CACHE_MIGRATION } from '../photos/migration.ts';
 
@@ -169,6 +169,7 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  { version: 6, ...alertHistoryMigration },
 ];
 
 /** Applies every migration above `PRAGMA user_version`, each in its own transaction. */

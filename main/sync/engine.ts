@@ -104,8 +104,15 @@ export interface SkippedEvent {
   items: Array<{ id: string | null; reason: string }>;
 }
 
+/** One lane has run for a set of stores (a timer tick, syncNow, syncCampaign): work that follows a poll hooks here. */
+export interface RoundEvent {
+  lane: Lane;
+  campaignIds: number[];
+}
+
 export interface SyncEvents {
   changed: [ChangedEvent];
+  round: [RoundEvent];
   progress: [ProgressEvent];
   error: [SyncErrorEvent];
   skipped: [SkippedEvent];
@@ -240,6 +247,7 @@ export class SyncEngine {
         return { campaign: c, lanes: [slow, fast] };
       }),
     );
+    this.emit('round', { lane: 'fast', campaignIds: campaigns.map((c) => c.id) });
     const now = this.clock.now();
     for (const { campaign, lanes } of results) {
       const store: StoreSummary = {
@@ -280,7 +288,36 @@ export class SyncEngine {
   async syncCampaign(campaignId: number, lane: Lane): Promise<LaneResult> {
     const campaign = this.store.getCampaign(campaignId);
     if (!campaign) throw new Error(`campaignId ${campaignId} is not a known store`);
-    return this.runLane(campaign, lane, true);
+    const result = await this.runLane(campaign, lane, true);
+    this.emit('round', { lane, campaignIds: [campaignId] });
+    return result;
+  }
+
+  /**
+   * Re-reads these returns of one store now — a push notification or an arbitrage chat said they
+   * changed, and neither lane would see it before the slow one — and stores what changed. Returns the
+   * ids of returns that changed; a return the Market no longer knows is skipped with its reason.
+   */
+  async refreshReturns(campaignId: number, refs: ReadonlyArray<{ orderId: number; returnId: number }>, priority: Priority = 'poll'): Promise<number[]> {
+    const campaign = this.store.getCampaign(campaignId);
+    if (!campaign) throw new Error(`campaignId ${campaignId} is not a known store`);
+    const fresh: ReturnDTO[] = [];
+    for (const ref of refs) {
+      try {
+        fresh.push(await this.client.getReturn(campaign.id, ref.orderId, ref.returnId, { priority }));
+      } catch (error) {
+        if (error instanceof MarketError && error.kind === 'not-found') {
+          this.logger.warn('return to refresh not found at the Market', { campaignId, returnId: ref.returnId });
+          continue;
+        }
+        throw error;
+      }
+    }
+    const result: LaneResult = { campaignId, lane: 'fast', pages: 0, fetched: fresh.length, inserted: 0, updated: 0, unchanged: 0, skipped: 0, ordersFetched: 0 };
+    const changedOrders = new Set<number>();
+    const changed = this.ingest(campaign, fresh, [], result, changedOrders);
+    await this.fetchOrders(campaign, 'fast', [...changedOrders], result, priority);
+    return changed;
   }
 
   /** Starts the timers: both lanes at once, then every fastIntervalMs / slowIntervalMs. */
@@ -297,7 +334,9 @@ export class SyncEngine {
             // Reported through 'error'; known stores are still polled.
           }
         }
-        await Promise.all(this.store.watchedCampaigns().map((c) => this.runLane(c, lane, false)));
+        const campaigns = this.store.watchedCampaigns();
+        await Promise.all(campaigns.map((c) => this.runLane(c, lane, false)));
+        this.emit('round', { lane, campaignIds: campaigns.map((c) => c.id) });
       };
       run()
         .catch((error: unknown) => this.logger.error('sync tick failed', { lane, error: describeError(error) }))
@@ -484,7 +523,8 @@ export class SyncEngine {
     return false;
   }
 
-  private ingest(campaign: CampaignRow, returns: ReturnDTO[], skipped: SkippedItem[], result: LaneResult, changedOrders: Set<number>): void {
+  /** Stores one page of returns; gives the ids of those that were new or changed. */
+  private ingest(campaign: CampaignRow, returns: ReturnDTO[], skipped: SkippedItem[], result: LaneResult, changedOrders: Set<number>): number[] {
     const now = this.clock.now();
     const upsert = this.store.transaction(() => {
       const r = this.store.upsertReturns(campaign.id, returns, now);
@@ -513,6 +553,7 @@ export class SyncEngine {
     if (skipped.length) {
       this.emit('skipped', { campaignId: campaign.id, entity: 'return', items: skipped.map(({ id, reason }) => ({ id, reason })) });
     }
+    return changed;
   }
 
   /** getBusinessOrders in batches of 50 ids. */

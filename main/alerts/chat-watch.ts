@@ -1,0 +1,273 @@
+/**
+ * Watches the chats about returns, per business, once per fast poll (and at once on a push): a new
+ * buyer message, an arbitrage chat that opens or finishes. An arbitrage start also re-reads its return,
+ * so the dispute shows in the inbox within one poll instead of at the next slow one. What it saw is kept
+ * in `chat_watch`; the first poll of a business only takes stock, so old messages are never news.
+ */
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { Logger } from '../log.ts';
+import type { MarketClient } from '../market/client.ts';
+import { MarketError } from '../market/errors.ts';
+import type { ChatDTO, ChatMessageDTO } from '../market/schemas.ts';
+import type { ChatActivity } from './policy.ts';
+
+/** ChatStatusType values of a chat still going on: every one but FINISHED ("чат завершен"). */
+export const OPEN_CHAT_STATUSES = ['NEW', 'WAITING_FOR_CUSTOMER', 'WAITING_FOR_PARTNER', 'WAITING_FOR_ARBITER', 'WAITING_FOR_MARKET'] as const;
+const FINISHED = 'FINISHED';
+const DAY = 86_400_000;
+/** A second of the Market's dates plus the uncertainty of our estimate of its clock. */
+const SECOND_MARGIN_MS = 2_000;
+
+export interface ChatWatchOptions {
+  db: DatabaseSync;
+  client: () => MarketClient;
+  /** Re-reads returns of one store (the sync engine's refreshReturns). */
+  refreshReturns: (campaignId: number, refs: Array<{ orderId: number; returnId: number }>) => Promise<unknown>;
+  /** The store a return belongs to, when a chat does not say. */
+  returnRef: (returnId: number) => { campaignId: number; orderId: number } | null;
+  /** The Market's time now. */
+  now: () => number;
+  logger: Logger;
+  /** Pages of 20 open chats read per poll. */
+  maxPages?: number;
+  /** Known open chats missing from the listing that are looked up one by one per poll. */
+  maxRechecks?: number;
+}
+
+export interface ChatPollResult {
+  businessId: number;
+  /** True on the first poll of a business: only took stock. */
+  baseline: boolean;
+  listed: number;
+  newBuyerMessages: number;
+  arbitrageStarted: number[];
+  arbitrageFinished: number[];
+  /** Returns re-read because of an arbitrage chat. */
+  refreshed: number[];
+}
+
+interface Row {
+  chatId: number;
+  status: string;
+  type: string;
+  updatedAt: number;
+  lastMessageId: number | null;
+  lastCustomerMessageId: number | null;
+  lastCustomerMessageAt: number | null;
+  finishedAt: number | null;
+  seenOpen: boolean;
+  /** When we last looked at the chat (Market time). */
+  checkedAt: number;
+}
+
+const num = (v: SQLInputValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+
+export class ChatWatch {
+  readonly #o: Required<Omit<ChatWatchOptions, 'maxPages' | 'maxRechecks'>> & { maxPages: number; maxRechecks: number };
+  readonly #running = new Map<number, Promise<ChatPollResult>>();
+
+  constructor(options: ChatWatchOptions) {
+    this.#o = { maxPages: 25, maxRechecks: 20, ...options };
+    const exists = options.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chat_watch'").get();
+    if (!exists) throw new Error('chat_watch table is missing: register alertHistoryMigration in the store migrations');
+  }
+
+  /** Polls one business now; a poll of it already running is joined. */
+  poll(businessId: number): Promise<ChatPollResult> {
+    const running = this.#running.get(businessId);
+    if (running) return running;
+    const promise = this.#poll(businessId).finally(() => this.#running.delete(businessId));
+    this.#running.set(businessId, promise);
+    return promise;
+  }
+
+  /** Resolves when no poll is running. */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
+  }
+
+  /** When the business was last polled (Market time), or null. */
+  lastPoll(businessId: number): number | null {
+    const row = this.#o.db.prepare('SELECT last_poll_at FROM chat_watch_business WHERE business_id = ?').get(businessId) as { last_poll_at: number } | undefined;
+    return row ? Number(row.last_poll_at) : null;
+  }
+
+  /** Chat activity the alert policy may speak of: recent buyer messages, open arbitrages, recently finished ones. */
+  activity(now: number, campaignName: (campaignId: number) => string | null, windowMs = 3 * DAY): ChatActivity[] {
+    const since = now - windowMs;
+    const rows = this.#o.db
+      .prepare(
+        `SELECT chat_id, campaign_id, order_id, return_id, type, status, last_customer_message_id, last_customer_message_at, finished_at
+         FROM chat_watch WHERE return_id IS NOT NULL AND (
+           (last_customer_message_id IS NOT NULL AND last_customer_message_at >= ?)
+           OR (type = 'ARBITRAGE' AND status <> 'FINISHED')
+           OR (finished_at IS NOT NULL AND finished_at >= ?))`,
+      )
+      .all(since, since) as Array<Record<string, SQLInputValue>>;
+    return rows.map((r) => {
+      const finishedAt = num(r.finished_at);
+      const lastAt = num(r.last_customer_message_at);
+      const recentMessage = lastAt !== null && lastAt >= since;
+      const campaignId = num(r.campaign_id);
+      return {
+        returnId: Number(r.return_id),
+        orderId: num(r.order_id) ?? 0,
+        campaignName: campaignId === null ? null : campaignName(campaignId),
+        chatId: Number(r.chat_id),
+        type: String(r.type),
+        status: String(r.status),
+        lastCustomerMessageId: recentMessage ? num(r.last_customer_message_id) : null,
+        lastCustomerMessageAt: recentMessage ? lastAt : null,
+        finishedAt: finishedAt !== null && finishedAt >= since ? finishedAt : null,
+      };
+    });
+  }
+
+  #row(chatId: number): Row | null {
+    const r = this.#o.db.prepare('SELECT * FROM chat_watch WHERE chat_id = ?').get(chatId) as Record<string, SQLInputValue> | undefined;
+    if (!r) return null;
+    return {
+      chatId,
+      status: String(r.status),
+      type: String(r.type),
+      updatedAt: Number(r.updated_at),
+      lastMessageId: num(r.last_message_id),
+      lastCustomerMessageId: num(r.last_customer_message_id),
+      lastCustomerMessageAt: num(r.last_customer_message_at),
+      finishedAt: num(r.finished_at),
+      seenOpen: Number(r.seen_open) === 1,
+      checkedAt: Number(r.checked_at),
+    };
+  }
+
+  async #poll(businessId: number): Promise<ChatPollResult> {
+    const { db, logger } = this.#o;
+    const client = this.#o.client();
+    const baseline = !db.prepare('SELECT 1 FROM chat_watch_business WHERE business_id = ?').get(businessId);
+    const result: ChatPollResult = { businessId, baseline, listed: 0, newBuyerMessages: 0, arbitrageStarted: [], arbitrageFinished: [], refreshed: [] };
+    const refresh = new Map<number, Map<number, { orderId: number; returnId: number }>>();
+
+    const listed: ChatDTO[] = [];
+    let pageToken: string | undefined;
+    const tokens = new Set<string>();
+    for (let page = 0; page < this.#o.maxPages; page++) {
+      const answer = await client.listChats(businessId, { contextTypes: ['RETURN'], statuses: [...OPEN_CHAT_STATUSES] }, pageToken, { priority: 'poll' });
+      listed.push(...answer.chats);
+      pageToken = answer.paging?.nextPageToken ?? undefined;
+      if (!pageToken || tokens.has(pageToken) || answer.chats.length === 0) break;
+      tokens.add(pageToken);
+    }
+    result.listed = listed.length;
+    const seen = new Set<number>();
+    for (const chat of listed) {
+      seen.add(chat.chatId);
+      await this.#take(businessId, chat, baseline, result, refresh, client);
+    }
+
+    // Open chats we know that the listing no longer shows: finished (or gone). Ask each.
+    const missing = (
+      db
+        .prepare(`SELECT chat_id FROM chat_watch WHERE business_id = ? AND status <> '${FINISHED}' ORDER BY checked_at LIMIT ?`)
+        .all(businessId, this.#o.maxRechecks + seen.size) as Array<{ chat_id: number }>
+    )
+      .map((r) => Number(r.chat_id))
+      .filter((id) => !seen.has(id))
+      .slice(0, this.#o.maxRechecks);
+    for (const chatId of missing) {
+      try {
+        await this.#take(businessId, await client.getChat(businessId, chatId, { priority: 'poll' }), false, result, refresh, client);
+      } catch (error) {
+        if (!(error instanceof MarketError && error.kind === 'not-found')) throw error;
+        db.prepare(`UPDATE chat_watch SET status = '${FINISHED}', checked_at = ? WHERE chat_id = ?`).run(this.#o.now(), chatId);
+      }
+    }
+
+    for (const [campaignId, refs] of refresh) {
+      await this.#o.refreshReturns(campaignId, [...refs.values()]);
+      result.refreshed.push(...refs.keys());
+    }
+    const now = this.#o.now();
+    db.prepare(
+      'INSERT INTO chat_watch_business (business_id, first_poll_at, last_poll_at) VALUES (?, ?, ?) ON CONFLICT(business_id) DO UPDATE SET last_poll_at = excluded.last_poll_at',
+    ).run(businessId, now, now);
+    db.prepare(`DELETE FROM chat_watch WHERE status = '${FINISHED}' AND checked_at < ?`).run(now - 30 * DAY);
+    if (result.newBuyerMessages || result.arbitrageStarted.length || result.arbitrageFinished.length) {
+      logger.info('chats: activity', { businessId, buyerMessages: result.newBuyerMessages, arbitrageStarted: result.arbitrageStarted.length, arbitrageFinished: result.arbitrageFinished.length });
+    }
+    return result;
+  }
+
+  /** Records one chat as the Market shows it now; reads its new messages when its last message moved. */
+  async #take(
+    businessId: number,
+    chat: ChatDTO,
+    baseline: boolean,
+    result: ChatPollResult,
+    refresh: Map<number, Map<number, { orderId: number; returnId: number }>>,
+    client: MarketClient,
+  ): Promise<void> {
+    const returnId = chat.context?.returnId ?? null;
+    if (returnId === null) return;
+    const known = this.#o.returnRef(returnId);
+    const campaignId = chat.context?.campaignId ?? known?.campaignId ?? null;
+    const orderId = chat.context?.orderId ?? chat.orderId ?? known?.orderId ?? null;
+    const row = this.#row(chat.chatId);
+    const now = this.#o.now();
+    // GetChatInfoDTO.updatedAt: "Дата и время последнего сообщения в чате."
+    const updatedAt = Date.parse(chat.updatedAt);
+    const open = chat.status !== FINISHED;
+    let lastMessageId = row?.lastMessageId ?? null;
+    let lastCustomerId = row?.lastCustomerMessageId ?? null;
+    let lastCustomerAt = row?.lastCustomerMessageAt ?? null;
+    // Dates have whole seconds: a message later in the same second as the last one read is found by reading once more after it.
+    const moved = row ? updatedAt > row.updatedAt || (updatedAt === row.updatedAt && row.checkedAt < updatedAt + SECOND_MARGIN_MS) : !baseline;
+    if (moved) {
+      const fresh = await this.#messagesAfter(client, businessId, chat.chatId, lastMessageId);
+      // Before the first history read, only what came after the chat's last message at first sight is news.
+      const news = fresh.filter((m) => (lastMessageId !== null ? m.messageId > lastMessageId : row ? Date.parse(m.createdAt) > row.updatedAt : true));
+      for (const m of fresh) lastMessageId = Math.max(lastMessageId ?? 0, m.messageId);
+      // ChatMessageSenderType: "`CUSTOMER` — покупатель."
+      const buyer = news.filter((m) => m.sender === 'CUSTOMER').sort((a, b) => b.messageId - a.messageId)[0];
+      if (buyer) {
+        lastCustomerId = buyer.messageId;
+        lastCustomerAt = Date.parse(buyer.createdAt);
+        result.newBuyerMessages++;
+      }
+    }
+    let finishedAt = row?.finishedAt ?? null;
+    const arbitrage = chat.type === 'ARBITRAGE';
+    if (arbitrage && !row && open) result.arbitrageStarted.push(chat.chatId);
+    if (arbitrage && row && row.status !== FINISHED && !open) {
+      if (row.seenOpen) finishedAt = now;
+      result.arbitrageFinished.push(chat.chatId);
+    }
+    // A dispute that starts or ends changes the return: read it again now.
+    if (arbitrage && (!row || row.status !== chat.status) && campaignId !== null && orderId !== null) {
+      let byCampaign = refresh.get(campaignId);
+      if (!byCampaign) refresh.set(campaignId, (byCampaign = new Map()));
+      byCampaign.set(returnId, { orderId, returnId });
+    }
+    this.#o.db
+      .prepare(
+        `INSERT INTO chat_watch (chat_id, business_id, campaign_id, order_id, return_id, type, status, updated_at, last_message_id, last_customer_message_id, last_customer_message_at, seen_open, finished_at, first_seen_at, checked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(chat_id) DO UPDATE SET campaign_id = excluded.campaign_id, order_id = excluded.order_id, type = excluded.type, status = excluded.status,
+           updated_at = excluded.updated_at, last_message_id = excluded.last_message_id, last_customer_message_id = excluded.last_customer_message_id,
+           last_customer_message_at = excluded.last_customer_message_at, seen_open = max(seen_open, excluded.seen_open), finished_at = excluded.finished_at, checked_at = excluded.checked_at`,
+      )
+      .run(chat.chatId, businessId, campaignId, orderId, returnId, chat.type, chat.status, Number.isNaN(updatedAt) ? 0 : updatedAt, lastMessageId, lastCustomerId, lastCustomerAt, open ? 1 : 0, finishedAt, now, now);
+  }
+
+  /** Messages after `afterId` (all of them when null), oldest first, at most 10 pages of 100. */
+  async #messagesAfter(client: MarketClient, businessId: number, chatId: number, afterId: number | null): Promise<ChatMessageDTO[]> {
+    const messages: ChatMessageDTO[] = [];
+    let pageToken: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const answer = await client.getChatHistory(businessId, chatId, afterId === null ? undefined : afterId + 1, pageToken, { priority: 'poll' });
+      messages.push(...answer.messages);
+      pageToken = answer.paging?.nextPageToken ?? undefined;
+      if (!pageToken || answer.messages.length === 0) break;
+    }
+    return messages.sort((a, b) => a.messageId - b.messageId);
+  }
+}
