@@ -128,6 +128,7 @@ async function start(): Promise<void> {
         capabilities: { nativeNotifications: Notification.isSupported(), tray: true, nativeDialogs: true },
         electron: process.versions.electron ?? null,
         chrome: process.versions.chrome ?? null,
+        systemLanguages: app.getPreferredSystemLanguages(),
       },
     });
   } catch (error) {
@@ -139,7 +140,6 @@ async function start(): Promise<void> {
   mediaSource = services.evidence;
   ipcMain.handle(INVOKE, (event, channel: unknown, args: unknown) => services.router.dispatch(channel, args, senderOf(event)));
 
-  const locale = (): 'ru' | 'en' => settings.get().locale ?? (app.getLocale().startsWith('ru') ? 'ru' : 'en');
   const tray = createTray({
     iconPath,
     getWindow: () => mainWindow,
@@ -149,7 +149,7 @@ async function start(): Promise<void> {
       quitting = true;
       app.quit();
     },
-    locale,
+    locale: services.locale,
     logger,
   });
   services.alerts.onCounts((counts) => tray.update(counts));

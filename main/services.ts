@@ -7,6 +7,7 @@ import { deadlineInputFromRow } from './deadlines/from-row.ts';
 import { createHandlers } from './ipc/handlers.ts';
 import { createRouter, DomainError, EventHub, type Router, type Sender } from './ipc/router.ts';
 import { toStoreView } from './ipc/views.ts';
+import { operatorLocale, systemLanguages } from './locale.ts';
 import type { Logger } from './log.ts';
 import { LARGE_SKEW_MS, type MarketTimeInfo } from './market/market-time.ts';
 import type { Clock } from './market/scheduler.ts';
@@ -24,6 +25,8 @@ export interface HostInfo {
   capabilities: AppInfo['capabilities'];
   electron: string | null;
   chrome: string | null;
+  /** The OS's preferred languages when the host knows them better than the environment (Electron). */
+  systemLanguages?: readonly string[];
 }
 
 export interface ServicesOptions {
@@ -59,6 +62,8 @@ export interface Services {
   /** Photo cache, application PDFs, chats, evidence packs; media URLs are served from it. */
   evidence: Evidence;
   session(): MarketSession;
+  /** The one language of main's texts and of the page: settings, else the system's. */
+  locale(): 'ru' | 'en';
   info(sender?: Sender): AppInfo;
   status(): GlobalStatus;
   close(): Promise<void>;
@@ -106,7 +111,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
     const state = store.latestOutboxState(returnId);
     return state && OUTBOX_STATES.has(state) ? (state as OutboxState) : null;
   };
-  const locale = (): 'ru' | 'en' => settings.get().locale ?? (Intl.DateTimeFormat().resolvedOptions().locale.startsWith('ru') ? 'ru' : 'en');
+  const systemLocale = operatorLocale(null, host.systemLanguages ?? systemLanguages());
+  const locale = (): 'ru' | 'en' => settings.get().locale ?? systemLocale;
   const operator = (): string => settings.get().operatorName || osUserName();
 
   const storeViews = (): StoreView[] => current.sync.status().map(toStoreView);
@@ -295,6 +301,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     capabilities: host.capabilities,
     dataDir: config.dataDir,
     apiHost: new URL(current.endpoint.baseUrl).host,
+    systemLocale,
   });
 
   const evidence = new Evidence({
@@ -360,6 +367,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     trustedOrigins,
     evidence,
     session: () => current,
+    locale,
     info,
     status,
     async close() {

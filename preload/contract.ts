@@ -70,6 +70,8 @@ export const AppInfo = z.object({
   dataDir: z.string(),
   /** Host of the Market API in use (never with credentials). */
   apiHost: z.string(),
+  /** The language of the system main runs on: the page and main's own texts speak it while settings.locale is null. */
+  systemLocale: Locale,
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
@@ -112,6 +114,13 @@ export const InboxRow = z.object({
   outboxState: OutboxState.nullable(),
 });
 export type InboxRow = z.infer<typeof InboxRow>;
+
+/**
+ * How counts and the status filters name "no status": non-purchases have no refund status (the
+ * Market's RefundStatusType describes the refund of a return); a fresh return may have no shipment
+ * status yet. Not a value the Market sends.
+ */
+export const NO_STATUS = 'NONE';
 
 export const InboxFilter = z
   .object({
@@ -524,6 +533,8 @@ export const BridgeError = z.object({
   message: z.string(),
   /** For INVALID_ARGUMENTS: which field broke which rule. */
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** When a call to the Market failed: how (unreachable, refused key, limit…), for the UI to say in the operator's words; `message` keeps the details. */
+  marketKind: z.enum(['auth', 'forbidden', 'not-found', 'bad-request', 'rate-limited', 'server', 'network', 'timeout', 'malformed', 'unknown-outcome']).optional(),
 });
 export type BridgeError = z.infer<typeof BridgeError>;
 

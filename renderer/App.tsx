@@ -17,12 +17,13 @@ import { useAppStore } from './state/store.ts';
 
 export function App() {
   const { t } = useI18n();
-  const { connection, info, theme, locale, view, lastError, clearError, setView } = useAppStore(
+  const { connection, info, theme, locale, systemLocale, view, lastError, clearError, setView } = useAppStore(
     useShallow((s) => ({
       connection: s.connection,
       info: s.info,
       theme: s.settings?.theme ?? 'system',
       locale: s.settings?.locale ?? null,
+      systemLocale: s.info?.systemLocale ?? null,
       view: s.view,
       lastError: s.lastError,
       clearError: s.clearError,
@@ -34,7 +35,7 @@ export function App() {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
-  useEffect(() => applyLocale(locale), [locale]);
+  useEffect(() => applyLocale(locale, systemLocale), [locale, systemLocale]);
 
   const blocked = connection === 'refused' || connection === 'no-token';
 

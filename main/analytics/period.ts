@@ -1,20 +1,10 @@
 // Periods of the analytics: days of Moscow time (UTC+3, no DST), the Market's calendar, as the inbox uses.
 import type { SQLInputValue } from 'node:sqlite';
 
+import { mskDay, mskDayStart } from '../../preload/moscow-time.ts';
+
+export { mskDay };
 export const DAY_MS = 86_400_000;
-export const MSK_OFFSET_MS = 3 * 3_600_000;
-
-/** Epoch ms of 00:00 Moscow time on `day` (YYYY-MM-DD); throws naming the field. */
-export function mskDayStart(day: string, field: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00+03:00`) : Number.NaN;
-  if (Number.isNaN(ms)) throw new Error(`${field} must be a date as YYYY-MM-DD`);
-  return ms;
-}
-
-/** The Moscow calendar day of an instant, as YYYY-MM-DD. */
-export function mskDay(ms: number): string {
-  return new Date(ms + MSK_OFFSET_MS).toISOString().slice(0, 10);
-}
 
 /** Monday (YYYY-MM-DD) of the ISO week that holds `day`. */
 export function mondayOf(day: string): string {

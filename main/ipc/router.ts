@@ -14,6 +14,7 @@ import {
   type Result,
 } from '../../preload/contract.ts';
 import type { Logger } from '../log.ts';
+import { MarketError } from '../market/errors.ts';
 
 /** Who sent a message: enough for the transport-specific trust check and for logs. */
 export interface Sender {
@@ -106,6 +107,11 @@ export function createRouter({ handlers, logger, isTrusted }: RouterOptions): Ro
         const handler = handlers[channel] as (args: unknown, context: HandlerContext) => unknown;
         value = await handler(parsed.data, { sender });
       } catch (error) {
+        if (error instanceof MarketError) {
+          logger.info('ipc: the Market call failed', { channel, kind: error.kind, status: error.status });
+          const code: BridgeErrorCode = error.kind === 'auth' || error.kind === 'forbidden' ? 'AUTH' : error.kind === 'not-found' ? 'NOT_FOUND' : 'UNAVAILABLE';
+          return { ok: false, error: { code, message: error.message, marketKind: error.kind } };
+        }
         const code = bridgeCodeOf(error);
         if (code && error instanceof Error) {
           logger.info('ipc: handler refused', { channel, code, message: error.message });

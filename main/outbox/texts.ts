@@ -1,8 +1,14 @@
 // What an outbox state means, in the operator's language (the `explanation` of an OutboxEntry).
-import type { RuleLocale } from '../../preload/decision-rules.ts';
+import { OUTBOX_STATE_WORDS, type RuleLocale } from '../../preload/decision-rules.ts';
+import { codeLabel } from '../../preload/market-words.ts';
 
 type Params = Record<string, string | number>;
 const p = (params: Params, key: string): string => (params[key] === undefined ? '?' : String(params[key]));
+/** A refund status in words. */
+const status = (params: Params, locale: RuleLocale): string => (params.status === undefined || params.status === 'unknown' ? '?' : codeLabel('refundStatus', String(params.status), locale));
+/** "123:REFUND_MONEY, 124:DECLINE_REFUND" as the decisions in words. */
+const decisions = (params: Params, locale: RuleLocale): string =>
+  [...new Set(p(params, 'decisions').split(',').map((d) => d.trim().split(':')[1] ?? '').filter(Boolean))].map((type) => codeLabel('decisionType', type, locale)).join(', ');
 
 /** Explanation codes stored with an entry; the text is rendered when the entry is read. */
 export const EXPLANATIONS = [
@@ -47,12 +53,12 @@ const TEXTS: Record<RuleLocale, Record<Explanation, (x: Params) => string>> = {
     failedServer: () => 'The Market refused the decision; see its message. Make a new decision if needed.',
     failedNotConfirmed: (x) => `The Market accepted the decision, but after ${p(x, 'checks')} checks the return still does not show it; check it in the seller cabinet.`,
     failedNotFound: () => 'The Market does not know this return any more.',
-    conflictAlreadyDecided: (x) => `The return was already decided (${p(x, 'decisions')}); this decision was not applied.`,
+    conflictAlreadyDecided: (x) => `The return was already decided (${decisions(x, 'en')}); this decision was not applied.`,
     conflictAutoConfirmed: () => 'The 48 hours ran out and the Market confirmed the return by itself; this decision was not applied.',
     conflictDeadlinePassed: () => 'The decision deadline has passed; this decision was not applied.',
     conflictCancelled: () => 'The buyer cancelled the return; no decision is needed.',
     conflictDispute: () => 'The return is in dispute with the Market’s arbiter; this decision was not applied.',
-    conflictNotAwaiting: (x) => `The return no longer awaits a decision (status ${p(x, 'status')}); this decision was not applied.`,
+    conflictNotAwaiting: (x) => `The return no longer awaits a decision (status: ${status(x, 'en')}); this decision was not applied.`,
     cancelled: () => 'Cancelled by the operator before it was sent.',
   },
   ru: {
@@ -71,12 +77,12 @@ const TEXTS: Record<RuleLocale, Record<Explanation, (x: Params) => string>> = {
     failedServer: () => 'Маркет отклонил решение; см. его сообщение. При необходимости примите новое решение.',
     failedNotConfirmed: (x) => `Маркет принял решение, но после ${p(x, 'checks')} проверок оно не видно в возврате; проверьте в кабинете продавца.`,
     failedNotFound: () => 'Маркет больше не знает этот возврат.',
-    conflictAlreadyDecided: (x) => `По возврату уже принято решение (${p(x, 'decisions')}); это решение не применено.`,
+    conflictAlreadyDecided: (x) => `По возврату уже принято решение (${decisions(x, 'ru')}); это решение не применено.`,
     conflictAutoConfirmed: () => '48 часов истекли, и Маркет подтвердил возврат сам; это решение не применено.',
     conflictDeadlinePassed: () => 'Срок принятия решения истёк; это решение не применено.',
     conflictCancelled: () => 'Покупатель отменил возврат; решение не требуется.',
     conflictDispute: () => 'По возврату открыт спор с арбитром Маркета; это решение не применено.',
-    conflictNotAwaiting: (x) => `Возврат больше не ждёт решения (статус ${p(x, 'status')}); это решение не применено.`,
+    conflictNotAwaiting: (x) => `Возврат больше не ждёт решения (статус: ${status(x, 'ru')}); это решение не применено.`,
     cancelled: () => 'Отменено оператором до отправки.',
   },
 };
@@ -88,7 +94,4 @@ export function explain(code: string | null, params: Params, locale: RuleLocale)
 }
 
 /** Words for the CLI's state column. */
-export const STATE_WORDS: Record<RuleLocale, Record<string, string>> = {
-  en: { queued: 'queued', sending: 'sending', delivered: 'delivered', failed: 'failed', conflict: 'conflict', cancelled: 'cancelled' },
-  ru: { queued: 'в очереди', sending: 'отправляется', delivered: 'доставлено', failed: 'ошибка', conflict: 'конфликт', cancelled: 'отменено' },
-};
+export const STATE_WORDS = OUTBOX_STATE_WORDS;

@@ -1,6 +1,7 @@
 // CSV exports: the inbox under a filter, the audit log, and each analytics table. Written atomically.
 import { Writable } from 'node:stream';
 import type { AnalyticsResult, AnalyticsTable, ExportResult, InboxFilter, InboxRow } from '../../preload/contract.ts';
+import { MSK_OFFSET_MS } from '../../preload/moscow-time.ts';
 import { toCsv, type CsvValue } from './csv.ts';
 import { freeName, safeFileName, writeFileAtomic } from './atomic.ts';
 
@@ -80,5 +81,5 @@ export async function collect(run: (stream: Writable) => Promise<number>): Promi
 
 /** "2025-03-04_101502" in Moscow time, for file names. */
 export function stamp(now: number): string {
-  return new Date(now + 3 * 3_600_000).toISOString().slice(0, 19).replace('T', '_').replace(/:/g, '');
+  return new Date(now + MSK_OFFSET_MS).toISOString().slice(0, 19).replace('T', '_').replace(/:/g, '');
 }

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import type { OrderView, ReturnDetail as ContractReturnDetail, ReturnItemView } from '../../preload/contract.ts';
+import { NO_STATUS, type OrderView, type ReturnDetail as ContractReturnDetail, type ReturnItemView } from '../../preload/contract.ts';
 import type { BusinessOrderDTO, CampaignDTO, CurrencyValue, ReturnDTO } from '../market/schemas.ts';
+import { mskDayEnd, mskDayStart } from '../../preload/moscow-time.ts';
 import { awaitsDecision, DECISION_WINDOW_MS } from '../deadlines/deadlines.ts';
 import { PRIVATE_FILE_MODE, securePrivateFolder } from './data-folder.ts';
 import { DiskFullError, diskFullOf } from './disk-full.ts';
@@ -525,7 +526,7 @@ export class Store {
       const { where, params } = buildWhere(f);
       const out: Record<string, number> = {};
       for (const r of this.db.prepare(`SELECT ${column} AS k, COUNT(*) AS n FROM returns r ${where} GROUP BY ${column}`).all(...params)) {
-        out[String((r as Row).k ?? 'NONE')] = Number((r as Row).n);
+        out[String((r as Row).k ?? NO_STATUS)] = Number((r as Row).n);
       }
       return out;
     };
@@ -852,13 +853,6 @@ function returnRow(r: Row): ReturnRow {
 
 const DISPUTE_STATUS = 'PREMODERATION_DISPUTE';
 
-/** Epoch ms of 00:00 Moscow time (UTC+3, no DST) on `day` (YYYY-MM-DD). */
-function mskDayStart(day: string, field: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00+03:00`) : Number.NaN;
-  if (Number.isNaN(ms)) throw new Error(`${field} must be a date as YYYY-MM-DD`);
-  return ms;
-}
-
 function buildWhere(filter: InboxFilter): { where: string; params: SQLInputValue[] } {
   const clauses: string[] = [];
   const params: SQLInputValue[] = [];
@@ -872,7 +866,7 @@ function buildWhere(filter: InboxFilter): { where: string; params: SQLInputValue
   }
   if (filter.createdTo) {
     clauses.push('r.created_at < ?');
-    params.push(mskDayStart(filter.createdTo, 'createdTo') + 86_400_000);
+    params.push(mskDayEnd(filter.createdTo, 'createdTo'));
   }
   if (filter.campaignIds?.length) {
     clauses.push(`r.campaign_id IN (${filter.campaignIds.map(() => '?').join(',')})`);
@@ -882,14 +876,16 @@ function buildWhere(filter: InboxFilter): { where: string; params: SQLInputValue
     clauses.push('r.return_type = ?');
     params.push(filter.returnType);
   }
-  if (filter.refundStatuses?.length) {
-    clauses.push(`r.refund_status IN (${filter.refundStatuses.map(() => '?').join(',')})`);
-    params.push(...filter.refundStatuses);
-  }
-  if (filter.shipmentStatuses?.length) {
-    clauses.push(`r.shipment_status IN (${filter.shipmentStatuses.map(() => '?').join(',')})`);
-    params.push(...filter.shipmentStatuses);
-  }
+  const statusIn = (column: string, values: readonly string[] | undefined): void => {
+    if (!values?.length) return;
+    const named = values.filter((s) => s !== NO_STATUS);
+    const alternatives = named.length ? [`${column} IN (${named.map(() => '?').join(',')})`] : [];
+    if (named.length < values.length) alternatives.push(`${column} IS NULL`);
+    clauses.push(`(${alternatives.join(' OR ')})`);
+    params.push(...named);
+  };
+  statusIn('r.refund_status', filter.refundStatuses);
+  statusIn('r.shipment_status', filter.shipmentStatuses);
   if (filter.fastReturn !== undefined) clauses.push(`r.fast_return = ${filter.fastReturn ? 1 : 0}`);
   if (filter.hasPhotos !== undefined) clauses.push(filter.hasPhotos ? 'r.photo_count > 0' : 'r.photo_count = 0');
   const search = filter.search?.trim();

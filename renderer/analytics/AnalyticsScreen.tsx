@@ -3,6 +3,8 @@ import { useEffect, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { AnalyticsResult, AnalyticsTable, OrderMoneyRow } from '../../preload/contract.ts';
 import { formatMoney } from '../lib/money.ts';
+import { formatMsk } from '../../preload/moscow-time.ts';
+import { DateField } from '../components/DateField.tsx';
 import { useAppStore } from '../state/store.ts';
 import { Bars } from './Charts.tsx';
 import { DataTable } from './DataTable.tsx';
@@ -97,22 +99,8 @@ export function AnalyticsScreen() {
       </header>
 
       <form className="an-controls" onSubmit={(e) => (e.preventDefault(), void loadAnalytics())} aria-label={x.title}>
-        <label>
-          {x.from}
-          <input type="date" value={period.from} max="2100-12-31" onChange={(e) => setPeriod({ from: e.currentTarget.value })} aria-invalid={problem !== null || undefined} data-testid="an-from" />
-        </label>
-        <label>
-          {x.to}
-          <input
-            type="date"
-            value={period.to}
-            max="2100-12-31"
-            onChange={(e) => setPeriod({ to: e.currentTarget.value })}
-            aria-invalid={problem !== null || undefined}
-            aria-describedby={problem ? 'an-period-problem' : undefined}
-            data-testid="an-to"
-          />
-        </label>
+        <DateField label={x.from} value={period.from} onChange={(day) => setPeriod({ from: day ?? '' })} invalid={problem !== null} testId="an-from" />
+        <DateField label={x.to} value={period.to} onChange={(day) => setPeriod({ to: day ?? '' })} invalid={problem !== null} describedBy={problem ? 'an-period-problem' : undefined} testId="an-to" />
         <label>
           {x.bucket}
           <select value={period.bucket} onChange={(e) => setPeriod({ bucket: e.currentTarget.value as 'day' | 'week' })} data-testid="an-bucket">
@@ -363,7 +351,7 @@ export function AnalyticsScreen() {
               { key: 'returnId', label: c.returnId, value: (r) => r.returnId, numeric: true },
               { key: 'orderId', label: c.orderId, value: (r) => r.orderId, numeric: true },
               { key: 'store', label: c.store, value: (r) => storeName(r.campaignId) },
-              { key: 'deadline', label: c.deadline, value: (r) => r.deadline, render: (r) => new Date(r.deadline).toLocaleString(locale === 'ru' ? 'ru-RU' : 'en-GB') },
+              { key: 'deadline', label: c.deadline, value: (r) => r.deadline, render: (r) => formatMsk(r.deadline, locale) },
               { key: 'refundStatus', label: c.refundStatus, value: (r) => label('refundStatus', r.refundStatus) },
               { key: 'why', label: c.why, value: (r) => x.why[r.why as keyof typeof x.why] ?? r.why },
             ]}

@@ -2,12 +2,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BridgeError, ReportJob } from '../../preload/contract.ts';
-import { en as appEn } from '../i18n/en.ts';
+import { MARKET_WORDS } from '../../preload/market-words.ts';
+import { DateField } from '../components/DateField.tsx';
 import { useAppStore } from '../state/store.ts';
 import { chooseFolder, openFile, periodProblem, useAnalyticsStore } from './state.ts';
 import { fill, useAnalyticsText } from './text.ts';
 
-const SHIPMENT_STATUSES = Object.keys(appEn.shipmentStatus);
+const SHIPMENT_STATUSES = Object.keys(MARKET_WORDS.en.shipmentStatus);
 const RUNNING = new Set<ReportJob['state']>(['requesting', 'generating', 'downloading']);
 
 export function ReportDialog() {
@@ -65,14 +66,8 @@ export function ReportDialog() {
         <h2 id="an-report-title">{d.title}</h2>
         <p className="an-note">{d.intro}</p>
         <div className="an-dialog-row">
-          <label>
-            {x.from}
-            <input type="date" value={from} max="2100-12-31" onChange={(e) => setFrom(e.currentTarget.value)} aria-invalid={problem !== null || undefined} data-testid="report-from" />
-          </label>
-          <label>
-            {x.to}
-            <input type="date" value={to} max="2100-12-31" onChange={(e) => setTo(e.currentTarget.value)} aria-invalid={problem !== null || undefined} data-testid="report-to" />
-          </label>
+          <DateField label={x.from} value={from || undefined} onChange={(day) => setFrom(day ?? '')} invalid={problem !== null} testId="report-from" />
+          <DateField label={x.to} value={to || undefined} onChange={(day) => setTo(day ?? '')} invalid={problem !== null} testId="report-to" />
           <label>
             {d.type}
             <select value={returnType} onChange={(e) => setReturnType(e.currentTarget.value as typeof returnType)} data-testid="report-type">
@@ -134,7 +129,7 @@ export function ReportDialog() {
           <div className={`an-job an-job-${job.state}`} role="status" aria-live="polite" data-testid="report-job">
             <div className="an-job-line">
               <strong data-testid="report-state">{d.states[job.state]}</strong>
-              {job.serverStatus && <span className="an-muted">{fill(d.serverStatus, { status: [job.serverStatus, job.subStatus].filter(Boolean).join(', ') })}</span>}
+              {job.serverStatus && <span className="an-muted">{fill(d.serverStatus, { status: [label('reportStatus', job.serverStatus), job.subStatus ? label('reportSubStatus', job.subStatus) : null].filter(Boolean).join(', ') })}</span>}
               {job.polls > 0 && <span className="an-muted">{fill(d.polls, { n: job.polls })}</span>}
             </div>
             <progress max={1} value={job.progress} aria-label={d.states[job.state]} data-testid="report-progress" />

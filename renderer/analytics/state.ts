@@ -1,11 +1,12 @@
 // State of the analytics screen: the period, the figures read from main, the report job and export notes.
 import { create } from 'zustand';
 import { MAX_PERIOD_DAYS, type AnalyticsResult, type BridgeError, type ExportResult, type OrderMoneyPage, type ReportJob } from '../../preload/contract.ts';
+import { mskDay } from '../../preload/moscow-time.ts';
 import { useAppStore } from '../state/store.ts';
 
 const DAY = 86_400_000;
 /** Today in Moscow time (the Market's calendar), as YYYY-MM-DD. */
-export const mskToday = (now = Date.now()): string => new Date(now + 3 * 3_600_000).toISOString().slice(0, 10);
+export const mskToday = (now = Date.now()): string => mskDay(now);
 
 export interface Period {
   from: string;

@@ -5,12 +5,13 @@ import { useI18n } from '../i18n/index.ts';
 import { compensationMax } from '../lib/check-draft.ts';
 import { EMPTY_ITEM_FORM, fieldsFor, type ItemForm } from '../lib/draft-form.ts';
 import { formatMoney } from '../lib/money.ts';
-import { formatDateTime } from '../lib/time.ts';
+import { formatMsk } from '../../preload/moscow-time.ts';
 import { cancelQueued, currentIssues, editQueued, latestEntry, loadAvailable, newDecision, retryOutbox, submitDecision } from '../state/actions.ts';
 import { useAppStore, type DecisionForm } from '../state/store.ts';
 import { BridgeErrorNotice } from './BridgeErrorNotice.tsx';
 import { SendIcon } from './icons.tsx';
 import { OutboxBadge } from './OutboxBadge.tsx';
+import { Time } from './Time.tsx';
 
 /** Live and pending states: while one of these exists, a new decision is not offered. */
 const ACTIVE_STATES = new Set(['queued', 'sending', 'delivered']);
@@ -36,7 +37,7 @@ export function DecisionPanel({ detail }: { detail: ReturnDetail }) {
         <BridgeErrorNotice action={t('decision.title')} error={available.error} channel="decisions.available" onRetry={() => void loadAvailable(returnId)} />
       )}
       {detail.row.awaitingDecision && !allowed && !available.error && <p className="muted">{t('decision.loading')}</p>}
-      {allowed?.source === 'cache' && showForm && <p className="note">{t('decision.fromCache', { at: formatDateTime(allowed.fetchedAt, locale) })}</p>}
+      {allowed?.source === 'cache' && showForm && <p className="note">{t('decision.fromCache', { at: formatMsk(allowed.fetchedAt, locale) })}</p>}
       {showForm && form && allowed && <DecisionForm form={form} allowed={allowed} />}
     </section>
   );
@@ -51,10 +52,10 @@ function OutboxCard({ entry, awaiting, editing, formOpen }: { entry: OutboxEntry
       <div className="outbox-card-head">
         <OutboxBadge state={entry.state} />
         <span className="muted">
-          {formatDateTime(entry.updatedAt, locale)}
+          <Time at={entry.updatedAt} short />
           {entry.operator && ` · ${t('decision.byOperator', { name: entry.operator })}`}
           {entry.attempts > 0 && ` · ${t('decision.attempts', { count: entry.attempts })}`}
-          {entry.nextAttemptAt && (entry.state === 'queued' || entry.state === 'failed') && ` · ${t('decision.nextAttempt', { at: formatDateTime(entry.nextAttemptAt, locale) })}`}
+          {entry.nextAttemptAt && (entry.state === 'queued' || entry.state === 'failed') && ` · ${t('decision.nextAttempt', { at: formatMsk(entry.nextAttemptAt, locale, { seconds: true }) })}`}
         </span>
       </div>
       <p data-testid="outbox-explanation">{entry.explanation ?? t(`outbox.${explain}`)}</p>

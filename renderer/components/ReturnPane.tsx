@@ -3,7 +3,7 @@ import type { InboxRow, ReturnDetail, ReturnItemView } from '../../preload/contr
 import { useI18n } from '../i18n/index.ts';
 import { formatMoney, subtractMoney } from '../lib/money.ts';
 import { DISPUTE_STATUS, refundTimeline, shipmentTimeline, type TimelineStep } from '../lib/status-model.ts';
-import { formatCountdown, formatDateTime, msUntil, urgencyOf } from '../lib/time.ts';
+import { formatCountdown, msUntil, urgencyOf } from '../lib/time.ts';
 import { loadDetail, openReturn } from '../state/actions.ts';
 import { useAppStore } from '../state/store.ts';
 import { useNow } from '../state/use-now.ts';
@@ -11,6 +11,7 @@ import { BridgeErrorNotice } from './BridgeErrorNotice.tsx';
 import { DecisionPanel } from './DecisionPanel.tsx';
 import { BarcodeIcon, BoltIcon, CameraIcon, CheckIcon } from './icons.tsx';
 import { OutboxBadge } from './OutboxBadge.tsx';
+import { Time } from './Time.tsx';
 import { EvidenceSection } from '../evidence/EvidenceSection.tsx';
 
 /** The right pane: the open return with its order, and the decision panel. */
@@ -71,7 +72,9 @@ function DetailHeader({ row }: { row: InboxRow }) {
         {left !== null && urgency ? (
           <>
             <dt>{t('detail.deadline')}</dt>
-            <dd data-testid="detail-deadline">{formatDateTime(row.decisionDeadline, locale, { zone: true })}</dd>
+            <dd>
+              <Time at={row.decisionDeadline} testId="detail-deadline" />
+            </dd>
             <dt>{t('detail.timeLeft')}</dt>
             <dd>
               <span className={`countdown u-${urgency}`} data-testid="detail-countdown" role="timer" aria-label={`${t('detail.timeLeft')}: ${formatCountdown(left, locale)}`}>
@@ -86,9 +89,13 @@ function DetailHeader({ row }: { row: InboxRow }) {
           </>
         )}
         <dt>{t('detail.created')}</dt>
-        <dd>{formatDateTime(row.createdAt, locale, { zone: true })}</dd>
+        <dd>
+          <Time at={row.createdAt} testId="detail-created" />
+        </dd>
         <dt>{t('detail.updated')}</dt>
-        <dd>{formatDateTime(row.updatedAt, locale)}</dd>
+        <dd>
+          <Time at={row.updatedAt} />
+        </dd>
         <dt>{t('detail.amount')}</dt>
         <dd>{formatMoney(row.amount, locale)}</dd>
       </dl>
@@ -219,7 +226,7 @@ function ReturnItemCard({ item }: { item: ReturnItemView }) {
 }
 
 function OrderSection({ detail }: { detail: ReturnDetail }) {
-  const { t, locale } = useI18n();
+  const { t, label, locale } = useI18n();
   const order = detail.order;
   if (!order) {
     return (
@@ -244,7 +251,7 @@ function OrderSection({ detail }: { detail: ReturnDetail }) {
     <section className="section" aria-labelledby="order-title" data-testid="order">
       <h2 className="section-title" id="order-title">
         {t('detail.order', { id: order.id })}
-        {order.status && <span className="pill">{order.status}</span>}
+        {order.status && <span className="pill">{label('orderStatus', order.status)}</span>}
       </h2>
       {partial && (
         <p className="note" data-testid="partial-note">
@@ -322,7 +329,7 @@ function Siblings({ siblings }: { siblings: InboxRow[] }) {
 }
 
 function Pickup({ detail }: { detail: ReturnDetail }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const point = detail.pickupPoint;
   if (!point && !detail.row.pickupTill) return null;
   return (
@@ -350,7 +357,9 @@ function Pickup({ detail }: { detail: ReturnDetail }) {
         {detail.row.pickupTill && (
           <>
             <dt>{t('detail.pickupTill')}</dt>
-            <dd>{formatDateTime(detail.row.pickupTill, locale, { zone: true })}</dd>
+            <dd>
+              <Time at={detail.row.pickupTill} />
+            </dd>
           </>
         )}
       </dl>

@@ -2,13 +2,14 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BridgeError, Settings, SettingsPatch } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
-import { formatDateTime } from '../lib/time.ts';
 import { loadApiKey, loadStores, removeApiKey, saveSettings, setApiKey, setWatched } from '../state/actions.ts';
 import { focusInboxList } from '../state/shortcuts.ts';
 import { useAppStore } from '../state/store.ts';
 import { BridgeErrorNotice } from './BridgeErrorNotice.tsx';
+import { TimeField } from './DateField.tsx';
 import { Diagnostics } from './Diagnostics.tsx';
 import { KeyIcon } from './icons.tsx';
+import { formatMsk } from '../../preload/moscow-time.ts';
 import { NotificationsNotice } from './NotificationsNotice.tsx';
 
 type FieldErrors = Record<string, string>;
@@ -155,7 +156,7 @@ function ApiKeyCard() {
 }
 
 function StoresCard() {
-  const { t, label, locale } = useI18n();
+  const { t, label, locale, syncError } = useI18n();
   const stores = useAppStore((s) => s.stores);
   const [error, setError] = useState<BridgeError | null>(null);
   return (
@@ -173,7 +174,7 @@ function StoresCard() {
             </label>
             <span className="muted small">
               {t('settings.returnsKnown', { count: s.returnsKnown })} ·{' '}
-              {s.lastError ? <span className="field-error">{t('status.storeError', { message: s.lastError })}</span> : s.lastSuccess ? t('status.lastSync', { at: formatDateTime(s.lastSuccess, locale) }) : t('status.neverSynced')}
+              {s.lastError ? <span className="field-error" title={s.lastError}>{t('status.storeError', { message: syncError(s.lastError) })}</span> : s.lastSuccess ? t('status.lastSync', { at: formatMsk(s.lastSuccess, locale) }) : t('status.neverSynced')}
             </span>
           </li>
         ))}
@@ -281,14 +282,8 @@ function PreferencesCards({ settings, errors, save }: { settings: Settings; erro
             {t('settings.quietEnabled')}
           </label>
           <div className="date-row">
-            <label>
-              {t('settings.quietFrom')}
-              <input type="time" defaultValue={settings.quietHours.start} onBlur={(e) => void save({ quietHours: { ...settings.quietHours, start: e.currentTarget.value } })} {...invalid(errors, 'quietHours')} data-testid="quiet-start" />
-            </label>
-            <label>
-              {t('settings.quietTo')}
-              <input type="time" defaultValue={settings.quietHours.end} onBlur={(e) => void save({ quietHours: { ...settings.quietHours, end: e.currentTarget.value } })} {...invalid(errors, 'quietHours')} data-testid="quiet-end" />
-            </label>
+            <TimeField label={t('settings.quietFrom')} value={settings.quietHours.start} onCommit={(start) => void save({ quietHours: { ...settings.quietHours, start } })} invalid={!!errors.quietHours} testId="quiet-start" />
+            <TimeField label={t('settings.quietTo')} value={settings.quietHours.end} onCommit={(end) => void save({ quietHours: { ...settings.quietHours, end } })} invalid={!!errors.quietHours} testId="quiet-end" />
           </div>
           <FieldError errors={errors} field="quietHours" />
         </fieldset>

@@ -1,15 +1,17 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { InboxFilter } from '../../preload/contract.ts';
-import { en } from '../i18n/en.ts';
+import { NO_STATUS } from '../../preload/contract.ts';
+import { MARKET_WORDS } from '../../preload/market-words.ts';
 import { useI18n } from '../i18n/index.ts';
 import { dateRangeProblem, quickViewOf, withView } from '../lib/inbox-prefs.ts';
+import { refundFilterOptions } from '../lib/status-model.ts';
 import { applyFilter } from '../state/actions.ts';
 import { useAppStore } from '../state/store.ts';
+import { DateField } from './DateField.tsx';
 import { ClockIcon, DisputeIcon, KeyboardIcon, ListIcon, SettingsIcon } from './icons.tsx';
 import { AnalyticsNavEntry } from '../analytics/NavEntry.tsx';
 
-const REFUND_STATUSES = Object.keys(en.refundStatus);
-const SHIPMENT_STATUSES = Object.keys(en.shipmentStatus);
+const SHIPMENT_STATUSES = [...Object.keys(MARKET_WORDS.en.shipmentStatus), NO_STATUS];
 
 /** Quick views with counts, the filters, and the way to settings and the shortcut list. */
 export function Sidebar() {
@@ -30,9 +32,12 @@ export function Sidebar() {
   const storeOptions = new Map<number, string>();
   for (const s of stores ?? []) storeOptions.set(s.campaignId, s.name ?? String(s.campaignId));
   for (const id of Object.keys(counts?.byCampaign ?? {})) if (!storeOptions.has(Number(id))) storeOptions.set(Number(id), id);
-  const refundOptions = [...new Set([...REFUND_STATUSES, ...Object.keys(counts?.byRefundStatus ?? {})])];
+  const refundOptions = refundFilterOptions(Object.keys(counts?.byRefundStatus ?? {}));
   const shipmentOptions = [...new Set([...SHIPMENT_STATUSES, ...Object.keys(counts?.byShipmentStatus ?? {})])];
   const withCount = (text: string, n: number | undefined) => (n === undefined ? text : `${text} (${n})`);
+  const sumOf = (record: Record<string, number> | undefined, keys: readonly string[]) => (record ? keys.reduce((n, k) => n + (record[k] ?? 0), 0) : undefined);
+  const refundWords = (statuses: readonly string[]) => (statuses[0] === NO_STATUS ? t('filters.noRefundStatus') : label('refundStatus', statuses[0]));
+  const shipmentWords = (status: string) => (status === NO_STATUS ? t('filters.noShipmentStatus') : label('shipmentStatus', status));
 
   return (
     <nav className="sidebar" aria-label={t('nav.views')}>
@@ -91,14 +96,14 @@ export function Sidebar() {
         <label>
           {t('filters.refundStatus')}
           <select
-            value={filter.refundStatuses?.[0] ?? ''}
-            onChange={(e) => patch({ refundStatuses: e.currentTarget.value ? [e.currentTarget.value] : undefined })}
+            value={[...(filter.refundStatuses ?? [])].sort().join(',')}
+            onChange={(e) => patch({ refundStatuses: e.currentTarget.value ? e.currentTarget.value.split(',') : undefined })}
             data-testid="filter-refund"
           >
             <option value="">{t('common.any')}</option>
-            {refundOptions.map((s) => (
-              <option key={s} value={s}>
-                {withCount(label('refundStatus', s), counts?.byRefundStatus[s])}
+            {refundOptions.map((statuses) => (
+              <option key={statuses.join(',')} value={[...statuses].sort().join(',')}>
+                {withCount(refundWords(statuses), sumOf(counts?.byRefundStatus, statuses))}
               </option>
             ))}
           </select>
@@ -113,35 +118,27 @@ export function Sidebar() {
             <option value="">{t('common.any')}</option>
             {shipmentOptions.map((s) => (
               <option key={s} value={s}>
-                {withCount(label('shipmentStatus', s), counts?.byShipmentStatus[s])}
+                {withCount(shipmentWords(s), counts?.byShipmentStatus[s])}
               </option>
             ))}
           </select>
         </label>
         <div className="date-row">
-          <label>
-            {t('filters.createdFrom')}
-            <input
-              type="date"
-              value={filter.createdFrom ?? ''}
-              max="2100-12-31"
-              aria-invalid={dateProblem === 'from-invalid' || dateProblem === 'reversed' || undefined}
-              onChange={(e) => patch({ createdFrom: e.currentTarget.value || undefined })}
-              data-testid="filter-from"
-            />
-          </label>
-          <label>
-            {t('filters.createdTo')}
-            <input
-              type="date"
-              value={filter.createdTo ?? ''}
-              max="2100-12-31"
-              aria-invalid={dateProblem === 'to-invalid' || dateProblem === 'reversed' || undefined}
-              aria-describedby={dateProblem ? 'date-problem' : undefined}
-              onChange={(e) => patch({ createdTo: e.currentTarget.value || undefined })}
-              data-testid="filter-to"
-            />
-          </label>
+          <DateField
+            label={t('filters.createdFrom')}
+            value={filter.createdFrom}
+            onChange={(day) => patch({ createdFrom: day })}
+            invalid={dateProblem === 'from-invalid' || dateProblem === 'reversed'}
+            testId="filter-from"
+          />
+          <DateField
+            label={t('filters.createdTo')}
+            value={filter.createdTo}
+            onChange={(day) => patch({ createdTo: day })}
+            invalid={dateProblem === 'to-invalid' || dateProblem === 'reversed'}
+            describedBy={dateProblem ? 'date-problem' : undefined}
+            testId="filter-to"
+          />
         </div>
         {dateProblem && (
           <p className="field-error" id="date-problem" role="alert">

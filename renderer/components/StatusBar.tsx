@@ -2,14 +2,15 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BridgeError } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
-import { formatDateTime, formatSpan } from '../lib/time.ts';
+import { formatMsk, formatMskTime, mskDay } from '../../preload/moscow-time.ts';
+import { formatSpan } from '../lib/time.ts';
 import { navigateTo, syncNow } from '../state/actions.ts';
 import { useAppStore } from '../state/store.ts';
 import { AlertIcon, DotIcon, SyncIcon } from './icons.tsx';
 
 /** Always at the bottom: connection, sync, what waits, what failed, and key problems. */
 export function StatusBar() {
-  const { t, locale } = useI18n();
+  const { t, locale, syncError: syncErrorWords } = useI18n();
   const { connection, status, stores, setView } = useAppStore(useShallow((s) => ({ connection: s.connection, status: s.status, stores: s.stores.data, setView: s.setView })));
   const [syncError, setSyncError] = useState<BridgeError | null>(null);
   const st = status.data;
@@ -43,8 +44,8 @@ export function StatusBar() {
           <AlertIcon size={13} /> {t('status.authProblem')}
         </button>
       )}
-      <span className="sb-item muted" title={watched.map((s) => `${s.name ?? s.campaignId}: ${s.lastError ? t('status.storeError', { message: s.lastError }) : s.lastSuccess ? formatDateTime(s.lastSuccess, locale, { zone: true }) : t('status.neverSynced')}`).join('\n')} data-testid="last-sync">
-        {st?.syncing ? t('status.syncing') : st?.lastSync ? t('status.lastSync', { at: formatDateTime(st.lastSync, locale) }) : st ? t('status.neverSynced') : ''}
+      <span className="sb-item muted" title={watched.map((s) => `${s.name ?? s.campaignId}: ${s.lastError ? t('status.storeError', { message: syncErrorWords(s.lastError) }) : s.lastSuccess ? formatMsk(s.lastSuccess, locale) : t('status.neverSynced')}`).join('\n')} data-testid="last-sync">
+        {st?.syncing ? t('status.syncing') : st?.lastSync ? t('status.lastSync', { at: mskDay(st.lastSync) === mskDay(Date.now()) ? formatMskTime(st.lastSync, locale) : formatMsk(st.lastSync, locale) }) : st ? t('status.neverSynced') : ''}
         {watched.some((s) => s.lastError) && <AlertIcon size={12} />}
       </span>
       <span className="grow" />

@@ -118,3 +118,9 @@ export const KeyIcon = (p: P) => (
     <path d="m7.2 8.3 6.3-6.3M11.5 4l1.5 1.5M10 5.5 11.5 7" />
   </Icon>
 );
+export const CalendarIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="2.5" y="3.5" width="11" height="10" rx="1.5" />
+    <path d="M2.5 6.5h11M5.5 2v3M10.5 2v3" />
+  </Icon>
+);

@@ -1,8 +1,10 @@
 // Chats about the open return: the buyer chat (opened on demand) and, in a dispute, the arbitrage chat first.
 import { useCallback, useEffect, useState } from 'react';
 import type { BridgeError, ChatMessageView, ChatView, ReturnDetail } from '../../preload/contract.ts';
+import { codeLabel } from '../../preload/market-words.ts';
+import { formatMsk } from '../../preload/moscow-time.ts';
 import { useBridge } from './state.ts';
-import { useEvidenceText, type EvidenceTextKey } from './texts.ts';
+import { useEvidenceText } from './texts.ts';
 
 export function ChatPanel({ detail, prominentArbitrage }: { detail: ReturnDetail; prominentArbitrage: boolean }) {
   const { et, locale } = useEvidenceText();
@@ -82,7 +84,7 @@ export function ChatPanel({ detail, prominentArbitrage }: { detail: ReturnDetail
   const photos = detail.items.flatMap((item) => item.photos.filter((p) => p.returnItemId !== null).map((p, i) => ({ itemId: p.returnItemId!, imageHash: p.imageHash, label: `${item.shopSku} #${i + 1}` })));
   const activeChat = chats?.find((c) => c.chatId === active) ?? null;
   const hasBuyerChat = chats?.some((c) => c.type === 'CHAT') ?? false;
-  const time = (iso: string) => new Date(iso).toLocaleString(locale, { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const time = (iso: string) => formatMsk(iso, locale);
 
   return (
     <div className="ev-card" data-testid="chats">
@@ -108,7 +110,7 @@ export function ChatPanel({ detail, prominentArbitrage }: { detail: ReturnDetail
                     onClick={() => void loadHistory(chat.chatId)}
                     data-testid={chat.type === 'ARBITRAGE' ? 'arbitrage-chat' : 'buyer-chat'}
                   >
-                    {chat.type === 'ARBITRAGE' ? et('arbitrage') : chat.type === 'CHAT' ? et('buyerChat') : chat.type} · {chat.status}
+                    {chat.type === 'ARBITRAGE' ? et('arbitrage') : chat.type === 'CHAT' ? et('buyerChat') : codeLabel('chatType', chat.type, locale)} · {codeLabel('chatStatus', chat.status, locale)}
                   </button>
                 ))}
               </div>
@@ -130,12 +132,12 @@ export function ChatPanel({ detail, prominentArbitrage }: { detail: ReturnDetail
                   {messages.map((m) => (
                     <li key={m.messageId} className={`ev-message ev-from-${m.sender.toLowerCase()}`} data-testid="chat-message">
                       <span className="ev-message-meta">
-                        {senderLabel(m.sender, et)} · {time(m.createdAt)}
+                        {codeLabel('chatSender', m.sender, locale)} · {time(m.createdAt)}
                       </span>
                       {m.text && <span className="ev-message-text">{m.text}</span>}
                       {m.files.map((f) => (
                         <span key={f.name} className="ev-message-file">
-                          📎 {f.name} ({Math.max(1, Math.round(f.size / 1024))} KB)
+                          📎 {f.name} ({Math.max(1, Math.round(f.size / 1024))} {locale === 'ru' ? 'КБ' : 'KB'})
                         </span>
                       ))}
                     </li>
@@ -188,9 +190,4 @@ export function ChatPanel({ detail, prominentArbitrage }: { detail: ReturnDetail
       )}
     </div>
   );
-}
-
-function senderLabel(sender: string, et: (key: EvidenceTextKey) => string): string {
-  if (sender === 'PARTNER' || sender === 'CUSTOMER' || sender === 'MARKET' || sender === 'SUPPORT') return et(`sender_${sender}`);
-  return sender;
 }

@@ -4,6 +4,8 @@ import type { BridgeError, DisputeView } from '../../preload/contract.ts';
 import { openReturn } from '../state/actions.ts';
 import { SavePackButton } from './SavePackButton.tsx';
 import { useBridge, useEvidenceStore } from './state.ts';
+import { codeLabel } from '../../preload/market-words.ts';
+import { formatMsk } from '../../preload/moscow-time.ts';
 import { useEvidenceText } from './texts.ts';
 
 export function DisputeWorkspace() {
@@ -53,11 +55,11 @@ export function DisputeWorkspace() {
               <p className="ev-item-head">
                 <span className="ev-item-name">{et('returnN', { id: d.row.returnId })}</span>
                 <span className="muted">
-                  {d.row.campaignName ?? d.row.campaignId} · {d.row.skus.join(', ')} · {d.row.updatedAt ? new Date(d.row.updatedAt).toLocaleString(locale) : ''}
+                  {d.row.campaignName ?? d.row.campaignId} · {d.row.skus.join(', ')} · {d.row.updatedAt ? formatMsk(d.row.updatedAt, locale) : ''}
                 </span>
               </p>
               <p className={d.arbitrageChat ? 'ev-arbitrage-line' : 'muted'} data-testid="dispute-chat">
-                {d.arbitrageChat ? `${et('arbitrage')}: ${d.arbitrageChat.status}` : '—'}
+                {d.arbitrageChat ? `${et('arbitrage')}: ${codeLabel('chatStatus', d.arbitrageChat.status, locale)}` : '—'}
               </p>
               <div className="ev-actions">
                 <button

@@ -1,16 +1,19 @@
 import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
+import { codeLabel, pickLocale, type CodeGroup } from '../../preload/market-words.ts';
 import { en, type Dictionary } from './en.ts';
-import { enumLabel, pickLocale, type EnumGroup } from './labels.ts';
 import { ru } from './ru.ts';
 
 export const dictionaries: Record<'ru' | 'en', Dictionary> = { ru, en };
 
-/** Starts i18next in the browser's language; settings.locale switches it later. */
+/** The browser's languages: only until main says which language the operator speaks. */
+const browserLanguages = (): readonly string[] => (navigator.languages?.length ? navigator.languages : [navigator.language]);
+
+/** Starts i18next in the browser's language; main's choice (settings, else its system's) replaces it on connect. */
 export function initI18n(): typeof i18next {
   void i18next.use(initReactI18next).init({
     resources: { en: { translation: en }, ru: { translation: ru } },
-    lng: pickLocale(null, navigator.languages?.length ? navigator.languages : [navigator.language]),
+    lng: pickLocale(null, browserLanguages()),
     fallbackLng: 'en',
     interpolation: { escapeValue: false },
     returnNull: false,
@@ -19,9 +22,12 @@ export function initI18n(): typeof i18next {
   return i18next;
 }
 
-/** Switches the language: the saved one, or the browser's when the setting is null. */
-export function applyLocale(saved: 'ru' | 'en' | null): void {
-  const next = pickLocale(saved, navigator.languages?.length ? navigator.languages : [navigator.language]);
+/**
+ * Switches the language: the saved one, else the language main speaks (its system's), so the page,
+ * main's messages and the exports speak one language. The browser's only before main has answered.
+ */
+export function applyLocale(saved: 'ru' | 'en' | null, mainLocale?: 'ru' | 'en' | null): void {
+  const next = saved ?? mainLocale ?? pickLocale(null, browserLanguages());
   if (i18next.language !== next) void i18next.changeLanguage(next);
   document.documentElement.lang = next;
 }
@@ -31,12 +37,17 @@ export function currentLocale(): 'ru' | 'en' {
   return i18next.language === 'ru' ? 'ru' : 'en';
 }
 
-/** t, the current locale, and enum words with the unknown fallback, for components. */
+/** t, the current locale, and the Market's codes in words (unknown ones as "Unknown (CODE)"), for components. */
 export function useI18n() {
   const { t, i18n } = useTranslation();
   const locale: 'ru' | 'en' = i18n.language === 'ru' ? 'ru' : 'en';
-  const label = (group: EnumGroup, value: string | null | undefined) => enumLabel(dictionaries[locale], group, value);
-  return { t, locale, label };
+  const label = (group: CodeGroup, value: string | null | undefined) => codeLabel(group, value, locale);
+  /** A store's sync error ("network: The Market could not be reached…" as main keeps it) in the operator's words. */
+  const syncError = (stored: string): string => {
+    const kind = /^([a-z-]+): /.exec(stored)?.[1];
+    return kind && i18n.exists(`marketError.${kind}`) ? t(`marketError.${kind}`) : stored;
+  };
+  return { t, locale, label, syncError };
 }
 
 export { i18next };

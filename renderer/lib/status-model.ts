@@ -1,3 +1,5 @@
+import { NO_STATUS } from '../../preload/contract.ts';
+
 /** Where a return stands on the status model of its placement (FBY/FBS/Express or DBS). */
 
 export interface TimelineStep {
@@ -50,3 +52,33 @@ export function shipmentTimeline(shipmentStatus: string | null): TimelineStep[] 
 
 /** The status that means "in dispute" (FBY/FBS/Express only). */
 export const DISPUTE_STATUS = 'PREMODERATION_DISPUTE';
+
+
+/**
+ * Entries of the refund-status filter. The two placements name the same step twice (FBY/FBS/Express
+ * "PREMODERATION_…", DBS plain): one entry covers both, so the list has one "awaiting decision" and one
+ * "decision made". Non-purchases, which have no refund status, get an entry of their own.
+ */
+export const REFUND_FILTER_GROUPS: readonly (readonly string[])[] = [
+  ['PREMODERATION_DECISION_WAITING', 'WAITING_FOR_DECISION'],
+  ['PREMODERATION_DECISION_MADE', 'DECISION_MADE'],
+  ['STARTED_BY_USER'],
+  ['PREMODERATION_SELECT_DELIVERY'],
+  ['PREMODERATION_DISPUTE'],
+  ['REFUND_IN_PROGRESS'],
+  ['REFUNDED'],
+  ['REFUNDED_WITH_BONUSES'],
+  ['REFUNDED_BY_SHOP'],
+  ['COMPLETE_WITHOUT_REFUND'],
+  ['REJECTED'],
+  ['CANCELLED'],
+  ['FAILED'],
+  ['UNKNOWN'],
+  [NO_STATUS],
+];
+
+/** The filter's entries: the groups above, then any status the store holds that no group names (the API grows). */
+export function refundFilterOptions(seen: readonly string[]): string[][] {
+  const known = new Set(REFUND_FILTER_GROUPS.flat());
+  return [...REFUND_FILTER_GROUPS.map((g) => [...g]), ...seen.filter((s) => !known.has(s)).map((s) => [s])];
+}

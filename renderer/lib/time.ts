@@ -60,27 +60,3 @@ function spanWords(ms: number, u: (typeof UNITS)['en' | 'ru']): string {
   if (days > 0) return `${days} ${u.d} ${hours} ${u.h}`;
   return `${hours} ${u.h} ${String(minutes).padStart(2, '0')} ${u.min}`;
 }
-
-/** Local date and time with the time zone's short name, e.g. "12 May, 14:05 GMT+3". */
-export function formatDateTime(iso: string | null | undefined, locale: 'ru' | 'en', options: { zone?: boolean; timeZone?: string } = {}): string {
-  if (!iso) return '—';
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: at.getFullYear() === new Date().getFullYear() ? undefined : 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: options.zone ? 'short' : undefined,
-    timeZone: options.timeZone,
-  }).format(at);
-}
-
-/** A date without time, e.g. "12 May 2026". */
-export function formatDate(iso: string | null | undefined, locale: 'ru' | 'en', timeZone?: string): string {
-  if (!iso) return '—';
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(at);
-}

@@ -24,7 +24,7 @@ export function startBridge(): ReturnDeskApi | null {
     const settings = await api.settings.get();
     if (settings.ok) {
       store.setSettings(settings.value);
-      applyLocale(settings.value.locale);
+      applyLocale(settings.value.locale, info.ok ? info.value.systemLocale : null);
     } else store.reportError('Reading settings', settings.error);
     await api.app.ready();
     // Domain data: each loader keeps its own error for its pane; none blocks another.
@@ -62,7 +62,7 @@ export function startBridge(): ReturnDeskApi | null {
     bridge.on('app.pong', (pong) => store.addPong(pong));
     bridge.on('settings.changed', (settings) => {
       store.setSettings(settings);
-      applyLocale(settings.locale);
+      applyLocale(settings.locale, useAppStore.getState().info?.systemLocale);
     });
     bridge.on('returns.changed', ({ returnIds, full }) => onReturnsChanged(returnIds, full));
     bridge.on('status.changed', (status) => store.setStatus({ data: status, error: null }));

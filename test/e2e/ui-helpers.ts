@@ -83,7 +83,7 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
       const fail = (channel: string) => Promise.resolve({ ok: false, error: { code: 'UNAVAILABLE', message: `${channel} is down in this test` } });
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- page-side stand-in: arguments come from the renderer as-is
       const handlers: Record<string, (args: any) => Promise<unknown>> = {
-        'app.info': () => ok({ name: 'ReturnDesk', version: '0.1.0', mode: 'demo', transport: 'ipc', platform: 'linux', versions: { node: '24', electron: null, chrome: null }, capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, dataDir: '/tmp/fake', apiHost: 'fake' }),
+        'app.info': () => ok({ name: 'ReturnDesk', version: '0.1.0', mode: 'demo', transport: 'ipc', platform: 'linux', versions: { node: '24', electron: null, chrome: null }, capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, dataDir: '/tmp/fake', apiHost: 'fake', systemLocale: 'en' }),
         'app.ready': () => ok({ queued: 0 }),
         'app.ping': (a) => ok({ text: a.text, receivedAt: new Date().toISOString() }),
         'settings.get': () => ok(settings),

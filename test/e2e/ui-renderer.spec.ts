@@ -68,6 +68,7 @@ test.describe('the renderer over a stand-in bridge', () => {
 });
 
 test('screens over the stand-in bridge, both themes, and no serious accessibility problems', async ({ page }) => {
+  test.setTimeout(180_000); // four axe scans of full screens: about a minute on a loaded two-core machine
   await installFakeBridge(page);
   await page.goto(`${origin()}/`);
   await expect(page.getByTestId('inbox-row').first()).toBeVisible();

@@ -41,7 +41,9 @@ describe('checkDraft', () => {
     const issues = checkDraft(draft([{ returnItemId: 1, decisionType: 'FAST_REFUND_MONEY' }, refund2]), available, 'en');
     expect(rules(issues)).toEqual(['1:decisionType:decisionType.notAvailable']);
     expect(issues[0]!.params).toMatchObject({ decisionType: 'FAST_REFUND_MONEY' });
-    expect(issues[0]!.message).toContain('REFUND_MONEY, REFUND_MONEY_INCLUDING_SHIPMENT');
+    // The operator reads words, never the Market's codes.
+    expect(issues[0]!.message).toContain('“Refund the item”, “Refund the item and return shipping”');
+    expect(issues[0]!.message).not.toMatch(/[A-Z]{3,}_[A-Z]/);
   });
 
   it('says the return awaits nothing when no decision is available', () => {
@@ -52,7 +54,9 @@ describe('checkDraft', () => {
   it('needs a reason from the list when declining, and none otherwise', () => {
     const missing = checkDraft(draft([{ returnItemId: 1, decisionType: 'DECLINE_REFUND', comment: 'нет' }, refund2]), available, 'en');
     expect(rules(missing)).toEqual(['1:reasonType:reasonType.required']);
-    expect(missing[0]!.message).toContain('MECHANICAL_DAMAGE, WARRANTY_PERIOD_HAS_EXPIRED');
+    expect(missing[0]!.message).toContain('“Mechanical damage”, “Warranty period expired”');
+    const ruMissing = checkDraft(draft([{ returnItemId: 1, decisionType: 'DECLINE_REFUND', comment: 'нет' }, refund2]), available, 'ru');
+    expect(ruMissing[0]!.message).toBe('Для отказа в возврате нужна причина; выберите одну из: «Механические повреждения», «Истёк гарантийный срок».');
     const wrong = checkDraft(draft([{ returnItemId: 1, decisionType: 'DECLINE_REFUND', reasonType: 'DEVICE_ACTIVATED', comment: 'нет' }, refund2]), available, 'en');
     expect(rules(wrong)).toEqual(['1:reasonType:reasonType.notAvailable']);
     const extra = checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY', reasonType: 'MECHANICAL_DAMAGE' }, refund2]), available, 'en');
@@ -153,7 +157,13 @@ describe('describeRule', () => {
       expect(ru, rule).toMatch(/[а-яё]/i);
       expect(en, rule).not.toMatch(/[а-яё]/i);
     }
-    expect(describeRule('items.missing', { returnItemId: 42, shopSku: 'ABC' }, 'en')).toBe('Item 42 (ABC) has no decision; every item of the return needs one.');
+    expect(describeRule('items.missing', { returnItemId: 42, shopSku: 'ABC' }, 'en')).toBe('Item ABC has no decision; every item of the return needs one.');
+    // One number format in limits and messages: the form's hint writes "10 975 ₽" too.
+    expect(describeRule('compensation.aboveMax', { value: 20000, max: 10975 }, 'ru').replace(/\s/g, ' ')).toBe('Компенсация — не больше 10 975 ₽.');
+    expect(describeRule('compensation.belowMin', { value: 0, min: 1 }, 'ru').replace(/\s/g, ' ')).toBe('Компенсация — не меньше 1 ₽.');
+    expect(describeRule('return.notAwaiting', { returnId: 5, status: 'PREMODERATION_DECISION_MADE' }, 'ru')).toBe('Возврат 5 больше не ждёт решения (статус: Решение принято).');
+    // The Market writes "2020-02-02T14:30:30+03:00" (ISO 8601 со смещением относительно UTC): shown in Moscow time.
+    expect(describeRule('return.deadlinePassed', { returnId: 5, deadline: '2025-12-01T18:58:00Z' }, 'ru')).toContain('(1 дек. 2025, 21:58 МСК)');
     expect(describeRule('no.such.rule', { a: 1 }, 'ru')).toBe('no.such.rule (a=1)');
   });
 });

@@ -26,7 +26,7 @@ describe('status timelines', () => {
 
 describe('money', () => {
   it('formats RUR as roubles and survives an unknown currency', () => {
-    expect(formatMoney({ value: 1234.5, currencyId: 'RUR' }, 'ru').replace(/\s/g, ' ')).toBe('1 234,5 ₽');
+    expect(formatMoney({ value: 1234.5, currencyId: 'RUR' }, 'ru').replace(/\s/g, ' ')).toBe('1 234,50 ₽'); // kopecks always two digits
     expect(formatMoney({ value: 10, currencyId: 'RUR' }, 'en')).toContain('RUB');
     expect(formatMoney({ value: 10, currencyId: 'NOT A CODE' }, 'en')).toBe('10 NOT A CODE');
     expect(formatMoney(null, 'en')).toBe('—');

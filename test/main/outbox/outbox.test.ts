@@ -392,7 +392,7 @@ describe('outbox against the sandbox', () => {
     await h.admin.setReturnStatus(cancelled.id, 'CANCELLED');
     h.outbox.start();
     expect(await h.outbox.whenIdle(10_000)).toBe(true);
-    expect(h.outbox.get(eDecided.id)).toMatchObject({ state: 'conflict', explanation: expect.stringMatching(/already decided \(\d+:DECLINE_REFUND\)/), serverMessage: expect.stringMatching(/does not await a decision/) });
+    expect(h.outbox.get(eDecided.id)).toMatchObject({ state: 'conflict', explanation: expect.stringContaining('already decided (Decline the refund)'), serverMessage: expect.stringMatching(/does not await a decision/) });
     expect(h.outbox.get(eDisputed.id)).toMatchObject({ state: 'conflict', explanation: expect.stringMatching(/in dispute/) });
     expect(h.outbox.get(eCancelled.id)).toMatchObject({ state: 'conflict', explanation: expect.stringMatching(/buyer cancelled/) });
     expect(h.outbox.status()).toMatchObject({ conflict: 3, queued: 0, sending: 0 });
