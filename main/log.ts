@@ -35,11 +35,32 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 const SECRET_FIELD = /^(api[-_]?key|authorization|token|secret|password)$/i;
 const REDACTED = '[redacted]';
 
-/** Replaces every occurrence of every secret (of 4+ chars) in `text`. */
+/**
+ * The ways a secret shows up when something echoes it: as is, JSON-escaped (twice), percent-encoded, hex, and
+ * base64/base64url at each of the three byte offsets it can start at inside a longer encoded text
+ * (only the characters that depend on the secret alone, so a prefix or suffix cannot hide it).
+ */
+export function secretForms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const forms = new Set<string>([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase())]);
+  forms.add(bytes.toString('hex')).add(bytes.toString('hex').toUpperCase());
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const inner = encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
+    forms.add(inner).add(inner.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  // Each form once more as it reads inside a JSON string (a log line is JSON; it may quote a JSON body).
+  for (const form of [...forms]) forms.add(JSON.stringify(form).slice(1, -1));
+  // Derived forms shorter than 8 characters would also match innocent text.
+  return [...forms].filter((form) => form === secret || form.length >= 8).sort((a, b) => b.length - a.length);
+}
+
+/** Replaces every occurrence of every secret (of 4+ chars), in any of its common encodings, in `text`. */
 export function redact(text: string, secrets: Iterable<string | undefined>): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
+    if (!secret || secret.length < 4) continue;
+    for (const form of secretForms(secret)) out = out.split(form).join(REDACTED);
   }
   return out;
 }

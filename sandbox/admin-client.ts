@@ -1,7 +1,7 @@
 // Typed fetch wrapper over the sandbox's /_sandbox/* admin endpoints, for tests and the app's demo mode.
 import type { ReceivedDecision } from './context.ts';
 export interface FaultSpec {
-  type: 'latency' | 'error5xx' | 'reset' | 'malformed' | 'drift' | 'unauthorized' | 'drop';
+  type: 'latency' | 'error5xx' | 'reset' | 'malformed' | 'drift' | 'unauthorized' | 'drop' | 'echo-key';
   /** RegExp source matched against the request path */
   path?: string;
   count?: number;

@@ -1,8 +1,9 @@
-// Injected faults for resilience tests: latency, 5xx, resets, malformed JSON, schema drift, 401 storms, drops.
+// Injected faults for resilience tests: latency, 5xx, resets, malformed JSON, schema drift, 401 storms, drops,
+// and a server that echoes the caller's key, encoded, in its error message.
 import { badRequest, arrayOf, asObject, enumValue, int64, str } from './http.ts';
 import type { Rng } from './rng.ts';
 
-export const FAULT_TYPES = ['latency', 'error5xx', 'reset', 'malformed', 'drift', 'unauthorized', 'drop'] as const;
+export const FAULT_TYPES = ['latency', 'error5xx', 'reset', 'malformed', 'drift', 'unauthorized', 'drop', 'echo-key'] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
 export interface Fault {
@@ -53,8 +54,10 @@ export class Faults {
     if (!(rate >= 0 && rate <= 1)) throw badRequest(`${f}.rate must be a number between 0 and 1`);
     const latencyMs = int64(o.latencyMs ?? o.ms, `${f}.latencyMs`, { min: 0 });
     if (type === 'latency' && latencyMs === undefined) throw badRequest(`${f}.latencyMs is required for a latency fault`);
-    const status = int64(o.status, `${f}.status`, { min: 500 });
-    if (status !== undefined && status > 599) throw badRequest(`${f}.status must be a 5xx code`);
+    // An echoing server may refuse (4xx) or fail (5xx); every other fault with a status is a 5xx.
+    const lowest = type === 'echo-key' ? 400 : 500;
+    const status = int64(o.status, `${f}.status`, { min: lowest });
+    if (status !== undefined && status > 599) throw badRequest(`${f}.status must be a ${lowest === 400 ? '4xx or 5xx' : '5xx'} code`);
     return { id: this.nextId++, type, path, remaining: count, rate, latencyMs, status, hits: 0 };
   }
 
@@ -92,6 +95,15 @@ const DRIFT_VALUES: Record<string, string> = {
   status: 'SOMETHING_NEW',
   placementType: 'FBX',
 };
+
+/** An error text that quotes the caller's key as a careless server or proxy might: base64, base64url, hex, URL-encoded. */
+export function echoedKeyMessage(apiKey: string): string {
+  const key = Buffer.from(apiKey, 'utf8');
+  return (
+    `Request rejected. Credentials received: ${key.toString('base64')}; header Authorization: ${Buffer.from(`Api-Key ${apiKey}`).toString('base64url')}; ` +
+    `fingerprint ${key.toString('hex')} (${key.toString('hex').toUpperCase()}); query key=${encodeURIComponent(apiKey)}`
+  );
+}
 
 /** Schema drift: swaps enum values in returns for values the published enums do not know. */
 export function applyDrift(body: unknown): unknown {

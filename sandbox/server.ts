@@ -1,7 +1,7 @@
 // The HTTP pipeline: admin → drop → auth → parallel limit → latency → 5xx → budget → route → drift/malformed/reset.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxContext } from './context.ts';
-import { applyDrift } from './faults.ts';
+import { applyDrift, echoedKeyMessage } from './faults.ts';
 import { ApiError, errorBody, MAX_BODY_BYTES, readBody, type ApiResult } from './http.ts';
 
 export interface Req {
@@ -118,6 +118,8 @@ export function createHandler(ctx: SandboxContext, routes: Route[], admin: Admin
       const latency = ctx.faults.take('latency', path);
       if (latency?.latencyMs) await sleep(latency.latencyMs);
       const body = await readBody(req, match.route.bodyLimit ?? MAX_BODY_BYTES);
+      const echo = ctx.faults.take('echo-key', path);
+      if (echo) throw new ApiError(echo.status ?? 500, 'INTERNAL_ERROR', echoedKeyMessage(apiKey));
       const fault5xx = ctx.faults.take('error5xx', path);
       if (fault5xx) {
         const status = fault5xx.status ?? 500;

@@ -40,6 +40,9 @@ export function sleepOn(clock: Clock, ms: number, signal?: AbortSignal): Promise
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
+    // Someone awaits this sleep (a retry's backoff): it must hold the process open, unlike background
+    // timers, or a one-shot CLI command exits mid-retry with code 0 and prints nothing.
+    (handle as { ref?: () => void } | null)?.ref?.();
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

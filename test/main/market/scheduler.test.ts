@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KeyScheduler, sharedScheduler, resetSharedSchedulers } from '../../../main/market/scheduler.ts';
 import { FakeClock, flush } from './fake-clock.ts';
@@ -129,5 +131,14 @@ describe('KeyScheduler', () => {
     expect(sharedScheduler('http://y', 'key-1')).not.toBe(a);
     resetSharedSchedulers();
     expect(sharedScheduler('http://x', 'key-1')).not.toBe(a);
+  });
+});
+
+describe('sleepOn on the system clock', () => {
+  it('holds the process open while awaited (system timers are unref-ed), so a one-shot command finishes its retry', () => {
+    const scheduler = join(import.meta.dirname, '..', '..', '..', 'main', 'market', 'scheduler.ts');
+    const script = `import { sleepOn, systemClock } from ${JSON.stringify(scheduler)}; await sleepOn(systemClock, 300); process.stdout.write('slept');`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(run.stdout).toBe('slept');
   });
 });
