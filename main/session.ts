@@ -62,7 +62,7 @@ export async function openSession(options: {
     sync,
     outbox,
     async close() {
-      sync.stop();
+      await sync.stop();
       await outbox.stop();
       scheduler.cancelQueued();
       await endpoint.close();

@@ -59,8 +59,8 @@ export interface MarketClientOptions {
   /** Shared per key and base URL unless given. */
   scheduler?: KeyScheduler;
   clock?: Clock;
-  /** Waits between retries; defaults to timers on `clock`. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits between retries; defaults to timers on `clock`. Rejects when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Random in [0, 1) for jitter. */
   random?: () => number;
   retry?: Partial<RetryPolicy>;
@@ -118,6 +118,8 @@ export interface BinaryResult {
 export interface CallOptions {
   priority?: Priority;
   signal?: AbortSignal;
+  /** How long the call may wait for its method's budget (ours or the server's 420); 0: now or a `rate-limited` error. */
+  maxBudgetWaitMs?: number;
 }
 
 interface Call {
@@ -133,6 +135,7 @@ interface Call {
   absoluteUrl?: string;
   priority: Priority;
   signal?: AbortSignal;
+  maxBudgetWaitMs?: number;
 }
 
 interface RawResult {
@@ -161,7 +164,7 @@ export class MarketClient {
   private readonly bareHttp: AxiosInstance;
   private readonly logger: Logger;
   private readonly clock: Clock;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
@@ -175,7 +178,7 @@ export class MarketClient {
     this.clock = options.clock ?? systemClock;
     this.logger = (options.logger ?? silentLogger).child({ component: 'market' });
     this.scheduler = options.scheduler ?? sharedScheduler(this.baseUrl, this.#apiKey, { clock: this.clock, logger: this.logger });
-    this.sleep = options.sleep ?? ((ms) => sleepOn(this.clock, ms));
+    this.sleep = options.sleep ?? ((ms, signal) => sleepOn(this.clock, ms, signal));
     this.random = options.random ?? Math.random;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -345,6 +348,7 @@ export class MarketClient {
       idempotent: true,
       priority: options.priority ?? 'interactive',
       signal: options.signal,
+      maxBudgetWaitMs: options.maxBudgetWaitMs,
     });
     return this.parse('getReturnAvailableDecisions', ReturnAvailableDecisionsResult, unwrapResult(body));
   }
@@ -644,11 +648,12 @@ export class MarketClient {
   private async raw(call: Call): Promise<RawResult> {
     let transientAttempts = 0;
     let rateLimitAttempts = 0;
+    const maxBudgetWaitMs = call.maxBudgetWaitMs ?? this.retry.maxRateLimitWaitMs;
     for (;;) {
       try {
         return await this.scheduler.run(call.method, call.priority, () => this.attempt(call), {
           signal: call.signal,
-          maxWaitMs: this.retry.maxRateLimitWaitMs,
+          maxWaitMs: maxBudgetWaitMs,
           tooLong: (retryAt) =>
             marketError({ kind: 'rate-limited', method: call.method, retryAt, message: 'The hourly request budget of this method is spent.' }),
         });
@@ -662,9 +667,9 @@ export class MarketClient {
         if (error.kind === 'rate-limited') {
           rateLimitAttempts++;
           const waitMs = (error.retryAt ?? 0) - this.clock.now();
-          if (rateLimitAttempts >= this.retry.rateLimitAttempts || waitMs > this.retry.maxRateLimitWaitMs) throw error;
+          if (rateLimitAttempts >= this.retry.rateLimitAttempts || waitMs > maxBudgetWaitMs) throw error;
           // The scheduler holds the work until retryAt; a short backoff spreads the retries.
-          await this.sleep(this.backoff(rateLimitAttempts, 100));
+          await this.sleep(this.backoff(rateLimitAttempts, 100), call.signal);
           continue;
         }
         const transient = error.kind === 'server' || error.kind === 'network' || error.kind === 'timeout' || error.kind === 'malformed';
@@ -684,7 +689,7 @@ export class MarketClient {
         if (transientAttempts >= this.retry.attempts) throw error;
         const delay = this.backoff(transientAttempts, this.retry.baseDelayMs);
         this.logger.info('retrying market call', { method: call.method, kind: error.kind, status: error.status, attempt: transientAttempts, delayMs: delay });
-        await this.sleep(delay);
+        await this.sleep(delay, call.signal);
       }
     }
   }

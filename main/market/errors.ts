@@ -108,9 +108,16 @@ export class SchedulerStoppedError extends Error {
 }
 
 /** A short, key-free description of any error for logs and summaries. */
-export function describeError(error: unknown): { kind: string; message: string; status?: number; method?: string } {
+export function describeError(error: unknown): { kind: string; message: string; status?: number; method?: string; cause?: string; retryAt?: string } {
   if (error instanceof MarketError) {
-    return { kind: error.kind, message: error.message, status: error.status, method: error.method };
+    return {
+      kind: error.kind,
+      message: error.message,
+      status: error.status,
+      method: error.method,
+      ...(error.causeCode ? { cause: error.causeCode } : {}),
+      ...(error.retryAt ? { retryAt: new Date(error.retryAt).toISOString() } : {}),
+    };
   }
   if (error instanceof Error) return { kind: error.name, message: error.message };
   return { kind: 'unknown', message: String(error) };

@@ -7,24 +7,32 @@ import { SchedulerStoppedError } from './errors.ts';
 export type Priority = 'decision' | 'interactive' | 'poll' | 'background';
 export const PRIORITIES: readonly Priority[] = ['decision', 'interactive', 'poll', 'background'];
 
+export interface TimerOptions {
+  /**
+   * Someone awaits this timer (a retry, a queued request, a drain's deadline): it holds the process
+   * open, so a one-shot command is not cut short. Background timers (polls, probes) do not.
+   */
+  keepAlive?: boolean;
+}
+
 /** Time and timers, injectable so tests need not wait for the wall clock. */
 export interface Clock {
   now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
+  setTimeout(fn: () => void, ms: number, options?: TimerOptions): unknown;
   clearTimeout(handle: unknown): void;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => {
+  setTimeout: (fn, ms, options) => {
     const handle = setTimeout(fn, ms);
-    handle.unref?.();
+    if (!options?.keepAlive) handle.unref?.();
     return handle;
   },
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-/** Resolves after `ms` on `clock` (or at once for ms <= 0). */
+/** Resolves after `ms` on `clock` (or at once for ms <= 0); the caller awaits it, so it keeps the process alive. */
 export function sleepOn(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -36,13 +44,14 @@ export function sleepOn(clock: Clock, ms: number, signal?: AbortSignal): Promise
       clock.clearTimeout(handle);
       reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
     };
-    const handle = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    // Someone awaits this sleep (a retry's backoff): it must hold the process open, unlike background
-    // timers, or a one-shot CLI command exits mid-retry with code 0 and prints nothing.
-    (handle as { ref?: () => void } | null)?.ref?.();
+    const handle = clock.setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      ms,
+      { keepAlive: true },
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -247,6 +256,19 @@ export class KeyScheduler {
         task.reject(new SchedulerStoppedError(reason));
       }
     }
+    this.clearWake();
+  }
+
+  /**
+   * Requests of `method` that `priority` may still start in this budget window without eating into
+   * the share kept for higher priorities (decisions, what the operator looks at).
+   */
+  spare(method: string, priority: Priority): number {
+    const budget = this.budget(method);
+    if (!budget) return Number.POSITIVE_INFINITY;
+    const now = this.clock.now();
+    if (this.availableAt(method, priority, now) > now) return 0;
+    return Math.max(0, budget.remaining - Math.floor(budget.limit * this.reserve[priority]));
   }
 
   stats(): SchedulerStats {
@@ -372,6 +394,7 @@ export class KeyScheduler {
     if (at >= this.wakeAt && this.wakeHandle !== undefined) return;
     this.clearWake();
     this.wakeAt = at;
+    // Set only while requests wait in the queue: their callers await them.
     this.wakeHandle = this.clock.setTimeout(
       () => {
         this.wakeHandle = undefined;
@@ -379,6 +402,7 @@ export class KeyScheduler {
         this.pump();
       },
       Math.max(0, at - this.clock.now()),
+      { keepAlive: true },
     );
   }
 

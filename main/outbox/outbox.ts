@@ -26,6 +26,7 @@ import { systemClock, type Clock } from '../market/scheduler.ts';
 import { REFUND_STATUSES, RETURN_DECISION_TYPES } from '../market/schemas.ts';
 import type { ReturnDTO, ReturnItemDecisionInput } from '../market/schemas.ts';
 import { awaitsDecision, type Store } from '../store/store.ts';
+import { DECISION_OPTIONS_MAX_AGE_MS, toAvailableDecisions } from '../sync/decision-options.ts';
 import { auditCsv } from './csv.ts';
 import { DraftRejectedError, OutboxRefusedError, ReturnNotKnownError } from './errors.ts';
 import { assertOutboxSchema } from './migration.ts';
@@ -67,7 +68,10 @@ export interface OutboxOptions {
   backoff?: Partial<OutboxBackoff>;
   /** Decisions sent at once; the scheduler still keeps the key at 2 parallel requests. */
   concurrency?: number;
-  /** Cached available decisions younger than this are used by submit() without asking the Market. */
+  /**
+   * Kept available decisions younger than this, and fetched after the return last changed (sync
+   * keeps them so), are used by submit() without asking the Market.
+   */
   availableMaxAgeMs?: number;
   /** stop() waits this long for requests in flight before aborting them. */
   stopGraceMs?: number;
@@ -231,7 +235,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     this.operatorOf = options.operator ?? defaultOperator;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
-    this.availableMaxAgeMs = options.availableMaxAgeMs ?? 5 * 60_000;
+    this.availableMaxAgeMs = options.availableMaxAgeMs ?? DECISION_OPTIONS_MAX_AGE_MS;
     this.stopGraceMs = options.stopGraceMs ?? 5_000;
     assertOutboxSchema(this.store.db);
     // Any request of this key that succeeds (a sync, a chat) proves the Market is back: resume at once.
@@ -249,29 +253,21 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const businessId = this.store.getCampaign(ret.campaignId)?.businessId ?? null;
     if (businessId === null) {
       const cached = this.cachedAvailable(returnId);
-      if (cached) return cached;
+      if (cached) return cached.available;
       throw new ReturnNotKnownError(returnId);
     }
     try {
       const result = await this.client.getAvailableDecisions(businessId, ret.campaignId, returnId, { priority: 'interactive' });
       const now = this.clock.now();
-      const decisions: AvailableDecisions['decisions'] = result.availableDecisions
-        .filter((d) => d.decisionType && d.decisionType !== 'UNKNOWN')
-        .map((d) => ({
-          decisionType: d.decisionType,
-          reasonTypes: [...(d.decisionReasonTypes ?? [])],
-          compensationBounds: d.partialCompensationBounds
-            ? { min: d.partialCompensationBounds.minAmount, max: d.partialCompensationBounds.maxAmount, maxPercent: d.partialCompensationBounds.maxPercent }
-            : null,
-        }));
-      this.stmt('INSERT OR REPLACE INTO available_decisions_cache (return_id, json, fetched_at) VALUES (?, ?, ?)').run(returnId, JSON.stringify(decisions), now);
+      const decisions = toAvailableDecisions(result);
+      this.store.saveDecisionOptions(returnId, decisions, now);
       this.setOnline(true);
       return AvailableDecisions.parse({ returnId, decisions, items: this.itemsOf(returnId), source: 'market', fetchedAt: new Date(now).toISOString() });
     } catch (error) {
       const cached = this.cachedAvailable(returnId);
       if (error instanceof MarketError && isUnreachable(error)) {
         if (error.kind === 'network' || error.kind === 'timeout') this.setOnline(false);
-        if (cached) return cached;
+        if (cached) return cached.available;
       }
       throw error;
     }
@@ -290,7 +286,12 @@ export class Outbox extends EventEmitter<OutboxEvents> {
 
   /** Queues the decision durably; the entry returned is committed. Refused, with issues, before anything is stored. */
   async submit(draftInput: unknown, operator?: string): Promise<OutboxEntry> {
-    const { draft, ret } = await this.checked(draftInput);
+    return (await this.submitChecked(draftInput, operator)).entry;
+  }
+
+  /** submit(), also saying what the decision was checked against: the Market now, or the decisions kept by sync. */
+  async submitChecked(draftInput: unknown, operator?: string): Promise<{ entry: OutboxEntry; checkedAgainst: AvailableDecisions }> {
+    const { draft, ret, available } = await this.checked(draftInput);
     const who = (operator ?? '').trim() || this.operatorOf();
     const now = this.clock.now();
     const id = this.durably(() =>
@@ -311,7 +312,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     this.logger.info('decision queued', { outboxId: id, returnId: draft.returnId, items: draft.items.length });
     this.emitChanged(id);
     this.kick();
-    return entry;
+    return { entry, checkedAgainst: available };
   }
 
   /** Replaces a decision that is still queued; refused once sending has begun. */
@@ -527,7 +528,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     if (pending.length) {
       let timer: unknown;
       const grace = new Promise<void>((resolve) => {
-        timer = this.clock.setTimeout(resolve, this.stopGraceMs);
+        timer = this.clock.setTimeout(resolve, this.stopGraceMs, { keepAlive: true });
       });
       await Promise.race([Promise.allSettled(pending), grace]);
       this.clock.clearTimeout(timer);
@@ -542,17 +543,22 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   }
 
   /** Resolves true once nothing is queued or sending (quarantined rows aside), false after `timeoutMs`. */
-  whenIdle(timeoutMs: number): Promise<boolean> {
+  whenIdle(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     if (this.isIdle()) return Promise.resolve(true);
+    if (signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
       const done = (value: boolean): void => {
         this.idleWaiters = this.idleWaiters.filter((w) => w !== onIdle);
         this.clock.clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         resolve(value);
       };
       const onIdle = (): void => done(true);
-      const timer = this.clock.setTimeout(() => done(false), timeoutMs);
+      const onAbort = (): void => done(false);
+      // The caller waits for this: it holds a one-shot command (outbox drain) open until idle, the timeout or the abort.
+      const timer = this.clock.setTimeout(() => done(false), timeoutMs, { keepAlive: true });
       this.idleWaiters.push(onIdle);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -1055,7 +1061,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   // ------------------------------------------------------------ helpers
 
   /** Schema, store and outbox checks, then the rules against what the Market allows. */
-  private async checked(draftInput: unknown): Promise<{ draft: DecisionDraft; ret: NonNullable<ReturnType<Store['getReturn']>> }> {
+  private async checked(draftInput: unknown): Promise<{ draft: DecisionDraft; ret: NonNullable<ReturnType<Store['getReturn']>>; available: AvailableDecisions }> {
     const locale = this.localeOf();
     const schema = draftSchemaIssues(draftInput, locale);
     if (schema.length) throw new DraftRejectedError(schema);
@@ -1071,13 +1077,13 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const available = await this.availableForSubmit(draft.returnId);
     const issues = checkDraft(draft, available, locale);
     if (issues.length) throw new DraftRejectedError(issues);
-    return { draft, ret };
+    return { draft, ret, available };
   }
 
-  /** A fresh enough cached answer, else the Market, else any cached answer; refused when none. */
+  /** The kept answer when it is current, else the Market, else any kept answer; refused when none. */
   private async availableForSubmit(returnId: number): Promise<AvailableDecisions> {
     const cached = this.cachedAvailable(returnId);
-    if (cached && this.clock.now() - Date.parse(cached.fetchedAt) < this.availableMaxAgeMs) return cached;
+    if (cached?.current && this.clock.now() - Date.parse(cached.available.fetchedAt) < this.availableMaxAgeMs) return cached.available;
     try {
       return await this.available(returnId);
     } catch (error) {
@@ -1086,17 +1092,19 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     }
   }
 
-  private cachedAvailable(returnId: number): AvailableDecisions | undefined {
-    const row = this.stmt('SELECT json, fetched_at FROM available_decisions_cache WHERE return_id = ?').get(returnId) as { json: string; fetched_at: number } | undefined;
+  /** The available decisions kept in the store; `current` when fetched after the return last changed. */
+  private cachedAvailable(returnId: number): { available: AvailableDecisions; current: boolean } | undefined {
+    const row = this.store.decisionOptions(returnId);
     if (!row) return undefined;
     try {
-      return AvailableDecisions.parse({
+      const available = AvailableDecisions.parse({
         returnId,
         decisions: JSON.parse(row.json),
         items: this.itemsOf(returnId),
         source: 'cache',
-        fetchedAt: new Date(Number(row.fetched_at)).toISOString(),
+        fetchedAt: new Date(row.fetchedAt).toISOString(),
       });
+      return { available, current: row.current };
     } catch (error) {
       this.logger.warn('unreadable cache of available decisions ignored', { returnId, error: describe(error) });
       return undefined;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import { NO_STATUS, type OrderView, type ReturnDetail as ContractReturnDetail, type ReturnItemView } from '../../preload/contract.ts';
+import { NO_STATUS, type AvailableDecision, type OrderView, type ReturnDetail as ContractReturnDetail, type ReturnItemView } from '../../preload/contract.ts';
 import type { BusinessOrderDTO, CampaignDTO, CurrencyValue, ReturnDTO } from '../market/schemas.ts';
 import { mskDayEnd, mskDayStart } from '../../preload/moscow-time.ts';
 import { awaitsDecision, DECISION_WINDOW_MS } from '../deadlines/deadlines.ts';
@@ -687,6 +687,61 @@ export class Store {
     const out: number[] = [];
     for (const id of new Set(orderIds)) if (this.stmt('SELECT 1 FROM orders WHERE id = ?').get(id) === undefined) out.push(id);
     return out;
+  }
+
+  // ------------------------------------------------------------ available decisions
+
+  /**
+   * Keeps what the Market allows for a return (getReturnAvailableDecisions), so a decision can be
+   * checked and queued while the Market is unreachable. `fetchedAt` is when the request was sent.
+   */
+  saveDecisionOptions(returnId: number, decisions: readonly AvailableDecision[], fetchedAt: number): void {
+    this.stmt('INSERT OR REPLACE INTO available_decisions_cache (return_id, json, fetched_at) VALUES (?, ?, ?)').run(returnId, JSON.stringify(decisions), fetchedAt);
+  }
+
+  /**
+   * The kept answer for a return; `current` when it was fetched after the return last changed in
+   * the store (nothing newer is known to the app).
+   */
+  decisionOptions(returnId: number): { json: string; fetchedAt: number; current: boolean } | undefined {
+    const row = this.stmt(
+      'SELECT c.json, c.fetched_at, r.synced_at FROM available_decisions_cache c LEFT JOIN returns r ON r.id = c.return_id WHERE c.return_id = ?',
+    ).get(returnId) as Row | undefined;
+    if (!row) return undefined;
+    const fetchedAt = Number(row.fetched_at);
+    return { json: String(row.json), fetchedAt, current: row.synced_at !== null && fetchedAt >= Number(row.synced_at) };
+  }
+
+  /**
+   * Returns of a store that await a decision and whose available decisions are missing, older than
+   * the return's last change, or fetched before `staleBefore`; soonest deadline first.
+   */
+  returnsWantingDecisionOptions(campaignId: number, staleBefore: number): Array<{ id: number; orderId: number }> {
+    return this.stmt(
+      `SELECT r.id, r.order_id FROM returns r LEFT JOIN available_decisions_cache c ON c.return_id = r.id
+       WHERE r.campaign_id = ? AND r.awaiting_decision = 1 AND (c.return_id IS NULL OR c.fetched_at < r.synced_at OR c.fetched_at < ?)
+       ORDER BY r.decision_deadline IS NULL, r.decision_deadline, r.id`,
+    )
+      .all(campaignId, staleBefore)
+      .map((r) => ({ id: Number((r as Row).id), orderId: Number((r as Row).order_id) }));
+  }
+
+  /** Awaiting returns of a store, and how many of them have their available decisions kept and current. */
+  decisionOptionsCoverage(campaignId?: number): { awaiting: number; kept: number } {
+    const row = this.stmt(
+      `SELECT COUNT(*) AS awaiting, COUNT(CASE WHEN c.fetched_at >= r.synced_at THEN 1 END) AS kept
+       FROM returns r LEFT JOIN available_decisions_cache c ON c.return_id = r.id
+       WHERE r.awaiting_decision = 1 AND (? IS NULL OR r.campaign_id = ?)`,
+    ).get(campaignId ?? null, campaignId ?? null) as Row;
+    return { awaiting: Number(row.awaiting), kept: Number(row.kept) };
+  }
+
+  /** Forgets the available decisions of returns that no longer await a decision. */
+  pruneDecisionOptions(): number {
+    const result = this.stmt(
+      'DELETE FROM available_decisions_cache WHERE return_id NOT IN (SELECT id FROM returns WHERE awaiting_decision = 1)',
+    ).run();
+    return Number(result.changes);
   }
 
   // ------------------------------------------------------------ sync bookkeeping

@@ -7,8 +7,12 @@ import type { Clock, Priority } from '../market/scheduler.ts';
 import { systemClock } from '../market/scheduler.ts';
 import type { ReturnDTO } from '../market/schemas.ts';
 import { AWAITING_STATUSES, type CampaignRow, type Store } from '../store/store.ts';
+import { DECISION_OPTIONS_MAX_AGE_MS, toAvailableDecisions } from './decision-options.ts';
 
 const DAY = 86_400_000;
+
+/** What went wrong, without the key: kind, words, and for the Market's errors the status, cause and when to retry. */
+export type SyncProblem = ReturnType<typeof describeError>;
 
 export interface SyncOptions {
   /** First sync reads returns updated in this many days. */
@@ -27,6 +31,8 @@ export interface SyncOptions {
   maxRereadsPerTick: number;
   /** Safety stop for a server that pages forever. */
   maxPagesPerRun: number;
+  /** Available decisions of an awaiting return are fetched again after this long, even if it did not change. */
+  decisionOptionsMaxAgeMs: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -38,6 +44,7 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   awaitingLookbackDays: 3,
   maxRereadsPerTick: 50,
   maxPagesPerRun: 10_000,
+  decisionOptionsMaxAgeMs: DECISION_OPTIONS_MAX_AGE_MS,
 };
 
 export type Lane = 'fast' | 'slow';
@@ -52,7 +59,11 @@ export interface LaneResult {
   unchanged: number;
   skipped: number;
   ordersFetched: number;
-  error?: { kind: string; message: string; status?: number };
+  /** Available decisions fetched for returns awaiting a decision. */
+  optionsFetched: number;
+  /** Awaiting returns whose available decisions wait for the method's hourly budget. */
+  optionsDeferred: number;
+  error?: SyncProblem;
 }
 
 export interface StoreSummary {
@@ -66,7 +77,11 @@ export interface StoreSummary {
   ordersFetched: number;
   stored: number;
   awaiting: number;
-  errors: Array<{ kind: string; message: string; status?: number }>;
+  /** Awaiting returns whose available decisions are kept and current: they can be decided offline. */
+  optionsKept: number;
+  optionsFetched: number;
+  optionsDeferred: number;
+  errors: Array<SyncProblem>;
 }
 
 export interface SyncSummary {
@@ -75,7 +90,7 @@ export interface SyncSummary {
   stores: StoreSummary[];
   totals: { fetched: number; inserted: number; updated: number; skipped: number; ordersFetched: number; awaiting: number };
   /** Discovery or auth failure that stopped the whole run. */
-  error?: { kind: string; message: string; status?: number };
+  error?: SyncProblem;
 }
 
 export interface ChangedEvent {
@@ -87,7 +102,7 @@ export interface ChangedEvent {
 export interface ProgressEvent {
   campaignId: number;
   lane: Lane;
-  phase: 'backfill' | 'incremental' | 'awaiting' | 'reread' | 'orders' | 'done';
+  phase: 'backfill' | 'incremental' | 'awaiting' | 'reread' | 'orders' | 'options' | 'done';
   pages: number;
   fetched: number;
 }
@@ -95,12 +110,12 @@ export interface ProgressEvent {
 export interface SyncErrorEvent {
   campaignId: number | null;
   lane: Lane | 'discover';
-  error: { kind: string; message: string; status?: number };
+  error: SyncProblem;
 }
 
 export interface SkippedEvent {
   campaignId: number;
-  entity: 'return' | 'order' | 'campaign';
+  entity: 'return' | 'order' | 'campaign' | 'decision-options';
   items: Array<{ id: string | null; reason: string }>;
 }
 
@@ -152,6 +167,8 @@ export class SyncEngine {
   private timers: { fast: unknown; slow: unknown } = { fast: undefined, slow: undefined };
   private started = false;
   private haltedWith: MarketAuthError | undefined;
+  /** Aborted by stop(): requests and retry waits of running lanes end instead of outliving the engine. */
+  private abort = new AbortController();
 
   constructor(deps: SyncEngineDeps) {
     this.client = deps.client;
@@ -180,7 +197,7 @@ export class SyncEngine {
   /** Reads the stores of the key (GET v2/campaigns) into the store; new stores are watched. */
   async discover(priority: Priority = 'poll'): Promise<CampaignRow[]> {
     try {
-      const { campaigns, skipped } = await this.client.listCampaigns({ priority });
+      const { campaigns, skipped } = await this.client.listCampaigns({ priority, signal: this.abort.signal });
       const now = this.clock.now();
       this.store.upsertCampaigns(campaigns, now);
       if (skipped.length) {
@@ -220,6 +237,7 @@ export class SyncEngine {
 
   /** Discovers stores and runs both lanes for every watched one (or `campaignIds`) now. */
   async syncNow(options: { campaignIds?: number[]; priority?: Priority } = {}): Promise<SyncSummary> {
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     const startedAt = new Date(this.clock.now()).toISOString();
     const summary: SyncSummary = {
       startedAt,
@@ -231,7 +249,9 @@ export class SyncEngine {
       await this.discover(options.priority ?? 'poll');
     } catch (error) {
       summary.error = describeError(error);
-      if (error instanceof MarketAuthError || this.store.listCampaigns().length === 0) {
+      // Unreachable after the client's retries: every store would fail the same way, only slower.
+      const unreachable = error instanceof MarketError && (error.kind === 'network' || error.kind === 'timeout');
+      if (error instanceof MarketAuthError || unreachable || this.store.listCampaigns().length === 0) {
         summary.finishedAt = new Date(this.clock.now()).toISOString();
         return summary;
       }
@@ -261,6 +281,9 @@ export class SyncEngine {
         ordersFetched: 0,
         stored: this.store.countReturns(campaign.id),
         awaiting: this.store.awaitingDecision(now, [campaign.id]).length,
+        optionsKept: this.store.decisionOptionsCoverage(campaign.id).kept,
+        optionsFetched: 0,
+        optionsDeferred: 0,
         errors: [],
       };
       for (const lane of lanes) {
@@ -269,6 +292,8 @@ export class SyncEngine {
         store.updated += lane.updated;
         store.skipped += lane.skipped;
         store.ordersFetched += lane.ordersFetched;
+        store.optionsFetched += lane.optionsFetched;
+        store.optionsDeferred += lane.optionsDeferred;
         if (lane.error) store.errors.push(lane.error);
       }
       summary.stores.push(store);
@@ -304,7 +329,7 @@ export class SyncEngine {
     const fresh: ReturnDTO[] = [];
     for (const ref of refs) {
       try {
-        fresh.push(await this.client.getReturn(campaign.id, ref.orderId, ref.returnId, { priority }));
+        fresh.push(await this.client.getReturn(campaign.id, ref.orderId, ref.returnId, { priority, signal: this.abort.signal }));
       } catch (error) {
         if (error instanceof MarketError && error.kind === 'not-found') {
           this.logger.warn('return to refresh not found at the Market', { campaignId, returnId: ref.returnId });
@@ -313,7 +338,7 @@ export class SyncEngine {
         throw error;
       }
     }
-    const result: LaneResult = { campaignId, lane: 'fast', pages: 0, fetched: fresh.length, inserted: 0, updated: 0, unchanged: 0, skipped: 0, ordersFetched: 0 };
+    const result: LaneResult = { campaignId, lane: 'fast', pages: 0, fetched: fresh.length, inserted: 0, updated: 0, unchanged: 0, skipped: 0, ordersFetched: 0, optionsFetched: 0, optionsDeferred: 0 };
     const changedOrders = new Set<number>();
     const changed = this.ingest(campaign, fresh, [], result, changedOrders);
     await this.fetchOrders(campaign, 'fast', [...changedOrders], result, priority);
@@ -324,6 +349,7 @@ export class SyncEngine {
   start(): void {
     if (this.started) return;
     this.started = true;
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     const tick = (lane: Lane, discovered = false): void => {
       if (!this.started) return;
       const run = async (): Promise<void> => {
@@ -354,13 +380,14 @@ export class SyncEngine {
     });
   }
 
-  /** Stops the timers and waits for running lanes to finish. */
+  /** Stops the timers, cancels what running lanes wait for, and waits for them to end. */
   async stop(): Promise<void> {
     this.started = false;
     for (const lane of ['fast', 'slow'] as const) {
       if (this.timers[lane] !== undefined) this.clock.clearTimeout(this.timers[lane]);
       this.timers[lane] = undefined;
     }
+    this.abort.abort(new SchedulerStoppedError('sync stopped'));
     await Promise.allSettled([...this.running.values()]);
   }
 
@@ -393,6 +420,8 @@ export class SyncEngine {
       unchanged: 0,
       skipped: 0,
       ordersFetched: 0,
+      optionsFetched: 0,
+      optionsDeferred: 0,
     };
     if (this.haltedWith) {
       result.error = describeError(this.haltedWith);
@@ -404,6 +433,7 @@ export class SyncEngine {
       else await this.fastLane(campaign, result, changedOrders);
       await this.fetchOrders(campaign, lane, [...changedOrders], result, lane === 'slow' && !this.store.getCursor(campaign.id).backfillDone ? 'background' : 'poll');
       if (lane === 'slow') await this.fetchMissingOrders(campaign, result);
+      if (lane === 'fast') await this.keepDecisionOptions(campaign, result);
       const now = this.clock.now();
       this.store.saveCursor(campaign.id, {
         lastSuccess: now,
@@ -471,7 +501,7 @@ export class SyncEngine {
     const fresh: ReturnDTO[] = [];
     for (const ref of stale.slice(0, this.options.maxRereadsPerTick)) {
       try {
-        fresh.push(await this.client.getReturn(campaign.id, ref.orderId, ref.id, { priority: 'poll' }));
+        fresh.push(await this.client.getReturn(campaign.id, ref.orderId, ref.id, { priority: 'poll', signal: this.abort.signal }));
       } catch (error) {
         if (error instanceof MarketError && (error.kind === 'not-found' || error.kind === 'malformed')) {
           // Keep what we have; say why it could not be refreshed.
@@ -502,7 +532,7 @@ export class SyncEngine {
     let pageToken = firstToken;
     const tokens = new Set<string>();
     for (let page = 0; page < this.options.maxPagesPerRun; page++) {
-      const response = await this.client.listReturns(campaign.id, filters, pageToken, this.options.pageLimit, { priority });
+      const response = await this.client.listReturns(campaign.id, filters, pageToken, this.options.pageLimit, { priority, signal: this.abort.signal });
       result.pages++;
       result.fetched += response.returns.length;
       if (seen) for (const r of response.returns) seen.add(r.id);
@@ -569,7 +599,7 @@ export class SyncEngine {
       let pageToken: string | undefined;
       const tokens = new Set<string>();
       do {
-        const page = await this.client.getBusinessOrders(campaign.businessId, { orderIds: batch, campaignIds: [campaign.id] }, pageToken, { priority });
+        const page = await this.client.getBusinessOrders(campaign.businessId, { orderIds: batch, campaignIds: [campaign.id] }, pageToken, { priority, signal: this.abort.signal });
         const now = this.clock.now();
         const written = this.store.upsertOrders(page.orders, now);
         result.ordersFetched += written.length;
@@ -585,6 +615,63 @@ export class SyncEngine {
         if (pageToken) tokens.add(pageToken);
       } while (pageToken);
     }
+  }
+
+  /**
+   * Keeps the available decisions of every return of the store that awaits one: fetched when missing,
+   * when the return changed since, or when old; within the method's hourly budget, leaving the share
+   * kept for decisions and the operator. What the budget cannot cover now waits for a later tick.
+   */
+  private async keepDecisionOptions(campaign: CampaignRow, result: LaneResult): Promise<void> {
+    const businessId = campaign.businessId;
+    const wanted = this.store.returnsWantingDecisionOptions(campaign.id, this.clock.now() - this.options.decisionOptionsMaxAgeMs);
+    this.store.pruneDecisionOptions();
+    if (wanted.length === 0) return;
+    if (!businessId) {
+      this.logger.warn('store has no business id; available decisions not fetched', { campaignId: campaign.id });
+      return;
+    }
+    this.emit('progress', { campaignId: campaign.id, lane: 'fast', phase: 'options', pages: result.pages, fetched: result.fetched });
+    const method = 'getReturnAvailableDecisions';
+    const queue = [...wanted];
+    let deferred = false;
+    const worker = async (): Promise<void> => {
+      while (queue.length > 0 && !deferred) {
+        if (this.client.scheduler.spare(method, 'poll') < 1) {
+          deferred = true;
+          return;
+        }
+        const ref = queue.shift()!;
+        const sentAt = this.clock.now();
+        try {
+          // No waiting for budget here: what the budget does not cover now waits for a later tick, not the lane.
+          const answer = await this.client.getAvailableDecisions(businessId, campaign.id, ref.id, { priority: 'poll', signal: this.abort.signal, maxBudgetWaitMs: 0 });
+          this.store.saveDecisionOptions(ref.id, toAvailableDecisions(answer), sentAt);
+          this.store.clearSkips(campaign.id, 'decision-options', [ref.id]);
+          result.optionsFetched++;
+        } catch (error) {
+          if (error instanceof MarketError && error.kind === 'rate-limited') {
+            queue.unshift(ref);
+            deferred = true;
+            return;
+          }
+          if (error instanceof MarketError && (error.kind === 'not-found' || error.kind === 'bad-request')) {
+            // The return moved on since the listing (or the Market will not say): the next listing tells.
+            const reason = `available decisions not read: ${error.message}`;
+            this.store.recordSkips(campaign.id, 'decision-options', [{ id: String(ref.id), reason, raw: null }], this.clock.now());
+            this.emit('skipped', { campaignId: campaign.id, entity: 'decision-options', items: [{ id: String(ref.id), reason }] });
+            continue;
+          }
+          throw error;
+        }
+      }
+    };
+    // Two at a time: the key's parallel limit, shared with the other lanes through the scheduler.
+    const results = await Promise.allSettled([worker(), worker()]);
+    result.optionsDeferred = queue.length;
+    if (deferred && queue.length > 0) this.logger.info('available decisions wait for the hourly budget', { campaignId: campaign.id, waiting: queue.length });
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Orders of stored returns that are still missing (an earlier fetch failed). */
@@ -612,7 +699,7 @@ export class SyncEngine {
   }
 
   private onError(campaignId: number | null, lane: Lane | 'discover', error: unknown): void {
-    if (error instanceof SchedulerStoppedError) return;
+    if (error instanceof SchedulerStoppedError || this.abort.signal.aborted) return;
     const described = describeError(error);
     if (error instanceof MarketAuthError) {
       if (!this.haltedWith) this.logger.error('API key rejected; syncing stopped', { kind: error.kind, status: error.status });
