@@ -15,11 +15,21 @@ export interface RuntimeConfig {
   baseUrl: string | undefined;
 }
 
+/** The Market API base URL: http or https only (a file: or bare word would be sent the API key). */
+const BaseUrl = z.url({ protocol: /^https?$/ });
+
 const envSchema = z.object({
   RETURNDESK_DATA_DIR: z.string().min(1).optional(),
   RETURNDESK_API_KEY: z.string().min(1).optional(),
-  RETURNDESK_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  RETURNDESK_BASE_URL: BaseUrl.optional(),
 });
+
+/** A base URL without its trailing slashes, or why it cannot be one (the rule RETURNDESK_BASE_URL follows). */
+export function parseBaseUrl(text: string): { url: string } | { problem: string } {
+  const parsed = BaseUrl.safeParse(text.trim());
+  if (!parsed.success) return { problem: 'must be an http:// or https:// URL' };
+  return { url: parsed.data.replace(/\/+$/, '') };
+}
 
 /** Default data folder: the same place Electron's userData would be for "ReturnDesk". */
 export function defaultDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {

@@ -168,16 +168,35 @@ export async function runDecide(options: OutboxCliOptions & DecideArgs): Promise
   }
   const { store, outbox } = open(options);
   try {
-    const onlyItem = singleItem(store, returnId);
-    const parsed = parseDecideArgs(options, onlyItem);
-    if ('error' in parsed) return { code: 2, text: write(`${parsed.error}\n`) };
+    const known = store.getReturn(returnId) !== undefined;
+    const unknown = (): CliResult => ({ code: 3, text: write(`Return ${returnId} is not in the local store: check the id, or run "sync --once" to fetch it. Nothing was queued.\n`) });
+    const itemIds = returnItemIds(store, returnId);
+    const parsed = parseDecideArgs(options, itemIds.length === 1 ? itemIds[0] : undefined);
+    if ('error' in parsed) {
+      // A missing --item of a return nobody knows is about the return, not the arguments.
+      if (!known && parsed.error.startsWith('--item is required')) return unknown();
+      const items = itemIds.length > 1 ? `\nReturn ${returnId} has ${itemIds.length} items: ${itemIds.join(', ')}; give one --item ID:TYPE[:REASON[:COMPENSATION]] for each.` : '';
+      return { code: 2, text: write(`${parsed.error}${items}\n`) };
+    }
+    if (!known) return unknown();
     try {
-      const entry = await outbox.submit(parsed.draft, options.operator);
-      const text = `Queued decision #${entry.id} for return ${entry.returnId} (order ${entry.orderId}, store ${entry.campaignId}): ${itemsSummary(entry.draft)}.\nRun "outbox drain" (or keep the app running) to send it.\n`;
-      return { code: 0, entry, text: write(text) };
+      const { entry, checkedAgainst } = await outbox.submitChecked(parsed.draft, options.operator);
+      const checked =
+        checkedAgainst.source === 'market'
+          ? 'Checked against the decisions the Market allows now.'
+          : `Checked against the decisions the Market allowed at ${checkedAgainst.fetchedAt}, kept by sync; the Market was not asked now.`;
+      const text = [
+        `Queued decision #${entry.id} for return ${entry.returnId} (order ${entry.orderId}, store ${entry.campaignId}): ${itemsSummary(entry.draft)}.`,
+        checked,
+        'It is saved here and not sent yet: "outbox drain" (or the running app) delivers it once the Market answers.',
+      ].join('\n');
+      return { code: 0, entry, text: write(`${text}\n`) };
     } catch (error) {
       if (error instanceof DraftRejectedError) {
-        return { code: 3, issues: error.issues, text: write(`Refused; nothing was queued:\n${issueLines(error.issues).join('\n')}\n`) };
+        // Unknown options with the Market unreachable is a failure to check, not a refusal by the rules.
+        const unchecked = error.issues.some((i) => i.rule === 'return.availableUnknown');
+        const head = unchecked ? 'Not queued: the decision cannot be checked now' : 'Refused; nothing was queued';
+        return { code: unchecked ? 1 : 3, issues: error.issues, text: write(`${head}:\n${issueLines(error.issues).join('\n')}\n`) };
       }
       if (error instanceof ReturnNotKnownError) return { code: 3, text: write(`${error.message}\n`) };
       const d = describeError(error);
@@ -188,9 +207,8 @@ export async function runDecide(options: OutboxCliOptions & DecideArgs): Promise
   }
 }
 
-function singleItem(store: Store, returnId: number): number | undefined {
-  const ids = (store.returnDetail(returnId)?.items ?? []).map((i) => i.returnItemId).filter((x): x is number => x !== null);
-  return ids.length === 1 ? ids[0] : undefined;
+function returnItemIds(store: Store, returnId: number): number[] {
+  return (store.returnDetail(returnId)?.items ?? []).map((i) => i.returnItemId).filter((x): x is number => x !== null);
 }
 
 export function formatEntries(entries: readonly OutboxEntry[], locale: RuleLocale = 'en'): string[] {
@@ -202,8 +220,10 @@ export function formatEntries(entries: readonly OutboxEntry[], locale: RuleLocal
   });
 }
 
-function formatStatus(s: OutboxStatus): string {
-  return `queued ${s.queued}, sending ${s.sending}, failed ${s.failed}, conflict ${s.conflict}, quarantined ${s.quarantined}, ${s.online ? 'online' : 'offline'}`;
+/** The counts; `online` only where this run talked to the Market (a listing does not). */
+function formatStatus(s: OutboxStatus, connection: boolean): string {
+  const counts = `queued ${s.queued}, sending ${s.sending}, failed ${s.failed}, conflict ${s.conflict}, quarantined ${s.quarantined}`;
+  return connection ? `${counts}; the Market ${s.online ? 'answered' : 'could not be reached'}` : counts;
 }
 
 /** `outbox list [--return ID] [--state S…]`: the queue from the local store (no network). */
@@ -223,9 +243,13 @@ export function runOutboxList(options: Pick<OutboxCliOptions, 'dataDir' | 'out' 
   try {
     const entries = outbox.list({ returnId: options.returnId, states });
     const quarantined = outbox.quarantined();
-    const lines = formatEntries(entries, options.locale);
+    const filtered = options.returnId !== undefined || states.length > 0;
+    const lines =
+      entries.length === 0 && filtered
+        ? [`No decision in the outbox${options.returnId !== undefined ? ` for return ${options.returnId}` : ''}${states.length ? ` in state ${states.join(' or ')}` : ''}.`]
+        : formatEntries(entries, options.locale);
     for (const q of quarantined) lines.push(`#${q.id} QUARANTINED (unreadable, kept, not sent): ${q.reason}`);
-    lines.push(formatStatus(outbox.status()));
+    lines.push(`All: ${formatStatus(outbox.status(), false)} (read from the local store; "outbox drain" sends).`);
     const text = `${lines.join('\n')}\n`;
     options.out?.write(text);
     return { code: 0, entries, text };
@@ -234,26 +258,66 @@ export function runOutboxList(options: Pick<OutboxCliOptions, 'dataDir' | 'out' 
   }
 }
 
-/** `outbox drain [--timeout S]`: sends until nothing is queued or sending, or the timeout; prints the states. */
-export async function runOutboxDrain(options: OutboxCliOptions & { timeoutMs?: number }): Promise<CliResult & { drained: boolean; status: OutboxStatus; entries: OutboxEntry[] }> {
-  const { store, outbox } = open(options);
+/**
+ * `outbox drain [--timeout S]`: sends until nothing is queued or sending, or the timeout; prints each
+ * change as it happens, then the outcome. Exit 0 only when every decision it handled was delivered.
+ */
+export async function runOutboxDrain(options: OutboxCliOptions & { timeoutMs?: number; operator?: string }): Promise<CliResult & { drained: boolean; status: OutboxStatus; entries: OutboxEntry[] }> {
+  const { store, outbox, client } = open(options);
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const handled = new Map<number, OutboxEntry>();
+  const lines: string[] = [];
+  const say = (line: string): void => {
+    lines.push(line);
+    options.out?.write(`${line}\n`);
+  };
+  const onChanged = (entry: OutboxEntry): void => {
+    handled.set(entry.id, entry);
+    const words = STATE_WORDS[options.locale ?? 'en'][entry.state] ?? entry.state;
+    say(`  #${entry.id} return ${entry.returnId}: ${words}${entry.explanation ? ` — ${entry.explanation}` : ''}${entry.serverMessage ? ` | server: ${entry.serverMessage}` : ''}`);
+  };
+  const onStatus = (status: OutboxStatus): void => say(status.online ? '  The Market answers again.' : '  The Market cannot be reached; waiting for it.');
   try {
     const before = outbox.status();
+    const waiting = before.queued + before.sending;
+    if (waiting === 0) {
+      say('Nothing to send: no decision is queued or sending.');
+      say(`All: ${formatStatus(outbox.status(), false)}.`);
+      return { code: 0, drained: true, status: outbox.status(), entries: [], text: `${lines.join('\n')}\n` };
+    }
+    say(`Sending ${waiting} decision(s) (queued ${before.queued}, sending ${before.sending}); waiting up to ${Math.round(timeoutMs / 1000)} s.`);
+    // A refused key stops every request of the key until it changes: waiting out the timeout would change nothing.
+    const giveUp = new AbortController();
+    const onChangedCheck = (): void => {
+      if (client.scheduler.halted) giveUp.abort();
+    };
+    // The operator asked to send now: what waits for a backed-off retry goes at once (after a re-read where its outcome is unknown).
+    outbox.retry(undefined, options.operator);
+    outbox.on('changed', onChanged);
+    outbox.on('changed', onChangedCheck);
+    outbox.on('status', onStatus);
     outbox.start();
-    const drained = await outbox.whenIdle(options.timeoutMs ?? 120_000);
+    const drained = await outbox.whenIdle(timeoutMs, giveUp.signal);
+    outbox.off('changed', onChangedCheck);
     await outbox.stop();
     const status = outbox.status();
-    const touched = outbox.list().filter((e) => Date.parse(e.updatedAt) >= Date.now() - 24 * 3_600_000 || e.state === 'queued' || e.state === 'sending');
-    const lines = [
-      `Before: queued ${before.queued}, sending ${before.sending}.`,
-      drained ? 'Drained: nothing is queued or sending.' : `Timed out with decisions still waiting (${status.online ? 'online' : 'offline'}).`,
-      ...formatEntries(touched, options.locale),
-      formatStatus(status),
-    ];
-    const text = `${lines.join('\n')}\n`;
-    options.out?.write(text);
-    return { code: drained ? 0 : 1, drained, status, entries: touched, text };
+    const ids = new Set([...handled.keys(), ...outbox.list({ states: ['queued', 'sending'] }).map((e) => e.id)]);
+    const entries = [...ids].map((id) => outbox.get(id)).filter((e): e is OutboxEntry => e !== undefined);
+    const notDelivered = entries.filter((e) => e.state !== 'delivered' && e.state !== 'cancelled');
+    if (drained && notDelivered.length === 0) say(`Done: ${entries.length} decision(s) delivered to the Market.`);
+    else if (drained) say(`Done, but ${notDelivered.length} of ${entries.length} decision(s) were not delivered (below): they need the operator.`);
+    else if (client.scheduler.halted) {
+      say(`Stopped: the Market refused the API key (${client.scheduler.halted.message}). ${status.queued + status.sending} decision(s) stay in the outbox until the key is fixed (RETURNDESK_API_KEY or the app's settings).`);
+    } else {
+      const why = status.online ? 'the Market answers, but asked to wait or has not confirmed them yet (below)' : 'the Market cannot be reached';
+      say(`Timed out after ${Math.round(timeoutMs / 1000)} s with ${status.queued + status.sending} decision(s) still waiting: ${why}. They stay in the outbox: run "outbox drain" again or keep the app running.`);
+    }
+    for (const line of formatEntries(entries, options.locale)) say(line);
+    say(`All: ${formatStatus(status, true)}.`);
+    return { code: drained && notDelivered.length === 0 ? 0 : 1, drained, status, entries, text: `${lines.join('\n')}\n` };
   } finally {
+    outbox.off('changed', onChanged);
+    outbox.off('status', onStatus);
     await outbox.stop();
     store.close();
   }

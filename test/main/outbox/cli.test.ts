@@ -86,13 +86,14 @@ describe('decide and outbox list|drain against the sandbox', () => {
 
     const listed = runOutboxList({ dataDir: h.dir, states: ['queued'] });
     expect(listed.entries.map((e) => e.returnId).sort()).toEqual([one.id, two.id].sort());
-    expect(listed.text).toMatch(/queued 2, sending 0/);
+    expect(listed.text).toMatch(/All: queued 2, sending 0, failed 0, conflict 0, quarantined 0 \(read from the local store/);
+    expect(runOutboxList({ dataDir: h.dir, returnId: 999_999_999 }).text).toMatch(/^No decision in the outbox for return 999999999\./);
     expect(runOutboxList({ dataDir: h.dir, states: ['nope'] }).code).toBe(2);
 
     const drained = await runOutboxDrain({ ...base(), timeoutMs: 10_000 });
     expect(drained.code).toBe(0);
     expect(drained.drained).toBe(true);
-    expect(drained.text).toMatch(/Drained/);
+    expect(drained.text).toMatch(/Done: 2 decision\(s\) delivered to the Market\./);
     expect(drained.entries.map((e) => e.state)).toEqual(['delivered', 'delivered']);
     const accepted = await acceptedByReturn(h.admin);
     expect([accepted.get(one.id), accepted.get(two.id)]).toEqual([1, 1]);
@@ -115,6 +116,6 @@ describe('decide and outbox list|drain against the sandbox', () => {
     const result = await runOutboxDrain({ ...base(), baseUrl: 'http://127.0.0.1:9', timeoutMs: 700 });
     expect(result.code).toBe(1);
     expect(result.status).toMatchObject({ queued: 1, online: false });
-    expect(result.text).toMatch(/Timed out with decisions still waiting \(offline\)/);
+    expect(result.text).toMatch(/Timed out after 1 s with 1 decision\(s\) still waiting: the Market cannot be reached\./);
   });
 });
