@@ -10,6 +10,8 @@ import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { EvidenceLayer } from './evidence/EvidenceLayer.tsx';
+import { PhotoViewer } from './evidence/PhotoViewer.tsx';
+import { useEvidenceStore } from './evidence/state.ts';
 import { AnalyticsScreen } from './analytics/AnalyticsScreen.tsx';
 import { applyLocale, useI18n } from './i18n/index.ts';
 import { useShortcuts } from './state/shortcuts.ts';
@@ -31,6 +33,9 @@ export function App() {
     })),
   );
   useShortcuts();
+  // The viewer docks in the inbox's place, beside the open return's decision.
+  const selectedReturnId = useAppStore((s) => s.selectedReturnId);
+  const viewerDocked = useEvidenceStore((s) => s.viewer.open && s.viewer.docked && s.viewer.returnId === selectedReturnId);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -77,11 +82,19 @@ export function App() {
           </main>
         ) : (
           <>
-            <main className="pane pane-inbox" aria-label={t('inbox.label')} id="inbox">
-              <ErrorBoundary pane={t('inbox.label')}>
-                <InboxList />
-              </ErrorBoundary>
-            </main>
+            {viewerDocked ? (
+              <section className="pane pane-inbox pane-viewer" aria-label={t('inbox.label')}>
+                <ErrorBoundary pane={t('inbox.label')}>
+                  <PhotoViewer docked />
+                </ErrorBoundary>
+              </section>
+            ) : (
+              <main className="pane pane-inbox" aria-label={t('inbox.label')} id="inbox">
+                <ErrorBoundary pane={t('inbox.label')}>
+                  <InboxList />
+                </ErrorBoundary>
+              </main>
+            )}
             <section className="pane pane-detail" aria-label={t('detail.statusModel')}>
               <ErrorBoundary pane={t('decision.title')}>
                 <ReturnPane />

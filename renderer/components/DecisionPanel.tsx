@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { AvailableDecision, AvailableDecisions, BridgeError, DraftIssue, OutboxEntry, ReturnDetail } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
@@ -16,15 +16,26 @@ import { Time } from './Time.tsx';
 /** Live and pending states: while one of these exists, a new decision is not offered. */
 const ACTIVE_STATES = new Set(['queued', 'sending', 'delivered']);
 
-/** Per-item decisions offered by the Market, validated as typed, sent through the outbox. */
-export function DecisionPanel({ detail }: { detail: ReturnDetail }) {
+/** Whether the decision form is on screen for this return, and the items it decides (by returnItemId). */
+export function useDecisionForm(detail: ReturnDetail): { shown: boolean; itemIds: Set<number> } {
+  const { available, outbox, form } = useAppStore(useShallow((s) => ({ available: s.available, outbox: s.outbox, form: s.form })));
+  const returnId = detail.row.returnId;
+  const entry = latestEntry(outbox);
+  const allowed = available.returnId === returnId ? available.data : null;
+  const editing = form?.returnId === returnId && form.editingOutboxId !== null;
+  const shown = !!allowed && form?.returnId === returnId && (editing || !entry || !ACTIVE_STATES.has(entry.state)) && (detail.row.awaitingDecision || editing);
+  return { shown, itemIds: new Set(shown && allowed ? allowed.items.map((i) => i.returnItemId) : []) };
+}
+
+/** Per-item decisions offered by the Market, validated as typed, sent through the outbox; each item shows its evidence. */
+export function DecisionPanel({ detail, evidenceFor }: { detail: ReturnDetail; evidenceFor?: (returnItemId: number) => ReactNode }) {
   const { t, locale } = useI18n();
   const { available, outbox, form } = useAppStore(useShallow((s) => ({ available: s.available, outbox: s.outbox, form: s.form })));
   const returnId = detail.row.returnId;
   const entry = latestEntry(outbox);
   const allowed = available.returnId === returnId ? available.data : null;
   const editing = form?.returnId === returnId && form.editingOutboxId !== null;
-  const showForm = !!allowed && form?.returnId === returnId && (editing || !entry || !ACTIVE_STATES.has(entry.state)) && (detail.row.awaitingDecision || editing);
+  const showForm = useDecisionForm(detail).shown;
 
   return (
     <section className="section decision" aria-labelledby="decision-title" data-testid="decision-panel">
@@ -38,7 +49,7 @@ export function DecisionPanel({ detail }: { detail: ReturnDetail }) {
       )}
       {detail.row.awaitingDecision && !allowed && !available.error && <p className="muted">{t('decision.loading')}</p>}
       {allowed?.source === 'cache' && showForm && <p className="note">{t('decision.fromCache', { at: formatMsk(allowed.fetchedAt, locale) })}</p>}
-      {showForm && form && allowed && <DecisionForm form={form} allowed={allowed} />}
+      {showForm && form && allowed && <DecisionForm form={form} allowed={allowed} evidenceFor={evidenceFor} />}
     </section>
   );
 }
@@ -102,7 +113,7 @@ function OutboxCard({ entry, awaiting, editing, formOpen }: { entry: OutboxEntry
   );
 }
 
-function DecisionForm({ form, allowed }: { form: DecisionForm; allowed: AvailableDecisions }) {
+function DecisionForm({ form, allowed, evidenceFor }: { form: DecisionForm; allowed: AvailableDecisions; evidenceFor?: (returnItemId: number) => ReactNode }) {
   const { t } = useI18n();
   const { setItemForm, setActiveItem, clearForm } = useAppStore(useShallow((s) => ({ setItemForm: s.setItemForm, setActiveItem: s.setActiveItem, clearForm: s.clearForm })));
   const checked = currentIssues();
@@ -134,6 +145,7 @@ function DecisionForm({ form, allowed }: { form: DecisionForm; allowed: Availabl
           onChange={(patch) => setItemForm(item.returnItemId, patch)}
           onFocus={() => setActiveItem(index)}
           allowed={allowed}
+          evidence={evidenceFor?.(item.returnItemId)}
         />
       ))}
       {issues.filter((i) => i.returnItemId === null).map((i, k) => (
@@ -181,9 +193,11 @@ interface ItemProps {
   onChange(patch: Partial<ItemForm>): void;
   onFocus(): void;
   allowed: AvailableDecisions;
+  /** The item's reasons, comment and photos, shown above its choices. */
+  evidence?: ReactNode;
 }
 
-function ItemDecision({ index, active, item, value, decisions, issues, onChange, onFocus, allowed }: ItemProps) {
+function ItemDecision({ index, active, item, value, decisions, issues, onChange, onFocus, allowed, evidence }: ItemProps) {
   const { t, label, locale } = useI18n();
   const need = fieldsFor(value.decisionType);
   const chosen = decisions.find((d) => d.decisionType === value.decisionType);
@@ -209,6 +223,7 @@ function ItemDecision({ index, active, item, value, decisions, issues, onChange,
         <span className="item-index">{index + 1}</span> {item.name ?? item.shopSku} <span className="muted mono">{item.shopSku}</span> <span className="muted">×{item.count}</span>
         {item.price && <span className="muted"> · {formatMoney(item.price, locale)}</span>}
       </legend>
+      {evidence}
       <div className="choices" role="radiogroup" aria-label={t('decision.pick')} aria-invalid={issueOf('decisionType') ? true : undefined}>
         {decisions.map((d, n) => (
           <label key={d.decisionType} className={`choice${value.decisionType === d.decisionType ? ' chosen' : ''}`}>

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { InboxRow, ReturnDetail, ReturnItemView } from '../../preload/contract.ts';
+import type { InboxRow, ItemPhotos, ReturnDetail, ReturnItemView } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
 import { formatMoney, subtractMoney } from '../lib/money.ts';
 import { DISPUTE_STATUS, refundTimeline, shipmentTimeline, type TimelineStep } from '../lib/status-model.ts';
@@ -8,11 +8,13 @@ import { loadDetail, openReturn } from '../state/actions.ts';
 import { useAppStore } from '../state/store.ts';
 import { useNow } from '../state/use-now.ts';
 import { BridgeErrorNotice } from './BridgeErrorNotice.tsx';
-import { DecisionPanel } from './DecisionPanel.tsx';
-import { BarcodeIcon, BoltIcon, CameraIcon, CheckIcon } from './icons.tsx';
+import { DecisionPanel, useDecisionForm } from './DecisionPanel.tsx';
+import { ItemEvidence } from './ItemEvidence.tsx';
+import { BarcodeIcon, BoltIcon, CheckIcon } from './icons.tsx';
 import { OutboxBadge } from './OutboxBadge.tsx';
 import { Time } from './Time.tsx';
-import { EvidenceSection } from '../evidence/EvidenceSection.tsx';
+import { DisputeBanner, EvidenceSection } from '../evidence/EvidenceSection.tsx';
+import { useReturnPhotos, type ReturnPhotos } from '../evidence/use-return-photos.ts';
 
 /** The right pane: the open return with its order, and the decision panel. */
 export function ReturnPane() {
@@ -24,16 +26,34 @@ export function ReturnPane() {
     return <BridgeErrorNotice action={t('detail.returnTitle', { id: selectedReturnId })} error={detail.error} channel="returns.get" onRetry={() => void loadDetail(selectedReturnId)} />;
   }
   if (!data) return <p className="empty">{t('common.loading')}</p>;
+  return <ReturnView key={data.row.returnId} detail={data} />;
+}
+
+/**
+ * One return, laid out so the evidence and the decision are read together: each item's reasons,
+ * comment and photos sit inside its decision; the status, the documents and the order follow.
+ */
+function ReturnView({ detail }: { detail: ReturnDetail }) {
+  const photos = useReturnPhotos(detail.row.returnId);
+  const form = useDecisionForm(detail);
+  const photosOf = (item: ReturnItemView): ItemPhotos | undefined => photos.items?.find((p) => p.idx === item.idx);
+  const evidenceFor = (returnItemId: number) => {
+    const item = detail.items.find((i) => i.returnItemId === returnItemId);
+    return item ? <ItemEvidence item={item} photos={photosOf(item)} returnPhotos={photos} /> : null;
+  };
+  const rest = detail.items.filter((i) => i.returnItemId === null || !form.itemIds.has(i.returnItemId));
   return (
-    <article className="detail" data-testid="detail" data-return-id={data.row.returnId} aria-labelledby="detail-title">
-      <DetailHeader row={data.row} />
-      <StatusTimelines row={data.row} />
-      <DecisionPanel detail={data} />
-      <ItemsSection detail={data} />
-      <EvidenceSection detail={data} />
-      <OrderSection detail={data} />
-      <Siblings siblings={data.siblings} />
-      <Pickup detail={data} />
+    <article className="detail" data-testid="detail" data-return-id={detail.row.returnId} aria-labelledby="detail-title">
+      <DetailHeader row={detail.row} />
+      <DisputeBanner detail={detail} />
+      {!form.shown && <ItemsSection items={rest} photosOf={photosOf} photos={photos} />}
+      <DecisionPanel detail={detail} evidenceFor={evidenceFor} />
+      {form.shown && rest.length > 0 && <ItemsSection items={rest} photosOf={photosOf} photos={photos} />}
+      <StatusTimelines row={detail.row} />
+      <EvidenceSection detail={detail} />
+      <OrderSection detail={detail} />
+      <Siblings siblings={detail.siblings} />
+      <Pickup detail={detail} />
     </article>
   );
 }
@@ -134,94 +154,22 @@ function Timeline({ title, steps, group, testId, dispute }: { title: string; ste
   );
 }
 
-function ItemsSection({ detail }: { detail: ReturnDetail }) {
+function ItemsSection({ items, photosOf, photos }: { items: ReturnItemView[]; photosOf: (item: ReturnItemView) => ItemPhotos | undefined; photos: ReturnPhotos }) {
   const { t } = useI18n();
+  if (items.length === 0) return null;
   return (
     <section className="section" aria-labelledby="items-title">
       <h2 className="section-title" id="items-title">
         {t('detail.items')}
       </h2>
       <ul className="items">
-        {detail.items.map((item) => (
-          <ReturnItemCard key={`${item.idx}-${item.shopSku}`} item={item} />
+        {items.map((item) => (
+          <li key={`${item.idx}-${item.shopSku}`} className="item-card" data-testid="return-item">
+            <ItemEvidence item={item} photos={photosOf(item)} returnPhotos={photos} withHead />
+          </li>
         ))}
       </ul>
     </section>
-  );
-}
-
-function ReturnItemCard({ item }: { item: ReturnItemView }) {
-  const { t, label, locale } = useI18n();
-  const reasons = item.decisions.filter((d) => d.reasonType || d.subreasonType || d.comment);
-  const decided = item.decisions.filter((d) => d.decisionType);
-  const codes = item.instances.filter((i) => i.cis || i.imei);
-  return (
-    <li className="item-card" data-testid="return-item">
-      <div className="item-head">
-        <span className="item-name">{item.name ?? item.shopSku}</span>
-        <span className="muted">
-          {t('detail.sku')} <span className="mono">{item.shopSku}</span> · ×{item.count}
-        </span>
-      </div>
-      {reasons.map((d, i) => (
-        <dl className="facts" key={i}>
-          {d.reasonType && (
-            <>
-              <dt>{t('detail.reason')}</dt>
-              <dd>{label('returnReason', d.reasonType)}</dd>
-            </>
-          )}
-          {d.subreasonType && (
-            <>
-              <dt>{t('detail.subreason')}</dt>
-              <dd>{label('returnSubreason', d.subreasonType)}</dd>
-            </>
-          )}
-          {d.comment && (
-            <>
-              <dt>{t('detail.buyerComment')}</dt>
-              <dd className="quote">{d.comment}</dd>
-            </>
-          )}
-          {d.amount && (
-            <>
-              <dt>{t('detail.amount')}</dt>
-              <dd>{formatMoney(d.amount, locale)}</dd>
-            </>
-          )}
-        </dl>
-      ))}
-      {decided.length > 0 && (
-        <p className="muted">
-          {t('detail.previousDecisions')}: {decided.map((d) => label('decisionType', d.decisionType)).join(', ')}
-          {decided.some((d) => d.partnerCompensation) && ` (${decided.map((d) => formatMoney(d.partnerCompensation, locale)).join(', ')})`}
-        </p>
-      )}
-      <p className="photo-count muted" data-testid="photo-count">
-        <CameraIcon /> {t('inbox.photos', { count: item.photos.length })}
-      </p>
-      {codes.length > 0 && (
-        <div className="marked" data-testid="marked-codes">
-          <p className="marked-note">
-            <BarcodeIcon /> {t('detail.marked')}
-          </p>
-          <ul className="codes mono">
-            {codes.map((c, i) => (
-              <li key={i}>
-                {c.cis && `${t('detail.cis')}: ${c.cis}`}
-                {c.cis && c.imei && ' · '}
-                {c.imei && `${t('detail.imei')}: ${c.imei}`}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {item.tracks.length > 0 && (
-        <p className="muted">
-          {t('detail.tracks')}: <span className="mono">{item.tracks.join(', ')}</span>
-        </p>
-      )}
-    </li>
   );
 }
 

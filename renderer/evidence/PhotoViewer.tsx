@@ -1,4 +1,5 @@
-// Side-by-side photo viewer: 1, 2 or 4 panes, synchronised zoom and pan, rotation, full screen.
+// Side-by-side photo viewer: 1, 2 or 4 panes, synchronised zoom and pan, rotation, full screen. Docked, it
+// takes the inbox's place beside the decision; undocked, it covers the window.
 // Pictures move with CSS transforms on one <img> each (no canvas redraws), so a 12 MP JPEG stays smooth.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
 import { useBridge, useEvidenceStore, type ViewerSource } from './state.ts';
@@ -25,11 +26,12 @@ function fitScale(source: ViewerSource, box: { w: number; h: number }, rot: numb
   return Math.min(box.w / w, box.h / h);
 }
 
-export function PhotoViewer() {
+export function PhotoViewer({ docked = false }: { docked?: boolean }) {
   const { et } = useEvidenceText();
   const bridge = useBridge();
   const viewer = useEvidenceStore((s) => s.viewer);
-  const { closeViewer, setPanes, showInPane, setActivePane, toggleSync, updateSource, addSources } = useEvidenceStore.getState();
+  const { closeViewer, setPanes, showInPane, setActivePane, toggleSync, updateSource, addSources, setDocked } = useEvidenceStore.getState();
+  const [catalogLoaded, setCatalogLoaded] = useState(false);
   const [views, setViews] = useState<PaneView[]>([FIT, FIT, FIT, FIT]);
   const boxes = useRef<Array<{ w: number; h: number }>>([{ w: 0, h: 0 }, { w: 0, h: 0 }, { w: 0, h: 0 }, { w: 0, h: 0 }]);
   const root = useRef<HTMLDivElement>(null);
@@ -39,13 +41,26 @@ export function PhotoViewer() {
   useEffect(() => {
     if (!viewer.open || !bridge || returnId === null) return;
     let live = true;
+    setCatalogLoaded(false);
     void bridge.photos.catalog({ returnId }).then((r) => {
-      if (!live || !r.ok) return;
+      if (!live) return;
+      setCatalogLoaded(true);
+      if (!r.ok) return;
       addSources(
         r.value.flatMap((item) =>
           item.pictures
             .filter((p) => p.file)
-            .map((p, i) => ({ key: `catalog:${item.shopSku}:${i}`, label: `${et('catalog')} · ${item.shopSku}`, url: p.file!.url, mime: p.file!.mime, width: p.file!.width, height: p.file!.height, size: p.file!.size, kind: 'catalog' as const })),
+            .map((p, i) => ({
+              key: `catalog:${item.shopSku}:${i}`,
+              label: `${et('catalog')} · ${item.shopSku}`,
+              shopSku: item.shopSku,
+              url: p.file!.url,
+              mime: p.file!.mime,
+              width: p.file!.width,
+              height: p.file!.height,
+              size: p.file!.size,
+              kind: 'catalog' as const,
+            })),
         ),
       );
     });
@@ -73,13 +88,20 @@ export function PhotoViewer() {
     if (viewer.open) setViews([FIT, FIT, FIT, FIT]);
   }, [viewer.open]);
 
-  /** Changes the active pane's view; with sync on, every pane follows zoom and pan (rotation stays per pane). */
+  /**
+   * Changes a pane's view; with sync on, every pane follows by the same factor and the same pan
+   * (rotation stays per pane), so panes set to 1:1 each stay 1:1 while they zoom together.
+   */
   const change = useCallback(
     (pane: number, next: (v: PaneView) => PaneView) => {
       setViews((prev) => {
-        const updated = next(prev[pane]!);
+        const before = prev[pane]!;
+        const updated = next(before);
         if (!viewer.sync) return prev.map((v, i) => (i === pane ? updated : v));
-        return prev.map((v, i) => (i === pane ? updated : { ...v, zoom: updated.zoom, x: updated.x, y: updated.y }));
+        const factor = updated.zoom / before.zoom;
+        return prev.map((v, i) =>
+          i === pane ? updated : { ...v, zoom: clampZoom(v.zoom * factor), x: v.x * factor + (updated.x - before.x * factor), y: v.y * factor + (updated.y - before.y * factor) },
+        );
       });
     },
     [viewer.sync],
@@ -97,14 +119,19 @@ export function PhotoViewer() {
     [change],
   );
 
+  /** 1:1 is one screen pixel per picture pixel in each pane (with sync, in every pane at once), whatever the sizes. */
   const oneToOne = useCallback(
     (pane: number) => {
-      const source = viewer.sources[viewer.paneSources[pane]!];
-      if (!source) return;
-      const scale = fitScale(source, boxes.current[pane]!, views[pane]!.rot);
-      change(pane, (v) => ({ ...v, zoom: clampZoom(1 / scale), x: 0, y: 0 }));
+      setViews((prev) =>
+        prev.map((v, i) => {
+          if (i !== pane && !viewer.sync) return v;
+          const source = viewer.sources[viewer.paneSources[i]!];
+          if (!source || i >= viewer.panes) return v;
+          return { ...v, zoom: clampZoom(1 / fitScale(source, boxes.current[i]!, v.rot)), x: 0, y: 0 };
+        }),
+      );
     },
-    [viewer.sources, viewer.paneSources, views, change],
+    [viewer.sources, viewer.paneSources, viewer.panes, viewer.sync],
   );
 
   const fullScreen = useCallback(() => {
@@ -118,8 +145,10 @@ export function PhotoViewer() {
     const count = viewer.sources.length;
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
+      // Docked beside the form, the viewer answers only while it has the focus: the form keeps 1–9.
+      if (docked && !root.current?.contains(document.activeElement)) return;
       let handled = true;
-      switch (e.key) {
+      switch (viewerKey(e)) {
         case 'ArrowRight':
           showInPane(pane, (viewer.paneSources[pane]! + 1) % count);
           break;
@@ -141,15 +170,12 @@ export function PhotoViewer() {
           oneToOne(pane);
           break;
         case 'r':
-        case 'R':
           change(pane, (v) => ({ ...v, rot: (v.rot + 90) % 360 }));
           break;
         case 's':
-        case 'S':
           toggleSync();
           break;
         case 'f':
-        case 'F':
           fullScreen();
           break;
         case 'Escape':
@@ -167,7 +193,7 @@ export function PhotoViewer() {
     };
     window.addEventListener('keydown', onKey, { capture: true });
     return () => window.removeEventListener('keydown', onKey, { capture: true });
-  }, [viewer.open, viewer.activePane, viewer.paneSources, viewer.sources.length, showInPane, zoomBy, change, oneToOne, toggleSync, fullScreen, closeViewer]);
+  }, [docked, viewer.open, viewer.activePane, viewer.paneSources, viewer.sources.length, showInPane, zoomBy, change, oneToOne, toggleSync, fullScreen, closeViewer]);
 
   useLayoutEffect(() => {
     if (viewer.open) root.current?.focus();
@@ -176,7 +202,18 @@ export function PhotoViewer() {
   if (!viewer.open) return null;
   const active = viewer.activePane;
   return (
-    <div className="ev-viewer" role="dialog" aria-modal="true" aria-label={et('viewer')} ref={root} tabIndex={-1} data-testid="viewer" data-panes={viewer.panes} data-sync={viewer.sync}>
+    <div
+      className={`ev-viewer${docked ? ' ev-viewer-docked' : ''}`}
+      role={docked ? 'region' : 'dialog'}
+      aria-modal={docked ? undefined : true}
+      aria-label={et('viewer')}
+      ref={root}
+      tabIndex={-1}
+      data-testid="viewer"
+      data-panes={viewer.panes}
+      data-sync={viewer.sync}
+      data-docked={docked}
+    >
       <div className="ev-toolbar" role="toolbar" aria-label={et('viewer')}>
         <span className="ev-toolbar-group" role="group" aria-label={et('panes')}>
           {([1, 2, 4] as const).map((n) => (
@@ -206,11 +243,19 @@ export function PhotoViewer() {
         <button type="button" className="ev-button" onClick={fullScreen}>
           {et('fullScreen')}
         </button>
+        <button type="button" className="ev-button" onClick={() => setDocked(!docked)} data-testid="viewer-dock">
+          {docked ? et('undock') : et('dock')}
+        </button>
         <span className="ev-keys muted">{et('keys')}</span>
         <button type="button" className="ev-button ev-close" onClick={closeViewer} data-testid="viewer-close">
           {et('close')}
         </button>
       </div>
+      {viewer.compare && catalogLoaded && (
+        <p className="ev-viewer-note" role="status" data-testid="no-catalog">
+          {et('noCatalog')}
+        </p>
+      )}
       <div className={`ev-panes ev-panes-${viewer.panes}`}>
         {shown.map((sourceIndex, pane) => (
           <Pane
@@ -332,10 +377,16 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
       </div>
       <figcaption className="ev-caption">
         <select value={sourceIndex} onChange={(e) => onChoose(Number(e.target.value))} aria-label={et('choosePhoto', { n: pane + 1 })} data-testid="pane-source">
-          {sources.map((s, i) => (
-            <option key={s.key} value={i}>
-              {s.label}
-            </option>
+          {[...new Set(sources.map((s) => s.shopSku))].map((sku) => (
+            <optgroup key={sku} label={sku}>
+              {sources.map((s, i) =>
+                s.shopSku === sku ? (
+                  <option key={s.key} value={i}>
+                    {s.label}
+                  </option>
+                ) : null,
+              )}
+            </optgroup>
           ))}
         </select>
         <span className="muted" data-testid="pane-info">
@@ -345,4 +396,28 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
       </figcaption>
     </figure>
   );
+}
+
+/** The viewer's keys by their physical place (KeyboardEvent.code), so R, S and F work on the Russian layout too. */
+function viewerKey(e: KeyboardEvent): string {
+  switch (e.code) {
+    case 'KeyR':
+      return 'r';
+    case 'KeyS':
+      return 's';
+    case 'KeyF':
+      return 'f';
+    case 'Digit0':
+    case 'Numpad0':
+      return '0';
+    case 'Digit1':
+    case 'Numpad1':
+      return '1';
+    case 'NumpadAdd':
+      return '+';
+    case 'NumpadSubtract':
+      return '-';
+    default:
+      return e.key;
+  }
 }

@@ -14,6 +14,8 @@ export interface ViewerSource {
   height: number | null;
   size: number | null;
   kind: 'photo' | 'catalog';
+  /** The item the picture belongs to: groups the choice of pictures and pairs a photo with its catalogue picture. */
+  shopSku: string;
   /** For buyer photos: what photos.fetch needs. */
   ref?: { returnId: number; itemId: number; imageHash: string };
   problem?: string | null;
@@ -21,9 +23,22 @@ export interface ViewerSource {
 }
 
 interface EvidenceState {
-  viewer: { open: boolean; returnId: number | null; sources: ViewerSource[]; panes: 1 | 2 | 4; paneSources: number[]; activePane: number; sync: boolean };
+  viewer: {
+    open: boolean;
+    returnId: number | null;
+    sources: ViewerSource[];
+    panes: 1 | 2 | 4;
+    paneSources: number[];
+    activePane: number;
+    sync: boolean;
+    /** Beside the decision (in place of the inbox list) rather than over the whole window. */
+    docked: boolean;
+    /** Opened to compare a buyer photo with the catalogue picture: pane 2 takes that picture when it arrives. */
+    compare: boolean;
+  };
   disputesOpen: boolean;
-  openViewer(returnId: number, sources: ViewerSource[], start: number, panes?: 1 | 2 | 4): void;
+  openViewer(returnId: number, sources: ViewerSource[], start: number, panes?: 1 | 2 | 4, options?: { compare?: boolean }): void;
+  setDocked(docked: boolean): void;
   closeViewer(): void;
   setPanes(panes: 1 | 2 | 4): void;
   showInPane(pane: number, source: number): void;
@@ -35,10 +50,10 @@ interface EvidenceState {
 }
 
 export const useEvidenceStore = create<EvidenceState>()((set) => ({
-  viewer: { open: false, returnId: null, sources: [], panes: 1, paneSources: [0, 1, 2, 3], activePane: 0, sync: true },
+  viewer: { open: false, returnId: null, sources: [], panes: 1, paneSources: [0, 1, 2, 3], activePane: 0, sync: true, docked: true, compare: false },
   disputesOpen: false,
-  openViewer: (returnId, sources, start, panes = 1) =>
-    set({
+  openViewer: (returnId, sources, start, panes = 1, options = {}) =>
+    set((s) => ({
       viewer: {
         open: true,
         returnId,
@@ -47,18 +62,31 @@ export const useEvidenceStore = create<EvidenceState>()((set) => ({
         paneSources: [0, 1, 2, 3].map((i) => (start + i) % Math.max(1, sources.length)),
         activePane: 0,
         sync: true,
+        // Where the operator last wanted it: docked beside the decision unless they chose full screen.
+        docked: s.viewer.docked,
+        compare: options.compare ?? false,
       },
-    }),
+    })),
+  setDocked: (docked) => set((s) => ({ viewer: { ...s.viewer, docked } })),
   closeViewer: () => set((s) => ({ viewer: { ...s.viewer, open: false } })),
   setPanes: (panes) => set((s) => ({ viewer: { ...s.viewer, panes, activePane: Math.min(s.viewer.activePane, panes - 1) } })),
-  showInPane: (pane, source) => set((s) => ({ viewer: { ...s.viewer, paneSources: s.viewer.paneSources.map((v, i) => (i === pane ? source : v)) } })),
+  // The operator's own choice of picture wins over the catalogue picture that may still arrive.
+  showInPane: (pane, source) => set((s) => ({ viewer: { ...s.viewer, compare: false, paneSources: s.viewer.paneSources.map((v, i) => (i === pane ? source : v)) } })),
   setActivePane: (pane) => set((s) => ({ viewer: { ...s.viewer, activePane: pane } })),
   toggleSync: () => set((s) => ({ viewer: { ...s.viewer, sync: !s.viewer.sync } })),
   updateSource: (index, patch) => set((s) => ({ viewer: { ...s.viewer, sources: s.viewer.sources.map((src, i) => (i === index ? { ...src, ...patch } : src)) } })),
   addSources: (sources) =>
     set((s) => {
       const known = new Set(s.viewer.sources.map((x) => x.key));
-      return { viewer: { ...s.viewer, sources: [...s.viewer.sources, ...sources.filter((x) => !known.has(x.key))] } };
+      const all = [...s.viewer.sources, ...sources.filter((x) => !known.has(x.key))];
+      let paneSources = s.viewer.paneSources;
+      if (s.viewer.compare) {
+        // Buyer photo against the catalogue picture of the same item, as soon as that picture is known.
+        const shown = s.viewer.sources[paneSources[0]!];
+        const catalog = all.findIndex((x) => x.kind === 'catalog' && x.shopSku === shown?.shopSku);
+        if (catalog >= 0) paneSources = paneSources.map((v, i) => (i === 1 ? catalog : v));
+      }
+      return { viewer: { ...s.viewer, sources: all, paneSources, compare: s.viewer.compare && paneSources === s.viewer.paneSources } };
     }),
   setDisputesOpen: (disputesOpen) => set({ disputesOpen }),
 }));

@@ -17,6 +17,7 @@ interface World {
   admin: SandboxAdmin;
   photoReturn: number;
   disputeReturn: number;
+  manyPhotosReturn: number;
   hashes: string[];
   stop(): Promise<void>;
 }
@@ -35,6 +36,7 @@ async function startWorld(): Promise<World> {
   });
   const hashes = photoReturn.items.flatMap((i) => i.decisions?.flatMap((d) => d.images ?? []) ?? []);
   await admin.setPhotoFault(hashes[3]!, 'truncated');
+  const many = await admin.createReturn({ campaignId: campaign.id, type: 'RETURN', items: [{ photos: 8, images: Array.from({ length: 8 }, () => ({ format: 'jpeg' as const, width: 320, height: 240 })) }] });
   const dispute = await admin.createReturn({ campaignId: campaign.id, type: 'RETURN', items: [{ photos: 1, images: [{ format: 'jpeg', width: 800, height: 600 }] }] });
   await admin.setReturnStatus(dispute.id, 'PREMODERATION_DECISION_MADE', { force: true });
   await admin.openDispute(dispute.id);
@@ -46,6 +48,7 @@ async function startWorld(): Promise<World> {
     admin,
     photoReturn: photoReturn.id,
     disputeReturn: dispute.id,
+    manyPhotosReturn: many.id,
     hashes,
     stop: async () => {
       await web.stop();
@@ -79,8 +82,9 @@ test.describe('evidence: photos, application, chats and disputes (web mode, own 
     test.setTimeout(240_000);
     await openApp(page, world.url);
     await openReturnById(page, world.photoReturn);
-    const evidence = page.getByTestId('evidence');
-    await expect(evidence.getByTestId('gallery-count').first()).toContainText('4');
+    // The photos sit with their item, in the return's first screen.
+    const evidence = page.getByTestId('gallery').first();
+    await expect(evidence.getByTestId('gallery-count')).toContainText('4', { timeout: 30_000 });
     const tiles = evidence.getByTestId('photo-tile');
     await expect(tiles).toHaveCount(4);
     const tile = (i: number) => evidence.locator(`[data-testid="photo-tile"][data-image-hash="${world.hashes[i]}"]`);
@@ -145,6 +149,44 @@ test.describe('evidence: photos, application, chats and disputes (web mode, own 
     await saveScreen(page, 'evidence-viewer-side-by-side');
     await page.keyboard.press('Escape');
     await expect(viewer).toBeHidden();
+
+    // "Compare": the buyer's photo beside the item's catalogue picture, docked beside the return (not over it).
+    await page.getByTestId('compare').first().click();
+    await expect(viewer).toHaveAttribute('data-docked', 'true');
+    await expect(panes.nth(0)).toHaveAttribute('data-source', /^photo:/);
+    await expect(panes.nth(1)).toHaveAttribute('data-source', /^catalog:/, { timeout: 60_000 });
+    const viewerBox = (await viewer.boundingBox())!;
+    const detailBox = (await page.getByTestId('detail').boundingBox())!;
+    expect(viewerBox.x + viewerBox.width).toBeLessThanOrEqual(detailBox.x + 1);
+    await expect(panes.nth(1).getByTestId('viewer-image')).toBeVisible({ timeout: 60_000 });
+    // 1:1 is 100 % in each pane, whatever the sizes of the photo and the catalogue picture.
+    await panes.nth(0).click();
+    await page.keyboard.press('1');
+    await expect(panes.nth(0).getByTestId('pane-info')).toContainText('· 100%');
+    await expect(panes.nth(1).getByTestId('pane-info')).toContainText('· 100%');
+    await saveScreen(page, 'evidence-viewer-docked-compare');
+    await viewer.getByTestId('viewer-dock').click();
+    await expect(viewer).toHaveAttribute('data-docked', 'false');
+    await viewer.getByTestId('viewer-dock').click();
+    await viewer.getByTestId('viewer-close').click();
+    await expect(viewer).toBeHidden();
+  });
+
+  test('a gallery longer than its strip says how many it shows, and "+3" opens the rest', async ({ page }) => {
+    test.setTimeout(120_000);
+    await openApp(page, world.url);
+    await openReturnById(page, world.manyPhotosReturn);
+    const gallery = page.getByTestId('gallery').first();
+    await expect(gallery.getByTestId('gallery-count')).toContainText(/5 of 8|5 из 8/);
+    await expect(gallery.getByTestId('photo-tile')).toHaveCount(5);
+    await expect(gallery.getByTestId('photos-more')).toHaveText('+3');
+    await gallery.getByTestId('photos-more').click();
+    const pane = page.getByTestId('viewer-pane').first();
+    await expect(pane).toHaveAttribute('data-source', /^photo:/);
+    const keys = await page.getByTestId('pane-source').first().locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).textContent));
+    expect(keys[5]).toMatch(/^(Photo|Фото) 6/);
+    await expect(page.getByTestId('pane-source').first()).toHaveValue('5');
+    await page.getByTestId('viewer-close').click();
   });
 
   test('application PDF inside the app, with a download of the cached file', async ({ page }) => {
@@ -196,7 +238,8 @@ test.describe('evidence: photos, application, chats and disputes (web mode, own 
     const workspace = page.getByTestId('disputes');
     const card = workspace.locator(`[data-testid="dispute"][data-return-id="${world.disputeReturn}"]`);
     await expect(card).toBeVisible({ timeout: 30_000 });
-    await expect(card.getByTestId('dispute-chat')).toContainText('WAITING_FOR_ARBITER');
+    // ChatStatusType: "`WAITING_FOR_ARBITER` — нужен ответ арбитра": said in words, not the code.
+    await expect(card.getByTestId('dispute-chat')).toContainText(/Waiting for the arbiter|Ждёт ответа арбитра/);
     await card.getByTestId('save-pack').click();
     const result = card.getByTestId('pack-result');
     await expect(result).toBeVisible({ timeout: 60_000 });

@@ -1,0 +1,93 @@
+// The open return's buyer photos: listed once, thumbnails fetched, the next returns prefetched, the viewer opened on them.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ItemPhotos, PhotoView } from '../../preload/contract.ts';
+import { useAppStore } from '../state/store.ts';
+import { useBridge, useEvidenceStore, type ViewerSource } from './state.ts';
+import { useEvidenceText } from './texts.ts';
+
+/** How many of the next inbox rows get their photos fetched in the background. */
+const PREFETCH_AHEAD = 5;
+
+/** Viewer sources from the gallery's photos, in item order. */
+export function photoSources(returnId: number, items: ItemPhotos[], label: (n: number) => string): ViewerSource[] {
+  let n = 0;
+  return items.flatMap((item) =>
+    item.photos.map((p) => {
+      n++;
+      return {
+        key: `photo:${item.idx}:${p.imageHash}`,
+        label: `${label(n)} · ${item.name ?? item.shopSku}`,
+        shopSku: item.shopSku,
+        url: p.file?.url ?? null,
+        mime: p.file?.mime ?? null,
+        width: p.file?.width ?? null,
+        height: p.file?.height ?? null,
+        size: p.file?.size ?? null,
+        kind: 'photo' as const,
+        ref: p.itemId !== null ? { returnId, itemId: p.itemId, imageHash: p.imageHash } : undefined,
+        problem: p.problem,
+        reason: p.reason,
+      };
+    }),
+  );
+}
+
+export interface ReturnPhotos {
+  /** Per item, in item order; null while listing. */
+  items: ItemPhotos[] | null;
+  /** Opens the viewer on a photo of an item; `compare` puts the item's catalogue picture beside it. */
+  open(itemIdx: number, photoIndex: number, options?: { compare?: boolean }): void;
+}
+
+/** The photos of one return for the gallery and the viewer (read once per opened return). */
+export function useReturnPhotos(returnId: number): ReturnPhotos {
+  const { et } = useEvidenceText();
+  const bridge = useBridge();
+  const [items, setItems] = useState<ItemPhotos[] | null>(null);
+  const openViewer = useEvidenceStore((s) => s.openViewer);
+  const alive = useRef(returnId);
+
+  const setPhoto = useCallback((itemIdx: number, photo: PhotoView) => {
+    setItems((prev) => prev?.map((item) => (item.idx !== itemIdx ? item : { ...item, photos: item.photos.map((p) => (p.imageHash === photo.imageHash ? photo : p)) })) ?? prev);
+  }, []);
+
+  useEffect(() => {
+    alive.current = returnId;
+    setItems(null);
+    if (!bridge) return;
+    void (async () => {
+      const listed = await bridge.photos.list({ returnId });
+      if (!listed.ok || alive.current !== returnId) return;
+      setItems(listed.value.items);
+      // Thumbnails of what the operator opened: fetched at interactive priority, one request each.
+      for (const item of listed.value.items) {
+        for (const photo of item.photos) {
+          if (photo.itemId === null || (photo.state === 'cached' && photo.thumb) || (photo.state === 'failed' && photo.problem !== 'unavailable')) continue;
+          void bridge.photos.fetch({ returnId, itemId: photo.itemId, imageHash: photo.imageHash, kind: 'thumb' }).then((r) => {
+            if (r.ok && alive.current === returnId) setPhoto(item.idx, r.value);
+          });
+        }
+      }
+      // Then the next returns of the inbox, in the background.
+      const { inbox } = useAppStore.getState();
+      const rows = Object.keys(inbox.pages)
+        .map(Number)
+        .sort((a, b) => a - b)
+        .flatMap((page) => inbox.pages[page] ?? []);
+      const at = rows.findIndex((r) => r.returnId === returnId);
+      const next = rows.slice(at + 1, at + 1 + PREFETCH_AHEAD).filter((r) => r.photoCount > 0).map((r) => r.returnId);
+      if (next.length) void bridge.photos.prefetch({ returnIds: next });
+    })();
+  }, [bridge, returnId, setPhoto]);
+
+  const open = (itemIdx: number, photoIndex: number, options: { compare?: boolean } = {}) => {
+    if (!items) return;
+    let start = 0;
+    for (const item of items) {
+      if (item.idx === itemIdx) break;
+      start += item.photos.length;
+    }
+    openViewer(returnId, photoSources(returnId, items, (n) => et('photoN', { n })), start + photoIndex, options.compare ? 2 : 1, { compare: options.compare ?? false });
+  };
+  return { items, open };
+}
