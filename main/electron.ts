@@ -84,8 +84,8 @@ async function start(): Promise<void> {
   let quitting = false;
   let services: Services;
   const settings = createSettingsStore(electronStoreBackend(), logger);
-  const inAppAlert = (n: { kind: string; title: string; body: string; urgency: 'normal' | 'critical'; target: { returnId: number } | { filter: 'awaiting' | 'disputes' | 'outbox' } }): void =>
-    services.events.emit('alerts.notification', { kind: n.kind, title: n.title, body: n.body, urgency: n.urgency, target: n.target, at: new Date().toISOString() });
+  // Every alert is kept and shown in the window by the services; where the OS refuses, that is all the operator gets.
+  const inAppAlert = (n: { kind: string }, reason: 'unsupported' | 'failed'): void => logger.info('alerts: shown in the window only', { kind: n.kind, reason });
 
   const openWindow = (): BrowserWindow => {
     const window = createSecureWindow({ preloadDir: join(outDir, 'preload') });

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { AppInfo, ApiKeyStatus, GlobalStatus, OutboxEntry, OutboxState, StoreView } from '../preload/contract.ts';
-import { ChatWatch, createAlertEngine, createCallbackNotifier, createSqliteMarkStore, countDeadlines, undeliveredReason, type AlertEngine, type AlertSnapshot, type Notifier } from './alerts/index.ts';
+import { AlertHistory, ChatWatch, createAlertEngine, createSqliteMarkStore, countDeadlines, undeliveredReason, type AlertEngine, type AlertSnapshot, type Notifier } from './alerts/index.ts';
 import type { RuntimeConfig } from './config.ts';
 import { ApiKeyVault, VaultError, type SecretStore } from './credentials/vault.ts';
 import { deadlineInputFromRow } from './deadlines/from-row.ts';
@@ -244,9 +244,18 @@ export async function createServices(options: ServicesOptions): Promise<Services
     statusChanged();
   };
 
-  const notifier =
-    options.notifier ??
-    createCallbackNotifier((n) => events.emit('alerts.notification', { kind: n.kind, title: n.title, body: n.body, urgency: n.urgency, target: n.target, at: new Date().toISOString() }));
+  const history = new AlertHistory(store.db);
+  // Alerts older than 90 days that no longer wait for anyone leave the history.
+  history.prune(Date.now() - 90 * 86_400_000);
+  /** Every alert is kept first (it waits there for a screen), then sent to open screens and to the host's notifier. */
+  const notifier: Notifier = {
+    isSupported: () => options.notifier?.isSupported() ?? true,
+    show(notification) {
+      events.emit('alerts.notification', history.record(notification, marketNow()));
+      options.notifier?.show(notification);
+    },
+    onClick: (handler) => options.notifier?.onClick(handler),
+  };
 
   const ALERT_OUTBOX = new Set<OutboxState>(['queued', 'sending', 'delivered', 'failed', 'conflict']);
   function alertSource(): AlertSnapshot {
@@ -317,6 +326,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const handlers = createHandlers({
     analytics: reports.handlerDeps,
     evidence: () => evidence,
+    alerts: { history, events, now: () => marketNow() },
     settings,
     events,
     info,

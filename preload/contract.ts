@@ -711,6 +711,46 @@ const diagnosticsChannels = {
   'diagnostics.get': { args: z.object({ logLines: z.number().int().min(0).max(500).default(50) }).strict().optional(), result: Diagnostics },
 } as const;
 
+// ---------------------------------------------------------------------------------------------
+// Alerts: every alert shown is kept; it waits until a screen acknowledges it, a critical one until dismissed.
+
+/** What a click on an alert opens: one return, or the inbox filtered to the group. */
+export const AlertTarget = z.union([z.object({ returnId: z.number().int() }), z.object({ filter: z.enum(['awaiting', 'disputes', 'outbox']) })]);
+export type AlertTarget = z.infer<typeof AlertTarget>;
+
+export const AlertRecord = z.object({
+  id: z.number().int(),
+  /** deadline, expired, undelivered, undeliveredExpired, dispute, disputeFinished, chatMessage, outboxFailed, outboxConflict, newAwaiting, pickup; open, since kinds grow. */
+  kind: z.string(),
+  title: z.string(),
+  body: z.string(),
+  /** Critical alerts (expiry, conflict, the last threshold) stay on screen until dismissed. */
+  urgency: z.enum(['normal', 'critical']),
+  target: AlertTarget,
+  returnIds: z.array(z.number().int()).max(100_000),
+  /** When it was raised, on the Market's clock. */
+  at: isoTime,
+  acknowledgedAt: isoTime.nullable(),
+  dismissedAt: isoTime.nullable(),
+});
+export type AlertRecord = z.infer<typeof AlertRecord>;
+
+const AlertIds = z.object({ ids: z.array(z.number().int().positive()).min(1).max(500) }).strict();
+
+const alertChannels = {
+  /** Alerts a screen has still to show: not yet acknowledged, and critical ones not dismissed; oldest first. */
+  'alerts.pending': { args: NoArgs, result: z.array(AlertRecord) },
+  /** This screen showed them. */
+  'alerts.acknowledge': { args: AlertIds, result: z.object({ changed: z.number().int() }) },
+  /** The operator closed them. */
+  'alerts.dismiss': { args: AlertIds, result: z.object({ changed: z.number().int() }) },
+  /** The alert history, newest first. */
+  'alerts.history': {
+    args: z.object({ limit: z.number().int().min(1).max(500).default(100), beforeId: z.number().int().positive().optional() }).strict().optional(),
+    result: z.object({ alerts: z.array(AlertRecord), total: z.number().int() }),
+  },
+} as const;
+
 export const channels = {
   'app.info': { args: NoArgs, result: AppInfo },
   /** The renderer has subscribed: main flushes events it held back for this window. */
@@ -768,6 +808,7 @@ export const channels = {
   // Evidence: photos, application, chats, disputes — declared in their section above.
   ...evidenceChannels,
   ...diagnosticsChannels,
+  ...alertChannels,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -781,17 +822,12 @@ export const events = {
   'status.changed': GlobalStatus,
   'stores.changed': z.array(StoreView),
   'outbox.changed': OutboxEntry,
-  /** An alert for the browser tab or the in-app toast (desktop shows native notifications too). */
-  'alerts.notification': z.object({
-    kind: z.string(),
-    title: z.string(),
-    body: z.string(),
-    urgency: z.enum(['normal', 'critical']),
-    target: z.union([z.object({ returnId: z.number().int() }), z.object({ filter: z.enum(['awaiting', 'disputes', 'outbox']) })]),
-    at: isoTime,
-  }),
+  /** An alert was raised (and kept): every screen shows it; desktop shows a native notification too. */
+  'alerts.notification': AlertRecord,
+  /** Alerts were acknowledged or dismissed (by this screen or another): drop dismissed ones. */
+  'alerts.changed': z.object({ ids: z.array(z.number().int()).max(500), dismissed: z.boolean() }),
   /** The operator clicked a native notification: show this return or list. */
-  'app.navigate': z.union([z.object({ returnId: z.number().int() }), z.object({ filter: z.enum(['awaiting', 'disputes', 'outbox']) })]),
+  'app.navigate': AlertTarget,
   /** A united returns report moved on. */
   'reports.progress': ReportJob,
 } as const;

@@ -9,6 +9,7 @@ import { ShortcutsDialog } from './components/ShortcutsDialog.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Toasts } from './components/Toasts.tsx';
+import { AlertHistory } from './components/AlertHistory.tsx';
 import { EvidenceLayer } from './evidence/EvidenceLayer.tsx';
 import { PhotoViewer } from './evidence/PhotoViewer.tsx';
 import { useEvidenceStore } from './evidence/state.ts';
@@ -64,6 +65,7 @@ export function App() {
           <BridgeErrorNotice action={lastError.action} error={lastError.error} onDismiss={clearError} inline />
         </div>
       )}
+      <Toasts />
       <div className="panes">
         <ErrorBoundary pane={t('nav.filters')}>
           <Sidebar />
@@ -107,7 +109,7 @@ export function App() {
         <StatusBar />
       </ErrorBoundary>
       <ShortcutsDialog />
-      <Toasts />
+      <AlertHistory />
       <EvidenceLayer />
     </div>
   );

@@ -8,3 +8,4 @@ export { ruPlural, formatDuration } from './texts.ts';
 export * from './tray-text.ts';
 export * from './undelivered.ts';
 export * from './chat-watch.ts';
+export * from './history.ts';

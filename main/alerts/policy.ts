@@ -5,6 +5,7 @@
  * elapsed ticks, so a sleep/resume, a restart or a time-zone change can neither replay nor lose alerts.
  */
 import { awaitsDecision, computeDeadlines, DECISION_WINDOW_MS, type DeadlineInput, type OutboxState } from '../deadlines/deadlines.ts';
+import type { AlertTarget } from '../../preload/contract.ts';
 import { alertText, type AlertLocale, type ReturnRef, type UndeliveredReason } from './texts.ts';
 
 export type { AlertLocale, UndeliveredReason } from './texts.ts';
@@ -111,7 +112,7 @@ export type TzOffset = (at: number) => number;
 /** The machine's own time zone, re-read at every call so a time-zone change is seen at once. */
 export const systemTzOffset: TzOffset = (at) => -new Date(at).getTimezoneOffset();
 
-export type AlertTarget = { returnId: number } | { filter: 'awaiting' | 'disputes' | 'outbox' };
+export type { AlertTarget } from '../../preload/contract.ts';
 
 export interface AlertNotification {
   kind: AlertKind;

@@ -8,6 +8,7 @@ import { toInboxRow, toReturnDetail } from './views.ts';
 import { createAnalyticsHandlers, type AnalyticsHandlerDeps } from './handlers-analytics.ts';
 import { createEvidenceHandlers } from './handlers-evidence.ts';
 import { createDiagnosticsHandlers } from './handlers-diagnostics.ts';
+import { createAlertHandlers, type AlertHandlerDeps } from './handlers-alerts.ts';
 import type { Evidence } from '../evidence/evidence.ts';
 
 export interface HandlerDeps {
@@ -28,6 +29,8 @@ export interface HandlerDeps {
   analytics: AnalyticsHandlerDeps;
   /** Photos, application, chats and disputes. */
   evidence: () => Evidence;
+  /** Pending alerts and the alert history. */
+  alerts: AlertHandlerDeps;
 }
 
 /** Turns a refused draft into INVALID_ARGUMENTS/CONFLICT naming each item's field and rule. */
@@ -109,5 +112,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createAnalyticsHandlers(deps.analytics),
     ...createEvidenceHandlers(deps.evidence),
     ...createDiagnosticsHandlers(deps),
+    ...createAlertHandlers(deps.alerts),
   };
 }

@@ -6,7 +6,8 @@ import { formatMsk, formatMskTime, mskDay } from '../../preload/moscow-time.ts';
 import { formatSpan } from '../lib/time.ts';
 import { navigateTo, syncNow } from '../state/actions.ts';
 import { useAppStore } from '../state/store.ts';
-import { AlertIcon, DotIcon, SyncIcon } from './icons.tsx';
+import { setHistoryOpen, useAlertsStore } from '../state/alerts.ts';
+import { AlertIcon, BellIcon, DotIcon, SyncIcon } from './icons.tsx';
 
 /** Always at the bottom: connection, sync, what waits, what failed, and key problems. */
 export function StatusBar() {
@@ -17,6 +18,7 @@ export function StatusBar() {
   const bridgeOk = connection === 'open';
   const online = bridgeOk && (st?.online ?? true);
   const watched = (stores ?? []).filter((s) => s.watched);
+  const criticalOnScreen = useAlertsStore((s) => s.onScreen.filter((a) => a.urgency === 'critical').length);
 
   return (
     <footer className="statusbar" aria-label={t('status.stores')}>
@@ -77,6 +79,10 @@ export function StatusBar() {
           {syncError.message}
         </span>
       )}
+      <button type="button" className={`sb-button${criticalOnScreen > 0 ? ' bad' : ''}`} onClick={() => setHistoryOpen(true)} data-testid="alerts-history-button">
+        <BellIcon size={13} /> {t('alerts.historyButton')}
+        {criticalOnScreen > 0 && ` · ${t('alerts.critical', { count: criticalOnScreen })}`}
+      </button>
       <button type="button" className="sb-button" onClick={async () => setSyncError(await syncNow())} disabled={!bridgeOk || st?.syncing} data-testid="sync-now">
         <SyncIcon size={13} /> {t('status.syncNow')}
       </button>

@@ -1,43 +1,90 @@
 import { useEffect } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import type { AlertRecord } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
 import { navigateTo } from '../state/actions.ts';
-import { useAppStore } from '../state/store.ts';
-import { CloseIcon } from './icons.tsx';
+import { dismissAlert, hideAlert, setHistoryOpen, useAlertsStore } from '../state/alerts.ts';
+import { AlertIcon, CloseIcon } from './icons.tsx';
 
-/** In-app alerts from main (deadlines, disputes, outbox trouble); each opens what it is about. */
+/** Critical alerts listed at once; the rest are behind "more" in the history. */
+const MAX_CRITICAL = 3;
+/** How long a normal alert stays on screen; it stays in the history. */
+const NORMAL_MS = 8_000;
+
+function AlertActions({ alert }: { alert: AlertRecord }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() => {
+          navigateTo(alert.target);
+          // Opening deals with a normal alert; a critical one stays until it is dismissed.
+          if (alert.urgency !== 'critical') hideAlert(alert.id);
+        }}
+      >
+        {t('alerts.open')}
+      </button>
+      <button type="button" className="icon-button" aria-label={t('alerts.dismiss')} title={t('alerts.dismiss')} onClick={() => void dismissAlert(alert.id)} data-testid="toast-dismiss">
+        <CloseIcon />
+      </button>
+    </>
+  );
+}
+
+function NormalToast({ alert }: { alert: AlertRecord }) {
+  useEffect(() => {
+    const timer = setTimeout(() => hideAlert(alert.id), NORMAL_MS);
+    return () => clearTimeout(timer);
+  }, [alert.id]);
+  return (
+    <div className="toast toast-normal" data-testid="toast" data-alert-id={alert.id} data-kind={alert.kind} data-urgency="normal">
+      <div className="grow">
+        <strong>{alert.title}</strong>
+        <div>{alert.body}</div>
+      </div>
+      <AlertActions alert={alert} />
+    </div>
+  );
+}
+
+/**
+ * Alerts from main (deadlines, undelivered decisions, disputes, chats, outbox trouble); each opens what
+ * it is about. Critical ones sit in a strip above the panes until dismissed, so they never cover work;
+ * normal ones float in the corner for a few seconds.
+ */
 export function Toasts() {
   const { t } = useI18n();
-  const { toasts, dismiss } = useAppStore(useShallow((s) => ({ toasts: s.toasts, dismiss: s.dismissToast })));
-  useEffect(() => {
-    if (toasts.length === 0) return;
-    const oldest = toasts[0]!;
-    const timer = setTimeout(() => dismiss(oldest.id), oldest.urgency === 'critical' ? 20_000 : 8_000);
-    return () => clearTimeout(timer);
-  }, [toasts, dismiss]);
-  if (toasts.length === 0) return null;
+  const onScreen = useAlertsStore((s) => s.onScreen);
+  const critical = onScreen.filter((a) => a.urgency === 'critical');
+  const normal = onScreen.filter((a) => a.urgency !== 'critical');
+  const hidden = critical.length - MAX_CRITICAL;
   return (
-    <div className="toasts" role="region" aria-label={t('alerts.title')} aria-live="polite">
-      {toasts.map((toast) => (
-        <div key={toast.id} className={`toast toast-${toast.urgency}`} data-testid="toast">
-          <div className="grow">
-            <strong>{toast.title}</strong>
-            <div>{toast.body}</div>
-          </div>
-          <button
-            type="button"
-            onClick={() => {
-              navigateTo(toast.target);
-              dismiss(toast.id);
-            }}
-          >
-            {t('alerts.open')}
-          </button>
-          <button type="button" className="icon-button" aria-label={t('common.dismiss')} onClick={() => dismiss(toast.id)}>
-            <CloseIcon />
-          </button>
+    <>
+      {critical.length > 0 && (
+        <section className="critical-alerts" aria-label={t('alerts.criticalTitle')} data-testid="critical-alerts">
+          {critical.slice(-MAX_CRITICAL).map((alert) => (
+            <div key={alert.id} className="toast toast-critical" role="alert" data-testid="toast" data-alert-id={alert.id} data-kind={alert.kind} data-urgency="critical">
+              <AlertIcon size={16} />
+              <div className="grow">
+                <strong>{alert.title}</strong> <span>{alert.body}</span>
+              </div>
+              <AlertActions alert={alert} />
+            </div>
+          ))}
+          {hidden > 0 && (
+            <button type="button" className="link" onClick={() => setHistoryOpen(true)} data-testid="toast-more">
+              {t('alerts.more', { count: hidden })}
+            </button>
+          )}
+        </section>
+      )}
+      {normal.length > 0 && (
+        <div className="toasts" role="region" aria-label={t('alerts.title')} aria-live="polite">
+          {normal.map((alert) => (
+            <NormalToast key={alert.id} alert={alert} />
+          ))}
         </div>
-      ))}
-    </div>
+      )}
+    </>
   );
 }

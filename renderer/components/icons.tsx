@@ -91,6 +91,12 @@ export const AlertIcon = (p: P) => (
     <path d="M8 6.5v3M8 11.5h.01" />
   </Icon>
 );
+export const BellIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M4 11.5V7a4 4 0 0 1 8 0v4.5l1 1H3z" />
+    <path d="M6.5 14h3" />
+  </Icon>
+);
 export const CheckIcon = (p: P) => (
   <Icon {...p}>
     <path d="m3 8.5 3 3 7-7" />

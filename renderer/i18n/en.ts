@@ -283,7 +283,19 @@ export const en = {
     settings: 'Open settings',
     sync: 'Sync now',
   },
-  alerts: { title: 'Alerts', open: 'Open' },
+  alerts: {
+    title: 'Alerts',
+    open: 'Open',
+    dismiss: 'Dismiss',
+    history: 'Alert history',
+    historyButton: 'Alerts',
+    historyEmpty: 'No alerts yet.',
+    more: '{{count}} more critical — see the history',
+    criticalTitle: 'Critical alerts',
+    older: 'Show older ({{count}})',
+    critical: '{{count}} to dismiss',
+    state: { waiting: 'Not yet shown', seen: 'Shown', dismissed: 'Dismissed' },
+  },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -302,5 +302,17 @@ export const ru = defineDictionary({
     settings: 'Открыть настройки',
     sync: 'Синхронизировать',
   },
-  alerts: { title: 'Оповещения', open: 'Открыть' },
+  alerts: {
+    title: 'Оповещения',
+    open: 'Открыть',
+    dismiss: 'Закрыть',
+    history: 'История оповещений',
+    historyButton: 'Оповещения',
+    historyEmpty: 'Оповещений пока не было.',
+    more: 'Ещё критических: {{count}} — см. историю',
+    criticalTitle: 'Критические оповещения',
+    older: 'Показать более ранние ({{count}})',
+    critical: 'закрыть: {{count}}',
+    state: { waiting: 'Ещё не показано', seen: 'Показано', dismissed: 'Закрыто' },
+  },
 });

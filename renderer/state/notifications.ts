@@ -1,4 +1,4 @@
-import type { EventPayload } from '../../preload/contract.ts';
+import type { AlertRecord } from '../../preload/contract.ts';
 import { navigateTo } from './actions.ts';
 
 export type BrowserNotificationState = 'granted' | 'denied' | 'default' | 'unsupported';
@@ -17,10 +17,10 @@ export async function requestBrowserNotifications(): Promise<BrowserNotification
  * Web mode shows an alert as a Web Notification once the operator allowed them; returns false when
  * it could not, so the caller falls back to the in-app toast. Desktop alerts are native (main).
  */
-export function showBrowserNotification(alert: EventPayload<'alerts.notification'>): boolean {
+export function showBrowserNotification(alert: AlertRecord): boolean {
   if (browserNotificationState() !== 'granted') return false;
   try {
-    const notification = new Notification(alert.title, { body: alert.body, tag: `${alert.kind}-${JSON.stringify(alert.target)}`, requireInteraction: alert.urgency === 'critical' });
+    const notification = new Notification(alert.title, { body: alert.body, tag: `alert-${alert.id}`, requireInteraction: alert.urgency === 'critical' });
     notification.onclick = () => {
       window.focus();
       navigateTo(alert.target);

@@ -4,7 +4,6 @@ import type {
   AppInfo,
   AvailableDecisions,
   BridgeError,
-  EventPayload,
   GlobalStatus,
   InboxCounts,
   InboxFilter,
@@ -37,14 +36,6 @@ export interface InboxPages {
   pages: Record<number, InboxRow[]>;
 }
 
-export interface Toast {
-  id: number;
-  title: string;
-  body: string;
-  urgency: 'normal' | 'critical';
-  target: EventPayload<'alerts.notification'>['target'];
-}
-
 /** The decision being composed for the open return. */
 export interface DecisionForm {
   returnId: number;
@@ -69,7 +60,6 @@ export interface AppState {
 
   view: 'inbox' | 'settings' | 'analytics';
   helpOpen: boolean;
-  toasts: Toast[];
   status: Loadable<GlobalStatus>;
   stores: Loadable<StoreView[]>;
   apiKey: Loadable<ApiKeyStatus>;
@@ -99,8 +89,6 @@ export interface AppState {
 
   setView(view: AppState['view']): void;
   setHelpOpen(open: boolean): void;
-  pushToast(toast: Omit<Toast, 'id'>): void;
-  dismissToast(id: number): void;
   setStatus(status: Partial<Loadable<GlobalStatus>>): void;
   setStores(stores: Partial<Loadable<StoreView[]>>): void;
   setApiKey(apiKey: Partial<Loadable<ApiKeyStatus>>): void;
@@ -138,7 +126,6 @@ const storage = (): PrefsStorage | null => {
 
 /** Pages of filters other than the current one, so going back to a filter shows it at once. */
 const pageCache = new Map<string, InboxPages>();
-let toastSeq = 1;
 
 const prefs = loadInboxPrefs(storage());
 
@@ -152,7 +139,6 @@ export const useAppStore = create<AppState>()((set, get) => ({
 
   view: 'inbox',
   helpOpen: false,
-  toasts: [],
   status: idle(),
   stores: idle(),
   apiKey: idle(),
@@ -179,8 +165,6 @@ export const useAppStore = create<AppState>()((set, get) => ({
 
   setView: (view) => set({ view }),
   setHelpOpen: (helpOpen) => set({ helpOpen }),
-  pushToast: (toast) => set((s) => ({ toasts: [...s.toasts.slice(-3), { ...toast, id: toastSeq++ }] })),
-  dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
   setStatus: (patch) => set((s) => ({ status: { ...s.status, ...patch } })),
   setStores: (patch) => set((s) => ({ stores: { ...s.stores, ...patch } })),
   setApiKey: (patch) => set((s) => ({ apiKey: { ...s.apiKey, ...patch } })),

@@ -2,7 +2,7 @@ import type { ReturnDeskApi } from '../../preload/contract.ts';
 import { connectBridge } from '../bridge/index.ts';
 import { applyLocale } from '../i18n/index.ts';
 import { loadApiKey, loadCounts, loadDetail, loadOutbox, loadPage, loadStatus, loadStores, navigateTo, openReturn, refreshInbox } from './actions.ts';
-import { showBrowserNotification } from './notifications.ts';
+import { alertsChanged, loadPendingAlerts, receiveAlerts } from './alerts.ts';
 import { useAppStore } from './store.ts';
 
 /**
@@ -27,6 +27,8 @@ export function startBridge(): ReturnDeskApi | null {
       applyLocale(settings.value.locale, info.ok ? info.value.systemLocale : null);
     } else store.reportError('Reading settings', settings.error);
     await api.app.ready();
+    // Alerts raised while no screen was open wait in main; show them now.
+    void loadPendingAlerts();
     // Domain data: each loader keeps its own error for its pane; none blocks another.
     void loadStatus();
     void loadStores();
@@ -77,11 +79,8 @@ export function startBridge(): ReturnDeskApi | null {
         void loadOutbox(entry.returnId);
       }
     });
-    bridge.on('alerts.notification', (alert) => {
-      // In a browser tab: a Web Notification once allowed, else a toast. Desktop alerts reach us only as in-app fallbacks.
-      const shown = useAppStore.getState().info?.transport === 'websocket' && showBrowserNotification(alert);
-      if (!shown) store.pushToast({ title: alert.title, body: alert.body, urgency: alert.urgency, target: alert.target });
-    });
+    bridge.on('alerts.notification', (alert) => receiveAlerts([alert]));
+    bridge.on('alerts.changed', (change) => alertsChanged(change));
     bridge.on('app.navigate', (target) => navigateTo(target));
     subscribed = true;
   }

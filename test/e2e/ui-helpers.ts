@@ -123,6 +123,8 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
         'stores.list': () => ok([0, 1, 2].map((i) => ({ campaignId: 21_000_001 + i, name: rows[i]!.campaignName, businessId: 1, placementType: rows[i]!.placementType, watched: i !== 2, lastSuccess: new Date(now - 60_000).toISOString(), lastError: null, syncing: false, returnsKnown: 100 + i }))),
         'status.get': () => ok({ mode: 'demo', online: true, authProblem: null, lastSync: new Date(now - 60_000).toISOString(), syncing: false, awaitingDecision: 42, urgent: 3, outbox: { queued: 0, sending: 0, failed: 1, conflict: 0 }, unreadable: 0, marketClock: { offsetMs: 0, large: false, measuredAt: null }, diskFull: null }),
         'sync.now': () => ok({ started: true }),
+        'alerts.pending': () => ok([]),
+        'alerts.history': () => ok({ alerts: [], total: 0 }),
         'apiKey.status': () => ok({ set: false, last4: null, source: 'none', encryptionAvailable: false }),
         'decisions.available': ({ returnId }) => {
           const r = rows.find((x) => x.returnId === returnId)!;

@@ -1,0 +1,153 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertRecord } from '../../../preload/contract.ts';
+import { createCallbackNotifier } from '../../../main/alerts/callback-notifier.ts';
+import { AlertHistory } from '../../../main/alerts/history.ts';
+import { alertHistoryMigration } from '../../../main/alerts/migration.ts';
+import type { AlertNotification } from '../../../main/alerts/policy.ts';
+import type { Sender } from '../../../main/ipc/router.ts';
+import { silentLogger } from '../../../main/log.ts';
+import { migrate } from '../../../main/store/migrations.ts';
+import { createServices, type Services } from '../../../main/services.ts';
+import { createSettingsStore, jsonFileBackend } from '../../../main/settings/settings-store.ts';
+import { sandboxAdmin } from '../../../sandbox/admin-client.ts';
+import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
+
+const T0 = Date.UTC(2025, 0, 15, 9, 0);
+const note = (over: Partial<AlertNotification> = {}): AlertNotification => ({
+  kind: 'deadline',
+  title: '1 return needs a decision within 6 hours',
+  body: 'Order 1001, return 1 — 5 h 59 min left',
+  urgency: 'normal',
+  target: { returnId: 1 },
+  returnIds: [1],
+  ...over,
+});
+
+function history(): AlertHistory {
+  const db = new DatabaseSync(':memory:');
+  migrate(db, [{ version: 1, ...alertHistoryMigration }]);
+  return new AlertHistory(db);
+}
+
+describe('alert history (SQLite)', () => {
+  it('keeps every alert until a screen acknowledges it; a critical one until it is dismissed', () => {
+    const h = history();
+    const normal = h.record(note(), T0);
+    const critical = h.record(note({ kind: 'expired', title: 'Decision time is up: 1 return', urgency: 'critical', target: { filter: 'awaiting' }, returnIds: [1, 2] }), T0 + 1000);
+    expect(normal).toMatchObject({ kind: 'deadline', urgency: 'normal', target: { returnId: 1 }, returnIds: [1], at: new Date(T0).toISOString(), acknowledgedAt: null, dismissedAt: null });
+    expect(h.pending().map((a) => a.id)).toEqual([normal.id, critical.id]);
+    expect(h.acknowledge([normal.id, critical.id, normal.id, 999], T0 + 5000)).toBe(2);
+    expect(h.acknowledge([normal.id], T0 + 6000)).toBe(0);
+    // Shown is enough for the normal one; the critical one stays until dismissed.
+    expect(h.pending().map((a) => a.id)).toEqual([critical.id]);
+    expect(h.dismiss([critical.id], T0 + 7000)).toBe(1);
+    expect(h.pending()).toEqual([]);
+    const listed = h.list();
+    expect(listed.total).toBe(2);
+    expect(listed.alerts.map((a) => [a.id, a.acknowledgedAt, a.dismissedAt])).toEqual([
+      [critical.id, new Date(T0 + 5000).toISOString(), new Date(T0 + 7000).toISOString()],
+      [normal.id, new Date(T0 + 5000).toISOString(), null],
+    ]);
+  });
+
+  it('pages the history newest first and forgets only old alerts nobody waits for', () => {
+    const h = history();
+    const ids = Array.from({ length: 7 }, (_, i) => h.record(note({ title: `alert ${i}` }), T0 + i).id);
+    expect(h.list({ limit: 3 }).alerts.map((a) => a.id)).toEqual(ids.slice(4).reverse());
+    expect(h.list({ limit: 3, beforeId: ids[4] }).alerts.map((a) => a.id)).toEqual(ids.slice(1, 4).reverse());
+    h.acknowledge(ids.slice(0, 3), T0 + 100);
+    expect(h.prune(T0 + 5)).toBe(3);
+    expect(h.list().total).toBe(4);
+    expect(h.pending()).toHaveLength(4);
+  });
+
+  it('refuses to run without its table', () => {
+    expect(() => new AlertHistory(new DatabaseSync(':memory:'))).toThrow(/alert_history table is missing/);
+  });
+});
+
+describe('an alert raised while no screen is open', () => {
+  let sandbox: RunningSandbox;
+  let services: Services;
+  const printed: AlertNotification[] = [];
+  const tab: Sender = { transport: 'websocket', id: 'tab-1', origin: 'http://127.0.0.1:1', mainFrame: true };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, seed: 4, returns: 10, quiet: true });
+    const dataDir = mkdtempSync(join(tmpdir(), 'returndesk-history-'));
+    const settings = createSettingsStore(jsonFileBackend(join(dataDir, 'settings.json'), silentLogger), silentLogger);
+    settings.set({ locale: 'en' });
+    services = await createServices({
+      config: { dataDir, apiKey: sandbox.apiKey, baseUrl: sandbox.url },
+      logger: silentLogger,
+      settings,
+      version: 'test',
+      background: false,
+      notifier: createCallbackNotifier((n) => printed.push(n)),
+      host: { capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, electron: null, chrome: null },
+    });
+    services.trustedOrigins.add(tab.origin);
+  });
+  afterAll(async () => {
+    await services.close();
+    await sandbox.close();
+  });
+
+  it('waits in main and reaches the screen that opens later, which acknowledges it; dismissing a critical one tells every screen', async () => {
+    const admin = sandboxAdmin(sandbox.url);
+    const { now } = await admin.clock();
+    // 30 minutes left: the last threshold, critical. RefundStatusType: "`PREMODERATION_DISPUTE` — по возврату открыт спор".
+    const soon = await admin.createReturn({ type: 'RETURN', status: 'PREMODERATION_DECISION_WAITING', createdAt: new Date(Date.parse(now) - 47.5 * 3_600_000).toISOString() });
+    const disputed = await admin.createReturn({ type: 'RETURN', status: 'PREMODERATION_DISPUTE', createdAt: new Date(Date.parse(now) - 60 * 3_600_000).toISOString() });
+    await services.session().sync.syncNow();
+    await services.alerts.tick();
+    // The host notifier (here the terminal of cli watch) got them too.
+    expect(printed.some((n) => n.returnIds.includes(soon.id))).toBe(true);
+
+    // A tab opens afterwards: nothing was queued for it in memory, yet it gets what was raised.
+    const events: Array<[string, unknown]> = [];
+    services.events.subscribe(tab.id, (event, payload) => events.push([event, payload]));
+    expect(await services.router.dispatch('app.ready', undefined, tab)).toEqual({ ok: true, value: { queued: 0 } });
+    const pending = await services.router.dispatch('alerts.pending', undefined, tab);
+    expect(pending.ok).toBe(true);
+    const alerts = (pending as { value: AlertRecord[] }).value;
+    const mine = alerts.filter((a) => a.returnIds.includes(disputed.id) || a.returnIds.includes(soon.id));
+    expect(mine.map((a) => [a.kind, a.urgency]).sort()).toEqual([
+      ['deadline', 'critical'],
+      ['dispute', 'normal'],
+    ]);
+    const critical = mine.find((a) => a.kind === 'deadline')!;
+
+    expect(await services.router.dispatch('alerts.acknowledge', { ids: alerts.map((a) => a.id) }, tab)).toMatchObject({ ok: true });
+    const after = (await services.router.dispatch('alerts.pending', undefined, tab)) as { value: AlertRecord[] };
+    // The normal one was shown; the critical one stays until dismissed.
+    expect(after.value.map((a) => a.id)).toContain(critical.id);
+    expect(after.value.some((a) => a.urgency === 'normal')).toBe(false);
+    expect(await services.router.dispatch('alerts.dismiss', { ids: [critical.id] }, tab)).toEqual({ ok: true, value: { changed: 1 } });
+    expect(events).toContainEqual(['alerts.changed', { ids: [critical.id], dismissed: true }]);
+    const history = (await services.router.dispatch('alerts.history', { limit: 50 }, tab)) as { value: { alerts: AlertRecord[]; total: number } };
+    expect(history.value.alerts.find((a) => a.id === critical.id)?.dismissedAt).not.toBeNull();
+    // Arguments are checked in main.
+    expect(await services.router.dispatch('alerts.dismiss', { ids: [] }, tab)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENTS' } });
+    expect(await services.router.dispatch('alerts.acknowledge', { ids: ['1'] }, tab)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENTS' } });
+  });
+
+  it('an alert raised with a screen open reaches it as an event carrying its id', async () => {
+    const admin = sandboxAdmin(sandbox.url);
+    const { now } = await admin.clock();
+    const events: Array<[string, unknown]> = [];
+    services.events.subscribe('tab-2', (event, payload) => events.push([event, payload]));
+    services.events.ready('tab-2');
+    const r = await admin.createReturn({ type: 'RETURN', status: 'PREMODERATION_DECISION_WAITING', createdAt: new Date(Date.parse(now) - 47.5 * 3_600_000).toISOString() });
+    await services.session().sync.syncNow();
+    await services.alerts.tick();
+    const raised = events.filter(([e]) => e === 'alerts.notification').map(([, p]) => p as AlertRecord);
+    const mine = raised.find((a) => a.returnIds.includes(r.id))!;
+    expect(mine).toMatchObject({ kind: 'deadline', urgency: 'critical', target: { returnId: r.id }, acknowledgedAt: null, dismissedAt: null });
+    expect(mine.id).toBeGreaterThan(0);
+  });
+});
