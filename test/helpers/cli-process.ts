@@ -20,10 +20,19 @@ export interface CliProcess {
   done: Promise<CliRun>;
 }
 
-/** Starts the CLI the way an operator would: a child process, environment only from `env` over this one's. */
-export function startCli(args: string[], env: Record<string, string>, killAfterMs = 120_000): CliProcess {
+/** `command args` as is, or under `bash -c "ulimit -S -f KIB"` (1 KiB blocks): a disk that fills up. */
+export function withFileSizeLimit(command: string, args: string[], limitKiB: number | undefined): [string, string[]] {
+  return limitKiB === undefined ? [command, args] : ['bash', ['-c', `ulimit -S -f ${Math.floor(limitKiB)} && exec "$@"`, 'limited', command, ...args]];
+}
+
+/**
+ * Starts the CLI the way an operator would: a child process, environment only from `env` over this
+ * one's; `fileSizeLimitKiB` runs it under a file-size limit (a full disk).
+ */
+export function startCli(args: string[], env: Record<string, string>, killAfterMs = 120_000, options: { fileSizeLimitKiB?: number } = {}): CliProcess {
   const started = Date.now();
-  const child = spawn(process.execPath, [join(root, 'main', 'cli.ts'), ...args], { cwd: root, env: { ...process.env, RETURNDESK_LOG_LEVEL: '', ...env } });
+  const [command, argv] = withFileSizeLimit(process.execPath, [join(root, 'main', 'cli.ts'), ...args], options.fileSizeLimitKiB);
+  const child = spawn(command, argv, { cwd: root, env: { ...process.env, RETURNDESK_LOG_LEVEL: '', ...env } });
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
@@ -73,6 +82,6 @@ export function startCli(args: string[], env: Record<string, string>, killAfterM
 }
 
 /** Runs the CLI to its end. */
-export function runCli(args: string[], env: Record<string, string>, killAfterMs?: number): Promise<CliRun> {
-  return startCli(args, env, killAfterMs).done;
+export function runCli(args: string[], env: Record<string, string>, killAfterMs?: number, options: { fileSizeLimitKiB?: number } = {}): Promise<CliRun> {
+  return startCli(args, env, killAfterMs, options).done;
 }

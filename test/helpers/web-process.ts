@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withFileSizeLimit } from './cli-process.ts';
 
 export interface WebProcess {
   /** The address web mode printed, token included. */
@@ -30,11 +31,7 @@ const root = join(import.meta.dirname, '..', '..');
  */
 export function startWebProcess(env: Record<string, string>, dataDir = mkdtempSync(join(tmpdir(), 'returndesk-web-')), options: WebProcessOptions = {}): Promise<WebProcess> {
   const entry = options.standInRenderer ? join(root, 'test', 'helpers', 'web-stand-in.ts') : join(root, 'main', 'web.ts');
-  const node = [process.execPath, entry, '--port', '0'];
-  const [command, args] =
-    options.fileSizeLimitKiB === undefined
-      ? [node[0]!, node.slice(1)]
-      : ['bash', ['-c', `ulimit -S -f ${Math.floor(options.fileSizeLimitKiB)} && exec "$@"`, 'web', ...node]];
+  const [command, args] = withFileSizeLimit(process.execPath, [entry, '--port', '0'], options.fileSizeLimitKiB);
   const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, RETURNDESK_DATA_DIR: dataDir, ...env },

@@ -2,7 +2,7 @@
 // disk or a quota looks like to SQLite: the write fails with EFBIG). A failed COMMIT must roll back
 // cleanly, the operator must read "the disk is full" (CLI output, status bar), and once the limit is
 // lifted (`prlimit` on the same process: space is back) writes must work again without a restart.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AvailableDecisions, GlobalStatus, InboxRow, OutboxEntry } from '../../preload/contract.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { openBridge } from '../helpers/bridge-socket.ts';
+import { runCli } from '../helpers/cli-process.ts';
 import { startWebProcess, type WebProcess } from '../helpers/web-process.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 /** KiB a file may grow to: enough for the schema and a few pages, far too little for 600 returns. */
 const LIMIT_KIB = 600;
 const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0;
@@ -29,16 +29,10 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-function cliUnderLimit(dataDir: string, limitKiB: number | null, args: string[]): Promise<{ code: number | null; output: string }> {
-  const node = [process.execPath, join(root, 'main', 'cli.ts'), ...args];
-  const [command, argv] = limitKiB === null ? [node[0]!, node.slice(1)] : ['bash', ['-c', `ulimit -S -f ${limitKiB} && exec "$@"`, 'cli', ...node]];
-  return new Promise((resolve) => {
-    const child = spawn(command, argv, { cwd: root, env: { ...process.env, RETURNDESK_DATA_DIR: dataDir, RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url } });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += String(chunk)));
-    child.stderr.on('data', (chunk) => (output += String(chunk)));
-    child.on('close', (code) => resolve({ code, output }));
-  });
+async function cliUnderLimit(dataDir: string, limitKiB: number | null, args: string[]): Promise<{ code: number | null; output: string }> {
+  const env = { RETURNDESK_DATA_DIR: dataDir, RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url };
+  const run = await runCli(args, env, undefined, { fileSizeLimitKiB: limitKiB ?? undefined });
+  return { code: run.code, output: run.stdout + run.stderr };
 }
 
 const POISONED = /no such savepoint|near "-"|syntax error|cannot rollback/;

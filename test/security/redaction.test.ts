@@ -1,7 +1,6 @@
 // A server that echoes the API key encoded (base64, base64url, hex, URL-encoded) in its error text:
 // none of those forms may reach the CLI's stdout and stderr, the CLI log, or the outbox's stored
 // server message and audit (the SQLite file and its WAL). The sandbox's echo-key fault plays that server.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxAdmin } from '../../sandbox/admin-client.ts';
 import { echoedKeyMessage } from '../../sandbox/faults.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
+import { runCli } from '../helpers/cli-process.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const KEY = `RD-ECHO:${randomBytes(12).toString('hex')}`;
 /** Every form the echo carries, long enough to be unmistakable (the middle of each, so edge characters do not matter). */
 const NEEDLES: Array<[string, string]> = [
@@ -30,17 +29,9 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)]));
 }
 
-function cli(args: string[]): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'main', 'cli.ts'), ...args], {
-      cwd: root,
-      env: { ...process.env, RETURNDESK_DATA_DIR: dataDir, RETURNDESK_API_KEY: KEY, RETURNDESK_BASE_URL: sandbox.url },
-    });
-    let text = '';
-    child.stdout.on('data', (chunk) => (text += String(chunk)));
-    child.stderr.on('data', (chunk) => (text += String(chunk)));
-    child.on('close', () => resolve(text));
-  });
+async function cli(args: string[]): Promise<string> {
+  const run = await runCli(args, { RETURNDESK_DATA_DIR: dataDir, RETURNDESK_API_KEY: KEY, RETURNDESK_BASE_URL: sandbox.url });
+  return run.stdout + run.stderr;
 }
 
 beforeAll(async () => {
