@@ -170,8 +170,8 @@ export class Store {
   private txDepth = 0;
 
   /**
-   * Set while writes fail because the disk is full, with the rows the failed write had changed; cleared
-   * when a write at least that large commits (a small one fitting in the last free pages proves little).
+   * Set while writes fail because the disk is full, with the rows of the largest write that failed;
+   * cleared when a write at least that large commits (a small one fitting in the last free pages proves little).
    */
   #diskFull: { error: DiskFullError; since: number; rows: number } | null = null;
 
@@ -256,9 +256,8 @@ export class Store {
   private failed(error: unknown, rows: number): unknown {
     const full = diskFullOf(error, this.folder);
     if (!full) return error;
-    // An inner savepoint already recorded this failure; the outermost level knows how many rows it held.
-    const known = error instanceof DiskFullError ? (this.#diskFull?.rows ?? 0) : 0;
-    this.#diskFull = { error: full, since: this.#diskFull?.since ?? Date.now(), rows: Math.max(rows, known) };
+    // The largest write that failed while the disk stayed full must fit again before it counts as free.
+    this.#diskFull = { error: full, since: this.#diskFull?.since ?? Date.now(), rows: Math.max(rows, this.#diskFull?.rows ?? 0) };
     return full;
   }
 
