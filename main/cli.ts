@@ -117,7 +117,8 @@ export const commands: Record<string, Command> = {
       if (!context.values.once) throw new UsageError('Only "sync --once" is available from the command line; the app and "watch" keep polling.');
       const endpoint = await endpointFor(context);
       try {
-        const result = await runSyncOnce({ dataDir: context.config.dataDir, baseUrl: endpoint.baseUrl, apiKey: endpoint.apiKey, logger: context.logger });
+        const settings = createSettingsStore(jsonFileBackend(join(context.config.dataDir, 'settings.json'), context.logger), context.logger).get();
+        const result = await runSyncOnce({ dataDir: context.config.dataDir, baseUrl: endpoint.baseUrl, apiKey: endpoint.apiKey, logger: context.logger, settings });
         return report({ code: result.ok ? 0 : 1, text: result.text });
       } finally {
         await endpoint.close();

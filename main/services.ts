@@ -225,7 +225,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   };
 
   const startSession = async (): Promise<MarketSession> => {
-    const session = await openSession({ config, apiKey: readKey(), store, logger, syncOptions: syncOptions(), locale, operator, ...(options.clock ? { clock: options.clock } : {}) });
+    const session = await openSession({ config, apiKey: readKey(), store, logger, syncOptions: syncOptions(), watchedStores: () => settings.get().watchedCampaignIds, locale, operator, ...(options.clock ? { clock: options.clock } : {}) });
     wireSync(session);
     if (background) {
       session.sync.start();
@@ -234,6 +234,11 @@ export async function createServices(options: ServicesOptions): Promise<Services
     return session;
   };
 
+  // Stores unwatched by their flag before the setting drove sync stay unwatched: the flags become the setting.
+  const flagged = store.listCampaigns();
+  if (settings.get().watchedCampaignIds === null && flagged.some((c) => !c.watched)) {
+    settings.set({ watchedCampaignIds: flagged.filter((c) => c.watched).map((c) => c.id) });
+  }
   let current = await startSession();
 
   /** Switches to a new key (or to demo mode): stops the old session's work first. */
@@ -358,7 +363,11 @@ export async function createServices(options: ServicesOptions): Promise<Services
       },
     },
     onSettingsChanged: () => {
-      // Poll intervals take effect at the next session start; alerts read settings every tick.
+      // Settings apply at once: poll intervals reschedule the running engine, the watched stores are what it polls.
+      current.sync.configure(syncOptions());
+      const watched = current.sync.applyWatched();
+      if (watched.started.length > 0 && background) void current.sync.syncNow({ campaignIds: watched.started, priority: 'interactive' }).catch(() => undefined);
+      if (watched.started.length + watched.stopped.length > 0) events.emit('stores.changed', storeViews());
       void alerts.tick();
     },
   });

@@ -45,6 +45,8 @@ export async function openSession(options: {
   store: Store;
   logger: Logger;
   syncOptions: Partial<SyncOptions>;
+  /** The watched-stores setting (null: every store). */
+  watchedStores?: () => readonly number[] | null;
   locale: () => 'ru' | 'en';
   operator: () => string;
   /** The workstation's clock (tests skew it); the system clock by default. */
@@ -54,7 +56,7 @@ export async function openSession(options: {
   const clock = options.clock;
   const scheduler = sharedScheduler(endpoint.baseUrl, endpoint.apiKey, { logger: options.logger, ...(clock ? { clock } : {}) });
   const client = new MarketClient({ apiKey: endpoint.apiKey, baseUrl: endpoint.baseUrl, logger: options.logger, scheduler, ...(clock ? { clock } : {}) });
-  const sync = new SyncEngine({ client, store: options.store, logger: options.logger, options: options.syncOptions, ...(clock ? { clock } : {}) });
+  const sync = new SyncEngine({ client, store: options.store, logger: options.logger, options: options.syncOptions, watchedStores: options.watchedStores, ...(clock ? { clock } : {}) });
   const outbox = new Outbox({ store: options.store, client, logger: options.logger.child({ module: 'outbox' }), locale: options.locale, operator: options.operator, ...(clock ? { clock } : {}) });
   return {
     endpoint,

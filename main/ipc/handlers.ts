@@ -3,6 +3,7 @@ import { DraftRejectedError } from '../outbox/errors.ts';
 import type { MarketSession } from '../session.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import type { Store } from '../store/store.ts';
+import { watchedAfter } from '../sync/engine.ts';
 import { DomainError, type EventHub, type Handlers, type Sender } from './router.ts';
 import { toInboxRow, toReturnDetail } from './views.ts';
 import { createAnalyticsHandlers, type AnalyticsHandlerDeps } from './handlers-analytics.ts';
@@ -85,10 +86,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'stores.list': () => deps.storeViews(),
     'stores.setWatched': ({ campaignId, watched }) => {
       if (!deps.store.getCampaign(campaignId)) throw new DomainError('NOT_FOUND', `Store ${campaignId} is not known; sync first.`);
-      deps.session().sync.setWatched(campaignId, watched);
-      const views = deps.storeViews();
-      deps.events.emit('stores.changed', views);
-      return views;
+      // The watched stores are one setting: saved, then applied to what sync polls, like any settings change.
+      const known = deps.store.listCampaigns().map((c) => c.id);
+      const next = withDefaults(deps.settings.set({ watchedCampaignIds: watchedAfter(deps.settings.get().watchedCampaignIds, known, campaignId, watched) }));
+      deps.events.emit('settings.changed', next);
+      deps.onSettingsChanged(next);
+      return deps.storeViews();
     },
     'sync.now': (args) => {
       const session = deps.session();

@@ -1,3 +1,4 @@
+import type { Settings } from '../../preload/contract.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { MarketClient, type MarketClientOptions } from '../market/client.ts';
@@ -20,6 +21,8 @@ export interface RunSyncOnceOptions {
   out?: Output;
   clock?: Clock;
   sync?: Partial<SyncOptions>;
+  /** The operator's settings of this data folder: which stores to watch, how far back to read. */
+  settings?: Pick<Settings, 'watchedCampaignIds' | 'backfillDays'>;
   client?: Partial<Omit<MarketClientOptions, 'apiKey' | 'baseUrl' | 'logger'>>;
 }
 
@@ -39,7 +42,15 @@ export async function runSyncOnce(options: RunSyncOnceOptions): Promise<RunSyncO
     // One run, someone waiting: a spent budget is reported with its time, not waited out for minutes.
     const retry = { maxRateLimitWaitMs: 30_000, ...options.client?.retry };
     const client = new MarketClient({ ...options.client, retry, apiKey: options.apiKey, baseUrl: options.baseUrl, logger, clock });
-    const engine = new SyncEngine({ client, store, logger, clock, options: options.sync });
+    const settings = options.settings;
+    const engine = new SyncEngine({
+      client,
+      store,
+      logger,
+      clock,
+      options: { ...(settings ? { backfillDays: settings.backfillDays } : {}), ...options.sync },
+      ...(settings ? { watchedStores: () => settings.watchedCampaignIds } : {}),
+    });
     const summary = await engine.syncNow();
     const now = clock.now();
     const awaiting = store.awaitingDecision(now);

@@ -153,6 +153,8 @@ export interface SyncEngineDeps {
   logger?: Logger;
   clock?: Clock;
   options?: Partial<SyncOptions>;
+  /** The watched-stores setting, read at each discovery and start (null: every store); absent: the stores' own flags. */
+  watchedStores?: () => readonly number[] | null;
 }
 
 /** Keeps the local store in step with the Market, per watched store, in a fast and a slow lane. */
@@ -165,6 +167,10 @@ export class SyncEngine {
   private readonly emitter = new EventEmitter();
   private readonly running = new Map<string, Promise<LaneResult>>();
   private timers: { fast: unknown; slow: unknown } = { fast: undefined, slow: undefined };
+  /** When each lane's last poll ended: its next one is due an interval later. */
+  private lastPollEnd: { fast: number; slow: number } = { fast: 0, slow: 0 };
+  /** The watched-stores setting (null: every store), when the host has one. */
+  private readonly watchedStores: (() => readonly number[] | null) | undefined;
   private started = false;
   private haltedWith: MarketAuthError | undefined;
   /** Aborted by stop(): requests and retry waits of running lanes end instead of outliving the engine. */
@@ -176,6 +182,7 @@ export class SyncEngine {
     this.logger = (deps.logger ?? silentLogger).child({ component: 'sync' });
     this.clock = deps.clock ?? systemClock;
     this.options = { ...DEFAULT_SYNC_OPTIONS, ...deps.options };
+    this.watchedStores = deps.watchedStores;
     // An 'error' event with no listener must not crash the process.
     this.emitter.on('error', () => {});
   }
@@ -200,6 +207,7 @@ export class SyncEngine {
       const { campaigns, skipped } = await this.client.listCampaigns({ priority, signal: this.abort.signal });
       const now = this.clock.now();
       this.store.upsertCampaigns(campaigns, now);
+      this.applyWatched();
       if (skipped.length) {
         this.store.recordSkips(0, 'campaign', skipped, now);
         this.emit('skipped', { campaignId: 0, entity: 'campaign', items: skipped.map(({ id, reason }) => ({ id, reason })) });
@@ -209,10 +217,6 @@ export class SyncEngine {
       this.onError(null, 'discover', error);
       throw error;
     }
-  }
-
-  setWatched(campaignId: number, watched: boolean): void {
-    this.store.setWatched(campaignId, watched);
   }
 
   status(): CampaignStatus[] {
@@ -350,34 +354,78 @@ export class SyncEngine {
     if (this.started) return;
     this.started = true;
     if (this.abort.signal.aborted) this.abort = new AbortController();
-    const tick = (lane: Lane, discovered = false): void => {
-      if (!this.started) return;
-      const run = async (): Promise<void> => {
-        if (lane === 'slow' && !discovered) {
-          try {
-            await this.discover('poll');
-          } catch {
-            // Reported through 'error'; known stores are still polled.
-          }
-        }
-        const campaigns = this.store.watchedCampaigns();
-        await Promise.all(campaigns.map((c) => this.runLane(c, lane, false)));
-        this.emit('round', { lane, campaignIds: campaigns.map((c) => c.id) });
-      };
-      run()
-        .catch((error: unknown) => this.logger.error('sync tick failed', { lane, error: describeError(error) }))
-        .finally(() => {
-          if (!this.started || this.haltedWith) return;
-          this.timers[lane] = this.clock.setTimeout(() => tick(lane), lane === 'fast' ? this.options.fastIntervalMs : this.options.slowIntervalMs);
-        });
-    };
+    this.applyWatched();
     // The fast lane needs the stores: discover first when none are known yet.
     const known = this.store.listCampaigns().length > 0;
     const first = known ? Promise.resolve() : this.discover('poll').then(() => undefined, () => undefined);
     void first.then(() => {
-      tick('slow', !known);
-      tick('fast');
+      this.tick('slow', !known);
+      this.tick('fast');
     });
+  }
+
+  /**
+   * New poll intervals (and backfill window) take effect now: a lane waiting for its next poll is
+   * rescheduled to its last poll plus the new interval (at once if that has passed).
+   */
+  configure(patch: Partial<Pick<SyncOptions, 'fastIntervalMs' | 'slowIntervalMs' | 'backfillDays'>>): void {
+    Object.assign(this.options, patch);
+    for (const lane of ['fast', 'slow'] as const) {
+      if (!this.started || this.timers[lane] === undefined) continue; // a running lane schedules itself with the new interval
+      this.clock.clearTimeout(this.timers[lane]);
+      this.schedule(lane, Math.max(0, this.lastPollEnd[lane] + this.intervalOf(lane) - this.clock.now()));
+    }
+  }
+
+  /**
+   * Marks the known stores watched or not as the watched-stores setting says (null: every store);
+   * returns the stores whose flag changed. Without the setting, the stores keep their own flags.
+   */
+  applyWatched(): { started: number[]; stopped: number[] } {
+    const changed = { started: [] as number[], stopped: [] as number[] };
+    if (!this.watchedStores) return changed;
+    const ids = this.watchedStores();
+    for (const c of this.store.listCampaigns()) {
+      const watched = ids === null || ids.includes(c.id);
+      if (watched === c.watched) continue;
+      this.store.setWatched(c.id, watched);
+      (watched ? changed.started : changed.stopped).push(c.id);
+    }
+    return changed;
+  }
+
+  private intervalOf(lane: Lane): number {
+    return lane === 'fast' ? this.options.fastIntervalMs : this.options.slowIntervalMs;
+  }
+
+  private schedule(lane: Lane, delayMs: number): void {
+    this.timers[lane] = this.clock.setTimeout(() => {
+      this.timers[lane] = undefined;
+      this.tick(lane);
+    }, delayMs);
+  }
+
+  private tick(lane: Lane, discovered = false): void {
+    if (!this.started) return;
+    const run = async (): Promise<void> => {
+      if (lane === 'slow' && !discovered) {
+        try {
+          await this.discover('poll');
+        } catch {
+          // Reported through 'error'; known stores are still polled.
+        }
+      }
+      const campaigns = this.store.watchedCampaigns();
+      await Promise.all(campaigns.map((c) => this.runLane(c, lane, false)));
+      this.emit('round', { lane, campaignIds: campaigns.map((c) => c.id) });
+    };
+    run()
+      .catch((error: unknown) => this.logger.error('sync tick failed', { lane, error: describeError(error) }))
+      .finally(() => {
+        if (!this.started || this.haltedWith) return;
+        this.lastPollEnd[lane] = this.clock.now();
+        this.schedule(lane, this.intervalOf(lane));
+      });
   }
 
   /** Stops the timers, cancels what running lanes wait for, and waits for them to end. */
@@ -725,4 +773,16 @@ export class SyncEngine {
 /** YYYY-MM-DD in UTC — never later than the Market's Moscow date, so a day filter cannot skip ahead. */
 export function dayOf(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 10);
+}
+
+/**
+ * The watched-stores setting after the operator (un)watches one store: the list of watched ids, or
+ * null (every store, including ones the key gains later) once every known store is watched.
+ */
+export function watchedAfter(current: readonly number[] | null, known: readonly number[], campaignId: number, watched: boolean): number[] | null {
+  const ids = new Set(current ?? known);
+  if (watched) ids.add(campaignId);
+  else ids.delete(campaignId);
+  if (known.every((id) => ids.has(id))) return null;
+  return [...ids].sort((a, b) => a - b);
 }
