@@ -57,7 +57,8 @@ export function sandboxAdmin(url: string) {
     stats: () => call<{ total: number; byOperation: Record<string, number>; byStatus: Record<string, number>; maxConcurrentPerKey: Record<string, number>; count420: number }>('GET', '/stats'),
     createReturn: (spec: CreateReturnSpec = {}) => call<AdminReturn>('POST', '/returns', spec),
     getReturn: (id: number) => call<AdminReturn>('GET', `/returns/${id}`),
-    setReturnStatus: (id: number, status: string, opts: { shipmentStatus?: string; force?: boolean } = {}) => call<AdminReturn>('POST', `/returns/${id}/status`, { status, ...opts }),
+    /** `status` undefined moves only the shipment status (the only status a non-purchase has). */
+    setReturnStatus: (id: number, status: string | undefined, opts: { shipmentStatus?: string; force?: boolean } = {}) => call<AdminReturn>('POST', `/returns/${id}/status`, { status, ...opts }),
     openDispute: (id: number) => call<AdminReturn & { chatId: number }>('POST', `/returns/${id}/dispute`, {}),
     finishDispute: (id: number, status?: 'REFUND_IN_PROGRESS' | 'PREMODERATION_SELECT_DELIVERY' | 'REJECTED') => call<AdminReturn & { chatId: number | null }>('POST', `/returns/${id}/dispute/finish`, status ? { status } : {}),
     /** A message in the return's chat: from the buyer in the buyer chat unless told otherwise. */

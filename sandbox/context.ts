@@ -115,8 +115,7 @@ export class SandboxContext {
     const now = this.now();
     for (const r of [...this.pending]) {
       if (r.refundStatus === 'STARTED_BY_USER' && now >= r.createdAt + r.moderationDelayMs) {
-        this.setStatus(r, awaitingStatus(r.program), r.createdAt + r.moderationDelayMs);
-        if (!r.fastReturn) r.shipmentStatus = 'CREATED';
+        this.setStatus(r, awaitingStatus(r.program), r.createdAt + r.moderationDelayMs, r.fastReturn ? undefined : 'CREATED');
       }
       if (r.refundStatus === awaitingStatus(r.program) && now >= decisionDeadline(r)) {
         r.autoConfirmed = true;
@@ -125,15 +124,29 @@ export class SandboxContext {
     }
   }
 
-  setStatus(r: ReturnRecord, status: string, at: number): void {
-    r.refundStatus = status;
+  /**
+   * Moves a return to `status` (and `shipmentStatus` when given) and notifies: the notification carries
+   * "only the status that was changed", and for a non-purchase only `shipmentStatus` (sendNotification,
+   * NotificationUpdatedReturnStatusesDTO); nothing changed, nothing sent.
+   */
+  setStatus(r: ReturnRecord, status: string | undefined, at: number, shipmentStatus?: string): void {
+    const changed: Record<string, string> = {};
+    if (r.returnType === 'RETURN' && status !== undefined && r.refundStatus !== status) {
+      r.refundStatus = status;
+      changed.refundStatus = status;
+    }
+    if (shipmentStatus !== undefined && r.shipmentStatus !== shipmentStatus) {
+      r.shipmentStatus = shipmentStatus;
+      changed.shipmentStatus = shipmentStatus;
+    }
     r.updatedAt = Math.max(at, r.updatedAt);
     this.track(r);
+    if (Object.keys(changed).length === 0) return;
     this.push('ORDER_RETURN_STATUS_UPDATED', {
       campaignId: r.campaignId,
       orderId: r.orderId,
       returnId: r.id,
-      statuses: { refundStatus: r.refundStatus, ...(r.shipmentStatus ? { shipmentStatus: r.shipmentStatus } : {}) },
+      statuses: changed,
       updatedAt: isoMsk(r.updatedAt),
     });
   }

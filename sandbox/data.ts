@@ -266,24 +266,26 @@ export function makeReturn(world: World, rng: Rng, order: Order, draft: ReturnDr
   return r;
 }
 
+/**
+ * One cabinet (business) per API key, as the Market issues keys: the demo key's cabinet holds all
+ * four placement models; the other key's cabinet is another seller's, for 403 checks.
+ */
 function makeBusinessCampaigns(rng: Rng): { businesses: Omit<Business, 'apiKey'>[]; campaigns: Campaign[] } {
   const b1 = 10_000_000 + rng.int(100_000, 900_000);
-  const b2 = b1 + rng.int(10, 999);
-  const b3 = b2 + rng.int(10, 999);
+  const b2 = b1 + rng.int(10, 999) + rng.int(10, 999);
   let c = 21_000_000 + rng.int(100_000, 900_000);
   const nextC = (): number => (c += rng.int(3, 300));
   return {
     businesses: [
       { id: b1, name: 'ООО «Техно Дом»' },
-      { id: b2, name: 'ИП Смирнова А. В.' },
-      { id: b3, name: 'ООО «Чужой продавец»' },
+      { id: b2, name: 'ООО «Чужой продавец»' },
     ],
     campaigns: [
       { id: nextC(), businessId: b1, domain: 'Техно Дом FBS', program: 'FBS' },
       { id: nextC(), businessId: b1, domain: 'Техно Дом FBY', program: 'FBY' },
       { id: nextC(), businessId: b1, domain: 'Техно Дом Экспресс', program: 'EXPRESS' },
-      { id: nextC(), businessId: b2, domain: 'Обувь и одежда Смирновой (DBS)', program: 'DBS' },
-      { id: nextC(), businessId: b3, domain: 'Чужой магазин FBS', program: 'FBS' },
+      { id: nextC(), businessId: b1, domain: 'Техно Дом DBS', program: 'DBS' },
+      { id: nextC(), businessId: b2, domain: 'Чужой магазин FBS', program: 'FBS' },
     ],
   };
 }
@@ -292,7 +294,7 @@ export function generateWorld(opts: GenerateOptions): World {
   const rng = createRng(opts.seed);
   const { businesses, campaigns } = makeBusinessCampaigns(rng);
   const world: World = {
-    businesses: businesses.map((b, i) => ({ ...b, apiKey: i < 2 ? opts.apiKey : opts.otherApiKey })),
+    businesses: businesses.map((b, i) => ({ ...b, apiKey: i === 0 ? opts.apiKey : opts.otherApiKey })),
     campaigns,
     catalogs: new Map(),
     orders: new Map(),
@@ -308,7 +310,7 @@ export function generateWorld(opts: GenerateOptions): World {
       nextMessageId: 88_000_000 + rng.int(0, 999_999),
     },
   };
-  for (const b of world.businesses) world.catalogs.set(b.id, buildCatalog(rng, b.id === businesses[0]?.id ? 'TD' : b.id === businesses[1]?.id ? 'SM' : 'XX'));
+  for (const b of world.businesses) world.catalogs.set(b.id, buildCatalog(rng, b.id === businesses[0]?.id ? 'TD' : 'XX'));
   const now = opts.startTime;
   const other = campaigns[4] as Campaign;
   const mine = campaigns.slice(0, 4);

@@ -134,7 +134,11 @@ export function dateTimeParam(v: unknown, field: string): number | undefined {
   return Date.parse(v);
 }
 
-export function queryInt(q: URLSearchParams, name: string, opts: { min?: number; max?: number; required?: boolean } = {}): number | undefined {
+/**
+ * An integer query parameter. `truncate`: a value above `max` is cut to `max`, as the Market does
+ * for parameters marked `x-transform: truncateLimit` in the OpenAPI; otherwise it is refused.
+ */
+export function queryInt(q: URLSearchParams, name: string, opts: { min?: number; max?: number; required?: boolean; truncate?: boolean } = {}): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') {
     if (opts.required) throw badRequest(`Missing parameter: ${name}`, 'MISSING_PARAM');
@@ -143,6 +147,7 @@ export function queryInt(q: URLSearchParams, name: string, opts: { min?: number;
   if (!/^-?\d+$/.test(v)) throw badRequest(`Parameter ${name} must be an integer, got ${JSON.stringify(v)}`);
   const n = Number(v);
   if (opts.min !== undefined && n < opts.min) throw badRequest(`Value of parameter ${name} (${n}) must be greater than or equal to ${opts.min}`);
+  if (opts.max !== undefined && n > opts.max && opts.truncate) return opts.max;
   if (opts.max !== undefined && n > opts.max) throw badRequest(`Value of parameter ${name} (${n}) must be less than or equal to ${opts.max}`, 'LIMIT_EXCEEDED');
   return n;
 }

@@ -56,9 +56,6 @@ export function statusesOf(program: Program): string[] {
   return [...all];
 }
 
-/** Decisions that need a comment (see ReturnItemDecisionComment in the OpenAPI). */
-export const COMMENT_REQUIRED = new Set(['REFUND_MONEY_INCLUDING_SHIPMENT', 'REPAIR', 'DECLINE_REFUND', 'OTHER_DECISION']);
-
 export const DECLINE_REASONS = [
   'ISSUE_WITH_THE_PRODUCT_WAS_NOT_CONFIRMED',
   'MECHANICAL_DAMAGE',

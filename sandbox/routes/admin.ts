@@ -139,13 +139,14 @@ function setReturnStatus(ctx: SandboxContext, req: Req): ApiResult {
   const r = ctx.world.returns.get(pathId(req.params[0] as string, 'returnId'));
   if (!r) throw notFound('Return not found');
   const b = bodyOf(req);
-  const status = enumValue(b.status, 'status', statusesOf(r.program), true) as string;
-  if (b.force !== true && !allowedNextStatuses(r.program, r.refundStatus).includes(status)) {
+  const shipment = enumValue(b.shipmentStatus, 'shipmentStatus', SHIPMENT_STATUSES);
+  // A non-purchase has only a shipment status; a return may move its shipment status alone too.
+  const status = enumValue(b.status, 'status', statusesOf(r.program), shipment === undefined);
+  if (status !== undefined && r.returnType !== 'RETURN') throw badRequest(`status: return ${r.id} is a non-purchase; it has only a shipmentStatus`);
+  if (status !== undefined && b.force !== true && !allowedNextStatuses(r.program, r.refundStatus).includes(status)) {
     throw badRequest(`status: ${r.refundStatus} → ${status} is not a transition of the ${r.program} model; allowed: ${allowedNextStatuses(r.program, r.refundStatus).join(', ') || 'none'} (send force: true to override)`);
   }
-  const shipment = enumValue(b.shipmentStatus, 'shipmentStatus', SHIPMENT_STATUSES);
-  if (shipment) r.shipmentStatus = shipment;
-  ctx.setStatus(r, status, ctx.now());
+  ctx.setStatus(r, status ?? r.refundStatus, ctx.now(), shipment);
   return json(adminReturnView(r));
 }
 

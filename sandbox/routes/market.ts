@@ -34,7 +34,7 @@ function getCampaign(ctx: SandboxContext, req: Req): ApiResult {
 
 function getBusinessOrders(ctx: SandboxContext, req: Req): ApiResult {
   const business = ctx.businessFor(req.apiKey, pathId(req.params[0] as string, 'businessId'));
-  const limit = queryInt(req.query, 'limit', { min: 1, max: 50 }) ?? 50;
+  const limit = queryInt(req.query, 'limit', { min: 1, max: 50, truncate: true }) ?? 50;
   const body = asObject(parseJsonBody(req.body, true), 'body');
   const orderIds = arrayOf(body.orderIds, 'orderIds', (x, f) => int64(x, f, { required: true }) as number, { minItems: 1, maxItems: 50, unique: true });
   const externalOrderIds = arrayOf(body.externalOrderIds, 'externalOrderIds', (x, f) => str(x, f, { required: true, minLength: 1 }) as string, { minItems: 1, maxItems: 50, unique: true });

@@ -72,7 +72,7 @@ function info(ctx: SandboxContext, req: Req): ApiResult {
 
 function offerMappings(ctx: SandboxContext, req: Req): ApiResult {
   const business = ctx.businessFor(req.apiKey, Number(/^\d+$/.test(req.params[0] ?? '') ? req.params[0] : NaN) || (() => { throw badRequest('Path parameter businessId must be a positive integer'); })());
-  const limit = queryInt(req.query, 'limit', { min: 1, max: 100 }) ?? 50;
+  const limit = queryInt(req.query, 'limit', { min: 1, max: 100, truncate: true }) ?? 50;
   enumValue(req.query.get('language') ?? undefined, 'language', ['RU', 'UZ']);
   const parsed = parseJsonBody(req.body, false);
   const body = parsed === undefined ? {} : asObject(parsed, 'body');

@@ -11,7 +11,7 @@ import { applyPhotoFault } from './photo-faults.ts';
 import { returnApplicationPdf } from '../pdf.ts';
 import type { Req, Route } from '../server.ts';
 import {
-  availableDecisions, COMMENT_REQUIRED, decisionDeadline, decisionMadeStatus, isAwaitingDecision,
+  availableDecisions, decisionDeadline, decisionMadeStatus, isAwaitingDecision,
 } from '../state-machine.ts';
 import type { ItemDecision, ReturnRecord } from '../types.ts';
 
@@ -26,7 +26,7 @@ const isCursor = (k: unknown): k is [number, number] => Array.isArray(k) && k.le
 function getReturns(ctx: SandboxContext, req: Req): ApiResult {
   const campaign = ctx.campaignFor(req.apiKey, pathId(req.params[0] as string, 'campaignId'));
   const q = req.query;
-  const limit = queryInt(q, 'limit', { min: 1, max: 100 }) ?? 50;
+  const limit = queryInt(q, 'limit', { min: 1, max: 100, truncate: true }) ?? 50;
   const orderIdsRaw = queryList(q, 'orderIds');
   let orderIds: Set<number> | undefined;
   if (orderIdsRaw) {
@@ -162,7 +162,6 @@ function validateDecisions(ctx: SandboxContext, r: ReturnRecord, decisions: { re
     seen.add(returnItemId);
     const allowed = available.find((a) => a.decisionType === decision.decisionType);
     if (!allowed) throw badRequest(`${f}.decisionType: ${decision.decisionType} is not available for return ${r.id}; available: ${available.map((a) => a.decisionType).join(', ')}`);
-    if (COMMENT_REQUIRED.has(decision.decisionType) && !decision.comment?.trim()) throw badRequest(`${f}.comment is required for decisionType ${decision.decisionType}`, 'INVALID_COMMENT');
     if (decision.decisionType === 'DECLINE_REFUND') {
       if (!decision.decisionReasonType) throw badRequest(`${f}.decisionReasonType is required for DECLINE_REFUND`, 'DECLINE_REASON_ARE_REQUIRED_ERROR');
       if (!allowed.decisionReasonTypes?.includes(decision.decisionReasonType)) throw badRequest(`${f}.decisionReasonType: ${decision.decisionReasonType} is not available; available: ${allowed.decisionReasonTypes?.join(', ')}`);
@@ -254,6 +253,8 @@ function submitDecision(ctx: SandboxContext, req: Req): ApiResult {
 function setDecision(ctx: SandboxContext, req: Req): ApiResult {
   return logged(ctx, req, 'setReturnDecision', () => {
     const r = locate(ctx, req);
+    // The OpenAPI tags setReturnDecision `dbs` only: other models decide through submitReturnDecision.
+    if (r.program !== 'DBS') throw badRequest(`setReturnDecision is for DBS stores only; campaign ${r.campaignId} is ${r.program}: use POST …/decision/submit with returnItemDecisions`, 'CAMPAIGN_TYPE_NOT_SUPPORTED');
     const body = parseJsonBody(req.body, true);
     const d = parseItemDecision(body, 'body', false);
     validateDecisions(ctx, r, [d]);
