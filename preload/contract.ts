@@ -82,6 +82,22 @@ export type AppInfo = z.infer<typeof AppInfo>;
 export const Money = z.object({ value: z.number(), currencyId: z.string() });
 export type Money = z.infer<typeof Money>;
 
+/**
+ * Money of an order line or of a return position as the Market counts it (ItemPriceDTO): every amount
+ * is the total for all units, never a unit price.
+ */
+export const LineMoney = z.object({
+  /** What the buyer paid in money. */
+  payment: Money.nullable(),
+  /** What the buyer paid with Plus points. */
+  cashback: Money.nullable(),
+  /** The Market's reward to the seller for its discounts. */
+  subsidy: Money.nullable(),
+  /** payment + cashback + subsidy: the goods before the Market's discounts; null when unknown or in mixed currencies. */
+  total: Money.nullable(),
+});
+export type LineMoney = z.infer<typeof LineMoney>;
+
 export const OutboxState = z.enum(['queued', 'sending', 'delivered', 'failed', 'conflict', 'cancelled']);
 export type OutboxState = z.infer<typeof OutboxState>;
 
@@ -175,6 +191,8 @@ export const ReturnItemView = z.object({
   count: z.number().int(),
   returnItemId: z.number().int().nullable(),
   decisions: z.array(ItemDecisionView),
+  /** This position's share of its order line (`count` of the line's units); null when the order is not stored. */
+  position: LineMoney.nullable(),
   photos: z.array(z.object({ returnItemId: z.number().int().nullable(), imageHash: z.string() })),
   instances: z.array(z.object({ cis: z.string().nullable(), imei: z.string().nullable(), status: z.string().nullable(), stockType: z.string().nullable() })),
   tracks: z.array(z.string()),
@@ -194,14 +212,44 @@ export const OrderView = z.object({
       count: z.number().int().nullable(),
       /** Count originally ordered, when the seller removed units (count 0 = removed). */
       initialCount: z.number().int().nullable(),
-      price: Money.nullable(),
+      /** The line's amounts: totals for all `count` units. */
+      money: LineMoney,
       marked: z.boolean(),
     }),
   ),
-  /** Cost of the order's items as the Market reports it. */
-  itemsTotal: Money.nullable(),
 });
 export type OrderView = z.infer<typeof OrderView>;
+
+/** What one return of the order takes back from it. */
+export const OrderTakeBack = z.object({
+  returnId: z.number().int(),
+  returnType: z.string(),
+  refundStatus: z.string().nullable(),
+  shipmentStatus: z.string().nullable(),
+  /**
+   * refund: the return's refund amount (`amount`); lines: a non-purchase without one, valued by its order
+   * lines; foreign: an amount in another currency, not summed; unknown: neither is known.
+   */
+  basis: z.enum(['refund', 'lines', 'foreign', 'unknown']),
+  amount: Money.nullable(),
+  /** The return still awaits a decision: its amount may change. */
+  pending: z.boolean(),
+});
+export type OrderTakeBack = z.infer<typeof OrderTakeBack>;
+
+/** The order's money the way the Market counts it: its cost minus what every one of its returns takes back. */
+export const OrderBalance = z.object({
+  currencyId: z.string(),
+  /** payment + cashback + subsidy of the order's goods (OrderPriceDTO); null when the order is not stored. */
+  cost: z.object({ payment: z.number(), cashback: z.number(), subsidy: z.number(), total: z.number() }).nullable(),
+  /** Every return of the order, the open one included, oldest first. */
+  takeBacks: z.array(OrderTakeBack),
+  /** The sum of the take-backs in `currencyId`. */
+  takenBack: z.number(),
+  /** cost.total − takenBack; null when the cost is unknown. */
+  remains: z.number().nullable(),
+});
+export type OrderBalance = z.infer<typeof OrderBalance>;
 
 export const ReturnDetail = z.object({
   row: InboxRow,
@@ -209,6 +257,8 @@ export const ReturnDetail = z.object({
   order: OrderView.nullable(),
   /** Other returns of the same order. */
   siblings: z.array(InboxRow),
+  /** The order's cost, what each of its returns takes back, and what remains. */
+  money: OrderBalance,
   pickupPoint: z.object({ name: z.string().nullable(), address: z.string().nullable(), instruction: z.string().nullable() }).nullable(),
 });
 export type ReturnDetail = z.infer<typeof ReturnDetail>;
@@ -278,8 +328,8 @@ export type AvailableDecision = z.infer<typeof AvailableDecision>;
 export const AvailableDecisions = z.object({
   returnId: z.number().int(),
   decisions: z.array(AvailableDecision),
-  /** The items to decide on, with what the compensation limits are computed from. */
-  items: z.array(z.object({ returnItemId: z.number().int(), shopSku: z.string(), name: z.string().nullable(), count: z.number().int(), price: Money.nullable() })),
+  /** The items to decide on, with the position's amount the compensation limit (maxPercent) is a share of. */
+  items: z.array(z.object({ returnItemId: z.number().int(), shopSku: z.string(), name: z.string().nullable(), count: z.number().int(), position: LineMoney.nullable() })),
   /** Read from the Market now, or from the local cache when offline. */
   source: z.enum(['market', 'cache']),
   fetchedAt: isoTime,
@@ -448,8 +498,9 @@ export const OrderMoneyRow = z.object({
   orderId: z.number().int(),
   campaignId: z.number().int(),
   returns: z.number().int(),
-  /** Cost of the order (buyer's payment + the Market's subsidy); null when the order is not in the local store. */
+  /** Cost of the order (payment + Plus points + the Market's subsidy); null when the order is not in the local store. */
   cost: rub.nullable(),
+  /** What the order's returns take back: refund amounts, and the lines of non-purchases without one. */
   refunded: rub,
   /** cost − refunded; null when the cost is unknown. */
   net: rub.nullable(),

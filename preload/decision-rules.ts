@@ -107,7 +107,7 @@ function texts(locale: RuleLocale): Record<string, (params: Params) => string> {
       'compensation.belowMin': (x) => `Компенсация — не меньше ${rub(x, 'min')}.`,
       'compensation.aboveMax': (x) => `Компенсация — не больше ${rub(x, 'max')}.`,
       'compensation.abovePercent': (x) =>
-        `Компенсация больше ${p(x, 'maxPercent')}% стоимости товара (${rub(x, 'price')} × ${p(x, 'count')}): не больше ${rub(x, 'limit')}.`,
+        `Компенсация больше ${p(x, 'maxPercent')}% суммы позиции (${rub(x, 'amount')} за ${p(x, 'count')} шт.): не больше ${rub(x, 'limit')}.`,
     };
   }
   return {
@@ -136,7 +136,7 @@ function texts(locale: RuleLocale): Record<string, (params: Params) => string> {
     'compensation.belowMin': (x) => `The compensation must be at least ${rub(x, 'min')}.`,
     'compensation.aboveMax': (x) => `The compensation must be at most ${rub(x, 'max')}.`,
     'compensation.abovePercent': (x) =>
-      `The compensation is above ${p(x, 'maxPercent')}% of the item (${rub(x, 'price')} × ${p(x, 'count')}): at most ${rub(x, 'limit')}.`,
+      `The compensation is above ${p(x, 'maxPercent')}% of the position (${rub(x, 'amount')} for ${p(x, 'count')} pcs): at most ${rub(x, 'limit')}.`,
   };
 }
 
@@ -152,17 +152,26 @@ export function describeRule(rule: string, params: Record<string, string | numbe
   return detail ? `${rule} (${detail})` : rule;
 }
 
-/** Whole roubles at most `maxPercent` of price × count (rounded down, as the Market computes it). */
-export function percentLimit(price: number, count: number, maxPercent: number): number {
-  return Math.floor((price * count * maxPercent) / 100 + 1e-9);
+/**
+ * Whole roubles at most `maxPercent` of the position's amount, rounded down. PartialCompensationBoundsDTO:
+ * maxPercent is the "Верхний предел доли суммы позиции, которую можно компенсировать (в процентах)" —
+ * a share of the whole position (every unit returned), never of a unit price.
+ */
+export function percentLimit(positionAmount: number, maxPercent: number): number {
+  return Math.floor((positionAmount * maxPercent) / 100 + 1e-9);
+}
+
+/** The amount of the position `maxPercent` applies to, when known. */
+function positionAmount(available: AvailableDecisions, returnItemId: number): number | null {
+  return available.items.find((i) => i.returnItemId === returnItemId)?.position?.total?.value ?? null;
 }
 
 /** Highest compensation allowed for one item, or null when the bounds are unknown. */
 export function compensationMax(available: AvailableDecisions, returnItemId: number): number | null {
   const bounds = available.decisions.find((d) => d.decisionType === PARTIAL_TYPE)?.compensationBounds;
   if (!bounds) return null;
-  const item = available.items.find((i) => i.returnItemId === returnItemId);
-  const byPercent = item?.price ? percentLimit(item.price.value, item.count, bounds.maxPercent) : Number.POSITIVE_INFINITY;
+  const amount = positionAmount(available, returnItemId);
+  const byPercent = amount === null ? Number.POSITIVE_INFINITY : percentLimit(amount, bounds.maxPercent);
   return Math.min(bounds.max.value, byPercent);
 }
 
@@ -272,21 +281,14 @@ export function checkDraft(draft: DecisionDraft, available: AvailableDecisions, 
       } else if (!isKopecks(value)) {
         issues.push(draftIssue(locale, id, 'compensation', 'compensation.kopecks', { value }));
       } else if (bounds) {
-        const entry = available.items.find((i) => i.returnItemId === id);
+        const amount = positionAmount(available, id);
         if (value < bounds.min.value) issues.push(draftIssue(locale, id, 'compensation', 'compensation.belowMin', { value, min: bounds.min.value }));
         else if (value > bounds.max.value) issues.push(draftIssue(locale, id, 'compensation', 'compensation.aboveMax', { value, max: bounds.max.value }));
-        else if (entry?.price) {
-          const limit = percentLimit(entry.price.value, entry.count, bounds.maxPercent);
+        else if (amount !== null) {
+          const limit = percentLimit(amount, bounds.maxPercent);
           if (value > limit) {
-            issues.push(
-              draftIssue(locale, id, 'compensation', 'compensation.abovePercent', {
-                value,
-                limit,
-                maxPercent: bounds.maxPercent,
-                price: entry.price.value,
-                count: entry.count,
-              }),
-            );
+            const count = available.items.find((i) => i.returnItemId === id)?.count ?? 1;
+            issues.push(draftIssue(locale, id, 'compensation', 'compensation.abovePercent', { value, limit, maxPercent: bounds.maxPercent, amount, count }));
           }
         }
       }

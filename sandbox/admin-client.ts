@@ -12,12 +12,26 @@ export interface FaultSpec {
 
 export interface CreateReturnSpec {
   campaignId?: number;
+  /** Put the return on this existing order (a sibling); its items then name the order's lines by offerId. */
+  orderId?: number;
   type?: 'UNREDEEMED' | 'RETURN';
   status?: string;
   shipmentStatus?: string;
   createdAt?: string;
   fastReturn?: boolean;
-  items?: { offerId?: string; count?: number; price?: number; photos?: number; images?: { format?: 'jpeg' | 'png'; width?: number; height?: number }[] }[];
+  items?: {
+    offerId?: string;
+    /** Units of the order's line (new order) or units taken back (existing order). */
+    count?: number;
+    /** Units of the line this return takes back, 0 = the line stays with the buyer (new order; default: all). */
+    returnCount?: number;
+    /** Roubles per unit before the Market's discounts; `subsidy` and `cashback` (Plus points) are parts of it. */
+    price?: number;
+    subsidy?: number;
+    cashback?: number;
+    photos?: number;
+    images?: { format?: 'jpeg' | 'png'; width?: number; height?: number }[];
+  }[];
 }
 
 export interface AdminReturn {

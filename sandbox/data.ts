@@ -94,7 +94,9 @@ function makeOrder(world: World, rng: Rng, campaign: Campaign, catalog: Product[
     while (used.has(p.offerId)) p = rng.pick(catalog);
     used.add(p.offerId);
     const count = p.price > 15000 ? 1 : rng.pick([1, 1, 1, 2, 3]);
-    const subsidy = rng.chance(0.3) ? Math.round(p.price * 0.05) : 0;
+    // The catalogue price splits into the Market's subsidy, Plus points and the buyer's money.
+    const unitSubsidy = rng.chance(0.3) ? Math.round(p.price * 0.05) : 0;
+    const unitCashback = rng.chance(0.2) ? Math.round((p.price - unitSubsidy) * 0.1) : 0;
     const item: OrderItem = {
       id: world.ids.nextItemId++,
       offerId: p.offerId,
@@ -102,8 +104,9 @@ function makeOrder(world: World, rng: Rng, campaign: Campaign, catalog: Product[
       marketSku: p.marketSku,
       count,
       initialCount: count,
-      price: p.price - subsidy,
-      subsidy,
+      unitPayment: p.price - unitSubsidy - unitCashback,
+      unitCashback,
+      unitSubsidy,
       vat: rng.pick(['VAT_20', 'VAT_20', 'NO_VAT', 'VAT_10']),
       cis: p.marking === 'CIS' ? Array.from({ length: count }, () => cisCode(rng)) : [],
       imei: p.marking === 'IMEI' ? Array.from({ length: count }, () => luhnImei(rng)) : [],
@@ -143,6 +146,11 @@ function makeOrder(world: World, rng: Rng, campaign: Campaign, catalog: Product[
   return order;
 }
 
+/** What the seller is owed for one unit of the line: the buyer's money, Plus points and the Market's subsidy. */
+export function unitValue(item: OrderItem): number {
+  return item.unitPayment + item.unitCashback + item.unitSubsidy;
+}
+
 export interface ReturnDraft {
   type: 'UNREDEEMED' | 'RETURN';
   status?: string;
@@ -171,7 +179,7 @@ export function makeReturn(world: World, rng: Rng, order: Order, draft: ReturnDr
       offerId: d.orderItem.offerId,
       marketSku: d.orderItem.marketSku,
       count: d.count,
-      price: d.orderItem.price + d.orderItem.subsidy,
+      unitValue: unitValue(d.orderItem),
       reasonType: isReturn ? reason.reason : undefined,
       subreasonType: isReturn ? rng.pick(reason.subreasons) : undefined,
       buyerComment: isReturn ? rng.pick(reason.comments) || undefined : undefined,
@@ -248,7 +256,7 @@ export function makeReturn(world: World, rng: Rng, order: Order, draft: ReturnDr
     default: {
       decide(rng.pick(['REFUND_MONEY', 'REFUND_MONEY', 'PARTIAL_MONEY_REFUND', 'REPLACE']));
       for (const it of items) {
-        if (it.decision?.decisionType === 'PARTIAL_MONEY_REFUND') it.decision.compensation = Math.max(1, Math.floor(it.price * 0.2));
+        if (it.decision?.decisionType === 'PARTIAL_MONEY_REFUND') it.decision.compensation = Math.max(1, Math.floor(it.unitValue * it.count * 0.2));
       }
       if (status === 'REJECTED') decide('DECLINE_REFUND');
       r.updatedAt = Math.min(draft.now, draft.createdAt + rng.int(3, 9) * DAY);
@@ -351,7 +359,7 @@ export function generateWorld(opts: GenerateOptions): World {
           createdAt: Math.max(order.deliveredAt, now - sc.ageMs),
           now,
           items,
-          fastReturn: sc.type === 'RETURN' && items.every((i) => i.orderItem.price < 2000) && rng.chance(0.5),
+          fastReturn: sc.type === 'RETURN' && items.every((i) => unitValue(i.orderItem) < 2000) && rng.chance(0.5),
         });
         world.returns.set(ret.id, ret);
         rets.push(ret);

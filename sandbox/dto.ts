@@ -1,7 +1,7 @@
 // Internal records → the Market's wire DTOs (names and shapes from the OpenAPI).
 import { ddmmyyyyMsk, dateMsk, isoMsk } from './clock.ts';
 import { PICKUP_POINTS } from './catalog.ts';
-import type { Campaign, Business, Order, ReturnRecord } from './types.ts';
+import type { Campaign, Business, Order, OrderItem, ReturnRecord } from './types.ts';
 
 const rur = (value: number): { value: number; currencyId: 'RUR' } => ({ value: Math.round(value * 100) / 100, currencyId: 'RUR' });
 
@@ -104,12 +104,35 @@ function itemRefund(r: ReturnRecord, i: ReturnRecord['items'][number]): number {
   if (i.decision?.decisionType === 'PARTIAL_MONEY_REFUND' && i.decision.compensation) return i.decision.compensation;
   if (i.decision?.decisionType === 'DECLINE_REFUND') return 0;
   if (r.refundStatus === 'REJECTED' || r.refundStatus === 'CANCELLED') return 0;
-  return i.price * i.count;
+  return i.unitValue * i.count;
 }
 
+const kopecks = (roubles: number): number => Math.round(roubles * 100);
+
+/**
+ * ItemPriceDTO of a line: "Если в заказе несколько единиц товаров, в параметрах возвращается
+ * суммарное значение" — every amount is the total for all units of the line, in kopecks.
+ */
+export function lineTotals(i: OrderItem): { payment: number; cashback: number; subsidy: number } {
+  return { payment: kopecks(i.unitPayment) * i.count, cashback: kopecks(i.unitCashback) * i.count, subsidy: kopecks(i.unitSubsidy) * i.count };
+}
+
+/** OrderPriceDTO's goods amounts: the sums of the lines, so the lines always add up to the order. */
+export function orderTotals(o: Order): { payment: number; cashback: number; subsidy: number } {
+  const sum = { payment: 0, cashback: 0, subsidy: 0 };
+  for (const i of o.items) {
+    const t = lineTotals(i);
+    sum.payment += t.payment;
+    sum.cashback += t.cashback;
+    sum.subsidy += t.subsidy;
+  }
+  return sum;
+}
+
+const fromKopecks = (k: number): { value: number; currencyId: 'RUR' } => ({ value: k / 100, currencyId: 'RUR' });
+
 export function businessOrderDto(o: Order): Record<string, unknown> {
-  const itemsTotal = o.items.reduce((s, i) => s + i.price * i.count, 0);
-  const subsidies = o.items.reduce((s, i) => s + i.subsidy * i.count, 0);
+  const totals = orderTotals(o);
   return {
     orderId: o.id,
     campaignId: o.campaignId,
@@ -128,7 +151,7 @@ export function businessOrderDto(o: Order): Record<string, unknown> {
         offerId: i.offerId,
         offerName: i.offerName,
         count: i.count,
-        prices: { payment: rur(i.price), subsidy: rur(i.subsidy), vat: i.vat },
+        prices: lineDto(i),
       };
       const inst = [...i.cis.map((cis) => ({ cis })), ...i.imei.map(() => ({ countryCode: 'CN' }))];
       if (i.cis.length) {
@@ -140,8 +163,9 @@ export function businessOrderDto(o: Order): Record<string, unknown> {
       return item;
     }),
     prices: {
-      payment: rur(itemsTotal),
-      subsidy: rur(subsidies),
+      payment: fromKopecks(totals.payment),
+      ...(totals.cashback > 0 ? { cashback: fromKopecks(totals.cashback) } : {}),
+      subsidy: fromKopecks(totals.subsidy),
       delivery: { payment: rur(o.deliveryPrice), vat: 'VAT_20' },
     },
     delivery: {
@@ -162,9 +186,16 @@ export function businessOrderDto(o: Order): Record<string, unknown> {
   };
 }
 
+function lineDto(i: OrderItem): Record<string, unknown> {
+  const t = lineTotals(i);
+  return { payment: fromKopecks(t.payment), ...(t.cashback > 0 ? { cashback: fromKopecks(t.cashback) } : {}), subsidy: fromKopecks(t.subsidy), vat: i.vat };
+}
+
+/** The deprecated getOrder: per-unit prices; Plus points count among the subsidies there (YANDEX_CASHBACK). */
 export function orderDto(o: Order): Record<string, unknown> {
-  const itemsTotal = o.items.reduce((s, i) => s + i.price * i.count, 0);
-  const before = o.items.reduce((s, i) => s + (i.price + i.subsidy) * i.count, 0);
+  const totals = orderTotals(o);
+  const itemsTotal = totals.payment / 100;
+  const before = (totals.payment + totals.cashback + totals.subsidy) / 100;
   return {
     id: o.id,
     externalOrderId: `EXT-${o.id}`,
@@ -186,14 +217,14 @@ export function orderDto(o: Order): Record<string, unknown> {
       id: i.id,
       offerId: i.offerId,
       offerName: i.offerName,
-      price: i.price,
-      buyerPrice: i.price,
-      buyerPriceBeforeDiscount: i.price + i.subsidy,
-      priceBeforeDiscount: i.price + i.subsidy,
+      price: i.unitPayment,
+      buyerPrice: i.unitPayment,
+      buyerPriceBeforeDiscount: i.unitPayment + i.unitCashback + i.unitSubsidy,
+      priceBeforeDiscount: i.unitPayment + i.unitCashback + i.unitSubsidy,
       count: i.count,
       vat: i.vat,
       shopSku: i.offerId,
-      subsidy: i.subsidy,
+      subsidy: i.unitCashback + i.unitSubsidy,
       ...(i.cis.length ? { instances: i.cis.map((cis) => ({ cis })) } : {}),
     })),
     delivery: {

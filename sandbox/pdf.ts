@@ -62,11 +62,11 @@ export function returnApplicationPdf(r: ReturnRecord, order: Order | undefined, 
   for (const it of r.items) {
     const name = order?.items.find((o) => o.id === it.orderItemId)?.offerName ?? it.offerId;
     lines.push(`- ${name}`);
-    lines.push(`    SKU ${it.offerId}, count ${it.count}, price ${it.price} RUB`);
+    lines.push(`    SKU ${it.offerId}, count ${it.count}, price ${it.unitValue} RUB`);
     if (it.reasonType) lines.push(`    Reason: ${it.reasonType} / ${it.subreasonType ?? ''}`);
     if (it.buyerComment) lines.push(`    Buyer: ${it.buyerComment}`);
   }
-  lines.push('', `Total: ${r.items.reduce((s, i) => s + i.price * i.count, 0)} RUB`, '', 'Podpis pokupatelya / Buyer signature: ____________');
+  lines.push('', `Total: ${r.items.reduce((s, i) => s + i.unitValue * i.count, 0)} RUB`, '', 'Podpis pokupatelya / Buyer signature: ____________');
   const pages: string[][] = [];
   for (let i = 0; i < lines.length; i += 50) pages.push(lines.slice(i, i + 50));
   return buildPdf(pages);

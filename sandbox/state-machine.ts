@@ -1,5 +1,5 @@
 // Refund status machines of the Market: FBY/FBS/Express (premoderation) and DBS.
-import type { Program, ReturnRecord } from './types.ts';
+import type { Program, ReturnItem, ReturnRecord } from './types.ts';
 
 export const DECISION_WINDOW_MS = 48 * 3600_000;
 
@@ -74,15 +74,27 @@ export interface AvailableDecision {
 
 export const PARTIAL_MAX_PERCENT = 50;
 
+/** The amount of a return position: every unit of it, at what the seller is owed per unit. */
+export function positionAmount(item: ReturnItem): number {
+  return item.unitValue * item.count;
+}
+
+/** Whole roubles of `percent` of `amount`, rounded down. */
+export function percentOf(amount: number, percent: number): number {
+  return Math.floor((amount * percent) / 100 + 1e-9);
+}
+
 /** What the Market lets the seller decide for this return (empty once it no longer awaits a decision). */
 export function availableDecisions(r: ReturnRecord): AvailableDecision[] {
   if (!isAwaitingDecision(r)) return [];
-  const minItemValue = Math.min(...r.items.map((i) => i.price * i.count));
+  // One set of bounds for every position of the return: maxAmount is the largest position's share, so
+  // for the smaller positions maxPercent ("доли суммы позиции") is the limit that binds.
+  const largest = Math.max(...r.items.map(positionAmount));
   const partial: AvailableDecision = {
     decisionType: 'PARTIAL_MONEY_REFUND',
     partialCompensationBounds: {
       minAmount: { value: 1, currencyId: 'RUR' },
-      maxAmount: { value: Math.max(1, Math.floor((minItemValue * PARTIAL_MAX_PERCENT) / 100)), currencyId: 'RUR' },
+      maxAmount: { value: Math.max(1, percentOf(largest, PARTIAL_MAX_PERCENT)), currencyId: 'RUR' },
       maxPercent: PARTIAL_MAX_PERCENT,
     },
   };

@@ -34,8 +34,12 @@ export interface OrderItem {
   count: number;
   /** count before the seller removed units; 0-count items were removed by the seller */
   initialCount: number;
-  price: number;
-  subsidy: number;
+  /** Per unit, in roubles: what the buyer paid in money (ItemPriceDTO.payment is this × count). */
+  unitPayment: number;
+  /** Per unit: paid with Plus points (ItemPriceDTO.cashback is this × count). */
+  unitCashback: number;
+  /** Per unit: the Market's reward to the seller (ItemPriceDTO.subsidy is this × count). */
+  unitSubsidy: number;
   vat: string;
   cis: string[];
   imei: string[];
@@ -73,7 +77,8 @@ export interface ReturnItem {
   offerId: string;
   marketSku: number;
   count: number;
-  price: number;
+  /** Per unit: what the seller is owed for one unit (payment + cashback + subsidy); a full refund is this × count. */
+  unitValue: number;
   reasonType?: string;
   subreasonType?: string;
   buyerComment?: string;

@@ -23,6 +23,7 @@ export function toReturnDetail(detail: StoredDetail, outboxStateOf: (returnId: n
     order: detail.order && { ...detail.order },
     siblings: detail.siblings.map((s) => toInboxRow(s, outboxStateOf(s.id))),
     pickupPoint: detail.pickupPoint,
+    money: detail.money,
   };
 }
 

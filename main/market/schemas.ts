@@ -389,7 +389,7 @@ export const BusinessOrderDTO = z.object({
   paymentMethod: z.string().nullish(),
   fake: z.boolean().nullish(),
   items: z.array(BusinessOrderItemDTO).default([]),
-  prices: z.object({ payment: CurrencyValue.nullish(), subsidy: CurrencyValue.nullish() }).nullish(),
+  prices: z.object({ payment: CurrencyValue.nullish(), cashback: CurrencyValue.nullish(), subsidy: CurrencyValue.nullish() }).nullish(),
   buyerType: z.string().nullish(),
   notes: z.string().nullish(),
   cancelRequested: z.boolean().nullish(),

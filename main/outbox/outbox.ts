@@ -1111,24 +1111,13 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     }
   }
 
-  /** The items to decide on, from the store: return items with their ids, names and prices from the order. */
+  /** The items to decide on, from the store: return items with their ids, names and position amounts. */
   private itemsOf(returnId: number): AvailableDecisions['items'] {
     const detail = this.store.returnDetail(returnId);
     if (!detail) return [];
-    const orderItems = detail.order?.raw.items ?? [];
     return detail.items
       .filter((i): i is typeof i & { returnItemId: number } => i.returnItemId !== null)
-      .map((i) => {
-        const orderItem = orderItems.find((o) => o.offerId === i.shopSku);
-        const payment = orderItem?.prices?.payment;
-        return {
-          returnItemId: i.returnItemId,
-          shopSku: i.shopSku,
-          name: orderItem?.offerName ?? null,
-          count: i.count,
-          price: payment ? { value: payment.value, currencyId: payment.currencyId } : null,
-        };
-      });
+      .map((i) => ({ returnItemId: i.returnItemId, shopSku: i.shopSku, name: i.name, count: i.count, position: i.position }));
   }
 
   private placementOf(campaignId: number): string | null {

@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import { NO_STATUS, type AvailableDecision, type OrderView, type ReturnDetail as ContractReturnDetail, type ReturnItemView } from '../../preload/contract.ts';
+import { NO_STATUS, type AvailableDecision, type OrderBalance, type OrderView, type ReturnDetail as ContractReturnDetail, type ReturnItemView } from '../../preload/contract.ts';
 import type { BusinessOrderDTO, CampaignDTO, CurrencyValue, ReturnDTO } from '../market/schemas.ts';
 import { mskDayEnd, mskDayStart } from '../../preload/moscow-time.ts';
 import { awaitsDecision, DECISION_WINDOW_MS } from '../deadlines/deadlines.ts';
 import { PRIVATE_FILE_MODE, securePrivateFolder } from './data-folder.ts';
 import { DiskFullError, diskFullOf } from './disk-full.ts';
 import { MIGRATIONS, migrate, type Migration } from './migrations.ts';
+import { orderBalances } from '../money/balances.ts';
+import { lineMoney, lineOf, positionMoney } from '../money/money.ts';
 
 export { DiskFullError };
 
@@ -80,6 +82,8 @@ export interface ReturnDetail {
   /** Other returns of the same order (a partial non-purchase leaves the order DELIVERED). */
   siblings: ReturnRow[];
   pickupPoint: ContractReturnDetail['pickupPoint'];
+  /** The order's cost minus what each of its returns takes back. */
+  money: OrderBalance;
 }
 
 export interface InboxFilter {
@@ -158,6 +162,14 @@ const bool = (value: boolean | null | undefined): number => (value ? 1 : 0);
 const nul = <T>(value: T | null | undefined): T | null => (value === undefined ? null : value);
 const money = (value: unknown, currency: unknown): CurrencyValue | null =>
   typeof value === 'number' && typeof currency === 'string' ? { value, currencyId: currency } : null;
+/** A return position's share of its order line, when the order is stored. */
+const positionOf = (order: BusinessOrderDTO | undefined, shopSku: string, units: number) => {
+  const line = lineOf(order, shopSku);
+  return line ? positionMoney(line, units) : null;
+};
+/** `amount`, else the deprecated amount in kopecks ("Сумма возврата в копейках", roubles implied). */
+const amountOr = (amount: CurrencyValue | null | undefined, inKopecks: number | null | undefined): CurrencyValue | null =>
+  amount ?? (typeof inKopecks === 'number' ? { value: inKopecks / 100, currencyId: 'RUR' } : null);
 
 /** The one owner of the SQLite connection; every query the app runs lives here. */
 export class Store {
@@ -344,6 +356,7 @@ export class Store {
   private writeReturn(campaignId: number, placement: string | null, dto: ReturnDTO, raw: string, now: number, existed: boolean): void {
     const createdAt = ms(dto.creationDate);
     const awaiting = awaitsDecision(placement, dto.refundStatus);
+    const amount = amountOr(dto.amount, dto.refundAmount);
     let photoCount = 0;
     let marked = false;
     for (const item of dto.items) {
@@ -372,8 +385,8 @@ export class Store {
       shipmentStatus: nul(dto.shipmentStatus),
       createdAt,
       updatedAt: ms(dto.updateDate),
-      amountValue: nul(dto.amount?.value),
-      amountCurrency: nul(dto.amount?.currencyId),
+      amountValue: nul(amount?.value),
+      amountCurrency: nul(amount?.currencyId),
       fastReturn: bool(dto.fastReturn),
       marked: bool(marked),
       photoCount,
@@ -395,6 +408,8 @@ export class Store {
         'INSERT INTO return_items (return_id, idx, shop_sku, market_sku, count, return_item_id) VALUES (?, ?, ?, ?, ?, ?)',
       ).run(dto.id, idx, item.shopSku, nul(item.marketSku), item.count, returnItemId);
       (item.decisions ?? []).forEach((d, seq) => {
+        const itemAmount = amountOr(d.amount, d.refundAmount);
+        const compensation = amountOr(d.partnerCompensationAmount, d.partnerCompensation);
         this.stmt(
           `INSERT INTO item_decisions (return_id, item_idx, seq, return_item_id, decision_type, reason_type, subreason_type,
              count, comment, amount_value, amount_currency, compensation_value, compensation_currency)
@@ -409,10 +424,10 @@ export class Store {
           nul(d.subreasonType),
           nul(d.count),
           nul(d.comment),
-          nul(d.amount?.value),
-          nul(d.amount?.currencyId),
-          nul(d.partnerCompensationAmount?.value),
-          nul(d.partnerCompensationAmount?.currencyId),
+          nul(itemAmount?.value),
+          nul(itemAmount?.currencyId),
+          nul(compensation?.value),
+          nul(compensation?.currencyId),
         );
         for (const hash of new Set(d.images ?? [])) {
           this.stmt('INSERT OR IGNORE INTO photos (return_id, item_idx, return_item_id, image_hash) VALUES (?, ?, ?, ?)').run(
@@ -551,6 +566,7 @@ export class Store {
     const decisions = this.stmt('SELECT * FROM item_decisions WHERE return_id = ? ORDER BY item_idx, seq').all(id) as Row[];
     const photos = this.stmt('SELECT * FROM photos WHERE return_id = ? ORDER BY item_idx, image_hash').all(id) as Row[];
     const instances = this.stmt('SELECT * FROM instances WHERE return_id = ? ORDER BY item_idx, seq').all(id) as Row[];
+    const order = this.getOrder(ret.orderId) ?? null;
     const items = (
       this.stmt(
         `SELECT ri.*, (SELECT oi.offer_name FROM order_items oi WHERE oi.order_id = ? AND oi.offer_id = ri.shop_sku LIMIT 1) AS name
@@ -576,6 +592,7 @@ export class Store {
             amount: money(d.amount_value, d.amount_currency),
             partnerCompensation: money(d.compensation_value, d.compensation_currency),
           })),
+        position: positionOf(order?.raw, String(item.shop_sku), Number(item.count)),
         photos: photos
           .filter((p) => p.item_idx === item.idx)
           .map((p) => ({ returnItemId: p.return_item_id === null ? null : Number(p.return_item_id), imageHash: String(p.image_hash) })),
@@ -598,7 +615,8 @@ export class Store {
       ? [point.address.postcode, point.address.city, point.address.street, point.address.house].filter(Boolean).join(', ') || null
       : null;
     const pickupPoint = point ? { name: point.name ?? null, address, instruction: point.instruction ?? null } : null;
-    return { return: ret, raw, items, order: this.getOrder(ret.orderId) ?? null, siblings, pickupPoint };
+    const balance = orderBalances(this.db, [ret.orderId]).get(ret.orderId) as OrderBalance;
+    return { return: ret, raw, items, order, siblings, pickupPoint, money: balance };
   }
 
   // ------------------------------------------------------------ orders
@@ -661,7 +679,7 @@ export class Store {
         offerName: i.offer_name as string | null,
         count: i.count === null ? null : Number(i.count),
         initialCount: statuses.length ? statuses.reduce((n, s) => n + s.count, 0) : null,
-        price: rawItem.prices?.payment ?? null,
+        money: lineMoney(rawItem),
         marked: i.marked === 1,
       };
     });
@@ -676,7 +694,6 @@ export class Store {
       createdAt: iso(row.created_at),
       updatedAt: iso(row.updated_at),
       items,
-      itemsTotal: rawOrder.prices?.payment ?? null,
       raw: rawOrder,
     };
   }

@@ -35,7 +35,7 @@ const en = {
     nonPurchases: 'Non-purchases',
     units: 'Units',
     refunded: 'Refund amount',
-    compensation: 'Compensation paid',
+    compensation: 'Return shipping compensation',
     missed: 'Deadlines missed',
     ofDue: 'of {{due}} due',
     median: 'Median time to decision',
@@ -58,7 +58,7 @@ const en = {
     timeToDecision: 'From the return’s creation to the moment the operator queued the decision ReturnDesk delivered. {{untimed}} returns were decided outside ReturnDesk and are not timed.',
     deadlines:
       'A return (not a non-purchase) misses its deadline when its 48 hours have ended without a seller decision: auto-confirmed (left the waiting status with no decision on any item), still waiting, or delivered by ReturnDesk after the deadline.',
-    money: "Cost of the order (the buyer's payment plus the Market's subsidy) minus the refund amounts of all its returns. Orders with a return created in the period.",
+    money: "Cost of the order (the buyer's payment, Plus points and the Market's subsidy) minus what all its returns take back: their refund amounts, and the lines of non-purchases the Market gives no amount for. The same figures as the return pane. Orders with a return created in the period.",
     foreign: '{{n}} amounts in another currency are left out of the sums.',
   },
   cols: {
@@ -83,7 +83,7 @@ const en = {
     deadline: 'Deadline',
     refundStatus: 'Refund status',
     why: 'Why',
-    compensation: 'Compensation',
+    compensation: 'Shipping compensation',
     due: 'Due',
     missed: 'Missed',
     medianHours: 'Median, h',
@@ -166,7 +166,7 @@ const ru: AnalyticsText = {
     nonPurchases: 'Невыкупы',
     units: 'Единиц товара',
     refunded: 'Сумма возвратов',
-    compensation: 'Выплачено компенсаций',
+    compensation: 'Компенсация обратной доставки',
     missed: 'Пропущено сроков',
     ofDue: 'из {{due}} со сроком',
     median: 'Медиана времени до решения',
@@ -189,7 +189,7 @@ const ru: AnalyticsText = {
     timeToDecision: 'От создания возврата до момента, когда оператор поставил в очередь доставленное решение. Решено вне ReturnDesk (без времени): {{untimed}}.',
     deadlines:
       'Возврат (не невыкуп) пропустил срок, если 48 часов истекли без решения продавца: подтверждён Маркетом автоматически (вышел из ожидания без решения по товарам), всё ещё ждёт, или решение ReturnDesk доставлено после срока.',
-    money: 'Стоимость заказа (оплата покупателя плюс субсидия Маркета) минус суммы всех его возвратов. Заказы, возврат по которым создан в периоде.',
+    money: 'Стоимость заказа (оплата покупателя, баллы Плюса и субсидия Маркета) минус то, что забрали все его возвраты: суммы возвратов и позиции невыкупов, по которым Маркет не дал суммы. Те же цифры, что в карточке возврата. Заказы, возврат по которым создан в периоде.',
     foreign: 'Сумм в другой валюте: {{n}}, они не включены в итоги.',
   },
   cols: {
@@ -214,7 +214,7 @@ const ru: AnalyticsText = {
     deadline: 'Срок',
     refundStatus: 'Статус возврата',
     why: 'Почему',
-    compensation: 'Компенсация',
+    compensation: 'Компенсация доставки',
     due: 'Со сроком',
     missed: 'Пропущено',
     medianHours: 'Медиана, ч',

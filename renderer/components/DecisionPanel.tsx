@@ -11,6 +11,7 @@ import { useAppStore, type DecisionForm } from '../state/store.ts';
 import { BridgeErrorNotice } from './BridgeErrorNotice.tsx';
 import { SendIcon } from './icons.tsx';
 import { OutboxBadge } from './OutboxBadge.tsx';
+import { PositionAmount } from './OrderMoney.tsx';
 import { Time } from './Time.tsx';
 
 /** Live and pending states: while one of these exists, a new decision is not offered. */
@@ -221,7 +222,12 @@ function ItemDecision({ index, active, item, value, decisions, issues, onChange,
     <fieldset className={`item-decision${active ? ' active' : ''}`} onFocus={onFocus} onClick={onFocus} data-testid="item-decision" data-active={active || undefined}>
       <legend>
         <span className="item-index">{index + 1}</span> {item.name ?? item.shopSku} <span className="muted mono">{item.shopSku}</span> <span className="muted">×{item.count}</span>
-        {item.price && <span className="muted"> · {formatMoney(item.price, locale)}</span>}
+        {item.position?.total && (
+          <span className="muted">
+            {' · '}
+            <PositionAmount position={item.position} count={item.count} />
+          </span>
+        )}
       </legend>
       {evidence}
       <div className="choices" role="radiogroup" aria-label={t('decision.pick')} aria-invalid={issueOf('decisionType') ? true : undefined}>

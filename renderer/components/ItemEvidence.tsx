@@ -4,6 +4,8 @@ import type { ReturnPhotos } from '../evidence/use-return-photos.ts';
 import { useI18n } from '../i18n/index.ts';
 import { formatMoney } from '../lib/money.ts';
 import { BarcodeIcon } from './icons.tsx';
+import { useMoneyText } from './money-texts.ts';
+import { PositionAmount } from './OrderMoney.tsx';
 
 /**
  * What the buyer says about one item — reason, details, comment, photos — and what the Market
@@ -11,6 +13,7 @@ import { BarcodeIcon } from './icons.tsx';
  */
 export function ItemEvidence({ item, photos, returnPhotos, withHead }: { item: ReturnItemView; photos: ItemPhotos | undefined; returnPhotos: ReturnPhotos; withHead?: boolean }) {
   const { t, label, locale } = useI18n();
+  const { mt } = useMoneyText();
   const reasons = item.decisions.filter((d) => d.reasonType || d.subreasonType || d.comment);
   const decided = item.decisions.filter((d) => d.decisionType);
   const codes = item.instances.filter((i) => i.cis || i.imei);
@@ -24,13 +27,23 @@ export function ItemEvidence({ item, photos, returnPhotos, withHead }: { item: R
           </span>
         </div>
       )}
+      {withHead && item.position && (
+        <p className="item-position small">
+          {mt('position')}: <PositionAmount position={item.position} count={item.count} />
+        </p>
+      )}
       {reasons.map((d, i) => (
         <div className="reason" key={i} data-testid="item-reason">
           {(d.reasonType || d.subreasonType) && (
             <p className="reason-line">
               <span className="reason-main">{d.reasonType ? label('returnReason', d.reasonType) : t('detail.reason')}</span>
               {d.subreasonType && <span className="muted"> · {label('returnSubreason', d.subreasonType)}</span>}
-              {d.amount && <span className="muted"> · {formatMoney(d.amount, locale)}</span>}
+              {d.amount && (
+                <span className="muted" data-testid="item-refund">
+                  {' · '}
+                  {mt('refund')} {formatMoney(d.amount, locale)}
+                </span>
+              )}
             </p>
           )}
           {d.comment && (
@@ -50,7 +63,8 @@ export function ItemEvidence({ item, photos, returnPhotos, withHead }: { item: R
       {decided.length > 0 && (
         <p className="muted small">
           {t('detail.previousDecisions')}: {decided.map((d) => label('decisionType', d.decisionType)).join(', ')}
-          {decided.some((d) => d.partnerCompensation) && ` (${decided.map((d) => formatMoney(d.partnerCompensation, locale)).join(', ')})`}
+          {decided.some((d) => d.partnerCompensation) &&
+            ` (${mt('shippingCompensation')}: ${decided.filter((d) => d.partnerCompensation).map((d) => formatMoney(d.partnerCompensation, locale)).join(', ')})`}
         </p>
       )}
       {codes.length > 0 && (

@@ -1,7 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { InboxRow, ItemPhotos, ReturnDetail, ReturnItemView } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
-import { formatMoney, subtractMoney } from '../lib/money.ts';
+import { formatMoney } from '../lib/money.ts';
 import { DISPUTE_STATUS, refundTimeline, shipmentTimeline, type TimelineStep } from '../lib/status-model.ts';
 import { formatCountdown, msUntil, urgencyOf } from '../lib/time.ts';
 import { loadDetail, openReturn } from '../state/actions.ts';
@@ -15,6 +15,7 @@ import { OutboxBadge } from './OutboxBadge.tsx';
 import { Time } from './Time.tsx';
 import { DisputeBanner, EvidenceSection } from '../evidence/EvidenceSection.tsx';
 import { useReturnPhotos, type ReturnPhotos } from '../evidence/use-return-photos.ts';
+import { OrderMoney } from './OrderMoney.tsx';
 
 /** The right pane: the open return with its order, and the decision panel. */
 export function ReturnPane() {
@@ -189,12 +190,6 @@ function OrderSection({ detail }: { detail: ReturnDetail }) {
   const liveUnits = order.items.reduce((sum, i) => sum + (i.count ?? 0), 0);
   const returnedUnits = detail.items.reduce((sum, i) => sum + i.count, 0);
   const partial = detail.row.returnType === 'UNREDEEMED' && returnedUnits < liveUnits;
-  const computedCost = order.items.reduce<{ value: number; currencyId: string } | null>((acc, i) => {
-    if (!i.price || i.count === null) return acc;
-    return { value: (acc?.value ?? 0) + i.price.value * i.count, currencyId: i.price.currencyId };
-  }, null);
-  const cost = order.itemsTotal ?? computedCost;
-  const remains = subtractMoney(cost, detail.row.amount);
   return (
     <section className="section" aria-labelledby="order-title" data-testid="order">
       <h2 className="section-title" id="order-title">
@@ -236,20 +231,15 @@ function OrderSection({ detail }: { detail: ReturnDetail }) {
                 <td className="num" data-testid="order-item-returned">
                   {returned || '—'}
                 </td>
-                <td className="num">{item.price ? formatMoney({ value: item.price.value * (item.count ?? 0), currencyId: item.price.currencyId }, locale) : '—'}</td>
+                <td className="num" data-testid="order-item-amount">
+                  {formatMoney(item.money.total, locale)}
+                </td>
               </tr>
             );
           })}
         </tbody>
       </table>
-      <dl className="facts money" data-testid="order-money">
-        <dt>{t('detail.orderCost')}</dt>
-        <dd data-testid="order-cost">{formatMoney(cost, locale)}</dd>
-        <dt>{t('detail.refundAmount')}</dt>
-        <dd data-testid="refund-amount">{formatMoney(detail.row.amount, locale)}</dd>
-        <dt>{t('detail.remains')}</dt>
-        <dd data-testid="order-remains">{formatMoney(remains, locale)}</dd>
-      </dl>
+      <OrderMoney detail={detail} />
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { arrayOf, asObject, badRequest, dateTimeParam, enumValue, int64, notFoun
 import { imageFor } from '../images.ts';
 import type { AdminRoute, Req } from '../server.ts';
 import { allowedNextStatuses, awaitingStatus, decisionDeadline, statusesOf } from '../state-machine.ts';
-import type { Chat, ImageSpec, ReturnRecord } from '../types.ts';
+import type { Campaign, Chat, ImageSpec, Order, OrderItem, ReturnRecord } from '../types.ts';
 import { SHIPMENT_STATUSES } from './returns.ts';
 
 const json = (body: unknown, status = 200): ApiResult => ({ status, body });
@@ -39,27 +39,31 @@ function adminReturnView(r: ReturnRecord): Record<string, unknown> {
   return { ...returnDto(r), campaignId: r.campaignId, businessId: r.businessId, program: r.program, decisionDeadline: isoMsk(decisionDeadline(r)), autoConfirmed: r.autoConfirmed ?? false };
 }
 
-function createReturn(ctx: SandboxContext, req: Req): ApiResult {
-  const b = bodyOf(req);
-  const mine = ctx.campaignsOf(ctx.options.apiKey);
-  const campaignId = int64(b.campaignId, 'campaignId', { min: 1 }) ?? (mine[0]?.id as number);
-  const campaign = ctx.world.campaigns.find((c) => c.id === campaignId);
-  if (!campaign) throw notFound(`Campaign ${campaignId} not found`);
-  const type = (enumValue(b.type ?? b.returnType, 'type', ['UNREDEEMED', 'RETURN']) ?? 'RETURN') as 'UNREDEEMED' | 'RETURN';
-  const status = enumValue(b.status, 'status', statusesOf(campaign.program));
-  const createdAt = dateTimeParam(b.createdAt, 'createdAt') ?? ctx.now();
+/** Money of one unit from the admin body: `price` before the Market's discounts, of which `subsidy` and `cashback` (Plus points). */
+function unitMoney(it: Record<string, unknown>, f: string, catalogPrice: number): { unitPayment: number; unitCashback: number; unitSubsidy: number } {
+  const amount = (v: unknown, field: string): number | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || Math.round(v * 100) !== v * 100) throw badRequest(`${field}: expected roubles ≥ 0 with at most two decimals, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const price = amount(it.price, `${f}.price`) ?? catalogPrice;
+  const unitSubsidy = amount(it.subsidy, `${f}.subsidy`) ?? 0;
+  const unitCashback = amount(it.cashback, `${f}.cashback`) ?? 0;
+  const unitPayment = Math.round((price - unitSubsidy - unitCashback) * 100) / 100;
+  if (!(price > 0) || unitPayment < 0) throw badRequest(`${f}: price ${price} must be above 0 and cover subsidy ${unitSubsidy} + cashback ${unitCashback}`);
+  return { unitPayment, unitCashback, unitSubsidy };
+}
+
+/** A fresh order of the campaign holding the given lines (`returnCount: 0` keeps a line out of the return). */
+function newOrder(ctx: SandboxContext, campaign: Campaign, createdAt: number, itemsIn: Record<string, unknown>[]): Order {
   const catalog = ctx.world.catalogs.get(campaign.businessId) ?? [];
-  const itemsIn = arrayOf(b.items, 'items', (x, f) => asObject(x, f), { minItems: 1 }) ?? [{}];
-  const rng = ctx.rng;
-  // A fresh order holding exactly the returned items.
   const orderId = ctx.world.ids.nextOrderId;
   ctx.world.ids.nextOrderId += 7;
-  const orderItems = itemsIn.map((it, i) => {
+  const items: OrderItem[] = itemsIn.map((it, i) => {
     const offerId = str(it.offerId, `items[${i}].offerId`);
     const product = (offerId ? catalog.find((p) => p.offerId === offerId) : undefined) ?? catalog[i % catalog.length];
     if (!product) throw badRequest(`items[${i}].offerId: unknown offer ${offerId}`);
     const count = int64(it.count, `items[${i}].count`, { min: 1 }) ?? 1;
-    const price = typeof it.price === 'number' && it.price > 0 ? it.price : product.price;
     return {
       id: ctx.world.ids.nextItemId++,
       offerId: product.offerId,
@@ -67,14 +71,13 @@ function createReturn(ctx: SandboxContext, req: Req): ApiResult {
       marketSku: product.marketSku,
       count,
       initialCount: count,
-      price,
-      subsidy: 0,
+      ...unitMoney(it, `items[${i}]`, product.price),
       vat: 'VAT_20',
       cis: product.marking === 'CIS' ? Array.from({ length: count }, (_, k) => `0104601234567890215sbx${orderId}${i}${k}`) : [],
       imei: product.marking === 'IMEI' ? Array.from({ length: count }, (_, k) => `35${String(orderId).slice(-8)}${i}${k}00`.slice(0, 15)) : [],
     };
   });
-  const order = {
+  const order: Order = {
     id: orderId,
     campaignId: campaign.id,
     businessId: campaign.businessId,
@@ -84,33 +87,57 @@ function createReturn(ctx: SandboxContext, req: Req): ApiResult {
     createdAt: createdAt - 5 * 86400_000,
     updatedAt: createdAt - 2 * 86400_000,
     deliveredAt: createdAt - 2 * 86400_000,
-    paymentType: 'PREPAID' as const,
+    paymentType: 'PREPAID',
     paymentMethod: 'YANDEX',
-    deliveryType: 'PICKUP' as const,
+    deliveryType: 'PICKUP',
     deliveryPrice: 0,
-    items: orderItems,
+    items,
     buyerName: 'Тест Т.',
     city: 'Москва',
   };
   ctx.world.orders.set(order.id, order);
-  const r = makeReturn(ctx.world, rng, order, {
+  return order;
+}
+
+function createReturn(ctx: SandboxContext, req: Req): ApiResult {
+  const b = bodyOf(req);
+  const mine = ctx.campaignsOf(ctx.options.apiKey);
+  const existingOrderId = int64(b.orderId, 'orderId', { min: 1 });
+  const existing = existingOrderId === undefined ? undefined : ctx.world.orders.get(existingOrderId);
+  if (existingOrderId !== undefined && !existing) throw notFound(`Order ${existingOrderId} not found`);
+  const campaignId = existing?.campaignId ?? int64(b.campaignId, 'campaignId', { min: 1 }) ?? (mine[0]?.id as number);
+  const campaign = ctx.world.campaigns.find((c) => c.id === campaignId);
+  if (!campaign) throw notFound(`Campaign ${campaignId} not found`);
+  const type = (enumValue(b.type ?? b.returnType, 'type', ['UNREDEEMED', 'RETURN']) ?? 'RETURN') as 'UNREDEEMED' | 'RETURN';
+  const status = enumValue(b.status, 'status', statusesOf(campaign.program));
+  const createdAt = dateTimeParam(b.createdAt, 'createdAt') ?? ctx.now();
+  const itemsIn = arrayOf(b.items, 'items', (x, f) => asObject(x, f), { minItems: 1 }) ?? [{}];
+  const order = existing ?? newOrder(ctx, campaign, createdAt, itemsIn);
+  // Which lines of the order this return takes back, and how many units of each.
+  const lines = itemsIn.map((it, i) => {
+    const f = `items[${i}]`;
+    const orderItem = existing ? existing.items.find((oi) => oi.offerId === str(it.offerId, `${f}.offerId`, { required: true })) : order.items[i];
+    if (!orderItem) throw badRequest(`${f}.offerId: order ${order.id} has no line ${String(it.offerId)}`);
+    const count = int64(it.returnCount, `${f}.returnCount`, { min: 0 }) ?? (existing ? (int64(it.count, `${f}.count`, { min: 1 }) ?? orderItem.count) : orderItem.count);
+    if (count > orderItem.count) throw badRequest(`${f}: ${count} units asked, the order's line has ${orderItem.count}`);
+    const images = arrayOf(it.images, `${f}.images`, (x, g) => asObject(x, g));
+    const photos = images ? images.length : (int64(it.photos, `${f}.photos`, { min: 0 }) ?? 2);
+    const forcedImages: Partial<ImageSpec>[] | undefined = images?.map((im, k) => ({
+      format: (enumValue(im.format, `${f}.images[${k}].format`, ['jpeg', 'png']) as 'jpeg' | 'png' | undefined) ?? 'jpeg',
+      width: int64(im.width, `${f}.images[${k}].width`, { min: 1 }) ?? 800,
+      height: int64(im.height, `${f}.images[${k}].height`, { min: 1 }) ?? 600,
+    }));
+    return { orderItem, count, photos: Math.min(photos, 8), forcedImages };
+  }).filter((l) => l.count > 0);
+  if (lines.length === 0) throw badRequest('items: the return takes back no unit (every returnCount is 0)');
+  const r = makeReturn(ctx.world, ctx.rng, order, {
     type,
     status: status ?? (type === 'RETURN' ? awaitingStatus(campaign.program) : undefined),
     createdAt,
     now: ctx.now(),
     fastReturn: b.fastReturn === true,
     shipmentStatus: enumValue(b.shipmentStatus, 'shipmentStatus', SHIPMENT_STATUSES),
-    items: orderItems.map((oi, i) => {
-      const it = itemsIn[i] as Record<string, unknown>;
-      const images = arrayOf(it.images, `items[${i}].images`, (x, f) => asObject(x, f));
-      const photos = images ? images.length : (int64(it.photos, `items[${i}].photos`, { min: 0 }) ?? 2);
-      const forcedImages: Partial<ImageSpec>[] | undefined = images?.map((im, k) => ({
-        format: enumValue(im.format, `items[${i}].images[${k}].format`, ['jpeg', 'png']) as 'jpeg' | 'png' | undefined ?? 'jpeg',
-        width: int64(im.width, `items[${i}].images[${k}].width`, { min: 1 }) ?? 800,
-        height: int64(im.height, `items[${i}].images[${k}].height`, { min: 1 }) ?? 600,
-      }));
-      return { orderItem: oi, count: oi.count, photos: Math.min(photos, 8), forcedImages };
-    }),
+    items: lines,
   });
   if (b.status === undefined && type === 'RETURN') {
     r.refundStatus = awaitingStatus(campaign.program);

@@ -37,7 +37,7 @@ function reportRows(ctx: SandboxContext, reportId: string): Record<string, strin
     if (rep.request.returnType && r.returnType !== rep.request.returnType) continue;
     if (rep.request.returnStatusTypes && !(r.shipmentStatus && rep.request.returnStatusTypes.includes(r.shipmentStatus))) continue;
     for (const it of r.items) {
-      rows.push({ campaignId: r.campaignId, orderId: r.orderId, returnId: r.id, returnType: r.returnType, createdAt: isoMsk(r.createdAt), refundStatus: r.refundStatus ?? '', shipmentStatus: r.shipmentStatus ?? '', offerId: it.offerId, count: it.count, amountRub: it.price * it.count, reason: it.reasonType ?? '' });
+      rows.push({ campaignId: r.campaignId, orderId: r.orderId, returnId: r.id, returnType: r.returnType, createdAt: isoMsk(r.createdAt), refundStatus: r.refundStatus ?? '', shipmentStatus: r.shipmentStatus ?? '', offerId: it.offerId, count: it.count, amountRub: it.unitValue * it.count, reason: it.reasonType ?? '' });
     }
   }
   return rows;

@@ -11,7 +11,7 @@ import { applyPhotoFault } from './photo-faults.ts';
 import { returnApplicationPdf } from '../pdf.ts';
 import type { Req, Route } from '../server.ts';
 import {
-  availableDecisions, decisionDeadline, decisionMadeStatus, isAwaitingDecision,
+  availableDecisions, decisionDeadline, decisionMadeStatus, isAwaitingDecision, percentOf, positionAmount,
 } from '../state-machine.ts';
 import type { ItemDecision, ReturnRecord } from '../types.ts';
 
@@ -171,10 +171,10 @@ function validateDecisions(ctx: SandboxContext, r: ReturnRecord, decisions: { re
     if (decision.decisionType === 'PARTIAL_MONEY_REFUND') {
       const b = allowed.partialCompensationBounds;
       if (decision.compensation === undefined) throw badRequest(`${f}.compensation is required for PARTIAL_MONEY_REFUND`, 'MISSING_PARAM');
-      const itemMax = Math.floor(((item.price * item.count) * (b?.maxPercent ?? 0)) / 100);
+      const itemMax = percentOf(positionAmount(item), b?.maxPercent ?? 0);
       const max = Math.min(b?.maxAmount.value ?? 0, itemMax);
       if (b && (decision.compensation < b.minAmount.value || decision.compensation > max)) {
-        throw badRequest(`${f}.compensation.value ${decision.compensation} is out of bounds: from ${b.minAmount.value} to ${max} RUR (at most ${b.maxPercent}% of the item)`);
+        throw badRequest(`${f}.compensation.value ${decision.compensation} is out of bounds: from ${b.minAmount.value} to ${max} RUR (at most ${b.maxPercent}% of the position's ${positionAmount(item)} RUR)`);
       }
     } else if (decision.compensation !== undefined) {
       throw badRequest(`${f}.compensation is allowed only with PARTIAL_MONEY_REFUND`);

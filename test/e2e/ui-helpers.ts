@@ -76,6 +76,7 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
         outboxState: null as string | null,
       });
       const rows = Array.from({ length: rowCount }, (_, i) => row(i));
+      const lineMoney = (value: number) => ({ payment: { value, currencyId: 'RUR' }, cashback: null, subsidy: null, total: { value, currencyId: 'RUR' } });
       let settings = { operatorName: 'Оператор', locale: null, theme: 'system', pollFastSeconds: 60, pollSlowSeconds: 600, backfillDays: 60, alertThresholdsHours: [24, 6, 1], quietHours: { enabled: false, start: '22:00', end: '08:00' }, closeToTray: true, launchAtLogin: false, watchedCampaignIds: null };
       let outboxId = 1;
       const outbox: Array<Record<string, unknown>> = [];
@@ -106,17 +107,25 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
           const items = r.skus.map((sku, k) => ({
             idx: k, shopSku: sku, marketSku: null, name: `Товар ${sku}`, count: 1, returnItemId: 520_000_000 + r.returnId * 10 + k,
             decisions: [{ returnItemId: null, decisionType: null, reasonType: k === 0 ? 'BAD_QUALITY' : 'SOME_NEW_REASON', subreasonType: 'NOT_WORKING', count: 1, comment: 'Не включается после зарядки', amount: { value: 1990, currencyId: 'RUR' }, partnerCompensation: null }],
+            position: lineMoney(1990),
             photos: Array.from({ length: r.photoCount }, (_, p) => ({ returnItemId: null, imageHash: `h${p}` })),
             instances: r.hasMarkedGoods ? [{ cis: '010460043993125621JgXJ5.T', imei: null, status: null, stockType: null }] : [],
             tracks: ['RP123456789RU'],
           }));
           return ok({
             row: r, items,
-            order: { id: r.orderId, status: 'DELIVERED', substatus: null, createdAt: r.createdAt, itemsTotal: { value: r.amount.value + 5000, currencyId: 'RUR' },
-              items: [...r.skus.map((sku, k) => ({ itemId: k + 1, offerId: sku, offerName: `Товар ${sku}`, count: 1, initialCount: 1, price: { value: 1990, currencyId: 'RUR' }, marked: false })),
-                { itemId: 99, offerId: 'KEPT-1', offerName: 'Оставленный товар', count: 2, initialCount: 2, price: { value: 2500, currencyId: 'RUR' }, marked: false },
-                { itemId: 100, offerId: 'GONE-1', offerName: 'Удалённый товар', count: 0, initialCount: 1, price: { value: 700, currencyId: 'RUR' }, marked: false }] },
+            order: { id: r.orderId, status: 'DELIVERED', substatus: null, createdAt: r.createdAt,
+              items: [...r.skus.map((sku, k) => ({ itemId: k + 1, offerId: sku, offerName: `Товар ${sku}`, count: 1, initialCount: 1, money: lineMoney(1990), marked: false })),
+                { itemId: 99, offerId: 'KEPT-1', offerName: 'Оставленный товар', count: 2, initialCount: 2, money: lineMoney(5000), marked: false },
+                { itemId: 100, offerId: 'GONE-1', offerName: 'Удалённый товар', count: 0, initialCount: 1, money: lineMoney(0), marked: false }] },
             siblings: [row(rowCount + 1)],
+            money: {
+              currencyId: 'RUR',
+              cost: { payment: r.skus.length * 1990 + 5000, cashback: 0, subsidy: 0, total: r.skus.length * 1990 + 5000 },
+              takeBacks: [r, row(rowCount + 1)].map((x) => ({ returnId: x.returnId, returnType: x.returnType, refundStatus: x.refundStatus, shipmentStatus: x.shipmentStatus, basis: 'refund', amount: x.amount, pending: x.awaitingDecision })),
+              takenBack: r.amount.value + row(rowCount + 1).amount.value,
+              remains: r.skus.length * 1990 + 5000 - r.amount.value - row(rowCount + 1).amount.value,
+            },
             pickupPoint: r.pickupTill ? { name: 'ПВЗ Маркета', address: 'Москва, ул. Льва Толстого, 16', instruction: 'Вход со двора' } : null,
           });
         },
@@ -136,7 +145,7 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
               { decisionType: 'PARTIAL_MONEY_REFUND', reasonTypes: [], compensationBounds: { min: { value: 1, currencyId: 'RUR' }, max: { value: 1990, currencyId: 'RUR' }, maxPercent: 50 } },
               { decisionType: 'OTHER_DECISION', reasonTypes: [], compensationBounds: null },
             ],
-            items: r.skus.map((sku, k) => ({ returnItemId: 520_000_000 + r.returnId * 10 + k, shopSku: sku, name: `Товар ${sku}`, count: 1, price: { value: 1990, currencyId: 'RUR' } })),
+            items: r.skus.map((sku, k) => ({ returnItemId: 520_000_000 + r.returnId * 10 + k, shopSku: sku, name: `Товар ${sku}`, count: 1, position: lineMoney(1990) })),
             source: 'market', fetchedAt: new Date().toISOString(),
           });
         },

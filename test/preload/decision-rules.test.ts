@@ -3,6 +3,8 @@ import { DraftIssue, type AvailableDecisions, type DecisionDraft } from '../../p
 import { RULES, SUBMIT_RULES, checkDraft, compensationMax, describeRule, draftSchemaIssues, percentLimit } from '../../preload/decision-rules.ts';
 
 const rub = (value: number) => ({ value, currencyId: 'RUR' });
+/** A position whose amount is all the buyer's money (no Plus points, no subsidy). */
+const position = (total: number) => ({ payment: rub(total), cashback: null, subsidy: null, total: rub(total) });
 
 /** A DBS-like return of two items: every decision type, bounds 1…5000 RUB and 50 %. */
 const available: AvailableDecisions = {
@@ -16,8 +18,8 @@ const available: AvailableDecisions = {
     { decisionType: 'PARTIAL_MONEY_REFUND', reasonTypes: [], compensationBounds: { min: rub(10), max: rub(5000), maxPercent: 50 } },
   ],
   items: [
-    { returnItemId: 1, shopSku: 'SKU-1', name: 'Чайник', count: 2, price: rub(3000) },
-    { returnItemId: 2, shopSku: 'SKU-2', name: 'Кружка', count: 1, price: rub(401) },
+    { returnItemId: 1, shopSku: 'SKU-1', name: 'Чайник', count: 2, position: position(6000) },
+    { returnItemId: 2, shopSku: 'SKU-2', name: 'Кружка', count: 1, position: position(401) },
   ],
   source: 'market',
   fetchedAt: '2026-01-01T00:00:00.000Z',
@@ -84,29 +86,35 @@ describe('checkDraft', () => {
     expect(checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY' }, refund2]), available, 'en')).toEqual([]);
   });
 
-  it('keeps the compensation within min, max and maxPercent of price × count, only for a partial refund', () => {
+  it('keeps the compensation within min, max and maxPercent of the position, only for a partial refund', () => {
+    // PartialCompensationBoundsDTO.maxPercent: "Верхний предел доли суммы позиции, которую можно компенсировать
+    // (в процентах)" — a share of the position's amount (all its units), which the contract carries as position.total.
     const partial = (returnItemId: number, compensation?: number) => ({ returnItemId, decisionType: 'PARTIAL_MONEY_REFUND', ...(compensation === undefined ? {} : { compensation }) });
     const one = (item: DecisionDraft['items'][number]) => rules(checkDraft(draft([item, refund2]), available, 'en'));
     expect(one(partial(1))).toEqual(['1:compensation:compensation.required']);
     expect(one(partial(1, 9.99))).toEqual(['1:compensation:compensation.belowMin']);
     expect(one(partial(1, 10))).toEqual([]);
-    // Item 1: 3000 × 2 × 50 % = 3000 < max 5000.
+    // Item 1: 50 % of the position's 6000 (two units) = 3000 < max 5000 — not 50 % of 6000 per unit.
     expect(one(partial(1, 3000))).toEqual([]);
     const over = checkDraft(draft([partial(1, 3000.01), refund2]), available, 'en');
     expect(rules(over)).toEqual(['1:compensation:compensation.abovePercent']);
-    expect(over[0]!.params).toMatchObject({ limit: 3000, maxPercent: 50, price: 3000, count: 2 });
-    // Item 2: 401 × 1 × 50 % = 200.5 → 200 whole roubles.
+    expect(over[0]!.params).toMatchObject({ limit: 3000, maxPercent: 50, amount: 6000, count: 2 });
+    expect(over[0]!.message.replace(/\s/g, ' ')).toBe('The compensation is above 50% of the position (RUB 6,000 for 2 pcs): at most RUB 3,000.');
+    // Item 2: 50 % of 401 = 200.5 → 200 whole roubles.
     expect(rules(checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY' }, partial(2, 200)]), available, 'en'))).toEqual([]);
     expect(rules(checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY' }, partial(2, 200.5)]), available, 'en'))).toEqual(['2:compensation:compensation.abovePercent']);
     // Above the absolute maximum.
-    const rich = { ...available, items: [{ ...available.items[0]!, price: rub(100_000) }, available.items[1]!] };
+    const rich = { ...available, items: [{ ...available.items[0]!, position: position(200_000) }, available.items[1]!] };
     expect(rules(checkDraft(draft([partial(1, 5000.5), refund2]), rich, 'en'))).toEqual(['1:compensation:compensation.aboveMax']);
     expect(one(partial(1, 10.005))).toEqual(['1:compensation:compensation.kopecks']);
     expect(one({ returnItemId: 1, decisionType: 'REFUND_MONEY', compensation: 10 })).toEqual(['1:compensation:compensation.notAllowed']);
     expect(one(partial(1, -5))).toEqual(['1:compensation:compensation.notPositive']);
     expect(compensationMax(available, 1)).toBe(3000);
     expect(compensationMax(available, 2)).toBe(200);
-    expect(percentLimit(401, 1, 50)).toBe(200);
+    expect(percentLimit(401, 50)).toBe(200);
+    // Without a known position amount only the Market's min and max apply.
+    const unknown = { ...available, items: [{ ...available.items[0]!, position: null }, available.items[1]!] };
+    expect(compensationMax(unknown, 1)).toBe(5000);
   });
 
   it('needs exactly one decision for each item of the return, and no others', () => {

@@ -72,9 +72,10 @@ describe('outbox against the sandbox', () => {
     const available = await h.outbox.available(r.id);
     expect(AvailableDecisions.parse(available)).toEqual(available);
     expect(available.source).toBe('market');
-    expect(available.items.map((i) => [i.returnItemId, i.count, i.price?.value])).toEqual([
+    // Each item carries its position's amount, all its units ("суммарное значение", ItemPriceDTO): 2 × 3000 = 6000.
+    expect(available.items.map((i) => [i.returnItemId, i.count, i.position?.total?.value])).toEqual([
       [a, 1, 1000],
-      [b, 2, 3000],
+      [b, 2, 6000],
     ]);
     const bounds = available.decisions.find((d) => d.decisionType === 'PARTIAL_MONEY_REFUND')!.compensationBounds!;
     const draft = {

@@ -192,8 +192,8 @@ describe('store', () => {
     expect(store.missingOrderIds([1001])).toEqual([]);
     const detail = store.returnDetail(1)!;
     expect(detail.items[0]!.name).toBe('Kettle');
-    expect(detail.order?.items[0]).toMatchObject({ price: { value: 1990, currencyId: 'RUR' }, initialCount: 2 });
-    expect(detail.order?.itemsTotal).toEqual({ value: 3980, currencyId: 'RUR' });
+    expect(detail.order?.items[0]).toMatchObject({ money: { payment: { value: 1990, currencyId: 'RUR' }, total: { value: 1990, currencyId: 'RUR' } }, initialCount: 2 });
+    expect(detail.money.cost).toEqual({ payment: 3980, cashback: 0, subsidy: 0, total: 3980 });
     expect(detail.pickupPoint).toBeNull();
     expect(detail.order?.status).toBe('DELIVERED');
     expect(detail.order?.items[0]).toMatchObject({ offerId: 'SKU-1', marked: true });
