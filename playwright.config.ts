@@ -1,6 +1,9 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.ts';
 
-/** End-to-end tests drive web mode in Debian's Chromium; no browser is ever downloaded. */
+const browser = findChromium();
+
+/** End-to-end tests drive web mode in the Chromium found (RETURNDESK_CHROMIUM, Playwright's, Debian's); none is downloaded. */
 export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',
@@ -17,10 +20,8 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.RETURNDESK_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    },
+    // Without a browser the global setup stops the run with one line saying how to get one.
+    launchOptions: { ...('path' in browser ? { executablePath: browser.path } : {}), args: CHROMIUM_ARGS },
   },
   projects: [
     { name: 'web', testIgnore: '**/electron.spec.ts' },

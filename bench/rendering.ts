@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { DatabaseSync } from 'node:sqlite';
 import { chromium } from '@playwright/test';
 import { storePath } from '../main/store/store.ts';
+import { CHROMIUM_ARGS, requireChromium } from '../scripts/chromium.ts';
 import { percentile, printFigures, round, type Figure } from './figures.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -38,10 +39,7 @@ export async function runRenderingBench(options: { returns?: number } = {}): Pro
   const apiKey = 'ACMA:bench-rendering-key-0001';
   const dataDir = mkdtempSync(join(tmpdir(), 'rd-bench-render-'));
   const children: ChildProcess[] = [];
-  const browser = await chromium.launch({
-    executablePath: process.env.RETURNDESK_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  const browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_ARGS });
   try {
     const sandbox = await startAndRead([join(root, 'sandbox', 'cli.ts'), '--port', '0', '--returns', String(returns), '--api-key', apiKey], {}, /on (http:\/\/127\.0\.0\.1:\d+)/, 120_000);
     children.push(sandbox.child);

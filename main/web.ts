@@ -2,7 +2,8 @@
  * Web mode: the main-process services in plain Node, the renderer on 127.0.0.1, the contract over
  * a WebSocket. `npm run web [-- --port N]`.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.ts';
@@ -13,8 +14,62 @@ import { startWebServer } from './web/server.ts';
 
 const root = join(import.meta.dirname, '..');
 
+const BUILT_RENDERER = join(root, 'out', 'renderer');
+
+/** Newest modification time of the files the renderer bundle is built from. */
+function newestSource(): number {
+  let newest = 0;
+  const visit = (path: string): void => {
+    const stat = statSync(path);
+    if (stat.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+    else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const source of ['renderer', 'preload', 'vite.config.ts', 'package.json']) if (existsSync(join(root, source))) visit(join(root, source));
+  return newest;
+}
+
+/**
+ * A fresh clone has no out/renderer, and a pulled one may have an old one: build it (the same
+ * `node scripts/build.ts renderer` that `npm run build` runs), or say exactly what to run.
+ */
+export function ensureRendererBuilt(write: (line: string) => void = (l) => void process.stderr.write(`${l}\n`)): void {
+  const index = join(BUILT_RENDERER, 'index.html');
+  const current = (): boolean => existsSync(index) && statSync(index).mtimeMs >= newestSource();
+  if (current()) return;
+  // Two web modes starting at once must not build into the same folder together: the second waits.
+  const lock = join(root, 'out', '.renderer-build.lock');
+  mkdirSync(join(root, 'out'), { recursive: true });
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline || Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    if (!current()) buildRenderer(index, write);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function buildRenderer(index: string, write: (line: string) => void): void {
+  const missing = !existsSync(index);
+  write(missing ? 'The renderer is not built yet: building it now (about half a minute)…' : 'The renderer sources changed since the last build: building it again…');
+  const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.ts'), 'renderer'], { cwd: root, encoding: 'utf8' });
+  if (built.status !== 0 || !existsSync(index)) {
+    const why = `${built.stderr ?? ''}${built.stdout ?? ''}`.trim().split('\n').slice(-5).join('\n');
+    throw new Error(`building the renderer failed${why ? `:\n${why}` : ''}\nRun "npm ci" and then "npm run build", and start web mode again.`);
+  }
+  write('Renderer built.');
+}
+
 /** Starts web mode as `npm run web` does; `rendererDir` defaults to the built renderer in out/. */
-export async function runWebMode(argv: string[] = process.argv.slice(2), rendererDir = join(root, 'out', 'renderer')): Promise<void> {
+export async function runWebMode(argv: string[] = process.argv.slice(2), rendererDir = BUILT_RENDERER): Promise<void> {
+  if (rendererDir === BUILT_RENDERER) ensureRendererBuilt();
   const { values } = parseArgs({
     args: argv,
     options: { port: { type: 'string', default: process.env.RETURNDESK_WEB_PORT ?? '0' }, host: { type: 'string', default: '127.0.0.1' } },

@@ -1,6 +1,6 @@
 // Web mode against a real browser: a page on another loopback origin that knows the right token still
 // cannot open the bridge (Origin check), while our own page can; the token never reaches the logs.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,11 +9,13 @@ import { chromium, type Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../main/services.ts';
 import { startWebServer, type RunningWebServer } from '../../main/web/server.ts';
+import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.ts';
 import { liveServices } from '../helpers/services.ts';
 import { memoryLogger } from '../helpers/logs.ts';
 
-const CHROMIUM = process.env.RETURNDESK_CHROMIUM ?? '/usr/bin/chromium';
-const hasBrowser = existsSync(CHROMIUM);
+const found = findChromium();
+const hasBrowser = 'path' in found;
+const CHROMIUM = 'path' in found ? found.path : '';
 const { logger, lines } = memoryLogger();
 let services: Services;
 let web: RunningWebServer;
@@ -46,7 +48,7 @@ beforeAll(async () => {
   evil = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>another site</title>'));
   await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
   evilOrigin = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  if (hasBrowser) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 60_000);
 
 afterAll(async () => {
@@ -57,7 +59,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!hasBrowser)(`web mode in Chromium (${CHROMIUM})`, () => {
+describe.skipIf(!hasBrowser)('path' in found ? `web mode in Chromium (${CHROMIUM})` : `web mode in Chromium — SKIPPED: ${found.problem}`, () => {
   it('a page on another loopback origin with the right token is refused', async () => {
     const page = await browser.newPage();
     await page.goto(`${evilOrigin}/`);

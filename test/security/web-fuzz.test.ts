@@ -3,14 +3,15 @@
 // runs as its own process (as `npm run web` does): after every request it must still be alive and
 // answer the next one, and every malformed request must get a 4xx.
 import { randomInt } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium } from '../../scripts/chromium.ts';
 import { startWebProcess, type WebProcess } from '../helpers/web-process.ts';
 
-const CHROMIUM = process.env.RETURNDESK_CHROMIUM ?? '/usr/bin/chromium';
+const found = findChromium();
+const CHROMIUM = 'path' in found ? found.path : '';
 let web: WebProcess;
 let host: string;
 let port: number;
@@ -134,7 +135,7 @@ describe('web mode under malformed requests', () => {
     await expectAlive(`150 random targets (seed ${seed})`);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('a foreign page loading hostile URLs of the loopback port does not end it', async () => {
+  it.skipIf(!CHROMIUM)(`a foreign page loading hostile URLs of the loopback port does not end it${CHROMIUM ? '' : ` — SKIPPED: ${'problem' in found ? found.problem : ''}`}`, async () => {
     const urls = [`http://${host}/%E0%A4%A`, `http://${host}/%`, `http://${host}//[`];
     const hostile = `<!doctype html><title>another site</title>${urls.map((u) => `<img src="${u}">`).join('')}` +
       `<script>for (const u of ${JSON.stringify(['/%E0%A4%A', '/%', '//['].map((p) => `ws://${host}${p}`))}) { try { new WebSocket(u); } catch {} }</script>`;
