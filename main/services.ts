@@ -9,6 +9,8 @@ import { createRouter, DomainError, EventHub, type Router, type Sender } from '.
 import { toStoreView } from './ipc/views.ts';
 import { operatorLocale, systemLanguages } from './locale.ts';
 import type { Logger } from './log.ts';
+import { PushService } from './push/push-service.ts';
+import type { ReturnEvent } from './push/receiver.ts';
 import { LARGE_SKEW_MS, type MarketTimeInfo } from './market/market-time.ts';
 import type { Clock } from './market/scheduler.ts';
 import { openSession, type MarketSession } from './session.ts';
@@ -142,6 +144,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       urgent: counts.urgentCount,
       outbox: { queued: outbox.queued, sending: outbox.sending, failed: outbox.failed, conflict: outbox.conflict },
       unreadable: store.countSkips(),
+      push: push.state(),
       marketClock: { offsetMs: clock.offsetMs, large: Math.abs(clock.offsetMs) > LARGE_SKEW_MS, measuredAt: clock.measuredAt === null ? null : new Date(clock.measuredAt).toISOString() },
       diskFull: diskFullStatus(),
     };
@@ -224,6 +227,44 @@ export async function createServices(options: ServicesOptions): Promise<Services
     }
   };
 
+  /** One sync of a store at a time for pushes: a burst of notifications runs it once more, not once each. */
+  const pushSyncs = new Map<number, { running: Promise<void>; again: boolean }>();
+  const syncForPush = (campaignId: number): Promise<void> => {
+    const busy = pushSyncs.get(campaignId);
+    if (busy) {
+      busy.again = true;
+      return busy.running;
+    }
+    const entry = { running: Promise.resolve(), again: false };
+    entry.running = (async () => {
+      do {
+        entry.again = false;
+        await current.sync.syncCampaign(campaignId, 'fast');
+      } while (entry.again);
+    })().finally(() => pushSyncs.delete(campaignId));
+    pushSyncs.set(campaignId, entry);
+    return entry.running;
+  };
+  /** A notification from the Market: refresh what it names and sync its store now, not at the next poll. */
+  const onPush = async (event: ReturnEvent): Promise<void> => {
+    if (event.kind === 'returnCreated' || event.kind === 'returnStatusUpdated') {
+      if (!store.getCampaign(event.campaignId)) {
+        logger.info('push: a notification about a store this key does not know; ignored', { campaignId: event.campaignId });
+        return;
+      }
+      await current.sync.refreshReturns(event.campaignId, [{ orderId: event.orderId, returnId: event.returnId }], 'interactive');
+      await syncForPush(event.campaignId);
+      return;
+    }
+    if (!store.listCampaigns().some((c) => c.businessId === event.businessId)) {
+      logger.info('push: a notification about a business this key does not know; ignored', { businessId: event.businessId });
+      return;
+    }
+    const result = await chats.poll(event.businessId);
+    if (result.newBuyerMessages > 0 || result.arbitrageStarted.length > 0 || result.arbitrageFinished.length > 0) void alerts.tick();
+  };
+  const push = new PushService({ settings: () => settings.get().pushReceiver, onEvent: onPush, onChange: () => statusChanged(), logger, version, locale });
+
   const startSession = async (): Promise<MarketSession> => {
     const session = await openSession({ config, apiKey: readKey(), store, logger, syncOptions: syncOptions(), watchedStores: () => settings.get().watchedCampaignIds, locale, operator, ...(options.clock ? { clock: options.clock } : {}) });
     wireSync(session);
@@ -302,6 +343,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
   alerts.onClick((target) => events.emit('app.navigate', target));
   alerts.onCounts(() => statusChanged());
   if (background) alerts.start();
+  // Off by default; when the operator turned it on, the Market's notifications sync at once.
+  void push.apply();
 
   const apiKeyStatus = (): ApiKeyStatus => ({ ...vault.status(), encryptionAvailable: secretStore.isEncryptionAvailable() });
 
@@ -369,6 +412,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       if (watched.started.length > 0 && background) void current.sync.syncNow({ campaignIds: watched.started, priority: 'interactive' }).catch(() => undefined);
       if (watched.started.length + watched.stopped.length > 0) events.emit('stores.changed', storeViews());
       void alerts.tick();
+      void push.apply();
     },
   });
   const router = createRouter({
@@ -391,6 +435,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     status,
     async close() {
       alerts.stop();
+      await push.close();
       await chats.idle();
       reports.stop();
       await evidence.close();

@@ -30,6 +30,17 @@ export const Settings = z.object({
   launchAtLogin: z.boolean(),
   /** null watches every store of the key. */
   watchedCampaignIds: z.array(z.number().int().positive()).max(1000).nullable(),
+  /**
+   * The Market's push notifications (POST …/notification): off unless turned on. When on, main listens on
+   * `port` and answers `path`; a notification about a return or a chat syncs its store at once.
+   */
+  pushReceiver: z.object({
+    enabled: z.boolean(),
+    port: z.number().int().min(1024, 'use a port from 1024 up').max(65535),
+    path: z.string().max(200).regex(/^\/[A-Za-z0-9._~/-]*$/, 'a path starts with / and holds letters, digits and . _ ~ / -'),
+    /** Listen on every network interface (the Market must reach this computer) instead of this computer only. */
+    allInterfaces: z.boolean(),
+  }),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -48,6 +59,7 @@ export const DEFAULT_SETTINGS: Settings = {
   closeToTray: true,
   launchAtLogin: false,
   watchedCampaignIds: null,
+  pushReceiver: { enabled: false, port: 8787, path: '/notification', allInterfaces: false },
 };
 
 export const Transport = z.enum(['ipc', 'websocket']);
@@ -289,6 +301,14 @@ export const GlobalStatus = z.object({
   outbox: z.object({ queued: z.number().int(), sending: z.number().int(), failed: z.number().int(), conflict: z.number().int() }),
   /** Returns the client could not read (kept as skips, shown so nothing is silently lost). */
   unreadable: z.number().int(),
+  /** The receiver of the Market's push notifications: off, listening (where), or failed to start (why). */
+  push: z.object({
+    state: z.enum(['off', 'listening', 'failed']),
+    url: z.string().nullable(),
+    error: z.string().nullable(),
+    /** When the last notification arrived. */
+    lastEventAt: isoTime.nullable(),
+  }),
   /** The Market's clock against this workstation's, from the Date headers of its answers; deadlines count in the Market's time. */
   marketClock: z.object({
     /** Market time minus workstation time, ms (positive: the Market is ahead). */

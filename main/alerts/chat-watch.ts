@@ -64,7 +64,8 @@ const num = (v: SQLInputValue | undefined): number | null => (v === null || v ==
 
 export class ChatWatch {
   readonly #o: Required<Omit<ChatWatchOptions, 'maxPages' | 'maxRechecks'>> & { maxPages: number; maxRechecks: number };
-  readonly #running = new Map<number, Promise<ChatPollResult>>();
+  /** Per business: the last poll asked for, and whether it has yet to start (then it will see any later change too). */
+  readonly #polls = new Map<number, { tail: Promise<ChatPollResult>; waiting: boolean }>();
 
   constructor(options: ChatWatchOptions) {
     this.#o = { maxPages: 25, maxRechecks: 20, ...options };
@@ -72,18 +73,29 @@ export class ChatWatch {
     if (!exists) throw new Error('chat_watch table is missing: register alertHistoryMigration in the store migrations');
   }
 
-  /** Polls one business now; a poll of it already running is joined. */
+  /**
+   * Polls one business: now, or right after the poll of it that is running (which may have read the
+   * chats before the change that asks for this one). Calls while a poll waits to start share it.
+   */
   poll(businessId: number): Promise<ChatPollResult> {
-    const running = this.#running.get(businessId);
-    if (running) return running;
-    const promise = this.#poll(businessId).finally(() => this.#running.delete(businessId));
-    this.#running.set(businessId, promise);
-    return promise;
+    const last = this.#polls.get(businessId);
+    if (last?.waiting) return last.tail;
+    const entry = { tail: Promise.resolve() as unknown as Promise<ChatPollResult>, waiting: true };
+    entry.tail = (last ? last.tail.then(() => undefined, () => undefined) : Promise.resolve()).then(() => {
+      entry.waiting = false;
+      return this.#poll(businessId);
+    });
+    this.#polls.set(businessId, entry);
+    const forget = (): void => {
+      if (this.#polls.get(businessId) === entry) this.#polls.delete(businessId);
+    };
+    entry.tail.then(forget, forget);
+    return entry.tail;
   }
 
-  /** Resolves when no poll is running. */
+  /** Resolves when no poll runs or waits. */
   async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
+    while (this.#polls.size > 0) await Promise.allSettled([...this.#polls.values()].map((p) => p.tail));
   }
 
   /** When the business was last polled (Market time), or null. */

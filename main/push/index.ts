@@ -1,1 +1,2 @@
 export * from './receiver.ts';
+export * from './push-service.ts';

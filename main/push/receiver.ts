@@ -1,5 +1,6 @@
 /**
- * Receiver of the Market's push notifications (`POST /notification`), off unless the app starts it.
+ * Receiver of the Market's push notifications (`POST /notification`, or the configured path), off
+ * unless the operator turns it on in the settings (services.ts starts it then).
  * It answers at once — PING with name, version and time; return events with the same 200 — and hands
  * the return events to `onReturnEvent` afterwards, so the reply never waits for our work (the Market
  * gives up after 10 s). Duplicates and stale (out-of-order) status updates are answered 200 and
@@ -37,13 +38,23 @@ export type ReturnEvent =
       businessId: number;
       chatId: number;
       startedAt: number;
+    }
+  | {
+      /** CHAT_CREATED, CHAT_MESSAGE_SENT or CHAT_ARBITRAGE_FINISHED: the chats of the business changed. */
+      kind: 'chatChanged';
+      notificationType: 'CHAT_CREATED' | 'CHAT_MESSAGE_SENT' | 'CHAT_ARBITRAGE_FINISHED';
+      businessId: number;
+      chatId: number;
+      at: number;
     };
 
 export interface PushReceiverOptions {
   /** 0 picks a free port. */
   port: number;
-  /** Defaults to 127.0.0.1; expose it to the Market through your own tunnel or reverse proxy. */
+  /** Defaults to 127.0.0.1; expose it to the Market through your own tunnel or reverse proxy, or listen on 0.0.0.0. */
   host?: string;
+  /** Where the Market posts; `/notification` by default. */
+  path?: string;
   onReturnEvent: (event: ReturnEvent) => void | Promise<void>;
   logger: Logger;
   /** Integration name and version in the answers (1–100 characters each). */
@@ -55,8 +66,10 @@ export interface PushReceiverOptions {
 }
 
 export interface PushReceiver {
-  /** Base URL; the Market posts to `${url}/notification`. */
+  /** Base URL; the Market posts to `${url}${path}`. */
   url: string;
+  /** The path it answers. */
+  path: string;
   close(): Promise<void>;
 }
 
@@ -88,6 +101,13 @@ const ReturnStatusUpdated = z.object({
     .refine((s) => Boolean(s.refundStatus || s.shipmentStatus), 'expected refundStatus or shipmentStatus'),
   updatedAt: dateTime,
 });
+// sendNotification.md: ChatCreatedNotificationDTO (createdAt), ChatMessageSentNotificationDTO (messageId "Type: string", sentAt),
+// ChatArbitrageFinishedNotificationDTO (finishedAt); all carry businessId and chatId.
+const ChatChanged = {
+  CHAT_CREATED: z.object({ notificationType: z.literal('CHAT_CREATED'), businessId: id, chatId: id, createdAt: dateTime }),
+  CHAT_MESSAGE_SENT: z.object({ notificationType: z.literal('CHAT_MESSAGE_SENT'), businessId: id, chatId: id, messageId: z.union([z.string().min(1).max(40), id]), sentAt: dateTime }),
+  CHAT_ARBITRAGE_FINISHED: z.object({ notificationType: z.literal('CHAT_ARBITRAGE_FINISHED'), businessId: id, chatId: id, finishedAt: dateTime }),
+} as const;
 const ArbitrageStarted = z.object({
   notificationType: z.literal('CHAT_ARBITRAGE_STARTED'),
   businessId: id,
@@ -140,6 +160,7 @@ export async function startPushReceiver(options: PushReceiverOptions): Promise<P
   const clock = options.clock ?? { now: () => Date.now() };
   const ttl = options.dedupeTtlMs ?? 24 * 3_600_000;
   const name = options.name ?? 'ReturnDesk';
+  const notificationPath = (options.path ?? NOTIFICATION_PATH).replace(/\/+$/, '') || NOTIFICATION_PATH;
   const version = options.version ?? 'dev';
   /** event key → when it was first seen (our clock). */
   const seen = new Map<string, number>();
@@ -166,7 +187,7 @@ export async function startPushReceiver(options: PushReceiverOptions): Promise<P
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const receivedAt = new Date(clock.now()).toISOString();
     const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
-    if (path !== NOTIFICATION_PATH) return sendError(res, 404, 'UNKNOWN', `no such endpoint; the Market posts to ${NOTIFICATION_PATH}`);
+    if (path !== notificationPath) return sendError(res, 404, 'UNKNOWN', `no such endpoint; the Market posts to ${notificationPath}`);
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       return sendError(res, 405, 'UNKNOWN', 'only POST is accepted');
@@ -246,8 +267,25 @@ export async function startPushReceiver(options: PushReceiverOptions): Promise<P
         send(res, 200, ok);
         return dispatch({ kind: 'disputeStarted', businessId: e.businessId, chatId: e.chatId, startedAt });
       }
+      case 'CHAT_CREATED':
+      case 'CHAT_MESSAGE_SENT':
+      case 'CHAT_ARBITRAGE_FINISHED': {
+        const type = envelope.data.notificationType;
+        const parsed = ChatChanged[type].safeParse(body);
+        if (!parsed.success) return sendError(res, 400, 'WRONG_EVENT_FORMAT', describeIssue(parsed.error));
+        const e = parsed.data;
+        const when = 'createdAt' in e ? e.createdAt : 'sentAt' in e ? e.sentAt : e.finishedAt;
+        const key = `${type}:${e.businessId}:${e.chatId}:${'messageId' in e ? e.messageId : ''}:${Date.parse(when)}`;
+        if (seen.has(key)) {
+          log.debug('push: duplicate dropped', { type, chatId: e.chatId });
+          return send(res, 200, ok);
+        }
+        seen.set(key, now);
+        send(res, 200, ok);
+        return dispatch({ kind: 'chatChanged', notificationType: type, businessId: e.businessId, chatId: e.chatId, at: Date.parse(when) });
+      }
       default:
-        // Orders, chats, reviews…: valid notifications this app does not act on; acknowledged so the Market keeps sending.
+        // Orders, reviews…: valid notifications this app does not act on; acknowledged so the Market keeps sending.
         log.debug('push: notification type ignored', { type: envelope.data.notificationType });
         return send(res, 200, ok);
     }
@@ -271,9 +309,10 @@ export async function startPushReceiver(options: PushReceiverOptions): Promise<P
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log.info('push: receiver listening', { url: `${url}${NOTIFICATION_PATH}` });
+  log.info('push: receiver listening', { url: `${url}${notificationPath}` });
   return {
     url,
+    path: notificationPath,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

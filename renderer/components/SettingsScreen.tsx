@@ -11,6 +11,7 @@ import { Diagnostics } from './Diagnostics.tsx';
 import { KeyIcon } from './icons.tsx';
 import { formatMsk } from '../../preload/moscow-time.ts';
 import { NotificationsNotice } from './NotificationsNotice.tsx';
+import { PushCard } from './PushCard.tsx';
 
 type FieldErrors = Record<string, string>;
 
@@ -288,6 +289,7 @@ function PreferencesCards({ settings, errors, save }: { settings: Settings; erro
           <FieldError errors={errors} field="quietHours" />
         </fieldset>
       </Card>
+      <PushCard settings={settings} error={errors.pushReceiver} save={save} />
     </>
   );
 }

@@ -280,6 +280,17 @@ export const en = {
     settings: 'Open settings',
     sync: 'Sync now',
   },
+  push: {
+    title: 'The Market’s notifications',
+    explain: 'The Market can tell ReturnDesk at once when a return or a chat changes (API notifications in the seller cabinet). ReturnDesk then syncs that store immediately instead of at the next poll.',
+    enabled: 'Receive the Market’s notifications',
+    port: 'Port',
+    path: 'Path',
+    allInterfaces: 'Listen on every network interface (the Market must be able to reach this computer)',
+    off: 'Off: ReturnDesk asks the Market every {{seconds}} seconds.',
+    listening: 'Listening at {{url}}. Give the Market this address (through your tunnel or proxy if this computer is not reachable from the internet).',
+    failed: 'Not listening: {{error}}.',
+  },
   alerts: {
     title: 'Alerts',
     open: 'Open',

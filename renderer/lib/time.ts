@@ -49,7 +49,7 @@ export function formatCountdown(msLeft: number, locale: 'ru' | 'en', options: { 
 /** A clock difference in words: "42 min", "2 h 03 min", "1 d 4 h". */
 export function formatSpan(ms: number, locale: 'ru' | 'en'): string {
   const u = UNITS[locale];
-  const abs = Math.abs(ms);
+  const abs = Math.round(Math.abs(ms) / MINUTE) * MINUTE;
   return abs < HOUR ? `${Math.max(1, Math.round(abs / MINUTE))} ${u.min}` : spanWords(abs, u);
 }
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { DatabaseSync } from 'node:sqlite';
 import { expect, test, type Page } from '@playwright/test';
 import { storePath } from '../../main/store/store.ts';
@@ -83,6 +85,67 @@ test('an alert raised while no tab was open appears when one opens; a critical o
     await page.getByTestId('alert-history').getByRole('button', { name: /Close|Закрыть/ }).first().click();
     await expect(page.getByTestId('alert-history')).toBeHidden();
   } finally {
+    await web.stop();
+    await sandbox.close();
+  }
+});
+
+test('a workstation clock far off the Market’s is said, and countdowns count in the Market’s time', async ({ page }) => {
+  test.setTimeout(180_000);
+  // The Market's clock runs 2 h 10 min behind this computer's.
+  const sandbox = await startSandbox({ port: 0, quiet: true, seed: 78, returns: 0, skewMs: -(2 * 3_600_000 + 10 * 60_000) });
+  const admin = sandboxAdmin(sandbox.url);
+  const { now } = await admin.clock();
+  // Three hours left by the Market's clock; by this computer's only 50 minutes would be.
+  const ret = await admin.createReturn({ type: 'RETURN', status: 'PREMODERATION_DECISION_WAITING', createdAt: new Date(Date.parse(now) - 45 * 3_600_000).toISOString() });
+  const web = await startWebProcess({ RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url });
+  try {
+    await openTab(page, web.url);
+    await expect(page.getByTestId('clock-skew')).toContainText(/2 h (09|10|11) min ahead of the Market|спешат .* на 2 ч (09|10|11) мин/, { timeout: 60_000 });
+    const row = page.getByTestId('inbox-row').filter({ hasText: String(ret.id) });
+    await expect(row.getByTestId('row-countdown')).toHaveText(/^(2 h 5\d min|3 h 00 min|2 ч 5\d мин|3 ч 00 мин)$/, { timeout: 60_000 });
+    await saveScreen(page, 'clock-skew');
+  } finally {
+    await web.stop();
+    await sandbox.close();
+  }
+});
+
+test('the Market’s notifications are off until turned on, then say where they are received', async ({ page }) => {
+  test.setTimeout(180_000);
+  const sandbox = await startSandbox({ port: 0, quiet: true, seed: 79, returns: 0 });
+  const web = await startWebProcess({ RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url });
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const taken = (blocker.address() as AddressInfo).port;
+  try {
+    await openTab(page, web.url);
+    await page.getByTestId('open-settings').click();
+    const card = page.getByTestId('push-card');
+    await expect(card.getByTestId('push-state')).toHaveAttribute('data-state', 'off');
+    await card.getByTestId('push-port').fill(String(taken));
+    await card.getByTestId('push-path').fill('/market/notification');
+    await card.getByTestId('push-path').blur();
+    await card.getByTestId('push-enabled').check();
+    // The port is taken: it says so, naming it.
+    await expect(card.getByTestId('push-state')).toHaveAttribute('data-state', 'failed');
+    await expect(card.getByTestId('push-state')).toContainText(String(taken));
+    blocker.close();
+    await card.getByTestId('push-enabled').uncheck();
+    await expect(card.getByTestId('push-state')).toHaveAttribute('data-state', 'off');
+    await card.getByTestId('push-enabled').check();
+    await expect(card.getByTestId('push-state')).toHaveAttribute('data-state', 'listening');
+    await expect(card.getByTestId('push-state')).toContainText(`http://127.0.0.1:${taken}/market/notification`);
+    const ping = await fetch(`http://127.0.0.1:${taken}/market/notification`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notificationType: 'PING', time: new Date().toISOString() }) });
+    expect(ping.status).toBe(200);
+    // A path the Market cannot use is refused by main, naming the rule.
+    await card.getByTestId('push-path').fill('notification');
+    await card.getByTestId('push-path').blur();
+    await expect(card.getByTestId('error-pushReceiver')).toContainText(/starts with \//);
+    await card.scrollIntoViewIfNeeded();
+    await saveScreen(page, 'push-settings');
+  } finally {
+    blocker.close();
     await web.stop();
     await sandbox.close();
   }

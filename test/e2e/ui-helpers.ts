@@ -77,7 +77,7 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
       });
       const rows = Array.from({ length: rowCount }, (_, i) => row(i));
       const lineMoney = (value: number) => ({ payment: { value, currencyId: 'RUR' }, cashback: null, subsidy: null, total: { value, currencyId: 'RUR' } });
-      let settings = { operatorName: 'Оператор', locale: null, theme: 'system', pollFastSeconds: 60, pollSlowSeconds: 600, backfillDays: 60, alertThresholdsHours: [24, 6, 1], quietHours: { enabled: false, start: '22:00', end: '08:00' }, closeToTray: true, launchAtLogin: false, watchedCampaignIds: null };
+      let settings = { operatorName: 'Оператор', locale: null, theme: 'system', pollFastSeconds: 60, pollSlowSeconds: 600, backfillDays: 60, alertThresholdsHours: [24, 6, 1], quietHours: { enabled: false, start: '22:00', end: '08:00' }, closeToTray: true, launchAtLogin: false, watchedCampaignIds: null, pushReceiver: { enabled: false, port: 8787, path: '/notification', allInterfaces: false } };
       let outboxId = 1;
       const outbox: Array<Record<string, unknown>> = [];
       const ok = (value: unknown) => Promise.resolve({ ok: true, value });
@@ -130,7 +130,7 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
           });
         },
         'stores.list': () => ok([0, 1, 2].map((i) => ({ campaignId: 21_000_001 + i, name: rows[i]!.campaignName, businessId: 1, placementType: rows[i]!.placementType, watched: i !== 2, lastSuccess: new Date(now - 60_000).toISOString(), lastError: null, syncing: false, returnsKnown: 100 + i }))),
-        'status.get': () => ok({ mode: 'demo', online: true, authProblem: null, lastSync: new Date(now - 60_000).toISOString(), syncing: false, awaitingDecision: 42, urgent: 3, outbox: { queued: 0, sending: 0, failed: 1, conflict: 0 }, unreadable: 0, marketClock: { offsetMs: 0, large: false, measuredAt: null }, diskFull: null }),
+        'status.get': () => ok({ mode: 'demo', online: true, authProblem: null, lastSync: new Date(now - 60_000).toISOString(), syncing: false, awaitingDecision: 42, urgent: 3, outbox: { queued: 0, sending: 0, failed: 1, conflict: 0 }, unreadable: 0, push: { state: 'off', url: null, error: null, lastEventAt: null }, marketClock: { offsetMs: 0, large: false, measuredAt: null }, diskFull: null }),
         'sync.now': () => ok({ started: true }),
         'alerts.pending': () => ok([]),
         'alerts.history': () => ok({ alerts: [], total: 0 }),

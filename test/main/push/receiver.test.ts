@@ -103,6 +103,37 @@ describe('push receiver (Market notification contract over real HTTP)', () => {
     await vi.waitFor(() => expect(lines.some((l) => l.includes('push: handler failed') && l.includes('store busy'))).toBe(true));
   });
 
+  it('hands on chat notifications as a change of the business’s chats, each once', async () => {
+    // sendNotification.md: "`CHAT_CREATED` — a new chat with the buyer has been created", "`CHAT_MESSAGE_SENT` — A new chat
+    // message has been added" (messageId "Type: string"), "`CHAT_ARBITRAGE_FINISHED` — the dispute is over".
+    const message = { notificationType: 'CHAT_MESSAGE_SENT', businessId: 77, chatId: 5, messageId: '901', sentAt: '2025-01-16T12:01:00+03:00' };
+    expect(await post({ notificationType: 'CHAT_CREATED', businessId: 77, chatId: 5, createdAt: '2025-01-16T12:00:00+03:00' })).toEqual(OK);
+    expect(await post(message)).toEqual(OK);
+    expect(await post(message)).toEqual(OK);
+    expect(await post({ notificationType: 'CHAT_ARBITRAGE_FINISHED', businessId: 77, chatId: 6, finishedAt: '2025-01-16T13:00:00Z' })).toEqual(OK);
+    await vi.waitFor(() => expect(events).toHaveLength(3));
+    expect(events).toEqual([
+      { kind: 'chatChanged', notificationType: 'CHAT_CREATED', businessId: 77, chatId: 5, at: Date.parse('2025-01-16T09:00:00Z') },
+      { kind: 'chatChanged', notificationType: 'CHAT_MESSAGE_SENT', businessId: 77, chatId: 5, at: Date.parse('2025-01-16T09:01:00Z') },
+      { kind: 'chatChanged', notificationType: 'CHAT_ARBITRAGE_FINISHED', businessId: 77, chatId: 6, at: Date.parse('2025-01-16T13:00:00Z') },
+    ]);
+    const wrong = await post({ ...message, sentAt: 'later' });
+    expect(wrong).toEqual({ status: 400, json: { error: { type: 'WRONG_EVENT_FORMAT', message: expect.stringMatching(/^sentAt: /) } } });
+  });
+
+  it('answers on the path it was given and only there', async () => {
+    const other = await startPushReceiver({ port: 0, path: '/shop/market/', onReturnEvent: (event) => void events.push(event), logger: memoryLogger().logger, clock: { now: () => NOW } });
+    try {
+      const at = (path: string) => fetch(`${other.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(created) });
+      expect(other.path).toBe('/shop/market');
+      expect((await at('/shop/market')).status).toBe(200);
+      expect((await at('/notification')).status).toBe(404);
+      await vi.waitFor(() => expect(events).toHaveLength(1));
+    } finally {
+      await other.close();
+    }
+  });
+
   it('acknowledges notification types it does not act on, and refuses other methods and paths', async () => {
     expect(await post({ notificationType: 'ORDER_CREATED', campaignId: 1, orderId: 2, createdAt: '2025-01-16T09:00:00Z', items: [] })).toEqual(OK);
     expect((await fetch(`${receiver.url}/notification`)).status).toBe(405);
