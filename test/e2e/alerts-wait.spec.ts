@@ -50,7 +50,7 @@ test('an alert raised while no tab was open appears when one opens; a critical o
       .toEqual(['deadline:critical:false', 'dispute:normal:false']);
 
     await openTab(page, web.url);
-    const critical = page.locator('[data-testid="toast"][data-kind="deadline"]');
+    const critical = page.locator('[data-testid="toast"][data-kind="deadline"]').filter({ hasText: String(soon.id) });
     const normal = page.locator('[data-testid="toast"][data-kind="dispute"]').filter({ hasText: String(disputed.id) });
     await expect(critical).toBeVisible();
     await expect(critical).toHaveAttribute('data-urgency', 'critical');
