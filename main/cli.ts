@@ -201,7 +201,7 @@ export const commands: Record<string, Command> = {
     },
   },
   watch: {
-    summary: 'Keep syncing and print every alert (deadlines, disputes, outbox problems) until Ctrl+C',
+    summary: 'Keep syncing and print every alert (deadlines, undelivered decisions, disputes, buyer messages, outbox problems) until Ctrl+C',
     usage: 'watch',
     options: {},
     async run(context) {

@@ -189,6 +189,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
     const onReachability = (): void => statusChanged();
     const onClockChange = (info: MarketTimeInfo): void => {
       if (Math.abs(info.offsetMs) > LARGE_SKEW_MS) logger.warn('the workstation clock differs from the Market\'s; deadlines are counted in the Market\'s time', { offsetMs: info.offsetMs });
+      // Another reading of the Market's clock may put a threshold or a deadline behind us: look now, not at the next minute.
+      void alerts.tick();
       statusChanged();
     };
     session.client.reachability.on('change', onReachability);

@@ -3,6 +3,8 @@
  * reads one file; Russian counts take the one/few/many forms (1 возврат, 2 возврата, 5 возвратов).
  */
 
+import type { AlertKind } from './policy.ts';
+
 export type AlertLocale = 'ru' | 'en';
 
 /** One of Russian's three plural forms for the integer `n` (fractions use the "few" form). */
@@ -98,18 +100,8 @@ export interface TextFacts {
   reason?: UndeliveredReason | null;
 }
 
-export type TextKind =
-  | 'newAwaiting'
-  | 'deadline'
-  | 'expired'
-  | 'undelivered'
-  | 'undeliveredExpired'
-  | 'pickup'
-  | 'dispute'
-  | 'disputeFinished'
-  | 'chatMessage'
-  | 'outboxFailed'
-  | 'outboxConflict';
+/** The kinds of alert (see policy.ts); every one has its words here. */
+export type TextKind = AlertKind;
 
 /** Title and body of a grouped notification in the operator's language. */
 export function alertText(kind: TextKind, facts: TextFacts, locale: AlertLocale): { title: string; body: string } {

@@ -1,5 +1,6 @@
 // The united returns report: choose dates, stores, type and shipment statuses; watch it being built; open the file.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useModalDialog } from '../lib/use-modal-dialog.ts';
 import { useShallow } from 'zustand/react/shallow';
 import type { BridgeError, ReportJob } from '../../preload/contract.ts';
 import { MARKET_WORDS } from '../../preload/market-words.ts';
@@ -27,14 +28,7 @@ export function ReportDialog() {
   const [format, setFormat] = useState<'FILE' | 'CSV' | 'JSON'>('FILE');
   const [error, setError] = useState<BridgeError | null>(null);
   const [openError, setOpenError] = useState<BridgeError | null>(null);
-  const dialog = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const el = dialog.current;
-    if (!el) return;
-    if (open && !el.open) el.showModal();
-    if (!open && el.open) el.close();
-  }, [open]);
+  const dialog = useModalDialog(open);
   useEffect(() => {
     if (open && campaignIds.length === 0 && stores?.length) setCampaignIds(stores.filter((s) => s.watched).map((s) => s.campaignId).slice(0, 1));
   }, [open, stores, campaignIds.length]);

@@ -1,7 +1,7 @@
-import { useEffect, useRef } from 'react';
 import type { AlertRecord } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
 import { formatMsk } from '../../preload/moscow-time.ts';
+import { useModalDialog } from '../lib/use-modal-dialog.ts';
 import { navigateTo } from '../state/actions.ts';
 import { dismissAlert, loadHistory, setHistoryOpen, useAlertsStore } from '../state/alerts.ts';
 import { BridgeErrorNotice } from './BridgeErrorNotice.tsx';
@@ -16,14 +16,7 @@ export function AlertHistory() {
   const { t, locale } = useI18n();
   const open = useAlertsStore((s) => s.historyOpen);
   const history = useAlertsStore((s) => s.history);
-  const ref = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const ref = useModalDialog(open);
 
   return (
     <dialog ref={ref} className="dialog alert-history" aria-labelledby="alert-history-title" onClose={() => setHistoryOpen(false)} data-testid="alert-history">

@@ -1,21 +1,14 @@
-import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useI18n } from '../i18n/index.ts';
 import { SHORTCUT_HELP } from '../lib/keyboard.ts';
+import { useModalDialog } from '../lib/use-modal-dialog.ts';
 import { useAppStore } from '../state/store.ts';
 
 /** Every shortcut, in a modal dialog opened with "?". */
 export function ShortcutsDialog() {
   const { t } = useI18n();
   const { open, setOpen } = useAppStore(useShallow((s) => ({ open: s.helpOpen, setOpen: s.setHelpOpen })));
-  const ref = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const ref = useModalDialog(open);
 
   return (
     <dialog ref={ref} className="dialog" aria-labelledby="shortcuts-title" onClose={() => setOpen(false)} data-testid="shortcuts-dialog">

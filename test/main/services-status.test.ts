@@ -1,13 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GlobalStatus } from '../../preload/contract.ts';
-import { silentLogger } from '../../main/log.ts';
-import { createServices, type Services } from '../../main/services.ts';
-import { createSettingsStore, jsonFileBackend } from '../../main/settings/settings-store.ts';
+import type { Services } from '../../main/services.ts';
 import { sandboxAdmin, type SandboxAdmin } from '../../sandbox/admin-client.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
+import { servicesOn } from '../helpers/sandbox-services.ts';
 
 let sandbox: RunningSandbox;
 let admin: SandboxAdmin;
@@ -17,15 +13,7 @@ const pushed: GlobalStatus[] = [];
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, seed: 3, returns: 30, quiet: true });
   admin = sandboxAdmin(sandbox.url);
-  const dataDir = mkdtempSync(join(tmpdir(), 'returndesk-status-'));
-  services = await createServices({
-    config: { dataDir, apiKey: sandbox.apiKey, baseUrl: sandbox.url },
-    logger: silentLogger,
-    settings: createSettingsStore(jsonFileBackend(join(dataDir, 'settings.json'), silentLogger), silentLogger),
-    version: 'test',
-    background: false,
-    host: { capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, electron: null, chrome: null },
-  });
+  ({ services } = await servicesOn(sandbox));
   services.events.subscribe('test', (event, payload) => {
     if (event === 'status.changed') pushed.push(payload as GlobalStatus);
   });

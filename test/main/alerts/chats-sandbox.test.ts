@@ -1,14 +1,10 @@
 // Disputes and buyer messages at the Market reach the operator within one poll (real sandbox, real services).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallbackNotifier, type AlertNotification } from '../../../main/alerts/index.ts';
-import { silentLogger } from '../../../main/log.ts';
-import { createServices, type Services } from '../../../main/services.ts';
-import { createSettingsStore, jsonFileBackend } from '../../../main/settings/settings-store.ts';
+import type { Services } from '../../../main/services.ts';
 import { sandboxAdmin, type AdminReturn, type SandboxAdmin } from '../../../sandbox/admin-client.ts';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
+import { servicesOn } from '../../helpers/sandbox-services.ts';
 
 let sandbox: RunningSandbox;
 let admin: SandboxAdmin;
@@ -26,18 +22,7 @@ beforeAll(async () => {
   fbs = info.campaigns.find((c) => c.program === 'FBS' && mine.has(c.businessId))!.id;
   before = await admin.createReturn({ campaignId: fbs });
   await admin.chatMessage(before.id, { message: 'Старое сообщение' });
-  const dataDir = mkdtempSync(join(tmpdir(), 'returndesk-chats-'));
-  const settings = createSettingsStore(jsonFileBackend(join(dataDir, 'settings.json'), silentLogger), silentLogger);
-  settings.set({ locale: 'en' });
-  services = await createServices({
-    config: { dataDir, apiKey: sandbox.apiKey, baseUrl: sandbox.url },
-    logger: silentLogger,
-    settings,
-    version: 'test',
-    background: false,
-    notifier: createCallbackNotifier((n) => shown.push(n)),
-    host: { capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, electron: null, chrome: null },
-  });
+  ({ services } = await servicesOn(sandbox, { notifier: createCallbackNotifier((n) => shown.push(n)) }));
   await services.session().sync.syncNow();
   await services.chats.idle();
   await services.alerts.tick();

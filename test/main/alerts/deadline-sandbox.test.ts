@@ -1,13 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallbackNotifier, type AlertNotification } from '../../../main/alerts/index.ts';
-import { silentLogger } from '../../../main/log.ts';
-import { createServices, type Services } from '../../../main/services.ts';
-import { createSettingsStore, jsonFileBackend } from '../../../main/settings/settings-store.ts';
+import type { Services } from '../../../main/services.ts';
 import { sandboxAdmin } from '../../../sandbox/admin-client.ts';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
+import { servicesOn } from '../../helpers/sandbox-services.ts';
 
 let sandbox: RunningSandbox;
 let services: Services;
@@ -15,18 +11,7 @@ const shown: AlertNotification[] = [];
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, seed: 11, returns: 40, quiet: true });
-  const dataDir = mkdtempSync(join(tmpdir(), 'returndesk-alerts-'));
-  const settings = createSettingsStore(jsonFileBackend(join(dataDir, 'settings.json'), silentLogger), silentLogger);
-  settings.set({ locale: 'en' });
-  services = await createServices({
-    config: { dataDir, apiKey: sandbox.apiKey, baseUrl: sandbox.url },
-    logger: silentLogger,
-    settings,
-    version: 'test',
-    background: false,
-    notifier: createCallbackNotifier((n) => shown.push(n)),
-    host: { capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, electron: null, chrome: null },
-  });
+  ({ services } = await servicesOn(sandbox, { notifier: createCallbackNotifier((n) => shown.push(n)) }));
 });
 afterAll(async () => {
   await services.close();

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertRecord } from '../../../preload/contract.ts';
@@ -9,12 +6,11 @@ import { AlertHistory } from '../../../main/alerts/history.ts';
 import { alertHistoryMigration } from '../../../main/alerts/migration.ts';
 import type { AlertNotification } from '../../../main/alerts/policy.ts';
 import type { Sender } from '../../../main/ipc/router.ts';
-import { silentLogger } from '../../../main/log.ts';
 import { migrate } from '../../../main/store/migrations.ts';
-import { createServices, type Services } from '../../../main/services.ts';
-import { createSettingsStore, jsonFileBackend } from '../../../main/settings/settings-store.ts';
+import type { Services } from '../../../main/services.ts';
 import { sandboxAdmin } from '../../../sandbox/admin-client.ts';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
+import { servicesOn } from '../../helpers/sandbox-services.ts';
 
 const T0 = Date.UTC(2025, 0, 15, 9, 0);
 const note = (over: Partial<AlertNotification> = {}): AlertNotification => ({
@@ -78,18 +74,7 @@ describe('an alert raised while no screen is open', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, seed: 4, returns: 10, quiet: true });
-    const dataDir = mkdtempSync(join(tmpdir(), 'returndesk-history-'));
-    const settings = createSettingsStore(jsonFileBackend(join(dataDir, 'settings.json'), silentLogger), silentLogger);
-    settings.set({ locale: 'en' });
-    services = await createServices({
-      config: { dataDir, apiKey: sandbox.apiKey, baseUrl: sandbox.url },
-      logger: silentLogger,
-      settings,
-      version: 'test',
-      background: false,
-      notifier: createCallbackNotifier((n) => printed.push(n)),
-      host: { capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, electron: null, chrome: null },
-    });
+    ({ services } = await servicesOn(sandbox, { notifier: createCallbackNotifier((n) => printed.push(n)) }));
     services.trustedOrigins.add(tab.origin);
   });
   afterAll(async () => {

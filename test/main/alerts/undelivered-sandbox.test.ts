@@ -1,15 +1,11 @@
 // A skewed workstation clock and a decision stuck offline near its deadline, against the real sandbox.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCallbackNotifier, type AlertNotification } from '../../../main/alerts/index.ts';
-import { silentLogger } from '../../../main/log.ts';
 import type { Clock } from '../../../main/market/scheduler.ts';
-import { createServices, type Services } from '../../../main/services.ts';
-import { createSettingsStore, jsonFileBackend } from '../../../main/settings/settings-store.ts';
+import type { Services } from '../../../main/services.ts';
 import { sandboxAdmin, type SandboxAdmin } from '../../../sandbox/admin-client.ts';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
+import { servicesOn } from '../../helpers/sandbox-services.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -30,19 +26,7 @@ const clock: Clock = { now: () => workstation.now(), setTimeout: (fn, ms) => set
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, seed: 21, returns: 20, quiet: true });
   admin = sandboxAdmin(sandbox.url);
-  const dataDir = mkdtempSync(join(tmpdir(), 'returndesk-undelivered-'));
-  const settings = createSettingsStore(jsonFileBackend(join(dataDir, 'settings.json'), silentLogger), silentLogger);
-  settings.set({ locale: 'en' });
-  services = await createServices({
-    config: { dataDir, apiKey: sandbox.apiKey, baseUrl: sandbox.url },
-    logger: silentLogger,
-    settings,
-    version: 'test',
-    background: false,
-    clock,
-    notifier: createCallbackNotifier((n) => shown.push(n)),
-    host: { capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, electron: null, chrome: null },
-  });
+  ({ services } = await servicesOn(sandbox, { clock, notifier: createCallbackNotifier((n) => shown.push(n)) }));
 });
 afterAll(async () => {
   await services.close();

@@ -1,17 +1,13 @@
 // The Market's push notifications, opt-in: the receiver follows the settings and a notification syncs its store at once.
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../preload/contract.ts';
 import { createCallbackNotifier, type AlertNotification } from '../../../main/alerts/index.ts';
 import type { Sender } from '../../../main/ipc/router.ts';
-import { silentLogger } from '../../../main/log.ts';
-import { createServices, type Services } from '../../../main/services.ts';
-import { createSettingsStore, jsonFileBackend } from '../../../main/settings/settings-store.ts';
+import type { Services } from '../../../main/services.ts';
 import { sandboxAdmin, type SandboxAdmin } from '../../../sandbox/admin-client.ts';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
+import { freePort, servicesOn } from '../../helpers/sandbox-services.ts';
 
 let sandbox: RunningSandbox;
 let admin: SandboxAdmin;
@@ -19,15 +15,6 @@ let services: Services;
 let fbs: number;
 const shown: AlertNotification[] = [];
 const tab: Sender = { transport: 'websocket', id: 'settings-tab', origin: 'http://127.0.0.1:2', mainFrame: true };
-
-/** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const settingsSet = (patch: unknown) => services.router.dispatch('settings.set', patch, tab);
 
@@ -37,18 +24,7 @@ beforeAll(async () => {
   const info = await admin.info();
   const mine = new Set(info.businesses.filter((b) => b.key === 'apiKey').map((b) => b.id));
   fbs = info.campaigns.find((c) => c.program === 'FBS' && mine.has(c.businessId))!.id;
-  const dataDir = mkdtempSync(join(tmpdir(), 'returndesk-push-'));
-  const settings = createSettingsStore(jsonFileBackend(join(dataDir, 'settings.json'), silentLogger), silentLogger);
-  settings.set({ locale: 'en' });
-  services = await createServices({
-    config: { dataDir, apiKey: sandbox.apiKey, baseUrl: sandbox.url },
-    logger: silentLogger,
-    settings,
-    version: 'test',
-    background: false,
-    notifier: createCallbackNotifier((n) => shown.push(n)),
-    host: { capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, electron: null, chrome: null },
-  });
+  ({ services } = await servicesOn(sandbox, { notifier: createCallbackNotifier((n) => shown.push(n)) }));
   services.trustedOrigins.add(tab.origin);
   await services.session().sync.syncNow();
   await services.chats.idle();
