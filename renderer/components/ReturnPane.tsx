@@ -15,6 +15,7 @@ import { OutboxBadge } from './OutboxBadge.tsx';
 import { Time } from './Time.tsx';
 import { DisputeBanner, EvidenceSection } from '../evidence/EvidenceSection.tsx';
 import { useReturnPhotos, type ReturnPhotos } from '../evidence/use-return-photos.ts';
+import { useMoneyText } from './money-texts.ts';
 import { OrderMoney } from './OrderMoney.tsx';
 
 /** The right pane: the open return with its order, and the decision panel. */
@@ -61,6 +62,7 @@ function ReturnView({ detail }: { detail: ReturnDetail }) {
 
 function DetailHeader({ row }: { row: InboxRow }) {
   const { t, label, locale } = useI18n();
+  const { mt } = useMoneyText();
   const now = useNow(1000);
   const left = msUntil(row.decisionDeadline, now);
   const urgency = left === null ? null : urgencyOf(left);
@@ -117,8 +119,8 @@ function DetailHeader({ row }: { row: InboxRow }) {
         <dd>
           <Time at={row.updatedAt} />
         </dd>
-        <dt>{t('detail.amount')}</dt>
-        <dd>{formatMoney(row.amount, locale)}</dd>
+        <dt>{mt('refund')}</dt>
+        <dd data-testid="detail-refund">{formatMoney(row.amount, locale)}</dd>
       </dl>
     </header>
   );
