@@ -46,34 +46,10 @@ export function OrderMoney({ detail }: { detail: ReturnDetail }) {
         <tbody>
           {cost && (
             <>
-              <tr>
-                <th scope="row">{mt('payment')}</th>
-                <td className="num" data-testid="cost-payment">
-                  {fmt(cost.payment)}
-                </td>
-              </tr>
-              {cost.cashback !== 0 && (
-                <tr>
-                  <th scope="row">{mt('cashback')}</th>
-                  <td className="num" data-testid="cost-cashback">
-                    {fmt(cost.cashback)}
-                  </td>
-                </tr>
-              )}
-              {cost.subsidy !== 0 && (
-                <tr>
-                  <th scope="row">{mt('subsidy')}</th>
-                  <td className="num" data-testid="cost-subsidy">
-                    {fmt(cost.subsidy)}
-                  </td>
-                </tr>
-              )}
-              <tr className="money-sum">
-                <th scope="row">{mt('cost')}</th>
-                <td className="num" data-testid="order-cost">
-                  {fmt(cost.total)}
-                </td>
-              </tr>
+              <AmountRow label={mt('payment')} value={fmt(cost.payment)} testId="cost-payment" />
+              {cost.cashback !== 0 && <AmountRow label={mt('cashback')} value={fmt(cost.cashback)} testId="cost-cashback" />}
+              {cost.subsidy !== 0 && <AmountRow label={mt('subsidy')} value={fmt(cost.subsidy)} testId="cost-subsidy" />}
+              <AmountRow label={mt('cost')} value={fmt(cost.total)} testId="order-cost" sum />
             </>
           )}
           {money.takeBacks.map((t) => {
@@ -97,17 +73,23 @@ export function OrderMoney({ detail }: { detail: ReturnDetail }) {
               </tr>
             );
           })}
-          <tr className="money-sum">
-            <th scope="row">{mt('remains')}</th>
-            <td className="num" data-testid="order-remains">
-              {money.remains === null ? '—' : fmt(money.remains)}
-            </td>
-          </tr>
+          <AmountRow label={mt('remains')} value={money.remains === null ? '—' : fmt(money.remains)} testId="order-remains" sum />
         </tbody>
       </table>
       {incomplete && <p className="note">{mt('incomplete')}</p>}
       {cost && <p className="muted small">{mt('costNote')}</p>}
     </section>
+  );
+}
+
+function AmountRow({ label, value, testId, sum }: { label: string; value: string; testId: string; sum?: boolean }) {
+  return (
+    <tr className={sum ? 'money-sum' : undefined}>
+      <th scope="row">{label}</th>
+      <td className="num" data-testid={testId}>
+        {value}
+      </td>
+    </tr>
   );
 }
 

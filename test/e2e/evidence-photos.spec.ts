@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { sandboxAdmin, type SandboxAdmin } from '../../sandbox/admin-client.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { startWebProcess } from '../helpers/web-process.ts';
 import { saveScreen } from './helpers.ts';
-import { openApp } from './ui-helpers.ts';
+import { openApp, openReturnById } from './ui-helpers.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -55,16 +55,6 @@ async function startWorld(): Promise<World> {
       await sandbox.close().catch(() => undefined);
     },
   };
-}
-
-async function openReturnById(page: Page, returnId: number): Promise<void> {
-  // Every return, not just those awaiting a decision (a dispute awaits the arbiter).
-  await page.getByTestId('view-all').click();
-  await page.getByTestId('search').fill(String(returnId));
-  const row = page.locator(`[data-testid="inbox-row"][data-return-id="${returnId}"]`);
-  await expect(row).toBeVisible({ timeout: 60_000 });
-  await row.click();
-  await expect(page.getByTestId('detail')).toHaveAttribute('data-return-id', String(returnId));
 }
 
 test.describe('evidence: photos, application, chats and disputes (web mode, own sandbox)', () => {

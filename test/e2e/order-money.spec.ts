@@ -6,7 +6,7 @@ import { sandboxAdmin } from '../../sandbox/admin-client.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { startWebProcess } from '../helpers/web-process.ts';
 import { saveScreen, screenshotsDir } from './helpers.ts';
-import { openApp, openSettings } from './ui-helpers.ts';
+import { openApp, openReturnById, setLanguage } from './ui-helpers.ts';
 
 interface World {
   url: string;
@@ -52,15 +52,6 @@ async function startWorld(): Promise<World> {
       await sandbox.close().catch(() => undefined);
     },
   };
-}
-
-async function openReturnById(page: Page, returnId: number): Promise<void> {
-  await page.getByTestId('view-all').click();
-  await page.getByTestId('search').fill(String(returnId));
-  const row = page.locator(`[data-testid="inbox-row"][data-return-id="${returnId}"]`);
-  await expect(row).toBeVisible({ timeout: 60_000 });
-  await row.click();
-  await expect(page.getByTestId('detail')).toHaveAttribute('data-return-id', String(returnId));
 }
 
 /** The number in a formatted amount, whatever the language's separators ("RUB 4,180", "4 180 ₽", "−RUB 11,940"). */
@@ -120,9 +111,7 @@ test.describe('the money of a return’s order, as the Market counts it (web mod
     await saveScreen(page, 'order-money-en');
     await page.getByTestId('order').screenshot({ path: join(screenshotsDir, 'order-money-block-en.png') });
 
-    await openSettings(page);
-    await page.getByTestId('language').selectOption('ru');
-    await page.keyboard.press('Escape');
+    await setLanguage(page, 'ru');
     await expect(page.getByTestId('order-money')).toContainText('Стоимость заказа');
     await expectMoney(page, 'ru', world);
     await expect(page.getByTestId('order-money')).toContainText('Невыкуп');
@@ -130,9 +119,7 @@ test.describe('the money of a return’s order, as the Market counts it (web mod
     await expect(item.getByTestId('item-refund')).toContainText('Сумма возврата');
     await saveScreen(page, 'order-money-ru');
     await page.getByTestId('order').screenshot({ path: join(screenshotsDir, 'order-money-block-ru.png') });
-    await openSettings(page);
-    await page.getByTestId('language').selectOption('');
-    await page.keyboard.press('Escape');
+    await setLanguage(page, '');
   });
 
   test('the sibling non-purchase shows the same balance', async ({ page }) => {

@@ -32,6 +32,23 @@ export async function expectAccessible(page: Page, scope?: string): Promise<void
   expect(bad.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
 }
 
+/** Opens one return from every return (not only those awaiting a decision), found by its id. */
+export async function openReturnById(page: Page, returnId: number): Promise<void> {
+  await page.getByTestId('view-all').click();
+  await page.getByTestId('search').fill(String(returnId));
+  const row = page.locator(`[data-testid="inbox-row"][data-return-id="${returnId}"]`);
+  await expect(row).toBeVisible({ timeout: 60_000 });
+  await row.click();
+  await expect(page.getByTestId('detail')).toHaveAttribute('data-return-id', String(returnId));
+}
+
+/** Sets the language through Settings ('' follows the system) and comes back. */
+export async function setLanguage(page: Page, locale: 'ru' | 'en' | ''): Promise<void> {
+  await openSettings(page);
+  await page.getByTestId('language').selectOption(locale);
+  await page.keyboard.press('Escape');
+}
+
 /** Sets the theme through Settings and comes back to the inbox. */
 export async function setTheme(page: Page, theme: 'light' | 'dark' | 'system'): Promise<void> {
   await openSettings(page);
