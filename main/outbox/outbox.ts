@@ -256,6 +256,9 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       if (cached) return cached.available;
       throw new ReturnNotKnownError(returnId);
     }
+    // Known to be unreachable (the last request reached nobody): what sync kept, now, not after the retries.
+    const kept = this.client.reachability.online ? undefined : this.cachedAvailable(returnId);
+    if (kept) return kept.available;
     try {
       const result = await this.client.getAvailableDecisions(businessId, ret.campaignId, returnId, { priority: 'interactive' });
       const now = this.clock.now();

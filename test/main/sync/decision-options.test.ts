@@ -108,7 +108,7 @@ describe('sync keeps the available decisions of every return that awaits a decis
     expect((await admin.stats()).count420).toBe(0);
   });
 
-  it('lets a return that was never opened be decided while the Market is unreachable, checked against what sync kept', async () => {
+  it('lets a return that was never opened be decided while the Market is unreachable, checked against what sync kept', { timeout: 60_000 }, async () => {
     await engineWith().syncNow();
     const target = store.awaitingDecision(Date.now()).find((r) => store.returnDetail(r.id)?.items.length === 1)!;
     expect(target).toBeDefined();
@@ -122,5 +122,15 @@ describe('sync keeps the available decisions of every return that awaits a decis
     expect(entry.state).toBe('queued');
     expect(checkedAgainst.source).toBe('cache');
     expect(await asked()).toBe(before);
+
+    // The decision form of another return, once a request has reached nobody: the kept answer at once, no request and no retries.
+    const client = new MarketClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, scheduler: new KeyScheduler(), retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 10 } });
+    const form = new Outbox({ store, client });
+    const other = store.awaitingDecision(Date.now()).find((r) => r.id !== target.id)!;
+    expect((await form.available(other.id)).source).toBe('cache'); // tries the Market first: three attempts
+    expect(client.requestsMade).toBe(3);
+    expect(client.reachability.online).toBe(false);
+    expect(await form.available(other.id)).toMatchObject({ source: 'cache', returnId: other.id });
+    expect(client.requestsMade).toBe(3);
   });
 });
