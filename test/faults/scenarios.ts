@@ -14,7 +14,8 @@ import { createSettingsStore, jsonFileBackend } from '../../main/settings/settin
 import { openStore, storePath, type Store } from '../../main/store/store.ts';
 import { SyncEngine } from '../../main/sync/engine.ts';
 import { sandboxAdmin, type AdminReturn, type FaultSpec, type SandboxAdmin } from '../../sandbox/admin-client.ts';
-import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
+import { startSandbox } from '../../sandbox/index.ts';
+import { returnsAtTheMarket } from '../helpers/market-returns.ts';
 
 export interface FaultScenario {
   name: string;
@@ -95,26 +96,6 @@ const FAST_BACKOFF = { baseMs: 40, maxMs: 300, probeBaseMs: 40, probeMaxMs: 200,
 function refundAll(r: AdminReturn): DecisionDraft {
   const ids = r.items.map((i) => i.decisions?.[0]?.returnItemId).filter((x): x is number => typeof x === 'number');
   return { returnId: r.id, items: ids.map((returnItemId) => ({ returnItemId, decisionType: 'REFUND_MONEY' })) };
-}
-
-async function expectedReturnIds(sandbox: RunningSandbox, admin: SandboxAdmin, backfillDays: number): Promise<Set<number>> {
-  const info = await admin.info();
-  const mine = info.campaigns.filter((c) => info.businesses.find((b) => b.id === c.businessId)?.key === 'apiKey');
-  const from = new Date(Date.parse((await admin.clock()).now) - backfillDays * 86_400_000).toISOString().slice(0, 10);
-  const ids = new Set<number>();
-  for (const c of mine) {
-    let token: string | undefined;
-    do {
-      const url = new URL(`${sandbox.url}/v2/campaigns/${c.id}/returns`);
-      url.searchParams.set('limit', '100');
-      url.searchParams.set('fromDate', from);
-      if (token) url.searchParams.set('pageToken', token);
-      const body = (await (await fetch(url, { headers: { 'Api-Key': sandbox.apiKey } })).json()) as { result: { returns: Array<{ id: number }>; paging?: { nextPageToken?: string } } };
-      for (const r of body.result.returns) ids.add(r.id);
-      token = body.result.paging?.nextPageToken;
-    } while (token);
-  }
-  return ids;
 }
 
 /** Real time plus jumps: timers run on real time, and those a jump makes due run at once. */
@@ -267,7 +248,7 @@ export async function runFaultScenario(scenario: FaultScenario, options: RunOpti
     const delivered = toDecide.filter((r) => (accepted.get(r.id) ?? 0) >= 1).length;
     const duplicates = toDecide.reduce((n, r) => n + Math.max(0, (accepted.get(r.id) ?? 0) - 1), 0);
     // One day inside the app's 30-day backfill: the edge day is cut by Moscow vs UTC dates, not by faults.
-    const expected = await expectedReturnIds(sandbox, admin, 29);
+    const expected = await returnsAtTheMarket(sandbox, admin, 29);
     const storedIds = new Set((store.db.prepare('SELECT id FROM returns').all() as Array<{ id: number }>).map((row) => Number(row.id)));
     const lost = [...expected].filter((id) => !storedIds.has(id)).length;
     const after = await services.router.dispatch('status.get', undefined, sender);

@@ -11,6 +11,7 @@ import { sandboxAdmin, type SandboxAdmin } from '../../sandbox/admin-client.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { openStore, storePath } from '../../main/store/store.ts';
 import { runCli, startCli } from '../helpers/cli-process.ts';
+import { returnsAtTheMarket } from '../helpers/market-returns.ts';
 
 let sandbox: RunningSandbox;
 let admin: SandboxAdmin;
@@ -29,26 +30,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Returns the key may see, read straight from the wire: what one complete sync must store. */
-async function returnsAtTheMarket(): Promise<number> {
-  const info = await admin.info();
-  const mine = info.campaigns.filter((c) => info.businesses.find((b) => b.id === c.businessId)?.key === 'apiKey');
-  const from = new Date(Date.parse((await admin.clock()).now) - 60 * 86_400_000).toISOString().slice(0, 10);
-  const ids = new Set<number>();
-  for (const c of mine) {
-    let token: string | undefined;
-    do {
-      const url = new URL(`${sandbox.url}/v2/campaigns/${c.id}/returns`);
-      url.searchParams.set('limit', '100');
-      url.searchParams.set('fromDate', from);
-      if (token) url.searchParams.set('pageToken', token);
-      const body = (await (await fetch(url, { headers: { 'Api-Key': sandbox.apiKey } })).json()) as { result: { returns: Array<{ id: number }>; paging?: { nextPageToken?: string } } };
-      for (const r of body.result.returns) ids.add(r.id);
-      token = body.result.paging?.nextPageToken;
-    } while (token);
-  }
-  return ids.size;
-}
+const returnsAtTheMarketNow = async (): Promise<number> => (await returnsAtTheMarket(sandbox, admin)).size;
 
 /** Awaiting single-item returns in the local store, longest time left first (they survive a clock jump). */
 function singleItemAwaiting(): Array<{ id: number; itemId: number }> {
@@ -101,7 +83,7 @@ describe('sync --once tells the truth', () => {
     expect(run.code, run.stderr).toBe(0);
     const faults = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as { faults: Array<{ hits: number }> };
     expect(faults.faults[0]!.hits).toBe(1);
-    const expected = await returnsAtTheMarket();
+    const expected = await returnsAtTheMarketNow();
     expect(run.stdout).toMatch(new RegExp(`^Synced 4 store\\(s\\) in [\\d.]+ s: ${expected} returns stored, \\d+ await a decision\\.`));
   });
 

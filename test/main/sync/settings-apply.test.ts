@@ -77,21 +77,24 @@ describe('a changed poll interval reschedules the running engine', () => {
 
 describe('the watched stores in the settings drive what sync polls, at once', () => {
   let services: Services;
-  let settingsFile: string;
   const sender = { transport: 'websocket' as const, id: 'test', origin: 'http://test', mainFrame: true };
 
-  beforeEach(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'returndesk-watch-'));
-    settingsFile = join(dataDir, 'settings.json');
-    services = await createServices({
+  /** Services of this data folder (its settings file included), as a restart would open them. */
+  const open = async (dataDir: string): Promise<Services> => {
+    const opened = await createServices({
       config: { dataDir, apiKey: sandbox.apiKey, baseUrl: sandbox.url },
       logger: silentLogger,
-      settings: createSettingsStore(jsonFileBackend(settingsFile, silentLogger), silentLogger),
+      settings: createSettingsStore(jsonFileBackend(join(dataDir, 'settings.json'), silentLogger), silentLogger),
       version: 'test',
       background: false,
       host: { capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, electron: null, chrome: null },
     });
-    services.trustedOrigins.add(sender.origin);
+    opened.trustedOrigins.add(sender.origin);
+    return opened;
+  };
+
+  beforeEach(async () => {
+    services = await open(mkdtempSync(join(tmpdir(), 'returndesk-watch-')));
   });
   afterEach(() => services.close());
 
@@ -140,15 +143,7 @@ describe('the watched stores in the settings drive what sync polls, at once', ()
     const store = openStore(join(dataDir, 'returndesk.sqlite'));
     store.setWatched(all[0]!, false);
     store.close();
-    services = await createServices({
-      config: { dataDir, apiKey: sandbox.apiKey, baseUrl: sandbox.url },
-      logger: silentLogger,
-      settings: createSettingsStore(jsonFileBackend(settingsFile, silentLogger), silentLogger),
-      version: 'test',
-      background: false,
-      host: { capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, electron: null, chrome: null },
-    });
-    services.trustedOrigins.add(sender.origin);
+    services = await open(dataDir);
     expect((await call<Settings>('settings.get')).watchedCampaignIds).toEqual(all.slice(1));
     expect(await syncedStores()).toEqual(all.slice(1));
   });

@@ -13,6 +13,7 @@ import { listAwaiting, runSyncOnce } from '../../../main/sync/cli.ts';
 import { SyncEngine, type ChangedEvent, type SyncOptions } from '../../../main/sync/engine.ts';
 import type { Logger } from '../../../main/log.ts';
 import { memoryLogger } from '../../helpers/logs.ts';
+import { returnsAtTheMarket } from '../../helpers/market-returns.ts';
 
 const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 50, parallelPauseMs: 50 };
 
@@ -41,28 +42,8 @@ describe('sync against the sandbox', () => {
   const makeEngine = (client = makeClient(), options: Partial<SyncOptions> = {}, s = store): SyncEngine =>
     new SyncEngine({ client, store: s, logger: log.logger, options });
 
-  async function expectedReturnIds(): Promise<Set<number>> {
-    // Everything the key may see in the backfill window, read straight from the wire.
-    const info = await admin.info();
-    const mine = info.campaigns.filter((c) => info.businesses.find((b) => b.id === c.businessId)?.key === 'apiKey');
-    const ids = new Set<number>();
-    const from = new Date(Date.parse((await admin.clock()).now) - 60 * 86_400_000).toISOString().slice(0, 10);
-    for (const c of mine) {
-      let token: string | undefined;
-      do {
-        const url = new URL(`${sandbox.url}/v2/campaigns/${c.id}/returns`);
-        url.searchParams.set('limit', '100');
-        url.searchParams.set('fromDate', from);
-        if (token) url.searchParams.set('pageToken', token);
-        const body = (await (await fetch(url, { headers: { 'Api-Key': sandbox.apiKey } })).json()) as {
-          result: { returns: Array<{ id: number }>; paging?: { nextPageToken?: string } };
-        };
-        for (const r of body.result.returns) ids.add(r.id);
-        token = body.result.paging?.nextPageToken;
-      } while (token);
-    }
-    return ids;
-  }
+  // Everything the key may see in the backfill window, read straight from the wire.
+  const expectedReturnIds = (): Promise<Set<number>> => returnsAtTheMarket(sandbox, admin);
 
   it('first sync: discovers the stores, backfills every return with orders, computes deadlines per placement type', async () => {
     const engine = makeEngine();
