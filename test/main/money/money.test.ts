@@ -143,3 +143,32 @@ describe('the deprecated amounts in kopecks', () => {
     }
   });
 });
+
+describe('the balance read from the store', () => {
+  it('values a stored non-purchase without an amount by its stored order lines', () => {
+    const store = openStore(':memory:');
+    try {
+      store.upsertCampaigns([{ id: 11, placementType: 'FBS', business: { id: 1, name: 'B' } }], Date.now());
+      store.upsertOrders([{ ...order([line(1, 'SHOES', 1, { payment: 11_940 }), line(2, 'KETTLE', 2, { payment: 3590, cashback: 380, subsidy: 210 })], { payment: 15_530, cashback: 380, subsidy: 210 }), campaignId: 11 }], Date.now());
+      store.upsertReturns(
+        11,
+        [
+          { id: 19, orderId: 4700, returnType: 'UNREDEEMED', items: [{ shopSku: 'SHOES', count: 1 }] },
+          { id: 20, orderId: 4700, returnType: 'RETURN', refundStatus: 'REFUNDED', amount: rub(2090), items: [{ shopSku: 'KETTLE', count: 1 }] },
+        ],
+        Date.now(),
+      );
+      const money = store.returnDetail(20)!.money;
+      expect(money.cost).toEqual({ payment: 15_530, cashback: 380, subsidy: 210, total: 16_120 });
+      expect(money.takeBacks.map((t) => [t.returnId, t.basis, t.amount?.value])).toEqual([
+        [19, 'lines', 11_940],
+        [20, 'refund', 2090],
+      ]);
+      expect(money.remains).toBe(2090);
+      // One kettle of two: its share of the line's payment, Plus points and subsidy.
+      expect(store.returnDetail(20)!.items[0]!.position).toEqual({ payment: rub(1795), cashback: rub(190), subsidy: rub(105), total: rub(2090) });
+    } finally {
+      store.close();
+    }
+  });
+});
