@@ -268,7 +268,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const push = new PushService({ settings: () => settings.get().pushReceiver, onEvent: onPush, onChange: () => statusChanged(), logger, version, locale });
 
   const startSession = async (): Promise<MarketSession> => {
-    const session = await openSession({ config, apiKey: readKey(), store, logger, syncOptions: syncOptions(), watchedStores: () => settings.get().watchedCampaignIds, locale, operator, ...(options.clock ? { clock: options.clock } : {}) });
+    const session = await openSession({ config, apiKey: readKey(), store, logger, syncOptions: syncOptions(), watchedStores: () => settings.get().watchedCampaignIds, locale, operator, holdMs: () => settings.get().decisionHoldSeconds * 1000, ...(options.clock ? { clock: options.clock } : {}) });
     wireSync(session);
     if (background) {
       session.sync.start();

@@ -49,6 +49,8 @@ export async function openSession(options: {
   watchedStores?: () => readonly number[] | null;
   locale: () => 'ru' | 'en';
   operator: () => string;
+  /** How long a new decision is held for taking back (see OutboxOptions.holdMs). */
+  holdMs?: () => number;
   /** The workstation's clock (tests skew it); the system clock by default. */
   clock?: Clock;
 }): Promise<MarketSession> {
@@ -57,7 +59,7 @@ export async function openSession(options: {
   const scheduler = sharedScheduler(endpoint.baseUrl, endpoint.apiKey, { logger: options.logger, ...(clock ? { clock } : {}) });
   const client = new MarketClient({ apiKey: endpoint.apiKey, baseUrl: endpoint.baseUrl, logger: options.logger, scheduler, ...(clock ? { clock } : {}) });
   const sync = new SyncEngine({ client, store: options.store, logger: options.logger, options: options.syncOptions, watchedStores: options.watchedStores, ...(clock ? { clock } : {}) });
-  const outbox = new Outbox({ store: options.store, client, logger: options.logger.child({ module: 'outbox' }), locale: options.locale, operator: options.operator, ...(clock ? { clock } : {}) });
+  const outbox = new Outbox({ store: options.store, client, logger: options.logger.child({ module: 'outbox' }), locale: options.locale, operator: options.operator, holdMs: options.holdMs, ...(clock ? { clock } : {}) });
   return {
     endpoint,
     client,

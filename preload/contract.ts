@@ -41,6 +41,8 @@ export const Settings = z.object({
     /** Listen on every network interface (the Market must reach this computer) instead of this computer only. */
     allInterfaces: z.boolean(),
   }),
+  /** Seconds a new decision waits in the outbox before it leaves for the Market, so it can be taken back (0: at once). */
+  decisionHoldSeconds: z.number().int().min(0).max(30),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -60,6 +62,7 @@ export const DEFAULT_SETTINGS: Settings = {
   launchAtLogin: false,
   watchedCampaignIds: null,
   pushReceiver: { enabled: false, port: 8787, path: '/notification', allInterfaces: false },
+  decisionHoldSeconds: 5,
 };
 
 export const Transport = z.enum(['ipc', 'websocket']);
@@ -163,7 +166,7 @@ export const InboxFilter = z
     /** Creation date range, inclusive, ISO dates (YYYY-MM-DD). */
     createdFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
     createdTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
-    /** An order id, a return id or a shop SKU. */
+    /** An order id, a return id, a shop SKU or words of a product name, in any case; searched over every return. */
     search: z.string().max(200).optional(),
   })
   .strict()
@@ -398,6 +401,8 @@ export const OutboxEntry = z.object({
   serverMessage: z.string().nullable(),
   /** Our explanation of the state, in the operator's language. */
   explanation: z.string().nullable(),
+  /** While a new decision is held so the operator can take it back: when it may leave. Null once it may go. */
+  holdUntil: isoTime.nullable(),
 });
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
 

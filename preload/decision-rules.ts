@@ -282,15 +282,13 @@ export function checkDraft(draft: DecisionDraft, available: AvailableDecisions, 
         issues.push(draftIssue(locale, id, 'compensation', 'compensation.kopecks', { value }));
       } else if (bounds) {
         const amount = positionAmount(available, id);
+        const limit = amount === null ? Number.POSITIVE_INFINITY : percentLimit(amount, bounds.maxPercent);
         if (value < bounds.min.value) issues.push(draftIssue(locale, id, 'compensation', 'compensation.belowMin', { value, min: bounds.min.value }));
-        else if (value > bounds.max.value) issues.push(draftIssue(locale, id, 'compensation', 'compensation.aboveMax', { value, max: bounds.max.value }));
-        else if (amount !== null) {
-          const limit = percentLimit(amount, bounds.maxPercent);
-          if (value > limit) {
-            const count = available.items.find((i) => i.returnItemId === id)?.count ?? 1;
-            issues.push(draftIssue(locale, id, 'compensation', 'compensation.abovePercent', { value, limit, maxPercent: bounds.maxPercent, amount, count }));
-          }
-        }
+        // Over both limits, the lower one is named: the same maximum the form's hint shows.
+        else if (amount !== null && value > limit && limit <= bounds.max.value) {
+          const count = available.items.find((i) => i.returnItemId === id)?.count ?? 1;
+          issues.push(draftIssue(locale, id, 'compensation', 'compensation.abovePercent', { value, limit, maxPercent: bounds.maxPercent, amount, count }));
+        } else if (value > bounds.max.value) issues.push(draftIssue(locale, id, 'compensation', 'compensation.aboveMax', { value, max: bounds.max.value }));
       }
     } else if (value !== undefined) {
       issues.push(draftIssue(locale, id, 'compensation', 'compensation.notAllowed', { decisionType: type }));

@@ -10,6 +10,7 @@ import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { AlertHistory } from './components/AlertHistory.tsx';
+import { UndoBar } from './components/UndoBar.tsx';
 import { EvidenceLayer } from './evidence/EvidenceLayer.tsx';
 import { PhotoViewer } from './evidence/PhotoViewer.tsx';
 import { useEvidenceStore } from './evidence/state.ts';
@@ -110,6 +111,7 @@ export function App() {
       </ErrorBoundary>
       <ShortcutsDialog />
       <AlertHistory />
+      <UndoBar />
       <EvidenceLayer />
     </div>
   );

@@ -75,6 +75,12 @@ export interface OutboxOptions {
   availableMaxAgeMs?: number;
   /** stop() waits this long for requests in flight before aborting them. */
   stopGraceMs?: number;
+  /**
+   * How long a new decision is held before it may leave for the Market, so the operator can take it
+   * back (a decline is irreversible once sent). Held means stored and queued, not sent: a crash in the
+   * hold loses nothing and sends nothing twice. 0 (the default) sends at once.
+   */
+  holdMs?: () => number;
 }
 
 export interface OutboxStatus {
@@ -211,6 +217,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   private readonly concurrency: number;
   private readonly availableMaxAgeMs: number;
   private readonly stopGraceMs: number;
+  private readonly holdOf: () => number;
   private readonly statements = new Map<string, StatementSync>();
   private readonly inFlight = new Map<number, Promise<void>>();
   private running = false;
@@ -237,6 +244,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
     this.availableMaxAgeMs = options.availableMaxAgeMs ?? DECISION_OPTIONS_MAX_AGE_MS;
     this.stopGraceMs = options.stopGraceMs ?? 5_000;
+    this.holdOf = options.holdMs ?? (() => 0);
     assertOutboxSchema(this.store.db);
     // Any request of this key that succeeds (a sync, a chat) proves the Market is back: resume at once.
     this.client.reachability.on('change', (state) => {
@@ -297,6 +305,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const { draft, ret, available } = await this.checked(draftInput);
     const who = (operator ?? '').trim() || this.operatorOf();
     const now = this.clock.now();
+    const hold = this.hold();
     const id = this.durably(() =>
       this.store.transaction(() => {
         // Re-checked inside the transaction: another submit may have won while we asked the Market.
@@ -304,15 +313,15 @@ export class Outbox extends EventEmitter<OutboxEvents> {
         if (active) throw this.rejected('return.alreadyQueued', { returnId: draft.returnId, state: active.state, outboxId: active.id });
         const result = this.stmt(
           `INSERT INTO outbox (return_id, order_id, campaign_id, state, draft_json, operator, created_at, updated_at, attempts, next_attempt_at, explanation_code, explanation_params)
-           VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, 0, ?, 'queued', '{}')`,
-        ).run(draft.returnId, ret.orderId, ret.campaignId, JSON.stringify(draft), who, now, now, now);
+           VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, 0, ?, ?, '{}')`,
+        ).run(draft.returnId, ret.orderId, ret.campaignId, JSON.stringify(draft), who, now, now, now + hold, hold > 0 ? 'held' : 'queued');
         const newId = Number(result.lastInsertRowid);
         this.writeAudit({ at: now, operator: who, returnId: draft.returnId, orderId: ret.orderId, campaignId: ret.campaignId, outboxId: newId, action: 'queued', state: 'queued', draft, serverAnswer: null });
         return newId;
       }),
     );
     const entry = this.entryOf(this.mustLoad(id));
-    this.logger.info('decision queued', { outboxId: id, returnId: draft.returnId, items: draft.items.length });
+    this.logger.info('decision queued', { outboxId: id, returnId: draft.returnId, items: draft.items.length, holdMs: hold });
     this.emitChanged(id);
     this.kick();
     return { entry, checkedAgainst: available };
@@ -332,12 +341,14 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     if (issues.length) throw new DraftRejectedError(issues);
     const who = (operator ?? '').trim() || this.operatorOf();
     const now = this.clock.now();
+    // A decision changed while held is held again from now: the operator gets the same time to take the new one back.
+    const held = this.isHeld(row, now);
     const changed = this.durably(() =>
       this.store.transaction(() => {
         // The state is checked in the same statement that writes: a send claiming the row cannot interleave.
         const result = this.stmt(
-          "UPDATE outbox SET draft_json = ?, updated_at = ?, explanation_code = 'edited', explanation_params = '{}' WHERE id = ? AND state = 'queued' AND quarantined = 0",
-        ).run(JSON.stringify(draft), now, outboxId);
+          "UPDATE outbox SET draft_json = ?, updated_at = ?, next_attempt_at = ?, explanation_code = ?, explanation_params = '{}' WHERE id = ? AND state = 'queued' AND quarantined = 0",
+        ).run(JSON.stringify(draft), now, held ? now + this.hold() : row.nextAttemptAt, held ? 'held' : 'edited', outboxId);
         if (Number(result.changes) === 0) return false;
         this.writeAudit({ at: now, operator: who, returnId: row.returnId, orderId: row.orderId, campaignId: row.campaignId, outboxId, action: 'edited', state: 'queued', draft, serverAnswer: null });
         return true;
@@ -427,9 +438,10 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       if (!row) throw this.refused('not-found', outboxId, null);
       ids = row.state === 'queued' || row.state === 'sending' ? [row.id] : [];
     } else {
+      // "Send everything now" leaves the decisions still held for taking back where they are.
       ids = this.store.db
-        .prepare("SELECT id FROM outbox WHERE state IN ('queued', 'sending') AND quarantined = 0")
-        .all()
+        .prepare("SELECT id FROM outbox WHERE state IN ('queued', 'sending') AND quarantined = 0 AND NOT (explanation_code = 'held' AND next_attempt_at > ?)")
+        .all(now)
         .map((r) => Number((r as { id: number }).id));
     }
     const who = (operator ?? '').trim() || this.operatorOf();
@@ -701,7 +713,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const row = this.load(id);
     if (!row || (row.state !== 'queued' && row.state !== 'sending')) return;
     if (row.state === 'queued') {
-      const claimed = this.transition(row, { state: 'sending', attempts: row.attempts + 1, nextAttemptAt: null }, 'sending', null);
+      const claimed = this.transition(row, { state: 'sending', attempts: row.attempts + 1, nextAttemptAt: null, ...(row.explanationCode === 'held' ? { explanation: ['queued', {}] as [Explanation, Params] } : {}) }, 'sending', null);
       if (!claimed) return;
       await this.send(claimed);
       return;
@@ -1010,6 +1022,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       nextAttemptAt: row.state === 'queued' || row.state === 'sending' ? iso(row.nextAttemptAt) : null,
       serverMessage: row.serverMessage,
       explanation: explain(row.explanationCode, row.explanationParams, this.localeOf()),
+      holdUntil: this.isHeld(row, this.clock.now()) ? iso(row.nextAttemptAt) : null,
     });
   }
 
@@ -1134,6 +1147,17 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     } catch (error) {
       this.logger.warn('could not refresh the stored return', { returnId: dto.id, error: describe(error) });
     }
+  }
+
+  /** The hold for a new decision now, in ms (settings may change between decisions). */
+  private hold(): number {
+    const ms = Math.floor(this.holdOf());
+    return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 60_000) : 0;
+  }
+
+  /** True while a queued decision is still in its hold. */
+  private isHeld(row: Row, now: number): boolean {
+    return row.state === 'queued' && row.explanationCode === 'held' && row.nextAttemptAt !== null && row.nextAttemptAt > now;
   }
 
   private delay(attempt: number): number {

@@ -13,6 +13,7 @@ const decisions = (params: Params, locale: RuleLocale): string =>
 /** Explanation codes stored with an entry; the text is rendered when the entry is read. */
 export const EXPLANATIONS = [
   'queued',
+  'held',
   'edited',
   'offline',
   'retrying',
@@ -39,6 +40,7 @@ export type Explanation = (typeof EXPLANATIONS)[number];
 const TEXTS: Record<RuleLocale, Record<Explanation, (x: Params) => string>> = {
   en: {
     queued: () => 'Saved; it will be sent to the Market shortly.',
+    held: () => 'Saved and held for a few seconds so it can be taken back; then it is sent to the Market.',
     edited: () => 'Changed while queued; the new decision will be sent.',
     offline: () => 'The Market cannot be reached; the decision waits and is sent as soon as the connection is back.',
     retrying: (x) => `The Market did not take it this time (${p(x, 'kind')}); it is tried again automatically.`,
@@ -63,6 +65,7 @@ const TEXTS: Record<RuleLocale, Record<Explanation, (x: Params) => string>> = {
   },
   ru: {
     queued: () => 'Сохранено; решение скоро будет отправлено в Маркет.',
+    held: () => 'Сохранено и задержано на несколько секунд, чтобы его можно было отменить; затем уйдёт в Маркет.',
     edited: () => 'Изменено в очереди; будет отправлено новое решение.',
     offline: () => 'Маркет недоступен; решение ждёт и будет отправлено, как только связь восстановится.',
     retrying: (x) => `Маркет не принял решение с этой попытки (${p(x, 'kind')}); попытка повторится автоматически.`,

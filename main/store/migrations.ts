@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { alertHistoryMigration, alertMarksMigration } from '../alerts/migration.ts';
 import { OUTBOX_MIGRATION } from '../outbox/migration.ts';
 import { MEDIA_CACHE_MIGRATION } from '../photos/migration.ts';
+import { foldForSearch } from './search-text.ts';
 
 /** One schema step. Versions are consecutive from 1; later issues append, never edit a shipped step. */
 export interface Migration {
@@ -170,6 +171,24 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   { version: 6, ...alertHistoryMigration },
+  {
+    version: 7,
+    name: 'product names for search: one row per offer, folded for case-insensitive matching in any script',
+    up(db) {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS product_names (
+          offer_id TEXT PRIMARY KEY COLLATE NOCASE,
+          name TEXT NOT NULL,
+          folded TEXT NOT NULL
+        ) WITHOUT ROWID;
+      `);
+      const put = db.prepare('INSERT OR REPLACE INTO product_names (offer_id, name, folded) VALUES (?, ?, ?)');
+      for (const r of db.prepare('SELECT offer_id, offer_name FROM order_items WHERE offer_name IS NOT NULL GROUP BY offer_id').all()) {
+        const row = r as { offer_id: string; offer_name: string };
+        put.run(row.offer_id, row.offer_name, foldForSearch(row.offer_name));
+      }
+    },
+  },
 ];
 
 /** Applies every migration above `PRAGMA user_version`, each in its own transaction. */

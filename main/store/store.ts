@@ -11,6 +11,10 @@ import { DiskFullError, diskFullOf } from './disk-full.ts';
 import { MIGRATIONS, migrate, type Migration } from './migrations.ts';
 import { orderBalances } from '../money/balances.ts';
 import { lineMoney, lineOf, positionMoney } from '../money/money.ts';
+import { foldForSearch } from './search-text.ts';
+
+/** Shortest text matched inside product names: one letter would match nearly every product. */
+export const SEARCH_NAME_MIN = 2;
 
 export { DiskFullError };
 
@@ -99,7 +103,7 @@ export interface InboxFilter {
   shipmentStatuses?: string[];
   fastReturn?: boolean;
   hasPhotos?: boolean;
-  /** An order id, a return id (exact) or a shop SKU (prefix, case-insensitive). */
+  /** An order id, a return id (exact), a shop SKU (prefix) or words of a product name (contained); any case. */
   search?: string;
 }
 
@@ -651,6 +655,7 @@ export class Store {
           this.stmt(
             'INSERT OR REPLACE INTO order_items (order_id, item_id, offer_id, offer_name, count, marked, raw_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
           ).run(o.orderId, item.id, item.offerId, nul(item.offerName), nul(item.count), bool(marked), JSON.stringify(item));
+          if (item.offerName) this.stmt('INSERT OR REPLACE INTO product_names (offer_id, name, folded) VALUES (?, ?, ?)').run(item.offerId, item.offerName, foldForSearch(item.offerName));
         }
         this.markGoodsFromOrder(o.orderId);
         written.push(o.orderId);
@@ -961,14 +966,22 @@ function buildWhere(filter: InboxFilter): { where: string; params: SQLInputValue
   if (filter.hasPhotos !== undefined) clauses.push(filter.hasPhotos ? 'r.photo_count > 0' : 'r.photo_count = 0');
   const search = filter.search?.trim();
   if (search) {
-    // A union of index lookups (return id, order id, SKU prefix as a NOCASE range), never a scan.
+    // A union of index lookups, never a scan of the returns: return or order id (exact), shop SKU
+    // (prefix, any case), product name (contains, any case and script: a scan of the catalogue's names only).
     const parts: string[] = [];
-    if (/^\d{1,18}$/.test(search)) {
+    const digits = search.replace(/[\s\u00a0]/g, '');
+    if (/^\d{1,18}$/.test(digits)) {
       parts.push('SELECT id FROM returns WHERE id = ?', 'SELECT id FROM returns WHERE order_id = ?');
-      params.push(Number(search), Number(search));
+      params.push(Number(digits), Number(digits));
     }
     parts.push('SELECT return_id FROM return_items WHERE shop_sku >= ? AND shop_sku < ?');
     params.push(search, `${search}\u{10FFFF}`);
+    const folded = foldForSearch(search);
+    if ([...folded].length >= SEARCH_NAME_MIN) {
+      // The names first (a catalogue, not the returns), then their items through the SKU index.
+      parts.push('SELECT return_id FROM return_items WHERE shop_sku IN (SELECT offer_id FROM product_names WHERE instr(folded, ?) > 0)');
+      params.push(folded);
+    }
     clauses.push(`r.id IN (${parts.join(' UNION ')})`);
   }
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };

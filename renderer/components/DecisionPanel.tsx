@@ -165,10 +165,21 @@ function DecisionForm({ form, allowed, evidenceFor }: { form: DecisionForm; allo
         </ul>
       )}
       <div className="actions">
-        <button type="submit" className="primary" disabled={form.submitting} data-testid="decision-submit">
-          <SendIcon /> {form.editingOutboxId ? t('decision.saveEdit') : t('decision.submit')}
-          <kbd>{t('decision.submitHint')}</kbd>
-        </button>
+        {form.editingOutboxId ? (
+          <button type="submit" className="primary" disabled={form.submitting} data-testid="decision-submit">
+            <SendIcon /> {t('decision.saveEdit')}
+          </button>
+        ) : (
+          <>
+            <button type="button" className="primary" disabled={form.submitting} onClick={() => void submitDecision({ next: true })} data-testid="decision-submit-next">
+              <SendIcon /> {t('decision.submitNext')}
+              <kbd>{t('decision.submitHint')}</kbd>
+            </button>
+            <button type="submit" disabled={form.submitting} data-testid="decision-submit">
+              {t('decision.submit')}
+            </button>
+          </>
+        )}
         {form.editingOutboxId && (
           <button type="button" onClick={clearForm}>
             {t('common.cancel')}

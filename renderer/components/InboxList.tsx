@@ -5,6 +5,7 @@ import type { InboxRow } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
 import { formatMoney } from '../lib/money.ts';
 import { formatCountdown, msUntil, urgencyOf } from '../lib/time.ts';
+import { SEARCH_MAX } from '../lib/inbox-prefs.ts';
 import { applyFilter, ensureRows, openReturn, refreshInbox } from '../state/actions.ts';
 import { rowAt, useAppStore } from '../state/store.ts';
 import { useNow } from '../state/use-now.ts';
@@ -17,8 +18,8 @@ const ROW_HEIGHT = 60;
 /** The inbox: search, the count, and every return of the filter in one virtualized list. */
 export function InboxList() {
   const { t, locale } = useI18n();
-  const { inbox, cursor, selectedReturnId, setCursor } = useAppStore(
-    useShallow((s) => ({ inbox: s.inbox, cursor: s.cursor, selectedReturnId: s.selectedReturnId, setCursor: s.setCursor })),
+  const { inbox, cursor, selectedReturnId, setCursor, searching, counts } = useAppStore(
+    useShallow((s) => ({ inbox: s.inbox, cursor: s.cursor, selectedReturnId: s.selectedReturnId, setCursor: s.setCursor, searching: !!s.filter.search, counts: s.counts })),
   );
   const now = useNow(30_000);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -47,8 +48,18 @@ export function InboxList() {
       <SearchBox />
       <div className="inbox-head">
         <span data-testid="inbox-total" aria-live="polite">
-          {inbox.total === null ? t('common.loading') : t('inbox.count', { count: inbox.total, n: new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-US').format(inbox.total) })}
+          {inbox.total === null
+            ? t('common.loading')
+            : searching
+              ? t('inbox.found', { count: inbox.total, n: new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB').format(inbox.total) })
+              : t('inbox.count', { count: inbox.total, n: new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB').format(inbox.total) })}
         </span>
+        {searching && counts && inbox.total !== null && inbox.total > 0 && (
+          <span className="muted" data-testid="search-where">
+            {' · '}
+            {t('inbox.foundWhere', { awaiting: counts.awaitingDecision, disputes: counts.inDispute, other: Math.max(0, counts.total - counts.awaitingDecision - counts.inDispute) })}
+          </span>
+        )}
       </div>
       {inbox.error && (
         <BridgeErrorNotice action={t('inbox.label')} error={inbox.error} channel="returns.list" onRetry={() => void refreshInbox()} />
@@ -92,12 +103,17 @@ export function InboxList() {
   );
 }
 
-/** Search by order id, return id or SKU; applies after a short pause in typing. */
+/**
+ * Search by order id, return id, SKU or product name, over every return whatever the view; applies
+ * after a short pause in typing. Says what it cannot do rather than finding nothing silently.
+ */
 function SearchBox() {
   const { t } = useI18n();
   const { filter, focusSeq } = useAppStore(useShallow((s) => ({ filter: s.filter, focusSeq: s.searchFocusSeq })));
   const [text, setText] = useState(filter.search ?? '');
   const ref = useRef<HTMLInputElement>(null);
+  const wanted = text.trim().slice(0, SEARCH_MAX);
+  const apply = () => applyFilter({ ...useAppStore.getState().filter, search: wanted || undefined });
 
   // Only a new "/" press focuses search, not coming back to the inbox after one.
   const handledSeq = useRef(focusSeq);
@@ -110,31 +126,40 @@ function SearchBox() {
   }, [focusSeq]);
   useEffect(() => setText(filter.search ?? ''), [filter.search]);
   useEffect(() => {
-    if ((filter.search ?? '') === text.trim()) return;
-    const timer = setTimeout(() => applyFilter({ ...useAppStore.getState().filter, search: text.trim() || undefined }), 250);
+    if ((filter.search ?? '') === wanted) return;
+    const timer = setTimeout(() => applyFilter({ ...useAppStore.getState().filter, search: wanted || undefined }), 250);
     return () => clearTimeout(timer);
-  }, [text, filter.search]);
+  }, [wanted, filter.search]);
 
+  const hint = text.trim().length > SEARCH_MAX ? t('filters.searchTooLong', { max: SEARCH_MAX }) : [...wanted].length === 1 && !/\d/.test(wanted) ? t('filters.searchShort') : null;
   return (
-    <div className="search">
-      <SearchIcon />
-      <input
-        ref={ref}
-        type="search"
-        value={text}
-        maxLength={200}
-        placeholder={t('filters.searchPlaceholder')}
-        aria-label={t('filters.search')}
-        onChange={(e) => setText(e.currentTarget.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') applyFilter({ ...useAppStore.getState().filter, search: text.trim() || undefined });
-          if (e.key === 'ArrowDown') {
-            e.currentTarget.blur();
-            e.preventDefault();
-          }
-        }}
-        data-testid="search"
-      />
+    <div className="search-wrap">
+      <div className="search">
+        <SearchIcon />
+        <input
+          ref={ref}
+          type="search"
+          value={text}
+          maxLength={1000}
+          placeholder={t('filters.searchPlaceholder')}
+          aria-label={t('filters.search')}
+          aria-describedby={hint ? 'search-hint' : undefined}
+          onChange={(e) => setText(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') apply();
+            if (e.key === 'ArrowDown') {
+              e.currentTarget.blur();
+              e.preventDefault();
+            }
+          }}
+          data-testid="search"
+        />
+      </div>
+      {hint && (
+        <p className="search-hint" id="search-hint" data-testid="search-hint">
+          {hint}
+        </p>
+      )}
     </div>
   );
 }

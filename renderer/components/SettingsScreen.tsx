@@ -206,7 +206,7 @@ function PreferencesCards({ settings, errors, save }: { settings: Settings; erro
   const { t } = useI18n();
   const [thresholds, setThresholds] = useState(settings.alertThresholdsHours.join(', '));
   const [thresholdsError, setThresholdsError] = useState<string | null>(null);
-  const number = (field: 'pollFastSeconds' | 'pollSlowSeconds' | 'backfillDays', text: string) => {
+  const number = (field: 'pollFastSeconds' | 'pollSlowSeconds' | 'backfillDays' | 'decisionHoldSeconds', text: string) => {
     const value = Number(text);
     void save({ [field]: Number.isFinite(value) && text.trim() !== '' ? value : (text as unknown as number) });
   };
@@ -225,6 +225,11 @@ function PreferencesCards({ settings, errors, save }: { settings: Settings; erro
             <option value="ru">Русский</option>
             <option value="en">English</option>
           </select>
+        </label>
+        <label>
+          {t('settings.decisionHold')}
+          <input type="number" min={0} max={30} defaultValue={settings.decisionHoldSeconds} onBlur={(e) => number('decisionHoldSeconds', e.currentTarget.value)} {...invalid(errors, 'decisionHoldSeconds')} data-testid="decision-hold" />
+          <FieldError errors={errors} field="decisionHoldSeconds" />
         </label>
         <label>
           {t('settings.theme')}

@@ -51,7 +51,8 @@ export function Sidebar() {
               aria-current={view === 'inbox' && current === v.id ? 'page' : undefined}
               onClick={() => {
                 setView('inbox');
-                applyFilter(withView(filter, v.id));
+                // A view chosen while searching means "show me this list": the search ends.
+                applyFilter({ ...withView(filter, v.id), search: undefined });
                 // Keyboard triage goes on in the list, not on this button.
                 requestAnimationFrame(() => document.getElementById('inbox-listbox')?.focus());
               }}
@@ -66,6 +67,11 @@ export function Sidebar() {
       </ul>
 
       <h2 className="side-heading">{t('nav.filters')}</h2>
+      {filter.search && (
+        <p className="note small side-note" data-testid="search-all-note">
+          {t('filters.searchAll')}
+        </p>
+      )}
       <div className="filters">
         <label>
           {t('filters.store')}

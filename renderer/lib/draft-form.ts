@@ -1,4 +1,5 @@
 import type { AvailableDecisions, DecisionDraft, DraftIssue, ItemDecisionDraft } from '../../preload/contract.ts';
+import { compensationMax, draftIssue, PARTIAL_TYPE } from '../../preload/decision-rules.ts';
 
 /** What the operator has typed for one item (compensation stays text until it is sent). */
 export interface ItemForm {
@@ -28,10 +29,10 @@ export function fieldsFor(decisionType: string | null): { reason: boolean; comme
   }
 }
 
-/** Reads an amount typed the Russian or English way ("1 234,50", "1234.5"); NaN when it is not one. */
+/** Reads an amount typed the Russian or English way ("1 234,50", "1234.5", "-1" with any minus); NaN when it is not one. */
 export function parseAmount(text: string): number {
-  const cleaned = text.replace(/[\s\u00a0\u202f₽]/g, '').replace(',', '.');
-  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return Number.NaN;
+  const cleaned = text.replace(/[\s\u00a0\u202f₽]/g, '').replace(',', '.').replace(/^[\u2212\u2013-]/, '-');
+  if (!/^-?\d+(\.\d+)?$/.test(cleaned)) return Number.NaN;
   return Number(cleaned);
 }
 
@@ -54,15 +55,12 @@ export function buildDraft(returnId: number, available: AvailableDecisions, form
     if (need.comment && form.comment.trim()) draft.comment = form.comment.trim().slice(0, 2000);
     if (need.compensation && form.compensation.trim()) {
       const value = parseAmount(form.compensation);
-      if (Number.isNaN(value) || value <= 0) {
-        issues.push({
-          returnItemId: item.returnItemId,
-          field: 'compensation',
-          rule: 'number',
-          params: {},
-          message: locale === 'ru' ? 'Введите сумму в рублях, например 1250 или 1250,50' : 'Enter an amount in roubles, e.g. 1250 or 1250.50',
-        });
-      } else draft.compensation = value;
+      const bounds = available.decisions.find((d) => d.decisionType === PARTIAL_TYPE)?.compensationBounds;
+      const limits: Record<string, number> = bounds ? { min: bounds.min.value, max: compensationMax(available, item.returnItemId) ?? bounds.max.value } : {};
+      // Zero and below are below the minimum, said with the minimum; only text that is not a number is a format error.
+      if (Number.isNaN(value)) issues.push(draftIssue(locale, item.returnItemId, 'compensation', 'compensation.notANumber', limits));
+      else if (value <= 0) issues.push(draftIssue(locale, item.returnItemId, 'compensation', 'compensation.belowMin', { value, min: bounds?.min.value ?? 1 }));
+      else draft.compensation = value;
     }
     items.push(draft);
   }

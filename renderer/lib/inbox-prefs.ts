@@ -87,12 +87,19 @@ export function dateRangeProblem(from: string | undefined, to: string | undefine
   return null;
 }
 
-/** The filter as sent to main: parts the operator has not finished typing correctly are left out. */
+/** Longest search text main accepts. */
+export const SEARCH_MAX = 200;
+
+/**
+ * The filter as sent to main: parts the operator has not finished typing correctly are left out. A
+ * search looks through every return, whatever the view and the filters (the counts say where it found them).
+ */
 export function queryFilter(filter: InboxFilter): InboxFilter {
+  const search = filter.search?.trim();
+  if (search) return { search: search.slice(0, SEARCH_MAX) };
   const out: InboxFilter = { ...normalizeFilter(filter) };
   const problem = dateRangeProblem(out.createdFrom, out.createdTo);
   if (problem === 'from-invalid') delete out.createdFrom;
   if (problem === 'to-invalid' || problem === 'reversed') delete out.createdTo;
-  if (out.search) out.search = out.search.slice(0, 200);
   return out;
 }

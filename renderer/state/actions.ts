@@ -200,8 +200,11 @@ export function currentIssues(): ReturnType<typeof buildDraft> | null {
   return { draft: built.draft, issues: [...built.issues, ...shared.filter((i) => !(i.rule === 'items.missing' && flagged.has(i.returnItemId)))] };
 }
 
-/** Submits (or, when editing, replaces) the decision; the outbox keeps it durably. */
-export async function submitDecision(): Promise<void> {
+/**
+ * Submits (or, when editing, replaces) the decision; the outbox keeps it durably. With `next`, the
+ * next return of the list opens at once: the decision waits out its hold in the undo bar.
+ */
+export async function submitDecision(options: { next?: boolean } = {}): Promise<void> {
   const { form } = store();
   if (!form || form.submitting) return;
   const built = currentIssues();
@@ -216,9 +219,45 @@ export async function submitDecision(): Promise<void> {
   if (result.ok) {
     store().upsertOutbox(result.value);
     store().patchRowOutbox(result.value);
+    store().trackHeld(result.value);
     store().clearForm();
     void loadStatus();
+    if (options.next) openNext(result.value.returnId);
   } else store().setFormMeta({ submitting: false, submitError: result.error });
+}
+
+/** Opens the row after the one just decided (the list may not have moved yet); stays when there is none. */
+function openNext(decided: number): void {
+  const { inbox, cursor } = store();
+  const total = inbox.total ?? 0;
+  let at = cursor;
+  for (const [page, rows] of Object.entries(inbox.pages)) {
+    const i = rows.findIndex((r) => r.returnId === decided);
+    if (i >= 0) at = Number(page) * PAGE_SIZE + i;
+  }
+  for (let i = at + 1; i < Math.min(total, at + 1 + PAGE_SIZE); i++) {
+    const row = rowAt(inbox, i);
+    if (!row) return;
+    if (row.returnId === decided) continue;
+    store().setCursor(i);
+    openReturn(row.returnId);
+    return;
+  }
+}
+
+/** Takes back a decision still held (the latest one, unless named): cancelled, and its choices back in the form. */
+export async function undoHeld(entry?: OutboxEntry): Promise<BridgeError | null> {
+  const held = Object.values(store().held).filter((e) => e.holdUntil && Date.parse(e.holdUntil) > Date.now());
+  const target = entry ?? held.sort((a, b) => b.id - a.id)[0];
+  if (!target) return null;
+  const result = await call((api) => api.decisions.cancel({ outboxId: target.id }));
+  if (!result.ok) return result.error;
+  store().trackHeld(result.value);
+  store().patchRowOutbox(result.value);
+  openReturn(target.returnId);
+  store().upsertOutbox(result.value);
+  store().startForm(target.returnId, formsFromDraft(target.draft, currentLocale()), null);
+  return null;
 }
 
 /** Loads a queued decision back into the form to change it. */

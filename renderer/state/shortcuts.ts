@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { withView } from '../lib/inbox-prefs.ts';
 import { isTypingTarget, shortcutFor } from '../lib/keyboard.ts';
-import { applyFilter, moveActiveItem, openCursor, pickDecision, submitDecision, syncNow } from './actions.ts';
+import { applyFilter, moveActiveItem, openCursor, pickDecision, submitDecision, syncNow, undoHeld } from './actions.ts';
 import { useAppStore } from './store.ts';
 
 /** Puts the keyboard back in the inbox list once it is on screen. */
@@ -40,7 +40,11 @@ export function useShortcuts(): void {
           break;
         case 'submit':
           if (!s.form) return;
-          void submitDecision();
+          void submitDecision({ next: action.next });
+          break;
+        case 'undo':
+          if (Object.keys(s.held).length === 0) return;
+          void undoHeld();
           break;
         case 'search':
           s.focusSearch();
@@ -59,7 +63,7 @@ export function useShortcuts(): void {
           break;
         case 'view':
           s.setView('inbox');
-          applyFilter(withView(s.filter, action.view));
+          applyFilter({ ...withView(s.filter, action.view), search: undefined });
           break;
         case 'settings':
           s.setView('settings');

@@ -77,6 +77,8 @@ export interface AppState {
   available: Loadable<AvailableDecisions> & { returnId: number | null };
   /** Outbox entries of the open return, by id. */
   outbox: Record<number, OutboxEntry>;
+  /** Decisions of any return still held for taking back (holdUntil set), by id. */
+  held: Record<number, OutboxEntry>;
   form: DecisionForm | null;
 
   setConnection(connection: AppState['connection']): void;
@@ -109,6 +111,8 @@ export interface AppState {
   setAvailable(patch: Partial<AppState['available']>): void;
   setOutboxEntries(returnId: number, entries: OutboxEntry[]): void;
   upsertOutbox(entry: OutboxEntry): void;
+  /** Keeps the list of held decisions in step with an entry's latest state. */
+  trackHeld(entry: OutboxEntry): void;
   startForm(returnId: number, items: Record<number, ItemForm>, editingOutboxId: number | null): void;
   clearForm(): void;
   setItemForm(returnItemId: number, patch: Partial<ItemForm>): void;
@@ -153,6 +157,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
   detail: { ...idle<ReturnDetail>(), returnId: null },
   available: { ...idle<AvailableDecisions>(), returnId: null },
   outbox: {},
+  held: {},
   form: null,
 
   setConnection: (connection) => set({ connection }),
@@ -243,6 +248,15 @@ export const useAppStore = create<AppState>()((set, get) => ({
     if (get().selectedReturnId !== entry.returnId) return;
     set((s) => ({ outbox: { ...s.outbox, [entry.id]: entry } }));
   },
+  trackHeld: (entry) =>
+    set((s) => {
+      const isHeld = entry.state === 'queued' && !!entry.holdUntil;
+      if (!isHeld && !s.held[entry.id]) return {};
+      const held = { ...s.held };
+      if (isHeld) held[entry.id] = entry;
+      else delete held[entry.id];
+      return { held };
+    }),
   startForm: (returnId, items, editingOutboxId) => set({ form: { returnId, items, activeItem: 0, editingOutboxId, submitError: null, submitting: false } }),
   clearForm: () => set({ form: null }),
   setItemForm: (returnItemId, patch) =>

@@ -73,6 +73,7 @@ export function startBridge(): ReturnDeskApi | null {
       const s = useAppStore.getState();
       s.upsertOutbox(entry);
       s.patchRowOutbox(entry);
+      s.trackHeld(entry);
       // A delivered or refused decision changes the return itself: read it again.
       if (s.selectedReturnId === entry.returnId && ['delivered', 'conflict'].includes(entry.state)) {
         void loadDetail(entry.returnId, true);

@@ -94,7 +94,7 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
       });
       const rows = Array.from({ length: rowCount }, (_, i) => row(i));
       const lineMoney = (value: number) => ({ payment: { value, currencyId: 'RUR' }, cashback: null, subsidy: null, total: { value, currencyId: 'RUR' } });
-      let settings = { operatorName: 'Оператор', locale: null, theme: 'system', pollFastSeconds: 60, pollSlowSeconds: 600, backfillDays: 60, alertThresholdsHours: [24, 6, 1], quietHours: { enabled: false, start: '22:00', end: '08:00' }, closeToTray: true, launchAtLogin: false, watchedCampaignIds: null, pushReceiver: { enabled: false, port: 8787, path: '/notification', allInterfaces: false } };
+      let settings = { operatorName: 'Оператор', locale: null, theme: 'system', pollFastSeconds: 60, pollSlowSeconds: 600, backfillDays: 60, alertThresholdsHours: [24, 6, 1], quietHours: { enabled: false, start: '22:00', end: '08:00' }, closeToTray: true, launchAtLogin: false, watchedCampaignIds: null, pushReceiver: { enabled: false, port: 8787, path: '/notification', allInterfaces: false }, decisionHoldSeconds: 5 };
       let outboxId = 1;
       const outbox: Array<Record<string, unknown>> = [];
       const ok = (value: unknown) => Promise.resolve({ ok: true, value });
@@ -168,7 +168,7 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
         },
         'decisions.submit': ({ draft }) => {
           const r = rows.find((x) => x.returnId === draft.returnId)!;
-          const entry = { id: outboxId++, returnId: r.returnId, orderId: r.orderId, campaignId: r.campaignId, state: 'queued', draft, operator: settings.operatorName, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), attempts: 0, nextAttemptAt: null, serverMessage: null, explanation: null };
+          const entry = { id: outboxId++, returnId: r.returnId, orderId: r.orderId, campaignId: r.campaignId, state: 'queued', draft, operator: settings.operatorName, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), attempts: 0, nextAttemptAt: null, serverMessage: null, explanation: null, holdUntil: null };
           outbox.push(entry);
           const later = (state: string, ms: number) =>
             setTimeout(() => {

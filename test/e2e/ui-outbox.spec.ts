@@ -16,7 +16,7 @@ test.describe('decisions through the outbox, against a sandbox of our own', () =
       await expect(page.getByTestId('item-decision').first()).toBeVisible({ timeout: 30_000 });
       await own.admin.setFaults({ type: 'drop', path: '.*', rate: 1 });
       await decideSimply(page);
-      await page.keyboard.press('Control+Enter');
+      await page.keyboard.press('Control+Shift+Enter'); // send and stay on this return
       await expect(page.getByTestId('outbox-card')).toHaveAttribute('data-state', /queued|sending|failed/);
       await saveScreen(page, 'decision-offline-light');
       await own.admin.clearFaults();
@@ -38,7 +38,7 @@ test.describe('decisions through the outbox, against a sandbox of our own', () =
       await decideSimply(page);
       // The Market's clock jumps past every 48-hour window, and the decision is held back until then.
       await own.admin.setFaults({ type: 'drop', path: 'decision', rate: 1 });
-      await page.keyboard.press('Control+Enter');
+      await page.keyboard.press('Control+Shift+Enter'); // send and stay on this return
       await expect(page.getByTestId('outbox-card')).toBeVisible();
       await own.admin.advanceClock(49 * 3_600_000);
       await own.admin.clearFaults();

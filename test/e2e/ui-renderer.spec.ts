@@ -39,7 +39,7 @@ test.describe('the renderer over a stand-in bridge', () => {
     await expect(page.getByTestId('item-decision').nth(1).getByTestId('choice-REFUND_MONEY')).toBeChecked();
     await expect(page.getByTestId('decision-comment')).toHaveValue('Скол на корпусе, на фото покупателя его нет');
     await saveScreen(page, 'fake-detail-form');
-    await page.keyboard.press('Control+Enter');
+    await page.keyboard.press('Control+Shift+Enter'); // send and stay on this return
     await expect(page.getByTestId('outbox-card')).toHaveAttribute('data-state', 'delivered');
     expect(errors).toEqual([]);
   });

@@ -24,7 +24,7 @@ test.describe('operator UI in web mode (demo sandbox)', () => {
       if (i < items - 1) await page.keyboard.press(']');
     }
     await saveScreen(page, 'detail-decision-light');
-    await page.keyboard.press('Control+Enter');
+    await page.keyboard.press('Control+Shift+Enter'); // send and stay on this return
     await expect(panel.getByTestId('outbox-card')).toBeVisible();
     await expect(panel.getByTestId('outbox-card')).toHaveAttribute('data-state', 'delivered', { timeout: 45_000 });
   });

@@ -42,5 +42,7 @@ describe('filter keys and views', () => {
     expect(dateRangeProblem('2026-05-01', '2026-05-10')).toBeNull();
     expect(queryFilter({ createdFrom: '2026-05-10', createdTo: '2026-05-01' })).toEqual({ createdFrom: '2026-05-10' });
     expect(queryFilter({ search: 'x'.repeat(300) }).search).toHaveLength(200);
+    // A search looks through every return: the quick view and the filters do not narrow it.
+    expect(queryFilter({ awaitingDecision: true, campaignIds: [5], search: ' Чайник ' })).toEqual({ search: 'Чайник' });
   });
 });

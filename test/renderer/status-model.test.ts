@@ -55,15 +55,19 @@ describe('the decision form', () => {
 });
 
 describe('keyboard', () => {
-  const key = (k: string, extra: Partial<{ ctrlKey: boolean; metaKey: boolean }> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...extra });
+  const key = (k: string, extra: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; code: string }> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...extra });
   it('keeps single keys silent while typing, but not Ctrl/Cmd+Enter or Escape', () => {
     expect(isTypingTarget({ tagName: 'INPUT', type: 'text' })).toBe(true);
     expect(isTypingTarget({ tagName: 'INPUT', type: 'checkbox' })).toBe(false);
     expect(isTypingTarget({ tagName: 'TEXTAREA' })).toBe(true);
     expect(shortcutFor(key('j'), true)).toBeNull();
     expect(shortcutFor(key('1'), true)).toBeNull();
-    expect(shortcutFor(key('Enter', { ctrlKey: true }), true)).toEqual({ kind: 'submit' });
-    expect(shortcutFor(key('Enter', { metaKey: true }), true)).toEqual({ kind: 'submit' });
+    expect(shortcutFor(key('Enter', { ctrlKey: true }), true)).toEqual({ kind: 'submit', next: true });
+    expect(shortcutFor(key('Enter', { metaKey: true }), true)).toEqual({ kind: 'submit', next: true });
+    expect(shortcutFor(key('Enter', { ctrlKey: true, shiftKey: true }), true)).toEqual({ kind: 'submit', next: false });
+    // Ctrl+Z in a field is the field's own undo; elsewhere it takes back the decision just sent.
+    expect(shortcutFor(key('z', { ctrlKey: true, code: 'KeyZ' }), true)).toBeNull();
+    expect(shortcutFor(key('я', { ctrlKey: true, code: 'KeyZ' }), false)).toEqual({ kind: 'undo' });
     expect(shortcutFor(key('Escape'), true)).toEqual({ kind: 'escape' });
   });
   it('maps the inbox keys', () => {
@@ -73,5 +77,24 @@ describe('keyboard', () => {
     expect(shortcutFor(key('/'), false)).toEqual({ kind: 'search' });
     expect(shortcutFor(key('?'), false)).toEqual({ kind: 'help' });
     expect(shortcutFor(key('0'), false)).toBeNull();
+  });
+  it('matches physical keys, so the Russian layout works (KeyboardEvent.code)', () => {
+    // On the Russian layout J types "о", K "л", O "щ", A "ф", D "в", L "д", [ "х", ] "ъ", / ".", "," "б", ? is Shift+7.
+    expect(shortcutFor(key('о', { code: 'KeyJ' }), false)).toEqual({ kind: 'move', delta: 1 });
+    expect(shortcutFor(key('л', { code: 'KeyK' }), false)).toEqual({ kind: 'move', delta: -1 });
+    expect(shortcutFor(key('щ', { code: 'KeyO' }), false)).toEqual({ kind: 'open' });
+    expect(shortcutFor(key('ф', { code: 'KeyA' }), false)).toEqual({ kind: 'view', view: 'awaiting' });
+    expect(shortcutFor(key('в', { code: 'KeyD' }), false)).toEqual({ kind: 'view', view: 'disputes' });
+    expect(shortcutFor(key('д', { code: 'KeyL' }), false)).toEqual({ kind: 'view', view: 'all' });
+    expect(shortcutFor(key('х', { code: 'BracketLeft' }), false)).toEqual({ kind: 'item', delta: -1 });
+    expect(shortcutFor(key('ъ', { code: 'BracketRight' }), false)).toEqual({ kind: 'item', delta: 1 });
+    expect(shortcutFor(key('.', { code: 'Slash' }), false)).toEqual({ kind: 'search' });
+    expect(shortcutFor(key('б', { code: 'Comma' }), false)).toEqual({ kind: 'settings' });
+    expect(shortcutFor(key('?', { code: 'Digit7', shiftKey: true }), false)).toEqual({ kind: 'help' });
+    expect(shortcutFor(key('К', { code: 'KeyR', shiftKey: true }), false)).toEqual({ kind: 'sync' });
+    expect(shortcutFor(key('2', { code: 'Numpad2' }), false)).toEqual({ kind: 'pick', n: 2 });
+    // Shift with a digit types a sign, not a choice.
+    expect(shortcutFor(key('"', { code: 'Digit2', shiftKey: true }), false)).toBeNull();
+    expect(shortcutFor(key('о', { code: 'KeyJ' }), true)).toBeNull();
   });
 });

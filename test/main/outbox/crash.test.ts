@@ -22,6 +22,31 @@ function rng(seed: number): () => number {
   };
 }
 
+/** The crash worker: drains the harness's outbox database in a child process the test may SIGKILL. */
+function spawnWorker(h: Harness): { child: ChildProcess; lines: string[]; ready: Promise<void>; exited: Promise<number | null> } {
+  const child = spawn(join(root, 'node_modules', '.bin', 'node'), [join(root, 'test/main/outbox/fixtures/crash-worker.ts')], {
+    cwd: root,
+    env: { ...process.env, SANDBOX_URL: h.sandbox.url, SANDBOX_KEY: h.sandbox.apiKey, OUTBOX_DB: h.dbPath, RECORD_DELAY_MS: '120' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      for (const line of c.toString().split('\n').filter(Boolean)) {
+        lines.push(line);
+        if (line.startsWith('ready')) resolve();
+      }
+    });
+    child.once('exit', () => reject(new Error(`worker exited before it was ready: ${stderr.slice(0, 2000)}`)));
+  });
+  ready.catch(() => undefined);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, lines, ready, exited };
+}
+
+
 describe('outbox crash harness (kill -9)', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -31,28 +56,7 @@ describe('outbox crash harness (kill -9)', () => {
     await h.close();
   });
 
-  function worker(): { child: ChildProcess; lines: string[]; ready: Promise<void>; exited: Promise<number | null> } {
-    const child = spawn(join(root, 'node_modules', '.bin', 'node'), [join(root, 'test/main/outbox/fixtures/crash-worker.ts')], {
-      cwd: root,
-      env: { ...process.env, SANDBOX_URL: h.sandbox.url, SANDBOX_KEY: h.sandbox.apiKey, OUTBOX_DB: h.dbPath, RECORD_DELAY_MS: '120' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const lines: string[] = [];
-    let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-    const ready = new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (c: Buffer) => {
-        for (const line of c.toString().split('\n').filter(Boolean)) {
-          lines.push(line);
-          if (line.startsWith('ready')) resolve();
-        }
-      });
-      child.once('exit', () => reject(new Error(`worker exited before it was ready: ${stderr.slice(0, 2000)}`)));
-    });
-    ready.catch(() => undefined);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    return { child, lines, ready, exited };
-  }
+  const worker = () => spawnWorker(h);
 
   const states = (): Record<string, number> => {
     const db = new DatabaseSync(h.dbPath, { readOnly: true });
@@ -106,5 +110,43 @@ describe('outbox crash harness (kill -9)', () => {
     db.close();
     console.log(`crash harness: delivered after reconciling a lost answer: ${found}`);
     expect(found).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('a decision held for taking back, through a kill -9', () => {
+  const HOLD_MS = 10_000; // long enough that a slow start of the worker still dies inside the hold
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ returns: 4, holdMs: () => HOLD_MS });
+  }, 60_000);
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('is neither lost nor sent twice when the app dies during its hold', async () => {
+    const r = await newReturn(h, { items: [{ photos: 0 }] });
+    const entry = await h.outbox.submit(refundAll(r));
+    const queuedAt = Date.now();
+    expect(entry.holdUntil).not.toBeNull();
+    await h.outbox.stop();
+    h.store.close();
+
+    // The app restarts inside the hold and is killed before the hold ends: nothing may have left.
+    const early = spawnWorker(h);
+    await early.ready;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    early.child.kill('SIGKILL');
+    await early.exited;
+    expect(Date.now() - queuedAt).toBeLessThan(HOLD_MS);
+    expect((await h.admin.received()).filter((x) => x.returnId === r.id)).toEqual([]);
+
+    // The next start keeps the hold it finds on disk, then sends the decision exactly once.
+    const last = spawnWorker(h);
+    await last.ready;
+    expect(await last.exited).toBe(0);
+    const received = (await h.admin.received()).filter((x) => x.returnId === r.id);
+    expect(received).toHaveLength(1);
+    expect(Date.parse(received[0]!.time)).toBeGreaterThanOrEqual(queuedAt + HOLD_MS - 50);
+    expect((await acceptedByReturn(h.admin)).get(r.id)).toBe(1);
   }, 60_000);
 });

@@ -280,6 +280,50 @@ describe('outbox against the sandbox', () => {
     expect(h.outbox.audit(r.id).map((a) => a.action)).toEqual(['queued', 'delivered']);
   });
 
+  it('holds a new decision for the undo window: nothing leaves during it, taking it back sends nothing, then it goes once', async () => {
+    const clock = new ManualClock();
+    await h.reopen({ clock, holdMs: () => 5_000 });
+    h.outbox.start();
+    const kept = await newReturn(h);
+    const undone = await newReturn(h);
+    const held = await h.outbox.submit(refundAll(kept));
+    const takenBack = await h.outbox.submit(refundAll(undone));
+    // Stored before submit() returned, and held: queued, with the moment it may leave.
+    expect(held).toMatchObject({ state: 'queued', holdUntil: new Date(clock.now() + 5_000).toISOString() });
+    expect(held.explanation).toContain('taken back');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    clock.advance(4_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await h.admin.received()).filter((x) => x.returnId === kept.id || x.returnId === undone.id)).toEqual([]);
+    // "Send everything now" does not cut a hold short.
+    expect(h.outbox.retry().scheduled).toBe(0);
+    // Taken back inside the window: cancelled, never sent.
+    expect(h.outbox.cancel(takenBack.id)).toMatchObject({ state: 'cancelled', holdUntil: null });
+    clock.advance(1_500);
+    await waitFor(() => h.outbox.get(held.id)!.state === 'delivered', 5_000, 'delivered after the hold');
+    expect(h.outbox.get(held.id)!.holdUntil).toBeNull();
+    const received = await h.admin.received();
+    expect(received.filter((x) => x.returnId === kept.id)).toHaveLength(1);
+    expect(received.filter((x) => x.returnId === undone.id)).toHaveLength(0);
+    expect(h.outbox.audit(undone.id).map((a) => a.action)).toEqual(['queued', 'cancelled']);
+  });
+
+  it('restarts the hold when a held decision is changed, and sends the changed one', async () => {
+    const clock = new ManualClock();
+    await h.reopen({ clock, holdMs: () => 5_000 });
+    h.outbox.start();
+    const r = await newReturn(h, { items: [{ photos: 0 }, { photos: 0 }] });
+    const entry = await h.outbox.submit(refundAll(r));
+    clock.advance(4_000);
+    const edited = await h.outbox.edit(entry.id, refundAll(r));
+    expect(edited.holdUntil).toBe(new Date(clock.now() + 5_000).toISOString());
+    clock.advance(2_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await h.admin.received()).filter((x) => x.returnId === r.id)).toEqual([]);
+    clock.advance(3_500);
+    await waitFor(() => h.outbox.get(entry.id)!.state === 'delivered', 5_000, 'delivered');
+  });
+
   it('retries a 5xx after backoff on the injected clock, re-reading before it resends', async () => {
     const clock = new ManualClock();
     await h.reopen({ clock, random: () => 0, backoff: { ...FAST_BACKOFF, baseMs: 60_000, maxMs: 600_000 } });

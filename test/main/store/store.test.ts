@@ -120,6 +120,17 @@ describe('store', () => {
     expect(store.inboxPage({ search: 'kettle%' }).total).toBe(0); // wildcards are literal
     expect(store.inboxPage({ search: 'sku-' }).total).toBe(5);
 
+    // Product names, from the orders (getBusinessOrders items[].offerName): any case, any script, ё as е.
+    store.upsertOrders([anOrder(1001, 11, { items: [{ id: 1, offerId: 'SKU-1', offerName: 'Чайник Электрический Ёлка', count: 1 }] })], T0);
+    store.upsertOrders([anOrder(1005, 11, { items: [{ id: 1, offerId: 'kettle-blue_1', offerName: 'Kettle Blue', count: 2 }] })], T0);
+    expect(store.inboxPage({ search: 'чайник' }).rows.map((r) => r.id)).toEqual([1]);
+    expect(store.inboxPage({ search: 'ЭЛЕКТРИЧЕСКИЙ ел' }).rows.map((r) => r.id)).toEqual([1]);
+    expect(store.inboxPage({ search: 'blue' }).rows.map((r) => r.id)).toEqual([5]); // name contains; the SKU only starts with kettle
+    expect(store.inboxPage({ search: 'ч' }).total).toBe(0); // one letter is not matched inside names
+    expect(store.inboxPage({ search: '😀' }).total).toBe(0);
+    expect(store.inboxPage({ search: 'x'.repeat(200) }).total).toBe(0);
+    expect(store.inboxPage({ search: '1 004' }).rows.map((r) => r.id)).toEqual([4]); // an id typed with a space
+
     const page2 = store.inboxPage({}, { limit: 2, offset: 2 });
     expect(page2.rows.map((r) => r.id)).toEqual([1, 4]);
     expect(page2.total).toBe(6);
