@@ -124,7 +124,8 @@ function SearchBox() {
       ref.current?.select();
     }
   }, [focusSeq]);
-  useEffect(() => setText(filter.search ?? ''), [filter.search]);
+  // A search changed elsewhere (a view chosen, prefs restored) shows here; the text being typed is kept.
+  useEffect(() => setText((typed) => (typed.trim().slice(0, SEARCH_MAX) === (filter.search ?? '') ? typed : (filter.search ?? ''))), [filter.search]);
   useEffect(() => {
     if ((filter.search ?? '') === wanted) return;
     const timer = setTimeout(() => applyFilter({ ...useAppStore.getState().filter, search: wanted || undefined }), 250);
