@@ -5,8 +5,9 @@
  *
  * Each answer bounds the offset: the server wrote its whole-second `Date` between our sending the
  * request and reading the answer, so `offset ∈ [date − receivedAt, date + 999 − sentAt]`. The
- * estimate is the middle of the intersection of recent samples, newest first; a sample that does not
- * fit the newer ones (our clock was set, or theirs) ends the intersection, so a change is followed at once.
+ * estimate is the middle of the intersection of recent samples, newest first (0 while that holds 0); a
+ * sample that does not fit the newer ones (our clock was set, or theirs) ends the intersection, so a
+ * change is followed at once.
  */
 import { EventEmitter } from 'node:events';
 
@@ -43,6 +44,8 @@ export class MarketTime extends EventEmitter<{ change: [MarketTimeInfo] }> {
   readonly #maxSamples: number;
   #samples: Sample[] = [];
   #info: MarketTimeInfo = { offsetMs: 0, uncertaintyMs: 0, samples: 0, measuredAt: null };
+  #low = 0;
+  #high = 0;
 
   constructor(options: MarketTimeOptions) {
     super();
@@ -81,7 +84,11 @@ export class MarketTime extends EventEmitter<{ change: [MarketTimeInfo] }> {
       agreeing++;
     }
     const previous = this.#info;
-    this.#info = { offsetMs: Math.round((low + high) / 2), uncertaintyMs: Math.round((high - low) / 2), samples: agreeing, measuredAt: newest.at };
+    this.#low = low;
+    this.#high = high;
+    // Clocks the answers cannot tell apart (the interval holds 0) are taken as equal: no correction from noise.
+    const offsetMs = low <= 0 && high >= 0 ? 0 : Math.round((low + high) / 2);
+    this.#info = { offsetMs, uncertaintyMs: Math.round((high - low) / 2), samples: agreeing, measuredAt: newest.at };
     const crossed = Math.abs(previous.offsetMs) > LARGE_SKEW_MS !== Math.abs(this.#info.offsetMs) > LARGE_SKEW_MS;
     if (previous.measuredAt === null || crossed || Math.abs(previous.offsetMs - this.#info.offsetMs) >= 1_000) this.emit('change', this.#info);
   }
@@ -99,8 +106,8 @@ export class MarketTime extends EventEmitter<{ change: [MarketTimeInfo] }> {
     return this.#clock.now() + this.#info.offsetMs;
   }
 
-  /** A Market time (a rate-limit `Until`, say) on the workstation's clock. */
+  /** A Market time (a rate-limit `Until`, say) on the workstation's clock: never earlier than it can be. */
   toLocal(marketMs: number): number {
-    return marketMs - this.#info.offsetMs;
+    return this.#low <= 0 && this.#high >= 0 ? marketMs : marketMs - this.#low;
   }
 }

@@ -23,7 +23,8 @@ describe('MarketTime: the offset from Date headers (fake clock)', () => {
     expect(info.offsetMs).toBe(2 * 3_600_000 + 400);
     expect(info.uncertaintyMs).toBe(600);
     expect(Math.abs(time.now() - (local.t + 2 * 3_600_000))).toBeLessThanOrEqual(info.uncertaintyMs);
-    expect(time.toLocal(market)).toBe(market - info.offsetMs);
+    // A Market time on our clock is never earlier than it can be: the Market is at least 2 h − 200 ms ahead.
+    expect(time.toLocal(market)).toBe(market - (2 * 3_600_000 - 200));
   });
 
   it('narrows with more answers, within a second of the truth', () => {
@@ -54,6 +55,15 @@ describe('MarketTime: the offset from Date headers (fake clock)', () => {
     expect(Math.abs(time.offsetMs() - 3_600_000)).toBeLessThan(1000);
     expect(time.info().samples).toBe(1);
     expect(changes.at(-1)?.offsetMs).toBe(time.offsetMs());
+  });
+
+  it('takes clocks the answers cannot tell apart as equal: no correction from the header’s whole seconds', () => {
+    const time = new MarketTime({ clock: { now: () => T0 } });
+    // Sent at .900, answered at .950, the server wrote the second .000: anything from −950 ms to +99 ms fits.
+    time.observe(T0 + 900, T0 + 950, httpDate(T0));
+    expect(time.info()).toMatchObject({ offsetMs: 0, samples: 1 });
+    expect(time.toLocal(T0 + 5_000)).toBe(T0 + 5_000);
+    expect(time.now()).toBe(T0);
   });
 
   it('ignores answers without a readable Date header and impossible timings', () => {
