@@ -55,7 +55,7 @@ async function serveRenderer(request: Request): Promise<Response> {
   if (url.host !== 'returndesk') return new Response('Not found', { status: 404 });
   if (url.pathname.startsWith(MEDIA_PREFIX)) {
     if (!mediaSource) return new Response('Not ready', { status: 503 });
-    const answer = answerMedia(mediaSource.media, mediaSource.token, url.pathname, url.searchParams);
+    const answer = answerMedia(mediaSource.media, mediaSource.token, url.pathname, url.searchParams, mediaSource.downloads);
     if (answer.status !== 200) return new Response(null, { status: answer.status, headers: answer.headers });
     return new Response(await readFile(answer.path), { status: 200, headers: answer.headers });
   }

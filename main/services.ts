@@ -369,10 +369,11 @@ export async function createServices(options: ServicesOptions): Promise<Services
     dataDir: config.dataDir,
     logger,
     dialogs: options.evidenceDialogs,
+    locale,
     audit: (returnId) => current.outbox.audit(returnId, 5000),
     disputes: () => store.inboxPage({ inDispute: true }, { limit: 500 }).rows.map((row) => toInboxRow(row, outboxStateOf(row.id))),
   });
-  const reports = createReportServices({ dataDir: config.dataDir, dialogs: options.dialogs ?? null, store, session: () => current, events, outboxStateOf, logger });
+  const reports = createReportServices({ dataDir: config.dataDir, locale, offerDownload: (path, mime) => evidence.offerDownload(path, mime), dialogs: options.dialogs ?? null, store, session: () => current, events, outboxStateOf, logger });
   const handlers = createHandlers({
     analytics: reports.handlerDeps,
     evidence: () => evidence,

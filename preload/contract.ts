@@ -544,7 +544,13 @@ export type OrderMoneyPage = z.infer<typeof OrderMoneyPage>;
 /** Where a file goes: a folder chosen in the native dialog this session, or null for the default folder. */
 const TargetFolder = z.string().min(1).max(4096).nullable().default(null);
 
-export const ExportResult = z.object({ path: z.string(), rows: z.number().int(), bytes: z.number().int() });
+export const ExportResult = z.object({
+  path: z.string(),
+  rows: z.number().int(),
+  bytes: z.number().int(),
+  /** A link to download the file through main (this launch's token): for a browser, which cannot open the serving machine's folders. */
+  downloadUrl: z.string().nullable(),
+});
 export type ExportResult = z.infer<typeof ExportResult>;
 
 export const ReportRequest = periodRules(
@@ -584,6 +590,8 @@ export const ReportJob = z.object({
    * there is nothing to warn about (JSON, XLSX, a CSV without such cells).
    */
   spreadsheetWarning: z.object({ formulaCells: z.number().int().nullable() }).nullable(),
+  /** Once saved: a link to download the file through main, for a browser. */
+  downloadUrl: z.string().nullable(),
 });
 export type ReportJob = z.infer<typeof ReportJob>;
 
@@ -729,6 +737,8 @@ export const EvidencePack = z.object({
   files: z.array(z.object({ name: z.string(), size: z.number().int() })),
   /** Parts that could not be included, with the reason (offline, no application…). */
   missing: z.array(z.string()),
+  /** The pack as one ZIP file, to download through main (a browser cannot open the serving machine's folder). */
+  downloadUrl: z.string().nullable(),
 });
 export type EvidencePack = z.infer<typeof EvidencePack>;
 

@@ -52,7 +52,7 @@ export function App() {
         <div className="banner" role="note" data-testid="demo-banner">
           <span>{t('demo.banner')}</span>
           <button type="button" className="link" onClick={() => setView('settings')}>
-            {t('demo.openSettings')}
+            {info.transport === 'websocket' ? t('settings.demoHowToKey') : t('demo.openSettings')}
           </button>
         </div>
       )}

@@ -14,7 +14,9 @@ import { ThumbnailMaker } from '../photos/thumb-maker.ts';
 import type { MarketSession } from '../session.ts';
 import type { Store } from '../store/store.ts';
 import type { EvidenceDialogs } from './dialogs.ts';
-import { mediaUrl, newMediaToken } from './media-server.ts';
+import { Downloads, mediaUrl, newMediaToken } from './media-server.ts';
+import { chatTranscript, decisionHistory, missingPart, packReadme, type PackLocale } from './pack-texts.ts';
+import { zipArchive, type ZipEntry } from './zip.ts';
 
 export interface EvidenceOptions {
   store: Store;
@@ -29,6 +31,8 @@ export interface EvidenceOptions {
   audit: (returnId: number) => AuditEntry[];
   /** Inbox rows of the returns in dispute. */
   disputes: () => DisputeView['row'][];
+  /** The operator's language, for the texts of the evidence pack. */
+  locale?: () => PackLocale;
 }
 
 const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'application/pdf': 'pdf' };
@@ -45,6 +49,8 @@ export class EvidenceError extends Error {
 
 export class Evidence {
   readonly token = newMediaToken();
+  /** Files main wrote this launch that the page may download (exports, evidence packs). */
+  readonly downloads = new Downloads();
   readonly media: MediaStore;
   readonly photos: PhotoCache;
   readonly chats: ChatService;
@@ -57,6 +63,11 @@ export class Evidence {
     this.media = new MediaStore({ db: options.store.db, cacheDir: join(options.dataDir, 'cache'), maxBytes: options.cacheMaxBytes });
     this.photos = new PhotoCache({ store: options.store, media: this.media, session: options.session, thumbs: new ThumbnailMaker(options.logger), logger: options.logger.child({ module: 'photos' }) });
     this.chats = new ChatService({ store: options.store, session: options.session });
+  }
+
+  /** The download link of a file main wrote (relative, with this launch's token). */
+  offerDownload(path: string, mime: string): string {
+    return this.downloads.offer(path, mime, this.token);
   }
 
   fileView(kind: MediaKind, file: MediaFile | null): MediaFileView | null {
@@ -109,9 +120,12 @@ export class Evidence {
 
   /**
    * Writes the evidence of one return as a folder: application, buyer photos, chat transcripts,
-   * decision history and a manifest with each file's sha256. Parts that cannot be had are listed.
+   * decision history and a manifest with each file's sha256, the texts in the operator's language.
+   * Parts that cannot be had are listed. Without native dialogs (web mode) the folder is also packed
+   * as one ZIP beside it and offered for download: the browser cannot open the serving machine's folder.
    */
   async savePack(returnId: number, destination: 'choose' | 'dataDir'): Promise<EvidencePack> {
+    const locale = this.#options.locale?.() ?? 'en';
     const detail = this.#options.store.returnDetail(returnId);
     if (!detail) throw new EvidenceError('NOT_FOUND', `Return ${returnId} is not in the local store.`);
     const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\..+$/, '');
@@ -120,21 +134,26 @@ export class Evidence {
     if (destination === 'choose') {
       if (!this.dialogs) throw new EvidenceError('CONFLICT', 'There are no native dialogs in web mode: the pack goes to the data folder.');
       const chosen = await this.dialogs.chooseFolder({ defaultPath: parent, title: `Evidence for return ${returnId}` });
-      if (!chosen) return { saved: false, folder: null, files: [], missing: [] };
+      if (!chosen) return { saved: false, folder: null, files: [], missing: [], downloadUrl: null };
       parent = chosen;
     }
     const folder = join(parent, name);
     await mkdir(join(folder, 'photos'), { recursive: true });
     const files: Array<{ name: string; size: number; sha256?: string }> = [];
     const missing: string[] = [];
+    const entries: ZipEntry[] = [];
     const put = async (relative: string, data: Buffer | string, sha256?: string): Promise<void> => {
-      await writeFile(join(folder, relative), data);
-      files.push({ name: relative, size: typeof data === 'string' ? Buffer.byteLength(data) : data.length, sha256 });
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      await writeFile(join(folder, relative), bytes);
+      files.push({ name: relative, size: bytes.length, sha256 });
+      entries.push({ name: `${name}/${relative}`, data: bytes });
     };
+    const savedAt = Date.now();
+    await put(locale === 'ru' ? 'ПРОЧТИТЕ.txt' : 'README.txt', packReadme(returnId, detail.return.orderId, savedAt, locale));
 
     const application = await this.photos.application(returnId, 'interactive');
     if (application.file) await put('application.pdf', this.photos.read(application.file), application.file.sha256);
-    else if (application.state !== 'none') missing.push(`application: ${application.reason ?? 'unavailable'}`);
+    else if (application.state !== 'none') missing.push(missingPart('application', application.reason ?? 'unavailable', locale));
 
     const items = this.photos.list(returnId);
     for (const item of items) {
@@ -142,7 +161,7 @@ export class Evidence {
         const label = `item${item.idx + 1}-${item.shopSku}-${index + 1}`.replace(/[^A-Za-z0-9._-]/g, '_');
         const state = photo.itemId !== null ? await this.photos.ensurePhoto(returnId, photo.itemId, photo.imageHash, 'interactive', 'none') : photo;
         if (state.file) await put(`photos/${label}.${EXT[state.file.mime] ?? 'bin'}`, this.photos.read(state.file), state.file.sha256);
-        else missing.push(`photo ${label}: ${state.reason ?? 'unavailable'}`);
+        else missing.push(missingPart('photo', `${label}: ${state.reason ?? 'unavailable'}`, locale));
       }
     }
 
@@ -151,26 +170,17 @@ export class Evidence {
         const { chats } = await this.chats.forReturn(returnId);
         for (const chat of chats) {
           const messages = await this.chats.history(returnId, chat.chatId);
-          const lines = [
-            `Chat ${chat.chatId} (${chat.type}, ${chat.status}) about return ${returnId}, order ${detail.return.orderId}`,
-            `Customer: ${chat.customerName ?? '—'}`,
-            '',
-            ...messages.map((m) => `[${m.createdAt}] ${m.sender}: ${m.text ?? ''}${m.files.length ? ` [files: ${m.files.map((f) => `${f.name} (${f.size} B)`).join(', ')}]` : ''}`),
-          ];
-          await put(`chat-${chat.chatId}-${chat.type.toLowerCase()}.txt`, `${lines.join('\n')}\n`);
+          await put(`chat-${chat.chatId}-${chat.type.toLowerCase()}.txt`, chatTranscript(chat, messages, returnId, detail.return.orderId, locale));
         }
-        if (chats.length === 0) missing.push('chats: there is no chat about this return');
+        if (chats.length === 0) missing.push(missingPart('noChat', '', locale));
       } catch (error) {
-        missing.push(`chats: ${error instanceof Error ? error.message : String(error)}`);
+        missing.push(missingPart('chats', error instanceof Error ? error.message : String(error), locale));
       }
     }
 
     const audit = this.#options.audit(returnId);
     await put('decision-history.json', `${JSON.stringify(audit, null, 2)}\n`);
-    await put(
-      'decision-history.txt',
-      `${[`Decision history of return ${returnId}`, '', ...audit.map((a) => `[${a.at}] ${a.operator}: ${a.action}${a.state ? ` → ${a.state}` : ''}${a.serverAnswer ? ` (Market: ${a.serverAnswer})` : ''}`)].join('\n')}\n`,
-    );
+    await put('decision-history.txt', decisionHistory(returnId, audit, locale));
     const summary = {
       returnId,
       orderId: detail.return.orderId,
@@ -180,11 +190,17 @@ export class Evidence {
       refundStatus: detail.return.refundStatus,
       createdAt: detail.return.createdAt,
       items: detail.items.map((i) => ({ shopSku: i.shopSku, name: i.name, count: i.count, decisions: i.decisions })),
-      savedAt: new Date().toISOString(),
+      savedAt: new Date(savedAt).toISOString(),
     };
     await put('return.json', `${JSON.stringify(summary, null, 2)}\n`);
     await put('manifest.json', `${JSON.stringify({ folder: basename(folder), files, missing }, null, 2)}\n`);
-    return { saved: true, folder, files: files.map((f) => ({ name: f.name, size: f.size })), missing };
+    let downloadUrl: string | null = null;
+    if (destination === 'dataDir') {
+      const zipPath = `${folder}.zip`;
+      await writeFile(zipPath, zipArchive(entries), { mode: 0o600 });
+      downloadUrl = this.offerDownload(zipPath, 'application/zip');
+    }
+    return { saved: true, folder, files: files.map((f) => ({ name: f.name, size: f.size })), missing, downloadUrl };
   }
 
   async close(): Promise<void> {

@@ -2,8 +2,7 @@
 import { AnalyticsQuery, OrderMoneyQuery, type AnalyticsResult, type ChannelName, type InboxRow, type OutboxState } from '../../preload/contract.ts';
 import { computeAnalytics } from '../analytics/analytics.ts';
 import { orderMoney } from '../analytics/order-money.ts';
-import { toCsv } from '../reports/csv.ts';
-import { analyticsTableCsv, collect, inboxCsv, ORDER_MONEY_COLUMNS, stamp, writeExport } from '../reports/exports.ts';
+import { analyticsTableCsv, collect, inboxCsv, orderMoneyCsv, stamp, writeExport } from '../reports/exports.ts';
 import type { FileTargets } from '../reports/files.ts';
 import type { ReportRunner } from '../reports/united-returns.ts';
 import type { MarketSession } from '../session.ts';
@@ -20,6 +19,8 @@ export interface AnalyticsHandlerDeps {
   reports: ReportRunner;
   outboxStateOf: (returnId: number) => OutboxState | null;
   now?: () => number;
+  /** The language of the exports (headings, words, separators): the operator's. */
+  locale?: () => 'ru' | 'en';
 }
 
 /** Turns a bad period or an unknown folder into INVALID_ARGUMENTS naming the field. */
@@ -36,6 +37,7 @@ function guarded<T>(run: () => T): T {
 
 export function createAnalyticsHandlers(deps: AnalyticsHandlerDeps): Pick<Handlers, AnalyticsChannel> {
   const now = deps.now ?? Date.now;
+  const locale = deps.locale ?? (() => 'en' as const);
   const analytics = (query: AnalyticsQuery): AnalyticsResult => {
     const q = AnalyticsQuery.parse(query);
     return guarded(() => computeAnalytics(deps.store.db, { from: q.from, to: q.to, campaignIds: q.campaignIds, bucket: q.bucket }, now()));
@@ -52,17 +54,17 @@ export function createAnalyticsHandlers(deps: AnalyticsHandlerDeps): Pick<Handle
     'files.open': ({ path, confirmed }) => deps.files.open(path, confirmed === true),
     'exports.inbox': async ({ filter, folder }) => {
       const target = await deps.files.folder(folder);
-      const { text, rows } = inboxCsv(page, filter);
+      const { text, rows } = inboxCsv(page, filter, locale());
       const result = await writeExport(target, `inbox_${stamp(now())}.csv`, text, rows);
       deps.files.written(result.path);
-      return result;
+      return { ...result, downloadUrl: deps.files.downloadOf(result.path) };
     },
     'exports.audit': async ({ folder }) => {
       const target = await deps.files.folder(folder);
-      const { text, rows } = await collect((stream) => deps.session().outbox.exportAuditCsv(stream));
+      const { text, rows } = await collect((stream) => deps.session().outbox.exportAuditCsv(stream, { locale: locale() }));
       const result = await writeExport(target, `audit_${stamp(now())}.csv`, text, rows);
       deps.files.written(result.path);
-      return result;
+      return { ...result, downloadUrl: deps.files.downloadOf(result.path) };
     },
     'exports.analytics': async ({ query, table, folder }) => {
       const target = await deps.files.folder(folder);
@@ -75,13 +77,13 @@ export function createAnalyticsHandlers(deps: AnalyticsHandlerDeps): Pick<Handle
           all.push(...p.rows);
           if (p.rows.length < 500) break;
         }
-        csv = { text: toCsv(ORDER_MONEY_COLUMNS, all.map((r) => [r.orderId, r.campaignId, r.returns, r.cost, r.refunded, r.net, r.pending])), rows: all.length };
+        csv = orderMoneyCsv(all, locale());
       } else {
-        csv = analyticsTableCsv(analytics(query), table);
+        csv = analyticsTableCsv(analytics(query), table, locale());
       }
       const result = await writeExport(target, `analytics-${table}_${q.from}_${q.to}.csv`, csv.text, csv.rows);
       deps.files.written(result.path);
-      return result;
+      return { ...result, downloadUrl: deps.files.downloadOf(result.path) };
     },
     'reports.start': ({ request }) => deps.reports.start(request),
     'reports.status': ({ jobId }) => {

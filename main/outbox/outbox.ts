@@ -504,11 +504,11 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   }
 
   /** Writes the audit log (of one return or all) as CSV: UTF-8 with BOM, RFC 4180 quoting. Returns the rows written. */
-  async exportAuditCsv(target: string | Writable, options: { returnId?: number } = {}): Promise<number> {
+  async exportAuditCsv(target: string | Writable, options: { returnId?: number; locale?: RuleLocale } = {}): Promise<number> {
     const rows = (options.returnId === undefined
       ? this.stmt('SELECT * FROM decision_audit ORDER BY id').all()
       : this.stmt('SELECT * FROM decision_audit WHERE return_id = ? ORDER BY id').all(options.returnId)) as Array<Record<string, SQLInputValue>>;
-    const text = auditCsv(rows.map((r) => ({ ...auditEntry(r), items: r.items === null ? null : String(r.items) })));
+    const text = auditCsv(rows.map((r) => ({ ...auditEntry(r), items: r.items === null ? null : String(r.items) })), options.locale ?? this.localeOf());
     const stream = typeof target === 'string' ? createWriteStream(target, { encoding: 'utf8', mode: 0o600 }) : target;
     await new Promise<void>((resolve, reject) => {
       stream.once('error', reject);

@@ -1,5 +1,6 @@
 // The one CSV writer of ReturnDesk (inbox, audit, analytics exports): UTF-8 with a BOM (Excel on
 // Windows then reads Cyrillic right), CRLF, RFC 4180 quoting, and no cell a spreadsheet would run.
+// In Russian it writes as Russian Excel reads: ";" between fields and a decimal comma.
 
 export type CsvValue = string | number | boolean | null | undefined;
 
@@ -15,16 +16,33 @@ export function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-/** One field: formulas neutralised; quoted when it holds a quote, comma, semicolon, line break or edge spaces. */
-export function csvField(value: CsvValue): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? neutraliseFormula(value) : typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
-  return /[",;\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+export type CsvLocale = 'ru' | 'en';
+
+/** The field separator spreadsheets of the language expect: Russian Excel splits on ";" (its list separator). */
+export function csvSeparator(locale: CsvLocale): ',' | ';' {
+  return locale === 'ru' ? ';' : ',';
 }
 
-/** A whole CSV document: BOM, header line, one line per row, CRLF after every line. */
-export function toCsv(columns: readonly string[], rows: ReadonlyArray<readonly CsvValue[]>): string {
-  const line = (values: readonly CsvValue[]): string => values.map(csvField).join(',');
+/**
+ * One field: formulas neutralised (the guard: every export passes here); numbers with the language's
+ * decimal mark; quoted when it holds a quote, comma, semicolon, line break or edge spaces.
+ */
+export function csvField(value: CsvValue, locale: CsvLocale = 'en'): string {
+  if (value === null || value === undefined) return '';
+  const text =
+    typeof value === 'string'
+      ? neutraliseFormula(value)
+      : typeof value === 'boolean'
+        ? locale === 'ru' ? (value ? 'да' : 'нет') : value ? 'yes' : 'no'
+        : locale === 'ru' ? String(value).replace('.', ',') : String(value);
+  // Text is quoted on either separator; a number only holds a decimal comma, never the ";" around it.
+  const needsQuotes = typeof value === 'string' ? /[",;\r\n]|^\s|\s$/ : /[";\r\n]/;
+  return needsQuotes.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A whole CSV document: BOM, header line, one line per row, CRLF after every line; ";" and decimal commas in Russian. */
+export function toCsv(columns: readonly string[], rows: ReadonlyArray<readonly CsvValue[]>, locale: CsvLocale = 'en'): string {
+  const line = (values: readonly CsvValue[]): string => values.map((v) => csvField(v, locale)).join(csvSeparator(locale));
   return `\uFEFF${[line(columns), ...rows.map(line)].join('\r\n')}\r\n`;
 }
 

@@ -1,66 +1,175 @@
-// CSV exports: the inbox under a filter, the audit log, and each analytics table. Written atomically.
+// CSV exports: the inbox under a filter, the audit log, and each analytics table, in the operator's
+// language (headings, words for codes, Moscow times, ";" in Russian). Written atomically.
 import { Writable } from 'node:stream';
-import type { AnalyticsResult, AnalyticsTable, ExportResult, InboxFilter, InboxRow } from '../../preload/contract.ts';
-import { MSK_OFFSET_MS } from '../../preload/moscow-time.ts';
-import { toCsv, type CsvValue } from './csv.ts';
+import type { AnalyticsResult, AnalyticsTable, ExportResult, InboxFilter, InboxRow, OrderMoneyRow } from '../../preload/contract.ts';
+import { OUTBOX_STATE_WORDS } from '../../preload/decision-rules.ts';
+import { codeLabel, isoCurrency, type CodeGroup } from '../../preload/market-words.ts';
+import { formatMskCell, MSK_OFFSET_MS } from '../../preload/moscow-time.ts';
+import { toCsv, type CsvLocale, type CsvValue } from './csv.ts';
 import { freeName, safeFileName, writeFileAtomic } from './atomic.ts';
 
 const PAGE = 500;
 
-export const INBOX_CSV_COLUMNS = [
-  'return_id', 'order_id', 'campaign_id', 'store', 'placement', 'type', 'refund_status', 'shipment_status', 'created_at', 'updated_at',
-  'decision_deadline', 'amount', 'currency', 'fast_return', 'photos', 'items', 'skus', 'awaiting_decision', 'outbox_state',
-] as const;
+/** A column of an export: its heading in each language and how a row fills it. */
+type Column<R> = readonly [ru: string, en: string, value: (row: R) => CsvValue];
+
+/** An export as a spreadsheet of the operator's language opens it: headings in words, codes as words, Moscow times. */
+function sheet<R>(columns: ReadonlyArray<Column<R>>, rows: readonly R[], locale: CsvLocale): { text: string; rows: number } {
+  return { text: toCsv(columns.map((c) => (locale === 'ru' ? c[0] : c[1])), rows.map((r) => columns.map((c) => c[2](r))), locale), rows: rows.length };
+}
+
+/** A Market code in words for a cell; nothing for none ("NONE" is how the analytics name a missing code). */
+function words(group: CodeGroup, code: string | null | undefined, locale: CsvLocale): string {
+  return code && code !== 'NONE' ? codeLabel(group, code, locale) : '';
+}
+
+const WHY: Record<CsvLocale, Record<string, string>> = {
+  ru: { 'auto-confirmed': 'Подтверждён Маркетом автоматически', 'still-waiting': 'Всё ещё ждёт после срока', 'delivered-late': 'Решение доставлено после срока' },
+  en: { 'auto-confirmed': 'Auto-confirmed by the Market', 'still-waiting': 'Still waiting after the deadline', 'delivered-late': 'Delivered after the deadline' },
+};
 
 /** Every row of the inbox under `filter`, as CSV. `page` reads one page of rows (returns.list). */
-export function inboxCsv(page: (filter: InboxFilter, offset: number, limit: number) => { rows: InboxRow[]; total: number }, filter: InboxFilter): { text: string; rows: number } {
-  const lines: CsvValue[][] = [];
+export function inboxCsv(page: (filter: InboxFilter, offset: number, limit: number) => { rows: InboxRow[]; total: number }, filter: InboxFilter, locale: CsvLocale = 'en'): { text: string; rows: number } {
+  const all: InboxRow[] = [];
   for (let offset = 0; ; offset += PAGE) {
     const { rows, total } = page(filter, offset, PAGE);
-    for (const r of rows) {
-      lines.push([
-        r.returnId, r.orderId, r.campaignId, r.campaignName, r.placementType, r.returnType, r.refundStatus, r.shipmentStatus, r.createdAt, r.updatedAt,
-        r.decisionDeadline, r.amount?.value, r.amount?.currencyId, r.fastReturn, r.photoCount, r.itemCount, r.skus.join(' '), r.awaitingDecision, r.outboxState,
-      ]);
-    }
+    all.push(...rows);
     if (rows.length < PAGE || offset + PAGE >= total) break;
   }
-  return { text: toCsv(INBOX_CSV_COLUMNS, lines), rows: lines.length };
+  const time = (at: string | null) => formatMskCell(at, locale);
+  const columns: Array<Column<InboxRow>> = [
+    ['Возврат', 'Return', (r) => r.returnId],
+    ['Заказ', 'Order', (r) => r.orderId],
+    ['ID магазина', 'Store ID', (r) => r.campaignId],
+    ['Магазин', 'Store', (r) => r.campaignName],
+    ['Модель работы', 'Placement', (r) => words('placement', r.placementType, locale)],
+    ['Тип', 'Type', (r) => words('returnType', r.returnType, locale)],
+    ['Статус возврата денег', 'Refund status', (r) => words('refundStatus', r.refundStatus, locale)],
+    ['Статус передачи', 'Shipment status', (r) => words('shipmentStatus', r.shipmentStatus, locale)],
+    ['Создан (МСК)', 'Created (MSK)', (r) => time(r.createdAt)],
+    ['Обновлён (МСК)', 'Updated (MSK)', (r) => time(r.updatedAt)],
+    ['Решить до (МСК)', 'Decide by (MSK)', (r) => time(r.decisionDeadline)],
+    ['Сумма', 'Amount', (r) => r.amount?.value],
+    ['Валюта', 'Currency', (r) => (r.amount ? isoCurrency(r.amount.currencyId) : '')],
+    ['Быстрый возврат', 'Fast return', (r) => r.fastReturn],
+    ['Фото', 'Photos', (r) => r.photoCount],
+    ['Товаров', 'Items', (r) => r.itemCount],
+    ['SKU', 'SKUs', (r) => r.skus.join(' ')],
+    ['Ждёт решения', 'Awaiting decision', (r) => r.awaitingDecision],
+    ['Решение в очереди', 'Decision in the outbox', (r) => (r.outboxState ? (OUTBOX_STATE_WORDS[locale][r.outboxState] ?? r.outboxState) : '')],
+  ];
+  return sheet(columns, all, locale);
 }
 
 /** Columns and rows of one analytics table (money comes separately: it is paged). */
-export function analyticsTableCsv(result: AnalyticsResult, table: Exclude<AnalyticsTable, 'money'>): { text: string; rows: number } {
-  const out = ((): { columns: string[]; rows: CsvValue[][] } => {
-    switch (table) {
-      case 'timeline':
-        return { columns: [result.query.bucket === 'week' ? 'week_from' : 'day', 'returns', 'non_purchases', 'refunded_rub'], rows: result.timeline.map((t) => [t.bucket, t.returns, t.nonPurchases, t.refunded]) };
-      case 'reasons':
-        return { columns: ['reason', 'subreason', 'items', 'units', 'refunded_rub'], rows: result.reasons.map((r) => [r.reason, r.subreason, r.items, r.units, r.refunded]) };
-      case 'topSkus':
-        return { columns: ['shop_sku', 'name', 'returns', 'units', 'refunded_rub'], rows: result.topSkus.map((s) => [s.shopSku, s.name, s.returns, s.units, s.refunded]) };
-      case 'decisionMix':
-        return { columns: ['decision_type', 'items_decided_in_returndesk', 'items_in_market_data'], rows: result.decisionMix.map((d) => [d.decisionType, d.operatorItems, d.marketItems]) };
-      case 'timeToDecision':
-        return { columns: ['hours', 'returns'], rows: result.timeToDecision.histogram.map((h) => [h.range, h.returns]) };
-      case 'deadlines':
-        return {
-          columns: ['return_id', 'order_id', 'campaign_id', 'created_at', 'deadline', 'refund_status', 'why'],
-          rows: result.deadlines.map((d) => [d.returnId, d.orderId, d.campaignId, d.createdAt, d.deadline, d.refundStatus, d.why]),
-        };
-      case 'stores':
-        return {
-          columns: ['campaign_id', 'store', 'returns', 'non_purchases', 'refunded_rub', 'compensation_rub', 'decision_due', 'deadlines_missed', 'median_hours_to_decision'],
-          rows: result.stores.map((s) => [s.campaignId, s.name, s.returns, s.nonPurchases, s.refunded, s.compensation, s.decisionDue, s.deadlinesMissed, s.medianHoursToDecision]),
-        };
-    }
-  })();
-  return { text: toCsv(out.columns, out.rows), rows: out.rows.length };
+export function analyticsTableCsv(result: AnalyticsResult, table: Exclude<AnalyticsTable, 'money'>, locale: CsvLocale = 'en'): { text: string; rows: number } {
+  switch (table) {
+    case 'timeline':
+      return sheet(
+        [
+          result.query.bucket === 'week' ? ['Неделя с', 'Week from', (t) => t.bucket] : ['День', 'Day', (t) => t.bucket],
+          ['Возвраты', 'Returns', (t) => t.returns],
+          ['Невыкупы', 'Non-purchases', (t) => t.nonPurchases],
+          ['Сумма возвратов, ₽', 'Refund amount, RUB', (t) => t.refunded],
+        ],
+        result.timeline,
+        locale,
+      );
+    case 'reasons':
+      return sheet(
+        [
+          ['Причина', 'Reason', (r) => words('returnReason', r.reason, locale)],
+          ['Подробности', 'Details', (r) => words('returnSubreason', r.subreason, locale)],
+          ['Товаров', 'Items', (r) => r.items],
+          ['Штук', 'Units', (r) => r.units],
+          ['Сумма возвратов, ₽', 'Refund amount, RUB', (r) => r.refunded],
+        ],
+        result.reasons,
+        locale,
+      );
+    case 'topSkus':
+      return sheet(
+        [
+          ['SKU', 'SKU', (r) => r.shopSku],
+          ['Товар', 'Product', (r) => r.name],
+          ['Возвраты', 'Returns', (r) => r.returns],
+          ['Штук', 'Units', (r) => r.units],
+          ['Сумма возвратов, ₽', 'Refund amount, RUB', (r) => r.refunded],
+        ],
+        result.topSkus,
+        locale,
+      );
+    case 'decisionMix':
+      return sheet(
+        [
+          ['Решение', 'Decision', (d) => words('decisionType', d.decisionType, locale)],
+          ['Товаров решено в ReturnDesk', 'Items decided in ReturnDesk', (d) => d.operatorItems],
+          ['Товаров по данным Маркета', 'Items in the Market data', (d) => d.marketItems],
+        ],
+        result.decisionMix,
+        locale,
+      );
+    case 'timeToDecision':
+      return sheet(
+        [
+          ['Время до решения, ч', 'Time to decision, h', (h) => h.range.replace(/h$/, '')],
+          ['Возвраты', 'Returns', (h) => h.returns],
+        ],
+        result.timeToDecision.histogram,
+        locale,
+      );
+    case 'deadlines':
+      return sheet(
+        [
+          ['Возврат', 'Return', (d) => d.returnId],
+          ['Заказ', 'Order', (d) => d.orderId],
+          ['ID магазина', 'Store ID', (d) => d.campaignId],
+          ['Создан (МСК)', 'Created (MSK)', (d) => formatMskCell(d.createdAt, locale)],
+          ['Срок решения (МСК)', 'Decision deadline (MSK)', (d) => formatMskCell(d.deadline, locale)],
+          ['Статус возврата денег', 'Refund status', (d) => words('refundStatus', d.refundStatus, locale)],
+          ['Почему', 'Why', (d) => WHY[locale][d.why] ?? d.why],
+        ],
+        result.deadlines,
+        locale,
+      );
+    case 'stores':
+      return sheet(
+        [
+          ['ID магазина', 'Store ID', (s) => s.campaignId],
+          ['Магазин', 'Store', (s) => s.name],
+          ['Возвраты', 'Returns', (s) => s.returns],
+          ['Невыкупы', 'Non-purchases', (s) => s.nonPurchases],
+          ['Сумма возвратов, ₽', 'Refund amount, RUB', (s) => s.refunded],
+          ['Компенсации, ₽', 'Compensation, RUB', (s) => s.compensation],
+          ['Срок решения прошёл', 'Decision due', (s) => s.decisionDue],
+          ['Сроков пропущено', 'Deadlines missed', (s) => s.deadlinesMissed],
+          ['Медиана до решения, ч', 'Median time to decision, h', (s) => s.medianHoursToDecision],
+        ],
+        result.stores,
+        locale,
+      );
+  }
 }
 
-export const ORDER_MONEY_COLUMNS = ['order_id', 'campaign_id', 'returns', 'cost_rub', 'refunded_rub', 'net_rub', 'pending_decision'] as const;
+/** Money per order as CSV. */
+export function orderMoneyCsv(rows: readonly OrderMoneyRow[], locale: CsvLocale = 'en'): { text: string; rows: number } {
+  return sheet(
+    [
+      ['Заказ', 'Order', (r) => r.orderId],
+      ['ID магазина', 'Store ID', (r) => r.campaignId],
+      ['Возвраты', 'Returns', (r) => r.returns],
+      ['Стоимость заказа, ₽', 'Order cost, RUB', (r) => r.cost],
+      ['Сумма возвратов, ₽', 'Refund amount, RUB', (r) => r.refunded],
+      ['Остаётся, ₽', 'Remains, RUB', (r) => r.net],
+      ['Ждёт решения', 'Awaiting decision', (r) => r.pending],
+    ],
+    rows,
+    locale,
+  );
+}
 
 /** Writes `text` as `name` (made unique) in `folder`, atomically. */
-export async function writeExport(folder: string, name: string, text: string, rows: number): Promise<ExportResult> {
+export async function writeExport(folder: string, name: string, text: string, rows: number): Promise<Omit<ExportResult, 'downloadUrl'>> {
   const path = await freeName(folder, safeFileName(name));
   const bytes = await writeFileAtomic(path, text);
   return { path, rows, bytes };

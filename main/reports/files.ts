@@ -30,10 +30,29 @@ export class FileTargets {
   readonly #written = new Set<string>();
   /** Files written as someone else sent them, which a spreadsheet may run formulas of: opened only when confirmed. */
   readonly #confirmFirst = new Set<string>();
+  readonly #offer: ((path: string, mime: string) => string) | null;
+  readonly #links = new Map<string, string>();
 
-  constructor(dataDir: string, dialogs: FileDialogs | null) {
+  /** `offer` makes a written file downloadable (the authenticated media route); without it, none is. */
+  constructor(dataDir: string, dialogs: FileDialogs | null, offer: ((path: string, mime: string) => string) | null = null) {
     this.defaultFolder = join(dataDir, 'reports');
     this.dialogs = dialogs;
+    this.#offer = offer;
+  }
+
+  /**
+   * The download link of a file ReturnDesk wrote this session, for a browser that cannot open the
+   * serving machine's folders; null for any other path, or where nothing can be offered.
+   */
+  downloadOf(path: string): string | null {
+    const full = resolve(path);
+    if (!this.#offer || !this.#written.has(full)) return null;
+    let link = this.#links.get(full);
+    if (!link) {
+      link = this.#offer(full, mimeOf(full));
+      this.#links.set(full, link);
+    }
+    return link;
   }
 
   async choose(): Promise<{ folder: string | null; native: boolean; defaultFolder: string }> {
@@ -71,4 +90,13 @@ export class FileTargets {
     if (problem) throw Object.assign(new Error(`The file could not be opened: ${problem}`), { bridgeCode: 'UNAVAILABLE' as const });
     return { opened: true, path: full };
   }
+}
+
+/** The type a download is served with, from the file's extension. */
+function mimeOf(path: string): string {
+  if (/\.csv$/i.test(path)) return 'text/csv; charset=utf-8';
+  if (/\.json$/i.test(path)) return 'application/json';
+  if (/\.zip$/i.test(path)) return 'application/zip';
+  if (/\.xlsx$/i.test(path)) return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  return 'application/octet-stream';
 }

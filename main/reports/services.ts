@@ -10,6 +10,10 @@ import { ReportRunner, type ReportRunnerOptions } from './united-returns.ts';
 
 export interface ReportServicesOptions {
   dataDir: string;
+  /** The operator's language, for the exports. */
+  locale?: () => 'ru' | 'en';
+  /** Makes a file main wrote downloadable through the media route (see Downloads). */
+  offerDownload?: (path: string, mime: string) => string;
   dialogs: FileDialogs | null;
   store: Store;
   session: () => MarketSession;
@@ -33,7 +37,7 @@ export function businessOfStores(store: Store, campaignIds: readonly number[]): 
 }
 
 export function createReportServices(options: ReportServicesOptions): { handlerDeps: AnalyticsHandlerDeps; files: FileTargets; reports: ReportRunner; stop(): void } {
-  const files = new FileTargets(options.dataDir, options.dialogs);
+  const files = new FileTargets(options.dataDir, options.dialogs, options.offerDownload ?? null);
   const reports = new ReportRunner({
     client: () => options.session().client,
     businessOf: (ids) => businessOfStores(options.store, ids),
@@ -47,7 +51,7 @@ export function createReportServices(options: ReportServicesOptions): { handlerD
     ...options.runner,
   });
   return {
-    handlerDeps: { store: options.store, session: options.session, files, reports, outboxStateOf: options.outboxStateOf },
+    handlerDeps: { store: options.store, session: options.session, files, reports, outboxStateOf: options.outboxStateOf, locale: options.locale },
     files,
     reports,
     stop: () => reports.stop(),

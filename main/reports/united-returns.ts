@@ -103,6 +103,7 @@ export class ReportRunner {
       bytes: null,
       message: null,
       spreadsheetWarning: null,
+      downloadUrl: null,
     };
     const abort = new AbortController();
     this.#jobs.set(job.jobId, { job, abort });
@@ -223,7 +224,7 @@ export class ReportRunner {
           const bytes = await writeFileAtomic(path, file.data);
           const spreadsheetWarning = spreadsheetWarningOf(extension, file.data);
           this.#o.files.written(path, { confirmBeforeOpening: spreadsheetWarning !== null });
-          finish({ state: 'done', progress: 1, path, bytes, message: null, spreadsheetWarning });
+          finish({ state: 'done', progress: 1, path, bytes, message: null, spreadsheetWarning, downloadUrl: this.#o.files.downloadOf(path) });
           return;
         }
         // PENDING, PROCESSING or a status this app does not know yet: keep waiting until the timeout.

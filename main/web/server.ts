@@ -150,7 +150,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     }
     if (target.path.startsWith(MEDIA_PREFIX)) {
       // Cached photos and documents, only with this launch's media token.
-      const answer = answerMedia(services.evidence.media, services.evidence.token, target.path, target.query);
+      const answer = answerMedia(services.evidence.media, services.evidence.token, target.path, target.query, services.evidence.downloads);
       response.writeHead(answer.status, answer.headers);
       if (answer.status !== 200 || request.method === 'HEAD') response.end();
       else createReadStream(answer.path).on('error', () => response.destroy()).pipe(response);

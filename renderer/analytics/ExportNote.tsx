@@ -1,4 +1,4 @@
-// Where the last export went, with Open on the desktop (web mode shows the path: it cannot open files).
+// Where the last export went, with Open on the desktop; in a browser, a download (it cannot open the serving machine's files).
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BridgeError } from '../../preload/contract.ts';
@@ -25,6 +25,11 @@ export function ExportNote({ native }: { native: boolean }) {
         <button type="button" className="link" onClick={() => void openFile(lastExport.path).then(setOpenError)}>
           {x.open}
         </button>
+      )}
+      {!native && lastExport.downloadUrl && (
+        <a className="button-link" href={lastExport.downloadUrl} download data-testid="an-export-download">
+          {x.download}
+        </a>
       )}
       {openError && <span className="field-error"> {x.openFailed}: {openError.message}</span>}
     </p>

@@ -141,7 +141,14 @@ export function ReportDialog() {
                     {job.spreadsheetWarning ? d.openAnyway : x.open}
                   </button>
                 ) : (
-                  <span className="an-muted"> — {d.webPath}</span>
+                  <>
+                    <span className="an-muted"> — {d.webPath}</span>{' '}
+                    {job.downloadUrl && (
+                      <a className="button-link" href={job.downloadUrl} download data-testid="report-download">
+                        {x.download}
+                      </a>
+                    )}
+                  </>
                 )}
               </p>
             )}

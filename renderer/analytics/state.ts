@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import { MAX_PERIOD_DAYS, type AnalyticsResult, type BridgeError, type ExportResult, type OrderMoneyPage, type ReportJob } from '../../preload/contract.ts';
 import { mskDay } from '../../preload/moscow-time.ts';
+import { queryFilter } from '../lib/inbox-prefs.ts';
 import { useAppStore } from '../state/store.ts';
 
 const DAY = 86_400_000;
@@ -104,7 +105,7 @@ export async function runExport(what: ExportKind): Promise<void> {
   const { period, folder } = useAnalyticsStore.getState();
   const answer =
     what.kind === 'inbox'
-      ? await api.exports.inbox({ filter: useAppStore.getState().filter, folder })
+      ? await api.exports.inbox({ filter: queryFilter(useAppStore.getState().filter), folder })
       : what.kind === 'audit'
         ? await api.exports.audit({ folder })
         : await api.exports.analytics({ query: queryOf(period), table: what.table, folder });

@@ -89,6 +89,8 @@ function Card({ title, children, testId }: { title: string; children: ReactNode;
 function ApiKeyCard() {
   const { t } = useI18n();
   const apiKey = useAppStore((s) => s.apiKey);
+  // A browser tab: the key is the serving process's, given in its environment; nothing is stored.
+  const webMode = useAppStore((s) => s.info?.transport === 'websocket');
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<BridgeError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -111,11 +113,22 @@ function ApiKeyCard() {
         </p>
       )}
       {status?.source === 'env' && <p className="muted">{t('settings.keyFromEnv')}</p>}
-      {status && !status.encryptionAvailable && (
-        <p className="note" role="note" data-testid="apikey-no-encryption">
-          {t('settings.keyNoEncryption')}
-        </p>
+      {status && !status.encryptionAvailable && status.source !== 'env' && (
+        <div className="note" role="note" data-testid="apikey-no-encryption">
+          {webMode ? (
+            <>
+              <p className="note-line">{t('settings.keyWebMode')}</p>
+              <code className="command" data-testid="apikey-web-command">
+                RETURNDESK_API_KEY=… npm run web
+              </code>
+              <p className="note-line muted small">{t('settings.keyWebModeWhy')}</p>
+            </>
+          ) : (
+            t('settings.keyNoEncryption')
+          )}
+        </div>
       )}
+      {!(webMode && status && !status.encryptionAvailable && status.source !== 'env') && (
       <form
         className="row-form"
         onSubmit={(e) => {
@@ -146,6 +159,7 @@ function ApiKeyCard() {
           </button>
         )}
       </form>
+      )}
       {keyProblem && (
         <p className="field-error" id="apikey-error" role="alert">
           {keyProblem}

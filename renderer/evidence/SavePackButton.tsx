@@ -1,4 +1,4 @@
-// Saves one return's evidence pack: a native folder dialog on the desktop, the data folder in web mode.
+// Saves one return's evidence pack: a native folder dialog on the desktop; in web mode the data folder, and a ZIP to download.
 import { useState } from 'react';
 import type { EvidencePack } from '../../preload/contract.ts';
 import { useAppStore } from '../state/store.ts';
@@ -31,6 +31,14 @@ export function SavePackButton({ returnId }: { returnId: number }) {
         <p className="muted" role="status" data-testid="pack-result" data-folder={pack.folder ?? ''}>
           {et('packSaved', { folder: pack.folder ?? '', count: pack.files.length })}
           {pack.missing.length > 0 && <> · {et('packMissing', { list: pack.missing.join('; ') })}</>}
+          {!nativeDialogs && pack.downloadUrl && (
+            <>
+              {' '}
+              <a className="button-link" href={pack.downloadUrl} download data-testid="pack-download">
+                {et('packDownload')}
+              </a>
+            </>
+          )}
         </p>
       )}
       {error && (

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { saveScreen } from './helpers.ts';
 import { openApp, openSettings, startOwnWebMode, waitForRows } from './ui-helpers.ts';
@@ -134,5 +135,54 @@ test.describe("an operator's day, in Russian, against a sandbox of our own", () 
     } finally {
       await own.stop();
     }
+  });
+
+  test('web mode: the exports download as Russian Excel opens them, the evidence pack as a ZIP, and the key is explained', async ({ page }) => {
+    const own = await startOwnWebMode();
+    try {
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await openApp(page, own.url);
+      await setLanguage(page, 'ru');
+      await waitForRows(page);
+      await page.getByTestId('open-analytics').click();
+      await page.getByTestId('export-inbox').click();
+      const link = page.getByTestId('an-export-download');
+      await expect(link).toBeVisible({ timeout: 30_000 });
+      const [csv] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      const bytes = readFileSync((await csv.path())!);
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const lines = bytes.toString('utf8').slice(1).split('\r\n');
+      // Russian Excel splits on ";" and reads words, not the Market's codes, and Moscow times.
+      expect(lines[0]!.startsWith('Возврат;Заказ;ID магазина;Магазин;Модель работы;Тип;Статус возврата денег;Статус передачи;Создан (МСК)')).toBe(true);
+      expect(lines.slice(1).join('\n')).not.toMatch(/PREMODERATION_|WAITING_FOR_DECISION|UNREDEEMED/);
+      await saveScreen(page, 'day-export-download-ru-1440');
+
+      // The evidence pack: made on the serving machine, handed to the browser as one ZIP.
+      await page.getByTestId('open-analytics').click();
+      await page.getByTestId('view-awaiting').click();
+      await page.keyboard.press('Enter');
+      await expect(page.getByTestId('save-pack')).toBeVisible({ timeout: 30_000 });
+      await page.getByTestId('save-pack').click();
+      const zipLink = page.getByTestId('pack-download');
+      await expect(zipLink).toBeVisible({ timeout: 60_000 });
+      const [zip] = await Promise.all([page.waitForEvent('download'), zipLink.click()]);
+      expect(zip.suggestedFilename()).toMatch(/\.zip$/);
+      expect(readFileSync((await zip.path())!).subarray(0, 2).toString()).toBe('PK');
+    } finally {
+      await own.stop();
+    }
+  });
+
+  test('web mode in demo: "Set an API key" explains how web mode takes one instead of a form that cannot store it', async ({ page }) => {
+    await openApp(page);
+    await setLanguage(page, 'ru');
+    await expect(page.getByTestId('demo-banner')).toContainText('Как задать API-ключ');
+    await page.getByTestId('demo-banner').getByRole('button').click();
+    await expect(page.getByTestId('apikey-web-command')).toContainText('RETURNDESK_API_KEY=');
+    await expect(page.getByTestId('apikey-no-encryption')).toContainText('берёт ключ из окружения');
+    await expect(page.getByTestId('apikey-input')).toHaveCount(0);
+    await saveScreen(page, 'day-apikey-web-ru');
+    // The shared web mode goes back to the system's language for the tests after this one.
+    await page.getByTestId('language').selectOption('');
   });
 });

@@ -64,7 +64,11 @@ const MALFORMED = [
   '/media/photo/%E0%A4%A?k=%', '/?%', '/#%', '/bridge?token=%', '/a b', 'http://[::1', 'http://evil.example/', '*', 'evil', '[',
 ];
 /** Odd but well-formed targets: never a server error, never a file outside the renderer. */
-const ODD = ['//', '//evil.example/', '///etc/passwd', '/media/../../etc/passwd', '/assets/%2e%2e/%2e%2e/etc/passwd', `/${'a'.repeat(8_000)}`, '/?a=1&a=2', '/bridge'];
+const ODD = [
+  '//', '//evil.example/', '///etc/passwd', '/media/../../etc/passwd', '/assets/%2e%2e/%2e%2e/etc/passwd', `/${'a'.repeat(8_000)}`, '/?a=1&a=2', '/bridge',
+  // Downloads are only ids main handed out, with the launch token: never a path the browser names.
+  '/media/download/%2e%2e%2f%2e%2e%2fetc%2fpasswd?k=x', '/media/download/..%2F..%2Fetc%2Fpasswd', `/media/download/${'0'.repeat(32)}?k=guess`, '/media/download/',
+];
 
 /** GET over a raw socket: the status and the body. */
 function rawGet(target: string): Promise<{ status: number; body: string }> {

@@ -507,7 +507,7 @@ describe('outbox against the sandbox', () => {
     const bytes = readFileSync(file);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8').slice(1);
-    expect(text.split('\r\n')[0]).toBe('id,time,operator,campaign_id,order_id,return_id,outbox_id,action,state,items,payload,server_answer');
+    expect(text.split('\r\n')[0]).toBe("Entry,Time (MSK),Operator,Store ID,Order,Return,Outbox entry,Step,State,Item decisions,Request to the Market,The Market's answer");
     expect(text).toContain(',"Пётр, старший",');
     expect(text).toContain(`"{""returnItemDecisions"":[{""returnItemId"":${item},""decisionType"":""DECLINE_REFUND"",""decisionReasonType"":""MECHANICAL_DAMAGE"",""comment"":""Сказал: \\""брак\\"",\\nно это скол""}]}"`);
     expect(text).toContain(`,${r.campaignId},${r.orderId},${r.id},`);

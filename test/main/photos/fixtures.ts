@@ -30,7 +30,7 @@ export interface EvidenceWorld {
 }
 
 /** The real sandbox over HTTP, a real store synced from it, and the evidence services over a real client. */
-export async function evidenceWorld(options: { returns?: number; cacheMaxBytes?: number } = {}): Promise<EvidenceWorld> {
+export async function evidenceWorld(options: { returns?: number; cacheMaxBytes?: number; locale?: 'ru' | 'en' } = {}): Promise<EvidenceWorld> {
   const sandbox = await startSandbox({ port: 0, quiet: true, returns: options.returns ?? 80 });
   const admin = sandboxAdmin(sandbox.url);
   const dir = mkdtempSync(join(tmpdir(), 'rd-evidence-'));
@@ -54,6 +54,7 @@ export async function evidenceWorld(options: { returns?: number; cacheMaxBytes?:
     dataDir: dir,
     logger,
     cacheMaxBytes: options.cacheMaxBytes,
+    locale: () => options.locale ?? 'en',
     audit: (returnId) => outbox.audit(returnId, 5000),
     disputes: () => store.inboxPage({ inDispute: true }, { limit: 500 }).rows.map((row) => toInboxRow(row, null)),
   });

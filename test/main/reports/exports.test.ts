@@ -21,6 +21,7 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 let dir: string;
 let store: Store;
 let handlers: ReturnType<typeof createAnalyticsHandlers>;
+let depsOf: () => Parameters<typeof createAnalyticsHandlers>[0];
 const context = { sender: { transport: 'websocket', id: 't', origin: 'http://127.0.0.1', mainFrame: true } } as HandlerContext;
 
 beforeEach(() => {
@@ -29,14 +30,15 @@ beforeEach(() => {
   // Never started: only its audit export is used.
   const outbox = new Outbox({ store, client: new MarketClient({ apiKey: 'unused-key', baseUrl: 'http://127.0.0.1:9', logger: silentLogger }) });
   const files = new FileTargets(dir, null);
-  handlers = createAnalyticsHandlers({
+  depsOf = () => ({
     store,
     session: () => ({ outbox }) as unknown as MarketSession,
     files,
     reports: new ReportRunner({ client: () => { throw new Error('no reports here'); }, businessOf: () => 1, files, emit: () => undefined, logger: silentLogger }),
-    outboxStateOf: (id) => (store.latestOutboxState(id) as never) ?? null,
+    outboxStateOf: (id: number) => (store.latestOutboxState(id) as never) ?? null,
     now: () => NOW,
   });
+  handlers = createAnalyticsHandlers(depsOf());
   const audit = store.db.prepare(
     'INSERT INTO decision_audit (at, operator, return_id, order_id, campaign_id, outbox_id, action, state, items, payload, server_answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -112,7 +114,7 @@ describe('exports', () => {
     const { raw, rows } = reread(result.path);
     expect(raw.subarray(0, 3)).toEqual(BOM);
     expect(result.bytes).toBe(raw.length);
-    expect(rows[0]?.slice(0, 4)).toEqual(['return_id', 'order_id', 'campaign_id', 'store']);
+    expect(rows[0]?.slice(0, 4)).toEqual(['Return', 'Order', 'Store ID', 'Store']);
     const ids = rows.slice(1).map((r) => Number(r[0])).sort();
     expect(ids).toEqual([1, 2, 5, 6]);
     expect(result.rows).toBe(4);
@@ -134,14 +136,14 @@ describe('exports', () => {
     const query = { from: '2025-03-01', to: '2025-03-07' };
     const top = reread((await call('exports.analytics', { query, table: 'topSkus' })).path).rows;
     expect(top).toEqual([
-      ['shop_sku', 'name', 'returns', 'units', 'refunded_rub'],
+      ['SKU', 'Product', 'Returns', 'Units', 'Refund amount, RUB'],
       ['SKU-A', 'Чайник «Заря»', '3', '3', '2550'],
       ['SKU-C', 'Ботинки', '2', '2', '650'],
       ['SKU-B', 'Кружка, 2 шт.', '1', '2', '500'],
       ['SKU-D', '', '1', '1', '2000'],
     ]);
     const money = reread((await call('exports.analytics', { query, table: 'money' })).path).rows;
-    expect(money[0]).toEqual(['order_id', 'campaign_id', 'returns', 'cost_rub', 'refunded_rub', 'net_rub', 'pending_decision']);
+    expect(money[0]).toEqual(['Order', 'Store ID', 'Returns', 'Order cost, RUB', 'Refund amount, RUB', 'Remains, RUB', 'Awaiting decision']);
     expect(money.slice(1).map((r) => r[0])).toEqual(['1001', '1003', '1004', '1006', '1007']);
     expect(money[1]).toEqual(['1001', '101', '3', '3000', '1750', '1250', 'yes']);
     for (const table of ['timeline', 'reasons', 'decisionMix', 'timeToDecision', 'deadlines', 'stores'] as const) {
@@ -150,7 +152,34 @@ describe('exports', () => {
       expect(result.rows).toBeGreaterThan(0);
     }
     const deadlines = reread(readdirSync(join(dir, 'reports')).map((f) => join(dir, 'reports', f)).find((f) => f.includes('analytics-deadlines'))!).rows;
-    expect(deadlines.slice(1).map((r) => [r[0], r[6]])).toEqual([['2', 'auto-confirmed'], ['7', 'delivered-late'], ['6', 'still-waiting']]);
+    expect(deadlines.slice(1).map((r) => [r[0], r[6]])).toEqual([['2', 'Auto-confirmed by the Market'], ['7', 'Delivered after the deadline'], ['6', 'Still waiting after the deadline']]);
+  });
+
+  it('as Russian Excel opens it: ";" between fields, Russian headings, words for codes, Moscow times, decimal commas', async () => {
+    handlers = createAnalyticsHandlers({ ...depsOf(), locale: () => 'ru' });
+    const inbox = readFileSync((await call('exports.inbox', { filter: {} })).path, 'utf8');
+    const header = inbox.slice(1).split('\r\n')[0]!;
+    expect(header.split(';').slice(0, 11)).toEqual(['Возврат', 'Заказ', 'ID магазина', 'Магазин', 'Модель работы', 'Тип', 'Статус возврата денег', 'Статус передачи', 'Создан (МСК)', 'Обновлён (МСК)', 'Решить до (МСК)']);
+    const rows = parseCsv(inbox, ';');
+    const first = rows.find((r) => r[0] === '1')!;
+    // RefundStatusType "PREMODERATION_DECISION_WAITING — ожидает решения (FBY, FBS и Экспресс)": the word, not the code.
+    expect(first[5]).toBe('Возврат');
+    expect(rows.slice(1).map((r) => r[6]).join()).not.toMatch(/[A-Z]{4,}_[A-Z]/);
+    // ReturnDTO.creationDate is "ISO 8601 со смещением относительно UTC": written as a Moscow time Excel reads.
+    expect(first[8]).toMatch(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
+    expect(first[13]).toMatch(/^(да|нет)$/);
+    const audit = parseCsv(readFileSync((await call('exports.audit', {})).path, 'utf8'), ';');
+    expect(audit[0]!.slice(0, 3)).toEqual(['Запись', 'Время (МСК)', 'Оператор']);
+    expect(audit[1]![7]).toBe('поставлено в очередь');
+    expect(audit[2]![8]).toBe('доставлено');
+    const stores = parseCsv(readFileSync((await call('exports.analytics', { query: { from: '2025-03-01', to: '2025-03-07' }, table: 'reasons' })).path, 'utf8'), ';');
+    expect(stores[0]).toEqual(['Причина', 'Подробности', 'Товаров', 'Штук', 'Сумма возвратов, ₽']);
+    expect(stores.slice(1).every((r) => !/^[A-Z_]+$/.test(r[0]!))).toBe(true);
+    // The formula guard holds with the Russian separator too.
+    store.db.prepare('UPDATE campaigns SET domain = ?').run('=1+1;2');
+    const guarded = parseCsv(readFileSync((await call('exports.inbox', { filter: {} })).path, 'utf8'), ';');
+    expect(guarded.slice(1).map((r) => r[3])).toContain("'=1+1;2");
+    expect(toCsv(['a'], [[1990.5]], 'ru')).toBe('\uFEFFa\r\n1990,5\r\n');
   });
 
   it('two exports in the same second get two files', async () => {
