@@ -33,7 +33,10 @@ test.describe('analytics', () => {
     const path = (await saved.locator('code').textContent())!;
     const bytes = readFileSync(path);
     expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    expect(bytes.toString('utf8')).toContain('shop_sku,name,returns,units,refunded_rub\r\n');
+    // Headings in the UI's language (English here): Russian gets ";" and Russian headings (see operator-day).
+    expect(bytes.toString('utf8')).toContain('SKU,Product,Returns,Units,"Refund amount, RUB"\r\n');
+    // Web mode cannot open the serving machine's files: the file is offered for download.
+    await expect(page.getByTestId('an-export-download')).toHaveAttribute('href', /^media\/download\/[0-9a-f]{32}\?k=/);
 
     await page.getByTestId('export-inbox').click();
     await expect(saved).toContainText('/reports/inbox_');
