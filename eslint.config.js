@@ -1,5 +1,6 @@
 // Lint rules, including the layer boundaries of DEVELOPERS.md: core main/ never imports electron,
 // the renderer never imports main/, the sandbox imports neither, and raw IPC lives in two files.
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const electronOnly = { name: 'electron', message: 'Only main/electron.ts, main/platform/electron/ and preload/index.ts may import electron.' };
@@ -8,6 +9,20 @@ const pattern = (group, message) => ({ group, message });
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', 'test-results/', 'playwright-report/', '.tmp/'] },
   ...tseslint.configs.recommended,
+  {
+    // Type-aware rules: a promise nobody awaits or that a callback drops is how a store gets closed under a running sync.
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
