@@ -27,7 +27,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='ipcRenderer'][property.name='sendSync']", message: 'Never block the renderer.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='ipcRenderer'][property.name='sendSync']", message: 'Never block the renderer.' },
+      ],
     },
   },
   {
@@ -53,11 +56,22 @@ export default tseslint.config(
   {
     files: ['sandbox/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [electronOnly], patterns: [pattern(['**/main/**', '**/renderer/**', '**/preload/**'], 'The sandbox is the other side of the wire: it imports nothing of the app.')] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnly],
+          patterns: [pattern(['**/main/**', '**/renderer/**', '**/preload/**'], 'The sandbox is the other side of the wire: it imports nothing of the app.')],
+        },
+      ],
     },
   },
   {
     files: ['preload/contract.ts', 'preload/api.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [electronOnly], patterns: [pattern(['**/main/**', '**/renderer/**', '**/sandbox/**', 'node:*'], 'The contract imports only zod.')] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronOnly], patterns: [pattern(['**/main/**', '**/renderer/**', '**/sandbox/**', 'node:*'], 'The contract imports only zod.')] },
+      ],
+    },
   },
 );

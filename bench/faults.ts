@@ -4,10 +4,19 @@
  */
 import { faultTable, runFaultScenario, SCENARIOS, type FaultFigures } from '../test/faults/scenarios.ts';
 
-export async function runFaultBench(options: { decisions?: number; returns?: number; faultMs?: number; recoverMs?: number } = {}): Promise<{ figures: FaultFigures[] }> {
+export async function runFaultBench(
+  options: { decisions?: number; returns?: number; faultMs?: number; recoverMs?: number } = {},
+): Promise<{ figures: FaultFigures[] }> {
   const figures: FaultFigures[] = [];
   for (const scenario of SCENARIOS) {
-    figures.push(await runFaultScenario(scenario, { decisions: options.decisions ?? 30, returns: options.returns ?? 300, faultMs: options.faultMs ?? 3_000, recoverMs: options.recoverMs ?? 30_000 }));
+    figures.push(
+      await runFaultScenario(scenario, {
+        decisions: options.decisions ?? 30,
+        returns: options.returns ?? 300,
+        faultMs: options.faultMs ?? 3_000,
+        recoverMs: options.recoverMs ?? 30_000,
+      }),
+    );
   }
   return { figures };
 }

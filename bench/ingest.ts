@@ -14,7 +14,6 @@ import { openStore, storePath } from '../main/store/store.ts';
 import { SyncEngine } from '../main/sync/engine.ts';
 import type { Figure } from './figures.ts';
 
-
 export interface IngestBenchResult {
   figures: Figure[];
 }
@@ -121,11 +120,29 @@ export async function runIngestBench(options: { returns?: number; log?: (line: s
       { name: 'returns ingested', value: stored, unit: 'returns', goal: `= ${parsedReturns} served`, met: stored === parsedReturns },
       { name: 'client CPU per return', value: round(perReturn, 4), unit: 'ms', goal: 'reference', met: true },
       { name: 'JSON.parse-only CPU per return (baseline)', value: round(basePerReturn, 4), unit: 'ms', goal: 'reference', met: true },
-      { name: 'client CPU / JSON.parse baseline', value: round(perReturn / Math.max(basePerReturn, 1e-9), 1), unit: 'x', goal: '<= 3', met: perReturn / Math.max(basePerReturn, 1e-9) <= 3 },
+      {
+        name: 'client CPU / JSON.parse baseline',
+        value: round(perReturn / Math.max(basePerReturn, 1e-9), 1),
+        unit: 'x',
+        goal: '<= 3',
+        met: perReturn / Math.max(basePerReturn, 1e-9) <= 3,
+      },
       { name: 'ingest wall time', value: round(wallMs / 1000, 2), unit: 's', goal: '<= 60', met: wallMs <= 60_000 },
-      { name: 'requests made', value: requests, unit: 'requests', goal: `<= ${Math.ceil(total / 100) * 2 + Math.ceil(total / 50) + 40}`, met: requests <= Math.ceil(total / 100) * 2 + Math.ceil(total / 50) + 40 },
+      {
+        name: 'requests made',
+        value: requests,
+        unit: 'requests',
+        goal: `<= ${Math.ceil(total / 100) * 2 + Math.ceil(total / 50) + 40}`,
+        met: requests <= Math.ceil(total / 100) * 2 + Math.ceil(total / 50) + 40,
+      },
       { name: 'returns page bytes', value: round(bytes / 1024 / 1024, 2), unit: 'MiB', goal: 'reference', met: true },
-      { name: 'peak RSS', value: round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1024 / 1024, 1), unit: 'MiB', goal: '<= 250', met: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) <= 250 * 1024 * 1024 },
+      {
+        name: 'peak RSS',
+        value: round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1024 / 1024, 1),
+        unit: 'MiB',
+        goal: '<= 250',
+        met: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) <= 250 * 1024 * 1024,
+      },
     ];
     return { figures };
   } finally {

@@ -20,7 +20,6 @@ import { sandboxAdmin, type AdminReturn } from '../sandbox/admin-client.ts';
 import { startSandbox } from '../sandbox/index.ts';
 import type { Figure } from './figures.ts';
 
-
 export interface BenchOptions {
   decisions?: number;
   /** Multiplier of the hourly budgets (0.02: 100 submissions per hour). */
@@ -101,7 +100,9 @@ export async function runOutboxDrainBench(options: BenchOptions = {}): Promise<{
     log(`creating ${decisions} returns in the sandbox…`);
     const created: AdminReturn[] = [];
     for (let i = 0; i < decisions; i += 25) {
-      const batch = await Promise.all(Array.from({ length: Math.min(25, decisions - i) }, () => admin.createReturn({ type: 'RETURN', items: [{ photos: 0 }] })));
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(25, decisions - i) }, () => admin.createReturn({ type: 'RETURN', items: [{ photos: 0 }] })),
+      );
       created.push(...batch);
     }
     const store = openStore(storePath(dir));
@@ -126,7 +127,8 @@ export async function runOutboxDrainBench(options: BenchOptions = {}): Promise<{
     await admin.setLimits(scale);
     const before = await admin.stats();
     const limits: Record<string, MethodLimit> = {};
-    for (const [method, limit] of Object.entries(RESOURCE_LIMITS)) limits[method] = { amount: Math.max(1, Math.floor(limit.amount * scale)), periodMs: limit.periodMs };
+    for (const [method, limit] of Object.entries(RESOURCE_LIMITS))
+      limits[method] = { amount: Math.max(1, Math.floor(limit.amount * scale)), periodMs: limit.periodMs };
     const scheduler = new KeyScheduler({ clock, limits });
     const client = new MarketClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, clock, scheduler });
     const outbox = new Outbox({ store, client, clock, concurrency: 2 });
@@ -176,7 +178,9 @@ export async function runOutboxDrainBench(options: BenchOptions = {}): Promise<{
     const elapsedHours = (lastDeliveredVirtual - drainStartVirtual) / HOUR;
     // The budget is granted per clock-hour window: the rate is counted over every window from the
     // first to the last one with an accepted submission (an idle or half-used window lowers it).
-    const windows = received.filter((x) => x.operationId === 'submitReturnDecision' && x.statusCode === 200).map((x) => Math.floor(Date.parse(x.sandboxTime) / HOUR));
+    const windows = received
+      .filter((x) => x.operationId === 'submitReturnDecision' && x.statusCode === 200)
+      .map((x) => Math.floor(Date.parse(x.sandboxTime) / HOUR));
     const windowSpan = windows.length ? Math.max(...windows) - Math.min(...windows) + 1 : 1;
     const achievedPerHour = accepted / windowSpan;
     const ratio = (achievedPerHour / allowedPerHour) * 100;
@@ -227,6 +231,10 @@ if (import.meta.main) {
   const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   console.log(line(['figure', 'value', 'goal', 'met']));
   for (const r of rows) console.log(line(r));
-  console.log(Object.entries(details).map(([k, v]) => `${k}=${v}`).join(' '));
+  console.log(
+    Object.entries(details)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' '),
+  );
   process.exitCode = figures.every((f) => f.met) ? 0 : 1;
 }

@@ -30,7 +30,18 @@ export async function runPhotosBench(): Promise<{ figures: Figure[] }> {
   const evidence = new Evidence({ store, session: () => session, dataDir: dir, logger: silentLogger, audit: () => [], disputes: () => [] });
   try {
     const admin = sandboxAdmin(sandbox.url);
-    const created = await admin.createReturn({ type: 'RETURN', items: [{ photos: 2, images: [{ format: 'jpeg', width: 1600, height: 1200 }, { format: 'jpeg', width: 4000, height: 3000 }] }] });
+    const created = await admin.createReturn({
+      type: 'RETURN',
+      items: [
+        {
+          photos: 2,
+          images: [
+            { format: 'jpeg', width: 1600, height: 1200 },
+            { format: 'jpeg', width: 4000, height: 3000 },
+          ],
+        },
+      ],
+    });
     await sync.syncNow({ priority: 'interactive' });
     const photos = store.returnDetail(created.id)!.items[0]!.photos;
     const specs = await Promise.all(photos.map(async (p) => ({ itemId: p.returnItemId!, imageHash: p.imageHash })));
@@ -62,16 +73,46 @@ export async function runPhotosBench(): Promise<{ figures: Figure[] }> {
       cachedTimes.push(performance.now() - t0);
     }
     const figures: Figure[] = [
-      { name: 'cached photo: photos.fetch + media answer + bytes (median of 30)', value: Math.round(median(cachedTimes) * 10) / 10, unit: 'ms', goal: '≤ 50 ms', met: median(cachedTimes) <= 50 },
-      { name: '12 MP JPEG first download + check + store (loopback)', value: Math.round(firstTimes[specs.findIndex((_, i) => states[i] === big)] ?? firstTimes[1]!), unit: 'ms', goal: 'informational', met: true },
-      { name: '12 MP JPEG thumbnail (decode + downscale + encode, worker)', value: Math.round(thumbMs), unit: 'ms', goal: 'once per photo, off the event loop', met: true },
+      {
+        name: 'cached photo: photos.fetch + media answer + bytes (median of 30)',
+        value: Math.round(median(cachedTimes) * 10) / 10,
+        unit: 'ms',
+        goal: '≤ 50 ms',
+        met: median(cachedTimes) <= 50,
+      },
+      {
+        name: '12 MP JPEG first download + check + store (loopback)',
+        value: Math.round(firstTimes[specs.findIndex((_, i) => states[i] === big)] ?? firstTimes[1]!),
+        unit: 'ms',
+        goal: 'informational',
+        met: true,
+      },
+      {
+        name: '12 MP JPEG thumbnail (decode + downscale + encode, worker)',
+        value: Math.round(thumbMs),
+        unit: 'ms',
+        goal: 'once per photo, off the event loop',
+        met: true,
+      },
     ];
     const e2e = join(import.meta.dirname, '..', 'test-results', 'photos-viewer.json');
     if (existsSync(e2e)) {
       const viewer = JSON.parse(readFileSync(e2e, 'utf8')) as { openTwelveMegapixelMs: number; at: string };
-      figures.push({ name: `12 MP photo in the viewer, click → decode() (Playwright run of ${viewer.at})`, value: viewer.openTwelveMegapixelMs, unit: 'ms', goal: 'reference (no goal set; cached photo ≤ 50 ms is the goal)', met: true });
+      figures.push({
+        name: `12 MP photo in the viewer, click → decode() (Playwright run of ${viewer.at})`,
+        value: viewer.openTwelveMegapixelMs,
+        unit: 'ms',
+        goal: 'reference (no goal set; cached photo ≤ 50 ms is the goal)',
+        met: true,
+      });
     } else {
-      figures.push({ name: '12 MP photo in the viewer, click → decode()', value: Number.NaN, unit: 'ms', goal: 'run test/e2e/evidence-photos.spec.ts first', met: false });
+      figures.push({
+        name: '12 MP photo in the viewer, click → decode()',
+        value: Number.NaN,
+        unit: 'ms',
+        goal: 'run test/e2e/evidence-photos.spec.ts first',
+        met: false,
+      });
     }
     return { figures };
   } finally {

@@ -41,7 +41,12 @@ export async function runRenderingBench(options: { returns?: number } = {}): Pro
   const children: ChildProcess[] = [];
   const browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_ARGS });
   try {
-    const sandbox = await startAndRead([join(root, 'sandbox', 'cli.ts'), '--port', '0', '--returns', String(returns), '--api-key', apiKey], {}, /on (http:\/\/127\.0\.0\.1:\d+)/, 120_000);
+    const sandbox = await startAndRead(
+      [join(root, 'sandbox', 'cli.ts'), '--port', '0', '--returns', String(returns), '--api-key', apiKey],
+      {},
+      /on (http:\/\/127\.0\.0\.1:\d+)/,
+      120_000,
+    );
     children.push(sandbox.child);
     // Back-fill everything so the inbox has all returns (the default window is 60 days).
     const web = await startAndRead(
@@ -55,10 +60,11 @@ export async function runRenderingBench(options: { returns?: number } = {}): Pro
     // Waits until main has synced everything: the "All returns" count reaches what the sandbox holds.
     await page.goto(web.match[1]!);
     await page.getByTestId('view-all').click();
-    const inboxTotal = (): Promise<number> => page.evaluate(() => Number((document.querySelector('[data-testid=inbox-total]')?.textContent ?? '').replace(/\D/g, '')));
+    const inboxTotal = (): Promise<number> =>
+      page.evaluate(() => Number((document.querySelector('[data-testid=inbox-total]')?.textContent ?? '').replace(/\D/g, '')));
     // Main back-fills in the background: read its store (WAL allows a second reader) until the count holds still.
     let stored = 0;
-    for (let stable = 0, started = Date.now(); stable < 8 && Date.now() - started < 400_000; ) {
+    for (let stable = 0, started = Date.now(); stable < 8 && Date.now() - started < 400_000;) {
       await page.waitForTimeout(1000);
       const db = new DatabaseSync(storePath(dataDir), { readOnly: true });
       const now = Number((db.prepare('SELECT COUNT(*) AS n FROM returns').get() as { n: number }).n);
@@ -68,7 +74,9 @@ export async function runRenderingBench(options: { returns?: number } = {}): Pro
     }
     await page.reload();
     await page.getByTestId('view-all').click();
-    await page.waitForFunction((min) => Number((document.querySelector('[data-testid=inbox-total]')?.textContent ?? '').replace(/\D/g, '')) >= min, stored, { timeout: 60_000 });
+    await page.waitForFunction((min) => Number((document.querySelector('[data-testid=inbox-total]')?.textContent ?? '').replace(/\D/g, '')) >= min, stored, {
+      timeout: 60_000,
+    });
     const expected = await inboxTotal();
 
     // Measured load: reload, time from the returns.list answer arriving to the first row painted.
@@ -97,7 +105,9 @@ export async function runRenderingBench(options: { returns?: number } = {}): Pro
       return w.__painted - w.__rows;
     });
     await page.getByTestId('view-all').click();
-    await page.waitForFunction((min) => Number((document.querySelector('[data-testid=inbox-total]')?.textContent ?? '').replace(/\D/g, '')) >= min, expected, { timeout: 60_000 });
+    await page.waitForFunction((min) => Number((document.querySelector('[data-testid=inbox-total]')?.textContent ?? '').replace(/\D/g, '')) >= min, expected, {
+      timeout: 60_000,
+    });
 
     // Scroll from top to bottom in steps of one frame each, recording every frame's duration.
     const frames = await page.evaluate(async () => {
@@ -134,7 +144,11 @@ export async function runRenderingBench(options: { returns?: number } = {}): Pro
       return cdp.send('Performance.getMetrics');
     })) as { metrics: Array<{ name: string; value: number }> };
     await cdp.send('Performance.enable');
-    const heap = ((await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> }).metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN;
+    const heap =
+      ((await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> }).metrics.find((m) => m.name === 'JSHeapUsedSize')
+        ?.value ??
+      metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ??
+      Number.NaN;
     const p95 = percentile(frames, 95);
     return {
       figures: [

@@ -13,19 +13,34 @@ interface Section {
 
 const here = import.meta.dirname;
 const sections: Section[] = [
-  { title: '1. Ingest: 10,000 returns through the real client, scheduler and store', file: 'ingest.ts', run: async () => (await import('./ingest.ts')).runIngestBench({ returns: 10_000 }) },
+  {
+    title: '1. Ingest: 10,000 returns through the real client, scheduler and store',
+    file: 'ingest.ts',
+    run: async () => (await import('./ingest.ts')).runIngestBench({ returns: 10_000 }),
+  },
   { title: '2. Steady polling', file: 'polling.ts', run: async () => (await import('./polling.ts')).runPollingBench() },
-  { title: '3. Store queries over 50,000 returns', file: 'store-queries.ts', run: async () => (await import('./store-queries.ts')).runStoreQueriesBench({ returns: 50_000 }) },
+  {
+    title: '3. Store queries over 50,000 returns',
+    file: 'store-queries.ts',
+    run: async () => (await import('./store-queries.ts')).runStoreQueriesBench({ returns: 50_000 }),
+  },
   { title: '4. Inbox rendering in Chromium (10,000 returns)', file: 'rendering.ts', run: async () => (await import('./rendering.ts')).runRenderingBench() },
   { title: '5. Photos', file: 'photos.ts', run: async () => (measureViewerInChromium(), (await import('./photos.ts')).runPhotosBench()) },
-  { title: '6. Outbox drain: 1,000 decisions under a scaled hourly budget', file: 'outbox-drain.ts', run: async () => (await import('./outbox-drain.ts')).runOutboxDrainBench({ decisions: 1000 }) },
+  {
+    title: '6. Outbox drain: 1,000 decisions under a scaled hourly budget',
+    file: 'outbox-drain.ts',
+    run: async () => (await import('./outbox-drain.ts')).runOutboxDrainBench({ decisions: 1000 }),
+  },
 ];
 
 /** The viewer figure comes from the evidence end-to-end test, run now so it belongs to this run. */
 function measureViewerInChromium(): void {
   const root = join(here, '..');
   spawnSync(process.execPath, [join(root, 'scripts', 'build.ts'), 'renderer'], { cwd: root, stdio: 'ignore' });
-  const run = spawnSync(join(root, 'node_modules', '.bin', 'playwright'), ['test', 'test/e2e/evidence-photos.spec.ts', '--reporter=dot'], { cwd: root, encoding: 'utf8' });
+  const run = spawnSync(join(root, 'node_modules', '.bin', 'playwright'), ['test', 'test/e2e/evidence-photos.spec.ts', '--reporter=dot'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (run.status !== 0) process.stdout.write(`  (the viewer measurement run failed: ${run.stdout.slice(-300)})\n`);
 }
 
@@ -48,4 +63,6 @@ for (const section of sections) {
 }
 writeFileSync(join(here, 'results.json'), `${JSON.stringify({ figures: all }, null, 2)}\n`);
 const missed = all.filter((f) => !f.met);
-process.stdout.write(`\n${all.length - missed.length} of ${all.length} figures meet their goal; ${((Date.now() - started) / 1000).toFixed(0)} s in all. Written to bench/results.json.\n`);
+process.stdout.write(
+  `\n${all.length - missed.length} of ${all.length} figures meet their goal; ${((Date.now() - started) / 1000).toFixed(0)} s in all. Written to bench/results.json.\n`,
+);

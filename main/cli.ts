@@ -57,7 +57,8 @@ function baseUrlOption(context: CommandContext): string | undefined {
 function idOption(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   const text = String(value).trim();
-  if (!/^\d{1,18}$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) throw new UsageError(`${name} must be a positive whole number, got "${String(value)}"`);
+  if (!/^\d{1,18}$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1)
+    throw new UsageError(`${name} must be a positive whole number, got "${String(value)}"`);
   return Number(text);
 }
 
@@ -102,7 +103,11 @@ export const commands: Record<string, Command> = {
         node: process.versions.node,
         dataDir: config.dataDir,
         apiKey: config.apiKey ? `set (…${config.apiKey.slice(-4)})` : 'not set',
-        api: config.apiKey ? (config.baseUrl ?? PRODUCTION_BASE_URL) : config.baseUrl ? `${config.baseUrl} (needs RETURNDESK_API_KEY)` : 'built-in sandbox (demo mode)',
+        api: config.apiKey
+          ? (config.baseUrl ?? PRODUCTION_BASE_URL)
+          : config.baseUrl
+            ? `${config.baseUrl} (needs RETURNDESK_API_KEY)`
+            : 'built-in sandbox (demo mode)',
       };
       if (values.json) out(JSON.stringify(facts, null, 2));
       else for (const [key, value] of Object.entries(facts)) out(`${key.padEnd(8)} ${value}`);
@@ -118,7 +123,13 @@ export const commands: Record<string, Command> = {
       const endpoint = await endpointFor(context);
       try {
         const settings = createSettingsStore(jsonFileBackend(join(context.config.dataDir, 'settings.json'), context.logger), context.logger).get();
-        const result = await runSyncOnce({ dataDir: context.config.dataDir, baseUrl: endpoint.baseUrl, apiKey: endpoint.apiKey, logger: context.logger, settings });
+        const result = await runSyncOnce({
+          dataDir: context.config.dataDir,
+          baseUrl: endpoint.baseUrl,
+          apiKey: endpoint.apiKey,
+          logger: context.logger,
+          settings,
+        });
         return report({ code: result.ok ? 0 : 1, text: result.text });
       } finally {
         await endpoint.close();
@@ -182,16 +193,25 @@ export const commands: Record<string, Command> = {
     async run(context) {
       const action = context.positionals[0];
       if (action === 'list') {
-        for (const name of ['timeout', 'base-url']) if (context.values[name] !== undefined) throw new UsageError(`--${name} is for "outbox drain", not "outbox list"`);
+        for (const name of ['timeout', 'base-url'])
+          if (context.values[name] !== undefined) throw new UsageError(`--${name} is for "outbox drain", not "outbox list"`);
         const returnId = idOption(context.values.return, '--return');
         return report(runOutboxList({ dataDir: context.config.dataDir, returnId, states: context.values.state as string[] | undefined }));
       }
       if (action === 'drain') {
-        for (const name of ['return', 'state']) if (context.values[name] !== undefined) throw new UsageError(`--${name} is for "outbox list"; "outbox drain" sends everything queued`);
+        for (const name of ['return', 'state'])
+          if (context.values[name] !== undefined) throw new UsageError(`--${name} is for "outbox list"; "outbox drain" sends everything queued`);
         const timeout = secondsOption(context.values.timeout, '--timeout');
         const endpoint = await endpointFor(context);
         try {
-          const result = await runOutboxDrain({ dataDir: context.config.dataDir, apiKey: endpoint.apiKey, baseUrl: endpoint.baseUrl, logger: context.logger, out: stdout, timeoutMs: timeout === undefined ? undefined : timeout * 1000 });
+          const result = await runOutboxDrain({
+            dataDir: context.config.dataDir,
+            apiKey: endpoint.apiKey,
+            baseUrl: endpoint.baseUrl,
+            logger: context.logger,
+            out: stdout,
+            timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+          });
           return result.code;
         } finally {
           await endpoint.close();
@@ -231,7 +251,9 @@ export const commands: Record<string, Command> = {
         const offError = sync.on('error', (event) => {
           if (failing) return;
           failing = true;
-          context.out(`${new Date().toISOString()} sync            ${event.campaignId === null ? 'the list of stores' : `store ${event.campaignId}`}: ${problemText(event.error)}; retrying at the next poll.`);
+          context.out(
+            `${new Date().toISOString()} sync            ${event.campaignId === null ? 'the list of stores' : `store ${event.campaignId}`}: ${problemText(event.error)}; retrying at the next poll.`,
+          );
         });
         const offDone = sync.on('progress', (event) => {
           if (event.phase !== 'done' || !failing) return;
@@ -258,7 +280,7 @@ function help(out: (line: string) => void): void {
   for (const command of Object.values(commands)) out(`  ${command.usage.padEnd(44)} ${command.summary}`);
   out('\nConfiguration (environment): RETURNDESK_DATA_DIR, RETURNDESK_API_KEY, RETURNDESK_BASE_URL.');
   out('With no API key, commands run against the built-in sandbox with demo data.');
-  out('Exit codes: 0 done, 1 failure, 2 bad arguments, 3 refused by the rules or the return\'s state.');
+  out("Exit codes: 0 done, 1 failure, 2 bad arguments, 3 refused by the rules or the return's state.");
 }
 
 const toStderr = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -292,7 +314,10 @@ export async function runCli(argv: string[], out: (line: string) => void = (l) =
       throw new UsageError(`"${positionals[0]}" is not an action of "${name}": say ${allowed.map((a) => `"${name} ${a}"`).join(' or ')}`);
     }
     const full = allowed.length > 0 && positionals[0] !== undefined ? `${name} ${positionals[0]}` : name;
-    if (extra.length > 0) throw new UsageError(`unexpected word${extra.length > 1 ? 's' : ''} ${extra.map((w) => `"${w}"`).join(', ')}: "${full}" takes options only (--name value)`);
+    if (extra.length > 0)
+      throw new UsageError(
+        `unexpected word${extra.length > 1 ? 's' : ''} ${extra.map((w) => `"${w}"`).join(', ')}: "${full}" takes options only (--name value)`,
+      );
   } catch (error) {
     toStderr(`${error instanceof Error ? error.message : String(error)}\nUsage: npm run cli -- ${command.usage}`);
     return 2;

@@ -23,7 +23,15 @@ const INVOKE = 'returndesk:invoke';
 const EVENT = 'returndesk:event';
 const outDir = join(import.meta.dirname, '..');
 const rendererDir = join(outDir, 'renderer');
-const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
+const MIME: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -144,7 +152,11 @@ async function start(): Promise<void> {
     iconPath,
     getWindow: () => mainWindow,
     openWindow,
-    onSyncNow: () => void services.session().sync.syncNow({ priority: 'interactive' }).catch(() => undefined),
+    onSyncNow: () =>
+      void services
+        .session()
+        .sync.syncNow({ priority: 'interactive' })
+        .catch(() => undefined),
     onQuit: () => {
       quitting = true;
       app.quit();

@@ -1,6 +1,16 @@
 import { userInfo } from 'node:os';
 import type { AppInfo, ApiKeyStatus, GlobalStatus, OutboxEntry, OutboxState, StoreView } from '../preload/contract.ts';
-import { AlertHistory, ChatWatch, createAlertEngine, createSqliteMarkStore, countDeadlines, undeliveredReason, type AlertEngine, type AlertSnapshot, type Notifier } from './alerts/index.ts';
+import {
+  AlertHistory,
+  ChatWatch,
+  createAlertEngine,
+  createSqliteMarkStore,
+  countDeadlines,
+  undeliveredReason,
+  type AlertEngine,
+  type AlertSnapshot,
+  type Notifier,
+} from './alerts/index.ts';
 import type { RuntimeConfig } from './config.ts';
 import { ApiKeyVault, VaultError, type SecretStore } from './credentials/vault.ts';
 import { deadlineInputFromRow } from './deadlines/from-row.ts';
@@ -88,7 +98,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const events = new EventHub(logger);
   const trustedOrigins = new Set<string>();
   const store = openStore(storePath(config.dataDir));
-  if (store.folderProblems.length) logger.warn('parts of the data folder stay readable by other users: they belong to another owner', { paths: store.folderProblems.slice(0, 20) });
+  if (store.folderProblems.length)
+    logger.warn('parts of the data folder stay readable by other users: they belong to another owner', { paths: store.folderProblems.slice(0, 20) });
   const secretStore = options.secretStore ?? noEncryption;
   const vault = new ApiKeyVault({ dataDir: config.dataDir, secretStore, env: config.apiKey ? { RETURNDESK_API_KEY: config.apiKey } : {} });
 
@@ -128,7 +139,12 @@ export async function createServices(options: ServicesOptions): Promise<Services
 
   const status = (): GlobalStatus => {
     const stores = current.sync.status();
-    const lastSync = stores.map((s) => s.lastSuccess).filter((t): t is string => !!t).sort().at(-1) ?? null;
+    const lastSync =
+      stores
+        .map((s) => s.lastSuccess)
+        .filter((t): t is string => !!t)
+        .sort()
+        .at(-1) ?? null;
     const thresholds = settings.get().alertThresholdsHours;
     const counts = countDeadlines(alertSource().returns, marketNow(), thresholds);
     const outbox = current.outbox.status();
@@ -145,7 +161,11 @@ export async function createServices(options: ServicesOptions): Promise<Services
       outbox: { queued: outbox.queued, sending: outbox.sending, failed: outbox.failed, conflict: outbox.conflict },
       unreadable: store.countSkips(),
       push: push.state(),
-      marketClock: { offsetMs: clock.offsetMs, large: Math.abs(clock.offsetMs) > LARGE_SKEW_MS, measuredAt: clock.measuredAt === null ? null : new Date(clock.measuredAt).toISOString() },
+      marketClock: {
+        offsetMs: clock.offsetMs,
+        large: Math.abs(clock.offsetMs) > LARGE_SKEW_MS,
+        measuredAt: clock.measuredAt === null ? null : new Date(clock.measuredAt).toISOString(),
+      },
       diskFull: diskFullStatus(),
     };
   };
@@ -188,7 +208,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
     ];
     const onReachability = (): void => statusChanged();
     const onClockChange = (info: MarketTimeInfo): void => {
-      if (Math.abs(info.offsetMs) > LARGE_SKEW_MS) logger.warn('the workstation clock differs from the Market\'s; deadlines are counted in the Market\'s time', { offsetMs: info.offsetMs });
+      if (Math.abs(info.offsetMs) > LARGE_SKEW_MS)
+        logger.warn("the workstation clock differs from the Market's; deadlines are counted in the Market's time", { offsetMs: info.offsetMs });
       // Another reading of the Market's clock may put a threshold or a deadline behind us: look now, not at the next minute.
       void alerts.tick();
       statusChanged();
@@ -268,7 +289,18 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const push = new PushService({ settings: () => settings.get().pushReceiver, onEvent: onPush, onChange: () => statusChanged(), logger, version, locale });
 
   const startSession = async (): Promise<MarketSession> => {
-    const session = await openSession({ config, apiKey: readKey(), store, logger, syncOptions: syncOptions(), watchedStores: () => settings.get().watchedCampaignIds, locale, operator, holdMs: () => settings.get().decisionHoldSeconds * 1000, ...(options.clock ? { clock: options.clock } : {}) });
+    const session = await openSession({
+      config,
+      apiKey: readKey(),
+      store,
+      logger,
+      syncOptions: syncOptions(),
+      watchedStores: () => settings.get().watchedCampaignIds,
+      locale,
+      operator,
+      holdMs: () => settings.get().decisionHoldSeconds * 1000,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     wireSync(session);
     if (background) {
       session.sync.start();
@@ -319,7 +351,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
           ...deadlineInputFromRow(row),
           outboxState: state && ALERT_OUTBOX.has(state) ? (state as Exclude<OutboxState, 'cancelled'>) : null,
           // The outbox stamps on the workstation's clock; the policy counts on the Market's.
-          pendingDecision: entry ? { queuedAt: entry.queuedAt + current.client.time.offsetMs(), reason: undeliveredReason(entry.explanationCode, market) } : null,
+          pendingDecision: entry
+            ? { queuedAt: entry.queuedAt + current.client.time.offsetMs(), reason: undeliveredReason(entry.explanationCode, market) }
+            : null,
         };
       }),
       outboxProblems: current.outbox.list({ states: ['failed', 'conflict'] }).map((entry) => ({
@@ -373,7 +407,17 @@ export async function createServices(options: ServicesOptions): Promise<Services
     audit: (returnId) => current.outbox.audit(returnId, 5000),
     disputes: () => store.inboxPage({ inDispute: true }, { limit: 500 }).rows.map((row) => toInboxRow(row, outboxStateOf(row.id))),
   });
-  const reports = createReportServices({ dataDir: config.dataDir, locale, offerDownload: (path, mime) => evidence.offerDownload(path, mime), dialogs: options.dialogs ?? null, store, session: () => current, events, outboxStateOf, logger });
+  const reports = createReportServices({
+    dataDir: config.dataDir,
+    locale,
+    offerDownload: (path, mime) => evidence.offerDownload(path, mime),
+    dialogs: options.dialogs ?? null,
+    store,
+    session: () => current,
+    events,
+    outboxStateOf,
+    logger,
+  });
   const handlers = createHandlers({
     analytics: reports.handlerDeps,
     evidence: () => evidence,

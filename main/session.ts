@@ -58,8 +58,23 @@ export async function openSession(options: {
   const clock = options.clock;
   const scheduler = sharedScheduler(endpoint.baseUrl, endpoint.apiKey, { logger: options.logger, ...(clock ? { clock } : {}) });
   const client = new MarketClient({ apiKey: endpoint.apiKey, baseUrl: endpoint.baseUrl, logger: options.logger, scheduler, ...(clock ? { clock } : {}) });
-  const sync = new SyncEngine({ client, store: options.store, logger: options.logger, options: options.syncOptions, watchedStores: options.watchedStores, ...(clock ? { clock } : {}) });
-  const outbox = new Outbox({ store: options.store, client, logger: options.logger.child({ module: 'outbox' }), locale: options.locale, operator: options.operator, holdMs: options.holdMs, ...(clock ? { clock } : {}) });
+  const sync = new SyncEngine({
+    client,
+    store: options.store,
+    logger: options.logger,
+    options: options.syncOptions,
+    watchedStores: options.watchedStores,
+    ...(clock ? { clock } : {}),
+  });
+  const outbox = new Outbox({
+    store: options.store,
+    client,
+    logger: options.logger.child({ module: 'outbox' }),
+    locale: options.locale,
+    operator: options.operator,
+    holdMs: options.holdMs,
+    ...(clock ? { clock } : {}),
+  });
   return {
     endpoint,
     client,

@@ -45,7 +45,8 @@ export function ensureRendererBuilt(write: (line: string) => void = (l) => void 
       mkdirSync(lock);
       break;
     } catch {
-      if (Date.now() > deadline || Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline || Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 5 * 60_000)
+        rmSync(lock, { recursive: true, force: true });
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
     }
   }
@@ -58,7 +59,9 @@ export function ensureRendererBuilt(write: (line: string) => void = (l) => void 
 
 function buildRenderer(index: string, write: (line: string) => void): void {
   const missing = !existsSync(index);
-  write(missing ? 'The renderer is not built yet: building it now (about half a minute)…' : 'The renderer sources changed since the last build: building it again…');
+  write(
+    missing ? 'The renderer is not built yet: building it now (about half a minute)…' : 'The renderer sources changed since the last build: building it again…',
+  );
   const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.ts'), 'renderer'], { cwd: root, encoding: 'utf8' });
   if (built.status !== 0 || !existsSync(index)) {
     const why = `${built.stderr ?? ''}${built.stdout ?? ''}`.trim().split('\n').slice(-5).join('\n');

@@ -37,7 +37,10 @@ export const Settings = z.object({
   pushReceiver: z.object({
     enabled: z.boolean(),
     port: z.number().int().min(1024, 'use a port from 1024 up').max(65535),
-    path: z.string().max(200).regex(/^\/[A-Za-z0-9._~/-]*$/, 'a path starts with / and holds letters, digits and . _ ~ / -'),
+    path: z
+      .string()
+      .max(200)
+      .regex(/^\/[A-Za-z0-9._~/-]*$/, 'a path starts with / and holds letters, digits and . _ ~ / -'),
     /** Listen on every network interface (the Market must reach this computer) instead of this computer only. */
     allInterfaces: z.boolean(),
   }),
@@ -89,7 +92,6 @@ export const AppInfo = z.object({
   systemLocale: Locale,
 });
 export type AppInfo = z.infer<typeof AppInfo>;
-
 
 // ---------------------------------------------------------------------------------------------
 // Returns, stores and sync (views of the local store; enums stay open strings: the API grows)
@@ -164,8 +166,14 @@ export const InboxFilter = z
     fastReturn: z.boolean().optional(),
     hasPhotos: z.boolean().optional(),
     /** Creation date range, inclusive, ISO dates (YYYY-MM-DD). */
-    createdFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
-    createdTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
+    createdFrom: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+      .optional(),
+    createdTo: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+      .optional(),
     /** An order id, a return id, a shop SKU or words of a product name, in any case; searched over every return. */
     search: z.string().max(200).optional(),
   })
@@ -352,7 +360,9 @@ export const AvailableDecisions = z.object({
   returnId: z.number().int(),
   decisions: z.array(AvailableDecision),
   /** The items to decide on, with the position's amount the compensation limit (maxPercent) is a share of. */
-  items: z.array(z.object({ returnItemId: z.number().int(), shopSku: z.string(), name: z.string().nullable(), count: z.number().int(), position: LineMoney.nullable() })),
+  items: z.array(
+    z.object({ returnItemId: z.number().int(), shopSku: z.string(), name: z.string().nullable(), count: z.number().int(), position: LineMoney.nullable() }),
+  ),
   /** Read from the Market now, or from the local cache when offline. */
   source: z.enum(['market', 'cache']),
   fetchedAt: isoTime,
@@ -483,7 +493,17 @@ export const AnalyticsResult = z.object({
     untimed: z.number().int(),
     histogram: z.array(z.object({ range: z.string(), returns: z.number().int() })),
   }),
-  deadlines: z.array(z.object({ returnId: z.number().int(), orderId: z.number().int(), campaignId: z.number().int(), createdAt: isoTime, deadline: isoTime, refundStatus: z.string().nullable(), why: z.string() })),
+  deadlines: z.array(
+    z.object({
+      returnId: z.number().int(),
+      orderId: z.number().int(),
+      campaignId: z.number().int(),
+      createdAt: isoTime,
+      deadline: isoTime,
+      refundStatus: z.string().nullable(),
+      why: z.string(),
+    }),
+  ),
   stores: z.array(
     z.object({
       campaignId: z.number().int(),
@@ -618,7 +638,9 @@ export const BridgeError = z.object({
   /** For INVALID_ARGUMENTS: which field broke which rule. */
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   /** When a call to the Market failed: how (unreachable, refused key, limit…), for the UI to say in the operator's words; `message` keeps the details. */
-  marketKind: z.enum(['auth', 'forbidden', 'not-found', 'bad-request', 'rate-limited', 'server', 'network', 'timeout', 'malformed', 'unknown-outcome']).optional(),
+  marketKind: z
+    .enum(['auth', 'forbidden', 'not-found', 'bad-request', 'rate-limited', 'server', 'network', 'timeout', 'malformed', 'unknown-outcome'])
+    .optional(),
 });
 export type BridgeError = z.infer<typeof BridgeError>;
 
@@ -749,7 +771,9 @@ const evidenceChannels = {
   'photos.list': { args: z.object({ returnId: returnIdArg }).strict(), result: z.object({ returnId: z.number().int(), items: z.array(ItemPhotos) }) },
   /** Ensures a photo (and its thumbnail) is cached; a refused file comes back as state "failed" with the reason. */
   'photos.fetch': {
-    args: z.object({ returnId: returnIdArg, itemId: z.number().int().positive(), imageHash: imageHashArg, kind: z.enum(['photo', 'thumb']).default('photo') }).strict(),
+    args: z
+      .object({ returnId: returnIdArg, itemId: z.number().int().positive(), imageHash: imageHashArg, kind: z.enum(['photo', 'thumb']).default('photo') })
+      .strict(),
     result: PhotoView,
   },
   /** Fetches the photos of these returns in the background (the next ones in the inbox). */
@@ -794,7 +818,13 @@ export type Diagnostics = z.infer<typeof Diagnostics>;
 
 const diagnosticsChannels = {
   /** Versions, settings (no secrets), sync and outbox status and the last warnings/errors of the log, as text. */
-  'diagnostics.get': { args: z.object({ logLines: z.number().int().min(0).max(500).default(50) }).strict().optional(), result: Diagnostics },
+  'diagnostics.get': {
+    args: z
+      .object({ logLines: z.number().int().min(0).max(500).default(50) })
+      .strict()
+      .optional(),
+    result: Diagnostics,
+  },
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -832,7 +862,10 @@ const alertChannels = {
   'alerts.dismiss': { args: AlertIds, result: z.object({ changed: z.number().int() }) },
   /** The alert history, newest first. */
   'alerts.history': {
-    args: z.object({ limit: z.number().int().min(1).max(500).default(100), beforeId: z.number().int().positive().optional() }).strict().optional(),
+    args: z
+      .object({ limit: z.number().int().min(1).max(500).default(100), beforeId: z.number().int().positive().optional() })
+      .strict()
+      .optional(),
     result: z.object({ alerts: z.array(AlertRecord), total: z.number().int() }),
   },
 } as const;
@@ -858,7 +891,19 @@ export const channels = {
   'status.get': { args: NoArgs, result: GlobalStatus },
 
   'apiKey.status': { args: NoArgs, result: ApiKeyStatus },
-  'apiKey.set': { args: z.object({ key: z.string().trim().min(8, 'the key is too short').max(512).regex(/^[\x21-\x7e]+$/, 'the key has spaces or characters a key never has') }).strict(), result: ApiKeyStatus },
+  'apiKey.set': {
+    args: z
+      .object({
+        key: z
+          .string()
+          .trim()
+          .min(8, 'the key is too short')
+          .max(512)
+          .regex(/^[\x21-\x7e]+$/, 'the key has spaces or characters a key never has'),
+      })
+      .strict(),
+    result: ApiKeyStatus,
+  },
   'apiKey.remove': { args: NoArgs, result: ApiKeyStatus },
 
   'decisions.available': { args: z.object({ returnId: z.number().int().positive() }).strict(), result: AvailableDecisions },
@@ -869,12 +914,21 @@ export const channels = {
   'decisions.edit': { args: z.object({ outboxId: z.number().int().positive(), draft: DecisionDraft }).strict(), result: OutboxEntry },
   'decisions.cancel': { args: z.object({ outboxId: z.number().int().positive() }).strict(), result: OutboxEntry },
   'outbox.list': {
-    args: z.object({ returnId: z.number().int().positive().optional(), states: z.array(OutboxState).max(6).optional() }).strict().optional(),
+    args: z
+      .object({ returnId: z.number().int().positive().optional(), states: z.array(OutboxState).max(6).optional() })
+      .strict()
+      .optional(),
     result: z.array(OutboxEntry),
   },
   /** Sends queued decisions now instead of waiting for the next retry. */
-  'outbox.retry': { args: z.object({ outboxId: z.number().int().positive().optional() }).strict().optional(), result: z.object({ scheduled: z.number().int() }) },
-  'audit.list': { args: z.object({ returnId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(5000).default(500) }).strict(), result: z.array(AuditEntry) },
+  'outbox.retry': {
+    args: z.object({ outboxId: z.number().int().positive().optional() }).strict().optional(),
+    result: z.object({ scheduled: z.number().int() }),
+  },
+  'audit.list': {
+    args: z.object({ returnId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(5000).default(500) }).strict(),
+    result: z.array(AuditEntry),
+  },
 
   // Reports, analytics and exports
   'analytics.get': { args: z.object({ query: AnalyticsQuery }).strict(), result: AnalyticsResult },
@@ -883,7 +937,10 @@ export const channels = {
   'files.chooseFolder': { args: NoArgs, result: z.object({ folder: z.string().nullable(), native: z.boolean(), defaultFolder: z.string() }) },
   /** Opens a file ReturnDesk wrote this session (desktop); web mode answers opened: false with the path. */
   /** `confirmed`: the operator has read the report's spreadsheet warning and opens it anyway. */
-  'files.open': { args: z.object({ path: z.string().min(1).max(4096), confirmed: z.boolean().optional() }).strict(), result: z.object({ opened: z.boolean(), path: z.string() }) },
+  'files.open': {
+    args: z.object({ path: z.string().min(1).max(4096), confirmed: z.boolean().optional() }).strict(),
+    result: z.object({ opened: z.boolean(), path: z.string() }),
+  },
   'exports.inbox': { args: z.object({ filter: InboxFilter, folder: TargetFolder }).strict(), result: ExportResult },
   'exports.audit': { args: z.object({ folder: TargetFolder }).strict(), result: ExportResult },
   'exports.analytics': { args: z.object({ query: AnalyticsQuery, table: AnalyticsTable, folder: TargetFolder }).strict(), result: ExportResult },
@@ -932,9 +989,8 @@ export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
 type GroupOf<C extends string> = C extends `${infer G}.${string}` ? G : never;
-type Invoker<C extends ChannelName> = undefined extends ChannelArgs<C>
-  ? (args?: ChannelArgs<C>) => Promise<Result<ChannelResult<C>>>
-  : (args: ChannelArgs<C>) => Promise<Result<ChannelResult<C>>>;
+type Invoker<C extends ChannelName> =
+  undefined extends ChannelArgs<C> ? (args?: ChannelArgs<C>) => Promise<Result<ChannelResult<C>>> : (args: ChannelArgs<C>) => Promise<Result<ChannelResult<C>>>;
 type GroupApi<G extends string> = {
   [C in ChannelName as C extends `${G}.${infer M}` ? M : never]: Invoker<C>;
 };

@@ -76,7 +76,15 @@ export const OUTBOX_STATE_WORDS: Record<RuleLocale, Record<string, string>> = {
 /** The texts of the rules: params keep the Market's codes and plain numbers; the words name and format them. */
 function texts(locale: RuleLocale): Record<string, (params: Params) => string> {
   const code = (group: CodeGroup, x: Params, key: string): string => (x[key] === undefined ? '?' : codeLabel(group, String(x[key]), locale));
-  const codes = (group: CodeGroup, x: Params, key: string): string => codeList(group, p(x, key).split(',').map((c) => c.trim()).filter(Boolean), locale);
+  const codes = (group: CodeGroup, x: Params, key: string): string =>
+    codeList(
+      group,
+      p(x, key)
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+      locale,
+    );
   const rub = (x: Params, key: string): string => (typeof x[key] === 'number' ? formatRub(x[key] as number, locale) : p(x, key));
   const at = (x: Params, key: string): string => (x[key] === undefined ? '?' : formatMsk(String(x[key]), locale));
   const state = (x: Params, key: string): string => OUTBOX_STATE_WORDS[locale][p(x, key)] ?? p(x, key);
@@ -88,21 +96,27 @@ function texts(locale: RuleLocale): Record<string, (params: Params) => string> {
       'return.unknown': (x) => `Возврата ${p(x, 'returnId')} ещё нет в локальной базе; сначала синхронизируйте данные.`,
       'return.notAwaiting': (x) => `Возврат ${p(x, 'returnId')} больше не ждёт решения (статус: ${code('refundStatus', x, 'status')}).`,
       'return.deadlinePassed': (x) => `Срок 48 часов по возврату ${p(x, 'returnId')} истёк (${at(x, 'deadline')}); Маркет подтвердил возврат сам.`,
-      'return.alreadyQueued': (x) => `Решение по возврату ${p(x, 'returnId')} уже есть (${state(x, 'state')}, очередь №${p(x, 'outboxId')}); измените или отмените его.`,
-      'return.availableUnknown': (x) => `Неизвестно, какие решения доступны по возврату ${p(x, 'returnId')}: Маркет недоступен, а в кэше ничего нет. Повторите, когда появится связь.`,
+      'return.alreadyQueued': (x) =>
+        `Решение по возврату ${p(x, 'returnId')} уже есть (${state(x, 'state')}, очередь №${p(x, 'outboxId')}); измените или отмените его.`,
+      'return.availableUnknown': (x) =>
+        `Неизвестно, какие решения доступны по возврату ${p(x, 'returnId')}: Маркет недоступен, а в кэше ничего нет. Повторите, когда появится связь.`,
       'items.unknownItem': (x) => `Товара ${p(x, 'returnItemId')} нет в этом возврате.`,
       'items.duplicate': (x) => `По товару ${p(x, 'returnItemId')} указано несколько решений; нужно ровно одно.`,
       'items.missing': (x) => `По товару ${p(x, 'shopSku')} нет решения; решение нужно по каждому товару возврата.`,
-      'decisionType.notAvailable': (x) => `Решение ${codes('decisionType', x, 'decisionType')} недоступно для этого возврата; доступны: ${codes('decisionType', x, 'allowed')}.`,
+      'decisionType.notAvailable': (x) =>
+        `Решение ${codes('decisionType', x, 'decisionType')} недоступно для этого возврата; доступны: ${codes('decisionType', x, 'allowed')}.`,
       'reasonType.required': (x) => `Для отказа в возврате нужна причина; выберите одну из: ${codes('declineReason', x, 'allowed')}.`,
-      'reasonType.notAvailable': (x) => `Причина ${codes('declineReason', x, 'reasonType')} недоступна; выберите одну из: ${codes('declineReason', x, 'allowed')}.`,
+      'reasonType.notAvailable': (x) =>
+        `Причина ${codes('declineReason', x, 'reasonType')} недоступна; выберите одну из: ${codes('declineReason', x, 'allowed')}.`,
       'reasonType.notAllowed': (x) => `Причина указывается только при отказе в возврате, а не при решении ${codes('decisionType', x, 'decisionType')}.`,
       'comment.required': (x) => `Для решения ${codes('decisionType', x, 'decisionType')} нужен комментарий: ${COMMENT_WHAT.ru[p(x, 'what')] ?? p(x, 'what')}.`,
       'comment.tooLong': (x) => `Комментарий слишком длинный: не более ${p(x, 'max')} символов.`,
       'compensation.required': (x) => `Для частичного возврата укажите сумму компенсации: от ${rub(x, 'min')} до ${rub(x, 'max')}.`,
-      'compensation.notAllowed': (x) => `Сумма компенсации указывается только при частичном возврате, а не при решении ${codes('decisionType', x, 'decisionType')}.`,
+      'compensation.notAllowed': (x) =>
+        `Сумма компенсации указывается только при частичном возврате, а не при решении ${codes('decisionType', x, 'decisionType')}.`,
       'compensation.notPositive': () => 'Компенсация должна быть больше 0 ₽.',
-      'compensation.notANumber': (x) => `Введите сумму цифрами, например 1 250 или 1 250,50${x.min !== undefined ? `: от ${rub(x, 'min')} до ${rub(x, 'max')}` : ''}.`,
+      'compensation.notANumber': (x) =>
+        `Введите сумму цифрами, например 1 250 или 1 250,50${x.min !== undefined ? `: от ${rub(x, 'min')} до ${rub(x, 'max')}` : ''}.`,
       'compensation.kopecks': () => 'В сумме компенсации не больше двух знаков после запятой (копейки).',
       'compensation.belowMin': (x) => `Компенсация — не меньше ${rub(x, 'min')}.`,
       'compensation.aboveMax': (x) => `Компенсация — не больше ${rub(x, 'max')}.`,
@@ -117,21 +131,26 @@ function texts(locale: RuleLocale): Record<string, (params: Params) => string> {
     'return.unknown': (x) => `Return ${p(x, 'returnId')} is not in the local store yet; sync first.`,
     'return.notAwaiting': (x) => `Return ${p(x, 'returnId')} no longer awaits a decision (status: ${code('refundStatus', x, 'status')}).`,
     'return.deadlinePassed': (x) => `The 48-hour deadline of return ${p(x, 'returnId')} passed at ${at(x, 'deadline')}; the Market has confirmed it by itself.`,
-    'return.alreadyQueued': (x) => `A decision for return ${p(x, 'returnId')} is already ${state(x, 'state')} (outbox #${p(x, 'outboxId')}); edit or cancel that one instead.`,
-    'return.availableUnknown': (x) => `What may be decided for return ${p(x, 'returnId')} is unknown: the Market cannot be reached and nothing is cached. Try again when online.`,
+    'return.alreadyQueued': (x) =>
+      `A decision for return ${p(x, 'returnId')} is already ${state(x, 'state')} (outbox #${p(x, 'outboxId')}); edit or cancel that one instead.`,
+    'return.availableUnknown': (x) =>
+      `What may be decided for return ${p(x, 'returnId')} is unknown: the Market cannot be reached and nothing is cached. Try again when online.`,
     'items.unknownItem': (x) => `Item ${p(x, 'returnItemId')} is not part of this return.`,
     'items.duplicate': (x) => `Item ${p(x, 'returnItemId')} has more than one decision; give exactly one.`,
     'items.missing': (x) => `Item ${p(x, 'shopSku')} has no decision; every item of the return needs one.`,
-    'decisionType.notAvailable': (x) => `Decision ${codes('decisionType', x, 'decisionType')} is not available for this return; available: ${codes('decisionType', x, 'allowed')}.`,
+    'decisionType.notAvailable': (x) =>
+      `Decision ${codes('decisionType', x, 'decisionType')} is not available for this return; available: ${codes('decisionType', x, 'allowed')}.`,
     'reasonType.required': (x) => `Declining a refund needs a reason; choose one of: ${codes('declineReason', x, 'allowed')}.`,
-    'reasonType.notAvailable': (x) => `Reason ${codes('declineReason', x, 'reasonType')} is not available; choose one of: ${codes('declineReason', x, 'allowed')}.`,
+    'reasonType.notAvailable': (x) =>
+      `Reason ${codes('declineReason', x, 'reasonType')} is not available; choose one of: ${codes('declineReason', x, 'allowed')}.`,
     'reasonType.notAllowed': (x) => `A reason is given only when declining a refund, not with ${codes('decisionType', x, 'decisionType')}.`,
     'comment.required': (x) => `Decision ${codes('decisionType', x, 'decisionType')} needs a comment: ${COMMENT_WHAT.en[p(x, 'what')] ?? p(x, 'what')}.`,
     'comment.tooLong': (x) => `The comment is too long: at most ${p(x, 'max')} characters.`,
     'compensation.required': (x) => `A partial refund needs the compensation amount, from ${rub(x, 'min')} to ${rub(x, 'max')}.`,
     'compensation.notAllowed': (x) => `A compensation amount is given only with a partial refund, not with ${codes('decisionType', x, 'decisionType')}.`,
     'compensation.notPositive': () => 'The compensation must be more than RUB 0.',
-    'compensation.notANumber': (x) => `Enter the amount in digits, e.g. 1250 or 1250.50${x.min !== undefined ? `: from ${rub(x, 'min')} to ${rub(x, 'max')}` : ''}.`,
+    'compensation.notANumber': (x) =>
+      `Enter the amount in digits, e.g. 1250 or 1250.50${x.min !== undefined ? `: from ${rub(x, 'min')} to ${rub(x, 'max')}` : ''}.`,
     'compensation.kopecks': () => 'The compensation may have at most two decimal places (kopecks).',
     'compensation.belowMin': (x) => `The compensation must be at least ${rub(x, 'min')}.`,
     'compensation.aboveMax': (x) => `The compensation must be at most ${rub(x, 'max')}.`,

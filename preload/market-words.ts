@@ -141,7 +141,11 @@ const en: Words = {
   },
   chatSender: { PARTNER: 'You', CUSTOMER: 'Buyer', MARKET: 'Market', SUPPORT: 'Support' },
   reportStatus: { PENDING: 'Waiting to be generated', PROCESSING: 'Being generated', FAILED: 'Failed', DONE: 'Ready' },
-  reportSubStatus: { NO_DATA: 'No data for this report', TOO_LARGE: 'The report is too large: choose a shorter period', RESOURCE_NOT_FOUND: 'Part of the data was not found' },
+  reportSubStatus: {
+    NO_DATA: 'No data for this report',
+    TOO_LARGE: 'The report is too large: choose a shorter period',
+    RESOURCE_NOT_FOUND: 'Part of the data was not found',
+  },
 };
 
 const ru: Words = {
@@ -259,7 +263,11 @@ const ru: Words = {
   },
   chatSender: { PARTNER: 'Вы', CUSTOMER: 'Покупатель', MARKET: 'Маркет', SUPPORT: 'Поддержка' },
   reportStatus: { PENDING: 'Ждёт формирования', PROCESSING: 'Формируется', FAILED: 'Ошибка формирования', DONE: 'Готов' },
-  reportSubStatus: { NO_DATA: 'Для такого отчёта нет данных', TOO_LARGE: 'Отчёт слишком большой: выберите период короче', RESOURCE_NOT_FOUND: 'Часть данных не найдена' },
+  reportSubStatus: {
+    NO_DATA: 'Для такого отчёта нет данных',
+    TOO_LARGE: 'Отчёт слишком большой: выберите период короче',
+    RESOURCE_NOT_FOUND: 'Часть данных не найдена',
+  },
 };
 
 /** Every group's words in each language. */
@@ -307,7 +315,12 @@ export function formatMoney(money: { value: number; currencyId: string } | null 
   const tag = locale === 'ru' ? 'ru-RU' : 'en-GB';
   const digits = Number.isInteger(money.value) ? 0 : 2;
   try {
-    return new Intl.NumberFormat(tag, { style: 'currency', currency: isoCurrency(money.currencyId), minimumFractionDigits: digits, maximumFractionDigits: 2 }).format(money.value);
+    return new Intl.NumberFormat(tag, {
+      style: 'currency',
+      currency: isoCurrency(money.currencyId),
+      minimumFractionDigits: digits,
+      maximumFractionDigits: 2,
+    }).format(money.value);
   } catch {
     return `${new Intl.NumberFormat(tag, { minimumFractionDigits: digits, maximumFractionDigits: 2 }).format(money.value)} ${money.currencyId}`;
   }

@@ -94,13 +94,23 @@ export function formatLocal(at: Instant, locale: Locale, timeZone?: string): str
   const shift = localOffsetMs(ms, timeZone);
   if (shift === MSK_OFFSET_MS) return null;
   const wall = new Date(ms + shift);
-  const zone = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'shortOffset' }).formatToParts(ms).find((x) => x.type === 'timeZoneName')?.value ?? '';
+  const zone =
+    new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'shortOffset' }).formatToParts(ms).find((x) => x.type === 'timeZoneName')?.value ?? '';
   return `${wall.getUTCDate()} ${MONTHS[locale][wall.getUTCMonth()]} ${wall.getUTCFullYear()}, ${two(wall.getUTCHours())}:${two(wall.getUTCMinutes())} (${zone})`;
 }
 
 /** Offset of a zone (the workstation's when absent) from UTC at an instant, in ms. */
 function localOffsetMs(ms: number, timeZone?: string): number {
-  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
   const p = Object.fromEntries(format.formatToParts(ms).map((x) => [x.type, Number(x.value)]));
   const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
   return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000) * 60_000;

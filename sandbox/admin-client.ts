@@ -68,13 +68,22 @@ export function sandboxAdmin(url: string) {
     setFaults: (faults: FaultSpec | FaultSpec[]) => call<{ faults: unknown[] }>('POST', '/faults', Array.isArray(faults) ? { faults } : faults),
     clearFaults: () => call<{ faults: unknown[] }>('DELETE', '/faults'),
     received: async () => (await call<{ received: ReceivedDecision[] }>('GET', '/received')).received,
-    stats: () => call<{ total: number; byOperation: Record<string, number>; byStatus: Record<string, number>; maxConcurrentPerKey: Record<string, number>; count420: number }>('GET', '/stats'),
+    stats: () =>
+      call<{
+        total: number;
+        byOperation: Record<string, number>;
+        byStatus: Record<string, number>;
+        maxConcurrentPerKey: Record<string, number>;
+        count420: number;
+      }>('GET', '/stats'),
     createReturn: (spec: CreateReturnSpec = {}) => call<AdminReturn>('POST', '/returns', spec),
     getReturn: (id: number) => call<AdminReturn>('GET', `/returns/${id}`),
     /** `status` undefined moves only the shipment status (the only status a non-purchase has). */
-    setReturnStatus: (id: number, status: string | undefined, opts: { shipmentStatus?: string; force?: boolean } = {}) => call<AdminReturn>('POST', `/returns/${id}/status`, { status, ...opts }),
+    setReturnStatus: (id: number, status: string | undefined, opts: { shipmentStatus?: string; force?: boolean } = {}) =>
+      call<AdminReturn>('POST', `/returns/${id}/status`, { status, ...opts }),
     openDispute: (id: number) => call<AdminReturn & { chatId: number }>('POST', `/returns/${id}/dispute`, {}),
-    finishDispute: (id: number, status?: 'REFUND_IN_PROGRESS' | 'PREMODERATION_SELECT_DELIVERY' | 'REJECTED') => call<AdminReturn & { chatId: number | null }>('POST', `/returns/${id}/dispute/finish`, status ? { status } : {}),
+    finishDispute: (id: number, status?: 'REFUND_IN_PROGRESS' | 'PREMODERATION_SELECT_DELIVERY' | 'REJECTED') =>
+      call<AdminReturn & { chatId: number | null }>('POST', `/returns/${id}/dispute/finish`, status ? { status } : {}),
     /** A message in the return's chat: from the buyer in the buyer chat unless told otherwise. */
     chatMessage: (id: number, spec: { message?: string; sender?: 'CUSTOMER' | 'MARKET' | 'SUPPORT'; chatType?: 'CHAT' | 'ARBITRAGE' } = {}) =>
       call<{ chatId: number; messageId: number; status: string }>('POST', `/returns/${id}/chat`, spec),
@@ -82,10 +91,17 @@ export function sandboxAdmin(url: string) {
     setPush: (pushUrl: string | null) => call<{ url: string | null; deliveries: unknown[] }>('POST', '/push', { url: pushUrl ?? '' }),
     pushes: () => call<{ url: string | null; deliveries: { notificationType: string; payload: Record<string, unknown>; status?: number }[] }>('GET', '/push'),
     failNextReport: () => call<{ failNext: number }>('POST', '/reports/fail-next', {}),
-    info: () => call<{ apiKey: string; otherApiKey: string; businesses: { id: number; name: string; key: string }[]; campaigns: { id: number; businessId: number; program: string; domain: string }[] }>('GET', '/info'),
+    info: () =>
+      call<{
+        apiKey: string;
+        otherApiKey: string;
+        businesses: { id: number; name: string; key: string }[];
+        campaigns: { id: number; businessId: number; program: string; domain: string }[];
+      }>('GET', '/info'),
     reset: () => call<{ ok: boolean }>('POST', '/reset', {}),
     /** Serves this photo broken: not an image, cut short, or over 50 MB ('clear' undoes it). */
-    setPhotoFault: (hash: string, kind: 'not-an-image' | 'truncated' | 'oversize' | 'clear') => call<{ hash: string; fault: string | null }>('POST', `/photos/${hash}/fault`, { kind }),
+    setPhotoFault: (hash: string, kind: 'not-an-image' | 'truncated' | 'oversize' | 'clear') =>
+      call<{ hash: string; fault: string | null }>('POST', `/photos/${hash}/fault`, { kind }),
   };
 }
 

@@ -67,7 +67,13 @@ export class SandboxContext {
     this.clock = new SandboxClock(options.startTime, options.skewMs);
     this.rng = createRng(options.seed ^ 0x5eed);
     this.faults = new Faults(createRng(options.seed ^ 0xfa17));
-    this.world = generateWorld({ seed: options.seed, returns: options.returns, startTime: this.clock.startTime, apiKey: options.apiKey, otherApiKey: options.otherApiKey });
+    this.world = generateWorld({
+      seed: options.seed,
+      returns: options.returns,
+      startTime: this.clock.startTime,
+      apiKey: options.apiKey,
+      otherApiKey: options.otherApiKey,
+    });
     this.indexReturns();
   }
 
@@ -75,7 +81,13 @@ export class SandboxContext {
     this.clock = new SandboxClock(this.options.startTime, this.options.skewMs);
     this.rng = createRng(this.options.seed ^ 0x5eed);
     this.faults = new Faults(createRng(this.options.seed ^ 0xfa17));
-    this.world = generateWorld({ seed: this.options.seed, returns: this.options.returns, startTime: this.clock.startTime, apiKey: this.options.apiKey, otherApiKey: this.options.otherApiKey });
+    this.world = generateWorld({
+      seed: this.options.seed,
+      returns: this.options.returns,
+      startTime: this.clock.startTime,
+      apiKey: this.options.apiKey,
+      otherApiKey: this.options.otherApiKey,
+    });
     this.limiter.reset();
     this.limiter.scale = this.options.limitScale;
     this.received = [];

@@ -204,7 +204,8 @@ export function makeReturn(world: World, rng: Rng, order: Order, draft: ReturnDr
   if (!isReturn) {
     r.recipientType = 'SHOP';
     const age = draft.now - draft.createdAt;
-    r.shipmentStatus = draft.shipmentStatus ?? (age < 2 * DAY ? 'IN_TRANSIT' : age < 5 * DAY ? 'READY_FOR_PICKUP' : program === 'FBY' ? 'FULFILMENT_RECEIVED' : 'PICKED');
+    r.shipmentStatus =
+      draft.shipmentStatus ?? (age < 2 * DAY ? 'IN_TRANSIT' : age < 5 * DAY ? 'READY_FOR_PICKUP' : program === 'FBY' ? 'FULFILMENT_RECEIVED' : 'PICKED');
     r.updatedAt = Math.min(draft.now, draft.createdAt + Math.min(age, rng.int(1, 48) * HOUR));
     if (r.shipmentStatus === 'READY_FOR_PICKUP') {
       r.pickupTillDate = r.updatedAt + 7 * DAY;
@@ -262,7 +263,11 @@ export function makeReturn(world: World, rng: Rng, order: Order, draft: ReturnDr
       r.updatedAt = Math.min(draft.now, draft.createdAt + rng.int(3, 9) * DAY);
       if (!r.fastReturn) {
         r.shipmentStatus =
-          status === 'REFUND_IN_PROGRESS' ? rng.pick(['IN_TRANSIT', 'READY_FOR_PICKUP', 'RECEIVED']) : status === 'CANCELLED' ? 'CANCELLED' : rng.pick(['PICKED', 'FULFILMENT_RECEIVED', 'RECEIVED']);
+          status === 'REFUND_IN_PROGRESS'
+            ? rng.pick(['IN_TRANSIT', 'READY_FOR_PICKUP', 'RECEIVED'])
+            : status === 'CANCELLED'
+              ? 'CANCELLED'
+              : rng.pick(['PICKED', 'FULFILMENT_RECEIVED', 'RECEIVED']);
       }
       if (r.shipmentStatus === 'READY_FOR_PICKUP') {
         r.pickupTillDate = r.updatedAt + 5 * DAY;
@@ -335,7 +340,9 @@ export function generateWorld(opts: GenerateOptions): World {
       const order = makeOrder(world, rng, campaign, catalog, orderCreated, rng.pick([1, 1, 1, 2, 2, 3, 4]));
       const live = order.items.filter((i) => i.count > 0);
       const multi = live.length >= 2 && made + 1 < count && rng.chance(0.15);
-      const groups = multi ? [live.slice(0, 1), live.slice(1)] : [scenario.type === 'UNREDEEMED' && rng.chance(0.6) ? live : live.slice(0, rng.int(1, live.length))];
+      const groups = multi
+        ? [live.slice(0, 1), live.slice(1)]
+        : [scenario.type === 'UNREDEEMED' && rng.chance(0.6) ? live : live.slice(0, rng.int(1, live.length))];
       const rets: ReturnRecord[] = [];
       groups.forEach((group, gi) => {
         const sc = gi === 0 ? scenario : pickScenario(rng, campaign.program);
@@ -347,7 +354,10 @@ export function generateWorld(opts: GenerateOptions): World {
             photos = 8;
             forcedImages =
               forcedBig === 0
-                ? [{ format: 'jpeg', width: 4000, height: 3000 }, { format: 'png', width: 2000, height: 1500 }]
+                ? [
+                    { format: 'jpeg', width: 4000, height: 3000 },
+                    { format: 'png', width: 2000, height: 1500 },
+                  ]
                 : [{ format: 'jpeg', width: 3000, height: 4000 }];
             forcedBig++;
           }
@@ -366,7 +376,9 @@ export function generateWorld(opts: GenerateOptions): World {
         made++;
       });
       // A partial non-purchase leaves the order DELIVERED; a full one cancels it.
-      const unredeemedAll = rets.some((r) => r.returnType === 'UNREDEEMED' && r.items.reduce((s, i) => s + i.count, 0) === live.reduce((s, i) => s + i.count, 0));
+      const unredeemedAll = rets.some(
+        (r) => r.returnType === 'UNREDEEMED' && r.items.reduce((s, i) => s + i.count, 0) === live.reduce((s, i) => s + i.count, 0),
+      );
       if (unredeemedAll) {
         order.status = 'CANCELLED';
         order.substatus = 'USER_REFUSED_DELIVERY';

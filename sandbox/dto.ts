@@ -68,7 +68,12 @@ export function returnDto(r: ReturnRecord): Record<string, unknown> {
     if (units > 0) {
       item.instances = Array.from({ length: units }, (_, k) => {
         const inst: Record<string, unknown> = {
-          stockType: r.shipmentStatus === 'FULFILMENT_RECEIVED' || r.shipmentStatus === 'PICKED' ? (k === 0 && r.returnType === 'RETURN' ? 'DEFECT' : 'FIT') : 'UNDEFINED',
+          stockType:
+            r.shipmentStatus === 'FULFILMENT_RECEIVED' || r.shipmentStatus === 'PICKED'
+              ? k === 0 && r.returnType === 'RETURN'
+                ? 'DEFECT'
+                : 'FIT'
+              : 'UNDEFINED',
           status: instanceStatus(r.shipmentStatus),
         };
         if (i.cis[k]) inst.cis = i.cis[k];
@@ -178,7 +183,12 @@ export function businessOrderDto(o: Order): Record<string, unknown> {
       shipment: { id: o.id % 1_000_000, shipmentDate: dateMsk(o.createdAt + 86400_000) },
       ...(o.deliveryType === 'PICKUP'
         ? { pickup: { address: { country: 'Россия', city: o.city }, region: { id: 213, name: o.city, type: 'CITY' } } }
-        : { courier: { address: { country: 'Россия', city: o.city, street: 'улица Ленина', house: String((o.id % 90) + 1) }, region: { id: 213, name: o.city, type: 'CITY' } } }),
+        : {
+            courier: {
+              address: { country: 'Россия', city: o.city, street: 'улица Ленина', house: String((o.id % 90) + 1) },
+              region: { id: 213, name: o.city, type: 'CITY' },
+            },
+          }),
     },
     buyerType: 'PERSON',
     cancelRequested: false,

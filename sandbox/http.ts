@@ -90,7 +90,8 @@ export function str(v: unknown, field: string, opts: { required?: boolean; minLe
     return undefined;
   }
   if (typeof v !== 'string') throw badRequest(`Field ${field} must be a string`);
-  if (opts.minLength !== undefined && v.length < opts.minLength) throw badRequest(`Length of field ${field} must be greater than or equal to ${opts.minLength}`);
+  if (opts.minLength !== undefined && v.length < opts.minLength)
+    throw badRequest(`Length of field ${field} must be greater than or equal to ${opts.minLength}`);
   if (opts.maxLength !== undefined && v.length > opts.maxLength) throw badRequest(`Length of field ${field} must be less than or equal to ${opts.maxLength}`);
   return v;
 }
@@ -110,7 +111,12 @@ export function enumValue(v: unknown, field: string, allowed: readonly string[],
   return v;
 }
 
-export function arrayOf<T>(v: unknown, field: string, each: (x: unknown, f: string) => T, opts: { minItems?: number; maxItems?: number; unique?: boolean } = {}): T[] | undefined {
+export function arrayOf<T>(
+  v: unknown,
+  field: string,
+  each: (x: unknown, f: string) => T,
+  opts: { minItems?: number; maxItems?: number; unique?: boolean } = {},
+): T[] | undefined {
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v)) throw badRequest(`Field ${field} must be an array`);
   if (opts.minItems !== undefined && v.length < opts.minItems) throw badRequest(`Collection of field ${field} must not be empty`);
@@ -122,7 +128,8 @@ export function arrayOf<T>(v: unknown, field: string, each: (x: unknown, f: stri
 
 export function dateParam(v: string | undefined, field: string): string | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) throw badRequest(`Parameter ${field} must be a date in the format YYYY-MM-DD, got ${JSON.stringify(v)}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))
+    throw badRequest(`Parameter ${field} must be a date in the format YYYY-MM-DD, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -138,7 +145,11 @@ export function dateTimeParam(v: unknown, field: string): number | undefined {
  * An integer query parameter. `truncate`: a value above `max` is cut to `max`, as the Market does
  * for parameters marked `x-transform: truncateLimit` in the OpenAPI; otherwise it is refused.
  */
-export function queryInt(q: URLSearchParams, name: string, opts: { min?: number; max?: number; required?: boolean; truncate?: boolean } = {}): number | undefined {
+export function queryInt(
+  q: URLSearchParams,
+  name: string,
+  opts: { min?: number; max?: number; required?: boolean; truncate?: boolean } = {},
+): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') {
     if (opts.required) throw badRequest(`Missing parameter: ${name}`, 'MISSING_PARAM');
@@ -156,14 +167,18 @@ export function queryInt(q: URLSearchParams, name: string, opts: { min?: number;
 export function queryList(q: URLSearchParams, name: string): string[] | undefined {
   const all = q.getAll(name);
   if (all.length === 0) return undefined;
-  const values = all.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const values = all
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   return values.length ? values : undefined;
 }
 
 export function queryEnumList(q: URLSearchParams, name: string, allowed: readonly string[]): string[] | undefined {
   const values = queryList(q, name);
   if (!values) return undefined;
-  for (const v of values) if (!allowed.includes(v)) throw badRequest(`Invalid value of parameter ${name}: ${JSON.stringify(v)}; expected one of ${allowed.join(', ')}`);
+  for (const v of values)
+    if (!allowed.includes(v)) throw badRequest(`Invalid value of parameter ${name}: ${JSON.stringify(v)}; expected one of ${allowed.join(', ')}`);
   return [...new Set(values)];
 }
 

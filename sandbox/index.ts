@@ -42,7 +42,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const apiKey = options.apiKey ?? demoKey(seed, 1);
   let otherApiKey = demoKey(seed, 2);
   if (otherApiKey === apiKey) otherApiKey = demoKey(seed, 3);
-  const ctx = new SandboxContext({ seed, returns: options.returns ?? 300, startTime: options.startTime, skewMs: options.skewMs, apiKey, otherApiKey, limitScale: options.limitScale ?? 1 });
+  const ctx = new SandboxContext({
+    seed,
+    returns: options.returns ?? 300,
+    startTime: options.startTime,
+    skewMs: options.skewMs,
+    apiKey,
+    otherApiKey,
+    limitScale: options.limitScale ?? 1,
+  });
   const handler = createHandler(ctx, [...returnRoutes, ...marketRoutes, ...chatRoutes, ...miscRoutes], [...adminRoutes, ...photoFaultRoutes]);
   const server = createServer((req, res) => {
     handler(req, res).catch((e: unknown) => {

@@ -3,7 +3,39 @@ import { isoMsk } from './clock.ts';
 import type { Campaign, Order, ReturnRecord } from './types.ts';
 
 const TRANSLIT: Record<string, string> = {
-  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'yo', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm', н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'shch', ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya',
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ё: 'yo',
+  ж: 'zh',
+  з: 'z',
+  и: 'i',
+  й: 'y',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'kh',
+  ц: 'ts',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'shch',
+  ъ: '',
+  ы: 'y',
+  ь: '',
+  э: 'e',
+  ю: 'yu',
+  я: 'ya',
 };
 
 export function translit(s: string): string {
@@ -26,7 +58,14 @@ export function buildPdf(pages: string[][]): Buffer {
   const kids: number[] = [];
   let next = 4;
   for (const lines of pages) {
-    const content = ['BT', '/F1 11 Tf', '14 TL', '50 790 Td', ...lines.map((l, i) => (i === 0 ? `/F1 15 Tf (${esc(l)}) Tj T* /F1 11 Tf` : `(${esc(l)}) Tj T*`)), 'ET'].join('\n');
+    const content = [
+      'BT',
+      '/F1 11 Tf',
+      '14 TL',
+      '50 790 Td',
+      ...lines.map((l, i) => (i === 0 ? `/F1 15 Tf (${esc(l)}) Tj T* /F1 11 Tf` : `(${esc(l)}) Tj T*`)),
+      'ET',
+    ].join('\n');
     const contentId = next++;
     const pageId = next++;
     objects[contentId] = `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`;

@@ -88,7 +88,9 @@ export function createHandler(ctx: SandboxContext, routes: Route[], admin: Admin
     const apiKey = typeof apiKeyHeader === 'string' ? apiKeyHeader.trim() : '';
     if (!match) {
       const anyMethod = routes.some((r) => r.pattern.test(path));
-      const e = anyMethod ? new ApiError(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed for ${path}`) : new ApiError(404, 'NOT_FOUND', `Resource ${path} not found`);
+      const e = anyMethod
+        ? new ApiError(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed for ${path}`)
+        : new ApiError(404, 'NOT_FOUND', `Resource ${path} not found`);
       count(e.status);
       req.resume();
       sendError(res, e);
@@ -123,7 +125,11 @@ export function createHandler(ctx: SandboxContext, routes: Route[], admin: Admin
       const fault5xx = ctx.faults.take('error5xx', path);
       if (fault5xx) {
         const status = fault5xx.status ?? 500;
-        throw new ApiError(status, status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR', status === 503 ? 'Service temporarily unavailable' : 'Internal server error');
+        throw new ApiError(
+          status,
+          status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR',
+          status === 503 ? 'Service temporarily unavailable' : 'Internal server error',
+        );
       }
       ctx.tick();
       rateHeaders = ctx.limiter.consume(apiKey, op, ctx.now());
@@ -139,7 +145,11 @@ export function createHandler(ctx: SandboxContext, routes: Route[], admin: Admin
       }
       if (ctx.faults.take('reset', path)) {
         const payload = Buffer.isBuffer(result.body) ? result.body : Buffer.from(JSON.stringify(result.body));
-        res.writeHead(result.status, { ...rateHeaders, 'Content-Type': result.contentType ?? 'application/json;charset=utf-8', 'Content-Length': String(payload.length) });
+        res.writeHead(result.status, {
+          ...rateHeaders,
+          'Content-Type': result.contentType ?? 'application/json;charset=utf-8',
+          'Content-Length': String(payload.length),
+        });
         res.write(payload.subarray(0, Math.max(1, Math.floor(payload.length / 3))));
         // Give the partial body a moment to reach the wire, then cut the connection mid-body.
         await sleep(20);

@@ -40,11 +40,22 @@ export function parseFindingsCsv(text: string): Finding[] {
     .filter((row) => row.some((field) => field !== ''));
   const [header, ...data] = rows;
   if (!header || header[0] !== 'issue') throw new Error(`not an Electronegativity CSV (header: ${JSON.stringify(header)})`);
-  return data.map(([check = '', severity = '', confidence = '', file = '', location = '', sample = '', description = '']) => ({ check, severity, confidence, file, location, sample, description }));
+  return data.map(([check = '', severity = '', confidence = '', file = '', location = '', sample = '', description = '']) => ({
+    check,
+    severity,
+    confidence,
+    file,
+    location,
+    sample,
+    description,
+  }));
 }
 
 /** Sorts findings into justified and not, and lists justifications that matched nothing (stale). */
-export function judgeFindings(findings: Finding[], accepted: Accepted[]): { unexplained: Finding[]; explained: Array<Finding & { why: string }>; stale: Accepted[] } {
+export function judgeFindings(
+  findings: Finding[],
+  accepted: Accepted[],
+): { unexplained: Finding[]; explained: Array<Finding & { why: string }>; stale: Accepted[] } {
   const used = new Set<Accepted>();
   const unexplained: Finding[] = [];
   const explained: Array<Finding & { why: string }> = [];
@@ -104,12 +115,20 @@ function runElectronegativityOnce(options: { online?: boolean; timeoutMs?: numbe
   const stage = mkdtempSync(join(tmpdir(), 'rd-audit-'));
   try {
     const input = join(stage, 'app');
-    for (const entry of SHIPPED) if (existsSync(join(options.from ?? root, entry))) cpSync(join(options.from ?? root, entry), join(input, entry), { recursive: true });
+    for (const entry of SHIPPED)
+      if (existsSync(join(options.from ?? root, entry))) cpSync(join(options.from ?? root, entry), join(input, entry), { recursive: true });
     const output = join(stage, 'findings.csv');
     const cli = join(root, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
     const args = [...(options.online ? [] : ['--import', OFFLINE_GOT]), cli, '-i', input, '-e', ELECTRON_VERSION, '-r', '-o', output];
-    const run = spawnSync(process.execPath, args, { cwd: stage, encoding: 'utf8', timeout: options.timeoutMs ?? TIMEOUT_MS, killSignal: 'SIGKILL', env: { ...process.env, LANG: 'en-US' } });
-    if (run.error || run.signal) throw new Error(`electronegativity did not finish (${run.error?.message ?? run.signal}) within ${(options.timeoutMs ?? TIMEOUT_MS) / 1000} s`);
+    const run = spawnSync(process.execPath, args, {
+      cwd: stage,
+      encoding: 'utf8',
+      timeout: options.timeoutMs ?? TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+      env: { ...process.env, LANG: 'en-US' },
+    });
+    if (run.error || run.signal)
+      throw new Error(`electronegativity did not finish (${run.error?.message ?? run.signal}) within ${(options.timeoutMs ?? TIMEOUT_MS) / 1000} s`);
     if (run.status !== 0 || !existsSync(output)) throw new Error(`electronegativity failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
     return parseFindingsCsv(readFileSync(output, 'utf8'));
   } finally {
@@ -146,7 +165,8 @@ export async function checkPackagingConfig(configFile = 'electron-builder.yml'):
     if (!icon || !existsSync(join(root, icon))) problems.push(`${platform}: icon ${icon ?? '(none)'} does not exist`);
     else {
       const size = pngSize(join(root, icon));
-      if (!size || size.width < 512 || size.width !== size.height) problems.push(`${platform}: icon ${icon} must be a square PNG of at least 512 px (is ${JSON.stringify(size)})`);
+      if (!size || size.width < 512 || size.width !== size.height)
+        problems.push(`${platform}: icon ${icon} must be a square PNG of at least 512 px (is ${JSON.stringify(size)})`);
     }
   }
   for (const key of ['appId', 'productName', 'artifactName']) if (!config[key]) problems.push(`${key} is not set`);
@@ -162,9 +182,12 @@ async function main(): Promise<void> {
   const started = Date.now();
   const findings = runElectronegativity({ online: process.env.RETURNDESK_AUDIT_ONLINE === '1' });
   const { unexplained, explained, stale } = judgeFindings(findings, readAccepted());
-  process.stdout.write(`Electronegativity ${ELECTRON_VERSION} over ${SHIPPED.join(', ')}: ${findings.length} finding(s) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `Electronegativity ${ELECTRON_VERSION} over ${SHIPPED.join(', ')}: ${findings.length} finding(s) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   for (const f of explained) process.stdout.write(`  justified  ${f.check} ${f.file}:${f.location} — ${f.why}\n`);
-  for (const f of unexplained) process.stdout.write(`  FINDING    ${f.check} [${f.severity}/${f.confidence}] ${f.file}:${f.location} ${f.sample}\n             ${f.description}\n`);
+  for (const f of unexplained)
+    process.stdout.write(`  FINDING    ${f.check} [${f.severity}/${f.confidence}] ${f.file}:${f.location} ${f.sample}\n             ${f.description}\n`);
   for (const a of stale) process.stdout.write(`  note: justification for ${a.check} in ${a.file} matched nothing; remove it from .electronegativity.json\n`);
   if (unexplained.length) {
     failed = true;
@@ -175,7 +198,10 @@ async function main(): Promise<void> {
   if (problems.length) {
     failed = true;
     for (const p of problems) process.stdout.write(`  PACKAGING  ${p}\n`);
-  } else process.stdout.write('electron-builder.yml: valid against the electron-builder 26 schema; NSIS, dmg, AppImage and deb targets with a square icon; fuses set\n');
+  } else
+    process.stdout.write(
+      'electron-builder.yml: valid against the electron-builder 26 schema; NSIS, dmg, AppImage and deb targets with a square icon; fuses set\n',
+    );
   process.exit(failed ? 1 : 0);
 }
 

@@ -21,7 +21,9 @@ export const NO_CHROMIUM =
 export function findChromium(env: NodeJS.ProcessEnv = process.env): ChromiumFound | { problem: string } {
   const named = env.RETURNDESK_CHROMIUM?.trim();
   if (named) {
-    return existsSync(named) ? { path: named, source: 'RETURNDESK_CHROMIUM' } : { problem: `RETURNDESK_CHROMIUM names ${named}, which does not exist. ${NO_CHROMIUM}` };
+    return existsSync(named)
+      ? { path: named, source: 'RETURNDESK_CHROMIUM' }
+      : { problem: `RETURNDESK_CHROMIUM names ${named}, which does not exist. ${NO_CHROMIUM}` };
   }
   let managed: string | undefined;
   try {
@@ -44,4 +46,12 @@ export function requireChromium(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The arguments every launch uses: headless on a shared machine, no background traffic. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];

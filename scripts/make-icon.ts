@@ -65,6 +65,11 @@ header.writeUInt32BE(size, 0);
 header.writeUInt32BE(size, 4);
 header.writeUInt8(8, 8); // bit depth
 header.writeUInt8(6, 9); // RGBA
-const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+const png = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  chunk('IHDR', header),
+  chunk('IDAT', deflateSync(raw, { level: 9 })),
+  chunk('IEND', Buffer.alloc(0)),
+]);
 writeFileSync(join(import.meta.dirname, '..', 'assets', 'icon.png'), png);
 process.stdout.write(`assets/icon.png: ${png.length} bytes\n`);

@@ -55,8 +55,11 @@ const counts = summarize(
 );
 
 process.stdout.write('\n=== summary ===\n');
-for (const step of outcome) process.stdout.write(`${step.ok ? 'ok  ' : 'FAIL'} ${step.name.padEnd(11)} ${step.seconds.toFixed(1)} s${step.note ? `  ${step.note}` : ''}\n`);
+for (const step of outcome)
+  process.stdout.write(`${step.ok ? 'ok  ' : 'FAIL'} ${step.name.padEnd(11)} ${step.seconds.toFixed(1)} s${step.note ? `  ${step.note}` : ''}\n`);
 for (const suite of counts.skippedSuites) process.stdout.write(`skipped: ${suite}\n`);
 const failedSteps = outcome.filter((s) => !s.ok).length;
-process.stdout.write(`tests: ${counts.passed} passed, ${counts.failed + (failedSteps && !counts.failed ? failedSteps : 0)} failed, ${counts.skipped} skipped\n`);
+process.stdout.write(
+  `tests: ${counts.passed} passed, ${counts.failed + (failedSteps && !counts.failed ? failedSteps : 0)} failed, ${counts.skipped} skipped\n`,
+);
 process.exit(failedSteps ? 1 : 0);

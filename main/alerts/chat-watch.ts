@@ -81,7 +81,14 @@ export class ChatWatch {
     const last = this.#polls.get(businessId);
     if (last?.waiting) return last.tail;
     const entry = { tail: Promise.resolve() as unknown as Promise<ChatPollResult>, waiting: true };
-    entry.tail = (last ? last.tail.then(() => undefined, () => undefined) : Promise.resolve()).then(() => {
+    entry.tail = (
+      last
+        ? last.tail.then(
+            () => undefined,
+            () => undefined,
+          )
+        : Promise.resolve()
+    ).then(() => {
       entry.waiting = false;
       return this.#poll(businessId);
     });
@@ -100,7 +107,8 @@ export class ChatWatch {
 
   /** When the business was last polled (Market time), or null. */
   lastPoll(businessId: number): number | null {
-    const row = this.#o.db.prepare('SELECT last_poll_at FROM chat_watch_business WHERE business_id = ?').get(businessId) as { last_poll_at: number } | undefined;
+    const row = this.#o.db.prepare('SELECT last_poll_at FROM chat_watch_business WHERE business_id = ?').get(businessId) as
+      { last_poll_at: number } | undefined;
     return row ? Number(row.last_poll_at) : null;
   }
 
@@ -204,7 +212,12 @@ export class ChatWatch {
     ).run(businessId, now, now);
     db.prepare(`DELETE FROM chat_watch WHERE status = '${FINISHED}' AND checked_at < ?`).run(now - 30 * DAY);
     if (result.newBuyerMessages || result.arbitrageStarted.length || result.arbitrageFinished.length) {
-      logger.info('chats: activity', { businessId, buyerMessages: result.newBuyerMessages, arbitrageStarted: result.arbitrageStarted.length, arbitrageFinished: result.arbitrageFinished.length });
+      logger.info('chats: activity', {
+        businessId,
+        buyerMessages: result.newBuyerMessages,
+        arbitrageStarted: result.arbitrageStarted.length,
+        arbitrageFinished: result.arbitrageFinished.length,
+      });
     }
     return result;
   }
@@ -267,7 +280,23 @@ export class ChatWatch {
            updated_at = excluded.updated_at, last_message_id = excluded.last_message_id, last_customer_message_id = excluded.last_customer_message_id,
            last_customer_message_at = excluded.last_customer_message_at, seen_open = max(seen_open, excluded.seen_open), finished_at = excluded.finished_at, checked_at = excluded.checked_at`,
       )
-      .run(chat.chatId, businessId, campaignId, orderId, returnId, chat.type, chat.status, Number.isNaN(updatedAt) ? 0 : updatedAt, lastMessageId, lastCustomerId, lastCustomerAt, open ? 1 : 0, finishedAt, now, now);
+      .run(
+        chat.chatId,
+        businessId,
+        campaignId,
+        orderId,
+        returnId,
+        chat.type,
+        chat.status,
+        Number.isNaN(updatedAt) ? 0 : updatedAt,
+        lastMessageId,
+        lastCustomerId,
+        lastCustomerAt,
+        open ? 1 : 0,
+        finishedAt,
+        now,
+        now,
+      );
   }
 
   /** Messages after `afterId` (all of them when null), oldest first, at most 10 pages of 100. */

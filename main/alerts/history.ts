@@ -7,7 +7,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { AlertRecord } from '../../preload/contract.ts';
 import type { AlertNotification, AlertTarget } from './policy.ts';
 
-const PENDING = 'dismissed_at IS NULL AND (acknowledged_at IS NULL OR urgency = \'critical\')';
+const PENDING = "dismissed_at IS NULL AND (acknowledged_at IS NULL OR urgency = 'critical')";
 
 export class AlertHistory {
   readonly #db: DatabaseSync;
@@ -22,7 +22,15 @@ export class AlertHistory {
   record(notification: AlertNotification, at: number): AlertRecord {
     const info = this.#db
       .prepare('INSERT INTO alert_history (at, kind, title, body, urgency, target_json, return_ids_json) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(at, notification.kind, notification.title, notification.body, notification.urgency, JSON.stringify(notification.target), JSON.stringify(notification.returnIds));
+      .run(
+        at,
+        notification.kind,
+        notification.title,
+        notification.body,
+        notification.urgency,
+        JSON.stringify(notification.target),
+        JSON.stringify(notification.returnIds),
+      );
     return this.get(Number(info.lastInsertRowid))!;
   }
 
@@ -44,7 +52,12 @@ export class AlertHistory {
 
   /** The operator closed these (critical ones leave the screen only so); returns how many changed. */
   dismiss(ids: readonly number[], at: number): number {
-    return this.#update('UPDATE alert_history SET dismissed_at = ?, acknowledged_at = coalesce(acknowledged_at, ?) WHERE dismissed_at IS NULL AND id IN', ids, at, at);
+    return this.#update(
+      'UPDATE alert_history SET dismissed_at = ?, acknowledged_at = coalesce(acknowledged_at, ?) WHERE dismissed_at IS NULL AND id IN',
+      ids,
+      at,
+      at,
+    );
   }
 
   /** Newest first, `limit` of them before `beforeId`. */

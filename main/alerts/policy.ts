@@ -162,7 +162,10 @@ export function markKey(returnId: number, kind: AlertKind, threshold: number): s
 
 /** Thresholds in whole minutes, largest first, without duplicates or nonsense values. */
 export function thresholdMinutes(hours: readonly number[]): number[] {
-  const minutes = hours.filter((h) => Number.isFinite(h) && h > 0).map((h) => Math.round(h * 60)).filter((m) => m > 0);
+  const minutes = hours
+    .filter((h) => Number.isFinite(h) && h > 0)
+    .map((h) => Math.round(h * 60))
+    .filter((m) => m > 0);
   return [...new Set(minutes)].sort((a, b) => b - a);
 }
 
@@ -260,11 +263,7 @@ function targetOf(kind: AlertKind, group: readonly Candidate[], returnIds: reado
  * Thresholds for one clock of one return: the most urgent crossed and not yet said (never going back
  * to a larger one than already said), and the other crossed ones it supersedes.
  */
-function dueThreshold(
-  thresholds: readonly number[],
-  left: number,
-  said: (threshold: number) => boolean,
-): { due: number; supersedes: number[] } | null {
+function dueThreshold(thresholds: readonly number[], left: number, said: (threshold: number) => boolean): { due: number; supersedes: number[] } | null {
   const lowestSaid = thresholds.filter(said).at(-1) ?? Infinity;
   const crossed = thresholds.filter((t) => left <= t * MINUTE && !said(t));
   const due = crossed.filter((t) => t < lowestSaid).at(-1);
@@ -302,7 +301,16 @@ export function evaluateAlerts(input: AlertPolicyInput): AlertDecision {
       if (left <= 0) {
         if (!has(ret.returnId, 'undeliveredExpired', 0)) {
           const supersedes = thresholds.filter((t) => !has(ret.returnId, 'undelivered', t)).map((t) => ({ kind: 'undelivered' as const, threshold: t }));
-          candidates.push({ ...extra, kind: 'undeliveredExpired', threshold: 0, urgencyKey: undelivered, timeLeftMs: null, critical: true, breaksQuiet: true, supersedes });
+          candidates.push({
+            ...extra,
+            kind: 'undeliveredExpired',
+            threshold: 0,
+            urgencyKey: undelivered,
+            timeLeftMs: null,
+            critical: true,
+            breaksQuiet: true,
+            supersedes,
+          });
         }
       } else if (late) {
         // Thresholds crossed before the decision was queued were the deadline alerts' to say; the last one always escalates.
@@ -311,7 +319,16 @@ export function evaluateAlerts(input: AlertPolicyInput): AlertDecision {
         if (next) {
           const last = next.due === smallest;
           const supersedes = next.supersedes.map((t) => ({ kind: 'undelivered' as const, threshold: t }));
-          candidates.push({ ...extra, kind: 'undelivered', threshold: next.due, urgencyKey: left, timeLeftMs: left, critical: last, breaksQuiet: last, supersedes });
+          candidates.push({
+            ...extra,
+            kind: 'undelivered',
+            threshold: next.due,
+            urgencyKey: left,
+            timeLeftMs: left,
+            critical: last,
+            breaksQuiet: last,
+            supersedes,
+          });
         }
       }
     }
@@ -324,7 +341,16 @@ export function evaluateAlerts(input: AlertPolicyInput): AlertDecision {
         if (!has(ret.returnId, 'expired', 0)) {
           // Thresholds crossed while nobody looked are superseded by the expiry itself.
           const supersedes = thresholds.filter((t) => !has(ret.returnId, 'deadline', t)).map((t) => ({ kind: 'deadline' as const, threshold: t }));
-          clockAlert = { ...base, kind: 'expired', threshold: 0, urgencyKey: d.decisionDeadline, timeLeftMs: null, critical: true, breaksQuiet: true, supersedes };
+          clockAlert = {
+            ...base,
+            kind: 'expired',
+            threshold: 0,
+            urgencyKey: d.decisionDeadline,
+            timeLeftMs: null,
+            critical: true,
+            breaksQuiet: true,
+            supersedes,
+          };
         }
       } else {
         // After a settings change, never go back to a larger threshold than one already said.

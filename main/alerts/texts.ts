@@ -109,11 +109,13 @@ export function alertText(kind: TextKind, facts: TextFacts, locale: AlertLocale)
   const n = facts.count;
   const ref = describeReturn(facts.first, locale);
   const named = n > 1 ? `${ru ? 'Срочнее всего' : 'Most urgent'}: ${ref}` : ref;
-  const left = facts.timeLeftMs === null ? '' : ru ? ` — осталось ${formatDuration(facts.timeLeftMs, locale)}` : ` — ${formatDuration(facts.timeLeftMs, locale)} left`;
+  const left =
+    facts.timeLeftMs === null ? '' : ru ? ` — осталось ${formatDuration(facts.timeLeftMs, locale)}` : ` — ${formatDuration(facts.timeLeftMs, locale)} left`;
   const returns = countReturns(n, locale);
   const detail = facts.message ? `: ${facts.message}` : '';
   const reason = reasonText(facts.reason ?? 'waiting', locale);
-  const leftShort = facts.timeLeftMs === null ? '' : ru ? `осталось ${formatDuration(facts.timeLeftMs, locale)}` : `${formatDuration(facts.timeLeftMs, locale)} left`;
+  const leftShort =
+    facts.timeLeftMs === null ? '' : ru ? `осталось ${formatDuration(facts.timeLeftMs, locale)}` : `${formatDuration(facts.timeLeftMs, locale)} left`;
   switch (kind) {
     case 'undelivered':
       return n === 1
@@ -182,7 +184,12 @@ export function alertText(kind: TextKind, facts: TextFacts, locale: AlertLocale)
     case 'pickup':
       return {
         title: ru ? `Забрать до завтра: ${returns}` : `Pick up by tomorrow: ${returns}`,
-        body: facts.timeLeftMs === null ? named : ru ? `${named} — забрать в течение ${formatDuration(facts.timeLeftMs, locale)}` : `${named} — pick up within ${formatDuration(facts.timeLeftMs, locale)}`,
+        body:
+          facts.timeLeftMs === null
+            ? named
+            : ru
+              ? `${named} — забрать в течение ${formatDuration(facts.timeLeftMs, locale)}`
+              : `${named} — pick up within ${formatDuration(facts.timeLeftMs, locale)}`,
       };
     case 'dispute':
       return {

@@ -211,7 +211,9 @@ export function computeAnalytics(db: DatabaseSync, input: AnalyticsInput, now: n
     .all(...params) as Row[]) {
     bump(String(row.type), 'marketItems', num(row.n));
   }
-  const decisionMix = [...mix.values()].sort((a, b) => b.operatorItems + b.marketItems - (a.operatorItems + a.marketItems) || a.decisionType.localeCompare(b.decisionType));
+  const decisionMix = [...mix.values()].sort(
+    (a, b) => b.operatorItems + b.marketItems - (a.operatorItems + a.marketItems) || a.decisionType.localeCompare(b.decisionType),
+  );
 
   // Compensation: partnerCompensationAmount of the item decisions.
   const money = db
@@ -255,7 +257,10 @@ export function computeAnalytics(db: DatabaseSync, input: AnalyticsInput, now: n
 
   // Per store.
   const names = new Map(
-    (db.prepare('SELECT id, COALESCE(domain, business_name) AS name FROM campaigns').all() as Row[]).map((c) => [Number(c.id), (c.name as string | null) ?? null]),
+    (db.prepare('SELECT id, COALESCE(domain, business_name) AS name FROM campaigns').all() as Row[]).map((c) => [
+      Number(c.id),
+      (c.name as string | null) ?? null,
+    ]),
   );
   const storeIds = [...new Set(facts.map((r) => r.campaignId))].sort((a, b) => a - b);
   const stores = storeIds.map((campaignId) => {

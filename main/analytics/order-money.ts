@@ -29,7 +29,10 @@ function periodRows(db: DatabaseSync, period: PeriodFilter): OrderMoneyRow[] {
        WHERE a.order_id IN (SELECT DISTINCT r.order_id FROM returns r WHERE ${where}) GROUP BY a.order_id`,
     )
     .all(...params) as Row[];
-  const balances = orderBalances(db, picked.map((p) => Number(p.order_id)));
+  const balances = orderBalances(
+    db,
+    picked.map((p) => Number(p.order_id)),
+  );
   return picked.map((p) => {
     const orderId = Number(p.order_id);
     const balance = balances.get(orderId);
@@ -77,7 +80,10 @@ export function orderMoney(db: DatabaseSync, input: OrderMoneyInput): OrderMoney
       cost: sum(withCost, (r) => r.cost ?? 0),
       refunded: sum(all, (r) => r.refunded),
       net: sum(withCost, (r) => r.net ?? 0),
-      refundedWithoutCost: sum(all.filter((r) => r.cost === null), (r) => r.refunded),
+      refundedWithoutCost: sum(
+        all.filter((r) => r.cost === null),
+        (r) => r.refunded,
+      ),
     },
   };
 }

@@ -74,7 +74,9 @@ export class ChatService {
     }
     for (const chat of chats) this.#known.add(`${returnId}/${chat.chatId}`);
     // Arbitrage first: in a dispute it is the chat that matters.
-    const views = chats.map(toChatView).sort((a, b) => Number(b.type === 'ARBITRAGE') - Number(a.type === 'ARBITRAGE') || b.updatedAt.localeCompare(a.updatedAt));
+    const views = chats
+      .map(toChatView)
+      .sort((a, b) => Number(b.type === 'ARBITRAGE') - Number(a.type === 'ARBITRAGE') || b.updatedAt.localeCompare(a.updatedAt));
     return { returnId, supported: true, chats: views };
   }
 

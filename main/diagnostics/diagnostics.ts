@@ -82,7 +82,10 @@ export function buildDiagnostics(source: DiagnosticsSource): Diagnostics {
     '',
     '## Stores',
     ...(stores.length
-      ? stores.map((s) => `${s.campaignId} ${s.name ?? ''} [${s.placementType ?? '?'}] watched ${s.watched}; returns ${s.returnsKnown}; last success ${s.lastSuccess ?? 'never'}${s.lastError ? `; last error: ${s.lastError}` : ''}`)
+      ? stores.map(
+          (s) =>
+            `${s.campaignId} ${s.name ?? ''} [${s.placementType ?? '?'}] watched ${s.watched}; returns ${s.returnsKnown}; last success ${s.lastSuccess ?? 'never'}${s.lastError ? `; last error: ${s.lastError}` : ''}`,
+        )
       : ['(none yet)']),
     '',
     `## Last ${problems.length} warnings and errors of the log`,

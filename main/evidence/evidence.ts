@@ -61,7 +61,13 @@ export class Evidence {
     this.#options = options;
     this.dialogs = options.dialogs ?? null;
     this.media = new MediaStore({ db: options.store.db, cacheDir: join(options.dataDir, 'cache'), maxBytes: options.cacheMaxBytes });
-    this.photos = new PhotoCache({ store: options.store, media: this.media, session: options.session, thumbs: new ThumbnailMaker(options.logger), logger: options.logger.child({ module: 'photos' }) });
+    this.photos = new PhotoCache({
+      store: options.store,
+      media: this.media,
+      session: options.session,
+      thumbs: new ThumbnailMaker(options.logger),
+      logger: options.logger.child({ module: 'photos' }),
+    });
     this.chats = new ChatService({ store: options.store, session: options.session });
   }
 
@@ -81,7 +87,14 @@ export class Evidence {
 
   async application(returnId: number): Promise<ApplicationView> {
     const result = await this.photos.application(returnId, 'interactive');
-    return { returnId, state: result.state, file: this.fileView('pdf', result.file), fileName: `return-application-${returnId}.pdf`, problem: result.problem, reason: result.reason };
+    return {
+      returnId,
+      state: result.state,
+      file: this.fileView('pdf', result.file),
+      fileName: `return-application-${returnId}.pdf`,
+      problem: result.problem,
+      reason: result.reason,
+    };
   }
 
   async applicationBytes(returnId: number): Promise<Buffer> {

@@ -44,9 +44,7 @@ function attachment(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-export type MediaAnswer =
-  | { status: 200; path: string; headers: Record<string, string> }
-  | { status: 400 | 403 | 404; headers: Record<string, string> };
+export type MediaAnswer = { status: 200; path: string; headers: Record<string, string> } | { status: 400 | 403 | 404; headers: Record<string, string> };
 
 const KIND_MIMES: Record<MediaKind, (mime: string) => boolean> = {
   photo: (m) => m === 'image/jpeg' || m === 'image/png',
@@ -105,6 +103,7 @@ export function answerMedia(media: MediaStore, token: string, pathname: string, 
     'Content-Security-Policy': "default-src 'none'; sandbox",
     'Cross-Origin-Resource-Policy': 'same-origin',
   };
-  if (file.mime === 'application/pdf') headers['Content-Disposition'] = `attachment; filename="${searchParams.get('name')?.replace(/[^A-Za-z0-9._-]/g, '_') || `${sha256.slice(0, 12)}.pdf`}"`;
+  if (file.mime === 'application/pdf')
+    headers['Content-Disposition'] = `attachment; filename="${searchParams.get('name')?.replace(/[^A-Za-z0-9._-]/g, '_') || `${sha256.slice(0, 12)}.pdf`}"`;
   return { status: 200, path: media.pathOf(sha256, file.mime), headers };
 }

@@ -18,7 +18,9 @@ export function packReadme(returnId: number, orderId: number, savedAt: number, l
     ru ? 'photos/ — фото покупателя, по товарам' : "photos/ — the buyer's photos, by item",
     ru ? 'chat-*.txt — переписка с покупателем и арбитраж' : 'chat-*.txt — the chats with the buyer and the arbitrage',
     ru ? 'decision-history.txt — история решений (и .json для программ)' : 'decision-history.txt — the decision history (and .json for programs)',
-    ru ? 'return.json, manifest.json — данные возврата и контрольные суммы файлов (SHA-256)' : "return.json, manifest.json — the return's data and each file's SHA-256",
+    ru
+      ? 'return.json, manifest.json — данные возврата и контрольные суммы файлов (SHA-256)'
+      : "return.json, manifest.json — the return's data and each file's SHA-256",
     '',
   ].join('\n');
 }
@@ -34,7 +36,9 @@ export function chatTranscript(chat: ChatView, messages: readonly ChatMessageVie
     `${ru ? 'Покупатель' : 'Buyer'}: ${chat.customerName ?? '—'}`,
     '',
     ...messages.map((m) => {
-      const files = m.files.length ? ` [${ru ? 'файлы' : 'files'}: ${m.files.map((f) => `${f.name} (${Math.max(1, Math.round(f.size / 1024))} ${kb})`).join(', ')}]` : '';
+      const files = m.files.length
+        ? ` [${ru ? 'файлы' : 'files'}: ${m.files.map((f) => `${f.name} (${Math.max(1, Math.round(f.size / 1024))} ${kb})`).join(', ')}]`
+        : '';
       return `[${formatMsk(m.createdAt, locale)}] ${codeLabel('chatSender', m.sender, locale)}: ${m.text ?? ''}${files}`;
     }),
   ];

@@ -73,7 +73,9 @@ export function createAnalyticsHandlers(deps: AnalyticsHandlerDeps): Pick<Handle
       if (table === 'money') {
         const all = [];
         for (let offset = 0; ; offset += 500) {
-          const p = guarded(() => orderMoney(deps.store.db, { from: q.from, to: q.to, campaignIds: q.campaignIds, sort: 'orderId', descending: false, offset, limit: 500 }));
+          const p = guarded(() =>
+            orderMoney(deps.store.db, { from: q.from, to: q.to, campaignIds: q.campaignIds, sort: 'orderId', descending: false, offset, limit: 500 }),
+          );
           all.push(...p.rows);
           if (p.rows.length < 500) break;
         }

@@ -5,7 +5,9 @@ import type { HandlerDeps } from './handlers.ts';
 import type { Handler } from './router.ts';
 
 /** The `diagnostics.get` channel: text for the "copy diagnostics" button. */
-export function createDiagnosticsHandlers(deps: Pick<HandlerDeps, 'info' | 'settings' | 'status' | 'storeViews' | 'apiKey'>): { 'diagnostics.get': Handler<'diagnostics.get'> } {
+export function createDiagnosticsHandlers(deps: Pick<HandlerDeps, 'info' | 'settings' | 'status' | 'storeViews' | 'apiKey'>): {
+  'diagnostics.get': Handler<'diagnostics.get'>;
+} {
   return {
     'diagnostics.get': (args, { sender }) => {
       const info = deps.info(sender);

@@ -39,7 +39,10 @@ export function createEvidenceHandlers(evidence: () => Evidence): Pick<Handlers,
     'photos.catalog': async ({ returnId }) => {
       const e = evidence();
       const items = await e.photos.catalog(returnId, 'interactive');
-      return items.map((item) => ({ shopSku: item.shopSku, pictures: item.pictures.map((p) => ({ file: e.fileView('catalog', p.file), problem: p.problem, reason: p.reason })) }));
+      return items.map((item) => ({
+        shopSku: item.shopSku,
+        pictures: item.pictures.map((p) => ({ file: e.fileView('catalog', p.file), problem: p.problem, reason: p.reason })),
+      }));
     },
     'application.get': ({ returnId }) => evidence().application(returnId),
     'application.data': async ({ returnId }) => ({ base64: (await evidence().applicationBytes(returnId)).toString('base64') }),

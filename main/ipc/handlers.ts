@@ -52,8 +52,7 @@ async function refusals<T>(run: () => Promise<T>): Promise<T> {
 
 /** The implementation of every channel of the contract, over the main-process services. */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const withDefaults = (settings: Settings): Settings =>
-    settings.operatorName ? settings : { ...settings, operatorName: deps.defaultOperatorName() };
+  const withDefaults = (settings: Settings): Settings => (settings.operatorName ? settings : { ...settings, operatorName: deps.defaultOperatorName() });
 
   return {
     'app.info': (_args, { sender }) => deps.info(sender),

@@ -31,10 +31,7 @@ export interface HandlerContext {
   sender: Sender;
 }
 
-export type Handler<C extends ChannelName> = (
-  args: ParsedArgs<C>,
-  context: HandlerContext,
-) => ChannelResult<C> | Promise<ChannelResult<C>>;
+export type Handler<C extends ChannelName> = (args: ParsedArgs<C>, context: HandlerContext) => ChannelResult<C> | Promise<ChannelResult<C>>;
 
 export type Handlers = { [C in ChannelName]: Handler<C> };
 

@@ -243,13 +243,7 @@ export class MarketClient {
   // ------------------------------------------------------------ returns
 
   /** GET v2/campaigns/{campaignId}/returns — one page; each return parsed on its own. */
-  async listReturns(
-    campaignId: number,
-    filters: ReturnFilters = {},
-    pageToken?: string,
-    limit = 100,
-    options: CallOptions = {},
-  ): Promise<ReturnsPage> {
+  async listReturns(campaignId: number, filters: ReturnFilters = {}, pageToken?: string, limit = 100, options: CallOptions = {}): Promise<ReturnsPage> {
     const raw = await this.raw({
       method: 'getReturns',
       httpMethod: 'GET',
@@ -334,12 +328,7 @@ export class MarketClient {
   }
 
   /** POST v1/businesses/{businessId}/returns/decisions — what may be decided for one return (the spec takes one returnId). */
-  async getAvailableDecisions(
-    businessId: number,
-    campaignId: number,
-    returnId: number,
-    options: CallOptions = {},
-  ): Promise<ReturnAvailableDecisionsResult> {
+  async getAvailableDecisions(businessId: number, campaignId: number, returnId: number, options: CallOptions = {}): Promise<ReturnAvailableDecisionsResult> {
     const body = await this.json({
       method: 'getReturnAvailableDecisions',
       httpMethod: 'POST',
@@ -464,7 +453,12 @@ export class MarketClient {
   /** POST v2/businesses/{businessId}/chats — one page of chats. */
   async listChats(
     businessId: number,
-    filter: { contexts?: Array<{ type: 'ORDER' | 'RETURN'; id: number }>; contextTypes?: Array<'ORDER' | 'RETURN' | 'DIRECT'>; statuses?: string[]; types?: string[] } = {},
+    filter: {
+      contexts?: Array<{ type: 'ORDER' | 'RETURN'; id: number }>;
+      contextTypes?: Array<'ORDER' | 'RETURN' | 'DIRECT'>;
+      statuses?: string[];
+      types?: string[];
+    } = {},
     pageToken?: string,
     options: CallOptions = {},
   ): Promise<ChatsResult> {
@@ -501,13 +495,7 @@ export class MarketClient {
   }
 
   /** POST v2/businesses/{businessId}/chats/history?chatId=… — one page of messages. */
-  async getChatHistory(
-    businessId: number,
-    chatId: number,
-    messageIdFrom?: number,
-    pageToken?: string,
-    options: CallOptions = {},
-  ): Promise<ChatHistoryResult> {
+  async getChatHistory(businessId: number, chatId: number, messageIdFrom?: number, pageToken?: string, options: CallOptions = {}): Promise<ChatHistoryResult> {
     const body = await this.json({
       method: 'getChatHistory',
       httpMethod: 'POST',
@@ -540,7 +528,14 @@ export class MarketClient {
 
   /** POST v2/reports/united-returns/generate. */
   async generateReturnsReport(
-    request: { businessId: number; dateFrom: string; dateTo: string; campaignIds?: number[]; returnType?: 'UNREDEEMED' | 'RETURN'; returnStatusTypes?: string[] },
+    request: {
+      businessId: number;
+      dateFrom: string;
+      dateTo: string;
+      campaignIds?: number[];
+      returnType?: 'UNREDEEMED' | 'RETURN';
+      returnStatusTypes?: string[];
+    },
     format: 'FILE' | 'CSV' | 'JSON' = 'FILE',
     options: CallOptions = {},
   ): Promise<{ reportId: string; estimatedGenerationTime: number | undefined }> {
@@ -721,7 +716,8 @@ export class MarketClient {
       });
     } catch (error) {
       const failure = this.transportError(call.method, error);
-      if (sameOrigin && failure.causeCode !== 'ERR_CANCELED') this.reachability.failed(failure.kind === 'malformed' ? 'garbage' : 'unreachable', this.clock.now());
+      if (sameOrigin && failure.causeCode !== 'ERR_CANCELED')
+        this.reachability.failed(failure.kind === 'malformed' ? 'garbage' : 'unreachable', this.clock.now());
       throw failure;
     }
     const body = Buffer.isBuffer(response.data) ? response.data : Buffer.from(response.data ?? new ArrayBuffer(0));
@@ -915,4 +911,3 @@ function parseHttpDate(value: string | undefined): number | undefined {
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : ms;
 }
-

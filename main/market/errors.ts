@@ -1,15 +1,6 @@
 /** Every way a Market API call can fail, as one discriminated set the UI and the outbox can branch on. */
 export type MarketErrorKind =
-  | 'auth'
-  | 'forbidden'
-  | 'not-found'
-  | 'bad-request'
-  | 'rate-limited'
-  | 'server'
-  | 'network'
-  | 'timeout'
-  | 'malformed'
-  | 'unknown-outcome';
+  'auth' | 'forbidden' | 'not-found' | 'bad-request' | 'rate-limited' | 'server' | 'network' | 'timeout' | 'malformed' | 'unknown-outcome';
 
 export interface MarketErrorInit {
   kind: MarketErrorKind;

@@ -403,14 +403,7 @@ export const LooseOrdersPage = z.object({
 
 // ---------------------------------------------------------------- chats
 
-export const CHAT_STATUSES = [
-  'NEW',
-  'WAITING_FOR_CUSTOMER',
-  'WAITING_FOR_PARTNER',
-  'WAITING_FOR_ARBITER',
-  'WAITING_FOR_MARKET',
-  'FINISHED',
-] as const;
+export const CHAT_STATUSES = ['NEW', 'WAITING_FOR_CUSTOMER', 'WAITING_FOR_PARTNER', 'WAITING_FOR_ARBITER', 'WAITING_FOR_MARKET', 'FINISHED'] as const;
 
 export const ChatFullContextDTO = z.object({
   type: z.string(),

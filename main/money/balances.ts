@@ -24,7 +24,9 @@ export function orderBalances(db: DatabaseSync, orderIds: readonly number[]): Ma
        WHERE r.order_id IN (SELECT value FROM json_each(?)) AND r.amount_value IS NULL ORDER BY ri.return_id, ri.idx`,
     )
     .all(ids) as Row[];
-  const orders = db.prepare(`SELECT id, json_extract(raw_json, ${PRICE_PATHS}) AS prices FROM orders WHERE id IN (SELECT value FROM json_each(?))`).all(ids) as Row[];
+  const orders = db
+    .prepare(`SELECT id, json_extract(raw_json, ${PRICE_PATHS}) AS prices FROM orders WHERE id IN (SELECT value FROM json_each(?))`)
+    .all(ids) as Row[];
 
   const itemsOf = new Map<number, ReturnOfOrder['items']>();
   for (const i of items) {

@@ -131,7 +131,13 @@ export function orderBalance(order: BusinessOrderDTO | null, returns: readonly R
   const currencyId = cost?.currencyId ?? returns.find((r) => r.amount)?.amount?.currencyId ?? 'RUR';
   let takenBack = 0;
   const takeBacks = returns.map((r): OrderTakeBack => {
-    const base = { returnId: r.returnId, returnType: r.returnType, refundStatus: r.refundStatus, shipmentStatus: r.shipmentStatus, pending: r.awaitingDecision };
+    const base = {
+      returnId: r.returnId,
+      returnType: r.returnType,
+      refundStatus: r.refundStatus,
+      shipmentStatus: r.shipmentStatus,
+      pending: r.awaitingDecision,
+    };
     if (r.amount) {
       if (!sameCurrency(r.amount.currencyId, currencyId)) return { ...base, basis: 'foreign', amount: r.amount };
       takenBack += kopecks(r.amount.value);

@@ -60,7 +60,8 @@ export interface CliResult {
 const list = (v: string | readonly string[] | undefined): string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : [...v]);
 
 function positiveInt(text: string, name: string): number {
-  if (!/^\d{1,18}$/.test(text.trim()) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) throw new Error(`${name} must be a positive integer, got "${text}"`);
+  if (!/^\d{1,18}$/.test(text.trim()) || !Number.isSafeInteger(Number(text)) || Number(text) < 1)
+    throw new Error(`${name} must be a positive integer, got "${text}"`);
   return Number(text);
 }
 
@@ -169,13 +170,19 @@ export async function runDecide(options: OutboxCliOptions & DecideArgs): Promise
   const { store, outbox } = open(options);
   try {
     const known = store.getReturn(returnId) !== undefined;
-    const unknown = (): CliResult => ({ code: 3, text: write(`Return ${returnId} is not in the local store: check the id, or run "sync --once" to fetch it. Nothing was queued.\n`) });
+    const unknown = (): CliResult => ({
+      code: 3,
+      text: write(`Return ${returnId} is not in the local store: check the id, or run "sync --once" to fetch it. Nothing was queued.\n`),
+    });
     const itemIds = returnItemIds(store, returnId);
     const parsed = parseDecideArgs(options, itemIds.length === 1 ? itemIds[0] : undefined);
     if ('error' in parsed) {
       // A missing --item of a return nobody knows is about the return, not the arguments.
       if (!known && parsed.error.startsWith('--item is required')) return unknown();
-      const items = itemIds.length > 1 ? `\nReturn ${returnId} has ${itemIds.length} items: ${itemIds.join(', ')}; give one --item ID:TYPE[:REASON[:COMPENSATION]] for each.` : '';
+      const items =
+        itemIds.length > 1
+          ? `\nReturn ${returnId} has ${itemIds.length} items: ${itemIds.join(', ')}; give one --item ID:TYPE[:REASON[:COMPENSATION]] for each.`
+          : '';
       return { code: 2, text: write(`${parsed.error}${items}\n`) };
     }
     if (!known) return unknown();
@@ -227,7 +234,9 @@ function formatStatus(s: OutboxStatus, connection: boolean): string {
 }
 
 /** `outbox list [--return ID] [--state S…]`: the queue from the local store (no network). */
-export function runOutboxList(options: Pick<OutboxCliOptions, 'dataDir' | 'out' | 'locale'> & { returnId?: number; states?: readonly string[] }): CliResult & { entries: OutboxEntry[] } {
+export function runOutboxList(
+  options: Pick<OutboxCliOptions, 'dataDir' | 'out' | 'locale'> & { returnId?: number; states?: readonly string[] },
+): CliResult & { entries: OutboxEntry[] } {
   const states: OutboxState[] = [];
   for (const s of options.states ?? []) {
     const parsed = OutboxStateSchema.safeParse(s);
@@ -246,7 +255,9 @@ export function runOutboxList(options: Pick<OutboxCliOptions, 'dataDir' | 'out' 
     const filtered = options.returnId !== undefined || states.length > 0;
     const lines =
       entries.length === 0 && filtered
-        ? [`No decision in the outbox${options.returnId !== undefined ? ` for return ${options.returnId}` : ''}${states.length ? ` in state ${states.join(' or ')}` : ''}.`]
+        ? [
+            `No decision in the outbox${options.returnId !== undefined ? ` for return ${options.returnId}` : ''}${states.length ? ` in state ${states.join(' or ')}` : ''}.`,
+          ]
         : formatEntries(entries, options.locale);
     for (const q of quarantined) lines.push(`#${q.id} QUARANTINED (unreadable, kept, not sent): ${q.reason}`);
     lines.push(`All: ${formatStatus(outbox.status(), false)} (read from the local store; "outbox drain" sends).`);
@@ -262,7 +273,9 @@ export function runOutboxList(options: Pick<OutboxCliOptions, 'dataDir' | 'out' 
  * `outbox drain [--timeout S]`: sends until nothing is queued or sending, or the timeout; prints each
  * change as it happens, then the outcome. Exit 0 only when every decision it handled was delivered.
  */
-export async function runOutboxDrain(options: OutboxCliOptions & { timeoutMs?: number; operator?: string }): Promise<CliResult & { drained: boolean; status: OutboxStatus; entries: OutboxEntry[] }> {
+export async function runOutboxDrain(
+  options: OutboxCliOptions & { timeoutMs?: number; operator?: string },
+): Promise<CliResult & { drained: boolean; status: OutboxStatus; entries: OutboxEntry[] }> {
   const { store, outbox, client } = open(options);
   const timeoutMs = options.timeoutMs ?? 120_000;
   const handled = new Map<number, OutboxEntry>();
@@ -274,7 +287,9 @@ export async function runOutboxDrain(options: OutboxCliOptions & { timeoutMs?: n
   const onChanged = (entry: OutboxEntry): void => {
     handled.set(entry.id, entry);
     const words = STATE_WORDS[options.locale ?? 'en'][entry.state] ?? entry.state;
-    say(`  #${entry.id} return ${entry.returnId}: ${words}${entry.explanation ? ` — ${entry.explanation}` : ''}${entry.serverMessage ? ` | server: ${entry.serverMessage}` : ''}`);
+    say(
+      `  #${entry.id} return ${entry.returnId}: ${words}${entry.explanation ? ` — ${entry.explanation}` : ''}${entry.serverMessage ? ` | server: ${entry.serverMessage}` : ''}`,
+    );
   };
   const onStatus = (status: OutboxStatus): void => say(status.online ? '  The Market answers again.' : '  The Market cannot be reached; waiting for it.');
   try {
@@ -307,10 +322,14 @@ export async function runOutboxDrain(options: OutboxCliOptions & { timeoutMs?: n
     if (drained && notDelivered.length === 0) say(`Done: ${entries.length} decision(s) delivered to the Market.`);
     else if (drained) say(`Done, but ${notDelivered.length} of ${entries.length} decision(s) were not delivered (below): they need the operator.`);
     else if (client.scheduler.halted) {
-      say(`Stopped: the Market refused the API key (${client.scheduler.halted.message}). ${status.queued + status.sending} decision(s) stay in the outbox until the key is fixed (RETURNDESK_API_KEY or the app's settings).`);
+      say(
+        `Stopped: the Market refused the API key (${client.scheduler.halted.message}). ${status.queued + status.sending} decision(s) stay in the outbox until the key is fixed (RETURNDESK_API_KEY or the app's settings).`,
+      );
     } else {
       const why = status.online ? 'the Market answers, but asked to wait or has not confirmed them yet (below)' : 'the Market cannot be reached';
-      say(`Timed out after ${Math.round(timeoutMs / 1000)} s with ${status.queued + status.sending} decision(s) still waiting: ${why}. They stay in the outbox: run "outbox drain" again or keep the app running.`);
+      say(
+        `Timed out after ${Math.round(timeoutMs / 1000)} s with ${status.queued + status.sending} decision(s) still waiting: ${why}. They stay in the outbox: run "outbox drain" again or keep the app running.`,
+      );
     }
     for (const line of formatEntries(entries, options.locale)) say(line);
     say(`All: ${formatStatus(status, true)}.`);

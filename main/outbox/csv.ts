@@ -56,7 +56,9 @@ function itemsInWords(items: string | null, locale: CsvLocale): string | null {
       const [id, type, ...rest] = item.split(':');
       const reason = rest.find((r) => !/ RUB$/.test(r));
       const money = rest.find((r) => / RUB$/.test(r));
-      return [id, type ? codeLabel('decisionType', type, locale) : null, reason ? codeLabel('declineReason', reason, locale) : null, money ?? null].filter(Boolean).join(': ');
+      return [id, type ? codeLabel('decisionType', type, locale) : null, reason ? codeLabel('declineReason', reason, locale) : null, money ?? null]
+        .filter(Boolean)
+        .join(': ');
     })
     .join('; ');
 }
@@ -64,8 +66,34 @@ function itemsInWords(items: string | null, locale: CsvLocale): string | null {
 export function auditCsv(rows: ReadonlyArray<AuditEntry & { items: string | null }>, locale: CsvLocale = 'en'): string {
   const ru = locale === 'ru';
   const columns = ru
-    ? ['Запись', 'Время (МСК)', 'Оператор', 'ID магазина', 'Заказ', 'Возврат', 'Решение в очереди', 'Шаг', 'Состояние', 'Решения по товарам', 'Запрос к Маркету', 'Ответ Маркета']
-    : ['Entry', 'Time (MSK)', 'Operator', 'Store ID', 'Order', 'Return', 'Outbox entry', 'Step', 'State', 'Item decisions', 'Request to the Market', "The Market's answer"];
+    ? [
+        'Запись',
+        'Время (МСК)',
+        'Оператор',
+        'ID магазина',
+        'Заказ',
+        'Возврат',
+        'Решение в очереди',
+        'Шаг',
+        'Состояние',
+        'Решения по товарам',
+        'Запрос к Маркету',
+        'Ответ Маркета',
+      ]
+    : [
+        'Entry',
+        'Time (MSK)',
+        'Operator',
+        'Store ID',
+        'Order',
+        'Return',
+        'Outbox entry',
+        'Step',
+        'State',
+        'Item decisions',
+        'Request to the Market',
+        "The Market's answer",
+      ];
   return toCsv(
     columns,
     rows.map((r) => [

@@ -7,7 +7,11 @@ export class DraftRejectedError extends Error {
   readonly bridgeCode: BridgeErrorCode;
 
   constructor(issues: DraftIssue[]) {
-    super(issues.length ? issues.map((i) => (i.returnItemId === null ? `${i.field}: ${i.message}` : `item ${i.returnItemId} ${i.field}: ${i.message}`)).join('\n') : 'the decision was refused');
+    super(
+      issues.length
+        ? issues.map((i) => (i.returnItemId === null ? `${i.field}: ${i.message}` : `item ${i.returnItemId} ${i.field}: ${i.message}`)).join('\n')
+        : 'the decision was refused',
+    );
     this.name = 'DraftRejectedError';
     this.issues = issues;
     // Refusals that are about the return's state (not the form) are conflicts, the rest bad input.

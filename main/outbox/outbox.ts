@@ -9,14 +9,7 @@ import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Writable } from 'node:stream';
-import {
-  AvailableDecisions,
-  DecisionDraft,
-  OutboxEntry,
-  type AuditEntry,
-  type DraftIssue,
-  type OutboxState,
-} from '../../preload/contract.ts';
+import { AvailableDecisions, DecisionDraft, OutboxEntry, type AuditEntry, type DraftIssue, type OutboxState } from '../../preload/contract.ts';
 import { checkDraft, draftIssue, draftSchemaIssues, type RuleLocale, type SubmitRule } from '../../preload/decision-rules.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
@@ -170,7 +163,11 @@ export function defaultOperator(): string {
 /** `123:REFUND_MONEY; 124:DECLINE_REFUND:MECHANICAL_DAMAGE` — the items of a decision in one line. */
 export function itemsSummary(draft: DecisionDraft): string {
   return draft.items
-    .map((i) => [i.returnItemId, i.decisionType, i.reasonType, i.compensation === undefined ? undefined : `${i.compensation} RUB`].filter((x) => x !== undefined && x !== '').join(':'))
+    .map((i) =>
+      [i.returnItemId, i.decisionType, i.reasonType, i.compensation === undefined ? undefined : `${i.compensation} RUB`]
+        .filter((x) => x !== undefined && x !== '')
+        .join(':'),
+    )
     .join('; ');
 }
 
@@ -316,7 +313,18 @@ export class Outbox extends EventEmitter<OutboxEvents> {
            VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, 0, ?, ?, '{}')`,
         ).run(draft.returnId, ret.orderId, ret.campaignId, JSON.stringify(draft), who, now, now, now + hold, hold > 0 ? 'held' : 'queued');
         const newId = Number(result.lastInsertRowid);
-        this.writeAudit({ at: now, operator: who, returnId: draft.returnId, orderId: ret.orderId, campaignId: ret.campaignId, outboxId: newId, action: 'queued', state: 'queued', draft, serverAnswer: null });
+        this.writeAudit({
+          at: now,
+          operator: who,
+          returnId: draft.returnId,
+          orderId: ret.orderId,
+          campaignId: ret.campaignId,
+          outboxId: newId,
+          action: 'queued',
+          state: 'queued',
+          draft,
+          serverAnswer: null,
+        });
         return newId;
       }),
     );
@@ -350,7 +358,18 @@ export class Outbox extends EventEmitter<OutboxEvents> {
           "UPDATE outbox SET draft_json = ?, updated_at = ?, next_attempt_at = ?, explanation_code = ?, explanation_params = '{}' WHERE id = ? AND state = 'queued' AND quarantined = 0",
         ).run(JSON.stringify(draft), now, held ? now + this.hold() : row.nextAttemptAt, held ? 'held' : 'edited', outboxId);
         if (Number(result.changes) === 0) return false;
-        this.writeAudit({ at: now, operator: who, returnId: row.returnId, orderId: row.orderId, campaignId: row.campaignId, outboxId, action: 'edited', state: 'queued', draft, serverAnswer: null });
+        this.writeAudit({
+          at: now,
+          operator: who,
+          returnId: row.returnId,
+          orderId: row.orderId,
+          campaignId: row.campaignId,
+          outboxId,
+          action: 'edited',
+          state: 'queued',
+          draft,
+          serverAnswer: null,
+        });
         return true;
       }),
     );
@@ -373,7 +392,18 @@ export class Outbox extends EventEmitter<OutboxEvents> {
           "UPDATE outbox SET state = 'cancelled', updated_at = ?, next_attempt_at = NULL, explanation_code = 'cancelled', explanation_params = '{}' WHERE id = ? AND state = 'queued' AND quarantined = 0",
         ).run(now, outboxId);
         if (Number(result.changes) === 0) return false;
-        this.writeAudit({ at: now, operator: who, returnId: row.returnId, orderId: row.orderId, campaignId: row.campaignId, outboxId, action: 'cancelled', state: 'cancelled', draft: row.draft, serverAnswer: null });
+        this.writeAudit({
+          at: now,
+          operator: who,
+          returnId: row.returnId,
+          orderId: row.orderId,
+          campaignId: row.campaignId,
+          outboxId,
+          action: 'cancelled',
+          state: 'cancelled',
+          draft: row.draft,
+          serverAnswer: null,
+        });
         return true;
       }),
     );
@@ -409,7 +439,9 @@ export class Outbox extends EventEmitter<OutboxEvents> {
 
   /** Decisions queued or being sent: when each was queued, whether the Market already accepted it, and why it waits. */
   pending(): PendingEntry[] {
-    return this.stmt("SELECT id, return_id, state, created_at, accepted_at, explanation_code FROM outbox WHERE state IN ('queued', 'sending') AND quarantined = 0 ORDER BY id")
+    return this.stmt(
+      "SELECT id, return_id, state, created_at, accepted_at, explanation_code FROM outbox WHERE state IN ('queued', 'sending') AND quarantined = 0 ORDER BY id",
+    )
       .all()
       .map((r) => {
         const row = r as Record<string, SQLInputValue>;
@@ -449,7 +481,18 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       for (const id of ids) {
         this.stmt('UPDATE outbox SET next_attempt_at = ? WHERE id = ?').run(now, id);
         const row = this.mustLoad(id);
-        this.writeAudit({ at: now, operator: who, returnId: row.returnId, orderId: row.orderId, campaignId: row.campaignId, outboxId: id, action: 'retry-requested', state: row.state, draft: null, serverAnswer: null });
+        this.writeAudit({
+          at: now,
+          operator: who,
+          returnId: row.returnId,
+          orderId: row.orderId,
+          campaignId: row.campaignId,
+          outboxId: id,
+          action: 'retry-requested',
+          state: row.state,
+          draft: null,
+          serverAnswer: null,
+        });
       }
     });
     if (!this.online) {
@@ -497,18 +540,25 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   /** The audit log, oldest first: the last `limit` rows, of one return or of all. */
   audit(returnId?: number, limit = 500): AuditEntry[] {
     const cap = Math.min(Math.max(1, Math.floor(limit)), 100_000);
-    const rows = (returnId === undefined
-      ? this.stmt('SELECT * FROM decision_audit ORDER BY id DESC LIMIT ?').all(cap)
-      : this.stmt('SELECT * FROM decision_audit WHERE return_id = ? ORDER BY id DESC LIMIT ?').all(returnId, cap)) as Array<Record<string, SQLInputValue>>;
+    const rows = (
+      returnId === undefined
+        ? this.stmt('SELECT * FROM decision_audit ORDER BY id DESC LIMIT ?').all(cap)
+        : this.stmt('SELECT * FROM decision_audit WHERE return_id = ? ORDER BY id DESC LIMIT ?').all(returnId, cap)
+    ) as Array<Record<string, SQLInputValue>>;
     return rows.reverse().map(auditEntry);
   }
 
   /** Writes the audit log (of one return or all) as CSV: UTF-8 with BOM, RFC 4180 quoting. Returns the rows written. */
   async exportAuditCsv(target: string | Writable, options: { returnId?: number; locale?: RuleLocale } = {}): Promise<number> {
-    const rows = (options.returnId === undefined
-      ? this.stmt('SELECT * FROM decision_audit ORDER BY id').all()
-      : this.stmt('SELECT * FROM decision_audit WHERE return_id = ? ORDER BY id').all(options.returnId)) as Array<Record<string, SQLInputValue>>;
-    const text = auditCsv(rows.map((r) => ({ ...auditEntry(r), items: r.items === null ? null : String(r.items) })), options.locale ?? this.localeOf());
+    const rows = (
+      options.returnId === undefined
+        ? this.stmt('SELECT * FROM decision_audit ORDER BY id').all()
+        : this.stmt('SELECT * FROM decision_audit WHERE return_id = ? ORDER BY id').all(options.returnId)
+    ) as Array<Record<string, SQLInputValue>>;
+    const text = auditCsv(
+      rows.map((r) => ({ ...auditEntry(r), items: r.items === null ? null : String(r.items) })),
+      options.locale ?? this.localeOf(),
+    );
     const stream = typeof target === 'string' ? createWriteStream(target, { encoding: 'utf8', mode: 0o600 }) : target;
     await new Promise<void>((resolve, reject) => {
       stream.once('error', reject);
@@ -528,7 +578,8 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     this.abort = new AbortController();
     this.scanQuarantine();
     const unknown = this.store.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state = 'sending' AND quarantined = 0").get() as { n: number };
-    if (Number(unknown.n) > 0) this.logger.warn('decisions found in sending at start: their outcome is checked before any resend', { count: Number(unknown.n) });
+    if (Number(unknown.n) > 0)
+      this.logger.warn('decisions found in sending at start: their outcome is checked before any resend', { count: Number(unknown.n) });
     this.kick();
   }
 
@@ -636,11 +687,14 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     if (this.wakeHandle !== undefined && at >= this.wakeAt) return;
     this.clearWake();
     this.wakeAt = at;
-    this.wakeHandle = this.clock.setTimeout(() => {
-      this.wakeHandle = undefined;
-      this.wakeAt = Number.POSITIVE_INFINITY;
-      this.pump();
-    }, Math.max(0, at - this.clock.now()));
+    this.wakeHandle = this.clock.setTimeout(
+      () => {
+        this.wakeHandle = undefined;
+        this.wakeAt = Number.POSITIVE_INFINITY;
+        this.pump();
+      },
+      Math.max(0, at - this.clock.now()),
+    );
   }
 
   private clearWake(): void {
@@ -713,7 +767,17 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const row = this.load(id);
     if (!row || (row.state !== 'queued' && row.state !== 'sending')) return;
     if (row.state === 'queued') {
-      const claimed = this.transition(row, { state: 'sending', attempts: row.attempts + 1, nextAttemptAt: null, ...(row.explanationCode === 'held' ? { explanation: ['queued', {}] as [Explanation, Params] } : {}) }, 'sending', null);
+      const claimed = this.transition(
+        row,
+        {
+          state: 'sending',
+          attempts: row.attempts + 1,
+          nextAttemptAt: null,
+          ...(row.explanationCode === 'held' ? { explanation: ['queued', {}] as [Explanation, Params] } : {}),
+        },
+        'sending',
+        null,
+      );
       if (!claimed) return;
       await this.send(claimed);
       return;
@@ -767,7 +831,12 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       if (checks >= this.backoff.confirmChecks) {
         this.transition(row, { state: 'failed', nextAttemptAt: null, explanation: ['failedNotConfirmed', { checks }] }, 'failed', seen);
       } else {
-        this.transition(row, { attempts: row.attempts + 1, nextAttemptAt: this.clock.now() + this.delay(row.attempts), explanation: ['notConfirmedYet', {}] }, 'confirm-pending', seen);
+        this.transition(
+          row,
+          { attempts: row.attempts + 1, nextAttemptAt: this.clock.now() + this.delay(row.attempts), explanation: ['notConfirmedYet', {}] },
+          'confirm-pending',
+          seen,
+        );
       }
       return;
     }
@@ -813,7 +882,12 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       params = { status: status || 'unknown' };
     }
     const serverMessage = error?.serverMessage ?? row.serverMessage ?? null;
-    this.transition(row, { state: 'conflict', nextAttemptAt: null, serverMessage, explanation: [code, params] }, 'conflict', error?.serverMessage ? `${error.serverMessage} | ${seen}` : seen);
+    this.transition(
+      row,
+      { state: 'conflict', nextAttemptAt: null, serverMessage, explanation: [code, params] },
+      'conflict',
+      error?.serverMessage ? `${error.serverMessage} | ${seen}` : seen,
+    );
   }
 
   private async onSendError(row: Row, error: unknown): Promise<void> {
@@ -833,14 +907,29 @@ export class Outbox extends EventEmitter<OutboxEvents> {
         this.setOnline(false);
         return;
       case 'rate-limited':
-        this.transition(row, { state: 'queued', nextAttemptAt: Math.max(error.retryAt ?? 0, now + this.delay(row.attempts)), explanation: ['rateLimited', {}] }, 'not-sent', answer);
+        this.transition(
+          row,
+          { state: 'queued', nextAttemptAt: Math.max(error.retryAt ?? 0, now + this.delay(row.attempts)), explanation: ['rateLimited', {}] },
+          'not-sent',
+          answer,
+        );
         return;
       case 'auth':
       case 'forbidden':
-        this.transition(row, { state: 'queued', nextAttemptAt: now + this.backoff.authRetryMs, serverMessage: error.serverMessage ?? null, explanation: ['authProblem', {}] }, 'not-sent', answer);
+        this.transition(
+          row,
+          { state: 'queued', nextAttemptAt: now + this.backoff.authRetryMs, serverMessage: error.serverMessage ?? null, explanation: ['authProblem', {}] },
+          'not-sent',
+          answer,
+        );
         return;
       case 'not-found':
-        this.transition(row, { state: 'failed', nextAttemptAt: null, serverMessage: error.serverMessage ?? null, explanation: ['failedNotFound', {}] }, 'failed', answer);
+        this.transition(
+          row,
+          { state: 'failed', nextAttemptAt: null, serverMessage: error.serverMessage ?? null, explanation: ['failedNotFound', {}] },
+          'failed',
+          answer,
+        );
         return;
       case 'bad-request':
         await this.afterRefusal(row, error);
@@ -848,7 +937,12 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       default: {
         // unknown-outcome (and anything that may have reached the server): keep `sending`, reconcile before resending.
         const unreachable = error.causeCode !== undefined && !['server', 'malformed', 'bad-request'].includes(error.causeCode);
-        this.transition(row, { nextAttemptAt: now + this.delay(row.attempts), serverMessage: null, explanation: ['unknownOutcome', {}] }, 'unknown-outcome', answer);
+        this.transition(
+          row,
+          { nextAttemptAt: now + this.delay(row.attempts), serverMessage: null, explanation: ['unknownOutcome', {}] },
+          'unknown-outcome',
+          answer,
+        );
         if (unreachable || error.kind === 'timeout') this.setOnline(false);
       }
     }
@@ -870,11 +964,21 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const verdict = compareWithServer(row.draft, dto, this.placementOf(row.campaignId));
     const seen = `refundStatus ${dto.refundStatus ?? 'none'}`;
     if (verdict.kind === 'match') {
-      this.transition(row, { state: 'delivered', nextAttemptAt: null, explanation: ['deliveredFound', {}] }, 'delivered', `${error.serverMessage ?? ''} | ${seen}; decisions already present`);
+      this.transition(
+        row,
+        { state: 'delivered', nextAttemptAt: null, explanation: ['deliveredFound', {}] },
+        'delivered',
+        `${error.serverMessage ?? ''} | ${seen}; decisions already present`,
+      );
       return;
     }
     if (verdict.kind === 'absent' && verdict.awaiting) {
-      this.transition(row, { state: 'failed', nextAttemptAt: null, serverMessage: error.serverMessage ?? error.message, explanation: ['failedServer', {}] }, 'failed', errorAnswer(error));
+      this.transition(
+        row,
+        { state: 'failed', nextAttemptAt: null, serverMessage: error.serverMessage ?? error.message, explanation: ['failedServer', {}] },
+        'failed',
+        errorAnswer(error),
+      );
       return;
     }
     if (verdict.kind === 'absent' && !isKnownStatus(verdict.status)) {
@@ -893,12 +997,29 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     }
     const now = this.clock.now();
     if (error instanceof MarketError && error.kind === 'not-found') {
-      this.transition(row, { state: 'failed', nextAttemptAt: null, serverMessage: error.serverMessage ?? null, explanation: ['failedNotFound', {}] }, 'failed', errorAnswer(error));
+      this.transition(
+        row,
+        { state: 'failed', nextAttemptAt: null, serverMessage: error.serverMessage ?? null, explanation: ['failedNotFound', {}] },
+        'failed',
+        errorAnswer(error),
+      );
       return;
     }
-    const code: Explanation = error instanceof MarketError && error.kind === 'rate-limited' ? 'rateLimited' : error instanceof MarketError && (error.kind === 'auth' || error.kind === 'forbidden') ? 'authProblem' : row.acceptedAt ? 'notConfirmedYet' : 'unknownOutcome';
+    const code: Explanation =
+      error instanceof MarketError && error.kind === 'rate-limited'
+        ? 'rateLimited'
+        : error instanceof MarketError && (error.kind === 'auth' || error.kind === 'forbidden')
+          ? 'authProblem'
+          : row.acceptedAt
+            ? 'notConfirmedYet'
+            : 'unknownOutcome';
     const retryAt = error instanceof MarketError && error.kind === 'rate-limited' && error.retryAt ? error.retryAt : now + this.delay(row.attempts);
-    this.transition(row, { nextAttemptAt: retryAt, explanation: [code, {}] }, 're-read-failed', error instanceof MarketError ? errorAnswer(error) : describe(error));
+    this.transition(
+      row,
+      { nextAttemptAt: retryAt, explanation: [code, {}] },
+      're-read-failed',
+      error instanceof MarketError ? errorAnswer(error) : describe(error),
+    );
     if (error instanceof MarketError && isUnreachable(error) && error.kind !== 'server' && error.kind !== 'malformed') this.setOnline(false);
   }
 
@@ -953,7 +1074,13 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       return this.load(row.id);
     });
     if (next) {
-      this.logger.info(`outbox ${action}`, { outboxId: row.id, returnId: row.returnId, state: next.state, attempts: next.attempts, answer: serverAnswer ?? undefined });
+      this.logger.info(`outbox ${action}`, {
+        outboxId: row.id,
+        returnId: row.returnId,
+        state: next.state,
+        attempts: next.attempts,
+        answer: serverAnswer ?? undefined,
+      });
       this.emitChanged(row.id);
     }
     return next;
@@ -978,13 +1105,15 @@ export class Outbox extends EventEmitter<OutboxEvents> {
 
   private scanQuarantine(): void {
     const settled = "('delivered', 'failed', 'conflict', 'cancelled')";
-    for (const r of this.store.db.prepare(`SELECT id FROM outbox WHERE quarantined = 0 AND state NOT IN ${settled}`).all()) this.load(Number((r as { id: number }).id));
+    for (const r of this.store.db.prepare(`SELECT id FROM outbox WHERE quarantined = 0 AND state NOT IN ${settled}`).all())
+      this.load(Number((r as { id: number }).id));
   }
 
   /** Sets an unreadable row aside: flagged, kept byte for byte, logged, audited, announced. */
   private quarantine(id: number, reason: string): void {
     const now = this.clock.now();
-    const raw = this.store.db.prepare('SELECT return_id, order_id, campaign_id, state, operator FROM outbox WHERE id = ?').get(id) as Record<string, SQLInputValue> | undefined;
+    const raw = this.store.db.prepare('SELECT return_id, order_id, campaign_id, state, operator FROM outbox WHERE id = ?').get(id) as
+      Record<string, SQLInputValue> | undefined;
     const num = (v: SQLInputValue | undefined): number | null => (typeof v === 'number' || typeof v === 'bigint' ? Number(v) : null);
     this.store.transaction(() => {
       this.store.db.prepare('UPDATE outbox SET quarantined = 1, quarantine_reason = ?, updated_at = ? WHERE id = ?').run(reason, now, id);
@@ -1039,9 +1168,9 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   }
 
   private activeFor(returnId: number): Row | undefined {
-    const r = this.stmt("SELECT id FROM outbox WHERE return_id = ? AND state IN ('queued', 'sending', 'delivered') AND quarantined = 0 ORDER BY id DESC LIMIT 1").get(returnId) as
-      | { id: number }
-      | undefined;
+    const r = this.stmt(
+      "SELECT id FROM outbox WHERE return_id = ? AND state IN ('queued', 'sending', 'delivered') AND quarantined = 0 ORDER BY id DESC LIMIT 1",
+    ).get(returnId) as { id: number } | undefined;
     return r ? this.load(Number(r.id)) : undefined;
   }
 
@@ -1077,7 +1206,9 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   // ------------------------------------------------------------ helpers
 
   /** Schema, store and outbox checks, then the rules against what the Market allows. */
-  private async checked(draftInput: unknown): Promise<{ draft: DecisionDraft; ret: NonNullable<ReturnType<Store['getReturn']>>; available: AvailableDecisions }> {
+  private async checked(
+    draftInput: unknown,
+  ): Promise<{ draft: DecisionDraft; ret: NonNullable<ReturnType<Store['getReturn']>>; available: AvailableDecisions }> {
     const locale = this.localeOf();
     const schema = draftSchemaIssues(draftInput, locale);
     if (schema.length) throw new DraftRejectedError(schema);
@@ -1211,7 +1342,14 @@ function isKnownStatus(status: string | null): boolean {
 
 /** The outage kinds: the request did not get a usable answer (retry later, fall back to the cache). */
 function isUnreachable(error: MarketError): boolean {
-  return error.kind === 'network' || error.kind === 'timeout' || error.kind === 'server' || error.kind === 'malformed' || error.kind === 'unknown-outcome' || error.kind === 'rate-limited';
+  return (
+    error.kind === 'network' ||
+    error.kind === 'timeout' ||
+    error.kind === 'server' ||
+    error.kind === 'malformed' ||
+    error.kind === 'unknown-outcome' ||
+    error.kind === 'rate-limited'
+  );
 }
 
 function errorAnswer(error: MarketError): string {

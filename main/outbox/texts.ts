@@ -5,10 +5,20 @@ import { codeLabel } from '../../preload/market-words.ts';
 type Params = Record<string, string | number>;
 const p = (params: Params, key: string): string => (params[key] === undefined ? '?' : String(params[key]));
 /** A refund status in words. */
-const status = (params: Params, locale: RuleLocale): string => (params.status === undefined || params.status === 'unknown' ? '?' : codeLabel('refundStatus', String(params.status), locale));
+const status = (params: Params, locale: RuleLocale): string =>
+  params.status === undefined || params.status === 'unknown' ? '?' : codeLabel('refundStatus', String(params.status), locale);
 /** "123:REFUND_MONEY, 124:DECLINE_REFUND" as the decisions in words. */
 const decisions = (params: Params, locale: RuleLocale): string =>
-  [...new Set(p(params, 'decisions').split(',').map((d) => d.trim().split(':')[1] ?? '').filter(Boolean))].map((type) => codeLabel('decisionType', type, locale)).join(', ');
+  [
+    ...new Set(
+      p(params, 'decisions')
+        .split(',')
+        .map((d) => d.trim().split(':')[1] ?? '')
+        .filter(Boolean),
+    ),
+  ]
+    .map((type) => codeLabel('decisionType', type, locale))
+    .join(', ');
 
 /** Explanation codes stored with an entry; the text is rendered when the entry is read. */
 export const EXPLANATIONS = [
@@ -53,7 +63,8 @@ const TEXTS: Record<RuleLocale, Record<Explanation, (x: Params) => string>> = {
     deliveredFound: () => 'The return already shows this decision (sent before the app was interrupted); nothing was sent twice.',
     notConfirmedYet: () => 'The Market accepted the decision; waiting for the return to show it.',
     failedServer: () => 'The Market refused the decision; see its message. Make a new decision if needed.',
-    failedNotConfirmed: (x) => `The Market accepted the decision, but after ${p(x, 'checks')} checks the return still does not show it; check it in the seller cabinet.`,
+    failedNotConfirmed: (x) =>
+      `The Market accepted the decision, but after ${p(x, 'checks')} checks the return still does not show it; check it in the seller cabinet.`,
     failedNotFound: () => 'The Market does not know this return any more.',
     conflictAlreadyDecided: (x) => `The return was already decided (${decisions(x, 'en')}); this decision was not applied.`,
     conflictAutoConfirmed: () => 'The 48 hours ran out and the Market confirmed the return by itself; this decision was not applied.',

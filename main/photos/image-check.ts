@@ -75,11 +75,16 @@ function pngComplete(bytes: Buffer): boolean {
  * and the magic bytes must agree, the file must end where its format ends, and stay within 50 MB.
  */
 export function checkImage(bytes: Buffer, contentType: string, maxBytes = MAX_PHOTO_BYTES): ImageFacts {
-  if (bytes.length > maxBytes) throw new MediaError('too-large', `The file is ${(bytes.length / 1048576).toFixed(1)} MB; photos are limited to ${Math.round(maxBytes / 1048576)} MB.`);
+  if (bytes.length > maxBytes)
+    throw new MediaError('too-large', `The file is ${(bytes.length / 1048576).toFixed(1)} MB; photos are limited to ${Math.round(maxBytes / 1048576)} MB.`);
   const declared = contentType.split(';')[0]!.trim().toLowerCase();
   const isJpeg = startsWith(bytes, JPEG_MAGIC);
   const isPng = startsWith(bytes, PNG_MAGIC);
-  if (!isJpeg && !isPng) throw new MediaError('not-an-image', `The file is not a JPEG or PNG picture (Content-Type "${declared || 'none'}", it starts with ${bytes.subarray(0, 4).toString('hex') || 'nothing'}).`);
+  if (!isJpeg && !isPng)
+    throw new MediaError(
+      'not-an-image',
+      `The file is not a JPEG or PNG picture (Content-Type "${declared || 'none'}", it starts with ${bytes.subarray(0, 4).toString('hex') || 'nothing'}).`,
+    );
   if (declared && !declared.startsWith('image/') && declared !== 'application/octet-stream') {
     throw new MediaError('not-an-image', `The server called the file "${declared}", not an image.`);
   }
@@ -89,7 +94,8 @@ export function checkImage(bytes: Buffer, contentType: string, maxBytes = MAX_PH
     if (size.width === 0 || size.height === 0) throw new MediaError('not-an-image', 'The JPEG declares a zero size.');
     return { mime: 'image/jpeg', ...size };
   }
-  if (bytes.length < 24 || bytes.subarray(12, 16).toString('latin1') !== 'IHDR') throw new MediaError('truncated', `The PNG is cut short after ${bytes.length} bytes.`);
+  if (bytes.length < 24 || bytes.subarray(12, 16).toString('latin1') !== 'IHDR')
+    throw new MediaError('truncated', `The PNG is cut short after ${bytes.length} bytes.`);
   const width = bytes.readUInt32BE(16);
   const height = bytes.readUInt32BE(20);
   if (!pngComplete(bytes)) throw new MediaError('truncated', `The PNG is cut short after ${bytes.length} bytes.`);
@@ -99,11 +105,17 @@ export function checkImage(bytes: Buffer, contentType: string, maxBytes = MAX_PH
 
 /** Checks an application file: a whole PDF within the size limit. */
 export function checkPdf(bytes: Buffer, contentType: string): void {
-  if (bytes.length > MAX_DOCUMENT_BYTES) throw new MediaError('too-large', `The document is ${(bytes.length / 1048576).toFixed(1)} MB, over the ${MAX_DOCUMENT_BYTES / 1048576} MB limit.`);
+  if (bytes.length > MAX_DOCUMENT_BYTES)
+    throw new MediaError('too-large', `The document is ${(bytes.length / 1048576).toFixed(1)} MB, over the ${MAX_DOCUMENT_BYTES / 1048576} MB limit.`);
   if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') {
     throw new MediaError('not-a-pdf', `The application is not a PDF (Content-Type "${contentType || 'none'}").`);
   }
-  if (!bytes.subarray(Math.max(0, bytes.length - 1024)).toString('latin1').includes('%%EOF')) {
+  if (
+    !bytes
+      .subarray(Math.max(0, bytes.length - 1024))
+      .toString('latin1')
+      .includes('%%EOF')
+  ) {
     throw new MediaError('truncated', `The PDF is cut short after ${bytes.length} bytes.`);
   }
 }

@@ -58,7 +58,8 @@ export function toMediaError(error: unknown): MediaError {
   if (error instanceof MediaError) return error;
   if (isMarketError(error)) {
     if (error.kind === 'not-found') return new MediaError('not-found', 'The Market no longer has this file (404).');
-    if (error.kind === 'malformed' && /larger than allowed/i.test(error.serverMessage ?? '')) return new MediaError('too-large', 'The file is larger than 50 MB.');
+    if (error.kind === 'malformed' && /larger than allowed/i.test(error.serverMessage ?? ''))
+      return new MediaError('too-large', 'The file is larger than 50 MB.');
     if (error.kind === 'malformed') return new MediaError('not-an-image', `The Market sent something else: ${error.serverMessage ?? error.message}`);
     return new MediaError('unavailable', `${error.message} It will be fetched when the Market can be reached.`);
   }
@@ -92,7 +93,13 @@ export class PhotoCache {
     const row = this.#store.getReturn(returnId);
     if (!row) throw new MediaError('not-found', `Return ${returnId} is not in the local store.`);
     const campaign = this.#store.getCampaign(row.campaignId);
-    return { campaignId: row.campaignId, orderId: row.orderId, businessId: campaign?.businessId ?? null, placementType: row.placementType, returnType: row.returnType };
+    return {
+      campaignId: row.campaignId,
+      orderId: row.orderId,
+      businessId: campaign?.businessId ?? null,
+      placementType: row.placementType,
+      returnType: row.returnType,
+    };
   }
 
   #failure(key: string): Failure | null {
@@ -181,7 +188,15 @@ export class PhotoCache {
     const { data, contentType } = await this.#session().client.getReturnPhoto(ref.campaignId, ref.orderId, returnId, itemId, imageHash, { priority });
     const facts = checkImage(data, contentType);
     const file = this.media.put(data, facts);
-    this.media.saveRef({ kind: 'photo', source: photoSource(returnId, itemId, imageHash), returnId, itemId, imageHash, sha256: file.sha256, thumbSha256: null });
+    this.media.saveRef({
+      kind: 'photo',
+      source: photoSource(returnId, itemId, imageHash),
+      returnId,
+      itemId,
+      imageHash,
+      sha256: file.sha256,
+      thumbSha256: null,
+    });
     this.#failures.delete(`photo:${photoSource(returnId, itemId, imageHash)}`);
     return file;
   }
@@ -242,7 +257,10 @@ export class PhotoCache {
   }
 
   /** The products' catalogue pictures (first three per offer), cached like photos. */
-  async catalog(returnId: number, priority: Priority): Promise<Array<{ shopSku: string; pictures: Array<{ file: MediaFile | null; problem: MediaProblem | null; reason: string | null }> }>> {
+  async catalog(
+    returnId: number,
+    priority: Priority,
+  ): Promise<Array<{ shopSku: string; pictures: Array<{ file: MediaFile | null; problem: MediaProblem | null; reason: string | null }> }>> {
     const detail = this.#store.returnDetail(returnId);
     if (!detail) throw new MediaError('not-found', `Return ${returnId} is not in the local store.`);
     const skus = [...new Set(detail.items.map((i) => i.shopSku))];
@@ -281,7 +299,15 @@ export class PhotoCache {
           const { data, contentType } = await this.#session().client.downloadReport(url, { priority });
           const facts = checkImage(data, contentType);
           const file = this.media.put(data, facts);
-          this.media.saveRef({ kind: 'catalog', source: `${returnId}|${sku}|${index}`, returnId, itemId: null, imageHash: sku, sha256: file.sha256, thumbSha256: null });
+          this.media.saveRef({
+            kind: 'catalog',
+            source: `${returnId}|${sku}|${index}`,
+            returnId,
+            itemId: null,
+            imageHash: sku,
+            sha256: file.sha256,
+            thumbSha256: null,
+          });
           got.push({ file, problem: null, reason: null });
         } catch (error) {
           const problem = toMediaError(error);
@@ -294,7 +320,10 @@ export class PhotoCache {
   }
 
   /** Ensures the return application (PDF) is cached; non-purchases have none. */
-  async application(returnId: number, priority: Priority): Promise<{ state: 'cached' | 'failed' | 'none'; file: MediaFile | null; problem: MediaProblem | null; reason: string | null }> {
+  async application(
+    returnId: number,
+    priority: Priority,
+  ): Promise<{ state: 'cached' | 'failed' | 'none'; file: MediaFile | null; problem: MediaProblem | null; reason: string | null }> {
     const ref = this.returnRef(returnId);
     if (ref.returnType === 'UNREDEEMED') return { state: 'none', file: null, problem: null, reason: 'Non-purchases have no return application.' };
     const source = String(returnId);

@@ -24,8 +24,12 @@ export interface PushServiceOptions {
 function startError(error: unknown, port: number, locale: 'ru' | 'en'): string {
   const code = (error as { code?: string } | null)?.code;
   const ru = locale === 'ru';
-  if (code === 'EADDRINUSE') return ru ? `порт ${port} уже занят другой программой; выберите другой порт` : `port ${port} is already in use by another program; choose another port`;
-  if (code === 'EACCES') return ru ? `этот компьютер не разрешает слушать порт ${port}; выберите другой порт` : `this computer does not allow listening on port ${port}; choose another port`;
+  if (code === 'EADDRINUSE')
+    return ru ? `порт ${port} уже занят другой программой; выберите другой порт` : `port ${port} is already in use by another program; choose another port`;
+  if (code === 'EACCES')
+    return ru
+      ? `этот компьютер не разрешает слушать порт ${port}; выберите другой порт`
+      : `this computer does not allow listening on port ${port}; choose another port`;
   if (code === 'EADDRNOTAVAIL') return ru ? 'у этого компьютера нет такого сетевого адреса' : 'this computer has no such network address';
   return error instanceof Error ? error.message : String(error);
 }

@@ -105,7 +105,13 @@ const ReturnStatusUpdated = z.object({
 // ChatArbitrageFinishedNotificationDTO (finishedAt); all carry businessId and chatId.
 const ChatChanged = {
   CHAT_CREATED: z.object({ notificationType: z.literal('CHAT_CREATED'), businessId: id, chatId: id, createdAt: dateTime }),
-  CHAT_MESSAGE_SENT: z.object({ notificationType: z.literal('CHAT_MESSAGE_SENT'), businessId: id, chatId: id, messageId: z.union([z.string().min(1).max(40), id]), sentAt: dateTime }),
+  CHAT_MESSAGE_SENT: z.object({
+    notificationType: z.literal('CHAT_MESSAGE_SENT'),
+    businessId: id,
+    chatId: id,
+    messageId: z.union([z.string().min(1).max(40), id]),
+    sentAt: dateTime,
+  }),
   CHAT_ARBITRAGE_FINISHED: z.object({ notificationType: z.literal('CHAT_ARBITRAGE_FINISHED'), businessId: id, chatId: id, finishedAt: dateTime }),
 } as const;
 const ArbitrageStarted = z.object({
@@ -228,7 +234,15 @@ export async function startPushReceiver(options: PushReceiverOptions): Promise<P
         }
         seen.set(key, now);
         send(res, 200, ok);
-        return dispatch({ kind: 'returnCreated', campaignId: e.campaignId, orderId: e.orderId, returnId: e.returnId, returnType: e.returnType, createdAt, items: e.items });
+        return dispatch({
+          kind: 'returnCreated',
+          campaignId: e.campaignId,
+          orderId: e.orderId,
+          returnId: e.returnId,
+          returnType: e.returnType,
+          createdAt,
+          items: e.items,
+        });
       }
       case 'ORDER_RETURN_STATUS_UPDATED': {
         const parsed = ReturnStatusUpdated.safeParse(body);
@@ -251,7 +265,15 @@ export async function startPushReceiver(options: PushReceiverOptions): Promise<P
         }
         latestStatus.set(e.returnId, { updatedAt, seenAt: now });
         send(res, 200, ok);
-        return dispatch({ kind: 'returnStatusUpdated', campaignId: e.campaignId, orderId: e.orderId, returnId: e.returnId, refundStatus, shipmentStatus, updatedAt });
+        return dispatch({
+          kind: 'returnStatusUpdated',
+          campaignId: e.campaignId,
+          orderId: e.orderId,
+          returnId: e.returnId,
+          refundStatus,
+          shipmentStatus,
+          updatedAt,
+        });
       }
       case 'CHAT_ARBITRAGE_STARTED': {
         const parsed = ArbitrageStarted.safeParse(body);

@@ -14,7 +14,10 @@ export function tempNameFor(target: string): string {
  * Writes `data` (or the chunks `write` produces) to `target` atomically. On any failure, the
  * temporary file is removed and `target` is untouched; the error is rethrown.
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array | ((write: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>)): Promise<number> {
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array | ((write: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>),
+): Promise<number> {
   const temp = tempNameFor(target);
   let bytes = 0;
   const handle = await open(temp, 'wx', 0o600);

@@ -33,8 +33,16 @@ export function csvField(value: CsvValue, locale: CsvLocale = 'en'): string {
     typeof value === 'string'
       ? neutraliseFormula(value)
       : typeof value === 'boolean'
-        ? locale === 'ru' ? (value ? 'да' : 'нет') : value ? 'yes' : 'no'
-        : locale === 'ru' ? String(value).replace('.', ',') : String(value);
+        ? locale === 'ru'
+          ? value
+            ? 'да'
+            : 'нет'
+          : value
+            ? 'yes'
+            : 'no'
+        : locale === 'ru'
+          ? String(value).replace('.', ',')
+          : String(value);
   // Text is quoted on either separator; a number only holds a decimal comma, never the ";" around it.
   const needsQuotes = typeof value === 'string' ? /[",;\r\n]|^\s|\s$/ : /[";\r\n]/;
   return needsQuotes.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

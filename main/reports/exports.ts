@@ -15,7 +15,14 @@ type Column<R> = readonly [ru: string, en: string, value: (row: R) => CsvValue];
 
 /** An export as a spreadsheet of the operator's language opens it: headings in words, codes as words, Moscow times. */
 function sheet<R>(columns: ReadonlyArray<Column<R>>, rows: readonly R[], locale: CsvLocale): { text: string; rows: number } {
-  return { text: toCsv(columns.map((c) => (locale === 'ru' ? c[0] : c[1])), rows.map((r) => columns.map((c) => c[2](r))), locale), rows: rows.length };
+  return {
+    text: toCsv(
+      columns.map((c) => (locale === 'ru' ? c[0] : c[1])),
+      rows.map((r) => columns.map((c) => c[2](r))),
+      locale,
+    ),
+    rows: rows.length,
+  };
 }
 
 /** A Market code in words for a cell; nothing for none ("NONE" is how the analytics name a missing code). */
@@ -24,12 +31,24 @@ function words(group: CodeGroup, code: string | null | undefined, locale: CsvLoc
 }
 
 const WHY: Record<CsvLocale, Record<string, string>> = {
-  ru: { 'auto-confirmed': 'Подтверждён Маркетом автоматически', 'still-waiting': 'Всё ещё ждёт после срока', 'delivered-late': 'Решение доставлено после срока' },
-  en: { 'auto-confirmed': 'Auto-confirmed by the Market', 'still-waiting': 'Still waiting after the deadline', 'delivered-late': 'Delivered after the deadline' },
+  ru: {
+    'auto-confirmed': 'Подтверждён Маркетом автоматически',
+    'still-waiting': 'Всё ещё ждёт после срока',
+    'delivered-late': 'Решение доставлено после срока',
+  },
+  en: {
+    'auto-confirmed': 'Auto-confirmed by the Market',
+    'still-waiting': 'Still waiting after the deadline',
+    'delivered-late': 'Delivered after the deadline',
+  },
 };
 
 /** Every row of the inbox under `filter`, as CSV. `page` reads one page of rows (returns.list). */
-export function inboxCsv(page: (filter: InboxFilter, offset: number, limit: number) => { rows: InboxRow[]; total: number }, filter: InboxFilter, locale: CsvLocale = 'en'): { text: string; rows: number } {
+export function inboxCsv(
+  page: (filter: InboxFilter, offset: number, limit: number) => { rows: InboxRow[]; total: number },
+  filter: InboxFilter,
+  locale: CsvLocale = 'en',
+): { text: string; rows: number } {
   const all: InboxRow[] = [];
   for (let offset = 0; ; offset += PAGE) {
     const { rows, total } = page(filter, offset, PAGE);

@@ -83,7 +83,9 @@ export class FileTargets {
     const full = resolve(path);
     if (!this.#written.has(full)) throw new FileTargetError('path: only files ReturnDesk wrote in this session can be opened');
     if (this.#confirmFirst.has(full) && !confirmed) {
-      throw Object.assign(new Error('This is the Market’s report as sent: a spreadsheet may run some of its cells as formulas. Confirm to open it anyway.'), { bridgeCode: 'CONFLICT' as const });
+      throw Object.assign(new Error('This is the Market’s report as sent: a spreadsheet may run some of its cells as formulas. Confirm to open it anyway.'), {
+        bridgeCode: 'CONFLICT' as const,
+      });
     }
     if (!this.dialogs) return { opened: false, path: full };
     const problem = await this.dialogs.openPath(full);

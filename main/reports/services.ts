@@ -32,11 +32,17 @@ export function businessOfStores(store: Store, campaignIds: readonly number[]): 
     if (campaign.businessId === null) throw new Error(`the business of store ${id} is not known; sync first`);
     businesses.add(campaign.businessId);
   }
-  if (businesses.size !== 1) throw new Error('the stores belong to different businesses; the Market makes this report per business, so choose stores of one business');
+  if (businesses.size !== 1)
+    throw new Error('the stores belong to different businesses; the Market makes this report per business, so choose stores of one business');
   return [...businesses][0]!;
 }
 
-export function createReportServices(options: ReportServicesOptions): { handlerDeps: AnalyticsHandlerDeps; files: FileTargets; reports: ReportRunner; stop(): void } {
+export function createReportServices(options: ReportServicesOptions): {
+  handlerDeps: AnalyticsHandlerDeps;
+  files: FileTargets;
+  reports: ReportRunner;
+  stop(): void;
+} {
   const files = new FileTargets(options.dataDir, options.dialogs, options.offerDownload ?? null);
   const reports = new ReportRunner({
     client: () => options.session().client,

@@ -65,7 +65,8 @@ export function reportExtension(contentType: string, url: string): string {
 
 /** The server's words for a failed call, else our explanation. */
 function words(error: unknown): string {
-  if (error instanceof MarketError) return error.serverMessage ? `${error.serverMessage} (${error.kind}${error.status ? `, HTTP ${error.status}` : ''})` : error.message;
+  if (error instanceof MarketError)
+    return error.serverMessage ? `${error.serverMessage} (${error.kind}${error.status ? `, HTTP ${error.status}` : ''})` : error.message;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -159,7 +160,14 @@ export class ReportRunner {
         this.#update(jobId, { message: `The Market takes one report order every 2 minutes; this one is ordered at ${new Date(reopens).toISOString()}.` });
       }
       const ordered = await client.generateReturnsReport(
-        { businessId, dateFrom: request.from, dateTo: request.to, campaignIds: request.campaignIds, returnType: request.returnType, returnStatusTypes: request.shipmentStatuses },
+        {
+          businessId,
+          dateFrom: request.from,
+          dateTo: request.to,
+          campaignIds: request.campaignIds,
+          returnType: request.returnType,
+          returnStatusTypes: request.shipmentStatuses,
+        },
         request.format,
         { priority: 'interactive', signal },
       );
@@ -198,11 +206,18 @@ export class ReportRunner {
         const progress = Math.min(0.95, Math.max(0.05, elapsed / (elapsed + Math.max(estimate, 1))));
         this.#update(jobId, { serverStatus: info.status, subStatus: info.subStatus ?? null, polls, progress });
         if (info.status === 'FAILED') {
-          finish({ state: 'failed', message: `The Market could not generate the report: status ${info.status}${info.subStatus ? `, ${info.subStatus}` : ''}. Nothing was saved.` });
+          finish({
+            state: 'failed',
+            message: `The Market could not generate the report: status ${info.status}${info.subStatus ? `, ${info.subStatus}` : ''}. Nothing was saved.`,
+          });
           return;
         }
         if (info.status === 'NO_DATA' || (info.status === 'DONE' && (info.subStatus === 'NO_DATA' || !info.file))) {
-          finish({ state: 'empty', progress: 1, message: `The Market found no returns for these dates and filters (${info.status}${info.subStatus ? `, ${info.subStatus}` : ''}). No file was saved.` });
+          finish({
+            state: 'empty',
+            progress: 1,
+            message: `The Market found no returns for these dates and filters (${info.status}${info.subStatus ? `, ${info.subStatus}` : ''}). No file was saved.`,
+          });
           return;
         }
         if (info.status === 'DONE' && info.file) {
@@ -212,7 +227,10 @@ export class ReportRunner {
             file = await client.downloadReport(info.file, { priority: 'interactive', signal });
           } catch (error) {
             if (signal.aborted) return;
-            finish({ state: 'failed', message: `The download of the ready report was interrupted: ${words(error)}. Nothing was saved; order the report again.` });
+            finish({
+              state: 'failed',
+              message: `The download of the ready report was interrupted: ${words(error)}. Nothing was saved; order the report again.`,
+            });
             return;
           }
           if (signal.aborted) return;

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import { NO_STATUS, type AvailableDecision, type OrderBalance, type OrderView, type ReturnDetail as ContractReturnDetail, type ReturnItemView } from '../../preload/contract.ts';
+import {
+  NO_STATUS,
+  type AvailableDecision,
+  type OrderBalance,
+  type OrderView,
+  type ReturnDetail as ContractReturnDetail,
+  type ReturnItemView,
+} from '../../preload/contract.ts';
 import type { BusinessOrderDTO, CampaignDTO, CurrencyValue, ReturnDTO } from '../market/schemas.ts';
 import { mskDayEnd, mskDayStart } from '../../preload/moscow-time.ts';
 import { awaitsDecision, DECISION_WINDOW_MS } from '../deadlines/deadlines.ts';
@@ -27,7 +34,6 @@ export const STORE_FILE = 'returndesk.sqlite';
 export function storePath(dataDir: string): string {
   return join(dataDir, STORE_FILE);
 }
-
 
 /** Refund statuses that mean "awaiting a decision", for the fast lane's `statuses=` filter. */
 export const AWAITING_STATUSES = ['PREMODERATION_DECISION_WAITING', 'WAITING_FOR_DECISION'] as const;
@@ -317,7 +323,9 @@ export class Store {
   }
 
   listCampaigns(): CampaignRow[] {
-    return this.stmt('SELECT * FROM campaigns ORDER BY id').all().map((r) => campaignRow(r as Row));
+    return this.stmt('SELECT * FROM campaigns ORDER BY id')
+      .all()
+      .map((r) => campaignRow(r as Row));
   }
 
   getCampaign(id: number): CampaignRow | undefined {
@@ -331,7 +339,9 @@ export class Store {
   }
 
   watchedCampaigns(): CampaignRow[] {
-    return this.stmt('SELECT * FROM campaigns WHERE watched = 1 ORDER BY id').all().map((r) => campaignRow(r as Row));
+    return this.stmt('SELECT * FROM campaigns WHERE watched = 1 ORDER BY id')
+      .all()
+      .map((r) => campaignRow(r as Row));
   }
 
   // ------------------------------------------------------------ returns
@@ -408,9 +418,14 @@ export class Store {
     }
     dto.items.forEach((item, idx) => {
       const returnItemId = item.decisions?.find((d) => typeof d.returnItemId === 'number')?.returnItemId ?? null;
-      this.stmt(
-        'INSERT INTO return_items (return_id, idx, shop_sku, market_sku, count, return_item_id) VALUES (?, ?, ?, ?, ?, ?)',
-      ).run(dto.id, idx, item.shopSku, nul(item.marketSku), item.count, returnItemId);
+      this.stmt('INSERT INTO return_items (return_id, idx, shop_sku, market_sku, count, return_item_id) VALUES (?, ?, ?, ?, ?, ?)').run(
+        dto.id,
+        idx,
+        item.shopSku,
+        nul(item.marketSku),
+        item.count,
+        returnItemId,
+      );
       (item.decisions ?? []).forEach((d, seq) => {
         const itemAmount = amountOr(d.amount, d.refundAmount);
         const compensation = amountOr(d.partnerCompensationAmount, d.partnerCompensation);
@@ -470,9 +485,11 @@ export class Store {
   }
 
   countReturns(campaignId?: number): number {
-    const row = (campaignId === undefined
-      ? this.stmt('SELECT COUNT(*) AS n FROM returns').get()
-      : this.stmt('SELECT COUNT(*) AS n FROM returns WHERE campaign_id = ?').get(campaignId)) as Row;
+    const row = (
+      campaignId === undefined
+        ? this.stmt('SELECT COUNT(*) AS n FROM returns').get()
+        : this.stmt('SELECT COUNT(*) AS n FROM returns WHERE campaign_id = ?').get(campaignId)
+    ) as Row;
     return Number(row.n);
   }
 
@@ -503,15 +520,14 @@ export class Store {
 
   /** State of the latest (non-quarantined) outbox entry of a return, or null. */
   latestOutboxState(returnId: number): string | null {
-    const row = this.stmt('SELECT state FROM outbox WHERE return_id = ? AND quarantined = 0 ORDER BY id DESC LIMIT 1').get(returnId) as { state: string } | undefined;
+    const row = this.stmt('SELECT state FROM outbox WHERE return_id = ? AND quarantined = 0 ORDER BY id DESC LIMIT 1').get(returnId) as
+      { state: string } | undefined;
     return row?.state ?? null;
   }
 
   /** Returns an alert may concern: awaiting a decision, in dispute, or ready for pickup. */
   alertCandidates(): ReturnRow[] {
-    return this.stmt(
-      `${RETURN_SELECT} WHERE r.awaiting_decision = 1 OR r.refund_status = 'PREMODERATION_DISPUTE' OR r.shipment_status = 'READY_FOR_PICKUP'`,
-    )
+    return this.stmt(`${RETURN_SELECT} WHERE r.awaiting_decision = 1 OR r.refund_status = 'PREMODERATION_DISPUTE' OR r.shipment_status = 'READY_FOR_PICKUP'`)
       .all()
       .map((r) => returnRow(r as Row));
   }
@@ -531,7 +547,6 @@ export class Store {
     const total = Number((this.stmt(`SELECT COUNT(*) AS n FROM returns r ${where}`).get(...params) as Row).n);
     return { rows, total };
   }
-
 
   /** Counts for the inbox's filter chips; each facet is counted with the other filters applied. */
   inboxCounts(filter: InboxFilter = {}): InboxCounts {
@@ -576,41 +591,39 @@ export class Store {
         `SELECT ri.*, (SELECT oi.offer_name FROM order_items oi WHERE oi.order_id = ? AND oi.offer_id = ri.shop_sku LIMIT 1) AS name
          FROM return_items ri WHERE ri.return_id = ? ORDER BY ri.idx`,
       ).all(ret.orderId, id) as Row[]
-    ).map(
-      (item): ItemDetail => ({
-        idx: Number(item.idx),
-        shopSku: String(item.shop_sku),
-        marketSku: item.market_sku === null ? null : Number(item.market_sku),
-        name: (item.name as string | null) ?? null,
-        count: Number(item.count),
-        returnItemId: item.return_item_id === null ? null : Number(item.return_item_id),
-        decisions: decisions
-          .filter((d) => d.item_idx === item.idx)
-          .map((d) => ({
-            returnItemId: d.return_item_id === null ? null : Number(d.return_item_id),
-            decisionType: d.decision_type as string | null,
-            reasonType: d.reason_type as string | null,
-            subreasonType: d.subreason_type as string | null,
-            count: d.count === null ? null : Number(d.count),
-            comment: d.comment as string | null,
-            amount: money(d.amount_value, d.amount_currency),
-            partnerCompensation: money(d.compensation_value, d.compensation_currency),
-          })),
-        position: positionOf(order?.raw, String(item.shop_sku), Number(item.count)),
-        photos: photos
-          .filter((p) => p.item_idx === item.idx)
-          .map((p) => ({ returnItemId: p.return_item_id === null ? null : Number(p.return_item_id), imageHash: String(p.image_hash) })),
-        instances: instances
-          .filter((x) => x.item_idx === item.idx)
-          .map((x) => ({
-            cis: x.cis as string | null,
-            imei: x.imei as string | null,
-            status: x.status as string | null,
-            stockType: x.stock_type as string | null,
-          })),
-        tracks: (raw.items[Number(item.idx)]?.tracks ?? []).map((t) => t.trackCode).filter((t): t is string => Boolean(t)),
-      }),
-    );
+    ).map((item): ItemDetail => ({
+      idx: Number(item.idx),
+      shopSku: String(item.shop_sku),
+      marketSku: item.market_sku === null ? null : Number(item.market_sku),
+      name: (item.name as string | null) ?? null,
+      count: Number(item.count),
+      returnItemId: item.return_item_id === null ? null : Number(item.return_item_id),
+      decisions: decisions
+        .filter((d) => d.item_idx === item.idx)
+        .map((d) => ({
+          returnItemId: d.return_item_id === null ? null : Number(d.return_item_id),
+          decisionType: d.decision_type as string | null,
+          reasonType: d.reason_type as string | null,
+          subreasonType: d.subreason_type as string | null,
+          count: d.count === null ? null : Number(d.count),
+          comment: d.comment as string | null,
+          amount: money(d.amount_value, d.amount_currency),
+          partnerCompensation: money(d.compensation_value, d.compensation_currency),
+        })),
+      position: positionOf(order?.raw, String(item.shop_sku), Number(item.count)),
+      photos: photos
+        .filter((p) => p.item_idx === item.idx)
+        .map((p) => ({ returnItemId: p.return_item_id === null ? null : Number(p.return_item_id), imageHash: String(p.image_hash) })),
+      instances: instances
+        .filter((x) => x.item_idx === item.idx)
+        .map((x) => ({
+          cis: x.cis as string | null,
+          imei: x.imei as string | null,
+          status: x.status as string | null,
+          stockType: x.stock_type as string | null,
+        })),
+      tracks: (raw.items[Number(item.idx)]?.tracks ?? []).map((t) => t.trackCode).filter((t): t is string => Boolean(t)),
+    }));
     const siblings = this.stmt(`${RETURN_SELECT} WHERE r.order_id = ? AND r.id <> ? ORDER BY r.created_at, r.id`)
       .all(ret.orderId, id)
       .map((r) => returnRow(r as Row));
@@ -652,10 +665,21 @@ export class Store {
           const marked =
             (item.requiredInstanceTypes ?? []).some((t) => t === 'CIS' || t === 'CIS_OPTIONAL') ||
             (item.instances ?? []).some((i) => Boolean(i.cis || i.cisFull));
-          this.stmt(
-            'INSERT OR REPLACE INTO order_items (order_id, item_id, offer_id, offer_name, count, marked, raw_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          ).run(o.orderId, item.id, item.offerId, nul(item.offerName), nul(item.count), bool(marked), JSON.stringify(item));
-          if (item.offerName) this.stmt('INSERT OR REPLACE INTO product_names (offer_id, name, folded) VALUES (?, ?, ?)').run(item.offerId, item.offerName, foldForSearch(item.offerName));
+          this.stmt('INSERT OR REPLACE INTO order_items (order_id, item_id, offer_id, offer_name, count, marked, raw_json) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+            o.orderId,
+            item.id,
+            item.offerId,
+            nul(item.offerName),
+            nul(item.count),
+            bool(marked),
+            JSON.stringify(item),
+          );
+          if (item.offerName)
+            this.stmt('INSERT OR REPLACE INTO product_names (offer_id, name, folded) VALUES (?, ?, ?)').run(
+              item.offerId,
+              item.offerName,
+              foldForSearch(item.offerName),
+            );
         }
         this.markGoodsFromOrder(o.orderId);
         written.push(o.orderId);
@@ -717,7 +741,11 @@ export class Store {
    * checked and queued while the Market is unreachable. `fetchedAt` is when the request was sent.
    */
   saveDecisionOptions(returnId: number, decisions: readonly AvailableDecision[], fetchedAt: number): void {
-    this.stmt('INSERT OR REPLACE INTO available_decisions_cache (return_id, json, fetched_at) VALUES (?, ?, ?)').run(returnId, JSON.stringify(decisions), fetchedAt);
+    this.stmt('INSERT OR REPLACE INTO available_decisions_cache (return_id, json, fetched_at) VALUES (?, ?, ?)').run(
+      returnId,
+      JSON.stringify(decisions),
+      fetchedAt,
+    );
   }
 
   /**
@@ -759,9 +787,7 @@ export class Store {
 
   /** Forgets the available decisions of returns that no longer await a decision. */
   pruneDecisionOptions(): number {
-    const result = this.stmt(
-      'DELETE FROM available_decisions_cache WHERE return_id NOT IN (SELECT id FROM returns WHERE awaiting_decision = 1)',
-    ).run();
+    const result = this.stmt('DELETE FROM available_decisions_cache WHERE return_id NOT IN (SELECT id FROM returns WHERE awaiting_decision = 1)').run();
     return Number(result.changes);
   }
 
@@ -801,26 +827,28 @@ export class Store {
   /** Merges `patch` into the campaign's cursor. */
   saveCursor(campaignId: number, patch: Partial<Omit<SyncCursor, 'campaignId'>>): SyncCursor {
     const next = { ...this.getCursor(campaignId), ...patch, campaignId };
-    this.transaction(() => this.stmt(
-      `INSERT INTO sync_cursors (campaign_id, backfill_from, backfill_page_token, backfill_done, watermark, last_success,
+    this.transaction(() =>
+      this.stmt(
+        `INSERT INTO sync_cursors (campaign_id, backfill_from, backfill_page_token, backfill_done, watermark, last_success,
          last_fast, last_slow, last_error, last_error_at)
        VALUES (:campaignId, :backfillFrom, :backfillPageToken, :backfillDone, :watermark, :lastSuccess, :lastFast, :lastSlow, :lastError, :lastErrorAt)
        ON CONFLICT(campaign_id) DO UPDATE SET backfill_from = excluded.backfill_from,
          backfill_page_token = excluded.backfill_page_token, backfill_done = excluded.backfill_done,
          watermark = excluded.watermark, last_success = excluded.last_success, last_fast = excluded.last_fast,
          last_slow = excluded.last_slow, last_error = excluded.last_error, last_error_at = excluded.last_error_at`,
-    ).run({
-      campaignId,
-      backfillFrom: next.backfillFrom,
-      backfillPageToken: next.backfillPageToken,
-      backfillDone: bool(next.backfillDone),
-      watermark: next.watermark,
-      lastSuccess: next.lastSuccess,
-      lastFast: next.lastFast,
-      lastSlow: next.lastSlow,
-      lastError: next.lastError,
-      lastErrorAt: next.lastErrorAt,
-    }));
+      ).run({
+        campaignId,
+        backfillFrom: next.backfillFrom,
+        backfillPageToken: next.backfillPageToken,
+        backfillDone: bool(next.backfillDone),
+        watermark: next.watermark,
+        lastSuccess: next.lastSuccess,
+        lastFast: next.lastFast,
+        lastSlow: next.lastSlow,
+        lastError: next.lastError,
+        lastErrorAt: next.lastErrorAt,
+      }),
+    );
     return next;
   }
 
@@ -835,7 +863,12 @@ export class Store {
         } catch {
           raw = null;
         }
-        const key = s.id ?? `hash:${createHash('sha256').update(raw ?? s.reason).digest('hex').slice(0, 16)}`;
+        const key =
+          s.id ??
+          `hash:${createHash('sha256')
+            .update(raw ?? s.reason)
+            .digest('hex')
+            .slice(0, 16)}`;
         this.stmt(
           `INSERT INTO sync_skips (campaign_id, entity, item_key, item_id, reason, raw_json, first_seen, last_seen, times)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
@@ -861,9 +894,11 @@ export class Store {
   }
 
   listSkips(campaignId?: number): SkipRecord[] {
-    const rows = (campaignId === undefined
-      ? this.stmt('SELECT * FROM sync_skips ORDER BY last_seen DESC').all()
-      : this.stmt('SELECT * FROM sync_skips WHERE campaign_id = ? ORDER BY last_seen DESC').all(campaignId)) as Row[];
+    const rows = (
+      campaignId === undefined
+        ? this.stmt('SELECT * FROM sync_skips ORDER BY last_seen DESC').all()
+        : this.stmt('SELECT * FROM sync_skips WHERE campaign_id = ? ORDER BY last_seen DESC').all(campaignId)
+    ) as Row[];
     return rows.map((r) => ({
       campaignId: Number(r.campaign_id),
       entity: String(r.entity),

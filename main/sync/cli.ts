@@ -141,7 +141,10 @@ export function listAwaiting(options: ListAwaitingOptions): { rows: Array<Return
       .filter((t): t is number => t !== null)
       .sort((a, b) => b - a)[0];
     const coverage = store.decisionOptionsCoverage();
-    const lines = last === undefined ? ['Nothing has been synced into this data folder yet: run "sync --once" first.'] : [`From the local store, as of the last sync at ${new Date(last).toISOString()}.`];
+    const lines =
+      last === undefined
+        ? ['Nothing has been synced into this data folder yet: run "sync --once" first.']
+        : [`From the local store, as of the last sync at ${new Date(last).toISOString()}.`];
     if (last !== undefined) lines.push(...formatAwaiting(rows));
     if (rows.length > 0 && coverage.kept < coverage.awaiting) {
       lines.push(`${coverage.awaiting - coverage.kept} of them have no current decision options: they cannot be decided until the Market answers.`);

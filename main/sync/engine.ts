@@ -261,9 +261,7 @@ export class SyncEngine {
       }
       // Discovery failed but stores are known from before: sync them anyway.
     }
-    const campaigns = this.store
-      .watchedCampaigns()
-      .filter((c) => !options.campaignIds || options.campaignIds.includes(c.id));
+    const campaigns = this.store.watchedCampaigns().filter((c) => !options.campaignIds || options.campaignIds.includes(c.id));
     const results = await Promise.all(
       campaigns.map(async (c) => {
         const slow = await this.runLane(c, 'slow', true);
@@ -342,7 +340,19 @@ export class SyncEngine {
         throw error;
       }
     }
-    const result: LaneResult = { campaignId, lane: 'fast', pages: 0, fetched: fresh.length, inserted: 0, updated: 0, unchanged: 0, skipped: 0, ordersFetched: 0, optionsFetched: 0, optionsDeferred: 0 };
+    const result: LaneResult = {
+      campaignId,
+      lane: 'fast',
+      pages: 0,
+      fetched: fresh.length,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      ordersFetched: 0,
+      optionsFetched: 0,
+      optionsDeferred: 0,
+    };
     const changedOrders = new Set<number>();
     const changed = this.ingest(campaign, fresh, [], result, changedOrders);
     await this.fetchOrders(campaign, 'fast', [...changedOrders], result, priority);
@@ -357,7 +367,12 @@ export class SyncEngine {
     this.applyWatched();
     // The fast lane needs the stores: discover first when none are known yet.
     const known = this.store.listCampaigns().length > 0;
-    const first = known ? Promise.resolve() : this.discover('poll').then(() => undefined, () => undefined);
+    const first = known
+      ? Promise.resolve()
+      : this.discover('poll').then(
+          () => undefined,
+          () => undefined,
+        );
     void first.then(() => {
       this.tick('slow', !known);
       this.tick('fast');
@@ -479,7 +494,13 @@ export class SyncEngine {
     try {
       if (lane === 'slow') await this.slowLane(campaign, result, changedOrders);
       else await this.fastLane(campaign, result, changedOrders);
-      await this.fetchOrders(campaign, lane, [...changedOrders], result, lane === 'slow' && !this.store.getCursor(campaign.id).backfillDone ? 'background' : 'poll');
+      await this.fetchOrders(
+        campaign,
+        lane,
+        [...changedOrders],
+        result,
+        lane === 'slow' && !this.store.getCursor(campaign.id).backfillDone ? 'background' : 'poll',
+      );
       if (lane === 'slow') await this.fetchMissingOrders(campaign, result);
       if (lane === 'fast') await this.keepDecisionOptions(campaign, result);
       const now = this.clock.now();
@@ -607,7 +628,11 @@ export class SyncEngine {
     const upsert = this.store.transaction(() => {
       const r = this.store.upsertReturns(campaign.id, returns, now);
       this.store.recordSkips(campaign.id, 'return', skipped, now);
-      this.store.clearSkips(campaign.id, 'return', returns.map((x) => x.id));
+      this.store.clearSkips(
+        campaign.id,
+        'return',
+        returns.map((x) => x.id),
+      );
       let watermark = this.store.getCursor(campaign.id).watermark ?? Number.NEGATIVE_INFINITY;
       // A date far in the future (bad data) must not push the poll window past today's updates.
       const ceiling = now + DAY;
@@ -647,7 +672,10 @@ export class SyncEngine {
       let pageToken: string | undefined;
       const tokens = new Set<string>();
       do {
-        const page = await this.client.getBusinessOrders(campaign.businessId, { orderIds: batch, campaignIds: [campaign.id] }, pageToken, { priority, signal: this.abort.signal });
+        const page = await this.client.getBusinessOrders(campaign.businessId, { orderIds: batch, campaignIds: [campaign.id] }, pageToken, {
+          priority,
+          signal: this.abort.signal,
+        });
         const now = this.clock.now();
         const written = this.store.upsertOrders(page.orders, now);
         result.ordersFetched += written.length;
@@ -693,7 +721,11 @@ export class SyncEngine {
         const sentAt = this.clock.now();
         try {
           // No waiting for budget here: what the budget does not cover now waits for a later tick, not the lane.
-          const answer = await this.client.getAvailableDecisions(businessId, campaign.id, ref.id, { priority: 'poll', signal: this.abort.signal, maxBudgetWaitMs: 0 });
+          const answer = await this.client.getAvailableDecisions(businessId, campaign.id, ref.id, {
+            priority: 'poll',
+            signal: this.abort.signal,
+            maxBudgetWaitMs: 0,
+          });
           this.store.saveDecisionOptions(ref.id, toAvailableDecisions(answer), sentAt);
           this.store.clearSkips(campaign.id, 'decision-options', [ref.id]);
           result.optionsFetched++;
@@ -725,13 +757,16 @@ export class SyncEngine {
   /** Orders of stored returns that are still missing (an earlier fetch failed). */
   private async fetchMissingOrders(campaign: CampaignRow, result: LaneResult): Promise<void> {
     const orderIds = this.store.db
-      .prepare(
-        'SELECT DISTINCT r.order_id AS id FROM returns r LEFT JOIN orders o ON o.id = r.order_id WHERE r.campaign_id = ? AND o.id IS NULL LIMIT 500',
-      )
+      .prepare('SELECT DISTINCT r.order_id AS id FROM returns r LEFT JOIN orders o ON o.id = r.order_id WHERE r.campaign_id = ? AND o.id IS NULL LIMIT 500')
       .all(campaign.id)
       .map((row) => Number((row as { id: number }).id));
     // Orders the Market does not return stay missing; skip those already recorded as such.
-    const skippedKeys = new Set(this.store.listSkips(campaign.id).filter((s) => s.entity === 'order-missing').map((s) => s.itemId));
+    const skippedKeys = new Set(
+      this.store
+        .listSkips(campaign.id)
+        .filter((s) => s.entity === 'order-missing')
+        .map((s) => s.itemId),
+    );
     const wanted = orderIds.filter((id) => !skippedKeys.has(String(id)));
     if (wanted.length === 0) return;
     await this.fetchOrders(campaign, 'slow', wanted, result, 'background');

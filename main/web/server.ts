@@ -153,7 +153,10 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       const answer = answerMedia(services.evidence.media, services.evidence.token, target.path, target.query, services.evidence.downloads);
       response.writeHead(answer.status, answer.headers);
       if (answer.status !== 200 || request.method === 'HEAD') response.end();
-      else createReadStream(answer.path).on('error', () => response.destroy()).pipe(response);
+      else
+        createReadStream(answer.path)
+          .on('error', () => response.destroy())
+          .pipe(response);
       return;
     }
     const relative = target.path === '/' ? 'index.html' : target.path.slice(1);
@@ -170,7 +173,10 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     });
     if (request.method === 'HEAD') response.end();
     // A file removed between the check and the read ends this response, not the process.
-    else createReadStream(served).on('error', () => response.destroy()).pipe(response);
+    else
+      createReadStream(served)
+        .on('error', () => response.destroy())
+        .pipe(response);
   }
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });

@@ -69,7 +69,8 @@ export function AnalyticsScreen() {
   }, [bridge, problem, period.from, period.to, period.bucket, period.campaignId]);
   useEffect(() => {
     // The default folder is shown in web mode, where files cannot be opened from the app.
-    if (bridge && !defaultFolder && !native) void bridge.files.chooseFolder().then((r) => r.ok && useAnalyticsStore.setState({ defaultFolder: r.value.defaultFolder }));
+    if (bridge && !defaultFolder && !native)
+      void bridge.files.chooseFolder().then((r) => r.ok && useAnalyticsStore.setState({ defaultFolder: r.value.defaultFolder }));
   }, [bridge, defaultFolder, native]);
 
   const reason = (code: string) => (code === 'NONE' ? x.none : label('returnReason', code));
@@ -100,7 +101,14 @@ export function AnalyticsScreen() {
 
       <form className="an-controls" onSubmit={(e) => (e.preventDefault(), void loadAnalytics())} aria-label={x.title}>
         <DateField label={x.from} value={period.from} onChange={(day) => setPeriod({ from: day ?? '' })} invalid={problem !== null} testId="an-from" />
-        <DateField label={x.to} value={period.to} onChange={(day) => setPeriod({ to: day ?? '' })} invalid={problem !== null} describedBy={problem ? 'an-period-problem' : undefined} testId="an-to" />
+        <DateField
+          label={x.to}
+          value={period.to}
+          onChange={(day) => setPeriod({ to: day ?? '' })}
+          invalid={problem !== null}
+          describedBy={problem ? 'an-period-problem' : undefined}
+          testId="an-to"
+        />
         <label>
           {x.bucket}
           <select value={period.bucket} onChange={(e) => setPeriod({ bucket: e.currentTarget.value as 'day' | 'week' })} data-testid="an-bucket">
@@ -110,7 +118,11 @@ export function AnalyticsScreen() {
         </label>
         <label>
           {x.store}
-          <select value={period.campaignId ?? ''} onChange={(e) => setPeriod({ campaignId: e.currentTarget.value ? Number(e.currentTarget.value) : null })} data-testid="an-store">
+          <select
+            value={period.campaignId ?? ''}
+            onChange={(e) => setPeriod({ campaignId: e.currentTarget.value ? Number(e.currentTarget.value) : null })}
+            data-testid="an-store"
+          >
             <option value="">{x.allStores}</option>
             {(stores ?? []).map((s) => (
               <option key={s.campaignId} value={s.campaignId}>
@@ -229,7 +241,11 @@ export function AnalyticsScreen() {
 
           <Section id="reasons" title={x.sections.reasons} note={x.notes.reasons} table="reasons">
             <Bars
-              data={aggregate(result.reasons, (r) => reason(r.reason), (r) => r.items).slice(0, 8)}
+              data={aggregate(
+                result.reasons,
+                (r) => reason(r.reason),
+                (r) => r.items,
+              ).slice(0, 8)}
               category="name"
               horizontal
               label={x.sections.reasons}
@@ -366,7 +382,12 @@ export function AnalyticsScreen() {
       const active = sort.sort === key;
       return (
         <th scope="col" className={numeric ? 'num' : undefined} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
-          <button type="button" className="an-sort" title={fill(x.sortBy, { col: text })} onClick={() => setMoneySort({ sort: key, descending: active ? !sort.descending : true, offset: 0 })}>
+          <button
+            type="button"
+            className="an-sort"
+            title={fill(x.sortBy, { col: text })}
+            onClick={() => setMoneySort({ sort: key, descending: active ? !sort.descending : true, offset: 0 })}
+          >
             {text}
             <span aria-hidden="true" className="an-sort-mark">
               {active ? (sort.descending ? '▼' : '▲') : ''}
@@ -426,4 +447,3 @@ function aggregate<Row>(rows: Row[], name: (row: Row) => string, value: (row: Ro
   for (const row of rows) sums.set(name(row), (sums.get(name(row)) ?? 0) + value(row));
   return [...sums].map(([n, v]) => ({ name: n, value: v })).sort((a, b) => b.value - a.value);
 }
-

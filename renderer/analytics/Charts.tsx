@@ -10,7 +10,21 @@ export interface Series {
   stack?: string;
 }
 
-export function Bars({ data, category, series, label, horizontal, height = 220 }: { data: ReadonlyArray<Record<string, unknown>>; category: string; series: Series[]; label: string; horizontal?: boolean; height?: number }) {
+export function Bars({
+  data,
+  category,
+  series,
+  label,
+  horizontal,
+  height = 220,
+}: {
+  data: ReadonlyArray<Record<string, unknown>>;
+  category: string;
+  series: Series[];
+  label: string;
+  horizontal?: boolean;
+  height?: number;
+}) {
   return (
     <figure className="an-chart" aria-label={label}>
       <ResponsiveContainer width="100%" height={height}>

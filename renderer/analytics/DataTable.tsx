@@ -10,7 +10,21 @@ export interface Column<Row> {
   numeric?: boolean;
 }
 
-export function DataTable<Row>({ caption, columns, rows, testId, initialSort, maxRows }: { caption: string; columns: Column<Row>[]; rows: Row[]; testId: string; initialSort?: { key: string; descending: boolean }; maxRows?: number }) {
+export function DataTable<Row>({
+  caption,
+  columns,
+  rows,
+  testId,
+  initialSort,
+  maxRows,
+}: {
+  caption: string;
+  columns: Column<Row>[];
+  rows: Row[];
+  testId: string;
+  initialSort?: { key: string; descending: boolean };
+  maxRows?: number;
+}) {
   const { x } = useAnalyticsText();
   const [sort, setSort] = useState<{ key: string; descending: boolean } | null>(initialSort ?? null);
   const sorted = useMemo(() => {
@@ -36,7 +50,12 @@ export function DataTable<Row>({ caption, columns, rows, testId, initialSort, ma
             {columns.map((c) => {
               const active = sort?.key === c.key;
               return (
-                <th key={c.key} scope="col" className={c.numeric ? 'num' : undefined} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+                <th
+                  key={c.key}
+                  scope="col"
+                  className={c.numeric ? 'num' : undefined}
+                  aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+                >
                   <button
                     type="button"
                     className="an-sort"

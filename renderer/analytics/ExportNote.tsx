@@ -31,7 +31,12 @@ export function ExportNote({ native }: { native: boolean }) {
           {x.download}
         </a>
       )}
-      {openError && <span className="field-error"> {x.openFailed}: {openError.message}</span>}
+      {openError && (
+        <span className="field-error">
+          {' '}
+          {x.openFailed}: {openError.message}
+        </span>
+      )}
     </p>
   );
 }

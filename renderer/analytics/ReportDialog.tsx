@@ -30,7 +30,13 @@ export function ReportDialog() {
   const [openError, setOpenError] = useState<BridgeError | null>(null);
   const dialog = useModalDialog(open);
   useEffect(() => {
-    if (open && campaignIds.length === 0 && stores?.length) setCampaignIds(stores.filter((s) => s.watched).map((s) => s.campaignId).slice(0, 1));
+    if (open && campaignIds.length === 0 && stores?.length)
+      setCampaignIds(
+        stores
+          .filter((s) => s.watched)
+          .map((s) => s.campaignId)
+          .slice(0, 1),
+      );
   }, [open, stores, campaignIds.length]);
   useEffect(() => {
     if (!bridge) return;
@@ -91,7 +97,10 @@ export function ReportDialog() {
           {(stores ?? []).map((s) => (
             <label key={s.campaignId} className="check">
               <input type="checkbox" checked={campaignIds.includes(s.campaignId)} onChange={() => setCampaignIds(toggle(campaignIds, s.campaignId))} />
-              {s.name ?? s.campaignId} <span className="an-muted">({s.placementType ?? '—'}, {s.campaignId})</span>
+              {s.name ?? s.campaignId}{' '}
+              <span className="an-muted">
+                ({s.placementType ?? '—'}, {s.campaignId})
+              </span>
             </label>
           ))}
         </fieldset>
@@ -123,21 +132,40 @@ export function ReportDialog() {
           <div className={`an-job an-job-${job.state}`} role="status" aria-live="polite" data-testid="report-job">
             <div className="an-job-line">
               <strong data-testid="report-state">{d.states[job.state]}</strong>
-              {job.serverStatus && <span className="an-muted">{fill(d.serverStatus, { status: [label('reportStatus', job.serverStatus), job.subStatus ? label('reportSubStatus', job.subStatus) : null].filter(Boolean).join(', ') })}</span>}
+              {job.serverStatus && (
+                <span className="an-muted">
+                  {fill(d.serverStatus, {
+                    status: [label('reportStatus', job.serverStatus), job.subStatus ? label('reportSubStatus', job.subStatus) : null]
+                      .filter(Boolean)
+                      .join(', '),
+                  })}
+                </span>
+              )}
               {job.polls > 0 && <span className="an-muted">{fill(d.polls, { n: job.polls })}</span>}
             </div>
             <progress max={1} value={job.progress} aria-label={d.states[job.state]} data-testid="report-progress" />
-            {job.message && <p className={job.state === 'done' ? 'an-note' : 'field-error'} data-testid="report-message">{job.message}</p>}
+            {job.message && (
+              <p className={job.state === 'done' ? 'an-note' : 'field-error'} data-testid="report-message">
+                {job.message}
+              </p>
+            )}
             {job.spreadsheetWarning && (
               <p className="field-error" role="alert" data-testid="report-formula-warning">
-                {job.spreadsheetWarning.formulaCells === null ? d.formulaWarningArchive : fill(d.formulaWarning, { cells: job.spreadsheetWarning.formulaCells })}
+                {job.spreadsheetWarning.formulaCells === null
+                  ? d.formulaWarningArchive
+                  : fill(d.formulaWarning, { cells: job.spreadsheetWarning.formulaCells })}
               </p>
             )}
             {job.path && (
               <p className="an-saved" data-testid="report-path">
                 {d.savedTo} <code>{job.path}</code>
                 {native ? (
-                  <button type="button" className="link" onClick={() => void openFile(job.path!, job.spreadsheetWarning !== null).then(setOpenError)} data-testid="report-open">
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => void openFile(job.path!, job.spreadsheetWarning !== null).then(setOpenError)}
+                    data-testid="report-open"
+                  >
                     {job.spreadsheetWarning ? d.openAnyway : x.open}
                   </button>
                 ) : (
@@ -152,13 +180,21 @@ export function ReportDialog() {
                 )}
               </p>
             )}
-            {openError && <p className="field-error">{x.openFailed}: {openError.message}</p>}
+            {openError && (
+              <p className="field-error">
+                {x.openFailed}: {openError.message}
+              </p>
+            )}
           </div>
         )}
 
         <div className="an-dialog-actions">
           {running ? (
-            <button type="button" onClick={() => job && void bridge?.reports.cancel({ jobId: job.jobId }).then((r) => r.ok && useAnalyticsStore.setState({ job: r.value }))} data-testid="report-cancel">
+            <button
+              type="button"
+              onClick={() => job && void bridge?.reports.cancel({ jobId: job.jobId }).then((r) => r.ok && useAnalyticsStore.setState({ job: r.value }))}
+              data-testid="report-cancel"
+            >
               {d.cancel}
             </button>
           ) : (

@@ -74,7 +74,9 @@ export async function loadAnalytics(): Promise<void> {
   useAnalyticsStore.setState({ loading: true });
   const [result, money] = await Promise.all([
     api.analytics.get({ query: queryOf(period) }),
-    api.analytics.orderMoney({ query: { from: period.from, to: period.to, ...(period.campaignId ? { campaignIds: [period.campaignId] } : {}), ...moneySort, limit: MONEY_PAGE } }),
+    api.analytics.orderMoney({
+      query: { from: period.from, to: period.to, ...(period.campaignId ? { campaignIds: [period.campaignId] } : {}), ...moneySort, limit: MONEY_PAGE },
+    }),
   ]);
   if (mine !== seq) return;
   useAnalyticsStore.setState({
@@ -97,7 +99,10 @@ export async function chooseFolder(): Promise<void> {
   if (answer.ok) useAnalyticsStore.setState((s) => ({ folder: answer.value.folder ?? s.folder, defaultFolder: answer.value.defaultFolder }));
 }
 
-type ExportKind = { kind: 'inbox' } | { kind: 'audit' } | { kind: 'analytics'; table: 'timeline' | 'reasons' | 'topSkus' | 'decisionMix' | 'timeToDecision' | 'deadlines' | 'stores' | 'money' };
+type ExportKind =
+  | { kind: 'inbox' }
+  | { kind: 'audit' }
+  | { kind: 'analytics'; table: 'timeline' | 'reasons' | 'topSkus' | 'decisionMix' | 'timeToDecision' | 'deadlines' | 'stores' | 'money' };
 
 export async function runExport(what: ExportKind): Promise<void> {
   const api = bridge();

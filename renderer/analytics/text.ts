@@ -56,10 +56,12 @@ const en = {
     reasons: "The buyer's reason and subreason of each returned item (item decisions of the Market).",
     topSkus: "Money is the items' refund amounts; for non-purchases the return's amount is shared by units.",
     decisionMix: 'Items decided in ReturnDesk (queued or delivered) and the decision type the Market reports.',
-    timeToDecision: 'From the return’s creation to the moment the operator queued the decision ReturnDesk delivered. {{untimed}} returns were decided outside ReturnDesk and are not timed.',
+    timeToDecision:
+      'From the return’s creation to the moment the operator queued the decision ReturnDesk delivered. {{untimed}} returns were decided outside ReturnDesk and are not timed.',
     deadlines:
       'A return (not a non-purchase) misses its deadline when its 48 hours have ended without a seller decision: auto-confirmed (left the waiting status with no decision on any item), still waiting, or delivered by ReturnDesk after the deadline.',
-    money: "Cost of the order (the buyer's payment, Plus points and the Market's subsidy) minus what all its returns take back: their refund amounts, and the lines of non-purchases the Market gives no amount for. The same figures as the return pane. Orders with a return created in the period.",
+    money:
+      "Cost of the order (the buyer's payment, Plus points and the Market's subsidy) minus what all its returns take back: their refund amounts, and the lines of non-purchases the Market gives no amount for. The same figures as the return pane. Orders with a return created in the period.",
     foreign: '{{n}} amounts in another currency are left out of the sums.',
   },
   cols: {
@@ -92,9 +94,23 @@ const en = {
     net: 'Cost − refunds',
     pending: 'Decision pending',
   },
-  why: { 'auto-confirmed': 'Auto-confirmed by the Market', 'still-waiting': 'Still waiting after the deadline', 'delivered-late': 'Delivered after the deadline' },
+  why: {
+    'auto-confirmed': 'Auto-confirmed by the Market',
+    'still-waiting': 'Still waiting after the deadline',
+    'delivered-late': 'Delivered after the deadline',
+  },
   stats: { decided: 'Decided in ReturnDesk', median: 'Median', average: 'Average', p90: '90th percentile' },
-  money: { orders: 'Orders', withCost: 'with a known cost', cost: 'Cost', refunded: 'Refunds', net: 'Cost − refunds', withoutCost: 'Refunds of orders without a known cost', prev: 'Previous', next: 'Next', page: '{{from}}–{{to}} of {{total}}' },
+  money: {
+    orders: 'Orders',
+    withCost: 'with a known cost',
+    cost: 'Cost',
+    refunded: 'Refunds',
+    net: 'Cost − refunds',
+    withoutCost: 'Refunds of orders without a known cost',
+    prev: 'Previous',
+    next: 'Next',
+    page: '{{from}}–{{to}} of {{total}}',
+  },
   yes: 'yes',
   no: 'no',
   sortBy: 'Sort by {{col}}',
@@ -113,8 +129,10 @@ const en = {
     noStores: 'Choose at least one store.',
     savedTo: 'Saved to',
     webPath: 'It is kept on the computer ReturnDesk runs on; download it here.',
-    formulaWarning: 'This is the Market’s file as sent. {{cells}} cells begin with =, +, - or @: a spreadsheet may run them as formulas (links, commands). Open it only if you trust its contents; in Excel, answer “No” to enabling links or external content.',
-    formulaWarningArchive: 'This is the Market’s file as sent: an archive of CSV sheets that ReturnDesk does not look into. A spreadsheet may run cells beginning with =, +, - or @ as formulas (links, commands); in Excel, answer “No” to enabling links or external content.',
+    formulaWarning:
+      'This is the Market’s file as sent. {{cells}} cells begin with =, +, - or @: a spreadsheet may run them as formulas (links, commands). Open it only if you trust its contents; in Excel, answer “No” to enabling links or external content.',
+    formulaWarningArchive:
+      'This is the Market’s file as sent: an archive of CSV sheets that ReturnDesk does not look into. A spreadsheet may run cells beginning with =, +, - or @ as formulas (links, commands); in Excel, answer “No” to enabling links or external content.',
     openAnyway: 'Open anyway',
     states: {
       requesting: 'Ordering the report…',
@@ -188,10 +206,12 @@ const ru: AnalyticsText = {
     reasons: 'Причина и подпричина покупателя по каждому товару возврата (решения по товарам из данных Маркета).',
     topSkus: 'Деньги — суммы возврата по товарам; у невыкупов сумма возврата делится по единицам товара.',
     decisionMix: 'Товары, по которым решение принято в ReturnDesk (в очереди или доставлено), и тип решения в данных Маркета.',
-    timeToDecision: 'От создания возврата до момента, когда оператор поставил в очередь доставленное решение. Решено вне ReturnDesk (без времени): {{untimed}}.',
+    timeToDecision:
+      'От создания возврата до момента, когда оператор поставил в очередь доставленное решение. Решено вне ReturnDesk (без времени): {{untimed}}.',
     deadlines:
       'Возврат (не невыкуп) пропустил срок, если 48 часов истекли без решения продавца: подтверждён Маркетом автоматически (вышел из ожидания без решения по товарам), всё ещё ждёт, или решение ReturnDesk доставлено после срока.',
-    money: 'Стоимость заказа (оплата покупателя, баллы Плюса и субсидия Маркета) минус то, что забрали все его возвраты: суммы возвратов и позиции невыкупов, по которым Маркет не дал суммы. Те же цифры, что в карточке возврата. Заказы, возврат по которым создан в периоде.',
+    money:
+      'Стоимость заказа (оплата покупателя, баллы Плюса и субсидия Маркета) минус то, что забрали все его возвраты: суммы возвратов и позиции невыкупов, по которым Маркет не дал суммы. Те же цифры, что в карточке возврата. Заказы, возврат по которым создан в периоде.',
     foreign: 'Сумм в другой валюте: {{n}}, они не включены в итоги.',
   },
   cols: {
@@ -224,9 +244,23 @@ const ru: AnalyticsText = {
     net: 'Стоимость − возвраты',
     pending: 'Ждёт решения',
   },
-  why: { 'auto-confirmed': 'Подтверждён Маркетом автоматически', 'still-waiting': 'Всё ещё ждёт после срока', 'delivered-late': 'Решение доставлено после срока' },
+  why: {
+    'auto-confirmed': 'Подтверждён Маркетом автоматически',
+    'still-waiting': 'Всё ещё ждёт после срока',
+    'delivered-late': 'Решение доставлено после срока',
+  },
   stats: { decided: 'Решено в ReturnDesk', median: 'Медиана', average: 'Среднее', p90: '90-й перцентиль' },
-  money: { orders: 'Заказов', withCost: 'с известной стоимостью', cost: 'Стоимость', refunded: 'Возвраты', net: 'Стоимость − возвраты', withoutCost: 'Возвраты заказов без известной стоимости', prev: 'Назад', next: 'Вперёд', page: '{{from}}–{{to}} из {{total}}' },
+  money: {
+    orders: 'Заказов',
+    withCost: 'с известной стоимостью',
+    cost: 'Стоимость',
+    refunded: 'Возвраты',
+    net: 'Стоимость − возвраты',
+    withoutCost: 'Возвраты заказов без известной стоимости',
+    prev: 'Назад',
+    next: 'Вперёд',
+    page: '{{from}}–{{to}} из {{total}}',
+  },
   yes: 'да',
   no: 'нет',
   sortBy: 'Сортировать по столбцу «{{col}}»',
@@ -245,8 +279,10 @@ const ru: AnalyticsText = {
     noStores: 'Выберите хотя бы один магазин.',
     savedTo: 'Сохранён в',
     webPath: 'Файл сохранён на компьютере, где запущен ReturnDesk; скачайте его здесь.',
-    formulaWarning: 'Это файл Маркета в том виде, в каком он пришёл. Ячеек, начинающихся с =, +, - или @: {{cells}} — табличный редактор может выполнить их как формулы (ссылки, команды). Открывайте, только если доверяете содержимому; в Excel отвечайте «Нет» на предложение включить ссылки или внешнее содержимое.',
-    formulaWarningArchive: 'Это файл Маркета в том виде, в каком он пришёл: архив CSV-листов, внутрь которого ReturnDesk не заглядывает. Табличный редактор может выполнить ячейки, начинающиеся с =, +, - или @, как формулы (ссылки, команды); в Excel отвечайте «Нет» на предложение включить ссылки или внешнее содержимое.',
+    formulaWarning:
+      'Это файл Маркета в том виде, в каком он пришёл. Ячеек, начинающихся с =, +, - или @: {{cells}} — табличный редактор может выполнить их как формулы (ссылки, команды). Открывайте, только если доверяете содержимому; в Excel отвечайте «Нет» на предложение включить ссылки или внешнее содержимое.',
+    formulaWarningArchive:
+      'Это файл Маркета в том виде, в каком он пришёл: архив CSV-листов, внутрь которого ReturnDesk не заглядывает. Табличный редактор может выполнить ячейки, начинающиеся с =, +, - или @, как формулы (ссылки, команды); в Excel отвечайте «Нет» на предложение включить ссылки или внешнее содержимое.',
     openAnyway: 'Всё равно открыть',
     states: {
       requesting: 'Заказываем отчёт…',

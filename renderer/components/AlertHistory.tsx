@@ -32,7 +32,14 @@ export function AlertHistory() {
         {history.alerts.map((alert) => {
           const state = stateOf(alert);
           return (
-            <li key={alert.id} className={`alert-row alert-row-${alert.urgency}`} data-testid="alert-history-row" data-alert-id={alert.id} data-kind={alert.kind} data-state={state}>
+            <li
+              key={alert.id}
+              className={`alert-row alert-row-${alert.urgency}`}
+              data-testid="alert-history-row"
+              data-alert-id={alert.id}
+              data-kind={alert.kind}
+              data-state={state}
+            >
               <div className="alert-row-head">
                 <time dateTime={alert.at} className="muted">
                   {formatMsk(alert.at, locale)}

@@ -7,9 +7,29 @@ import { AlertIcon } from './icons.tsx';
  * named by what happened (unreachable, key refused, limit…); main's technical text (methods, server
  * words) stays one click away for support.
  */
-export function BridgeErrorNotice({ action, error, onRetry, onDismiss, inline, channel }: { action: string; error: BridgeError; onRetry?: () => void; onDismiss?: () => void; inline?: boolean; channel?: string }) {
+export function BridgeErrorNotice({
+  action,
+  error,
+  onRetry,
+  onDismiss,
+  inline,
+  channel,
+}: {
+  action: string;
+  error: BridgeError;
+  onRetry?: () => void;
+  onDismiss?: () => void;
+  inline?: boolean;
+  channel?: string;
+}) {
   const { t } = useI18n();
-  const plain = error.marketKind ? t(`marketError.${error.marketKind}`) : error.code === 'UNKNOWN_CHANNEL' && channel ? t('common.notAvailableYet', { channel }) : error.code === 'TRANSPORT' ? t('marketError.transport') : null;
+  const plain = error.marketKind
+    ? t(`marketError.${error.marketKind}`)
+    : error.code === 'UNKNOWN_CHANNEL' && channel
+      ? t('common.notAvailableYet', { channel })
+      : error.code === 'TRANSPORT'
+        ? t('marketError.transport')
+        : null;
   return (
     <div className={inline ? 'notice-inline' : 'notice notice-error'} role={inline ? undefined : 'alert'} data-testid="bridge-error">
       <AlertIcon />

@@ -90,7 +90,14 @@ export function DateField({ label, value, onChange, testId, invalid, describedBy
           aria-describedby={problem ? errorId : describedBy}
           data-testid={testId}
         />
-        <button type="button" className="icon-button" aria-label={t('dateField.pick', { field: label })} aria-expanded={open} onClick={() => (open ? setOpen(false) : show())} data-testid={`${testId}-pick`}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={t('dateField.pick', { field: label })}
+          aria-expanded={open}
+          onClick={() => (open ? setOpen(false) : show())}
+          data-testid={`${testId}-pick`}
+        >
           <CalendarIcon size={14} />
         </button>
       </div>
@@ -116,7 +123,17 @@ export function DateField({ label, value, onChange, testId, invalid, describedBy
   );
 }
 
-function MonthPicker({ at, selected, onPick, onClose }: { at: { top: number; left: number }; selected: string | undefined; onPick(day: string): void; onClose(): void }) {
+function MonthPicker({
+  at,
+  selected,
+  onPick,
+  onClose,
+}: {
+  at: { top: number; left: number };
+  selected: string | undefined;
+  onPick(day: string): void;
+  onClose(): void;
+}) {
   const { t, locale } = useI18n();
   const start = selected ?? new Date().toISOString().slice(0, 10);
   const [month, setMonth] = useState(start.slice(0, 7));
@@ -166,7 +183,13 @@ function MonthPicker({ at, selected, onPick, onClose }: { at: { top: number; lef
               {week.map((day, k) => (
                 <td key={k}>
                   {day && (
-                    <button type="button" className={`day${day === selected ? ' day-selected' : ''}`} aria-pressed={day === selected} onClick={() => onPick(day)} data-day={day}>
+                    <button
+                      type="button"
+                      className={`day${day === selected ? ' day-selected' : ''}`}
+                      aria-pressed={day === selected}
+                      onClick={() => onPick(day)}
+                      data-day={day}
+                    >
                       {Number(day.slice(8))}
                     </button>
                   )}
@@ -181,7 +204,19 @@ function MonthPicker({ at, selected, onPick, onClose }: { at: { top: number; lef
 }
 
 /** A 24-hour time typed as HH:MM, whatever the browser's locale (its time input shows AM/PM in en-US). */
-export function TimeField({ label, value, onCommit, testId, invalid }: { label: string; value: string; onCommit(time: string): void; testId: string; invalid?: boolean }) {
+export function TimeField({
+  label,
+  value,
+  onCommit,
+  testId,
+  invalid,
+}: {
+  label: string;
+  value: string;
+  onCommit(time: string): void;
+  testId: string;
+  invalid?: boolean;
+}) {
   const { t } = useI18n();
   const id = useId();
   const [text, setText] = useState(value);

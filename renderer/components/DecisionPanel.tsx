@@ -58,7 +58,14 @@ export function DecisionPanel({ detail, evidenceFor }: { detail: ReturnDetail; e
 function OutboxCard({ entry, awaiting, editing, formOpen }: { entry: OutboxEntry; awaiting: boolean; editing: boolean; formOpen: boolean }) {
   const { t, label, locale } = useI18n();
   const [error, setError] = useState<BridgeError | null>(null);
-  const explain = { queued: 'explainQueued', sending: 'explainSending', delivered: 'explainDelivered', failed: 'explainFailed', conflict: 'explainConflict', cancelled: 'explainCancelled' }[entry.state];
+  const explain = {
+    queued: 'explainQueued',
+    sending: 'explainSending',
+    delivered: 'explainDelivered',
+    failed: 'explainFailed',
+    conflict: 'explainConflict',
+    cancelled: 'explainCancelled',
+  }[entry.state];
   return (
     <div className={`outbox-card outbox-card-${entry.state}`} data-testid="outbox-card" data-state={entry.state} aria-live="polite">
       <div className="outbox-card-head">
@@ -67,7 +74,9 @@ function OutboxCard({ entry, awaiting, editing, formOpen }: { entry: OutboxEntry
           <Time at={entry.updatedAt} short />
           {entry.operator && ` · ${t('decision.byOperator', { name: entry.operator })}`}
           {entry.attempts > 0 && ` · ${t('decision.attempts', { count: entry.attempts })}`}
-          {entry.nextAttemptAt && (entry.state === 'queued' || entry.state === 'failed') && ` · ${t('decision.nextAttempt', { at: formatMsk(entry.nextAttemptAt, locale, { seconds: true }) })}`}
+          {entry.nextAttemptAt &&
+            (entry.state === 'queued' || entry.state === 'failed') &&
+            ` · ${t('decision.nextAttempt', { at: formatMsk(entry.nextAttemptAt, locale, { seconds: true }) })}`}
         </span>
       </div>
       <p data-testid="outbox-explanation">{entry.explanation ?? t(`outbox.${explain}`)}</p>
@@ -116,7 +125,9 @@ function OutboxCard({ entry, awaiting, editing, formOpen }: { entry: OutboxEntry
 
 function DecisionForm({ form, allowed, evidenceFor }: { form: DecisionForm; allowed: AvailableDecisions; evidenceFor?: (returnItemId: number) => ReactNode }) {
   const { t } = useI18n();
-  const { setItemForm, setActiveItem, clearForm } = useAppStore(useShallow((s) => ({ setItemForm: s.setItemForm, setActiveItem: s.setActiveItem, clearForm: s.clearForm })));
+  const { setItemForm, setActiveItem, clearForm } = useAppStore(
+    useShallow((s) => ({ setItemForm: s.setItemForm, setActiveItem: s.setActiveItem, clearForm: s.clearForm })),
+  );
   const checked = currentIssues();
   const attempted = form.submitError !== null;
   // Before a submit, only speak about items the operator has started on.
@@ -149,11 +160,13 @@ function DecisionForm({ form, allowed, evidenceFor }: { form: DecisionForm; allo
           evidence={evidenceFor?.(item.returnItemId)}
         />
       ))}
-      {issues.filter((i) => i.returnItemId === null).map((i, k) => (
-        <p key={k} className="field-error" role="alert">
-          {i.message}
-        </p>
-      ))}
+      {issues
+        .filter((i) => i.returnItemId === null)
+        .map((i, k) => (
+          <p key={k} className="field-error" role="alert">
+            {i.message}
+          </p>
+        ))}
       {form.submitError && form.submitError.code !== 'INVALID_ARGUMENTS' && <BridgeErrorNotice action={t('decision.submit')} error={form.submitError} />}
       {serverIssues.length > 0 && (
         <ul className="field-error" role="alert" data-testid="server-issues">
@@ -171,7 +184,13 @@ function DecisionForm({ form, allowed, evidenceFor }: { form: DecisionForm; allo
           </button>
         ) : (
           <>
-            <button type="button" className="primary" disabled={form.submitting} onClick={() => void submitDecision({ next: true })} data-testid="decision-submit-next">
+            <button
+              type="button"
+              className="primary"
+              disabled={form.submitting}
+              onClick={() => void submitDecision({ next: true })}
+              data-testid="decision-submit-next"
+            >
               <SendIcon /> {t('decision.submitNext')}
               <kbd>{t('decision.submitHint')}</kbd>
             </button>
@@ -230,9 +249,16 @@ function ItemDecision({ index, active, item, value, decisions, issues, onChange,
     ) : null;
   };
   return (
-    <fieldset className={`item-decision${active ? ' active' : ''}`} onFocus={onFocus} onClick={onFocus} data-testid="item-decision" data-active={active || undefined}>
+    <fieldset
+      className={`item-decision${active ? ' active' : ''}`}
+      onFocus={onFocus}
+      onClick={onFocus}
+      data-testid="item-decision"
+      data-active={active || undefined}
+    >
       <legend>
-        <span className="item-index">{index + 1}</span> {item.name ?? item.shopSku} <span className="muted mono">{item.shopSku}</span> <span className="muted">×{item.count}</span>
+        <span className="item-index">{index + 1}</span> {item.name ?? item.shopSku} <span className="muted mono">{item.shopSku}</span>{' '}
+        <span className="muted">×{item.count}</span>
         {item.position?.total && (
           <span className="muted">
             {' · '}
@@ -244,7 +270,14 @@ function ItemDecision({ index, active, item, value, decisions, issues, onChange,
       <div className="choices" role="radiogroup" aria-label={t('decision.pick')} aria-invalid={issueOf('decisionType') ? true : undefined}>
         {decisions.map((d, n) => (
           <label key={d.decisionType} className={`choice${value.decisionType === d.decisionType ? ' chosen' : ''}`}>
-            <input type="radio" name={`${id}-type`} value={d.decisionType} checked={value.decisionType === d.decisionType} onChange={() => onChange({ decisionType: d.decisionType })} data-testid={`choice-${d.decisionType}`} />
+            <input
+              type="radio"
+              name={`${id}-type`}
+              value={d.decisionType}
+              checked={value.decisionType === d.decisionType}
+              onChange={() => onChange({ decisionType: d.decisionType })}
+              data-testid={`choice-${d.decisionType}`}
+            />
             {n < 9 && <kbd aria-hidden="true">{n + 1}</kbd>}
             <span>{label('decisionType', d.decisionType)}</span>
           </label>
@@ -254,7 +287,12 @@ function ItemDecision({ index, active, item, value, decisions, issues, onChange,
       {need.reason && (
         <label>
           {t('decision.reasonType')}
-          <select value={value.reasonType} onChange={(e) => onChange({ reasonType: e.currentTarget.value })} {...fieldProps('reasonType')} data-testid="decision-reason">
+          <select
+            value={value.reasonType}
+            onChange={(e) => onChange({ reasonType: e.currentTarget.value })}
+            {...fieldProps('reasonType')}
+            data-testid="decision-reason"
+          >
             <option value="">{t('decision.chooseReason')}</option>
             {(chosen?.reasonTypes ?? []).map((r) => (
               <option key={r} value={r}>
@@ -268,19 +306,36 @@ function ItemDecision({ index, active, item, value, decisions, issues, onChange,
       {need.comment && (
         <label>
           {commentLabel}
-          <textarea value={value.comment} maxLength={2000} rows={2} onChange={(e) => onChange({ comment: e.currentTarget.value })} {...fieldProps('comment')} data-testid="decision-comment" />
+          <textarea
+            value={value.comment}
+            maxLength={2000}
+            rows={2}
+            onChange={(e) => onChange({ comment: e.currentTarget.value })}
+            {...fieldProps('comment')}
+            data-testid="decision-comment"
+          />
           {problemText('comment')}
         </label>
       )}
       {need.compensation && (
         <label>
           {t('decision.compensation')}
-          <input inputMode="decimal" value={value.compensation} maxLength={20} onChange={(e) => onChange({ compensation: e.currentTarget.value })} {...fieldProps('compensation')} data-testid="decision-compensation" />
+          <input
+            inputMode="decimal"
+            value={value.compensation}
+            maxLength={20}
+            onChange={(e) => onChange({ compensation: e.currentTarget.value })}
+            {...fieldProps('compensation')}
+            data-testid="decision-compensation"
+          />
           {chosen?.compensationBounds && (
             <span className="hint" data-testid="compensation-bounds">
               {t('decision.compensationBounds', {
                 min: formatMoney(chosen.compensationBounds.min, locale),
-                max: formatMoney({ value: maxCompensation ?? chosen.compensationBounds.max.value, currencyId: chosen.compensationBounds.max.currencyId }, locale),
+                max: formatMoney(
+                  { value: maxCompensation ?? chosen.compensationBounds.max.value, currencyId: chosen.compensationBounds.max.currencyId },
+                  locale,
+                ),
                 percent: chosen.compensationBounds.maxPercent,
               })}
             </span>

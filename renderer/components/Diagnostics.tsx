@@ -6,9 +6,7 @@ import { useAppStore } from '../state/store.ts';
 /** Shows what crossed the bridge: application info and a ping with its event stream. */
 export function Diagnostics() {
   const { t } = useI18n();
-  const { bridge, info, pongs, reportError } = useAppStore(
-    useShallow((s) => ({ bridge: s.bridge, info: s.info, pongs: s.pongs, reportError: s.reportError })),
-  );
+  const { bridge, info, pongs, reportError } = useAppStore(useShallow((s) => ({ bridge: s.bridge, info: s.info, pongs: s.pongs, reportError: s.reportError })));
   const [echo, setEcho] = useState<string | null>(null);
   const [report, setReport] = useState<{ text: string; copied: boolean } | null>(null);
 
@@ -67,8 +65,19 @@ export function Diagnostics() {
       {echo && <p data-testid="ping-echo">{echo}</p>}
       {report && (
         <>
-          <p className="muted" role="status">{report.copied ? t('diag.copied') : t('diag.copyManually')}</p>
-          <textarea className="mono diagnostics-text" readOnly value={report.text} rows={10} aria-label={t('diag.copy')} data-testid="diagnostics-text" onFocus={(e) => e.currentTarget.select()} autoFocus={!report.copied} />
+          <p className="muted" role="status">
+            {report.copied ? t('diag.copied') : t('diag.copyManually')}
+          </p>
+          <textarea
+            className="mono diagnostics-text"
+            readOnly
+            value={report.text}
+            rows={10}
+            aria-label={t('diag.copy')}
+            data-testid="diagnostics-text"
+            onFocus={(e) => e.currentTarget.select()}
+            autoFocus={!report.copied}
+          />
         </>
       )}
       <ol className="pongs" data-testid="pongs" aria-label={t('diag.events')}>

@@ -19,7 +19,14 @@ const ROW_HEIGHT = 60;
 export function InboxList() {
   const { t, locale } = useI18n();
   const { inbox, cursor, selectedReturnId, setCursor, searching, counts } = useAppStore(
-    useShallow((s) => ({ inbox: s.inbox, cursor: s.cursor, selectedReturnId: s.selectedReturnId, setCursor: s.setCursor, searching: !!s.filter.search, counts: s.counts })),
+    useShallow((s) => ({
+      inbox: s.inbox,
+      cursor: s.cursor,
+      selectedReturnId: s.selectedReturnId,
+      setCursor: s.setCursor,
+      searching: !!s.filter.search,
+      counts: s.counts,
+    })),
   );
   const now = useNow(30_000);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -57,13 +64,15 @@ export function InboxList() {
         {searching && counts && inbox.total !== null && inbox.total > 0 && (
           <span className="muted" data-testid="search-where">
             {' · '}
-            {t('inbox.foundWhere', { awaiting: counts.awaitingDecision, disputes: counts.inDispute, other: Math.max(0, counts.total - counts.awaitingDecision - counts.inDispute) })}
+            {t('inbox.foundWhere', {
+              awaiting: counts.awaitingDecision,
+              disputes: counts.inDispute,
+              other: Math.max(0, counts.total - counts.awaitingDecision - counts.inDispute),
+            })}
           </span>
         )}
       </div>
-      {inbox.error && (
-        <BridgeErrorNotice action={t('inbox.label')} error={inbox.error} channel="returns.list" onRetry={() => void refreshInbox()} />
-      )}
+      {inbox.error && <BridgeErrorNotice action={t('inbox.label')} error={inbox.error} channel="returns.list" onRetry={() => void refreshInbox()} />}
       <div
         ref={scrollRef}
         id="inbox-listbox"
@@ -132,7 +141,12 @@ function SearchBox() {
     return () => clearTimeout(timer);
   }, [wanted, filter.search]);
 
-  const hint = text.trim().length > SEARCH_MAX ? t('filters.searchTooLong', { max: SEARCH_MAX }) : [...wanted].length === 1 && !/\d/.test(wanted) ? t('filters.searchShort') : null;
+  const hint =
+    text.trim().length > SEARCH_MAX
+      ? t('filters.searchTooLong', { max: SEARCH_MAX })
+      : [...wanted].length === 1 && !/\d/.test(wanted)
+        ? t('filters.searchShort')
+        : null;
   return (
     <div className="search-wrap">
       <div className="search">
@@ -182,7 +196,9 @@ const RowContent = memo(function RowContent({ row, now }: { row: InboxRow; now: 
         ) : (
           <span className="countdown u-none">{t('inbox.noDeadline')}</span>
         )}
-        <span className={`type-badge type-${row.returnType === 'UNREDEEMED' ? 'unredeemed' : row.returnType === 'RETURN' ? 'return' : 'other'}`}>{label('returnType', row.returnType)}</span>
+        <span className={`type-badge type-${row.returnType === 'UNREDEEMED' ? 'unredeemed' : row.returnType === 'RETURN' ? 'return' : 'other'}`}>
+          {label('returnType', row.returnType)}
+        </span>
         <span className="ids">
           <span className="mono">{row.returnId}</span>
           <span className="muted"> · {t('inbox.order')} </span>

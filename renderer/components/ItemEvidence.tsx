@@ -11,7 +11,17 @@ import { PositionAmount } from './OrderMoney.tsx';
  * What the buyer says about one item — reason, details, comment, photos — and what the Market
  * already decided, compact enough to sit inside the item's decision.
  */
-export function ItemEvidence({ item, photos, returnPhotos, withHead }: { item: ReturnItemView; photos: ItemPhotos | undefined; returnPhotos: ReturnPhotos; withHead?: boolean }) {
+export function ItemEvidence({
+  item,
+  photos,
+  returnPhotos,
+  withHead,
+}: {
+  item: ReturnItemView;
+  photos: ItemPhotos | undefined;
+  returnPhotos: ReturnPhotos;
+  withHead?: boolean;
+}) {
   const { t, label, locale } = useI18n();
   const { mt } = useMoneyText();
   const reasons = item.decisions.filter((d) => d.reasonType || d.subreasonType || d.comment);
@@ -64,7 +74,10 @@ export function ItemEvidence({ item, photos, returnPhotos, withHead }: { item: R
         <p className="muted small">
           {t('detail.previousDecisions')}: {decided.map((d) => label('decisionType', d.decisionType)).join(', ')}
           {decided.some((d) => d.partnerCompensation) &&
-            ` (${mt('shippingCompensation')}: ${decided.filter((d) => d.partnerCompensation).map((d) => formatMoney(d.partnerCompensation, locale)).join(', ')})`}
+            ` (${mt('shippingCompensation')}: ${decided
+              .filter((d) => d.partnerCompensation)
+              .map((d) => formatMoney(d.partnerCompensation, locale))
+              .join(', ')})`}
         </p>
       )}
       {codes.length > 0 && (

@@ -10,11 +10,21 @@ export function NotificationsNotice() {
   const [state, setState] = useState(browserNotificationState());
   if (!info) return null;
   if (info.transport === 'ipc') {
-    return <p className="muted" data-testid="notifications-state">{info.capabilities.nativeNotifications ? t('settings.notifyNative') : t('settings.notifyNoneNative')}</p>;
+    return (
+      <p className="muted" data-testid="notifications-state">
+        {info.capabilities.nativeNotifications ? t('settings.notifyNative') : t('settings.notifyNoneNative')}
+      </p>
+    );
   }
   return (
     <p className="muted" data-testid="notifications-state">
-      {state === 'granted' ? t('settings.notifyBrowserOn') : state === 'denied' ? t('settings.notifyBrowserDenied') : state === 'unsupported' ? t('settings.notifyBrowserUnsupported') : t('settings.notifyBrowserAsk')}{' '}
+      {state === 'granted'
+        ? t('settings.notifyBrowserOn')
+        : state === 'denied'
+          ? t('settings.notifyBrowserDenied')
+          : state === 'unsupported'
+            ? t('settings.notifyBrowserUnsupported')
+            : t('settings.notifyBrowserAsk')}{' '}
       {state === 'default' && (
         <button type="button" onClick={() => void requestBrowserNotifications().then(setState)} data-testid="notifications-allow">
           {t('settings.notifyAllow')}

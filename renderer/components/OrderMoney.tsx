@@ -97,8 +97,11 @@ function AmountRow({ label, value, testId, sum }: { label: string; value: string
 export function PositionAmount({ position, count }: { position: LineMoney | null; count: number }) {
   const { mt, locale } = useMoneyText();
   if (!position?.total) return null;
-  const part = (key: 'partPayment' | 'partCashback' | 'partSubsidy', m: Money | null): string | null => (m && m.value !== 0 ? mt(key, { amount: formatMoney(m, locale) }) : null);
-  const parts = [part('partPayment', position.payment), part('partCashback', position.cashback), part('partSubsidy', position.subsidy)].filter((p): p is string => p !== null);
+  const part = (key: 'partPayment' | 'partCashback' | 'partSubsidy', m: Money | null): string | null =>
+    m && m.value !== 0 ? mt(key, { amount: formatMoney(m, locale) }) : null;
+  const parts = [part('partPayment', position.payment), part('partCashback', position.cashback), part('partSubsidy', position.subsidy)].filter(
+    (p): p is string => p !== null,
+  );
   return (
     <span className="position-amount" data-testid="position-amount" data-total={position.total.value}>
       {mt('positionFor', { total: formatMoney(position.total, locale), count })}

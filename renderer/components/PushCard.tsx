@@ -33,11 +33,27 @@ export function PushCard({ settings, error, save }: { settings: Settings; error:
       <div className="row-form">
         <label>
           {t('push.port')}
-          <input type="number" min={1024} max={65535} value={port} onChange={(e) => setPort(e.currentTarget.value)} onBlur={() => commit({ port: port.trim() === '' ? Number.NaN : Number(port) })} {...invalid} data-testid="push-port" />
+          <input
+            type="number"
+            min={1024}
+            max={65535}
+            value={port}
+            onChange={(e) => setPort(e.currentTarget.value)}
+            onBlur={() => commit({ port: port.trim() === '' ? Number.NaN : Number(port) })}
+            {...invalid}
+            data-testid="push-port"
+          />
         </label>
         <label>
           {t('push.path')}
-          <input value={path} maxLength={200} onChange={(e) => setPath(e.currentTarget.value)} onBlur={() => commit({ path })} {...invalid} data-testid="push-path" />
+          <input
+            value={path}
+            maxLength={200}
+            onChange={(e) => setPath(e.currentTarget.value)}
+            onBlur={() => commit({ path })}
+            {...invalid}
+            data-testid="push-path"
+          />
         </label>
       </div>
       <label className="check">

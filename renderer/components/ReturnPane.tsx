@@ -25,7 +25,14 @@ export function ReturnPane() {
   if (selectedReturnId === null) return <p className="empty detail-empty">{t('detail.empty')}</p>;
   const data = detail.returnId === selectedReturnId ? detail.data : null;
   if (detail.error && detail.returnId === selectedReturnId && !data) {
-    return <BridgeErrorNotice action={t('detail.returnTitle', { id: selectedReturnId })} error={detail.error} channel="returns.get" onRetry={() => void loadDetail(selectedReturnId)} />;
+    return (
+      <BridgeErrorNotice
+        action={t('detail.returnTitle', { id: selectedReturnId })}
+        error={detail.error}
+        channel="returns.get"
+        onRetry={() => void loadDetail(selectedReturnId)}
+      />
+    );
   }
   if (!data) return <p className="empty">{t('common.loading')}</p>;
   return <ReturnView key={data.row.returnId} detail={data} />;
@@ -100,7 +107,12 @@ function DetailHeader({ row }: { row: InboxRow }) {
             </dd>
             <dt>{t('detail.timeLeft')}</dt>
             <dd>
-              <span className={`countdown u-${urgency}`} data-testid="detail-countdown" role="timer" aria-label={`${t('detail.timeLeft')}: ${formatCountdown(left, locale)}`}>
+              <span
+                className={`countdown u-${urgency}`}
+                data-testid="detail-countdown"
+                role="timer"
+                aria-label={`${t('detail.timeLeft')}: ${formatCountdown(left, locale)}`}
+              >
                 {formatCountdown(left, locale, { seconds: true })}
               </span>
             </dd>
@@ -130,20 +142,46 @@ function StatusTimelines({ row }: { row: InboxRow }) {
   const { t } = useI18n();
   return (
     <section className="section" aria-label={t('detail.statusModel')}>
-      {row.returnType !== 'UNREDEEMED' && <Timeline title={t('detail.statusModel')} steps={refundTimeline(row.placementType, row.refundStatus)} group="refundStatus" testId="refund-timeline" dispute={row.refundStatus === DISPUTE_STATUS} />}
-      {(row.shipmentStatus || row.returnType === 'UNREDEEMED') && <Timeline title={t('detail.shipment')} steps={shipmentTimeline(row.shipmentStatus)} group="shipmentStatus" testId="shipment-timeline" />}
+      {row.returnType !== 'UNREDEEMED' && (
+        <Timeline
+          title={t('detail.statusModel')}
+          steps={refundTimeline(row.placementType, row.refundStatus)}
+          group="refundStatus"
+          testId="refund-timeline"
+          dispute={row.refundStatus === DISPUTE_STATUS}
+        />
+      )}
+      {(row.shipmentStatus || row.returnType === 'UNREDEEMED') && (
+        <Timeline title={t('detail.shipment')} steps={shipmentTimeline(row.shipmentStatus)} group="shipmentStatus" testId="shipment-timeline" />
+      )}
     </section>
   );
 }
 
-function Timeline({ title, steps, group, testId, dispute }: { title: string; steps: TimelineStep[]; group: 'refundStatus' | 'shipmentStatus'; testId: string; dispute?: boolean }) {
+function Timeline({
+  title,
+  steps,
+  group,
+  testId,
+  dispute,
+}: {
+  title: string;
+  steps: TimelineStep[];
+  group: 'refundStatus' | 'shipmentStatus';
+  testId: string;
+  dispute?: boolean;
+}) {
   const { label } = useI18n();
   return (
     <div className="timeline-block">
       <h2 className="section-title">{title}</h2>
       <ol className="timeline" data-testid={testId}>
         {steps.map((step, i) => (
-          <li key={i} className={`step step-${step.state}${dispute && step.state === 'current' ? ' step-dispute' : ''}`} aria-current={step.state === 'current' ? 'step' : undefined}>
+          <li
+            key={i}
+            className={`step step-${step.state}${dispute && step.state === 'current' ? ' step-dispute' : ''}`}
+            aria-current={step.state === 'current' ? 'step' : undefined}
+          >
             <span className="step-dot" aria-hidden="true">
               {step.state === 'done' ? <CheckIcon size={10} /> : null}
             </span>
@@ -157,7 +195,15 @@ function Timeline({ title, steps, group, testId, dispute }: { title: string; ste
   );
 }
 
-function ItemsSection({ items, photosOf, photos }: { items: ReturnItemView[]; photosOf: (item: ReturnItemView) => ItemPhotos | undefined; photos: ReturnPhotos }) {
+function ItemsSection({
+  items,
+  photosOf,
+  photos,
+}: {
+  items: ReturnItemView[];
+  photosOf: (item: ReturnItemView) => ItemPhotos | undefined;
+  photos: ReturnPhotos;
+}) {
   const { t } = useI18n();
   if (items.length === 0) return null;
   return (

@@ -105,11 +105,12 @@ function ApiKeyCard() {
   const keyProblem = error?.code === 'INVALID_ARGUMENTS' ? (error.issues?.map((i) => i.message).join('; ') ?? error.message) : null;
   return (
     <Card title={t('settings.apiKey')} testId="settings-apikey">
-      {apiKey.error && !status && <BridgeErrorNotice action={t('settings.apiKey')} error={apiKey.error} channel="apiKey.status" onRetry={() => void loadApiKey()} />}
+      {apiKey.error && !status && (
+        <BridgeErrorNotice action={t('settings.apiKey')} error={apiKey.error} channel="apiKey.status" onRetry={() => void loadApiKey()} />
+      )}
       {status && (
         <p data-testid="apikey-status">
-          <KeyIcon />{' '}
-          {status.set ? (status.last4 ? t('settings.keySet', { last4: status.last4 }) : t('settings.keySetNoDigits')) : t('settings.keyNone')}
+          <KeyIcon /> {status.set ? (status.last4 ? t('settings.keySet', { last4: status.last4 }) : t('settings.keySetNoDigits')) : t('settings.keyNone')}
         </p>
       )}
       {status?.source === 'env' && <p className="muted">{t('settings.keyFromEnv')}</p>}
@@ -129,36 +130,36 @@ function ApiKeyCard() {
         </div>
       )}
       {!(webMode && status && !status.encryptionAvailable && status.source !== 'env') && (
-      <form
-        className="row-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (draft.trim()) void run(() => setApiKey(draft.trim()));
-        }}
-      >
-        <label className="grow">
-          {t('settings.keyNew')}
-          <input
-            type="password"
-            autoComplete="off"
-            value={draft}
-            maxLength={512}
-            onChange={(e) => setDraft(e.currentTarget.value)}
-            aria-invalid={keyProblem ? true : undefined}
-            aria-describedby={keyProblem ? 'apikey-error' : undefined}
-            disabled={status?.encryptionAvailable === false && status.source !== 'env'}
-            data-testid="apikey-input"
-          />
-        </label>
-        <button type="submit" disabled={busy || !draft.trim()} data-testid="apikey-save">
-          {status?.set ? t('settings.keyReplace') : t('settings.keySave')}
-        </button>
-        {status?.set && status.source === 'vault' && (
-          <button type="button" disabled={busy} onClick={() => void run(removeApiKey)} data-testid="apikey-remove">
-            {t('settings.keyRemove')}
+        <form
+          className="row-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (draft.trim()) void run(() => setApiKey(draft.trim()));
+          }}
+        >
+          <label className="grow">
+            {t('settings.keyNew')}
+            <input
+              type="password"
+              autoComplete="off"
+              value={draft}
+              maxLength={512}
+              onChange={(e) => setDraft(e.currentTarget.value)}
+              aria-invalid={keyProblem ? true : undefined}
+              aria-describedby={keyProblem ? 'apikey-error' : undefined}
+              disabled={status?.encryptionAvailable === false && status.source !== 'env'}
+              data-testid="apikey-input"
+            />
+          </label>
+          <button type="submit" disabled={busy || !draft.trim()} data-testid="apikey-save">
+            {status?.set ? t('settings.keyReplace') : t('settings.keySave')}
           </button>
-        )}
-      </form>
+          {status?.set && status.source === 'vault' && (
+            <button type="button" disabled={busy} onClick={() => void run(removeApiKey)} data-testid="apikey-remove">
+              {t('settings.keyRemove')}
+            </button>
+          )}
+        </form>
       )}
       {keyProblem && (
         <p className="field-error" id="apikey-error" role="alert">
@@ -176,20 +177,35 @@ function StoresCard() {
   const [error, setError] = useState<BridgeError | null>(null);
   return (
     <Card title={t('settings.stores')} testId="settings-stores">
-      {stores.error && !stores.data && <BridgeErrorNotice action={t('settings.stores')} error={stores.error} channel="stores.list" onRetry={() => void loadStores()} />}
+      {stores.error && !stores.data && (
+        <BridgeErrorNotice action={t('settings.stores')} error={stores.error} channel="stores.list" onRetry={() => void loadStores()} />
+      )}
       {stores.data?.length === 0 && <p className="muted">{t('settings.noStores')}</p>}
       <ul className="store-list">
         {(stores.data ?? []).map((s) => (
           <li key={s.campaignId}>
             <label className="check">
-              <input type="checkbox" checked={s.watched} onChange={async (e) => setError(await setWatched(s.campaignId, e.currentTarget.checked))} data-testid={`store-${s.campaignId}`} />
+              <input
+                type="checkbox"
+                checked={s.watched}
+                onChange={async (e) => setError(await setWatched(s.campaignId, e.currentTarget.checked))}
+                data-testid={`store-${s.campaignId}`}
+              />
               <span className="grow">
                 {s.name ?? s.campaignId} {s.placementType && <span className="pill">{label('placement', s.placementType)}</span>}
               </span>
             </label>
             <span className="muted small">
               {t('settings.returnsKnown', { count: s.returnsKnown })} ·{' '}
-              {s.lastError ? <span className="field-error" title={s.lastError}>{t('status.storeError', { message: syncError(s.lastError) })}</span> : s.lastSuccess ? t('status.lastSync', { at: formatMsk(s.lastSuccess, locale) }) : t('status.neverSynced')}
+              {s.lastError ? (
+                <span className="field-error" title={s.lastError}>
+                  {t('status.storeError', { message: syncError(s.lastError) })}
+                </span>
+              ) : s.lastSuccess ? (
+                t('status.lastSync', { at: formatMsk(s.lastSuccess, locale) })
+              ) : (
+                t('status.neverSynced')
+              )}
             </span>
           </li>
         ))}
@@ -229,12 +245,22 @@ function PreferencesCards({ settings, errors, save }: { settings: Settings; erro
       <Card title={t('settings.operator')}>
         <label>
           {t('settings.operatorName')}
-          <input defaultValue={settings.operatorName} maxLength={100} onBlur={(e) => void save({ operatorName: e.currentTarget.value })} {...invalid(errors, 'operatorName')} data-testid="operator-name" />
+          <input
+            defaultValue={settings.operatorName}
+            maxLength={100}
+            onBlur={(e) => void save({ operatorName: e.currentTarget.value })}
+            {...invalid(errors, 'operatorName')}
+            data-testid="operator-name"
+          />
           <FieldError errors={errors} field="operatorName" />
         </label>
         <label>
           {t('settings.language')}
-          <select value={settings.locale ?? ''} onChange={(e) => void save({ locale: (e.currentTarget.value || null) as Settings['locale'] })} data-testid="language">
+          <select
+            value={settings.locale ?? ''}
+            onChange={(e) => void save({ locale: (e.currentTarget.value || null) as Settings['locale'] })}
+            data-testid="language"
+          >
             <option value="">{t('settings.languageSystem')}</option>
             <option value="ru">Русский</option>
             <option value="en">English</option>
@@ -242,7 +268,15 @@ function PreferencesCards({ settings, errors, save }: { settings: Settings; erro
         </label>
         <label>
           {t('settings.decisionHold')}
-          <input type="number" min={0} max={30} defaultValue={settings.decisionHoldSeconds} onBlur={(e) => number('decisionHoldSeconds', e.currentTarget.value)} {...invalid(errors, 'decisionHoldSeconds')} data-testid="decision-hold" />
+          <input
+            type="number"
+            min={0}
+            max={30}
+            defaultValue={settings.decisionHoldSeconds}
+            onBlur={(e) => number('decisionHoldSeconds', e.currentTarget.value)}
+            {...invalid(errors, 'decisionHoldSeconds')}
+            data-testid="decision-hold"
+          />
           <FieldError errors={errors} field="decisionHoldSeconds" />
         </label>
         <label>
@@ -257,17 +291,41 @@ function PreferencesCards({ settings, errors, save }: { settings: Settings; erro
       <Card title={t('settings.sync')}>
         <label>
           {t('settings.pollFast')}
-          <input type="number" min={15} max={3600} defaultValue={settings.pollFastSeconds} onBlur={(e) => number('pollFastSeconds', e.currentTarget.value)} {...invalid(errors, 'pollFastSeconds')} data-testid="poll-fast" />
+          <input
+            type="number"
+            min={15}
+            max={3600}
+            defaultValue={settings.pollFastSeconds}
+            onBlur={(e) => number('pollFastSeconds', e.currentTarget.value)}
+            {...invalid(errors, 'pollFastSeconds')}
+            data-testid="poll-fast"
+          />
           <FieldError errors={errors} field="pollFastSeconds" />
         </label>
         <label>
           {t('settings.pollSlow')}
-          <input type="number" min={60} max={86400} defaultValue={settings.pollSlowSeconds} onBlur={(e) => number('pollSlowSeconds', e.currentTarget.value)} {...invalid(errors, 'pollSlowSeconds')} data-testid="poll-slow" />
+          <input
+            type="number"
+            min={60}
+            max={86400}
+            defaultValue={settings.pollSlowSeconds}
+            onBlur={(e) => number('pollSlowSeconds', e.currentTarget.value)}
+            {...invalid(errors, 'pollSlowSeconds')}
+            data-testid="poll-slow"
+          />
           <FieldError errors={errors} field="pollSlowSeconds" />
         </label>
         <label>
           {t('settings.backfill')}
-          <input type="number" min={1} max={180} defaultValue={settings.backfillDays} onBlur={(e) => number('backfillDays', e.currentTarget.value)} {...invalid(errors, 'backfillDays')} data-testid="backfill" />
+          <input
+            type="number"
+            min={1}
+            max={180}
+            defaultValue={settings.backfillDays}
+            onBlur={(e) => number('backfillDays', e.currentTarget.value)}
+            {...invalid(errors, 'backfillDays')}
+            data-testid="backfill"
+          />
           <FieldError errors={errors} field="backfillDays" />
         </label>
       </Card>
@@ -298,12 +356,29 @@ function PreferencesCards({ settings, errors, save }: { settings: Settings; erro
         <fieldset className="plain">
           <legend>{t('settings.quietHours')}</legend>
           <label className="check">
-            <input type="checkbox" checked={settings.quietHours.enabled} onChange={(e) => void save({ quietHours: { ...settings.quietHours, enabled: e.currentTarget.checked } })} data-testid="quiet-enabled" />
+            <input
+              type="checkbox"
+              checked={settings.quietHours.enabled}
+              onChange={(e) => void save({ quietHours: { ...settings.quietHours, enabled: e.currentTarget.checked } })}
+              data-testid="quiet-enabled"
+            />
             {t('settings.quietEnabled')}
           </label>
           <div className="date-row">
-            <TimeField label={t('settings.quietFrom')} value={settings.quietHours.start} onCommit={(start) => void save({ quietHours: { ...settings.quietHours, start } })} invalid={!!errors.quietHours} testId="quiet-start" />
-            <TimeField label={t('settings.quietTo')} value={settings.quietHours.end} onCommit={(end) => void save({ quietHours: { ...settings.quietHours, end } })} invalid={!!errors.quietHours} testId="quiet-end" />
+            <TimeField
+              label={t('settings.quietFrom')}
+              value={settings.quietHours.start}
+              onCommit={(start) => void save({ quietHours: { ...settings.quietHours, start } })}
+              invalid={!!errors.quietHours}
+              testId="quiet-start"
+            />
+            <TimeField
+              label={t('settings.quietTo')}
+              value={settings.quietHours.end}
+              onCommit={(end) => void save({ quietHours: { ...settings.quietHours, end } })}
+              invalid={!!errors.quietHours}
+              testId="quiet-end"
+            />
           </div>
           <FieldError errors={errors} field="quietHours" />
         </fieldset>

@@ -152,11 +152,21 @@ export function Sidebar() {
           </p>
         )}
         <label className="check">
-          <input type="checkbox" checked={!!filter.fastReturn} onChange={(e) => patch({ fastReturn: e.currentTarget.checked || undefined })} data-testid="filter-fast" />
+          <input
+            type="checkbox"
+            checked={!!filter.fastReturn}
+            onChange={(e) => patch({ fastReturn: e.currentTarget.checked || undefined })}
+            data-testid="filter-fast"
+          />
           {withCount(t('filters.fastReturn'), counts?.fastReturn)}
         </label>
         <label className="check">
-          <input type="checkbox" checked={!!filter.hasPhotos} onChange={(e) => patch({ hasPhotos: e.currentTarget.checked || undefined })} data-testid="filter-photos" />
+          <input
+            type="checkbox"
+            checked={!!filter.hasPhotos}
+            onChange={(e) => patch({ hasPhotos: e.currentTarget.checked || undefined })}
+            data-testid="filter-photos"
+          />
           {withCount(t('filters.hasPhotos'), counts?.withPhotos)}
         </label>
         <button type="button" className="link" onClick={() => applyFilter(withView({}, current))} data-testid="filter-reset">
@@ -166,7 +176,13 @@ export function Sidebar() {
 
       <div className="side-bottom">
         <AnalyticsNavEntry />
-        <button type="button" className={`view-button${view === 'settings' ? ' active' : ''}`} onClick={() => setView(view === 'settings' ? 'inbox' : 'settings')} data-testid="open-settings" aria-current={view === 'settings' ? 'page' : undefined}>
+        <button
+          type="button"
+          className={`view-button${view === 'settings' ? ' active' : ''}`}
+          onClick={() => setView(view === 'settings' ? 'inbox' : 'settings')}
+          data-testid="open-settings"
+          aria-current={view === 'settings' ? 'page' : undefined}
+        >
           <SettingsIcon />
           <span className="grow">{t('nav.settings')}</span>
           <kbd>,</kbd>

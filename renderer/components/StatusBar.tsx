@@ -12,7 +12,9 @@ import { AlertIcon, BellIcon, DotIcon, SyncIcon } from './icons.tsx';
 /** Always at the bottom: connection, sync, what waits, what failed, and key problems. */
 export function StatusBar() {
   const { t, locale, syncError: syncErrorWords } = useI18n();
-  const { connection, status, stores, setView } = useAppStore(useShallow((s) => ({ connection: s.connection, status: s.status, stores: s.stores.data, setView: s.setView })));
+  const { connection, status, stores, setView } = useAppStore(
+    useShallow((s) => ({ connection: s.connection, status: s.status, stores: s.stores.data, setView: s.setView })),
+  );
   const [syncError, setSyncError] = useState<BridgeError | null>(null);
   const st = status.data;
   const bridgeOk = connection === 'open';
@@ -33,7 +35,8 @@ export function StatusBar() {
       {st && <span className="sb-item muted">{st.mode === 'demo' ? t('status.demo') : t('status.live')}</span>}
       {st?.marketClock.large && (
         <span className="sb-item warn" role="status" data-testid="clock-skew" data-offset-ms={st.marketClock.offsetMs}>
-          <AlertIcon size={12} /> {t(st.marketClock.offsetMs > 0 ? 'status.clockBehind' : 'status.clockAhead', { span: formatSpan(st.marketClock.offsetMs, locale) })}
+          <AlertIcon size={12} />{' '}
+          {t(st.marketClock.offsetMs > 0 ? 'status.clockBehind' : 'status.clockAhead', { span: formatSpan(st.marketClock.offsetMs, locale) })}
         </span>
       )}
       {st?.diskFull && (
@@ -46,8 +49,23 @@ export function StatusBar() {
           <AlertIcon size={13} /> {t('status.authProblem')}
         </button>
       )}
-      <span className="sb-item muted" title={watched.map((s) => `${s.name ?? s.campaignId}: ${s.lastError ? t('status.storeError', { message: syncErrorWords(s.lastError) }) : s.lastSuccess ? formatMsk(s.lastSuccess, locale) : t('status.neverSynced')}`).join('\n')} data-testid="last-sync">
-        {st?.syncing ? t('status.syncing') : st?.lastSync ? t('status.lastSync', { at: mskDay(st.lastSync) === mskDay(Date.now()) ? formatMskTime(st.lastSync, locale) : formatMsk(st.lastSync, locale) }) : st ? t('status.neverSynced') : ''}
+      <span
+        className="sb-item muted"
+        title={watched
+          .map(
+            (s) =>
+              `${s.name ?? s.campaignId}: ${s.lastError ? t('status.storeError', { message: syncErrorWords(s.lastError) }) : s.lastSuccess ? formatMsk(s.lastSuccess, locale) : t('status.neverSynced')}`,
+          )
+          .join('\n')}
+        data-testid="last-sync"
+      >
+        {st?.syncing
+          ? t('status.syncing')
+          : st?.lastSync
+            ? t('status.lastSync', { at: mskDay(st.lastSync) === mskDay(Date.now()) ? formatMskTime(st.lastSync, locale) : formatMsk(st.lastSync, locale) })
+            : st
+              ? t('status.neverSynced')
+              : ''}
         {watched.some((s) => s.lastError) && <AlertIcon size={12} />}
       </span>
       <span className="grow" />
@@ -79,11 +97,22 @@ export function StatusBar() {
           {syncError.message}
         </span>
       )}
-      <button type="button" className={`sb-button${criticalOnScreen > 0 ? ' bad' : ''}`} onClick={() => setHistoryOpen(true)} data-testid="alerts-history-button">
+      <button
+        type="button"
+        className={`sb-button${criticalOnScreen > 0 ? ' bad' : ''}`}
+        onClick={() => setHistoryOpen(true)}
+        data-testid="alerts-history-button"
+      >
         <BellIcon size={13} /> {t('alerts.historyButton')}
         {criticalOnScreen > 0 && ` · ${t('alerts.critical', { count: criticalOnScreen })}`}
       </button>
-      <button type="button" className="sb-button" onClick={async () => setSyncError(await syncNow())} disabled={!bridgeOk || st?.syncing} data-testid="sync-now">
+      <button
+        type="button"
+        className="sb-button"
+        onClick={async () => setSyncError(await syncNow())}
+        disabled={!bridgeOk || st?.syncing}
+        data-testid="sync-now"
+      >
         <SyncIcon size={13} /> {t('status.syncNow')}
       </button>
     </footer>

@@ -24,7 +24,14 @@ function AlertActions({ alert }: { alert: AlertRecord }) {
       >
         {t('alerts.open')}
       </button>
-      <button type="button" className="icon-button" aria-label={t('alerts.dismiss')} title={t('alerts.dismiss')} onClick={() => void dismissAlert(alert.id)} data-testid="toast-dismiss">
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={t('alerts.dismiss')}
+        title={t('alerts.dismiss')}
+        onClick={() => void dismissAlert(alert.id)}
+        data-testid="toast-dismiss"
+      >
         <CloseIcon />
       </button>
     </>
@@ -63,7 +70,15 @@ export function Toasts() {
       {critical.length > 0 && (
         <section className="critical-alerts" aria-label={t('alerts.criticalTitle')} data-testid="critical-alerts">
           {critical.slice(-MAX_CRITICAL).map((alert) => (
-            <div key={alert.id} className="toast toast-critical" role="alert" data-testid="toast" data-alert-id={alert.id} data-kind={alert.kind} data-urgency="critical">
+            <div
+              key={alert.id}
+              className="toast toast-critical"
+              role="alert"
+              data-testid="toast"
+              data-alert-id={alert.id}
+              data-kind={alert.kind}
+              data-urgency="critical"
+            >
               <AlertIcon size={16} />
               <div className="grow">
                 <strong>{alert.title}</strong> <span>{alert.body}</span>

@@ -66,6 +66,7 @@ export const moneyTexts = { en, ru };
 export function useMoneyText(): { mt: (key: Key, params?: Record<string, string | number>) => string; locale: 'ru' | 'en' } {
   const { locale } = useI18n();
   const dict = locale === 'ru' ? ru : en;
-  const mt = (key: Key, params: Record<string, string | number> = {}): string => dict[key].replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? ''));
+  const mt = (key: Key, params: Record<string, string | number> = {}): string =>
+    dict[key].replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? ''));
   return { mt, locale };
 }

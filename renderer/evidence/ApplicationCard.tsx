@@ -60,7 +60,13 @@ export function ApplicationCard({ returnId }: { returnId: number }) {
         {view?.file && <span className="muted">{describeFile(view.file, locale)}</span>}
       </p>
       <div className="ev-actions">
-        <button type="button" className="ev-button" onClick={() => (shown ? setShown(false) : void open())} aria-expanded={shown} data-testid="show-application">
+        <button
+          type="button"
+          className="ev-button"
+          onClick={() => (shown ? setShown(false) : void open())}
+          aria-expanded={shown}
+          data-testid="show-application"
+        >
           {shown ? et('hideApplication') : et('showApplication')}
         </button>
         {view?.file &&
@@ -69,7 +75,12 @@ export function ApplicationCard({ returnId }: { returnId: number }) {
               {et('saveAs')}
             </button>
           ) : (
-            <a className="ev-button" href={`${view.file.url}&name=${encodeURIComponent(view.fileName)}`} download={view.fileName} data-testid="download-application">
+            <a
+              className="ev-button"
+              href={`${view.file.url}&name=${encodeURIComponent(view.fileName)}`}
+              download={view.fileName}
+              data-testid="download-application"
+            >
               {et('download')}
             </a>
           ))}

@@ -81,7 +81,9 @@ export function ChatPanel({ detail, prominentArbitrage }: { detail: ReturnDetail
     setMessages(result.value);
   };
 
-  const photos = detail.items.flatMap((item) => item.photos.filter((p) => p.returnItemId !== null).map((p, i) => ({ itemId: p.returnItemId!, imageHash: p.imageHash, label: `${item.shopSku} #${i + 1}` })));
+  const photos = detail.items.flatMap((item) =>
+    item.photos.filter((p) => p.returnItemId !== null).map((p, i) => ({ itemId: p.returnItemId!, imageHash: p.imageHash, label: `${item.shopSku} #${i + 1}` })),
+  );
   const activeChat = chats?.find((c) => c.chatId === active) ?? null;
   const hasBuyerChat = chats?.some((c) => c.type === 'CHAT') ?? false;
   const time = (iso: string) => formatMsk(iso, locale);
@@ -110,7 +112,8 @@ export function ChatPanel({ detail, prominentArbitrage }: { detail: ReturnDetail
                     onClick={() => void loadHistory(chat.chatId)}
                     data-testid={chat.type === 'ARBITRAGE' ? 'arbitrage-chat' : 'buyer-chat'}
                   >
-                    {chat.type === 'ARBITRAGE' ? et('arbitrage') : chat.type === 'CHAT' ? et('buyerChat') : codeLabel('chatType', chat.type, locale)} · {codeLabel('chatStatus', chat.status, locale)}
+                    {chat.type === 'ARBITRAGE' ? et('arbitrage') : chat.type === 'CHAT' ? et('buyerChat') : codeLabel('chatType', chat.type, locale)} ·{' '}
+                    {codeLabel('chatStatus', chat.status, locale)}
                   </button>
                 ))}
               </div>
@@ -152,7 +155,15 @@ export function ChatPanel({ detail, prominentArbitrage }: { detail: ReturnDetail
                     void send();
                   }}
                 >
-                  <textarea value={text} onChange={(e) => setText(e.target.value)} placeholder={et('messagePlaceholder')} aria-label={et('messagePlaceholder')} maxLength={4096} rows={2} data-testid="chat-input" />
+                  <textarea
+                    value={text}
+                    onChange={(e) => setText(e.target.value)}
+                    placeholder={et('messagePlaceholder')}
+                    aria-label={et('messagePlaceholder')}
+                    maxLength={4096}
+                    rows={2}
+                    data-testid="chat-input"
+                  />
                   <div className="ev-actions">
                     <button type="submit" className="ev-button ev-primary" disabled={busy || !text.trim()} data-testid="chat-send">
                       {et('send')}

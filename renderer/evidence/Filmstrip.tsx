@@ -34,7 +34,13 @@ export function Filmstrip({ item, onOpen, onCompare }: { item: ItemPhotos; onOpe
           ))}
           {hidden > 0 && (
             <li>
-              <button type="button" className="ev-tile ev-tile-more" onClick={() => onOpen(shown.length)} aria-label={et('morePhotos', { count: hidden })} data-testid="photos-more">
+              <button
+                type="button"
+                className="ev-tile ev-tile-more"
+                onClick={() => onOpen(shown.length)}
+                aria-label={et('morePhotos', { count: hidden })}
+                data-testid="photos-more"
+              >
                 +{hidden}
               </button>
             </li>
@@ -49,8 +55,19 @@ function PhotoTile({ photo, label, onOpen }: { photo: PhotoView; label: string; 
   const { et } = useEvidenceText();
   if (photo.state === 'failed' && photo.problem !== 'unavailable') {
     return (
-      <div className="ev-tile ev-tile-broken" data-testid="photo-tile" data-image-hash={photo.imageHash} data-state="failed" data-problem={photo.problem ?? ''} title={photo.reason ?? ''} role="img" aria-label={`${et('broken')}: ${photo.reason ?? ''}`}>
-        <span className="ev-broken-icon" aria-hidden="true">⊘</span>
+      <div
+        className="ev-tile ev-tile-broken"
+        data-testid="photo-tile"
+        data-image-hash={photo.imageHash}
+        data-state="failed"
+        data-problem={photo.problem ?? ''}
+        title={photo.reason ?? ''}
+        role="img"
+        aria-label={`${et('broken')}: ${photo.reason ?? ''}`}
+      >
+        <span className="ev-broken-icon" aria-hidden="true">
+          ⊘
+        </span>
         <span className="ev-broken-text">{et(problemKey(photo.problem))}</span>
       </div>
     );
@@ -58,8 +75,23 @@ function PhotoTile({ photo, label, onOpen }: { photo: PhotoView; label: string; 
   // Until the thumbnail is made, the cached photo itself is shown small (the browser scales it).
   const src = photo.thumb?.url ?? photo.file?.url ?? null;
   return (
-    <button type="button" className="ev-tile" onClick={onOpen} aria-label={label} data-testid="photo-tile" data-image-hash={photo.imageHash} data-state={photo.state} title={photo.reason ?? undefined}>
-      {src ? <img src={src} alt="" loading="lazy" decoding="async" draggable={false} /> : <span className={`ev-tile-wait${photo.problem === 'unavailable' ? ' ev-tile-offline' : ''}`}>{photo.problem === 'unavailable' ? et('offline') : ''}</span>}
+    <button
+      type="button"
+      className="ev-tile"
+      onClick={onOpen}
+      aria-label={label}
+      data-testid="photo-tile"
+      data-image-hash={photo.imageHash}
+      data-state={photo.state}
+      title={photo.reason ?? undefined}
+    >
+      {src ? (
+        <img src={src} alt="" loading="lazy" decoding="async" draggable={false} />
+      ) : (
+        <span className={`ev-tile-wait${photo.problem === 'unavailable' ? ' ev-tile-offline' : ''}`}>
+          {photo.problem === 'unavailable' ? et('offline') : ''}
+        </span>
+      )}
     </button>
   );
 }

@@ -33,7 +33,12 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
   const { closeViewer, setPanes, showInPane, setActivePane, toggleSync, updateSource, addSources, setDocked } = useEvidenceStore.getState();
   const [catalogLoaded, setCatalogLoaded] = useState(false);
   const [views, setViews] = useState<PaneView[]>([FIT, FIT, FIT, FIT]);
-  const boxes = useRef<Array<{ w: number; h: number }>>([{ w: 0, h: 0 }, { w: 0, h: 0 }, { w: 0, h: 0 }, { w: 0, h: 0 }]);
+  const boxes = useRef<Array<{ w: number; h: number }>>([
+    { w: 0, h: 0 },
+    { w: 0, h: 0 },
+    { w: 0, h: 0 },
+    { w: 0, h: 0 },
+  ]);
   const root = useRef<HTMLDivElement>(null);
   const returnId = viewer.returnId;
 
@@ -79,7 +84,15 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
       void bridge.photos.fetch({ ...source.ref, kind: 'photo' }).then((r) => {
         if (!r.ok) return;
         const p = r.value;
-        updateSource(index, { url: p.file?.url ?? null, mime: p.file?.mime ?? null, width: p.file?.width ?? null, height: p.file?.height ?? null, size: p.file?.size ?? null, problem: p.problem, reason: p.reason });
+        updateSource(index, {
+          url: p.file?.url ?? null,
+          mime: p.file?.mime ?? null,
+          width: p.file?.width ?? null,
+          height: p.file?.height ?? null,
+          size: p.file?.size ?? null,
+          problem: p.problem,
+          reason: p.reason,
+        });
       });
     }
   }, [viewer.open, bridge, viewer.sources, shown.join(','), updateSource]);
@@ -100,7 +113,9 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
         if (!viewer.sync) return prev.map((v, i) => (i === pane ? updated : v));
         const factor = updated.zoom / before.zoom;
         return prev.map((v, i) =>
-          i === pane ? updated : { ...v, zoom: clampZoom(v.zoom * factor), x: v.x * factor + (updated.x - before.x * factor), y: v.y * factor + (updated.y - before.y * factor) },
+          i === pane
+            ? updated
+            : { ...v, zoom: clampZoom(v.zoom * factor), x: v.x * factor + (updated.x - before.x * factor), y: v.y * factor + (updated.y - before.y * factor) },
         );
       });
     },
@@ -193,7 +208,20 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
     };
     window.addEventListener('keydown', onKey, { capture: true });
     return () => window.removeEventListener('keydown', onKey, { capture: true });
-  }, [docked, viewer.open, viewer.activePane, viewer.paneSources, viewer.sources.length, showInPane, zoomBy, change, oneToOne, toggleSync, fullScreen, closeViewer]);
+  }, [
+    docked,
+    viewer.open,
+    viewer.activePane,
+    viewer.paneSources,
+    viewer.sources.length,
+    showInPane,
+    zoomBy,
+    change,
+    oneToOne,
+    toggleSync,
+    fullScreen,
+    closeViewer,
+  ]);
 
   useLayoutEffect(() => {
     if (viewer.open) root.current?.focus();
@@ -335,7 +363,15 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
   const scale = source ? fitScale(source, box, view.rot) * view.zoom : 1;
   const broken = source?.problem && source.problem !== 'unavailable';
   return (
-    <figure className={`ev-pane${active ? ' ev-pane-active' : ''}`} data-testid="viewer-pane" data-pane={pane} data-source={source?.key ?? ''} data-zoom={view.zoom.toFixed(3)} data-rot={view.rot} onClick={onActivate}>
+    <figure
+      className={`ev-pane${active ? ' ev-pane-active' : ''}`}
+      data-testid="viewer-pane"
+      data-pane={pane}
+      data-source={source?.key ?? ''}
+      data-zoom={view.zoom.toFixed(3)}
+      data-rot={view.rot}
+      onClick={onActivate}
+    >
       <div
         className="ev-stage"
         ref={stage}
@@ -354,7 +390,11 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
             decoding="async"
             className="ev-image"
             data-testid="viewer-image"
-            style={{ width: source.width, height: source.height, transform: `translate(-50%, -50%) translate(${view.x}px, ${view.y}px) rotate(${view.rot}deg) scale(${scale})` }}
+            style={{
+              width: source.width,
+              height: source.height,
+              transform: `translate(-50%, -50%) translate(${view.x}px, ${view.y}px) rotate(${view.rot}deg) scale(${scale})`,
+            }}
             onLoad={(e) => {
               const img = e.currentTarget;
               void img
@@ -376,7 +416,12 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
         )}
       </div>
       <figcaption className="ev-caption">
-        <select value={sourceIndex} onChange={(e) => onChoose(Number(e.target.value))} aria-label={et('choosePhoto', { n: pane + 1 })} data-testid="pane-source">
+        <select
+          value={sourceIndex}
+          onChange={(e) => onChoose(Number(e.target.value))}
+          aria-label={et('choosePhoto', { n: pane + 1 })}
+          data-testid="pane-source"
+        >
           {[...new Set(sources.map((s) => s.shopSku))].map((sku) => (
             <optgroup key={sku} label={sku}>
               {sources.map((s, i) =>
@@ -390,7 +435,9 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
           ))}
         </select>
         <span className="muted" data-testid="pane-info">
-          {source?.mime && source.size !== null ? describeFile({ width: source.width, height: source.height, mime: source.mime, size: source.size }, locale) : ''}
+          {source?.mime && source.size !== null
+            ? describeFile({ width: source.width, height: source.height, mime: source.mime, size: source.size }, locale)
+            : ''}
           {` · ${Math.round(scale * 100)}%`}
         </span>
       </figcaption>

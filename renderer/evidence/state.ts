@@ -71,10 +71,12 @@ export const useEvidenceStore = create<EvidenceState>()((set) => ({
   closeViewer: () => set((s) => ({ viewer: { ...s.viewer, open: false } })),
   setPanes: (panes) => set((s) => ({ viewer: { ...s.viewer, panes, activePane: Math.min(s.viewer.activePane, panes - 1) } })),
   // The operator's own choice of picture wins over the catalogue picture that may still arrive.
-  showInPane: (pane, source) => set((s) => ({ viewer: { ...s.viewer, compare: false, paneSources: s.viewer.paneSources.map((v, i) => (i === pane ? source : v)) } })),
+  showInPane: (pane, source) =>
+    set((s) => ({ viewer: { ...s.viewer, compare: false, paneSources: s.viewer.paneSources.map((v, i) => (i === pane ? source : v)) } })),
   setActivePane: (pane) => set((s) => ({ viewer: { ...s.viewer, activePane: pane } })),
   toggleSync: () => set((s) => ({ viewer: { ...s.viewer, sync: !s.viewer.sync } })),
-  updateSource: (index, patch) => set((s) => ({ viewer: { ...s.viewer, sources: s.viewer.sources.map((src, i) => (i === index ? { ...src, ...patch } : src)) } })),
+  updateSource: (index, patch) =>
+    set((s) => ({ viewer: { ...s.viewer, sources: s.viewer.sources.map((src, i) => (i === index ? { ...src, ...patch } : src)) } })),
   addSources: (sources) =>
     set((s) => {
       const known = new Set(s.viewer.sources.map((x) => x.key));

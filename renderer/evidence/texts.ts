@@ -151,7 +151,8 @@ export type EvidenceTextKey = Key;
 export function useEvidenceText(): { et: (key: Key, params?: Record<string, string | number>) => string; locale: 'ru' | 'en' } {
   const { locale } = useI18n();
   const dict = locale === 'ru' ? ru : en;
-  const et = (key: Key, params: Record<string, string | number> = {}): string => dict[key].replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? ''));
+  const et = (key: Key, params: Record<string, string | number> = {}): string =>
+    dict[key].replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? ''));
   return { et, locale };
 }
 
@@ -177,6 +178,9 @@ export function problemKey(problem: string | null): Key {
 export function describeFile(file: { width: number | null; height: number | null; mime: string; size: number }, locale: 'ru' | 'en'): string {
   const type = file.mime === 'image/jpeg' ? 'JPEG' : file.mime === 'image/png' ? 'PNG' : file.mime === 'application/pdf' ? 'PDF' : file.mime;
   const mb = file.size / 1048576;
-  const size = mb >= 1 ? `${mb.toLocaleString(locale, { maximumFractionDigits: 1 })} ${locale === 'ru' ? 'МБ' : 'MB'}` : `${Math.max(1, Math.round(file.size / 1024))} ${locale === 'ru' ? 'КБ' : 'KB'}`;
+  const size =
+    mb >= 1
+      ? `${mb.toLocaleString(locale, { maximumFractionDigits: 1 })} ${locale === 'ru' ? 'МБ' : 'MB'}`
+      : `${Math.max(1, Math.round(file.size / 1024))} ${locale === 'ru' ? 'КБ' : 'KB'}`;
   return [file.width && file.height ? `${file.width}×${file.height}` : null, type, size].filter(Boolean).join(' · ');
 }

@@ -48,7 +48,10 @@ export function useReturnPhotos(returnId: number): ReturnPhotos {
   const alive = useRef(returnId);
 
   const setPhoto = useCallback((itemIdx: number, photo: PhotoView) => {
-    setItems((prev) => prev?.map((item) => (item.idx !== itemIdx ? item : { ...item, photos: item.photos.map((p) => (p.imageHash === photo.imageHash ? photo : p)) })) ?? prev);
+    setItems(
+      (prev) =>
+        prev?.map((item) => (item.idx !== itemIdx ? item : { ...item, photos: item.photos.map((p) => (p.imageHash === photo.imageHash ? photo : p)) })) ?? prev,
+    );
   }, []);
 
   useEffect(() => {
@@ -75,7 +78,10 @@ export function useReturnPhotos(returnId: number): ReturnPhotos {
         .sort((a, b) => a - b)
         .flatMap((page) => inbox.pages[page] ?? []);
       const at = rows.findIndex((r) => r.returnId === returnId);
-      const next = rows.slice(at + 1, at + 1 + PREFETCH_AHEAD).filter((r) => r.photoCount > 0).map((r) => r.returnId);
+      const next = rows
+        .slice(at + 1, at + 1 + PREFETCH_AHEAD)
+        .filter((r) => r.photoCount > 0)
+        .map((r) => r.returnId);
       if (next.length) void bridge.photos.prefetch({ returnIds: next });
     })();
   }, [bridge, returnId, setPhoto]);
@@ -87,7 +93,13 @@ export function useReturnPhotos(returnId: number): ReturnPhotos {
       if (item.idx === itemIdx) break;
       start += item.photos.length;
     }
-    openViewer(returnId, photoSources(returnId, items, (n) => et('photoN', { n })), start + photoIndex, options.compare ? 2 : 1, { compare: options.compare ?? false });
+    openViewer(
+      returnId,
+      photoSources(returnId, items, (n) => et('photoN', { n })),
+      start + photoIndex,
+      options.compare ? 2 : 1,
+      { compare: options.compare ?? false },
+    );
   };
   return { items, open };
 }

@@ -12,7 +12,11 @@ export interface ItemForm {
 export const EMPTY_ITEM_FORM: ItemForm = { decisionType: null, reasonType: '', comment: '', compensation: '' };
 
 /** Which extra fields a decision type asks for. */
-export function fieldsFor(decisionType: string | null): { reason: boolean; comment: 'decline' | 'shipping' | 'repair' | 'other' | null; compensation: boolean } {
+export function fieldsFor(decisionType: string | null): {
+  reason: boolean;
+  comment: 'decline' | 'shipping' | 'repair' | 'other' | null;
+  compensation: boolean;
+} {
   switch (decisionType) {
     case 'DECLINE_REFUND':
       return { reason: true, comment: 'decline', compensation: false };
@@ -31,7 +35,10 @@ export function fieldsFor(decisionType: string | null): { reason: boolean; comme
 
 /** Reads an amount typed the Russian or English way ("1 234,50", "1234.5", "-1" with any minus); NaN when it is not one. */
 export function parseAmount(text: string): number {
-  const cleaned = text.replace(/[\s\u00a0\u202f₽]/g, '').replace(',', '.').replace(/^[\u2212\u2013-]/, '-');
+  const cleaned = text
+    .replace(/[\s\u00a0\u202f₽]/g, '')
+    .replace(',', '.')
+    .replace(/^[\u2212\u2013-]/, '-');
   if (!/^-?\d+(\.\d+)?$/.test(cleaned)) return Number.NaN;
   return Number(cleaned);
 }
@@ -40,13 +47,24 @@ export function parseAmount(text: string): number {
  * Builds the contract's draft from the form; fields the chosen type does not use are left out, and
  * what cannot be read is reported as issues of its own (the shared rules check the rest).
  */
-export function buildDraft(returnId: number, available: AvailableDecisions, forms: Record<number, ItemForm>, locale: 'ru' | 'en'): { draft: DecisionDraft; issues: DraftIssue[] } {
+export function buildDraft(
+  returnId: number,
+  available: AvailableDecisions,
+  forms: Record<number, ItemForm>,
+  locale: 'ru' | 'en',
+): { draft: DecisionDraft; issues: DraftIssue[] } {
   const issues: DraftIssue[] = [];
   const items: ItemDecisionDraft[] = [];
   for (const item of available.items) {
     const form = forms[item.returnItemId] ?? EMPTY_ITEM_FORM;
     if (!form.decisionType) {
-      issues.push({ returnItemId: item.returnItemId, field: 'decisionType', rule: 'required', params: {}, message: locale === 'ru' ? 'Выберите решение' : 'Choose a decision' });
+      issues.push({
+        returnItemId: item.returnItemId,
+        field: 'decisionType',
+        rule: 'required',
+        params: {},
+        message: locale === 'ru' ? 'Выберите решение' : 'Choose a decision',
+      });
       continue;
     }
     const need = fieldsFor(form.decisionType);
@@ -75,7 +93,8 @@ export function formsFromDraft(draft: DecisionDraft, locale: 'ru' | 'en'): Recor
       decisionType: item.decisionType,
       reasonType: item.reasonType ?? '',
       comment: item.comment ?? '',
-      compensation: item.compensation === undefined ? '' : new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-US', { useGrouping: false }).format(item.compensation),
+      compensation:
+        item.compensation === undefined ? '' : new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-US', { useGrouping: false }).format(item.compensation),
     };
   }
   return forms;

@@ -32,7 +32,11 @@ export function normalizeFilter(filter: InboxFilter): InboxFilter {
 /** A stable cache key for a filter: same filter, same key, whatever the property order. */
 export function filterKey(filter: InboxFilter): string {
   const normal = normalizeFilter(filter) as Record<string, unknown>;
-  return JSON.stringify(Object.keys(normal).sort().map((k) => [k, normal[k]]));
+  return JSON.stringify(
+    Object.keys(normal)
+      .sort()
+      .map((k) => [k, normal[k]]),
+  );
 }
 
 /** Reads saved prefs; anything unreadable or no longer valid falls back to the defaults. */

@@ -44,8 +44,18 @@ export type ShortcutAction =
 
 /** Letters and signs by their physical key (the US layout's name), read from `code` when the browser gives it. */
 const BY_CODE: Record<string, string> = {
-  KeyJ: 'j', KeyK: 'k', KeyO: 'o', KeyA: 'a', KeyD: 'd', KeyL: 'l', KeyR: 'r', KeyZ: 'z',
-  Slash: '/', Comma: ',', BracketLeft: '[', BracketRight: ']',
+  KeyJ: 'j',
+  KeyK: 'k',
+  KeyO: 'o',
+  KeyA: 'a',
+  KeyD: 'd',
+  KeyL: 'l',
+  KeyR: 'r',
+  KeyZ: 'z',
+  Slash: '/',
+  Comma: ',',
+  BracketLeft: '[',
+  BracketRight: ']',
 };
 
 /** The key as on a US keyboard: its physical place for letters, signs and digits (Russian layout included), else `key`. */

@@ -53,7 +53,6 @@ export function shipmentTimeline(shipmentStatus: string | null): TimelineStep[] 
 /** The status that means "in dispute" (FBY/FBS/Express only). */
 export const DISPUTE_STATUS = 'PREMODERATION_DISPUTE';
 
-
 /**
  * Entries of the refund-status filter. The two placements name the same step twice (FBY/FBS/Express
  * "PREMODERATION_…", DBS plain): one entry covers both, so the list has one "awaiting decision" and one

@@ -57,8 +57,7 @@ export function useShortcuts(): void {
           else if (s.view === 'settings') {
             s.setView('inbox');
             focusInboxList();
-          }
-          else if (typing && target) target.blur();
+          } else if (typing && target) target.blur();
           else return;
           break;
         case 'view':

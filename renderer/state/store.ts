@@ -27,7 +27,7 @@ export interface Loadable<T> {
   error: BridgeError | null;
   loading: boolean;
 }
-const idle = <T,>(): Loadable<T> => ({ data: null, error: null, loading: false });
+const idle = <T>(): Loadable<T> => ({ data: null, error: null, loading: false });
 
 /** One filter's pages of rows; kept per filter so switching back is instant. */
 export interface InboxPages {
@@ -260,7 +260,17 @@ export const useAppStore = create<AppState>()((set, get) => ({
   startForm: (returnId, items, editingOutboxId) => set({ form: { returnId, items, activeItem: 0, editingOutboxId, submitError: null, submitting: false } }),
   clearForm: () => set({ form: null }),
   setItemForm: (returnItemId, patch) =>
-    set((s) => (s.form ? { form: { ...s.form, submitError: null, items: { ...s.form.items, [returnItemId]: { ...(s.form.items[returnItemId] ?? EMPTY_ITEM_FORM), ...patch } } } } : {})),
+    set((s) =>
+      s.form
+        ? {
+            form: {
+              ...s.form,
+              submitError: null,
+              items: { ...s.form.items, [returnItemId]: { ...(s.form.items[returnItemId] ?? EMPTY_ITEM_FORM), ...patch } },
+            },
+          }
+        : {},
+    ),
   setActiveItem: (activeItem) => set((s) => (s.form ? { form: { ...s.form, activeItem } } : {})),
   setFormMeta: (patch) => set((s) => (s.form ? { form: { ...s.form, ...patch } } : {})),
 }));

@@ -25,25 +25,43 @@ function clock(ctx: SandboxContext, req: Req): ApiResult {
       if (to < ctx.now()) throw badRequest('to: the sandbox clock only moves forward');
       ctx.clock.setTo(to);
     } else if (b.skewMs !== undefined) {
-      if (typeof b.skewMs !== 'number' || !Number.isInteger(b.skewMs)) throw badRequest(`skewMs must be an integer number of milliseconds, got ${JSON.stringify(b.skewMs)}`);
+      if (typeof b.skewMs !== 'number' || !Number.isInteger(b.skewMs))
+        throw badRequest(`skewMs must be an integer number of milliseconds, got ${JSON.stringify(b.skewMs)}`);
       const to = Date.now() + b.skewMs;
-      if (to < ctx.now()) throw badRequest(`skewMs: the sandbox clock only moves forward (it is ${ctx.clock.skewMs} ms ahead now); start it with --skew-ms for a clock behind this machine`);
+      if (to < ctx.now())
+        throw badRequest(
+          `skewMs: the sandbox clock only moves forward (it is ${ctx.clock.skewMs} ms ahead now); start it with --skew-ms for a clock behind this machine`,
+        );
       ctx.clock.setTo(to);
     } else throw badRequest('Give advanceMs (milliseconds), to (ISO date-time) or skewMs (milliseconds ahead of this machine)');
     ctx.tick();
   }
-  return json({ now: new Date(ctx.now()).toISOString(), nowMsk: isoMsk(ctx.now()), startTime: new Date(ctx.clock.startTime).toISOString(), advancedMs: ctx.clock.advancedMs, skewMs: ctx.clock.skewMs });
+  return json({
+    now: new Date(ctx.now()).toISOString(),
+    nowMsk: isoMsk(ctx.now()),
+    startTime: new Date(ctx.clock.startTime).toISOString(),
+    advancedMs: ctx.clock.advancedMs,
+    skewMs: ctx.clock.skewMs,
+  });
 }
 
 function adminReturnView(r: ReturnRecord): Record<string, unknown> {
-  return { ...returnDto(r), campaignId: r.campaignId, businessId: r.businessId, program: r.program, decisionDeadline: isoMsk(decisionDeadline(r)), autoConfirmed: r.autoConfirmed ?? false };
+  return {
+    ...returnDto(r),
+    campaignId: r.campaignId,
+    businessId: r.businessId,
+    program: r.program,
+    decisionDeadline: isoMsk(decisionDeadline(r)),
+    autoConfirmed: r.autoConfirmed ?? false,
+  };
 }
 
 /** Money of one unit from the admin body: `price` before the Market's discounts, of which `subsidy` and `cashback` (Plus points). */
 function unitMoney(it: Record<string, unknown>, f: string, catalogPrice: number): { unitPayment: number; unitCashback: number; unitSubsidy: number } {
   const amount = (v: unknown, field: string): number | undefined => {
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || Math.round(v * 100) !== v * 100) throw badRequest(`${field}: expected roubles ≥ 0 with at most two decimals, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || Math.round(v * 100) !== v * 100)
+      throw badRequest(`${field}: expected roubles ≥ 0 with at most two decimals, got ${JSON.stringify(v)}`);
     return v;
   };
   const price = amount(it.price, `${f}.price`) ?? catalogPrice;
@@ -114,21 +132,24 @@ function createReturn(ctx: SandboxContext, req: Req): ApiResult {
   const itemsIn = arrayOf(b.items, 'items', (x, f) => asObject(x, f), { minItems: 1 }) ?? [{}];
   const order = existing ?? newOrder(ctx, campaign, createdAt, itemsIn);
   // Which lines of the order this return takes back, and how many units of each.
-  const lines = itemsIn.map((it, i) => {
-    const f = `items[${i}]`;
-    const orderItem = existing ? existing.items.find((oi) => oi.offerId === str(it.offerId, `${f}.offerId`, { required: true })) : order.items[i];
-    if (!orderItem) throw badRequest(`${f}.offerId: order ${order.id} has no line ${String(it.offerId)}`);
-    const count = int64(it.returnCount, `${f}.returnCount`, { min: 0 }) ?? (existing ? (int64(it.count, `${f}.count`, { min: 1 }) ?? orderItem.count) : orderItem.count);
-    if (count > orderItem.count) throw badRequest(`${f}: ${count} units asked, the order's line has ${orderItem.count}`);
-    const images = arrayOf(it.images, `${f}.images`, (x, g) => asObject(x, g));
-    const photos = images ? images.length : (int64(it.photos, `${f}.photos`, { min: 0 }) ?? 2);
-    const forcedImages: Partial<ImageSpec>[] | undefined = images?.map((im, k) => ({
-      format: (enumValue(im.format, `${f}.images[${k}].format`, ['jpeg', 'png']) as 'jpeg' | 'png' | undefined) ?? 'jpeg',
-      width: int64(im.width, `${f}.images[${k}].width`, { min: 1 }) ?? 800,
-      height: int64(im.height, `${f}.images[${k}].height`, { min: 1 }) ?? 600,
-    }));
-    return { orderItem, count, photos: Math.min(photos, 8), forcedImages };
-  }).filter((l) => l.count > 0);
+  const lines = itemsIn
+    .map((it, i) => {
+      const f = `items[${i}]`;
+      const orderItem = existing ? existing.items.find((oi) => oi.offerId === str(it.offerId, `${f}.offerId`, { required: true })) : order.items[i];
+      if (!orderItem) throw badRequest(`${f}.offerId: order ${order.id} has no line ${String(it.offerId)}`);
+      const count =
+        int64(it.returnCount, `${f}.returnCount`, { min: 0 }) ?? (existing ? (int64(it.count, `${f}.count`, { min: 1 }) ?? orderItem.count) : orderItem.count);
+      if (count > orderItem.count) throw badRequest(`${f}: ${count} units asked, the order's line has ${orderItem.count}`);
+      const images = arrayOf(it.images, `${f}.images`, (x, g) => asObject(x, g));
+      const photos = images ? images.length : (int64(it.photos, `${f}.photos`, { min: 0 }) ?? 2);
+      const forcedImages: Partial<ImageSpec>[] | undefined = images?.map((im, k) => ({
+        format: (enumValue(im.format, `${f}.images[${k}].format`, ['jpeg', 'png']) as 'jpeg' | 'png' | undefined) ?? 'jpeg',
+        width: int64(im.width, `${f}.images[${k}].width`, { min: 1 }) ?? 800,
+        height: int64(im.height, `${f}.images[${k}].height`, { min: 1 }) ?? 600,
+      }));
+      return { orderItem, count, photos: Math.min(photos, 8), forcedImages };
+    })
+    .filter((l) => l.count > 0);
   if (lines.length === 0) throw badRequest('items: the return takes back no unit (every returnCount is 0)');
   const r = makeReturn(ctx.world, ctx.rng, order, {
     type,
@@ -171,7 +192,9 @@ function setReturnStatus(ctx: SandboxContext, req: Req): ApiResult {
   const status = enumValue(b.status, 'status', statusesOf(r.program), shipment === undefined);
   if (status !== undefined && r.returnType !== 'RETURN') throw badRequest(`status: return ${r.id} is a non-purchase; it has only a shipmentStatus`);
   if (status !== undefined && b.force !== true && !allowedNextStatuses(r.program, r.refundStatus).includes(status)) {
-    throw badRequest(`status: ${r.refundStatus} → ${status} is not a transition of the ${r.program} model; allowed: ${allowedNextStatuses(r.program, r.refundStatus).join(', ') || 'none'} (send force: true to override)`);
+    throw badRequest(
+      `status: ${r.refundStatus} → ${status} is not a transition of the ${r.program} model; allowed: ${allowedNextStatuses(r.program, r.refundStatus).join(', ') || 'none'} (send force: true to override)`,
+    );
   }
   ctx.setStatus(r, status ?? r.refundStatus, ctx.now(), shipment);
   return json(adminReturnView(r));
@@ -199,7 +222,12 @@ function finishDispute(ctx: SandboxContext, req: Req): ApiResult {
   const chat = [...ctx.world.chats.values()].find((c) => c.returnId === r.id && c.type === 'ARBITRAGE');
   const now = ctx.now();
   if (chat) {
-    chat.messages.push({ messageId: ctx.world.ids.nextMessageId++, createdAt: now, sender: 'MARKET', message: 'Спор завершён, арбитр Маркета принял решение.' });
+    chat.messages.push({
+      messageId: ctx.world.ids.nextMessageId++,
+      createdAt: now,
+      sender: 'MARKET',
+      message: 'Спор завершён, арбитр Маркета принял решение.',
+    });
     chat.status = 'FINISHED';
     chat.updatedAt = now;
   }
@@ -249,7 +277,17 @@ export function ensureChat(ctx: SandboxContext, r: ReturnRecord, type: 'CHAT' | 
     updatedAt: now,
     customerName: order?.buyerName ?? 'Покупатель',
     customerId: `cust-${r.orderId % 100000}`,
-    messages: type === 'ARBITRAGE' ? [{ messageId: ctx.world.ids.nextMessageId++, createdAt: now, sender: 'MARKET', message: 'Покупатель не согласен с решением. Открыт спор, подключён арбитр Маркета.' }] : [],
+    messages:
+      type === 'ARBITRAGE'
+        ? [
+            {
+              messageId: ctx.world.ids.nextMessageId++,
+              createdAt: now,
+              sender: 'MARKET',
+              message: 'Покупатель не согласен с решением. Открыт спор, подключён арбитр Маркета.',
+            },
+          ]
+        : [],
   };
   ctx.world.chats.set(chat.chatId, chat);
   return chat;
@@ -280,7 +318,9 @@ function stats(ctx: SandboxContext): ApiResult {
     total: ctx.stats.total,
     byOperation: ctx.stats.byOperation,
     byStatus: ctx.stats.byStatus,
-    maxConcurrentPerKey: Object.fromEntries([...ctx.limiter.maxInFlight].map(([k, v]) => [k === ctx.options.apiKey ? 'apiKey' : k === ctx.options.otherApiKey ? 'otherApiKey' : 'unknown', v])),
+    maxConcurrentPerKey: Object.fromEntries(
+      [...ctx.limiter.maxInFlight].map(([k, v]) => [k === ctx.options.apiKey ? 'apiKey' : k === ctx.options.otherApiKey ? 'otherApiKey' : 'unknown', v]),
+    ),
     count420: ctx.limiter.count420,
   });
 }

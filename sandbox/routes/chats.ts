@@ -1,7 +1,23 @@
 // Chats with buyers and arbitrage chats.
 import { isoMsk } from '../clock.ts';
 import type { SandboxContext } from '../context.ts';
-import { arrayOf, asObject, badRequest, decodeToken, encodeToken, enumValue, int64, notFound, ok, pageTokenParam, parseJsonBody, queryInt, str, pathId, type ApiResult } from '../http.ts';
+import {
+  arrayOf,
+  asObject,
+  badRequest,
+  decodeToken,
+  encodeToken,
+  enumValue,
+  int64,
+  notFound,
+  ok,
+  pageTokenParam,
+  parseJsonBody,
+  queryInt,
+  str,
+  pathId,
+  type ApiResult,
+} from '../http.ts';
 import type { Req, Route } from '../server.ts';
 import type { Chat } from '../types.ts';
 import { ensureChat } from './admin.ts';
@@ -13,7 +29,13 @@ function chatDto(c: Chat): Record<string, unknown> {
   return {
     chatId: c.chatId,
     orderId: c.orderId,
-    context: { type: c.contextType, customer: { name: c.customerName, publicId: c.customerId }, campaignId: c.campaignId, orderId: c.orderId, ...(c.returnId ? { returnId: c.returnId } : {}) },
+    context: {
+      type: c.contextType,
+      customer: { name: c.customerName, publicId: c.customerId },
+      campaignId: c.campaignId,
+      orderId: c.orderId,
+      ...(c.returnId ? { returnId: c.returnId } : {}),
+    },
     type: c.type,
     status: c.status,
     createdAt: isoMsk(c.createdAt),
@@ -52,7 +74,20 @@ function createChat(ctx: SandboxContext, req: Req): ApiResult {
   if (!o || o.businessId !== business.id) throw notFound(`Order ${id} not found`);
   for (const c of ctx.world.chats.values()) if (c.contextType === 'ORDER' && c.orderId === id) return ok({ chatId: c.chatId });
   const now = ctx.now();
-  const chat: Chat = { chatId: ctx.world.ids.nextChatId++, businessId: business.id, campaignId: o.campaignId, contextType: 'ORDER', orderId: id, type: 'CHAT', status: 'NEW', createdAt: now, updatedAt: now, customerName: o.buyerName, customerId: `cust-${id % 100000}`, messages: [] };
+  const chat: Chat = {
+    chatId: ctx.world.ids.nextChatId++,
+    businessId: business.id,
+    campaignId: o.campaignId,
+    contextType: 'ORDER',
+    orderId: id,
+    type: 'CHAT',
+    status: 'NEW',
+    createdAt: now,
+    updatedAt: now,
+    customerName: o.buyerName,
+    customerId: `cust-${id % 100000}`,
+    messages: [],
+  };
   ctx.world.chats.set(chat.chatId, chat);
   return ok({ chatId: chat.chatId });
 }
@@ -62,11 +97,19 @@ function getChats(ctx: SandboxContext, req: Req): ApiResult {
   const limit = queryInt(req.query, 'limit', { min: 1, max: 20 }) ?? 10;
   const body = asObject(parseJsonBody(req.body, true), 'body');
   const orderIds = arrayOf(body.orderIds, 'orderIds', (x, f) => int64(x, f, { required: true }) as number, { minItems: 1, unique: true });
-  const contexts = arrayOf(body.contexts, 'contexts', (x, f) => {
-    const o = asObject(x, f);
-    return { type: enumValue(o.type, `${f}.type`, ['ORDER', 'RETURN'], true) as string, id: int64(o.id, `${f}.id`, { min: 1, required: true }) as number };
-  }, { minItems: 1, unique: true });
-  const contextTypes = arrayOf(body.contextTypes, 'contextTypes', (x, f) => enumValue(x, f, ['ORDER', 'RETURN', 'DIRECT'], true) as string, { minItems: 1, unique: true });
+  const contexts = arrayOf(
+    body.contexts,
+    'contexts',
+    (x, f) => {
+      const o = asObject(x, f);
+      return { type: enumValue(o.type, `${f}.type`, ['ORDER', 'RETURN'], true) as string, id: int64(o.id, `${f}.id`, { min: 1, required: true }) as number };
+    },
+    { minItems: 1, unique: true },
+  );
+  const contextTypes = arrayOf(body.contextTypes, 'contextTypes', (x, f) => enumValue(x, f, ['ORDER', 'RETURN', 'DIRECT'], true) as string, {
+    minItems: 1,
+    unique: true,
+  });
   const types = arrayOf(body.types, 'types', (x, f) => enumValue(x, f, ['CHAT', 'ARBITRAGE'], true) as string, { minItems: 1, unique: true });
   const statuses = arrayOf(body.statuses, 'statuses', (x, f) => enumValue(x, f, CHAT_STATUSES, true) as string, { minItems: 1, unique: true });
   const cursor = decodeToken(pageTokenParam(req.query), isNum);
@@ -106,7 +149,13 @@ function history(ctx: SandboxContext, req: Req): ApiResult {
   return ok({
     orderId: chat.orderId,
     context: chatDto(chat).context,
-    messages: page.map((m) => ({ messageId: m.messageId, createdAt: isoMsk(m.createdAt), sender: m.sender, ...(m.message ? { message: m.message } : {}), ...(m.payload ? { payload: m.payload } : {}) })),
+    messages: page.map((m) => ({
+      messageId: m.messageId,
+      createdAt: isoMsk(m.createdAt),
+      sender: m.sender,
+      ...(m.message ? { message: m.message } : {}),
+      ...(m.payload ? { payload: m.payload } : {}),
+    })),
     paging: msgs.length > limit && last ? { nextPageToken: encodeToken(last.messageId) } : {},
   });
 }
@@ -128,14 +177,21 @@ function getMessage(ctx: SandboxContext, req: Req): ApiResult {
   const messageId = queryInt(req.query, 'messageId', { min: 1, required: true }) as number;
   const m = chat.messages.find((x) => x.messageId === messageId);
   if (!m) throw notFound(`Message ${messageId} not found`);
-  return ok({ messageId: m.messageId, createdAt: isoMsk(m.createdAt), sender: m.sender, ...(m.message ? { message: m.message } : {}), ...(m.payload ? { payload: m.payload } : {}) });
+  return ok({
+    messageId: m.messageId,
+    createdAt: isoMsk(m.createdAt),
+    sender: m.sender,
+    ...(m.message ? { message: m.message } : {}),
+    ...(m.payload ? { payload: m.payload } : {}),
+  });
 }
 
 /** Minimal multipart/form-data reader: finds the part named "file". */
 function readMultipartFile(req: Req): { name: string; contentType: string; data: Buffer } {
   const ct = String(req.headers['content-type'] ?? '');
   const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(ct);
-  if (!ct.toLowerCase().startsWith('multipart/form-data') || !m) throw badRequest('Content-Type must be multipart/form-data with a boundary', 'UNSUPPORTED_MEDIA_TYPE');
+  if (!ct.toLowerCase().startsWith('multipart/form-data') || !m)
+    throw badRequest('Content-Type must be multipart/form-data with a boundary', 'UNSUPPORTED_MEDIA_TYPE');
   const boundary = Buffer.from(`--${m[1] ?? m[2]}`);
   const body = req.body;
   let pos = body.indexOf(boundary);
@@ -166,7 +222,12 @@ function sendFile(ctx: SandboxContext, req: Req): ApiResult {
   const messageId = ctx.world.ids.nextMessageId++;
   const key = `chat/${chat.chatId}/${messageId}/${encodeURIComponent(file.name)}`;
   ctx.files.set(key, { contentType: file.contentType, data: Buffer.from(file.data) });
-  chat.messages.push({ messageId, createdAt: now, sender: 'PARTNER', payload: [{ name: file.name, url: `${ctx.baseUrl}/_files/${key}`, size: file.data.length }] });
+  chat.messages.push({
+    messageId,
+    createdAt: now,
+    sender: 'PARTNER',
+    payload: [{ name: file.name, url: `${ctx.baseUrl}/_files/${key}`, size: file.data.length }],
+  });
   chat.updatedAt = now;
   return ok();
 }

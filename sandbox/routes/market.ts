@@ -2,14 +2,43 @@
 import type { SandboxContext } from '../context.ts';
 import { businessOrderDto, campaignDto, orderDto } from '../dto.ts';
 import {
-  arrayOf, asObject, badRequest, bool, dateParam, dateTimeParam, decodeToken, encodeToken, enumValue, int64, notFound, pageTokenParam,
-  parseJsonBody, pathId, queryInt, raw, str, type ApiResult,
+  arrayOf,
+  asObject,
+  badRequest,
+  bool,
+  dateParam,
+  dateTimeParam,
+  decodeToken,
+  encodeToken,
+  enumValue,
+  int64,
+  notFound,
+  pageTokenParam,
+  parseJsonBody,
+  pathId,
+  queryInt,
+  raw,
+  str,
+  type ApiResult,
 } from '../http.ts';
 import { mskDayStart } from '../clock.ts';
 import type { Req, Route } from '../server.ts';
 import type { Order } from '../types.ts';
 
-const ORDER_STATUSES = ['PLACING', 'RESERVED', 'UNPAID', 'PROCESSING', 'DELIVERY', 'PICKUP', 'DELIVERED', 'CANCELLED', 'PENDING', 'PARTIALLY_RETURNED', 'RETURNED', 'UNKNOWN'];
+const ORDER_STATUSES = [
+  'PLACING',
+  'RESERVED',
+  'UNPAID',
+  'PROCESSING',
+  'DELIVERY',
+  'PICKUP',
+  'DELIVERED',
+  'CANCELLED',
+  'PENDING',
+  'PARTIALLY_RETURNED',
+  'RETURNED',
+  'UNKNOWN',
+];
 const PROGRAMS = ['FBY', 'FBS', 'DBS', 'EXPRESS', 'LAAS'];
 const isNum = (k: unknown): k is number => Number.isInteger(k);
 
@@ -22,7 +51,14 @@ function getCampaigns(ctx: SandboxContext, req: Req): ApiResult {
   const slice = campaigns.slice(start, start + pageSize);
   return raw({
     campaigns: slice.map((c) => campaignDto(c, ctx.business(c.businessId))),
-    pager: { total: campaigns.length, from: start + 1, to: start + slice.length, currentPage: page, pagesCount: Math.max(1, Math.ceil(campaigns.length / pageSize)), pageSize },
+    pager: {
+      total: campaigns.length,
+      from: start + 1,
+      to: start + slice.length,
+      currentPage: page,
+      pagesCount: Math.max(1, Math.ceil(campaigns.length / pageSize)),
+      pageSize,
+    },
     paging: {},
   });
 }
@@ -37,9 +73,17 @@ function getBusinessOrders(ctx: SandboxContext, req: Req): ApiResult {
   const limit = queryInt(req.query, 'limit', { min: 1, max: 50, truncate: true }) ?? 50;
   const body = asObject(parseJsonBody(req.body, true), 'body');
   const orderIds = arrayOf(body.orderIds, 'orderIds', (x, f) => int64(x, f, { required: true }) as number, { minItems: 1, maxItems: 50, unique: true });
-  const externalOrderIds = arrayOf(body.externalOrderIds, 'externalOrderIds', (x, f) => str(x, f, { required: true, minLength: 1 }) as string, { minItems: 1, maxItems: 50, unique: true });
+  const externalOrderIds = arrayOf(body.externalOrderIds, 'externalOrderIds', (x, f) => str(x, f, { required: true, minLength: 1 }) as string, {
+    minItems: 1,
+    maxItems: 50,
+    unique: true,
+  });
   const programTypes = arrayOf(body.programTypes, 'programTypes', (x, f) => enumValue(x, f, PROGRAMS, true) as string, { minItems: 1, unique: true });
-  const campaignIds = arrayOf(body.campaignIds, 'campaignIds', (x, f) => int64(x, f, { min: 1, required: true }) as number, { minItems: 1, maxItems: 50, unique: true });
+  const campaignIds = arrayOf(body.campaignIds, 'campaignIds', (x, f) => int64(x, f, { min: 1, required: true }) as number, {
+    minItems: 1,
+    maxItems: 50,
+    unique: true,
+  });
   const statuses = arrayOf(body.statuses, 'statuses', (x, f) => enumValue(x, f, ORDER_STATUSES, true) as string, { minItems: 1, unique: true });
   arrayOf(body.substatuses, 'substatuses', (x, f) => str(x, f, { required: true }) as string, { minItems: 1, unique: true });
   bool(body.fake, 'fake');
@@ -56,10 +100,11 @@ function getBusinessOrders(ctx: SandboxContext, req: Req): ApiResult {
       uTo: dateTimeParam(d.updateDateTo, 'dates.updateDateTo') ?? Infinity,
     };
   }
-  if (campaignIds) for (const id of campaignIds) {
-    const c = ctx.campaignFor(req.apiKey, id);
-    if (c.businessId !== business.id) throw badRequest(`campaignIds: campaign ${id} does not belong to business ${business.id}`);
-  }
+  if (campaignIds)
+    for (const id of campaignIds) {
+      const c = ctx.campaignFor(req.apiKey, id);
+      if (c.businessId !== business.id) throw badRequest(`campaignIds: campaign ${id} does not belong to business ${business.id}`);
+    }
   const cursor = decodeToken(pageTokenParam(req.query), isNum);
   const all = [...ctx.world.orders.values()].filter((o) => o.businessId === business.id).sort((a, b) => a.id - b.id);
   const out: Order[] = [];

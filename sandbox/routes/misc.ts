@@ -1,7 +1,23 @@
 // Reports (united returns) and the catalogue (offer mappings).
 import { isoMsk, mskDayStart } from '../clock.ts';
 import type { SandboxContext } from '../context.ts';
-import { arrayOf, asObject, badRequest, dateParam, decodeToken, encodeToken, enumValue, int64, notFound, ok, pageTokenParam, parseJsonBody, queryInt, str, type ApiResult } from '../http.ts';
+import {
+  arrayOf,
+  asObject,
+  badRequest,
+  dateParam,
+  decodeToken,
+  encodeToken,
+  enumValue,
+  int64,
+  notFound,
+  ok,
+  pageTokenParam,
+  parseJsonBody,
+  queryInt,
+  str,
+  type ApiResult,
+} from '../http.ts';
 import type { Req, Route } from '../server.ts';
 import { RETURN_TYPES, SHIPMENT_STATUSES } from './returns.ts';
 
@@ -17,11 +33,23 @@ function generate(ctx: SandboxContext, req: Req): ApiResult {
   if (dateFrom > dateTo) throw badRequest('dateFrom must not be later than dateTo');
   const campaignIds = arrayOf(body.campaignIds, 'campaignIds', (x, f) => int64(x, f, { min: 1, required: true }) as number, { minItems: 1, unique: true });
   const returnType = enumValue(body.returnType, 'returnType', RETURN_TYPES);
-  const returnStatusTypes = arrayOf(body.returnStatusTypes, 'returnStatusTypes', (x, f) => enumValue(x, f, SHIPMENT_STATUSES, true) as string, { minItems: 1, unique: true });
+  const returnStatusTypes = arrayOf(body.returnStatusTypes, 'returnStatusTypes', (x, f) => enumValue(x, f, SHIPMENT_STATUSES, true) as string, {
+    minItems: 1,
+    unique: true,
+  });
   const reportId = `sandbox-united-returns-${ctx.rng.hex(16)}`;
   const fail = ctx.failNextReports > 0;
   if (fail) ctx.failNextReports--;
-  ctx.reports.set(reportId, { reportId, businessId, apiKey: req.apiKey, requestedAt: ctx.now(), polls: 0, fail, format: format === 'JSON' ? 'JSON' : 'CSV', request: { dateFrom, dateTo, campaignIds, returnType, returnStatusTypes } });
+  ctx.reports.set(reportId, {
+    reportId,
+    businessId,
+    apiKey: req.apiKey,
+    requestedAt: ctx.now(),
+    polls: 0,
+    fail,
+    format: format === 'JSON' ? 'JSON' : 'CSV',
+    request: { dateFrom, dateTo, campaignIds, returnType, returnStatusTypes },
+  });
   return ok({ reportId, estimatedGenerationTime: 3000 });
 }
 
@@ -37,7 +65,19 @@ function reportRows(ctx: SandboxContext, reportId: string): Record<string, strin
     if (rep.request.returnType && r.returnType !== rep.request.returnType) continue;
     if (rep.request.returnStatusTypes && !(r.shipmentStatus && rep.request.returnStatusTypes.includes(r.shipmentStatus))) continue;
     for (const it of r.items) {
-      rows.push({ campaignId: r.campaignId, orderId: r.orderId, returnId: r.id, returnType: r.returnType, createdAt: isoMsk(r.createdAt), refundStatus: r.refundStatus ?? '', shipmentStatus: r.shipmentStatus ?? '', offerId: it.offerId, count: it.count, amountRub: it.unitValue * it.count, reason: it.reasonType ?? '' });
+      rows.push({
+        campaignId: r.campaignId,
+        orderId: r.orderId,
+        returnId: r.id,
+        returnType: r.returnType,
+        createdAt: isoMsk(r.createdAt),
+        refundStatus: r.refundStatus ?? '',
+        shipmentStatus: r.shipmentStatus ?? '',
+        offerId: it.offerId,
+        count: it.count,
+        amountRub: it.unitValue * it.count,
+        reason: it.reasonType ?? '',
+      });
     }
   }
   return rows;
@@ -62,25 +102,57 @@ function info(ctx: SandboxContext, req: Req): ApiResult {
   if (!ctx.files.has(key)) {
     if (rep.format === 'JSON') ctx.files.set(key, { contentType: 'application/json', data: Buffer.from(JSON.stringify(rows)) });
     else {
-      const cols = ['campaignId', 'orderId', 'returnId', 'returnType', 'createdAt', 'refundStatus', 'shipmentStatus', 'offerId', 'count', 'amountRub', 'reason'];
+      const cols = [
+        'campaignId',
+        'orderId',
+        'returnId',
+        'returnType',
+        'createdAt',
+        'refundStatus',
+        'shipmentStatus',
+        'offerId',
+        'count',
+        'amountRub',
+        'reason',
+      ];
       const lines = [cols.join(','), ...rows.map((r) => cols.map((c) => `"${String(r[c] ?? '').replace(/"/g, '""')}"`).join(','))];
       ctx.files.set(key, { contentType: 'text/csv; charset=utf-8', data: Buffer.from('\ufeff' + lines.join('\r\n') + '\r\n') });
     }
   }
-  return ok({ ...base, status: 'DONE', ...(rows.length === 0 ? { subStatus: 'NO_DATA' } : {}), generationFinishedAt: isoMsk(rep.finishedAt), file: `${ctx.baseUrl}/_files/${key}` });
+  return ok({
+    ...base,
+    status: 'DONE',
+    ...(rows.length === 0 ? { subStatus: 'NO_DATA' } : {}),
+    generationFinishedAt: isoMsk(rep.finishedAt),
+    file: `${ctx.baseUrl}/_files/${key}`,
+  });
 }
 
 function offerMappings(ctx: SandboxContext, req: Req): ApiResult {
-  const business = ctx.businessFor(req.apiKey, Number(/^\d+$/.test(req.params[0] ?? '') ? req.params[0] : NaN) || (() => { throw badRequest('Path parameter businessId must be a positive integer'); })());
+  const business = ctx.businessFor(
+    req.apiKey,
+    Number(/^\d+$/.test(req.params[0] ?? '') ? req.params[0] : NaN) ||
+      (() => {
+        throw badRequest('Path parameter businessId must be a positive integer');
+      })(),
+  );
   const limit = queryInt(req.query, 'limit', { min: 1, max: 100, truncate: true }) ?? 50;
   enumValue(req.query.get('language') ?? undefined, 'language', ['RU', 'UZ']);
   const parsed = parseJsonBody(req.body, false);
   const body = parsed === undefined ? {} : asObject(parsed, 'body');
-  const offerIds = arrayOf(body.offerIds, 'offerIds', (x, f) => str(x, f, { required: true, minLength: 1, maxLength: 255 }) as string, { minItems: 1, maxItems: 100, unique: true });
+  const offerIds = arrayOf(body.offerIds, 'offerIds', (x, f) => str(x, f, { required: true, minLength: 1, maxLength: 255 }) as string, {
+    minItems: 1,
+    maxItems: 100,
+    unique: true,
+  });
   const vendorNames = arrayOf(body.vendorNames, 'vendorNames', (x, f) => str(x, f, { required: true }) as string, { minItems: 1, unique: true });
   const catalog = ctx.world.catalogs.get(business.id) ?? [];
   const cursor = decodeToken(pageTokenParam(req.query), isNum);
-  const filtered = catalog.map((p, i) => ({ p, i })).filter(({ p, i }) => (cursor === undefined || i > cursor) && (!offerIds || offerIds.includes(p.offerId)) && (!vendorNames || vendorNames.includes(p.vendor)));
+  const filtered = catalog
+    .map((p, i) => ({ p, i }))
+    .filter(
+      ({ p, i }) => (cursor === undefined || i > cursor) && (!offerIds || offerIds.includes(p.offerId)) && (!vendorNames || vendorNames.includes(p.vendor)),
+    );
   const page = filtered.slice(0, limit);
   const last = page[page.length - 1];
   return ok({

@@ -3,23 +3,90 @@ import { isoMsk, mskDayStart } from '../clock.ts';
 import type { SandboxContext } from '../context.ts';
 import { returnDto } from '../dto.ts';
 import {
-  ApiError, arrayOf, asObject, badRequest, dateParam, decodeToken, encodeToken, enumValue, errorBody, int64, notFound, ok,
-  pageTokenParam, parseJsonBody, pathId, queryEnumList, queryInt, queryList, str, type ApiResult,
+  ApiError,
+  arrayOf,
+  asObject,
+  badRequest,
+  dateParam,
+  decodeToken,
+  encodeToken,
+  enumValue,
+  errorBody,
+  int64,
+  notFound,
+  ok,
+  pageTokenParam,
+  parseJsonBody,
+  pathId,
+  queryEnumList,
+  queryInt,
+  queryList,
+  str,
+  type ApiResult,
 } from '../http.ts';
 import { imageFor } from '../images.ts';
 import { applyPhotoFault } from './photo-faults.ts';
 import { returnApplicationPdf } from '../pdf.ts';
 import type { Req, Route } from '../server.ts';
-import {
-  availableDecisions, decisionDeadline, decisionMadeStatus, isAwaitingDecision, percentOf, positionAmount,
-} from '../state-machine.ts';
+import { availableDecisions, decisionDeadline, decisionMadeStatus, isAwaitingDecision, percentOf, positionAmount } from '../state-machine.ts';
 import type { ItemDecision, ReturnRecord } from '../types.ts';
 
-export const REFUND_STATUSES = ['STARTED_BY_USER', 'REFUND_IN_PROGRESS', 'REFUNDED', 'FAILED', 'WAITING_FOR_DECISION', 'DECISION_MADE', 'REFUNDED_WITH_BONUSES', 'REFUNDED_BY_SHOP', 'CANCELLED', 'REJECTED', 'COMPLETE_WITHOUT_REFUND', 'PREMODERATION_DISPUTE', 'PREMODERATION_DECISION_WAITING', 'PREMODERATION_DECISION_MADE', 'PREMODERATION_SELECT_DELIVERY', 'UNKNOWN'];
-export const SHIPMENT_STATUSES = ['CREATED', 'RECEIVED', 'IN_TRANSIT', 'READY_FOR_PICKUP', 'PICKED', 'LOST', 'EXPIRED', 'CANCELLED', 'FULFILMENT_RECEIVED', 'PREPARED_FOR_UTILIZATION', 'NOT_IN_DEMAND', 'UTILIZED', 'READY_FOR_EXPROPRIATION', 'RECEIVED_FOR_EXPROPRIATION', 'UNKNOWN'];
+export const REFUND_STATUSES = [
+  'STARTED_BY_USER',
+  'REFUND_IN_PROGRESS',
+  'REFUNDED',
+  'FAILED',
+  'WAITING_FOR_DECISION',
+  'DECISION_MADE',
+  'REFUNDED_WITH_BONUSES',
+  'REFUNDED_BY_SHOP',
+  'CANCELLED',
+  'REJECTED',
+  'COMPLETE_WITHOUT_REFUND',
+  'PREMODERATION_DISPUTE',
+  'PREMODERATION_DECISION_WAITING',
+  'PREMODERATION_DECISION_MADE',
+  'PREMODERATION_SELECT_DELIVERY',
+  'UNKNOWN',
+];
+export const SHIPMENT_STATUSES = [
+  'CREATED',
+  'RECEIVED',
+  'IN_TRANSIT',
+  'READY_FOR_PICKUP',
+  'PICKED',
+  'LOST',
+  'EXPIRED',
+  'CANCELLED',
+  'FULFILMENT_RECEIVED',
+  'PREPARED_FOR_UTILIZATION',
+  'NOT_IN_DEMAND',
+  'UTILIZED',
+  'READY_FOR_EXPROPRIATION',
+  'RECEIVED_FOR_EXPROPRIATION',
+  'UNKNOWN',
+];
 export const RETURN_TYPES = ['UNREDEEMED', 'RETURN'];
-export const DECISION_TYPES = ['FAST_REFUND_MONEY', 'REFUND_MONEY', 'REFUND_MONEY_INCLUDING_SHIPMENT', 'REPAIR', 'REPLACE', 'SEND_TO_EXAMINATION', 'DECLINE_REFUND', 'PARTIAL_MONEY_REFUND', 'OTHER_DECISION'];
-export const DECISION_REASONS = ['ISSUE_WITH_THE_PRODUCT_WAS_NOT_CONFIRMED', 'MECHANICAL_DAMAGE', 'WARRANTY_PERIOD_HAS_EXPIRED', 'CONFIGURATION_OR_PACKAGING_COMPROMISED', 'PRODUCT_APPEARANCE_COMPROMISED', 'WARRANTY_TERMS_VIOLATED', 'DEVICE_ACTIVATED'];
+export const DECISION_TYPES = [
+  'FAST_REFUND_MONEY',
+  'REFUND_MONEY',
+  'REFUND_MONEY_INCLUDING_SHIPMENT',
+  'REPAIR',
+  'REPLACE',
+  'SEND_TO_EXAMINATION',
+  'DECLINE_REFUND',
+  'PARTIAL_MONEY_REFUND',
+  'OTHER_DECISION',
+];
+export const DECISION_REASONS = [
+  'ISSUE_WITH_THE_PRODUCT_WAS_NOT_CONFIRMED',
+  'MECHANICAL_DAMAGE',
+  'WARRANTY_PERIOD_HAS_EXPIRED',
+  'CONFIGURATION_OR_PACKAGING_COMPROMISED',
+  'PRODUCT_APPEARANCE_COMPROMISED',
+  'WARRANTY_TERMS_VIOLATED',
+  'DEVICE_ACTIVATED',
+];
 
 const isCursor = (k: unknown): k is [number, number] => Array.isArray(k) && k.length === 2 && k.every((x) => Number.isInteger(x));
 
@@ -31,10 +98,12 @@ function getReturns(ctx: SandboxContext, req: Req): ApiResult {
   let orderIds: Set<number> | undefined;
   if (orderIdsRaw) {
     if (orderIdsRaw.length > 50) throw badRequest('Size of parameter orderIds must be less than or equal to 50');
-    orderIds = new Set(orderIdsRaw.map((v) => {
-      if (!/^\d+$/.test(v)) throw badRequest(`Parameter orderIds must contain integers, got ${JSON.stringify(v)}`);
-      return Number(v);
-    }));
+    orderIds = new Set(
+      orderIdsRaw.map((v) => {
+        if (!/^\d+$/.test(v)) throw badRequest(`Parameter orderIds must contain integers, got ${JSON.stringify(v)}`);
+        return Number(v);
+      }),
+    );
   }
   const statuses = queryEnumList(q, 'statuses', REFUND_STATUSES);
   const shipmentStatuses = queryEnumList(q, 'shipmentStatuses', SHIPMENT_STATUSES);
@@ -97,7 +166,12 @@ function getApplication(ctx: SandboxContext, req: Req): ApiResult {
   if (r.returnType !== 'RETURN') throw notFound(`Return application for ${r.id} not found: non-purchases have no application`);
   const order = ctx.world.orders.get(r.orderId);
   const campaign = ctx.world.campaigns.find((c) => c.id === r.campaignId);
-  return { status: 200, body: returnApplicationPdf(r, order, campaign), contentType: 'application/pdf', headers: { 'Content-Disposition': `attachment; filename="return-application-${r.id}.pdf"` } };
+  return {
+    status: 200,
+    body: returnApplicationPdf(r, order, campaign),
+    contentType: 'application/pdf',
+    headers: { 'Content-Disposition': `attachment; filename="return-application-${r.id}.pdf"` },
+  };
 }
 
 async function getPhoto(ctx: SandboxContext, req: Req): Promise<ApiResult> {
@@ -151,7 +225,8 @@ function parseItemDecision(x: unknown, f: string, withReason: boolean): { return
 function validateDecisions(ctx: SandboxContext, r: ReturnRecord, decisions: { returnItemId: number; decision: ItemDecision }[]): void {
   if (r.returnType !== 'RETURN') throw badRequest(`Return ${r.id} is a non-purchase: no decision is needed`, 'STATUS_NOT_ALLOWED');
   if (!isAwaitingDecision(r)) throw badRequest(`Return ${r.id} does not await a decision: its status is ${r.refundStatus}`, 'STATUS_NOT_ALLOWED');
-  if (ctx.now() >= decisionDeadline(r)) throw badRequest(`The decision deadline for return ${r.id} has passed (${isoMsk(decisionDeadline(r))})`, 'STATUS_NOT_ALLOWED');
+  if (ctx.now() >= decisionDeadline(r))
+    throw badRequest(`The decision deadline for return ${r.id} has passed (${isoMsk(decisionDeadline(r))})`, 'STATUS_NOT_ALLOWED');
   const available = availableDecisions(r);
   const seen = new Set<number>();
   decisions.forEach(({ returnItemId, decision }, i) => {
@@ -161,10 +236,14 @@ function validateDecisions(ctx: SandboxContext, r: ReturnRecord, decisions: { re
     if (seen.has(returnItemId)) throw badRequest(`${f}.returnItemId: item ${returnItemId} has more than one decision`, 'ITEM_DUPLICATE');
     seen.add(returnItemId);
     const allowed = available.find((a) => a.decisionType === decision.decisionType);
-    if (!allowed) throw badRequest(`${f}.decisionType: ${decision.decisionType} is not available for return ${r.id}; available: ${available.map((a) => a.decisionType).join(', ')}`);
+    if (!allowed)
+      throw badRequest(
+        `${f}.decisionType: ${decision.decisionType} is not available for return ${r.id}; available: ${available.map((a) => a.decisionType).join(', ')}`,
+      );
     if (decision.decisionType === 'DECLINE_REFUND') {
       if (!decision.decisionReasonType) throw badRequest(`${f}.decisionReasonType is required for DECLINE_REFUND`, 'DECLINE_REASON_ARE_REQUIRED_ERROR');
-      if (!allowed.decisionReasonTypes?.includes(decision.decisionReasonType)) throw badRequest(`${f}.decisionReasonType: ${decision.decisionReasonType} is not available; available: ${allowed.decisionReasonTypes?.join(', ')}`);
+      if (!allowed.decisionReasonTypes?.includes(decision.decisionReasonType))
+        throw badRequest(`${f}.decisionReasonType: ${decision.decisionReasonType} is not available; available: ${allowed.decisionReasonTypes?.join(', ')}`);
     } else if (decision.decisionReasonType) {
       throw badRequest(`${f}.decisionReasonType is allowed only with DECLINE_REFUND`);
     }
@@ -174,7 +253,9 @@ function validateDecisions(ctx: SandboxContext, r: ReturnRecord, decisions: { re
       const itemMax = percentOf(positionAmount(item), b?.maxPercent ?? 0);
       const max = Math.min(b?.maxAmount.value ?? 0, itemMax);
       if (b && (decision.compensation < b.minAmount.value || decision.compensation > max)) {
-        throw badRequest(`${f}.compensation.value ${decision.compensation} is out of bounds: from ${b.minAmount.value} to ${max} RUR (at most ${b.maxPercent}% of the position's ${positionAmount(item)} RUR)`);
+        throw badRequest(
+          `${f}.compensation.value ${decision.compensation} is out of bounds: from ${b.minAmount.value} to ${max} RUR (at most ${b.maxPercent}% of the position's ${positionAmount(item)} RUR)`,
+        );
       }
     } else if (decision.compensation !== undefined) {
       throw badRequest(`${f}.compensation is allowed only with PARTIAL_MONEY_REFUND`);
@@ -232,7 +313,10 @@ function submitDecision(ctx: SandboxContext, req: Req): ApiResult {
     const r = locate(ctx, req);
     const parsed = parseJsonBody(req.body, false);
     let decisions: { returnItemId: number; decision: ItemDecision }[];
-    if (parsed === undefined || (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && (parsed as Record<string, unknown>).returnItemDecisions === undefined)) {
+    if (
+      parsed === undefined ||
+      (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && (parsed as Record<string, unknown>).returnItemDecisions === undefined)
+    ) {
       // No body: confirm what was chosen with the deprecated setReturnDecision.
       decisions = r.items.filter((i) => i.pendingDecision).map((i) => ({ returnItemId: i.returnItemId, decision: i.pendingDecision as ItemDecision }));
       if (decisions.length === 0) throw badRequest('Missing field: returnItemDecisions (no decision was chosen for this return)', 'MISSING_PARAM');
@@ -242,9 +326,11 @@ function submitDecision(ctx: SandboxContext, req: Req): ApiResult {
     }
     validateDecisions(ctx, r, decisions);
     const covered = new Set(decisions.map((d) => d.returnItemId));
-    for (const it of r.items) if (!covered.has(it.returnItemId) && it.pendingDecision) decisions.push({ returnItemId: it.returnItemId, decision: it.pendingDecision });
+    for (const it of r.items)
+      if (!covered.has(it.returnItemId) && it.pendingDecision) decisions.push({ returnItemId: it.returnItemId, decision: it.pendingDecision });
     const missing = r.items.filter((it) => !decisions.some((d) => d.returnItemId === it.returnItemId));
-    if (missing.length) throw badRequest(`returnItemDecisions: no decision for item(s) ${missing.map((m) => m.returnItemId).join(', ')} of return ${r.id}`, 'MISSING_PARAM');
+    if (missing.length)
+      throw badRequest(`returnItemDecisions: no decision for item(s) ${missing.map((m) => m.returnItemId).join(', ')} of return ${r.id}`, 'MISSING_PARAM');
     applyDecisions(ctx, r, decisions);
     return { r, result: ok() };
   });
@@ -254,7 +340,11 @@ function setDecision(ctx: SandboxContext, req: Req): ApiResult {
   return logged(ctx, req, 'setReturnDecision', () => {
     const r = locate(ctx, req);
     // The OpenAPI tags setReturnDecision `dbs` only: other models decide through submitReturnDecision.
-    if (r.program !== 'DBS') throw badRequest(`setReturnDecision is for DBS stores only; campaign ${r.campaignId} is ${r.program}: use POST …/decision/submit with returnItemDecisions`, 'CAMPAIGN_TYPE_NOT_SUPPORTED');
+    if (r.program !== 'DBS')
+      throw badRequest(
+        `setReturnDecision is for DBS stores only; campaign ${r.campaignId} is ${r.program}: use POST …/decision/submit with returnItemDecisions`,
+        'CAMPAIGN_TYPE_NOT_SUPPORTED',
+      );
     const body = parseJsonBody(req.body, true);
     const d = parseItemDecision(body, 'body', false);
     validateDecisions(ctx, r, [d]);

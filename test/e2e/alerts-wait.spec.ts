@@ -20,8 +20,16 @@ interface Kept {
 function keptAlerts(dataDir: string): Kept[] {
   const db = new DatabaseSync(storePath(dataDir), { readOnly: true });
   try {
-    const rows = db.prepare('SELECT kind, urgency, return_ids_json, acknowledged_at, dismissed_at FROM alert_history ORDER BY id').all() as Array<Record<string, unknown>>;
-    return rows.map((r) => ({ kind: String(r.kind), urgency: String(r.urgency), returnIds: JSON.parse(String(r.return_ids_json)) as number[], acknowledged: r.acknowledged_at !== null, dismissed: r.dismissed_at !== null }));
+    const rows = db.prepare('SELECT kind, urgency, return_ids_json, acknowledged_at, dismissed_at FROM alert_history ORDER BY id').all() as Array<
+      Record<string, unknown>
+    >;
+    return rows.map((r) => ({
+      kind: String(r.kind),
+      urgency: String(r.urgency),
+      returnIds: JSON.parse(String(r.return_ids_json)) as number[],
+      acknowledged: r.acknowledged_at !== null,
+      dismissed: r.dismissed_at !== null,
+    }));
   } catch {
     return []; // the table is not there yet while web mode starts
   } finally {
@@ -40,13 +48,28 @@ test('an alert raised while no tab was open appears when one opens; a critical o
   const admin = sandboxAdmin(sandbox.url);
   const { now } = await admin.clock();
   // 30 minutes before its deadline (the last threshold: critical), and one in dispute (normal).
-  const soon = await admin.createReturn({ type: 'RETURN', status: 'PREMODERATION_DECISION_WAITING', createdAt: new Date(Date.parse(now) - 47.5 * 3_600_000).toISOString() });
-  const disputed = await admin.createReturn({ type: 'RETURN', status: 'PREMODERATION_DISPUTE', createdAt: new Date(Date.parse(now) - 60 * 3_600_000).toISOString() });
+  const soon = await admin.createReturn({
+    type: 'RETURN',
+    status: 'PREMODERATION_DECISION_WAITING',
+    createdAt: new Date(Date.parse(now) - 47.5 * 3_600_000).toISOString(),
+  });
+  const disputed = await admin.createReturn({
+    type: 'RETURN',
+    status: 'PREMODERATION_DISPUTE',
+    createdAt: new Date(Date.parse(now) - 60 * 3_600_000).toISOString(),
+  });
   const web = await startWebProcess({ RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url });
   try {
     // No tab is open: main syncs on its own and raises both alerts, which nobody sees yet.
     await expect
-      .poll(() => keptAlerts(web.dataDir).filter((a) => a.returnIds.includes(soon.id) || a.returnIds.includes(disputed.id)).map((a) => `${a.kind}:${a.urgency}:${a.acknowledged}`).sort(), { timeout: 90_000 })
+      .poll(
+        () =>
+          keptAlerts(web.dataDir)
+            .filter((a) => a.returnIds.includes(soon.id) || a.returnIds.includes(disputed.id))
+            .map((a) => `${a.kind}:${a.urgency}:${a.acknowledged}`)
+            .sort(),
+        { timeout: 90_000 },
+      )
       .toEqual(['deadline:critical:false', 'dispute:normal:false']);
 
     await openTab(page, web.url);
@@ -58,7 +81,13 @@ test('an alert raised while no tab was open appears when one opens; a critical o
     await expect(normal).toContainText(/Dispute opened|Открыт спор/);
     await saveScreen(page, 'alerts-waited-for-the-tab');
     // The tab told main it showed them.
-    await expect.poll(() => keptAlerts(web.dataDir).filter((a) => a.returnIds.includes(soon.id) || a.returnIds.includes(disputed.id)).every((a) => a.acknowledged)).toBe(true);
+    await expect
+      .poll(() =>
+        keptAlerts(web.dataDir)
+          .filter((a) => a.returnIds.includes(soon.id) || a.returnIds.includes(disputed.id))
+          .every((a) => a.acknowledged),
+      )
+      .toBe(true);
 
     // The normal one leaves after a while; the critical one stays, also across a reload.
     await expect(normal).toBeHidden({ timeout: 30_000 });
@@ -79,10 +108,17 @@ test('an alert raised while no tab was open appears when one opens; a critical o
     await page.getByTestId('alerts-history-button').click();
     const rows = page.getByTestId('alert-history-row');
     await expect(rows.filter({ hasText: String(soon.id) }).first()).toHaveAttribute('data-state', 'dismissed');
-    await expect(page.locator('[data-testid="alert-history-row"][data-kind="dispute"]').filter({ hasText: String(disputed.id) })).toHaveAttribute('data-state', 'seen');
+    await expect(page.locator('[data-testid="alert-history-row"][data-kind="dispute"]').filter({ hasText: String(disputed.id) })).toHaveAttribute(
+      'data-state',
+      'seen',
+    );
     await expect(page.getByTestId('toast')).toHaveCount(0);
     await saveScreen(page, 'alert-history');
-    await page.getByTestId('alert-history').getByRole('button', { name: /Close|Закрыть/ }).first().click();
+    await page
+      .getByTestId('alert-history')
+      .getByRole('button', { name: /Close|Закрыть/ })
+      .first()
+      .click();
     await expect(page.getByTestId('alert-history')).toBeHidden();
   } finally {
     await web.stop();
@@ -97,7 +133,11 @@ test('a workstation clock far off the Market’s is said, and countdowns count i
   const admin = sandboxAdmin(sandbox.url);
   const { now } = await admin.clock();
   // Three hours left by the Market's clock; by this computer's only 50 minutes would be.
-  const ret = await admin.createReturn({ type: 'RETURN', status: 'PREMODERATION_DECISION_WAITING', createdAt: new Date(Date.parse(now) - 45 * 3_600_000).toISOString() });
+  const ret = await admin.createReturn({
+    type: 'RETURN',
+    status: 'PREMODERATION_DECISION_WAITING',
+    createdAt: new Date(Date.parse(now) - 45 * 3_600_000).toISOString(),
+  });
   const web = await startWebProcess({ RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url });
   try {
     await openTab(page, web.url);
@@ -136,7 +176,11 @@ test('the Market’s notifications are off until turned on, then say where they 
     await card.getByTestId('push-enabled').check();
     await expect(card.getByTestId('push-state')).toHaveAttribute('data-state', 'listening');
     await expect(card.getByTestId('push-state')).toContainText(`http://127.0.0.1:${taken}/market/notification`);
-    const ping = await fetch(`http://127.0.0.1:${taken}/market/notification`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notificationType: 'PING', time: new Date().toISOString() }) });
+    const ping = await fetch(`http://127.0.0.1:${taken}/market/notification`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ notificationType: 'PING', time: new Date().toISOString() }),
+    });
     expect(ping.status).toBe(200);
     // A path the Market cannot use is refused by main, naming the rule.
     await card.getByTestId('push-path').fill('notification');

@@ -11,7 +11,11 @@ test('an alert reaches the browser tab as a toast and opens its return', async (
     // Without the operator's permission the tab uses in-app toasts; settings say so.
     // A new return whose decision is due in 40 minutes appears on the Market.
     const { now } = await web.admin.clock();
-    const created = await web.admin.createReturn({ type: 'RETURN', status: 'PREMODERATION_DECISION_WAITING', createdAt: new Date(Date.parse(now) - (48 * 60 - 40) * 60_000).toISOString() });
+    const created = await web.admin.createReturn({
+      type: 'RETURN',
+      status: 'PREMODERATION_DECISION_WAITING',
+      createdAt: new Date(Date.parse(now) - (48 * 60 - 40) * 60_000).toISOString(),
+    });
     await page.keyboard.press('Shift+R');
     const toast = page.getByTestId('toast').filter({ hasText: String(created.id) });
     await expect(toast).toBeVisible({ timeout: 60_000 });

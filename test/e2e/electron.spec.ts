@@ -16,7 +16,11 @@ const executable = electronExecutable();
 
 test('the desktop app opens its window with the preload bridge', async () => {
   test.skip(!executable, 'Electron binary not installed here (it cannot be downloaded on this machine): desktop smoke test not run');
-  const app = await electron.launch({ executablePath: executable!, args: [root], env: { ...process.env, RETURNDESK_DATA_DIR: join(root, '.tmp', 'electron-smoke') } });
+  const app = await electron.launch({
+    executablePath: executable!,
+    args: [root],
+    env: { ...process.env, RETURNDESK_DATA_DIR: join(root, '.tmp', 'electron-smoke') },
+  });
   const window = await app.firstWindow();
   await expect(window.getByTestId('app-transport')).toHaveText('Desktop (IPC)');
   const isolated = await window.evaluate(() => typeof (globalThis as { require?: unknown }).require === 'undefined');

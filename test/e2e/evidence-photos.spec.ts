@@ -32,15 +32,36 @@ async function startWorld(): Promise<World> {
   const photoReturn = await admin.createReturn({
     campaignId: campaign.id,
     type: 'RETURN',
-    items: [{ photos: 4, images: [{ format: 'jpeg', width: 1600, height: 1200 }, { format: 'png', width: 800, height: 600 }, { format: 'jpeg', width: 4000, height: 3000 }, { format: 'jpeg', width: 640, height: 480 }] }],
+    items: [
+      {
+        photos: 4,
+        images: [
+          { format: 'jpeg', width: 1600, height: 1200 },
+          { format: 'png', width: 800, height: 600 },
+          { format: 'jpeg', width: 4000, height: 3000 },
+          { format: 'jpeg', width: 640, height: 480 },
+        ],
+      },
+    ],
   });
   const hashes = photoReturn.items.flatMap((i) => i.decisions?.flatMap((d) => d.images ?? []) ?? []);
   await admin.setPhotoFault(hashes[3]!, 'truncated');
-  const many = await admin.createReturn({ campaignId: campaign.id, type: 'RETURN', items: [{ photos: 8, images: Array.from({ length: 8 }, () => ({ format: 'jpeg' as const, width: 320, height: 240 })) }] });
-  const dispute = await admin.createReturn({ campaignId: campaign.id, type: 'RETURN', items: [{ photos: 1, images: [{ format: 'jpeg', width: 800, height: 600 }] }] });
+  const many = await admin.createReturn({
+    campaignId: campaign.id,
+    type: 'RETURN',
+    items: [{ photos: 8, images: Array.from({ length: 8 }, () => ({ format: 'jpeg' as const, width: 320, height: 240 })) }],
+  });
+  const dispute = await admin.createReturn({
+    campaignId: campaign.id,
+    type: 'RETURN',
+    items: [{ photos: 1, images: [{ format: 'jpeg', width: 800, height: 600 }] }],
+  });
   await admin.setReturnStatus(dispute.id, 'PREMODERATION_DECISION_MADE', { force: true });
   await admin.openDispute(dispute.id);
-  const web = await startWebProcess({ RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url }, mkdtempSync(join(tmpdir(), 'returndesk-evidence-')));
+  const web = await startWebProcess(
+    { RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url },
+    mkdtempSync(join(tmpdir(), 'returndesk-evidence-')),
+  );
   return {
     url: web.url,
     dataDir: web.dataDir,
@@ -89,19 +110,26 @@ test.describe('evidence: photos, application, chats and disputes (web mode, own 
     await saveScreen(page, 'evidence-gallery');
 
     // The 12-megapixel photo in the viewer: from the click to the image decoded.
-    await page.evaluate(() => document.addEventListener('click', () => ((window as unknown as { __t0: number }).__t0 = performance.now()), { capture: true, once: true }));
+    await page.evaluate(() =>
+      document.addEventListener('click', () => ((window as unknown as { __t0: number }).__t0 = performance.now()), { capture: true, once: true }),
+    );
     await tile(2).click();
     const viewer = page.getByTestId('viewer');
     await expect(viewer).toBeVisible();
     const big = viewer.getByTestId('viewer-image').first();
     await expect(big).toHaveAttribute('data-decoded-at', /\d/, { timeout: 60_000 });
-    const openMs = await page.evaluate(() => Number(document.querySelector<HTMLImageElement>('[data-testid="viewer-image"]')!.dataset.decodedAt) - (window as unknown as { __t0: number }).__t0);
+    const openMs = await page.evaluate(
+      () => Number(document.querySelector<HTMLImageElement>('[data-testid="viewer-image"]')!.dataset.decodedAt) - (window as unknown as { __t0: number }).__t0,
+    );
     await expect(viewer.getByTestId('pane-info').first()).toContainText('4000×3000 · JPEG');
     // The same photo once more: now from the browser's and main's caches.
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowLeft');
     mkdirSync(join(root, 'test-results'), { recursive: true });
-    writeFileSync(join(root, 'test-results', 'photos-viewer.json'), `${JSON.stringify({ openTwelveMegapixelMs: Math.round(openMs), at: new Date().toISOString() })}\n`);
+    writeFileSync(
+      join(root, 'test-results', 'photos-viewer.json'),
+      `${JSON.stringify({ openTwelveMegapixelMs: Math.round(openMs), at: new Date().toISOString() })}\n`,
+    );
     await saveScreen(page, 'evidence-viewer-12mp');
 
     // Two panes side by side, synced zoom.
@@ -173,7 +201,11 @@ test.describe('evidence: photos, application, chats and disputes (web mode, own 
     await gallery.getByTestId('photos-more').click();
     const pane = page.getByTestId('viewer-pane').first();
     await expect(pane).toHaveAttribute('data-source', /^photo:/);
-    const keys = await page.getByTestId('pane-source').first().locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).textContent));
+    const keys = await page
+      .getByTestId('pane-source')
+      .first()
+      .locator('option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).textContent));
     expect(keys[5]).toMatch(/^(Photo|Фото) 6/);
     await expect(page.getByTestId('pane-source').first()).toHaveValue('5');
     await page.getByTestId('viewer-close').click();
@@ -209,9 +241,21 @@ test.describe('evidence: photos, application, chats and disputes (web mode, own 
     // The sandbox has it: read the chat history straight from the wire.
     const info = await world.admin.info();
     const businessId = info.businesses.find((b) => b.key === 'apiKey')!.id;
-    const chats = (await (await fetch(`${world.sandbox.url}/v2/businesses/${businessId}/chats`, { method: 'POST', headers: { 'Api-Key': world.sandbox.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ contexts: [{ type: 'RETURN', id: world.photoReturn }] }) })).json()) as { result: { chats: Array<{ chatId: number }> } };
+    const chats = (await (
+      await fetch(`${world.sandbox.url}/v2/businesses/${businessId}/chats`, {
+        method: 'POST',
+        headers: { 'Api-Key': world.sandbox.apiKey, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ contexts: [{ type: 'RETURN', id: world.photoReturn }] }),
+      })
+    ).json()) as { result: { chats: Array<{ chatId: number }> } };
     const chatId = chats.result.chats[0]!.chatId;
-    const history = (await (await fetch(`${world.sandbox.url}/v2/businesses/${businessId}/chats/history?chatId=${chatId}`, { method: 'POST', headers: { 'Api-Key': world.sandbox.apiKey, 'Content-Type': 'application/json' }, body: '{}' })).json()) as { result: { messages: Array<{ sender: string; message?: string }> } };
+    const history = (await (
+      await fetch(`${world.sandbox.url}/v2/businesses/${businessId}/chats/history?chatId=${chatId}`, {
+        method: 'POST',
+        headers: { 'Api-Key': world.sandbox.apiKey, 'Content-Type': 'application/json' },
+        body: '{}',
+      })
+    ).json()) as { result: { messages: Array<{ sender: string; message?: string }> } };
     expect(history.result.messages.some((m) => m.sender === 'PARTNER' && m.message === text)).toBe(true);
     await page.getByTestId('chat').scrollIntoViewIfNeeded();
     await saveScreen(page, 'evidence-chat');
@@ -236,7 +280,9 @@ test.describe('evidence: photos, application, chats and disputes (web mode, own 
     const folder = (await result.getAttribute('data-folder'))!;
     expect(folder.startsWith(join(world.dataDir, 'evidence', `${world.disputeReturn}-`))).toBe(true);
     const files = readdirSync(folder);
-    expect(files).toEqual(expect.arrayContaining(['application.pdf', 'decision-history.json', 'decision-history.txt', 'manifest.json', 'return.json', 'photos']));
+    expect(files).toEqual(
+      expect.arrayContaining(['application.pdf', 'decision-history.json', 'decision-history.txt', 'manifest.json', 'return.json', 'photos']),
+    );
     expect(files.some((f) => /^chat-\d+-arbitrage\.txt$/.test(f))).toBe(true);
     expect(readdirSync(join(folder, 'photos'))).toHaveLength(1);
     expect(readFileSync(join(folder, 'application.pdf')).subarray(0, 5).toString()).toBe('%PDF-');

@@ -32,7 +32,12 @@ test('the same renderer works over the IPC transport (real preload and router, I
   const server = await startWebServer({ services, logger, rendererDir: join(root, 'out', 'renderer'), port: 0 });
   const id = 'win-playwright';
   services.events.subscribe(id, (event, payload) => {
-    void page.evaluate(([e, p]) => (window as unknown as { __rdIpcEmit(c: string, ...a: unknown[]): void }).__rdIpcEmit('returndesk:event', e, p), [event, payload] as const).catch(() => undefined);
+    void page
+      .evaluate(([e, p]) => (window as unknown as { __rdIpcEmit(c: string, ...a: unknown[]): void }).__rdIpcEmit('returndesk:event', e, p), [
+        event,
+        payload,
+      ] as const)
+      .catch(() => undefined);
   });
   await page.exposeBinding('__rdIpcInvoke', (source, _channel: string, channel: unknown, args: unknown) => {
     const frameUrl = new URL(source.frame.url());

@@ -58,8 +58,15 @@ test.describe("an operator's day, in Russian, against a sandbox of our own", () 
       await expect(items.first().getByTestId('item-reason').first()).toBeInViewport();
       const n = await items.count();
       for (let i = 0; i < n; i++) {
-        const values = await items.nth(i).locator('input[type=radio]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
-        const pick = Math.max(0, values.findIndex((v) => ['REFUND_MONEY', 'FAST_REFUND_MONEY', 'REPLACE', 'SEND_TO_EXAMINATION'].includes(v))) + 1;
+        const values = await items
+          .nth(i)
+          .locator('input[type=radio]')
+          .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+        const pick =
+          Math.max(
+            0,
+            values.findIndex((v) => ['REFUND_MONEY', 'FAST_REFUND_MONEY', 'REPLACE', 'SEND_TO_EXAMINATION'].includes(v)),
+          ) + 1;
         await russianKey(page, `Digit${pick}`, String(pick));
         if (i < n - 1) await russianKey(page, 'BracketRight', 'ъ');
       }
@@ -86,7 +93,9 @@ test.describe("an operator's day, in Russian, against a sandbox of our own", () 
       expect((await own.admin.received()).filter((r) => String(r.returnId) === first)).toEqual([]);
       await page.getByTestId('undo-send-now').click();
       await expect(undo).toHaveCount(0, { timeout: 30_000 });
-      await expect.poll(async () => (await own.admin.received()).filter((r) => String(r.returnId) === first && r.statusCode === 200).length, { timeout: 60_000 }).toBe(1);
+      await expect
+        .poll(async () => (await own.admin.received()).filter((r) => String(r.returnId) === first && r.statusCode === 200).length, { timeout: 60_000 })
+        .toBe(1);
     } finally {
       await own.stop();
     }
@@ -101,7 +110,10 @@ test.describe("an operator's day, in Russian, against a sandbox of our own", () 
       await page.getByTestId('view-awaiting').click();
       await waitForRows(page);
       await page.keyboard.press('Enter');
-      const name = (await page.getByTestId('item-evidence').first().locator('xpath=..').locator('legend').first().innerText()).split(/\s+/).slice(1, 3).join(' ');
+      const name = (await page.getByTestId('item-evidence').first().locator('xpath=..').locator('legend').first().innerText())
+        .split(/\s+/)
+        .slice(1, 3)
+        .join(' ');
       const word = name.split(' ')[0]!;
       // Lower case, upper case: the same returns, from every list (the awaiting view included, and beyond it).
       const search = page.getByTestId('search');
@@ -167,7 +179,11 @@ test.describe("an operator's day, in Russian, against a sandbox of our own", () 
       await expect(zipLink).toBeVisible({ timeout: 60_000 });
       const [zip] = await Promise.all([page.waitForEvent('download'), zipLink.click()]);
       expect(zip.suggestedFilename()).toMatch(/\.zip$/);
-      expect(readFileSync((await zip.path())!).subarray(0, 2).toString()).toBe('PK');
+      expect(
+        readFileSync((await zip.path())!)
+          .subarray(0, 2)
+          .toString(),
+      ).toBe('PK');
     } finally {
       await own.stop();
     }

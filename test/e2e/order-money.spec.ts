@@ -26,11 +26,13 @@ async function startWorld(): Promise<World> {
   const info = await admin.info();
   const mine = info.businesses.filter((b) => b.key === 'apiKey').map((b) => b.id);
   const campaign = info.campaigns.find((c) => mine.includes(c.businessId) && c.program === 'FBS')!;
-  const catalogue = (await fetch(`${sandbox.url}/v2/businesses/${campaign.businessId}/offer-mappings?limit=100`, {
-    method: 'POST',
-    headers: { 'Api-Key': sandbox.apiKey, 'content-type': 'application/json' },
-    body: '{}',
-  }).then(async (r) => ((await r.json()) as { result: { offerMappings: Array<{ offer: { offerId: string; name: string } }> } }).result.offerMappings)).map((m) => m.offer);
+  const catalogue = (
+    await fetch(`${sandbox.url}/v2/businesses/${campaign.businessId}/offer-mappings?limit=100`, {
+      method: 'POST',
+      headers: { 'Api-Key': sandbox.apiKey, 'content-type': 'application/json' },
+      body: '{}',
+    }).then(async (r) => ((await r.json()) as { result: { offerMappings: Array<{ offer: { offerId: string; name: string } }> } }).result.offerMappings)
+  ).map((m) => m.offer);
   const offerOf = (prefix: string): string => catalogue.find((o) => o.name.startsWith(prefix))!.offerId;
   const nonPurchase = await admin.createReturn({
     campaignId: campaign.id,

@@ -29,7 +29,15 @@ export async function expectAccessible(page: Page, scope?: string): Promise<void
   if (scope) builder = builder.include(scope);
   const { violations } = await builder.analyze();
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
+  expect(
+    bad.map(
+      (v) =>
+        `${v.id}: ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    ),
+  ).toEqual([]);
 }
 
 /** Opens one return from every return (not only those awaiting a decision), found by its id. */
@@ -94,20 +102,49 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
       });
       const rows = Array.from({ length: rowCount }, (_, i) => row(i));
       const lineMoney = (value: number) => ({ payment: { value, currencyId: 'RUR' }, cashback: null, subsidy: null, total: { value, currencyId: 'RUR' } });
-      let settings = { operatorName: 'Оператор', locale: null, theme: 'system', pollFastSeconds: 60, pollSlowSeconds: 600, backfillDays: 60, alertThresholdsHours: [24, 6, 1], quietHours: { enabled: false, start: '22:00', end: '08:00' }, closeToTray: true, launchAtLogin: false, watchedCampaignIds: null, pushReceiver: { enabled: false, port: 8787, path: '/notification', allInterfaces: false }, decisionHoldSeconds: 5 };
+      let settings = {
+        operatorName: 'Оператор',
+        locale: null,
+        theme: 'system',
+        pollFastSeconds: 60,
+        pollSlowSeconds: 600,
+        backfillDays: 60,
+        alertThresholdsHours: [24, 6, 1],
+        quietHours: { enabled: false, start: '22:00', end: '08:00' },
+        closeToTray: true,
+        launchAtLogin: false,
+        watchedCampaignIds: null,
+        pushReceiver: { enabled: false, port: 8787, path: '/notification', allInterfaces: false },
+        decisionHoldSeconds: 5,
+      };
       let outboxId = 1;
       const outbox: Array<Record<string, unknown>> = [];
       const ok = (value: unknown) => Promise.resolve({ ok: true, value });
       const fail = (channel: string) => Promise.resolve({ ok: false, error: { code: 'UNAVAILABLE', message: `${channel} is down in this test` } });
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- page-side stand-in: arguments come from the renderer as-is
       const handlers: Record<string, (args: any) => Promise<unknown>> = {
-        'app.info': () => ok({ name: 'ReturnDesk', version: '0.1.0', mode: 'demo', transport: 'ipc', platform: 'linux', versions: { node: '24', electron: null, chrome: null }, capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, dataDir: '/tmp/fake', apiHost: 'fake', systemLocale: 'en' }),
+        'app.info': () =>
+          ok({
+            name: 'ReturnDesk',
+            version: '0.1.0',
+            mode: 'demo',
+            transport: 'ipc',
+            platform: 'linux',
+            versions: { node: '24', electron: null, chrome: null },
+            capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false },
+            dataDir: '/tmp/fake',
+            apiHost: 'fake',
+            systemLocale: 'en',
+          }),
         'app.ready': () => ok({ queued: 0 }),
         'app.ping': (a) => ok({ text: a.text, receivedAt: new Date().toISOString() }),
         'settings.get': () => ok(settings),
         'settings.set': (patch) => {
           if (patch.pollFastSeconds !== undefined && (typeof patch.pollFastSeconds !== 'number' || patch.pollFastSeconds < 15))
-            return Promise.resolve({ ok: false, error: { code: 'INVALID_ARGUMENTS', message: 'bad', issues: [{ path: 'pollFastSeconds', message: 'Too small: expected number to be >=15' }] } });
+            return Promise.resolve({
+              ok: false,
+              error: { code: 'INVALID_ARGUMENTS', message: 'bad', issues: [{ path: 'pollFastSeconds', message: 'Too small: expected number to be >=15' }] },
+            });
           settings = { ...settings, ...patch };
           emit('settings.changed', settings);
           return ok(settings);
@@ -115,39 +152,120 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
         'returns.list': ({ filter, offset, limit }) => {
           let list = rows;
           if (filter.awaitingDecision) list = list.filter((r) => r.awaitingDecision);
-          if (filter.search) list = list.filter((r) => String(r.returnId).includes(filter.search) || String(r.orderId).includes(filter.search) || r.skus.some((s) => s.includes(filter.search)));
+          if (filter.search)
+            list = list.filter(
+              (r) => String(r.returnId).includes(filter.search) || String(r.orderId).includes(filter.search) || r.skus.some((s) => s.includes(filter.search)),
+            );
           return ok({ rows: list.slice(offset, offset + limit), total: list.length });
         },
-        'returns.counts': () => ok({ total: rows.length, awaitingDecision: rows.filter((r) => r.awaitingDecision).length, inDispute: 3, fastReturn: 10, withPhotos: 20, byCampaign: {}, byType: { RETURN: 3, UNREDEEMED: 1 }, byRefundStatus: {}, byShipmentStatus: {} }),
+        'returns.counts': () =>
+          ok({
+            total: rows.length,
+            awaitingDecision: rows.filter((r) => r.awaitingDecision).length,
+            inDispute: 3,
+            fastReturn: 10,
+            withPhotos: 20,
+            byCampaign: {},
+            byType: { RETURN: 3, UNREDEEMED: 1 },
+            byRefundStatus: {},
+            byShipmentStatus: {},
+          }),
         'returns.get': ({ returnId }) => {
           const r = rows.find((x) => x.returnId === returnId)!;
           const items = r.skus.map((sku, k) => ({
-            idx: k, shopSku: sku, marketSku: null, name: `Товар ${sku}`, count: 1, returnItemId: 520_000_000 + r.returnId * 10 + k,
-            decisions: [{ returnItemId: null, decisionType: null, reasonType: k === 0 ? 'BAD_QUALITY' : 'SOME_NEW_REASON', subreasonType: 'NOT_WORKING', count: 1, comment: 'Не включается после зарядки', amount: { value: 1990, currencyId: 'RUR' }, partnerCompensation: null }],
+            idx: k,
+            shopSku: sku,
+            marketSku: null,
+            name: `Товар ${sku}`,
+            count: 1,
+            returnItemId: 520_000_000 + r.returnId * 10 + k,
+            decisions: [
+              {
+                returnItemId: null,
+                decisionType: null,
+                reasonType: k === 0 ? 'BAD_QUALITY' : 'SOME_NEW_REASON',
+                subreasonType: 'NOT_WORKING',
+                count: 1,
+                comment: 'Не включается после зарядки',
+                amount: { value: 1990, currencyId: 'RUR' },
+                partnerCompensation: null,
+              },
+            ],
             position: lineMoney(1990),
             photos: Array.from({ length: r.photoCount }, (_, p) => ({ returnItemId: null, imageHash: `h${p}` })),
             instances: r.hasMarkedGoods ? [{ cis: '010460043993125621JgXJ5.T', imei: null, status: null, stockType: null }] : [],
             tracks: ['RP123456789RU'],
           }));
           return ok({
-            row: r, items,
-            order: { id: r.orderId, status: 'DELIVERED', substatus: null, createdAt: r.createdAt,
-              items: [...r.skus.map((sku, k) => ({ itemId: k + 1, offerId: sku, offerName: `Товар ${sku}`, count: 1, initialCount: 1, money: lineMoney(1990), marked: false })),
+            row: r,
+            items,
+            order: {
+              id: r.orderId,
+              status: 'DELIVERED',
+              substatus: null,
+              createdAt: r.createdAt,
+              items: [
+                ...r.skus.map((sku, k) => ({
+                  itemId: k + 1,
+                  offerId: sku,
+                  offerName: `Товар ${sku}`,
+                  count: 1,
+                  initialCount: 1,
+                  money: lineMoney(1990),
+                  marked: false,
+                })),
                 { itemId: 99, offerId: 'KEPT-1', offerName: 'Оставленный товар', count: 2, initialCount: 2, money: lineMoney(5000), marked: false },
-                { itemId: 100, offerId: 'GONE-1', offerName: 'Удалённый товар', count: 0, initialCount: 1, money: lineMoney(0), marked: false }] },
+                { itemId: 100, offerId: 'GONE-1', offerName: 'Удалённый товар', count: 0, initialCount: 1, money: lineMoney(0), marked: false },
+              ],
+            },
             siblings: [row(rowCount + 1)],
             money: {
               currencyId: 'RUR',
               cost: { payment: r.skus.length * 1990 + 5000, cashback: 0, subsidy: 0, total: r.skus.length * 1990 + 5000 },
-              takeBacks: [r, row(rowCount + 1)].map((x) => ({ returnId: x.returnId, returnType: x.returnType, refundStatus: x.refundStatus, shipmentStatus: x.shipmentStatus, basis: 'refund', amount: x.amount, pending: x.awaitingDecision })),
+              takeBacks: [r, row(rowCount + 1)].map((x) => ({
+                returnId: x.returnId,
+                returnType: x.returnType,
+                refundStatus: x.refundStatus,
+                shipmentStatus: x.shipmentStatus,
+                basis: 'refund',
+                amount: x.amount,
+                pending: x.awaitingDecision,
+              })),
               takenBack: r.amount.value + row(rowCount + 1).amount.value,
               remains: r.skus.length * 1990 + 5000 - r.amount.value - row(rowCount + 1).amount.value,
             },
             pickupPoint: r.pickupTill ? { name: 'ПВЗ Маркета', address: 'Москва, ул. Льва Толстого, 16', instruction: 'Вход со двора' } : null,
           });
         },
-        'stores.list': () => ok([0, 1, 2].map((i) => ({ campaignId: 21_000_001 + i, name: rows[i]!.campaignName, businessId: 1, placementType: rows[i]!.placementType, watched: i !== 2, lastSuccess: new Date(now - 60_000).toISOString(), lastError: null, syncing: false, returnsKnown: 100 + i }))),
-        'status.get': () => ok({ mode: 'demo', online: true, authProblem: null, lastSync: new Date(now - 60_000).toISOString(), syncing: false, awaitingDecision: 42, urgent: 3, outbox: { queued: 0, sending: 0, failed: 1, conflict: 0 }, unreadable: 0, push: { state: 'off', url: null, error: null, lastEventAt: null }, marketClock: { offsetMs: 0, large: false, measuredAt: null }, diskFull: null }),
+        'stores.list': () =>
+          ok(
+            [0, 1, 2].map((i) => ({
+              campaignId: 21_000_001 + i,
+              name: rows[i]!.campaignName,
+              businessId: 1,
+              placementType: rows[i]!.placementType,
+              watched: i !== 2,
+              lastSuccess: new Date(now - 60_000).toISOString(),
+              lastError: null,
+              syncing: false,
+              returnsKnown: 100 + i,
+            })),
+          ),
+        'status.get': () =>
+          ok({
+            mode: 'demo',
+            online: true,
+            authProblem: null,
+            lastSync: new Date(now - 60_000).toISOString(),
+            syncing: false,
+            awaitingDecision: 42,
+            urgent: 3,
+            outbox: { queued: 0, sending: 0, failed: 1, conflict: 0 },
+            unreadable: 0,
+            push: { state: 'off', url: null, error: null, lastEventAt: null },
+            marketClock: { offsetMs: 0, large: false, measuredAt: null },
+            diskFull: null,
+          }),
         'sync.now': () => ok({ started: true }),
         'alerts.pending': () => ok([]),
         'alerts.history': () => ok({ alerts: [], total: 0 }),
@@ -159,16 +277,42 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
             decisions: [
               { decisionType: 'REFUND_MONEY', reasonTypes: [], compensationBounds: null },
               { decisionType: 'DECLINE_REFUND', reasonTypes: ['ISSUE_WITH_THE_PRODUCT_WAS_NOT_CONFIRMED', 'MECHANICAL_DAMAGE'], compensationBounds: null },
-              { decisionType: 'PARTIAL_MONEY_REFUND', reasonTypes: [], compensationBounds: { min: { value: 1, currencyId: 'RUR' }, max: { value: 1990, currencyId: 'RUR' }, maxPercent: 50 } },
+              {
+                decisionType: 'PARTIAL_MONEY_REFUND',
+                reasonTypes: [],
+                compensationBounds: { min: { value: 1, currencyId: 'RUR' }, max: { value: 1990, currencyId: 'RUR' }, maxPercent: 50 },
+              },
               { decisionType: 'OTHER_DECISION', reasonTypes: [], compensationBounds: null },
             ],
-            items: r.skus.map((sku, k) => ({ returnItemId: 520_000_000 + r.returnId * 10 + k, shopSku: sku, name: `Товар ${sku}`, count: 1, position: lineMoney(1990) })),
-            source: 'market', fetchedAt: new Date().toISOString(),
+            items: r.skus.map((sku, k) => ({
+              returnItemId: 520_000_000 + r.returnId * 10 + k,
+              shopSku: sku,
+              name: `Товар ${sku}`,
+              count: 1,
+              position: lineMoney(1990),
+            })),
+            source: 'market',
+            fetchedAt: new Date().toISOString(),
           });
         },
         'decisions.submit': ({ draft }) => {
           const r = rows.find((x) => x.returnId === draft.returnId)!;
-          const entry = { id: outboxId++, returnId: r.returnId, orderId: r.orderId, campaignId: r.campaignId, state: 'queued', draft, operator: settings.operatorName, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), attempts: 0, nextAttemptAt: null, serverMessage: null, explanation: null, holdUntil: null };
+          const entry = {
+            id: outboxId++,
+            returnId: r.returnId,
+            orderId: r.orderId,
+            campaignId: r.campaignId,
+            state: 'queued',
+            draft,
+            operator: settings.operatorName,
+            createdAt: new Date().toISOString(),
+            updatedAt: new Date().toISOString(),
+            attempts: 0,
+            nextAttemptAt: null,
+            serverMessage: null,
+            explanation: null,
+            holdUntil: null,
+          };
           outbox.push(entry);
           const later = (state: string, ms: number) =>
             setTimeout(() => {
@@ -195,7 +339,11 @@ export async function installFakeBridge(page: Page, options: { rows?: number; fa
         const [group, method] = channel.split('.') as [string, string];
         const g = (api[group] ??= {}) as Record<string, unknown>;
         g[method] = (args: unknown) =>
-          failChannels.includes(channel) ? fail(channel) : handlers[channel] ? handlers[channel](args) : Promise.resolve({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: channel } });
+          failChannels.includes(channel)
+            ? fail(channel)
+            : handlers[channel]
+              ? handlers[channel](args)
+              : Promise.resolve({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: channel } });
       }
       (window as unknown as { returnDesk: unknown }).returnDesk = api;
     },
@@ -227,7 +375,11 @@ export async function decideSimply(page: Page): Promise<void> {
   const n = await items.count();
   for (let i = 0; i < n; i++) {
     const item = items.nth(i);
-    const simple = item.locator('[data-testid="choice-REFUND_MONEY"], [data-testid="choice-FAST_REFUND_MONEY"], [data-testid="choice-REPLACE"], [data-testid="choice-SEND_TO_EXAMINATION"]').first();
+    const simple = item
+      .locator(
+        '[data-testid="choice-REFUND_MONEY"], [data-testid="choice-FAST_REFUND_MONEY"], [data-testid="choice-REPLACE"], [data-testid="choice-SEND_TO_EXAMINATION"]',
+      )
+      .first();
     await simple.check();
   }
 }

@@ -51,7 +51,7 @@ test.describe('the renderer over a stand-in bridge', () => {
     await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
   });
 
-  test('bad settings are marked with main\'s reason', async ({ page }) => {
+  test("bad settings are marked with main's reason", async ({ page }) => {
     await installFakeBridge(page);
     await page.goto(`${origin()}/`);
     await openSettings(page);

@@ -19,7 +19,11 @@ test.describe('operator UI in web mode (demo sandbox)', () => {
     for (let i = 0; i < items; i++) {
       const choices = panel.getByTestId('item-decision').nth(i).locator('input[type=radio]');
       const values = await choices.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
-      const n = Math.max(0, values.findIndex((v) => ['REFUND_MONEY', 'FAST_REFUND_MONEY', 'REPLACE', 'SEND_TO_EXAMINATION'].includes(v))) + 1;
+      const n =
+        Math.max(
+          0,
+          values.findIndex((v) => ['REFUND_MONEY', 'FAST_REFUND_MONEY', 'REPLACE', 'SEND_TO_EXAMINATION'].includes(v)),
+        ) + 1;
       await page.keyboard.press(String(n));
       if (i < items - 1) await page.keyboard.press(']');
     }

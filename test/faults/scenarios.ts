@@ -47,7 +47,13 @@ export const SCENARIOS: FaultScenario[] = [
   { name: 'offline (connections dropped)', apply: faults({ type: 'drop' }), clear: clearAll },
   { name: 'timeouts (latency 1.5 s > 400 ms timeout)', apply: faults({ type: 'latency', latencyMs: 1_500 }), clear: clearAll, timeoutMs: 400 },
   { name: '5xx bursts (half of requests, 503)', apply: faults({ type: 'error5xx', rate: 0.5, status: 503 }), clear: clearAll },
-  { name: '420 hourly budget spent', apply: (admin) => admin.setLimits(0.0002), clear: (admin) => admin.setLimits(1), recovery: ['hour-passes'], mayStayQueued: true },
+  {
+    name: '420 hourly budget spent',
+    apply: (admin) => admin.setLimits(0.0002),
+    clear: (admin) => admin.setLimits(1),
+    recovery: ['hour-passes'],
+    mayStayQueued: true,
+  },
   { name: '401 storm', apply: faults({ type: 'unauthorized' }), clear: clearAll, recovery: ['session'] },
   { name: 'malformed JSON', apply: faults({ type: 'malformed' }), clear: clearAll },
   { name: 'connection reset mid-body', apply: faults({ type: 'reset', rate: 0.6 }), clear: clearAll },
@@ -148,7 +154,15 @@ export async function runFaultScenario(scenario: FaultScenario, options: RunOpti
     store = openStore(storePath(dir));
     const clock = new JumpClock();
     const newClient = (): MarketClient =>
-      new MarketClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, logger, clock, scheduler: new KeyScheduler({ logger, clock }), retry: FAST_RETRY, timeoutMs: scenario.timeoutMs ?? 3_000 });
+      new MarketClient({
+        apiKey: sandbox.apiKey,
+        baseUrl: sandbox.url,
+        logger,
+        clock,
+        scheduler: new KeyScheduler({ logger, clock }),
+        retry: FAST_RETRY,
+        timeoutMs: scenario.timeoutMs ?? 3_000,
+      });
     let client = newClient();
     const newEngine = (): SyncEngine => {
       const engine = new SyncEngine({ client, store: store!, logger, clock, options: { backfillDays: 30 } });
@@ -201,7 +215,12 @@ export async function runFaultScenario(scenario: FaultScenario, options: RunOpti
     let routerFailures = 0;
     const until = Date.now() + options.faultMs;
     while (Date.now() < until) {
-      for (const [channel, args] of [['status.get', undefined], ['returns.list', { filter: { awaitingDecision: true }, offset: 0, limit: 50 }], ['outbox.list', undefined], ['stores.list', undefined]] as const) {
+      for (const [channel, args] of [
+        ['status.get', undefined],
+        ['returns.list', { filter: { awaitingDecision: true }, offset: 0, limit: 50 }],
+        ['outbox.list', undefined],
+        ['stores.list', undefined],
+      ] as const) {
         const t0 = performance.now();
         const answer = await services.router.dispatch(channel, args, sender);
         routerMaxMs = Math.max(routerMaxMs, performance.now() - t0);
@@ -281,10 +300,41 @@ export async function runFaultScenario(scenario: FaultScenario, options: RunOpti
 /** The table of the brief: fault, decisions sent, delivered, duplicates, returns lost (plus context). */
 export function faultTable(rows: FaultFigures[]): string {
   const head = ['fault', 'sent', 'delivered', 'duplicates', 'returns lost', 'stored/expected', 'outbox states', 'router max ms', 's'];
-  const states = (r: FaultFigures): string => Object.entries(r.states).map(([k, v]) => `${k} ${v}`).join(', ');
-  const body = rows.map((r) => [r.fault, String(r.decisionsSent), String(r.delivered), String(r.duplicates), String(r.returnsLost), `${r.returnsStored}/${r.returnsExpected}`, states(r), String(r.routerMaxMs), r.seconds.toFixed(1)]);
+  const states = (r: FaultFigures): string =>
+    Object.entries(r.states)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  const body = rows.map((r) => [
+    r.fault,
+    String(r.decisionsSent),
+    String(r.delivered),
+    String(r.duplicates),
+    String(r.returnsLost),
+    `${r.returnsStored}/${r.returnsExpected}`,
+    states(r),
+    String(r.routerMaxMs),
+    r.seconds.toFixed(1),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  const messages = rows.map((r) => `- ${r.fault}: ${r.messages.length ? r.messages.filter((m) => !m.startsWith('Saved;')).slice(0, 2).map((m) => `"${m.slice(0, 160)}"`).join('; ') : '(nothing failed, nothing to tell)'}`);
-  return [line(head), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...body.map(line), '', 'What the operator was told:', ...messages].join('\n');
+  const messages = rows.map(
+    (r) =>
+      `- ${r.fault}: ${
+        r.messages.length
+          ? r.messages
+              .filter((m) => !m.startsWith('Saved;'))
+              .slice(0, 2)
+              .map((m) => `"${m.slice(0, 160)}"`)
+              .join('; ')
+          : '(nothing failed, nothing to tell)'
+      }`,
+  );
+  return [
+    line(head),
+    `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...body.map(line),
+    '',
+    'What the operator was told:',
+    ...messages,
+  ].join('\n');
 }

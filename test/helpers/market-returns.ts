@@ -14,7 +14,9 @@ export async function returnsAtTheMarket(sandbox: RunningSandbox, admin: Sandbox
       url.searchParams.set('limit', '100');
       url.searchParams.set('fromDate', from);
       if (token) url.searchParams.set('pageToken', token);
-      const body = (await (await fetch(url, { headers: { 'Api-Key': sandbox.apiKey } })).json()) as { result: { returns: Array<{ id: number }>; paging?: { nextPageToken?: string } } };
+      const body = (await (await fetch(url, { headers: { 'Api-Key': sandbox.apiKey } })).json()) as {
+        result: { returns: Array<{ id: number }>; paging?: { nextPageToken?: string } };
+      };
       for (const r of body.result.returns) ids.add(r.id);
       token = body.result.paging?.nextPageToken;
     } while (token);

@@ -16,7 +16,10 @@ interface Quote {
 }
 
 export const SPEC = {
-  itemPriceTotal: { file: 'components/schemas/ItemPriceDTO.yaml', text: 'Если в заказе несколько единиц товаров, в параметрах возвращается суммарное значение.' },
+  itemPriceTotal: {
+    file: 'components/schemas/ItemPriceDTO.yaml',
+    text: 'Если в заказе несколько единиц товаров, в параметрах возвращается суммарное значение.',
+  },
   itemPaymentAllUnits: { file: 'components/schemas/ItemPriceDTO.yaml', text: 'Общая стоимость всех единиц товара.' },
   itemCostParts: { file: 'components/schemas/ItemPriceDTO.yaml', text: 'Стоимость всех единиц товара складывается из параметров `payment` и `cashback`.' },
   itemSubsidy: { file: 'components/schemas/ItemPriceDTO.yaml', text: 'Общая сумма вознаграждений продавцу возвращается в параметре `subsidy`.' },
@@ -25,7 +28,10 @@ export const SPEC = {
   returnAmount: { file: 'components/schemas/ReturnDTO.yaml', text: 'Сумма возврата.' },
   refundAmountKopecks: { file: 'components/schemas/ReturnDTO.yaml', text: 'Сумма возврата в копейках.' },
   shippingCompensation: { file: 'components/schemas/ReturnDecisionDTO.yaml', text: 'Компенсация за обратную доставку.' },
-  maxPercentOfPosition: { file: 'components/schemas/PartialCompensationBoundsDTO.yaml', text: 'Верхний предел доли суммы позиции, которую можно компенсировать (в процентах).' },
+  maxPercentOfPosition: {
+    file: 'components/schemas/PartialCompensationBoundsDTO.yaml',
+    text: 'Верхний предел доли суммы позиции, которую можно компенсировать (в процентах).',
+  },
   compensationPerPosition: { file: 'components/schemas/ReturnItemDecisionDTO.yaml', text: 'Сумма добровольной компенсации по позиции возврата.' },
   commentAsks: { file: 'components/schemas/ReturnItemDecisionComment.yaml', text: 'Комментарий к решению. Укажите:' },
   subtractRefunds: { file: 'guide/step-by-step/returns.md', text: 'To calculate correctly, subtract from _the cost of the order_ _refund amount_.' },

@@ -29,7 +29,11 @@ const root = join(import.meta.dirname, '..', '..');
  * Starts `npm run web`'s entry as an operator would (a child process, a fresh data folder unless
  * given) and resolves with the URL it prints. `env` adds RETURNDESK_* variables.
  */
-export function startWebProcess(env: Record<string, string>, dataDir = mkdtempSync(join(tmpdir(), 'returndesk-web-')), options: WebProcessOptions = {}): Promise<WebProcess> {
+export function startWebProcess(
+  env: Record<string, string>,
+  dataDir = mkdtempSync(join(tmpdir(), 'returndesk-web-')),
+  options: WebProcessOptions = {},
+): Promise<WebProcess> {
   const entry = options.standInRenderer ? join(root, 'test', 'helpers', 'web-stand-in.ts') : join(root, 'main', 'web.ts');
   const [command, args] = withFileSizeLimit(process.execPath, [entry, '--port', '0'], options.fileSizeLimitKiB);
   const child = spawn(command, args, {

@@ -18,7 +18,12 @@ let admin: SandboxAdmin;
 let dataDir: string;
 let closedPort: number;
 
-const env = (extra: Record<string, string> = {}): Record<string, string> => ({ RETURNDESK_DATA_DIR: dataDir, RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url, ...extra });
+const env = (extra: Record<string, string> = {}): Record<string, string> => ({
+  RETURNDESK_DATA_DIR: dataDir,
+  RETURNDESK_API_KEY: sandbox.apiKey,
+  RETURNDESK_BASE_URL: sandbox.url,
+  ...extra,
+});
 const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, env(extra));
 
 /** A port nothing listens on: a Market that cannot be reached at all. */
@@ -65,7 +70,9 @@ describe('sync --once tells the truth', () => {
   it('an unreachable Market: says so, stores nothing, exits 1', async () => {
     const run = await cli(['sync', '--once'], { RETURNDESK_BASE_URL: `http://127.0.0.1:${closedPort}` });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^Sync failed after [\d.]+ s: network: The Market could not be reached\. \(getCampaigns\) \[ECONNREFUSED\]\. Nothing was fetched\.\nNothing is stored yet\./);
+    expect(run.stderr).toMatch(
+      /^Sync failed after [\d.]+ s: network: The Market could not be reached\. \(getCampaigns\) \[ECONNREFUSED\]\. Nothing was fetched\.\nNothing is stored yet\./,
+    );
     expect(run.stdout).toBe('');
   });
 
@@ -74,7 +81,9 @@ describe('sync --once tells the truth', () => {
     await admin.setFaults({ type: 'drop' });
     const run = await cli(['sync', '--once']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^Sync failed after .*network: .*\[ECONNRESET\]\. Nothing was fetched\.\nThe local store still holds \d+ returns from the sync at /);
+    expect(run.stderr).toMatch(
+      /^Sync failed after .*network: .*\[ECONNRESET\]\. Nothing was fetched\.\nThe local store still holds \d+ returns from the sync at /,
+    );
   });
 
   it('one 5xx is retried: every return is stored and the exit code is 0', async () => {
@@ -125,7 +134,9 @@ describe('offline means offline: decide and outbox drain', () => {
     await admin.setFaults({ type: 'drop' });
     const decided = await cli(['decide', '--return', String(target!.id), '--type', 'REFUND_MONEY', '--operator', 'night shift']);
     expect(decided.code, decided.stderr).toBe(0);
-    expect(decided.stdout).toMatch(new RegExp(`^Queued decision #(\\d+) for return ${target!.id} \\(order \\d+, store \\d+\\): ${target!.itemId}:REFUND_MONEY\\.`));
+    expect(decided.stdout).toMatch(
+      new RegExp(`^Queued decision #(\\d+) for return ${target!.id} \\(order \\d+, store \\d+\\): ${target!.itemId}:REFUND_MONEY\\.`),
+    );
     expect(decided.stdout).toContain('kept by sync; the Market was not asked now');
     expect(decided.stdout).toContain('not sent yet');
 
@@ -216,18 +227,22 @@ describe('offline means offline: decide and outbox drain', () => {
 });
 
 describe('watch runs until it is stopped', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('keeps running, and %s stops it cleanly with 0 — also while the Market is unreachable', { timeout: 120_000 }, async (signal) => {
-    expect((await cli(['sync', '--once'])).code).toBe(0);
-    await admin.setFaults({ type: 'drop' });
-    const watch = startCli(['watch'], env());
-    await watch.waitFor(/Ctrl\+C to stop/);
-    await watch.waitFor(/sync .*could not be reached.*retrying at the next poll/);
-    // It used to end by itself a second after starting.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect(watch.child.exitCode).toBeNull();
-    watch.child.kill(signal);
-    const ended = await watch.done;
-    expect(ended.code).toBe(0);
-    expect(ended.stdout).toContain(`${signal}: stopping…\nStopped.`);
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'keeps running, and %s stops it cleanly with 0 — also while the Market is unreachable',
+    { timeout: 120_000 },
+    async (signal) => {
+      expect((await cli(['sync', '--once'])).code).toBe(0);
+      await admin.setFaults({ type: 'drop' });
+      const watch = startCli(['watch'], env());
+      await watch.waitFor(/Ctrl\+C to stop/);
+      await watch.waitFor(/sync .*could not be reached.*retrying at the next poll/);
+      // It used to end by itself a second after starting.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(watch.child.exitCode).toBeNull();
+      watch.child.kill(signal);
+      const ended = await watch.done;
+      expect(ended.code).toBe(0);
+      expect(ended.stdout).toContain(`${signal}: stopping…\nStopped.`);
+    },
+  );
 });

@@ -131,7 +131,10 @@ describe('every bad argument: exit 2 and a line naming it', () => {
     [['list'], /^Say what to list/],
     [['decide'], /^--return is required/],
     [['decide', '--return', 'abc', '--type', 'REFUND_MONEY'], /^--return must be a positive whole number, got "abc"/],
-    [['decide', '--return', '5', '--item', '1', '--type', 'PARTIAL_MONEY_REFUND', '--compensation', 'lots'], /--compensation must be a number of roubles, got "lots"/],
+    [
+      ['decide', '--return', '5', '--item', '1', '--type', 'PARTIAL_MONEY_REFUND', '--compensation', 'lots'],
+      /--compensation must be a number of roubles, got "lots"/,
+    ],
     [['decide', '--return', '5', '--base-url', 'javascript:alert(1)'], /^--base-url must be an http/],
     [['outbox', 'list', '--return'], /'--return <value>' argument missing/],
   ])('%j', async (args, message) => {

@@ -20,7 +20,15 @@ describe('logger', () => {
 
   it('keeps a failing sink from breaking the caller and honours the level', () => {
     const lines: string[] = [];
-    const logger = createLogger({ level: 'warn', sinks: [() => { throw new Error('disk full'); }, (l) => lines.push(l)] });
+    const logger = createLogger({
+      level: 'warn',
+      sinks: [
+        () => {
+          throw new Error('disk full');
+        },
+        (l) => lines.push(l),
+      ],
+    });
     logger.info('dropped');
     logger.error('kept', { error: new Error('boom') });
     expect(lines).toHaveLength(1);

@@ -59,7 +59,11 @@ describe('checkDraft', () => {
     expect(missing[0]!.message).toContain('“Mechanical damage”, “Warranty period expired”');
     const ruMissing = checkDraft(draft([{ returnItemId: 1, decisionType: 'DECLINE_REFUND', comment: 'нет' }, refund2]), available, 'ru');
     expect(ruMissing[0]!.message).toBe('Для отказа в возврате нужна причина; выберите одну из: «Механические повреждения», «Истёк гарантийный срок».');
-    const wrong = checkDraft(draft([{ returnItemId: 1, decisionType: 'DECLINE_REFUND', reasonType: 'DEVICE_ACTIVATED', comment: 'нет' }, refund2]), available, 'en');
+    const wrong = checkDraft(
+      draft([{ returnItemId: 1, decisionType: 'DECLINE_REFUND', reasonType: 'DEVICE_ACTIVATED', comment: 'нет' }, refund2]),
+      available,
+      'en',
+    );
     expect(rules(wrong)).toEqual(['1:reasonType:reasonType.notAvailable']);
     const extra = checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY', reasonType: 'MECHANICAL_DAMAGE' }, refund2]), available, 'en');
     expect(rules(extra)).toEqual(['1:reasonType:reasonType.notAllowed']);
@@ -89,7 +93,11 @@ describe('checkDraft', () => {
   it('keeps the compensation within min, max and maxPercent of the position, only for a partial refund', () => {
     // PartialCompensationBoundsDTO.maxPercent: "Верхний предел доли суммы позиции, которую можно компенсировать
     // (в процентах)" — a share of the position's amount (all its units), which the contract carries as position.total.
-    const partial = (returnItemId: number, compensation?: number) => ({ returnItemId, decisionType: 'PARTIAL_MONEY_REFUND', ...(compensation === undefined ? {} : { compensation }) });
+    const partial = (returnItemId: number, compensation?: number) => ({
+      returnItemId,
+      decisionType: 'PARTIAL_MONEY_REFUND',
+      ...(compensation === undefined ? {} : { compensation }),
+    });
     const one = (item: DecisionDraft['items'][number]) => rules(checkDraft(draft([item, refund2]), available, 'en'));
     expect(one(partial(1))).toEqual(['1:compensation:compensation.required']);
     expect(one(partial(1, 9.99))).toEqual(['1:compensation:compensation.belowMin']);
@@ -102,7 +110,9 @@ describe('checkDraft', () => {
     expect(over[0]!.message.replace(/\s/g, ' ')).toBe('The compensation is above 50% of the position (RUB 6,000 for 2 pcs): at most RUB 3,000.');
     // Item 2: 50 % of 401 = 200.5 → 200 whole roubles.
     expect(rules(checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY' }, partial(2, 200)]), available, 'en'))).toEqual([]);
-    expect(rules(checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY' }, partial(2, 200.5)]), available, 'en'))).toEqual(['2:compensation:compensation.abovePercent']);
+    expect(rules(checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY' }, partial(2, 200.5)]), available, 'en'))).toEqual([
+      '2:compensation:compensation.abovePercent',
+    ]);
     // Above the absolute maximum.
     const rich = { ...available, items: [{ ...available.items[0]!, position: position(200_000) }, available.items[1]!] };
     expect(rules(checkDraft(draft([partial(1, 5000.5), refund2]), rich, 'en'))).toEqual(['1:compensation:compensation.aboveMax']);
@@ -119,12 +129,14 @@ describe('checkDraft', () => {
 
   it('needs exactly one decision for each item of the return, and no others', () => {
     expect(rules(checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY' }]), available, 'en'))).toEqual(['2:items:items.missing']);
-    expect(rules(checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY' }, refund2, { returnItemId: 3, decisionType: 'REFUND_MONEY' }]), available, 'en'))).toEqual([
-      '3:items:items.unknownItem',
-    ]);
-    expect(rules(checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY' }, refund2, { returnItemId: 1, decisionType: 'REPAIR' }]), available, 'en'))).toEqual([
-      '1:items:items.duplicate',
-    ]);
+    expect(
+      rules(
+        checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY' }, refund2, { returnItemId: 3, decisionType: 'REFUND_MONEY' }]), available, 'en'),
+      ),
+    ).toEqual(['3:items:items.unknownItem']);
+    expect(
+      rules(checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY' }, refund2, { returnItemId: 1, decisionType: 'REPAIR' }]), available, 'en')),
+    ).toEqual(['1:items:items.duplicate']);
   });
 
   it('refuses a draft for another return', () => {
@@ -132,7 +144,13 @@ describe('checkDraft', () => {
   });
 
   it('names malformed fields (schema) with their item and rule', () => {
-    const bad = { returnId: 100, items: [{ returnItemId: 1, decisionType: 'REFUND_MONEY', comment: 'x'.repeat(2001) }, { returnItemId: 2, decisionType: '' }] };
+    const bad = {
+      returnId: 100,
+      items: [
+        { returnItemId: 1, decisionType: 'REFUND_MONEY', comment: 'x'.repeat(2001) },
+        { returnItemId: 2, decisionType: '' },
+      ],
+    };
     const issues = checkDraft(bad as DecisionDraft, available, 'en');
     expect(rules(issues)).toEqual(['1:comment:comment.tooLong', '2:decisionType:draft.invalid']);
     expect(rules(draftSchemaIssues({ returnId: 0, items: [] }))).toEqual(['-:return:draft.invalid', '-:items:draft.invalid']);
@@ -169,7 +187,9 @@ describe('describeRule', () => {
     // One number format in limits and messages: the form's hint writes "10 975 ₽" too.
     expect(describeRule('compensation.aboveMax', { value: 20000, max: 10975 }, 'ru').replace(/\s/g, ' ')).toBe('Компенсация — не больше 10 975 ₽.');
     expect(describeRule('compensation.belowMin', { value: 0, min: 1 }, 'ru').replace(/\s/g, ' ')).toBe('Компенсация — не меньше 1 ₽.');
-    expect(describeRule('return.notAwaiting', { returnId: 5, status: 'PREMODERATION_DECISION_MADE' }, 'ru')).toBe('Возврат 5 больше не ждёт решения (статус: Решение принято).');
+    expect(describeRule('return.notAwaiting', { returnId: 5, status: 'PREMODERATION_DECISION_MADE' }, 'ru')).toBe(
+      'Возврат 5 больше не ждёт решения (статус: Решение принято).',
+    );
     // The Market writes "2020-02-02T14:30:30+03:00" (ISO 8601 со смещением относительно UTC): shown in Moscow time.
     expect(describeRule('return.deadlinePassed', { returnId: 5, deadline: '2025-12-01T18:58:00Z' }, 'ru')).toContain('(1 дек. 2025, 21:58 МСК)');
     expect(describeRule('no.such.rule', { a: 1 }, 'ru')).toBe('no.such.rule (a=1)');

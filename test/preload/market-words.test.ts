@@ -70,7 +70,9 @@ describe('every Market code has words in both languages', () => {
   });
 
   it('lists codes in words for messages', () => {
-    expect(codeList('declineReason', ['ISSUE_WITH_THE_PRODUCT_WAS_NOT_CONFIRMED', 'MECHANICAL_DAMAGE'], 'ru')).toBe('«Проблема с товаром не подтвердилась», «Механические повреждения»');
+    expect(codeList('declineReason', ['ISSUE_WITH_THE_PRODUCT_WAS_NOT_CONFIRMED', 'MECHANICAL_DAMAGE'], 'ru')).toBe(
+      '«Проблема с товаром не подтвердилась», «Механические повреждения»',
+    );
     expect(codeList('declineReason', ['MECHANICAL_DAMAGE'], 'en')).toBe('“Mechanical damage”');
   });
 });

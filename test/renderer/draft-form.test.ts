@@ -7,8 +7,22 @@ import { buildDraft, EMPTY_ITEM_FORM, parseAmount } from '../../renderer/lib/dra
 // (в процентах)"; the position is 21 950 ₽, so 50 % allows 10 975 ₽.
 const available: AvailableDecisions = {
   returnId: 1,
-  decisions: [{ decisionType: 'PARTIAL_MONEY_REFUND', reasonTypes: [], compensationBounds: { min: { value: 1, currencyId: 'RUR' }, max: { value: 20000, currencyId: 'RUR' }, maxPercent: 50 } }],
-  items: [{ returnItemId: 7, shopSku: 'TD-1', name: 'Ноутбук', count: 1, position: { payment: { value: 21950, currencyId: 'RUR' }, cashback: null, subsidy: null, total: { value: 21950, currencyId: 'RUR' } } }],
+  decisions: [
+    {
+      decisionType: 'PARTIAL_MONEY_REFUND',
+      reasonTypes: [],
+      compensationBounds: { min: { value: 1, currencyId: 'RUR' }, max: { value: 20000, currencyId: 'RUR' }, maxPercent: 50 },
+    },
+  ],
+  items: [
+    {
+      returnItemId: 7,
+      shopSku: 'TD-1',
+      name: 'Ноутбук',
+      count: 1,
+      position: { payment: { value: 21950, currencyId: 'RUR' }, cashback: null, subsidy: null, total: { value: 21950, currencyId: 'RUR' } },
+    },
+  ],
   source: 'market',
   fetchedAt: '2025-12-01T10:00:00Z',
 };

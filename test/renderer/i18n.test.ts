@@ -14,7 +14,9 @@ describe('the two languages', () => {
     expect(ruKeys.filter((k) => !enKeys.has(k) && !/_(few|many)$/.test(k))).toEqual([]);
   });
   it('give Russian every plural form it needs (one, few, many, other)', () => {
-    const plurals = leafKeys(en).filter((k) => k.endsWith('_one')).map((k) => k.slice(0, -4));
+    const plurals = leafKeys(en)
+      .filter((k) => k.endsWith('_one'))
+      .map((k) => k.slice(0, -4));
     const ruKeys = new Set(leafKeys(ru));
     for (const base of plurals) for (const form of ['one', 'few', 'many', 'other']) expect(ruKeys.has(`${base}_${form}`), `${base}_${form}`).toBe(true);
     expect(new Intl.PluralRules('ru').select(3)).toBe('few');

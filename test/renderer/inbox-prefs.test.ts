@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FILTER, INBOX_PREFS_KEY, dateRangeProblem, filterKey, loadInboxPrefs, queryFilter, saveInboxPrefs, withView, type PrefsStorage } from '../../renderer/lib/inbox-prefs.ts';
+import {
+  DEFAULT_FILTER,
+  INBOX_PREFS_KEY,
+  dateRangeProblem,
+  filterKey,
+  loadInboxPrefs,
+  queryFilter,
+  saveInboxPrefs,
+  withView,
+  type PrefsStorage,
+} from '../../renderer/lib/inbox-prefs.ts';
 
 function memoryStorage(initial: Record<string, string> = {}): PrefsStorage & { data: Record<string, string> } {
   const data = { ...initial };
@@ -22,14 +32,21 @@ describe('inbox filter persistence', () => {
     expect(loadInboxPrefs(storage)).toEqual({ filter: DEFAULT_FILTER, selectedReturnId: null });
   });
   it('survives a storage that throws', () => {
-    const broken: PrefsStorage = { getItem: () => null, setItem: () => { throw new Error('quota'); } };
+    const broken: PrefsStorage = {
+      getItem: () => null,
+      setItem: () => {
+        throw new Error('quota');
+      },
+    };
     expect(() => saveInboxPrefs(broken, { filter: {}, selectedReturnId: null })).not.toThrow();
   });
 });
 
 describe('filter keys and views', () => {
   it('gives equal filters equal keys whatever the order or blanks', () => {
-    expect(filterKey({ returnType: 'RETURN', awaitingDecision: true, search: '' })).toBe(filterKey({ awaitingDecision: true, returnType: 'RETURN', campaignIds: [] }));
+    expect(filterKey({ returnType: 'RETURN', awaitingDecision: true, search: '' })).toBe(
+      filterKey({ awaitingDecision: true, returnType: 'RETURN', campaignIds: [] }),
+    );
     expect(filterKey({ awaitingDecision: true })).not.toBe(filterKey({ inDispute: true }));
   });
   it('switches the quick view and keeps the other facets', () => {

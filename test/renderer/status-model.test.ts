@@ -15,7 +15,13 @@ describe('status timelines', () => {
   });
   it('uses the DBS model for DBS', () => {
     expect(isDbs('dbs')).toBe(true);
-    expect(refundTimeline('DBS', 'DECISION_MADE').map((s) => s.statuses[0])).toEqual(['STARTED_BY_USER', 'WAITING_FOR_DECISION', 'DECISION_MADE', 'REFUND_IN_PROGRESS', 'REFUNDED']);
+    expect(refundTimeline('DBS', 'DECISION_MADE').map((s) => s.statuses[0])).toEqual([
+      'STARTED_BY_USER',
+      'WAITING_FOR_DECISION',
+      'DECISION_MADE',
+      'REFUND_IN_PROGRESS',
+      'REFUNDED',
+    ]);
   });
   it('ends the line with a status outside the model instead of losing it', () => {
     const steps = refundTimeline('FBY', 'SOMETHING_NEW');
@@ -37,7 +43,10 @@ describe('the decision form', () => {
   const available = {
     returnId: 1,
     decisions: [{ decisionType: 'PARTIAL_MONEY_REFUND', reasonTypes: [], compensationBounds: null }],
-    items: [{ returnItemId: 7, shopSku: 'A', name: null, count: 1, position: null }, { returnItemId: 8, shopSku: 'B', name: null, count: 1, position: null }],
+    items: [
+      { returnItemId: 7, shopSku: 'A', name: null, count: 1, position: null },
+      { returnItemId: 8, shopSku: 'B', name: null, count: 1, position: null },
+    ],
     source: 'market' as const,
     fetchedAt: '2026-01-01T00:00:00Z',
   };
@@ -48,14 +57,28 @@ describe('the decision form', () => {
     expect(parseAmount('1e9')).toBeNaN();
   });
   it('reports items without a decision and unreadable amounts, and keeps only the fields a type uses', () => {
-    const { draft, issues } = buildDraft(1, available, { 7: { decisionType: 'PARTIAL_MONEY_REFUND', reasonType: 'X', comment: 'c', compensation: 'abc' } }, 'en');
+    const { draft, issues } = buildDraft(
+      1,
+      available,
+      { 7: { decisionType: 'PARTIAL_MONEY_REFUND', reasonType: 'X', comment: 'c', compensation: 'abc' } },
+      'en',
+    );
     expect(draft.items).toEqual([{ returnItemId: 7, decisionType: 'PARTIAL_MONEY_REFUND' }]);
-    expect(issues.map((i) => [i.returnItemId, i.field])).toEqual([[7, 'compensation'], [8, 'decisionType']]);
+    expect(issues.map((i) => [i.returnItemId, i.field])).toEqual([
+      [7, 'compensation'],
+      [8, 'decisionType'],
+    ]);
   });
 });
 
 describe('keyboard', () => {
-  const key = (k: string, extra: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; code: string }> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...extra });
+  const key = (k: string, extra: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; code: string }> = {}) => ({
+    key: k,
+    ctrlKey: false,
+    metaKey: false,
+    altKey: false,
+    ...extra,
+  });
   it('keeps single keys silent while typing, but not Ctrl/Cmd+Enter or Escape', () => {
     expect(isTypingTarget({ tagName: 'INPUT', type: 'text' })).toBe(true);
     expect(isTypingTarget({ tagName: 'INPUT', type: 'checkbox' })).toBe(false);

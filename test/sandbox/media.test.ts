@@ -29,7 +29,17 @@ function jpegSize(buf: Buffer): { w: number; h: number } {
 
 describe('photos', () => {
   it('serves JPEG and PNG with the right Content-Type; 404 for a hash of another item', async () => {
-    const r = await h.admin.createReturn({ campaignId: fbs, items: [{ images: [{ format: 'jpeg', width: 640, height: 480 }, { format: 'png', width: 320, height: 200 }] }] });
+    const r = await h.admin.createReturn({
+      campaignId: fbs,
+      items: [
+        {
+          images: [
+            { format: 'jpeg', width: 640, height: 480 },
+            { format: 'png', width: 320, height: 200 },
+          ],
+        },
+      ],
+    });
     const d = r.items[0]!.decisions![0]!;
     const base = `/v2/campaigns/${fbs}/orders/${r.orderId}/returns/${r.id}/decision/${d.returnItemId}/image`;
     const j = await h.api(`${base}/${d.images![0]}`);
@@ -99,7 +109,14 @@ describe('chats', () => {
     const chatId = c1.body.result.chatId;
     const c2 = await h.json(`/v2/businesses/${biz}/chats/new`, { method: 'POST', body: JSON.stringify({ context: { type: 'ORDER', id: r.orderId } }) });
     expect(c2.body.result.chatId).not.toBe(chatId);
-    expect((await h.json(`/v2/businesses/${biz}/chats/message?chatId=${chatId}`, { method: 'POST', body: JSON.stringify({ message: 'Здравствуйте! Пришлите, пожалуйста, фото упаковки.' }) })).status).toBe(200);
+    expect(
+      (
+        await h.json(`/v2/businesses/${biz}/chats/message?chatId=${chatId}`, {
+          method: 'POST',
+          body: JSON.stringify({ message: 'Здравствуйте! Пришлите, пожалуйста, фото упаковки.' }),
+        })
+      ).status,
+    ).toBe(200);
     const form = new FormData();
     form.append('file', new Blob([Buffer.from('hello file')], { type: 'text/plain' }), 'note.txt');
     const sent = await h.api(`/v2/businesses/${biz}/chats/file/send?chatId=${chatId}`, { method: 'POST', body: form });
@@ -118,7 +135,9 @@ describe('chats', () => {
     expect(list.body.result.chats.map((c: any) => c.chatId)).toEqual([chatId]);
   });
   it('400 on bad chat input', async () => {
-    expect((await h.json(`/v2/businesses/${biz}/chats/new`, { method: 'POST', body: JSON.stringify({ context: { type: 'DIRECT', id: 1 } }) })).status).toBe(400);
+    expect((await h.json(`/v2/businesses/${biz}/chats/new`, { method: 'POST', body: JSON.stringify({ context: { type: 'DIRECT', id: 1 } }) })).status).toBe(
+      400,
+    );
     expect((await h.json(`/v2/businesses/${biz}/chats`, { method: 'POST', body: JSON.stringify({ types: ['FIGHT'] }) })).status).toBe(400);
     expect((await h.json(`/v2/businesses/${biz}/chats?limit=21`, { method: 'POST', body: '{}' })).status).toBe(400);
     expect((await h.json(`/v2/businesses/${biz}/chats/message?chatId=1`, { method: 'POST', body: JSON.stringify({ message: '' }) })).status).toBe(404);
@@ -128,7 +147,10 @@ describe('chats', () => {
 
 describe('reports', () => {
   it('PENDING → PROCESSING → DONE with a downloadable CSV; fail-next gives FAILED; the budget is 1 per 2 minutes', async () => {
-    const gen = await h.json('/v2/reports/united-returns/generate?format=CSV', { method: 'POST', body: JSON.stringify({ businessId: biz, dateFrom: '2000-01-01', dateTo: '2100-01-01' }) });
+    const gen = await h.json('/v2/reports/united-returns/generate?format=CSV', {
+      method: 'POST',
+      body: JSON.stringify({ businessId: biz, dateFrom: '2000-01-01', dateTo: '2100-01-01' }),
+    });
     expect(gen.status).toBe(200);
     const id = gen.body.result.reportId;
     const statuses: string[] = [];
@@ -142,10 +164,20 @@ describe('reports', () => {
     const csv = await (await fetch(file)).text();
     expect(csv.split('\r\n')[0]).toContain('returnId');
     expect(csv.split('\r\n').length).toBeGreaterThan(50);
-    expect((await h.json('/v2/reports/united-returns/generate', { method: 'POST', body: JSON.stringify({ businessId: biz, dateFrom: '2000-01-01', dateTo: '2100-01-01' }) })).status).toBe(420);
+    expect(
+      (
+        await h.json('/v2/reports/united-returns/generate', {
+          method: 'POST',
+          body: JSON.stringify({ businessId: biz, dateFrom: '2000-01-01', dateTo: '2100-01-01' }),
+        })
+      ).status,
+    ).toBe(420);
     await h.admin.advanceClock(2 * 60_000);
     await h.admin.failNextReport();
-    const gen2 = await h.json('/v2/reports/united-returns/generate', { method: 'POST', body: JSON.stringify({ businessId: biz, dateFrom: '2000-01-01', dateTo: '2100-01-01' }) });
+    const gen2 = await h.json('/v2/reports/united-returns/generate', {
+      method: 'POST',
+      body: JSON.stringify({ businessId: biz, dateFrom: '2000-01-01', dateTo: '2100-01-01' }),
+    });
     await h.admin.advanceClock(10_000);
     expect((await h.json(`/v2/reports/info/${gen2.body.result.reportId}`)).body.result.status).toBe('FAILED');
     expect((await h.json('/v2/reports/info/nope')).status).toBe(404);
@@ -165,7 +197,10 @@ describe('offer mappings', () => {
     expect(body.result.paging.nextPageToken).toBeTruthy();
     const pic = await fetch(body.result.offerMappings[0].offer.pictures[0]);
     expect(pic.headers.get('content-type')).toBe('image/jpeg');
-    const one = await h.json(`/v2/businesses/${biz}/offer-mappings`, { method: 'POST', body: JSON.stringify({ offerIds: [body.result.offerMappings[1].offer.offerId] }) });
+    const one = await h.json(`/v2/businesses/${biz}/offer-mappings`, {
+      method: 'POST',
+      body: JSON.stringify({ offerIds: [body.result.offerMappings[1].offer.offerId] }),
+    });
     expect(one.body.result.offerMappings).toHaveLength(1);
     expect((await h.json(`/v2/businesses/${biz}/offer-mappings?limit=0`, { method: 'POST', body: '{}' })).status).toBe(400);
   });

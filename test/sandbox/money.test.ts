@@ -40,7 +40,9 @@ describe('ItemPriceDTO: every amount of a line is the total for all its units', 
     expect(orders.length).toBeGreaterThan(100);
     for (const o of orders) {
       const sum = (k: 'payment' | 'cashback' | 'subsidy'): number => o.items.reduce((s: number, i: any) => s + kopecks(i.prices?.[k]), 0);
-      expect(sum('payment') + sum('cashback'), `order ${o.orderId}: ${quote('orderCostParts')} = Σ ${quote('itemCostParts')}`).toBe(kopecks(o.prices.payment) + kopecks(o.prices.cashback));
+      expect(sum('payment') + sum('cashback'), `order ${o.orderId}: ${quote('orderCostParts')} = Σ ${quote('itemCostParts')}`).toBe(
+        kopecks(o.prices.payment) + kopecks(o.prices.cashback),
+      );
       expect(sum('payment'), `order ${o.orderId}`).toBe(kopecks(o.prices.payment));
       expect(sum('cashback'), `order ${o.orderId}`).toBe(kopecks(o.prices.cashback));
       expect(sum('subsidy'), `order ${o.orderId}: ${quote('itemSubsidy')}`).toBe(kopecks(o.prices.subsidy));
@@ -77,7 +79,13 @@ describe('ItemPriceDTO: every amount of a line is the total for all its units', 
 
 describe('decision options', () => {
   it('maxPercent is a share of each position; maxAmount is the largest position’s share', async () => {
-    const r = await h.admin.createReturn({ campaignId: fbs, items: [{ count: 2, price: 3000 }, { count: 1, price: 401 }] });
+    const r = await h.admin.createReturn({
+      campaignId: fbs,
+      items: [
+        { count: 2, price: 3000 },
+        { count: 1, price: 401 },
+      ],
+    });
     const [big, small] = r.items.map((i) => i.decisions![0]!.returnItemId) as [number, number];
     const { body } = await h.json(`/v1/businesses/${biz}/returns/decisions`, { method: 'POST', body: JSON.stringify({ campaignId: fbs, returnId: r.id }) });
     const bounds = body.result.availableDecisions.find((d: any) => d.decisionType === 'PARTIAL_MONEY_REFUND').partialCompensationBounds;
@@ -88,7 +96,12 @@ describe('decision options', () => {
     const submit = (compensation: number) =>
       h.json(`/v2/campaigns/${fbs}/orders/${r.orderId}/returns/${r.id}/decision/submit`, {
         method: 'POST',
-        body: JSON.stringify({ returnItemDecisions: [{ returnItemId: big, decisionType: 'REFUND_MONEY' }, { returnItemId: small, decisionType: 'PARTIAL_MONEY_REFUND', compensation: { value: compensation, currencyId: 'RUR' } }] }),
+        body: JSON.stringify({
+          returnItemDecisions: [
+            { returnItemId: big, decisionType: 'REFUND_MONEY' },
+            { returnItemId: small, decisionType: 'PARTIAL_MONEY_REFUND', compensation: { value: compensation, currencyId: 'RUR' } },
+          ],
+        }),
       });
     // The small position (401 ₽): 50 % is 200 ₽, though maxAmount allows 3,000 ₽.
     const over = await submit(201);

@@ -116,7 +116,11 @@ describe.skipIf(!haveSpec)(haveSpec ? 'responses match the OpenAPI schemas' : `S
       } while (token);
     }
     const r = (await h.json(`/v2/campaigns/${fbs}/returns?limit=1&type=RETURN`)).body.result.returns[0];
-    check('v2_campaigns_campaignId_orders_orderId_returns_returnId.yaml', 'get', (await h.json(`/v2/campaigns/${fbs}/orders/${r.orderId}/returns/${r.id}`)).body);
+    check(
+      'v2_campaigns_campaignId_orders_orderId_returns_returnId.yaml',
+      'get',
+      (await h.json(`/v2/campaigns/${fbs}/orders/${r.orderId}/returns/${r.id}`)).body,
+    );
     check('v2_campaigns_campaignId_returns.yaml', 'get', (await h.json(`/v2/campaigns/${fbs}/returns?limit=500`)).body, '400');
     check('v2_campaigns_campaignId_returns.yaml', 'get', (await h.json(`/v2/campaigns/${fbs}/returns`, { key: 'x' })).body, '401');
     check('v2_campaigns_campaignId_returns.yaml', 'get', (await h.json('/v2/campaigns/1/returns')).body, '404');
@@ -124,8 +128,15 @@ describe.skipIf(!haveSpec)(haveSpec ? 'responses match the OpenAPI schemas' : `S
 
   it('decisions, submit, orders', async () => {
     const fresh = await h.admin.createReturn({ campaignId: fbs });
-    check('v1_businesses_businessId_returns_decisions.yaml', 'post', (await h.json(`/v1/businesses/${biz}/returns/decisions`, { method: 'POST', body: JSON.stringify({ campaignId: fbs, returnId: fresh.id }) })).body);
-    const submitted = await h.json(`/v2/campaigns/${fbs}/orders/${fresh.orderId}/returns/${fresh.id}/decision/submit`, { method: 'POST', body: JSON.stringify({ returnItemDecisions: [{ returnItemId: fresh.items[0]!.decisions![0]!.returnItemId, decisionType: 'REFUND_MONEY' }] }) });
+    check(
+      'v1_businesses_businessId_returns_decisions.yaml',
+      'post',
+      (await h.json(`/v1/businesses/${biz}/returns/decisions`, { method: 'POST', body: JSON.stringify({ campaignId: fbs, returnId: fresh.id }) })).body,
+    );
+    const submitted = await h.json(`/v2/campaigns/${fbs}/orders/${fresh.orderId}/returns/${fresh.id}/decision/submit`, {
+      method: 'POST',
+      body: JSON.stringify({ returnItemDecisions: [{ returnItemId: fresh.items[0]!.decisions![0]!.returnItemId, decisionType: 'REFUND_MONEY' }] }),
+    });
     check('v2_campaigns_campaignId_orders_orderId_returns_returnId_decision_submit.yaml', 'post', submitted.body);
     const orders = await h.json(`/v1/businesses/${biz}/orders`, { method: 'POST', body: '{}' });
     check('v1_businesses_businessId_orders.yaml', 'post', orders.body);
@@ -140,9 +151,16 @@ describe.skipIf(!haveSpec)(haveSpec ? 'responses match the OpenAPI schemas' : `S
     const chatId = created.body.result.chatId;
     await h.json(`/v2/businesses/${biz}/chats/message?chatId=${chatId}`, { method: 'POST', body: JSON.stringify({ message: 'Добрый день' }) });
     check('v2_businesses_businessId_chats.yaml', 'post', (await h.json(`/v2/businesses/${biz}/chats`, { method: 'POST', body: '{}' })).body);
-    check('v2_businesses_businessId_chats_history.yaml', 'post', (await h.json(`/v2/businesses/${biz}/chats/history?chatId=${chatId}`, { method: 'POST', body: '{}' })).body);
+    check(
+      'v2_businesses_businessId_chats_history.yaml',
+      'post',
+      (await h.json(`/v2/businesses/${biz}/chats/history?chatId=${chatId}`, { method: 'POST', body: '{}' })).body,
+    );
     check('v2_businesses_businessId_chat.yaml', 'get', (await h.json(`/v2/businesses/${biz}/chat?chatId=${chatId}`)).body);
-    const gen = await h.json('/v2/reports/united-returns/generate', { method: 'POST', body: JSON.stringify({ businessId: biz, dateFrom: '2000-01-01', dateTo: '2100-01-01' }) });
+    const gen = await h.json('/v2/reports/united-returns/generate', {
+      method: 'POST',
+      body: JSON.stringify({ businessId: biz, dateFrom: '2000-01-01', dateTo: '2100-01-01' }),
+    });
     check('v2_reports_united-returns_generate.yaml', 'post', gen.body);
     for (let i = 0; i < 3; i++) check('v2_reports_info_reportId.yaml', 'get', (await h.json(`/v2/reports/info/${gen.body.result.reportId}`)).body);
     check('v2_businesses_businessId_offer-mappings.yaml', 'post', (await h.json(`/v2/businesses/${biz}/offer-mappings`, { method: 'POST', body: '{}' })).body);
@@ -156,4 +174,3 @@ describe.skipIf(!haveSpec)(haveSpec ? 'responses match the OpenAPI schemas' : `S
     expect(validate({ status: 'OK', result: { returns: [{ id: 1, orderId: 1, items: [{ shopSku: 'a', count: 1 }], returnType: 'SWAP' }] } })).toBe(false);
   });
 });
-

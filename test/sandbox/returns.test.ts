@@ -170,7 +170,10 @@ async function decisions(campaignId: number, businessId: number, returnId: numbe
 }
 
 function submit(r: { campaignId: number; orderId: number; id: number }, body: unknown) {
-  return h.json(`/v2/campaigns/${r.campaignId}/orders/${r.orderId}/returns/${r.id}/decision/submit`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return h.json(`/v2/campaigns/${r.campaignId}/orders/${r.orderId}/returns/${r.id}/decision/submit`, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 describe('decisions', () => {
@@ -183,7 +186,9 @@ describe('decisions', () => {
     const partial = avail.find((d) => d.decisionType === 'PARTIAL_MONEY_REFUND');
     expect(partial.partialCompensationBounds).toMatchObject({ minAmount: { currencyId: 'RUR' }, maxAmount: { value: 2500 }, maxPercent: 50 });
     const itemId = r.items[0]!.decisions![0]!.returnItemId;
-    const res = await submit(r, { returnItemDecisions: [{ returnItemId: itemId, decisionType: 'PARTIAL_MONEY_REFUND', compensation: { value: 1000, currencyId: 'RUR' } }] });
+    const res = await submit(r, {
+      returnItemDecisions: [{ returnItemId: itemId, decisionType: 'PARTIAL_MONEY_REFUND', compensation: { value: 1000, currencyId: 'RUR' } }],
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'OK' });
     const after = await h.json(`/v2/campaigns/${fbs}/orders/${r.orderId}/returns/${r.id}`);
@@ -218,7 +223,9 @@ describe('decisions', () => {
       expect(res.body.errors[0].message, JSON.stringify(body)).toContain(word);
     }
     expect((await h.admin.getReturn(r.id)).refundStatus).toBe('PREMODERATION_DECISION_WAITING');
-    const okRes = await submit(r, { returnItemDecisions: [{ returnItemId: id, decisionType: 'DECLINE_REFUND', decisionReasonType: 'MECHANICAL_DAMAGE', comment: 'Следы удара на корпусе' }] });
+    const okRes = await submit(r, {
+      returnItemDecisions: [{ returnItemId: id, decisionType: 'DECLINE_REFUND', decisionReasonType: 'MECHANICAL_DAMAGE', comment: 'Следы удара на корпусе' }],
+    });
     expect(okRes.status).toBe(200);
   });
   it('DBS: WAITING_FOR_DECISION → DECISION_MADE; deprecated setReturnDecision + empty submit', async () => {
@@ -227,9 +234,15 @@ describe('decisions', () => {
     const [a, b] = r.items.map((i) => i.decisions![0]!.returnItemId);
     const partialCover = await submit(r, { returnItemDecisions: [{ returnItemId: a, decisionType: 'REFUND_MONEY' }] });
     expect(partialCover.status).toBe(400);
-    const set = await h.json(`/v2/campaigns/${dbs}/orders/${r.orderId}/returns/${r.id}/decision`, { method: 'POST', body: JSON.stringify({ returnItemId: a, decisionType: 'REPAIR', comment: 'Починим за 10 дней' }) });
+    const set = await h.json(`/v2/campaigns/${dbs}/orders/${r.orderId}/returns/${r.id}/decision`, {
+      method: 'POST',
+      body: JSON.stringify({ returnItemId: a, decisionType: 'REPAIR', comment: 'Починим за 10 дней' }),
+    });
     expect(set.status).toBe(200);
-    const set2 = await h.json(`/v2/campaigns/${dbs}/orders/${r.orderId}/returns/${r.id}/decision`, { method: 'POST', body: JSON.stringify({ returnItemId: b, decisionType: 'OTHER_DECISION', comment: 'Предлагаем обмен на другой цвет' }) });
+    const set2 = await h.json(`/v2/campaigns/${dbs}/orders/${r.orderId}/returns/${r.id}/decision`, {
+      method: 'POST',
+      body: JSON.stringify({ returnItemId: b, decisionType: 'OTHER_DECISION', comment: 'Предлагаем обмен на другой цвет' }),
+    });
     expect(set2.status).toBe(200);
     expect((await h.admin.getReturn(r.id)).refundStatus).toBe('WAITING_FOR_DECISION');
     const confirm = await h.json(`/v2/campaigns/${dbs}/orders/${r.orderId}/returns/${r.id}/decision/submit`, { method: 'POST' });
@@ -243,7 +256,15 @@ describe('decisions', () => {
   it('FBY: dispute path PREMODERATION_DECISION_MADE → PREMODERATION_DISPUTE (arbitrage chat) → REFUND_IN_PROGRESS → REFUNDED', async () => {
     const r = await h.admin.createReturn({ campaignId: fby });
     const id = r.items[0]!.decisions![0]!.returnItemId;
-    expect((await submit(r, { returnItemDecisions: [{ returnItemId: id, decisionType: 'DECLINE_REFUND', decisionReasonType: 'PRODUCT_APPEARANCE_COMPROMISED', comment: 'Товар был в использовании' }] })).status).toBe(200);
+    expect(
+      (
+        await submit(r, {
+          returnItemDecisions: [
+            { returnItemId: id, decisionType: 'DECLINE_REFUND', decisionReasonType: 'PRODUCT_APPEARANCE_COMPROMISED', comment: 'Товар был в использовании' },
+          ],
+        })
+      ).status,
+    ).toBe(200);
     const d = await h.admin.openDispute(r.id);
     expect(d.refundStatus).toBe('PREMODERATION_DISPUTE');
     const chats = await h.json(`/v2/businesses/${biz1}/chats`, { method: 'POST', body: JSON.stringify({ types: ['ARBITRAGE'] }) });
@@ -251,13 +272,16 @@ describe('decisions', () => {
     expect((await h.admin.setReturnStatus(r.id, 'REFUND_IN_PROGRESS')).refundStatus).toBe('REFUND_IN_PROGRESS');
     expect((await h.admin.setReturnStatus(r.id, 'REFUNDED')).refundStatus).toBe('REFUNDED');
   });
-  it('rejects decisions on non-purchases and asked through another seller\'s business', async () => {
+  it("rejects decisions on non-purchases and asked through another seller's business", async () => {
     const r = await h.admin.createReturn({ campaignId: fbs, type: 'UNREDEEMED' });
     expect(r.refundStatus).toBeUndefined();
     expect(await decisions(fbs, biz1, r.id)).toEqual([]);
     const res = await submit(r, { returnItemDecisions: [{ returnItemId: 1, decisionType: 'REFUND_MONEY' }] });
     expect(res.status).toBe(400);
-    const wrongBiz = await h.json(`/v1/businesses/${otherBiz}/returns/decisions`, { method: 'POST', body: JSON.stringify({ campaignId: fbs, returnId: r.id }) });
+    const wrongBiz = await h.json(`/v1/businesses/${otherBiz}/returns/decisions`, {
+      method: 'POST',
+      body: JSON.stringify({ campaignId: fbs, returnId: r.id }),
+    });
     expect(wrongBiz.status).toBe(403);
     const missing = await h.json(`/v1/businesses/${biz1}/returns/decisions`, { method: 'POST', body: JSON.stringify({ campaignId: fbs }) });
     expect(missing.status).toBe(400);
@@ -270,7 +294,10 @@ describe('orders', () => {
     const ids: number[] = [];
     let token: string | undefined;
     do {
-      const { status, body } = await h.json(`/v1/businesses/${biz1}/orders?limit=50${token ? `&page_token=${token}` : ''}`, { method: 'POST', body: JSON.stringify({ campaignIds: [fbs] }) });
+      const { status, body } = await h.json(`/v1/businesses/${biz1}/orders?limit=50${token ? `&page_token=${token}` : ''}`, {
+        method: 'POST',
+        body: JSON.stringify({ campaignIds: [fbs] }),
+      });
       expect(status).toBe(200);
       expect(body.orders.every((o: any) => o.campaignId === fbs)).toBe(true);
       ids.push(...body.orders.map((o: any) => o.orderId));
@@ -303,7 +330,14 @@ describe('orders', () => {
     expect(found).toBe(true);
   });
   it('400 on bad bodies', async () => {
-    const bad = ['{', '[]', JSON.stringify({ statuses: ['NOPE'] }), JSON.stringify({ orderIds: 'x' }), JSON.stringify({ campaignIds: [] }), JSON.stringify({ dates: { updateDateFrom: 'yesterday' } })];
+    const bad = [
+      '{',
+      '[]',
+      JSON.stringify({ statuses: ['NOPE'] }),
+      JSON.stringify({ orderIds: 'x' }),
+      JSON.stringify({ campaignIds: [] }),
+      JSON.stringify({ dates: { updateDateFrom: 'yesterday' } }),
+    ];
     for (const b of bad) expect((await h.json(`/v1/businesses/${biz1}/orders`, { method: 'POST', body: b })).status, b).toBe(400);
     expect((await h.json(`/v1/businesses/${biz1}/orders?limit=0`, { method: 'POST', body: '{}' })).status).toBe(400);
   });

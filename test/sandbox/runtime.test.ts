@@ -29,7 +29,10 @@ describe('clock and deadlines', () => {
     expect(ra.refundStatus).toBe('PREMODERATION_SELECT_DELIVERY');
     expect(Date.parse(ra.updateDate)).toBe(Date.parse(a.decisionDeadline));
     expect((await h.json(`/v2/campaigns/${dbs}/orders/${b.orderId}/returns/${b.id}`)).body.result.refundStatus).toBe('REFUND_IN_PROGRESS');
-    const late = await h.json(`/v2/campaigns/${fbs}/orders/${a.orderId}/returns/${a.id}/decision/submit`, { method: 'POST', body: JSON.stringify({ returnItemDecisions: [{ returnItemId: a.items[0]!.decisions![0]!.returnItemId, decisionType: 'REFUND_MONEY' }] }) });
+    const late = await h.json(`/v2/campaigns/${fbs}/orders/${a.orderId}/returns/${a.id}/decision/submit`, {
+      method: 'POST',
+      body: JSON.stringify({ returnItemDecisions: [{ returnItemId: a.items[0]!.decisions![0]!.returnItemId, decisionType: 'REFUND_MONEY' }] }),
+    });
     expect(late.status).toBe(400);
   });
   it('STARTED_BY_USER becomes awaiting a decision after moderation; demo data has returns close to the deadline', async () => {
@@ -146,16 +149,25 @@ describe('received log and push', () => {
     const got: any[] = [];
     const receiver = createServer((req, res) => {
       let s = '';
-      req.on('data', (d) => (s += d)).on('end', () => {
-        got.push(JSON.parse(s));
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'rd', time: new Date().toISOString(), version: '1' }));
-      });
+      req
+        .on('data', (d) => (s += d))
+        .on('end', () => {
+          got.push(JSON.parse(s));
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'rd', time: new Date().toISOString(), version: '1' }));
+        });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const port = (receiver.address() as AddressInfo).port;
     await h.admin.setPush(`http://127.0.0.1:${port}/notification`);
     const r = await h.admin.createReturn({ campaignId: fbs });
-    await h.json(`/v2/campaigns/${fbs}/orders/${r.orderId}/returns/${r.id}/decision/submit`, { method: 'POST', body: JSON.stringify({ returnItemDecisions: [{ returnItemId: r.items[0]!.decisions![0]!.returnItemId, decisionType: 'DECLINE_REFUND', decisionReasonType: 'MECHANICAL_DAMAGE', comment: 'Скол' }] }) });
+    await h.json(`/v2/campaigns/${fbs}/orders/${r.orderId}/returns/${r.id}/decision/submit`, {
+      method: 'POST',
+      body: JSON.stringify({
+        returnItemDecisions: [
+          { returnItemId: r.items[0]!.decisions![0]!.returnItemId, decisionType: 'DECLINE_REFUND', decisionReasonType: 'MECHANICAL_DAMAGE', comment: 'Скол' },
+        ],
+      }),
+    });
     await h.admin.openDispute(r.id);
     for (let i = 0; i < 50 && got.length < 4; i++) await new Promise((res) => setTimeout(res, 20));
     await h.admin.setPush(null);

@@ -40,12 +40,18 @@ describe('where the sandbox follows the spec', () => {
 
   it('setReturnDecision serves DBS stores only', async () => {
     const r = await h.admin.createReturn({ campaignId: fbs });
-    const res = await h.json(`/v2/campaigns/${fbs}/orders/${r.orderId}/returns/${r.id}/decision`, { method: 'POST', body: JSON.stringify({ returnItemId: r.items[0]!.decisions![0]!.returnItemId, decisionType: 'REFUND_MONEY' }) });
+    const res = await h.json(`/v2/campaigns/${fbs}/orders/${r.orderId}/returns/${r.id}/decision`, {
+      method: 'POST',
+      body: JSON.stringify({ returnItemId: r.items[0]!.decisions![0]!.returnItemId, decisionType: 'REFUND_MONEY' }),
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors[0]).toMatchObject({ code: 'CAMPAIGN_TYPE_NOT_SUPPORTED' });
     expect(res.body.errors[0].message).toContain('decision/submit');
     const d = await h.admin.createReturn({ campaignId: dbs });
-    const ok = await h.json(`/v2/campaigns/${dbs}/orders/${d.orderId}/returns/${d.id}/decision`, { method: 'POST', body: JSON.stringify({ returnItemId: d.items[0]!.decisions![0]!.returnItemId, decisionType: 'REFUND_MONEY' }) });
+    const ok = await h.json(`/v2/campaigns/${dbs}/orders/${d.orderId}/returns/${d.id}/decision`, {
+      method: 'POST',
+      body: JSON.stringify({ returnItemId: d.items[0]!.decisions![0]!.returnItemId, decisionType: 'REFUND_MONEY' }),
+    });
     expect(ok.status).toBe(200);
   });
 

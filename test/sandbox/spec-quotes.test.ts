@@ -23,7 +23,10 @@ describe.skipIf(!HAVE_REFERENCE)(HAVE_REFERENCE ? 'the quoted words are the refe
   for (const [key, q] of Object.entries(SPEC)) {
     it(`${key}: ${q.file}`, () => {
       const text = q.file.endsWith('.md') ? [readFileSync(referenceFile(q.file), 'utf8')] : strings(yaml(q.file));
-      expect(text.map(squash).some((s) => s.includes(squash(q.text))), `«${q.text}» in ${q.file}`).toBe(true);
+      expect(
+        text.map(squash).some((s) => s.includes(squash(q.text))),
+        `«${q.text}» in ${q.file}`,
+      ).toBe(true);
     });
   }
 
@@ -54,6 +57,8 @@ describe.skipIf(!HAVE_REFERENCE)(HAVE_REFERENCE ? 'the quoted words are the refe
   it('setReturnDecision serves DBS stores only; submitReturnDecision every model', () => {
     const tags = (file: string): string[] => (yaml(`paths/${file}`).post as { tags: string[] }).tags;
     expect(tags('v2_campaigns_campaignId_orders_orderId_returns_returnId_decision.yaml')).toEqual(['returns', 'dbs']);
-    expect(tags('v2_campaigns_campaignId_orders_orderId_returns_returnId_decision_submit.yaml')).toEqual(expect.arrayContaining(['dbs', 'fbs', 'express', 'fby']));
+    expect(tags('v2_campaigns_campaignId_orders_orderId_returns_returnId_decision_submit.yaml')).toEqual(
+      expect.arrayContaining(['dbs', 'fbs', 'express', 'fby']),
+    );
   });
 });

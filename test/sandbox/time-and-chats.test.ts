@@ -32,7 +32,16 @@ async function decided(): Promise<{ id: number; orderId: number }> {
   const r = await h.admin.createReturn({ campaignId: fbs });
   const res = await h.json(`/v2/campaigns/${fbs}/orders/${r.orderId}/returns/${r.id}/decision/submit`, {
     method: 'POST',
-    body: JSON.stringify({ returnItemDecisions: [{ returnItemId: r.items[0]!.decisions![0]!.returnItemId, decisionType: 'DECLINE_REFUND', decisionReasonType: 'MECHANICAL_DAMAGE', comment: 'Скол на корпусе' }] }),
+    body: JSON.stringify({
+      returnItemDecisions: [
+        {
+          returnItemId: r.items[0]!.decisions![0]!.returnItemId,
+          decisionType: 'DECLINE_REFUND',
+          decisionReasonType: 'MECHANICAL_DAMAGE',
+          comment: 'Скол на корпусе',
+        },
+      ],
+    }),
   });
   expect(res.status).toBe(200);
   return r;
@@ -137,10 +146,12 @@ describe('chats: buyer messages and the end of a dispute', () => {
     const got: any[] = [];
     const receiver = createServer((req, res) => {
       let s = '';
-      req.on('data', (d) => (s += d)).on('end', () => {
-        got.push(JSON.parse(s));
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
+      req
+        .on('data', (d) => (s += d))
+        .on('end', () => {
+          got.push(JSON.parse(s));
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        });
     });
     await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
     try {
@@ -154,9 +165,18 @@ describe('chats: buyer messages and the end of a dispute', () => {
       // sendNotification.md: "`CHAT_CREATED` — a new chat with the buyer has been created" (businessId, chatId, createdAt).
       expect(got.find((g) => g.notificationType === 'CHAT_CREATED')).toMatchObject({ businessId, chatId: message.chatId, createdAt: expect.any(String) });
       // "`CHAT_MESSAGE_SENT` — A new chat message has been added": messageId "Type: string", sentAt.
-      expect(got.find((g) => g.notificationType === 'CHAT_MESSAGE_SENT')).toMatchObject({ businessId, chatId: message.chatId, messageId: String(message.messageId), sentAt: expect.any(String) });
+      expect(got.find((g) => g.notificationType === 'CHAT_MESSAGE_SENT')).toMatchObject({
+        businessId,
+        chatId: message.chatId,
+        messageId: String(message.messageId),
+        sentAt: expect.any(String),
+      });
       // "`CHAT_ARBITRAGE_FINISHED` — the dispute is over" (businessId, chatId, finishedAt).
-      expect(got.find((g) => g.notificationType === 'CHAT_ARBITRAGE_FINISHED')).toMatchObject({ businessId, chatId: finished.chatId, finishedAt: expect.any(String) });
+      expect(got.find((g) => g.notificationType === 'CHAT_ARBITRAGE_FINISHED')).toMatchObject({
+        businessId,
+        chatId: finished.chatId,
+        finishedAt: expect.any(String),
+      });
     } finally {
       await h.admin.setPush(null);
       receiver.close();

@@ -48,7 +48,18 @@ describe("npm test's summary", () => {
       ],
     };
     const playwright = {
-      suites: [{ file: 'electron.spec.ts', specs: [{ title: 'opens the window', file: 'electron.spec.ts', tests: [{ annotations: [{ type: 'skip', description: 'Electron binary not installed here' }], results: [{ status: 'skipped' }] }] }] }],
+      suites: [
+        {
+          file: 'electron.spec.ts',
+          specs: [
+            {
+              title: 'opens the window',
+              file: 'electron.spec.ts',
+              tests: [{ annotations: [{ type: 'skip', description: 'Electron binary not installed here' }], results: [{ status: 'skipped' }] }],
+            },
+          ],
+        },
+      ],
     };
     const summary = summarize(vitest, playwright, root);
     expect(summary).toEqual({

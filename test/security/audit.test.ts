@@ -19,7 +19,10 @@ describe('scripts/audit.ts', () => {
     const findings = parseFindingsCsv(CSV);
     expect(findings).toHaveLength(2);
     expect(findings[0]).toMatchObject({ check: 'NODE_INTEGRATION_JS_CHECK', file: 'main/x.ts', sample: 'new BrowserWindow({ a: 1, b: "q" })' });
-    const verdict = judgeFindings(findings, [{ check: 'CSP_GLOBAL_CHECK', file: 'N/A', why: 'header set by the protocol handler' }, { check: 'OLD', file: 'gone.ts', why: 'was needed once upon a time' }]);
+    const verdict = judgeFindings(findings, [
+      { check: 'CSP_GLOBAL_CHECK', file: 'N/A', why: 'header set by the protocol handler' },
+      { check: 'OLD', file: 'gone.ts', why: 'was needed once upon a time' },
+    ]);
     expect(verdict.unexplained.map((f) => f.check)).toEqual(['NODE_INTEGRATION_JS_CHECK']);
     expect(verdict.explained.map((f) => f.check)).toEqual(['CSP_GLOBAL_CHECK']);
     expect(verdict.stale.map((a) => a.check)).toEqual(['OLD']);
@@ -44,7 +47,15 @@ describe('scripts/audit.ts', () => {
       const findings = runElectronegativity({ from: dir, timeoutMs: 60_000 });
       const { unexplained } = judgeFindings(findings, readAccepted());
       const checks = new Set(unexplained.map((f) => f.check));
-      for (const id of ['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'WEB_SECURITY_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK', 'AUXCLICK_JS_CHECK']) expect(checks).toContain(id);
+      for (const id of [
+        'CONTEXT_ISOLATION_JS_CHECK',
+        'SANDBOX_JS_CHECK',
+        'WEB_SECURITY_JS_CHECK',
+        'LIMIT_NAVIGATION_GLOBAL_CHECK',
+        'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK',
+        'AUXCLICK_JS_CHECK',
+      ])
+        expect(checks).toContain(id);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

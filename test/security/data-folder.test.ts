@@ -45,16 +45,33 @@ async function runOnce(dataDir: string): Promise<void> {
     const web = await startWebProcess({ RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url }, dataDir, { standInRenderer: true });
     try {
       const bridge = await openBridge(web.url);
-      await expect.poll(async () => ((await bridge.call<{ rows: InboxRow[] }>('returns.list', { filter: {}, offset: 0, limit: 100 })) as { value?: { rows: InboxRow[] } }).value?.rows.length ?? 0, { timeout: 30_000 }).toBeGreaterThan(0);
-      const rows = ((await bridge.call<{ rows: InboxRow[] }>('returns.list', { filter: {}, offset: 0, limit: 100 })) as { value: { rows: InboxRow[] } }).value.rows;
+      await expect
+        .poll(
+          async () =>
+            ((await bridge.call<{ rows: InboxRow[] }>('returns.list', { filter: {}, offset: 0, limit: 100 })) as { value?: { rows: InboxRow[] } }).value?.rows
+              .length ?? 0,
+          { timeout: 30_000 },
+        )
+        .toBeGreaterThan(0);
+      const rows = ((await bridge.call<{ rows: InboxRow[] }>('returns.list', { filter: {}, offset: 0, limit: 100 })) as { value: { rows: InboxRow[] } }).value
+        .rows;
       const withPhoto = rows.find((r) => r.photoCount > 0)!;
-      const photos = (await bridge.call<{ items: ItemPhotos[] }>('photos.list', { returnId: withPhoto.returnId })) as { ok: true; value: { items: ItemPhotos[] } };
+      const photos = (await bridge.call<{ items: ItemPhotos[] }>('photos.list', { returnId: withPhoto.returnId })) as {
+        ok: true;
+        value: { items: ItemPhotos[] };
+      };
       const item = photos.value.items.find((i) => i.photos.length > 0)!;
-      const fetched = await bridge.call('photos.fetch', { returnId: withPhoto.returnId, itemId: item.returnItemId, imageHash: item.photos[0]!.imageHash, kind: 'thumb' });
+      const fetched = await bridge.call('photos.fetch', {
+        returnId: withPhoto.returnId,
+        itemId: item.returnItemId,
+        imageHash: item.photos[0]!.imageHash,
+        kind: 'thumb',
+      });
       expect(fetched.ok, JSON.stringify(fetched)).toBe(true);
       await bridge.call('settings.set', { operatorName: 'Ирина' });
       // While it runs the WAL and the shared memory index hold recent returns too.
-      for (const file of ['returndesk.sqlite-wal', 'returndesk.sqlite-shm']) expect((lstatSync(join(dataDir, file)).mode & 0o777).toString(8), file).toBe('600');
+      for (const file of ['returndesk.sqlite-wal', 'returndesk.sqlite-shm'])
+        expect((lstatSync(join(dataDir, file)).mode & 0o777).toString(8), file).toBe('600');
       bridge.close();
     } finally {
       await web.stop();
@@ -67,7 +84,9 @@ async function runOnce(dataDir: string): Promise<void> {
 function expectPrivate(dataDir: string): void {
   const modes = modesUnder(dataDir);
   expect(Object.keys(modes)).toEqual(expect.arrayContaining(['returndesk.sqlite', join('logs', 'returndesk.log'), 'settings.json', join('cache', 'photos')]));
-  const loose = Object.entries(modes).filter(([, mode]) => (mode & 0o077) !== 0).map(([path, mode]) => `${path} ${mode.toString(8)}`);
+  const loose = Object.entries(modes)
+    .filter(([, mode]) => (mode & 0o077) !== 0)
+    .map(([path, mode]) => `${path} ${mode.toString(8)}`);
   expect(loose).toEqual([]);
   expect(modes['.']).toBe(0o700);
 }
@@ -85,8 +104,10 @@ describe.skipIf(!isPosix)('the data folder is private to its owner', () => {
     const dataDir = join(parent, 'ReturnDesk');
     mkdirSync(join(dataDir, 'logs'), { recursive: true, mode: 0o755 });
     mkdirSync(join(dataDir, 'cache', 'photos', 'ab'), { recursive: true, mode: 0o755 });
-    for (const file of ['returndesk.sqlite', join('logs', 'returndesk.log.1'), join('cache', 'photos', 'ab', 'cd')]) writeFileSync(join(dataDir, file), '', { mode: 0o644 });
-    for (const dir of [dataDir, join(dataDir, 'logs'), join(dataDir, 'cache'), join(dataDir, 'cache', 'photos'), join(dataDir, 'cache', 'photos', 'ab')]) chmodSync(dir, 0o755);
+    for (const file of ['returndesk.sqlite', join('logs', 'returndesk.log.1'), join('cache', 'photos', 'ab', 'cd')])
+      writeFileSync(join(dataDir, file), '', { mode: 0o644 });
+    for (const dir of [dataDir, join(dataDir, 'logs'), join(dataDir, 'cache'), join(dataDir, 'cache', 'photos'), join(dataDir, 'cache', 'photos', 'ab')])
+      chmodSync(dir, 0o755);
     chmodSync(join(dataDir, 'returndesk.sqlite'), 0o644);
     await runOnce(dataDir);
     expectPrivate(dataDir);

@@ -35,7 +35,13 @@ describe('diagnostics.get', () => {
       writeFileSync(join(logs, 'returndesk.log.1'), `${line('error', 'older failure')}\n`);
       writeFileSync(
         join(logs, 'returndesk.log'),
-        [line('info', 'just info'), line('warn', 'sync failed', { url: 'http://x/?token=abcdef123456' }), line('error', `leaked apiKey=${key} in an old line`), 'torn {', ''].join('\n'),
+        [
+          line('info', 'just info'),
+          line('warn', 'sync failed', { url: 'http://x/?token=abcdef123456' }),
+          line('error', `leaked apiKey=${key} in an old line`),
+          'torn {',
+          '',
+        ].join('\n'),
       );
       const sender = { transport: 'websocket' as const, id: 'diag', origin: 'http://diag.test', mainFrame: true };
       const answer = await services.router.dispatch('diagnostics.get', undefined, sender);
@@ -54,7 +60,10 @@ describe('diagnostics.get', () => {
       expect(value.text.indexOf('older failure')).toBeLessThan(value.text.indexOf('sync failed'));
       const few = await services.router.dispatch('diagnostics.get', { logLines: 1 }, sender);
       expect((few as { value: { recentErrors: number } }).value.recentErrors).toBe(1);
-      expect(await services.router.dispatch('diagnostics.get', { logLines: 10_000 }, sender)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENTS' } });
+      expect(await services.router.dispatch('diagnostics.get', { logLines: 10_000 }, sender)).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_ARGUMENTS' },
+      });
     } finally {
       await services.close();
     }

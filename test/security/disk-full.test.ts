@@ -65,52 +65,64 @@ describe('a full disk during a sync', () => {
     expect(count(dataDir)).toBe(count(reference));
   }, 120_000);
 
-  it.skipIf(!hasPrlimit)('web mode shows it in the status, lives on, and saves again once space is back — same process', async () => {
-    web = await startWebProcess({ RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url }, undefined, { standInRenderer: true, fileSizeLimitKiB: LIMIT_KIB });
-    const bridge = await openBridge(web.url);
-    const status = async (): Promise<GlobalStatus> => {
-      const answer = await bridge.call<GlobalStatus>('status.get');
-      if (!answer.ok) throw new Error(answer.error.message);
-      return answer.value;
-    };
-    // The background sync at start fills the disk; ask again until the status says so.
-    // The background sync at start fills the disk; ask again until the status says so, and it stays so.
-    await expect.poll(async () => (await bridge.call('sync.now'), (await status()).diskFull), { timeout: 60_000, interval: 1_000 }).not.toBeNull();
-    for (let i = 0; i < 3; i++) {
-      await bridge.call('sync.now');
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect((await status()).diskFull?.folder).toBe(web.dataDir);
-    }
-    expect(web.output()).toContain('The disk is full');
-    expect(web.output()).not.toMatch(POISONED);
-
-    // Space is back: lift the limit of the running process.
-    const lifted = spawnSync('prlimit', ['--pid', String(web.pid), '--fsize=unlimited']);
-    expect(lifted.status, String(lifted.stderr)).toBe(0);
-    await expect
-      .poll(async () => {
+  it.skipIf(!hasPrlimit)(
+    'web mode shows it in the status, lives on, and saves again once space is back — same process',
+    async () => {
+      web = await startWebProcess({ RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url }, undefined, {
+        standInRenderer: true,
+        fileSizeLimitKiB: LIMIT_KIB,
+      });
+      const bridge = await openBridge(web.url);
+      const status = async (): Promise<GlobalStatus> => {
+        const answer = await bridge.call<GlobalStatus>('status.get');
+        if (!answer.ok) throw new Error(answer.error.message);
+        return answer.value;
+      };
+      // The background sync at start fills the disk; ask again until the status says so.
+      // The background sync at start fills the disk; ask again until the status says so, and it stays so.
+      await expect.poll(async () => (await bridge.call('sync.now'), (await status()).diskFull), { timeout: 60_000, interval: 1_000 }).not.toBeNull();
+      for (let i = 0; i < 3; i++) {
         await bridge.call('sync.now');
-        const now = await status();
-        return now.diskFull === null && !now.syncing && now.awaitingDecision > 0;
-      }, { timeout: 60_000, interval: 1_000 })
-      .toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect((await status()).diskFull?.folder).toBe(web.dataDir);
+      }
+      expect(web.output()).toContain('The disk is full');
+      expect(web.output()).not.toMatch(POISONED);
 
-    // A decision is a write like any other: queued, then delivered.
-    const page = await bridge.call<{ rows: InboxRow[] }>('returns.list', { filter: { awaitingDecision: true }, offset: 0, limit: 50 });
-    expect(page.ok).toBe(true);
-    let queued: OutboxEntry | null = null;
-    for (const row of page.ok ? page.value.rows : []) {
-      const available = await bridge.call<AvailableDecisions>('decisions.available', { returnId: row.returnId });
-      if (!available.ok || !available.value.decisions.some((d) => d.decisionType === 'REFUND_MONEY')) continue;
-      const draft = { returnId: row.returnId, items: available.value.items.map((i) => ({ returnItemId: i.returnItemId, decisionType: 'REFUND_MONEY' })) };
-      const submitted = await bridge.call<OutboxEntry>('decisions.submit', { draft });
-      expect(submitted.ok, JSON.stringify(submitted)).toBe(true);
-      if (submitted.ok) queued = submitted.value;
-      break;
-    }
-    expect(queued?.state).toBe('queued');
-    await expect.poll(async () => (await bridge.call<OutboxEntry[]>('outbox.list', { returnId: queued!.returnId })), { timeout: 30_000 }).toMatchObject({ ok: true, value: [{ state: 'delivered' }] });
-    expect(web.ended()).toBeNull();
-    bridge.close();
-  }, 180_000);
+      // Space is back: lift the limit of the running process.
+      const lifted = spawnSync('prlimit', ['--pid', String(web.pid), '--fsize=unlimited']);
+      expect(lifted.status, String(lifted.stderr)).toBe(0);
+      await expect
+        .poll(
+          async () => {
+            await bridge.call('sync.now');
+            const now = await status();
+            return now.diskFull === null && !now.syncing && now.awaitingDecision > 0;
+          },
+          { timeout: 60_000, interval: 1_000 },
+        )
+        .toBe(true);
+
+      // A decision is a write like any other: queued, then delivered.
+      const page = await bridge.call<{ rows: InboxRow[] }>('returns.list', { filter: { awaitingDecision: true }, offset: 0, limit: 50 });
+      expect(page.ok).toBe(true);
+      let queued: OutboxEntry | null = null;
+      for (const row of page.ok ? page.value.rows : []) {
+        const available = await bridge.call<AvailableDecisions>('decisions.available', { returnId: row.returnId });
+        if (!available.ok || !available.value.decisions.some((d) => d.decisionType === 'REFUND_MONEY')) continue;
+        const draft = { returnId: row.returnId, items: available.value.items.map((i) => ({ returnItemId: i.returnItemId, decisionType: 'REFUND_MONEY' })) };
+        const submitted = await bridge.call<OutboxEntry>('decisions.submit', { draft });
+        expect(submitted.ok, JSON.stringify(submitted)).toBe(true);
+        if (submitted.ok) queued = submitted.value;
+        break;
+      }
+      expect(queued?.state).toBe('queued');
+      await expect
+        .poll(async () => await bridge.call<OutboxEntry[]>('outbox.list', { returnId: queued!.returnId }), { timeout: 30_000 })
+        .toMatchObject({ ok: true, value: [{ state: 'delivered' }] });
+      expect(web.ended()).toBeNull();
+      bridge.close();
+    },
+    180_000,
+  );
 });

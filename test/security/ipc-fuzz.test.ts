@@ -38,8 +38,37 @@ function keysOf(schema: z.ZodType): string[] {
 }
 
 const leaf = fc.oneof(
-  fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true, withBoxedValues: true, maxDepth: 3 }),
-  fc.constantFrom(NaN, Infinity, -Infinity, -0, Number.MAX_SAFE_INTEGER + 2, -1, 0, 1e308, 2 ** 31, '', ' ', '\u0000', '__proto__', 'constructor', [], {}, null, undefined),
+  fc.anything({
+    withBigInt: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withTypedArray: true,
+    withSparseArray: true,
+    withBoxedValues: true,
+    maxDepth: 3,
+  }),
+  fc.constantFrom(
+    NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    Number.MAX_SAFE_INTEGER + 2,
+    -1,
+    0,
+    1e308,
+    2 ** 31,
+    '',
+    ' ',
+    '\u0000',
+    '__proto__',
+    'constructor',
+    [],
+    {},
+    null,
+    undefined,
+  ),
   fc.string({ minLength: 5_000, maxLength: 20_000 }), // oversized text
   fc.array(fc.integer(), { minLength: 1_000, maxLength: 3_000 }), // oversized lists
 );
@@ -47,10 +76,10 @@ const leaf = fc.oneof(
 /** Arguments for one channel: random values, objects with the declared keys confused, extras, nothing. */
 function argsFor(name: ChannelName): fc.Arbitrary<unknown> {
   const keys = keysOf(channels[name].args);
-  const shaped = keys.length
-    ? fc.dictionary(fc.constantFrom(...keys), leaf, { maxKeys: keys.length })
-    : fc.constant({});
-  const withExtra = fc.tuple(shaped, fc.dictionary(fc.string({ maxLength: 12 }), leaf, { minKeys: 1, maxKeys: 3 })).map(([a, b]) => ({ ...b, ...(a as object) }));
+  const shaped = keys.length ? fc.dictionary(fc.constantFrom(...keys), leaf, { maxKeys: keys.length }) : fc.constant({});
+  const withExtra = fc
+    .tuple(shaped, fc.dictionary(fc.string({ maxLength: 12 }), leaf, { minKeys: 1, maxKeys: 3 }))
+    .map(([a, b]) => ({ ...b, ...(a as object) }));
   const prototypeTricks = fc.constantFrom(JSON.parse('{"__proto__":{"ok":true}}') as unknown, Object.create(null) as unknown, { toString: 1, valueOf: 'x' });
   return fc.oneof(leaf, shaped, withExtra, prototypeTricks, fc.constant(undefined));
 }
@@ -61,8 +90,10 @@ function checkOutcome(name: string, args: unknown, outcome: unknown): void {
   const result = parsed.data;
   const spec = channels[name as ChannelName];
   const valid = spec ? spec.args.safeParse(args).success : false;
-  if (!result.ok && BROKEN.has(result.error.code)) throw new Error(`${name}: a handler broke on ${String(JSON.stringify(args)).slice(0, 200)}: ${result.error.message}`);
-  if (!valid && (result.ok || result.error.code !== 'INVALID_ARGUMENTS')) throw new Error(`${name}: invalid arguments were not refused as INVALID_ARGUMENTS: ${JSON.stringify(result).slice(0, 200)}`);
+  if (!result.ok && BROKEN.has(result.error.code))
+    throw new Error(`${name}: a handler broke on ${String(JSON.stringify(args)).slice(0, 200)}: ${result.error.message}`);
+  if (!valid && (result.ok || result.error.code !== 'INVALID_ARGUMENTS'))
+    throw new Error(`${name}: invalid arguments were not refused as INVALID_ARGUMENTS: ${JSON.stringify(result).slice(0, 200)}`);
   if (result.ok && spec) spec.result.parse(result.value);
 }
 
@@ -103,7 +134,9 @@ afterAll(async () => {
   process.off('unhandledRejection', onCrash);
   process.off('uncaughtException', onCrash);
   rmSync(dataDir, { recursive: true, force: true });
-  process.stdout.write(`ipc fuzz: ${calls.direct} router calls, ${calls.ws} WebSocket calls, ${calls.wsRaw} raw frames, ${calls.foreign} foreign senders, ${calls.unknown} unknown channels over ${NAMES.length} channels\n`);
+  process.stdout.write(
+    `ipc fuzz: ${calls.direct} router calls, ${calls.ws} WebSocket calls, ${calls.wsRaw} raw frames, ${calls.foreign} foreign senders, ${calls.unknown} unknown channels over ${NAMES.length} channels\n`,
+  );
 });
 
 describe('IPC fuzzing through the real router', () => {
@@ -120,7 +153,15 @@ describe('IPC fuzzing through the real router', () => {
 
   it('refuses foreign senders on every channel before reading the arguments', async () => {
     const foreign = fc.oneof(
-      fc.record({ transport: fc.constantFrom('ipc' as const, 'websocket' as const), id: fc.string(), origin: fc.oneof(fc.webUrl(), fc.constantFrom('null', 'unknown', 'file://', 'app://returndesk.evil', `${TRUSTED}.evil`, `${TRUSTED}/`, 'HTTP://TRUSTED.TEST')), mainFrame: fc.boolean() }),
+      fc.record({
+        transport: fc.constantFrom('ipc' as const, 'websocket' as const),
+        id: fc.string(),
+        origin: fc.oneof(
+          fc.webUrl(),
+          fc.constantFrom('null', 'unknown', 'file://', 'app://returndesk.evil', `${TRUSTED}.evil`, `${TRUSTED}/`, 'HTTP://TRUSTED.TEST'),
+        ),
+        mainFrame: fc.boolean(),
+      }),
       fc.constant({ ...sender, mainFrame: false }), // our origin, but a sub-frame
     );
     await fc.assert(
@@ -193,14 +234,26 @@ describe('IPC fuzzing through the WebSocket transport', () => {
     try {
       for (const name of NAMES) {
         await fc.assert(
-          fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 3 }), argsFor(name).filter((v) => { try { return JSON.stringify(v) !== undefined || v === undefined; } catch { return false; } })), async (args) => {
-            calls.ws++;
-            const sent = id++;
-            const answer = await exchange(ws, JSON.stringify({ id: sent, channel: name, args }));
-            expect(answer).toMatchObject({ id: sent });
-            // What the socket carried is what JSON kept of the arguments.
-            checkOutcome(name, args === undefined ? undefined : JSON.parse(JSON.stringify(args)), (answer as { result: unknown }).result);
-          }),
+          fc.asyncProperty(
+            fc.oneof(
+              fc.jsonValue({ maxDepth: 3 }),
+              argsFor(name).filter((v) => {
+                try {
+                  return JSON.stringify(v) !== undefined || v === undefined;
+                } catch {
+                  return false;
+                }
+              }),
+            ),
+            async (args) => {
+              calls.ws++;
+              const sent = id++;
+              const answer = await exchange(ws, JSON.stringify({ id: sent, channel: name, args }));
+              expect(answer).toMatchObject({ id: sent });
+              // What the socket carried is what JSON kept of the arguments.
+              checkOutcome(name, args === undefined ? undefined : JSON.parse(JSON.stringify(args)), (answer as { result: unknown }).result);
+            },
+          ),
           { numRuns: RUNS_WS },
         );
       }
@@ -214,7 +267,9 @@ describe('IPC fuzzing through the WebSocket transport', () => {
     const frames = fc.oneof(
       fc.string({ maxLength: 300 }),
       fc.jsonValue().map((v) => JSON.stringify(v)), // JSON that is not a request
-      fc.record({ id: fc.oneof(fc.double(), fc.string(), fc.constant(-5)), channel: fc.oneof(fc.string({ minLength: 101, maxLength: 300 }), fc.integer()) }).map((v) => JSON.stringify(v)),
+      fc
+        .record({ id: fc.oneof(fc.double(), fc.string(), fc.constant(-5)), channel: fc.oneof(fc.string({ minLength: 101, maxLength: 300 }), fc.integer()) })
+        .map((v) => JSON.stringify(v)),
       fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)),
     );
     await fc.assert(

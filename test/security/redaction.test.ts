@@ -56,7 +56,9 @@ describe('a server echoing the key, encoded', () => {
     // A decision the Market refuses with the echo: its words are stored with the failed entry.
     const db = new DatabaseSync(join(dataDir, 'returndesk.sqlite'), { readOnly: true });
     const target = db
-      .prepare("SELECT r.id AS returnId, i.return_item_id AS itemId FROM returns r JOIN return_items i ON i.return_id = r.id WHERE r.refund_status IN ('PREMODERATION_DECISION_WAITING', 'WAITING_FOR_DECISION') AND i.return_item_id IS NOT NULL AND r.item_count = 1 LIMIT 1")
+      .prepare(
+        "SELECT r.id AS returnId, i.return_item_id AS itemId FROM returns r JOIN return_items i ON i.return_id = r.id WHERE r.refund_status IN ('PREMODERATION_DECISION_WAITING', 'WAITING_FOR_DECISION') AND i.return_item_id IS NOT NULL AND r.item_count = 1 LIMIT 1",
+      )
       .get() as { returnId: number; itemId: number };
     db.close();
     expect(target).toBeDefined();

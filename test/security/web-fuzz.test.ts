@@ -60,14 +60,44 @@ afterAll(async () => {
 
 /** Request targets that are not well-formed origin-form targets: each must get a 4xx. */
 const MALFORMED = [
-  '/%E0%A4%A', '/%', '/%%', '/%zz', '/%C0%AF', '/%00', '/a%00b.js', '//[', '/[', '/]', '/\\..\\..\\etc\\passwd', '/media/%',
-  '/media/photo/%E0%A4%A?k=%', '/?%', '/#%', '/bridge?token=%', '/a b', 'http://[::1', 'http://evil.example/', '*', 'evil', '[',
+  '/%E0%A4%A',
+  '/%',
+  '/%%',
+  '/%zz',
+  '/%C0%AF',
+  '/%00',
+  '/a%00b.js',
+  '//[',
+  '/[',
+  '/]',
+  '/\\..\\..\\etc\\passwd',
+  '/media/%',
+  '/media/photo/%E0%A4%A?k=%',
+  '/?%',
+  '/#%',
+  '/bridge?token=%',
+  '/a b',
+  'http://[::1',
+  'http://evil.example/',
+  '*',
+  'evil',
+  '[',
 ];
 /** Odd but well-formed targets: never a server error, never a file outside the renderer. */
 const ODD = [
-  '//', '//evil.example/', '///etc/passwd', '/media/../../etc/passwd', '/assets/%2e%2e/%2e%2e/etc/passwd', `/${'a'.repeat(8_000)}`, '/?a=1&a=2', '/bridge',
+  '//',
+  '//evil.example/',
+  '///etc/passwd',
+  '/media/../../etc/passwd',
+  '/assets/%2e%2e/%2e%2e/etc/passwd',
+  `/${'a'.repeat(8_000)}`,
+  '/?a=1&a=2',
+  '/bridge',
   // Downloads are only ids main handed out, with the launch token: never a path the browser names.
-  '/media/download/%2e%2e%2f%2e%2e%2fetc%2fpasswd?k=x', '/media/download/..%2F..%2Fetc%2Fpasswd', `/media/download/${'0'.repeat(32)}?k=guess`, '/media/download/',
+  '/media/download/%2e%2e%2f%2e%2e%2fetc%2fpasswd?k=x',
+  '/media/download/..%2F..%2Fetc%2Fpasswd',
+  `/media/download/${'0'.repeat(32)}?k=guess`,
+  '/media/download/',
 ];
 
 /** GET over a raw socket: the status and the body. */
@@ -108,9 +138,15 @@ describe('web mode under malformed requests', () => {
 
   it('garbled request lines and headers get a 4xx or a closed socket, never a dead process', async () => {
     const lines = [
-      'GET\r\n\r\n', 'GET / HTTP/9.9\r\n\r\n', '\x00\x01\x02\r\n\r\n', `GET / HTTP/1.1\r\nHost: ${host}\r\nContent-Length: -1\r\n\r\n`,
-      `GET / HTTP/1.1\r\nHost: ${host}\r\nHost: evil\r\n\r\n`, 'GET / HTTP/1.1\r\n\r\n', `GET /%E0%A4%A HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\n\r\n`,
-      `POST /%E0%A4%A HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 3\r\n\r\nabc`, `HEAD /% HTTP/1.1\r\nHost: ${host}\r\n\r\n`,
+      'GET\r\n\r\n',
+      'GET / HTTP/9.9\r\n\r\n',
+      '\x00\x01\x02\r\n\r\n',
+      `GET / HTTP/1.1\r\nHost: ${host}\r\nContent-Length: -1\r\n\r\n`,
+      `GET / HTTP/1.1\r\nHost: ${host}\r\nHost: evil\r\n\r\n`,
+      'GET / HTTP/1.1\r\n\r\n',
+      `GET /%E0%A4%A HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\n\r\n`,
+      `POST /%E0%A4%A HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 3\r\n\r\nabc`,
+      `HEAD /% HTTP/1.1\r\nHost: ${host}\r\n\r\n`,
     ];
     for (const line of lines) {
       const status = await raw(line);
@@ -130,7 +166,13 @@ describe('web mode under malformed requests', () => {
     for (let i = 0; i < 150; i++) {
       const length = 1 + next(24);
       let target = '/';
-      for (let c = 0; c < length; c++) target += next(4) === 0 ? `%${next(256).toString(16).padStart(next(3) === 0 ? 1 : 2, '0')}` : alphabet[next(alphabet.length)];
+      for (let c = 0; c < length; c++)
+        target +=
+          next(4) === 0
+            ? `%${next(256)
+                .toString(16)
+                .padStart(next(3) === 0 ? 1 : 2, '0')}`
+            : alphabet[next(alphabet.length)];
       const bytes = Buffer.from(i % 2 ? upgrade(target) : plain(target), 'latin1');
       const status = await raw(bytes);
       expect(status, `seed ${seed}, target ${JSON.stringify(target)}`).toBeLessThan(500);
@@ -139,27 +181,35 @@ describe('web mode under malformed requests', () => {
     await expectAlive(`150 random targets (seed ${seed})`);
   });
 
-  it.skipIf(!CHROMIUM)(`a foreign page loading hostile URLs of the loopback port does not end it${CHROMIUM ? '' : ` — SKIPPED: ${'problem' in found ? found.problem : ''}`}`, async () => {
-    const urls = [`http://${host}/%E0%A4%A`, `http://${host}/%`, `http://${host}//[`];
-    const hostile = `<!doctype html><title>another site</title>${urls.map((u) => `<img src="${u}">`).join('')}` +
-      `<script>for (const u of ${JSON.stringify(['/%E0%A4%A', '/%', '//['].map((p) => `ws://${host}${p}`))}) { try { new WebSocket(u); } catch {} }</script>`;
-    const evil: Server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(hostile));
-    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-    try {
-      const page = await browser.newPage();
-      const answered: number[] = [];
-      page.on('response', (response) => {
-        if (response.url().startsWith(`http://${host}`)) answered.push(response.status());
-      });
-      await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
-      await expect.poll(() => answered.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(urls.length);
-      expect(answered.every((status) => status >= 400 && status < 500), `answers: ${answered.join(', ')}`).toBe(true);
-      await page.waitForTimeout(500); // the sockets' handshakes reach the server after the images
-      await expectAlive('the foreign page');
-    } finally {
-      await browser.close();
-      await new Promise((resolve) => evil.close(resolve));
-    }
-  }, 60_000);
+  it.skipIf(!CHROMIUM)(
+    `a foreign page loading hostile URLs of the loopback port does not end it${CHROMIUM ? '' : ` — SKIPPED: ${'problem' in found ? found.problem : ''}`}`,
+    async () => {
+      const urls = [`http://${host}/%E0%A4%A`, `http://${host}/%`, `http://${host}//[`];
+      const hostile =
+        `<!doctype html><title>another site</title>${urls.map((u) => `<img src="${u}">`).join('')}` +
+        `<script>for (const u of ${JSON.stringify(['/%E0%A4%A', '/%', '//['].map((p) => `ws://${host}${p}`))}) { try { new WebSocket(u); } catch {} }</script>`;
+      const evil: Server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(hostile));
+      await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+      try {
+        const page = await browser.newPage();
+        const answered: number[] = [];
+        page.on('response', (response) => {
+          if (response.url().startsWith(`http://${host}`)) answered.push(response.status());
+        });
+        await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
+        await expect.poll(() => answered.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(urls.length);
+        expect(
+          answered.every((status) => status >= 400 && status < 500),
+          `answers: ${answered.join(', ')}`,
+        ).toBe(true);
+        await page.waitForTimeout(500); // the sockets' handshakes reach the server after the images
+        await expectAlive('the foreign page');
+      } finally {
+        await browser.close();
+        await new Promise((resolve) => evil.close(resolve));
+      }
+    },
+    60_000,
+  );
 });

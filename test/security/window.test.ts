@@ -3,7 +3,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 const recorded = vi.hoisted(() => ({
-  windows: [] as Array<{ options: { webPreferences: Record<string, unknown> }; handlers: Map<string, (...args: unknown[]) => void>; openHandler?: (d: { url: string }) => { action: string } }>,
+  windows: [] as Array<{
+    options: { webPreferences: Record<string, unknown> };
+    handlers: Map<string, (...args: unknown[]) => void>;
+    openHandler?: (d: { url: string }) => { action: string };
+  }>,
   permissionRequest: undefined as undefined | ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void),
   permissionCheck: undefined as undefined | ((...args: unknown[]) => boolean),
   opened: [] as string[],
@@ -76,7 +80,14 @@ describe('the window factory', () => {
     expect(attempt('will-navigate', `${APP_ORIGIN}/index.html`)).toBe(false);
     expect(attempt('will-redirect', `${APP_ORIGIN}/x`)).toBe(true);
     expect(attempt('will-attach-webview')).toBe(true);
-    for (const url of ['https://market.yandex.ru/', 'javascript:alert(1)', 'file:///etc/passwd', 'smb://host/share', 'mailto:support@example.com', 'not a url']) {
+    for (const url of [
+      'https://market.yandex.ru/',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'smb://host/share',
+      'mailto:support@example.com',
+      'not a url',
+    ]) {
       expect(w.openHandler!({ url })).toEqual({ action: 'deny' });
     }
     expect(recorded.opened).toEqual(['https://market.yandex.ru/', 'mailto:support@example.com']);

@@ -5,7 +5,8 @@ import type { SecretStore } from '../../credentials/vault.ts';
 export function electronSecretStore(): SecretStore {
   return {
     // On Linux without a keyring safeStorage falls back to a hard-coded password: treat that as unavailable.
-    isEncryptionAvailable: () => safeStorage.isEncryptionAvailable() && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text'),
+    isEncryptionAvailable: () =>
+      safeStorage.isEncryptionAvailable() && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text'),
     encrypt: (plain) => safeStorage.encryptString(plain),
     decrypt: (encrypted) => safeStorage.decryptString(encrypted),
   };

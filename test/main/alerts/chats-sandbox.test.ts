@@ -67,7 +67,9 @@ describe('an arbitrage started at the Market', () => {
     // ChatStatusType: "`FINISHED` — чат завершен."; the push says CHAT_ARBITRAGE_FINISHED ("the dispute is over").
     await admin.finishDispute(r.id, 'REJECTED');
     const finished = await onePoll();
-    expect(finished.filter(about(r.id)).map((n) => [n.kind, n.title, n.target])).toEqual([['disputeFinished', 'Dispute finished: 1 return', { returnId: r.id }]]);
+    expect(finished.filter(about(r.id)).map((n) => [n.kind, n.title, n.target])).toEqual([
+      ['disputeFinished', 'Dispute finished: 1 return', { returnId: r.id }],
+    ]);
     // RefundStatusType: "`REJECTED` — возврат отклонен модерацией или в ПВЗ."; the status model: "Arbitrator rejected the return".
     expect(services.store.getReturn(r.id)?.refundStatus).toBe('REJECTED');
     expect((await onePoll()).filter(about(r.id))).toEqual([]);
@@ -95,7 +97,9 @@ describe('buyer messages', () => {
     await admin.chatMessage(a.id, { sender: 'MARKET', message: 'Напоминание' });
     expect((await onePoll()).filter((n) => n.kind === 'chatMessage')).toEqual([]);
     await admin.chatMessage(a.id, { message: 'Ещё вопрос' });
-    expect((await onePoll()).filter((n) => n.kind === 'chatMessage').map((n) => [n.title, n.target])).toEqual([[`New buyer message: return ${a.id}`, { returnId: a.id }]]);
+    expect((await onePoll()).filter((n) => n.kind === 'chatMessage').map((n) => [n.title, n.target])).toEqual([
+      [`New buyer message: return ${a.id}`, { returnId: a.id }],
+    ]);
   });
 
   it('a Market that fails while the chats are read loses nothing: the next poll brings the message', async () => {

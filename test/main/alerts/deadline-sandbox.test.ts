@@ -22,7 +22,11 @@ describe('alerts against the sandbox clock', () => {
   it('alerts a return whose deadline is near, then sees the Market confirm it on its own once the clock passes it', async () => {
     const admin = sandboxAdmin(sandbox.url);
     const { now } = await admin.clock();
-    const created = await admin.createReturn({ type: 'RETURN', status: 'PREMODERATION_DECISION_WAITING', createdAt: new Date(Date.parse(now) - 47.5 * 3_600_000).toISOString() });
+    const created = await admin.createReturn({
+      type: 'RETURN',
+      status: 'PREMODERATION_DECISION_WAITING',
+      createdAt: new Date(Date.parse(now) - 47.5 * 3_600_000).toISOString(),
+    });
     await services.session().sync.syncNow();
     expect(services.store.getReturn(created.id)?.awaitingDecision).toBe(true);
 

@@ -19,11 +19,22 @@ const DEADLINE = T0 + 48 * HOUR;
 function fakeNotifier(): Notifier & { shown: AlertNotification[]; click(target: AlertTarget): void } {
   const shown: AlertNotification[] = [];
   const handlers: Array<(t: AlertTarget) => void> = [];
-  return { shown, isSupported: () => true, show: (n) => void shown.push(n), onClick: (h) => void handlers.push(h), click: (t) => handlers.forEach((h) => h(t)) };
+  return {
+    shown,
+    isSupported: () => true,
+    show: (n) => void shown.push(n),
+    onClick: (h) => void handlers.push(h),
+    click: (t) => handlers.forEach((h) => h(t)),
+  };
 }
 
 function setup(over: Partial<AlertEngineOptions> & { returns?: AlertReturn[] } = {}) {
-  const clock = { t: T0 + MINUTE, now() { return this.t; } };
+  const clock = {
+    t: T0 + MINUTE,
+    now() {
+      return this.t;
+    },
+  };
   const notifier = fakeNotifier();
   const state = { returns: over.returns ?? [aReturn(1)] };
   const engine = createAlertEngine({
@@ -82,7 +93,13 @@ describe('alert engine', () => {
 
   it('logs a notifier that throws and still records the mark, so it does not repeat every minute', async () => {
     const { logger, lines } = memoryLogger();
-    const notifier: Notifier = { isSupported: () => false, show: vi.fn(() => { throw new Error('boom'); }), onClick: () => {} };
+    const notifier: Notifier = {
+      isSupported: () => false,
+      show: vi.fn(() => {
+        throw new Error('boom');
+      }),
+      onClick: () => {},
+    };
     const { engine, clock } = setup({ notifier, logger });
     await engine.tick();
     clock.t += MINUTE;
@@ -167,7 +184,11 @@ describe('alert marks in SQLite', () => {
     db = open();
     expect(await run(db, T0 + 25 * HOUR + MINUTE)).toEqual([]);
     const marks = createSqliteMarkStore(db).all();
-    expect(marks.map((m) => `${m.returnId}:${m.kind}:${m.threshold}:${m.skipped}`).sort()).toEqual(['1:deadline:1440:false', '1:newAwaiting:0:false', '2:dispute:0:false']);
+    expect(marks.map((m) => `${m.returnId}:${m.kind}:${m.threshold}:${m.skipped}`).sort()).toEqual([
+      '1:deadline:1440:false',
+      '1:newAwaiting:0:false',
+      '2:dispute:0:false',
+    ]);
     db.close();
   });
 
@@ -175,7 +196,10 @@ describe('alert marks in SQLite', () => {
     const db = open();
     const store = createSqliteMarkStore(db);
     store.record([{ returnId: 1, kind: 'dispute', threshold: 0, alertedAt: 100, skipped: false }]);
-    store.record([{ returnId: 1, kind: 'dispute', threshold: 0, alertedAt: 200, skipped: true }, { returnId: 2, kind: 'expired', threshold: 0, alertedAt: 300, skipped: false }]);
+    store.record([
+      { returnId: 1, kind: 'dispute', threshold: 0, alertedAt: 200, skipped: true },
+      { returnId: 2, kind: 'expired', threshold: 0, alertedAt: 300, skipped: false },
+    ]);
     expect(store.all().find((m) => m.returnId === 1)).toMatchObject({ alertedAt: 100, skipped: false });
     expect(store.prune(250)).toBe(1);
     expect([...store.keys()]).toEqual(['2:expired:0']);

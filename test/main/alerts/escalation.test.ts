@@ -26,7 +26,12 @@ interface World {
 
 /** The real engine on a fake clock; `run` ticks every minute like the app and records what was shown when. */
 function harness(options: { settings?: AlertSettings; marks?: AlertMarkStore; locale?: 'en' | 'ru'; start?: number } = {}) {
-  const clock = { t: options.start ?? T0, now() { return this.t; } };
+  const clock = {
+    t: options.start ?? T0,
+    now() {
+      return this.t;
+    },
+  };
   const shown: Array<AlertNotification & { at: number }> = [];
   const notifier: Notifier = { isSupported: () => true, show: (n) => void shown.push({ ...n, at: clock.t }), onClick: () => undefined };
   const world: World = { returns: [], chats: [], problems: [] };
@@ -52,7 +57,10 @@ function harness(options: { settings?: AlertSettings; marks?: AlertMarkStore; lo
   };
 }
 
-const queued = (queuedAt: number, reason: UndeliveredReason = 'unreachable'): Partial<AlertReturn> => ({ outboxState: 'queued', pendingDecision: { queuedAt, reason } });
+const queued = (queuedAt: number, reason: UndeliveredReason = 'unreachable'): Partial<AlertReturn> => ({
+  outboxState: 'queued',
+  pendingDecision: { queuedAt, reason },
+});
 
 describe('a decision queued but not delivered', () => {
   it('stops the deadline alerts and escalates at the thresholds crossed while it waits, each once, then at expiry', async () => {
@@ -94,7 +102,10 @@ describe('a decision queued but not delivered', () => {
 
   it('says nothing for a decision that goes out in time, or that the Market accepted', async () => {
     const h = harness({ start: DEADLINE - 3 * HOUR });
-    h.world.returns = [aReturn(1, queued(DEADLINE - 3 * HOUR, 'waiting')), aReturn(2, { createdAt: T0 + 1, outboxState: 'sending', pendingDecision: { queuedAt: DEADLINE - 3 * HOUR, reason: 'waiting' } })];
+    h.world.returns = [
+      aReturn(1, queued(DEADLINE - 3 * HOUR, 'waiting')),
+      aReturn(2, { createdAt: T0 + 1, outboxState: 'sending', pendingDecision: { queuedAt: DEADLINE - 3 * HOUR, reason: 'waiting' } }),
+    ];
     await h.run(DEADLINE - 3 * HOUR + MINUTE);
     h.world.returns = [aReturn(1, { outboxState: 'delivered' }), aReturn(2, { createdAt: T0 + 1, outboxState: 'delivered' })];
     await h.run(DEADLINE + HOUR);
@@ -108,7 +119,11 @@ describe('a decision queued but not delivered', () => {
     first.world.returns = [aReturn(1, queued(T0 + 47 * HOUR, 'rate-limited'))];
     await first.engine.tick();
     expect(first.shown.map((n) => [n.kind, n.urgency, n.body])).toEqual([
-      ['undeliveredExpired', 'critical', 'Order 1001, return 1: the Market limits requests. After 48 hours the Market confirms a return without the seller\'s decision — check the return in the seller cabinet'],
+      [
+        'undeliveredExpired',
+        'critical',
+        "Order 1001, return 1: the Market limits requests. After 48 hours the Market confirms a return without the seller's decision — check the return in the seller cabinet",
+      ],
     ]);
     expect((await first.engine.tick()).counts).toEqual({ awaitingCount: 0, urgentCount: 0, undeliveredCount: 1 });
     const second = harness({ marks, start: DEADLINE + 4 * HOUR });
@@ -141,7 +156,11 @@ describe('a decision queued but not delivered', () => {
 
   it('keeps the earlier thresholds for quiet hours but lets the last one and expiry through; in Russian too', async () => {
     // The deadline is at 09:00 UTC; quiet hours 01:00–10:00 cover the 6 h and 1 h thresholds and the expiry.
-    const h = harness({ settings: { ...DEFAULT_ALERT_SETTINGS, quietHours: { enabled: true, start: '01:00', end: '10:00' } }, locale: 'ru', start: DEADLINE - 7 * HOUR });
+    const h = harness({
+      settings: { ...DEFAULT_ALERT_SETTINGS, quietHours: { enabled: true, start: '01:00', end: '10:00' } },
+      locale: 'ru',
+      start: DEADLINE - 7 * HOUR,
+    });
     h.world.returns = [aReturn(1, queued(DEADLINE - 7 * HOUR))];
     await h.run(DEADLINE + 2 * HOUR);
     expect(h.shown.map((n) => n.title)).toEqual([

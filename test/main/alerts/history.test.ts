@@ -33,8 +33,19 @@ describe('alert history (SQLite)', () => {
   it('keeps every alert until a screen acknowledges it; a critical one until it is dismissed', () => {
     const h = history();
     const normal = h.record(note(), T0);
-    const critical = h.record(note({ kind: 'expired', title: 'Decision time is up: 1 return', urgency: 'critical', target: { filter: 'awaiting' }, returnIds: [1, 2] }), T0 + 1000);
-    expect(normal).toMatchObject({ kind: 'deadline', urgency: 'normal', target: { returnId: 1 }, returnIds: [1], at: new Date(T0).toISOString(), acknowledgedAt: null, dismissedAt: null });
+    const critical = h.record(
+      note({ kind: 'expired', title: 'Decision time is up: 1 return', urgency: 'critical', target: { filter: 'awaiting' }, returnIds: [1, 2] }),
+      T0 + 1000,
+    );
+    expect(normal).toMatchObject({
+      kind: 'deadline',
+      urgency: 'normal',
+      target: { returnId: 1 },
+      returnIds: [1],
+      at: new Date(T0).toISOString(),
+      acknowledgedAt: null,
+      dismissedAt: null,
+    });
     expect(h.pending().map((a) => a.id)).toEqual([normal.id, critical.id]);
     expect(h.acknowledge([normal.id, critical.id, normal.id, 999], T0 + 5000)).toBe(2);
     expect(h.acknowledge([normal.id], T0 + 6000)).toBe(0);
@@ -86,8 +97,16 @@ describe('an alert raised while no screen is open', () => {
     const admin = sandboxAdmin(sandbox.url);
     const { now } = await admin.clock();
     // 30 minutes left: the last threshold, critical. RefundStatusType: "`PREMODERATION_DISPUTE` — по возврату открыт спор".
-    const soon = await admin.createReturn({ type: 'RETURN', status: 'PREMODERATION_DECISION_WAITING', createdAt: new Date(Date.parse(now) - 47.5 * 3_600_000).toISOString() });
-    const disputed = await admin.createReturn({ type: 'RETURN', status: 'PREMODERATION_DISPUTE', createdAt: new Date(Date.parse(now) - 60 * 3_600_000).toISOString() });
+    const soon = await admin.createReturn({
+      type: 'RETURN',
+      status: 'PREMODERATION_DECISION_WAITING',
+      createdAt: new Date(Date.parse(now) - 47.5 * 3_600_000).toISOString(),
+    });
+    const disputed = await admin.createReturn({
+      type: 'RETURN',
+      status: 'PREMODERATION_DISPUTE',
+      createdAt: new Date(Date.parse(now) - 60 * 3_600_000).toISOString(),
+    });
     await services.session().sync.syncNow();
     await services.alerts.tick();
     // The host notifier (here the terminal of cli watch) got them too.
@@ -127,7 +146,11 @@ describe('an alert raised while no screen is open', () => {
     const events: Array<[string, unknown]> = [];
     services.events.subscribe('tab-2', (event, payload) => events.push([event, payload]));
     services.events.ready('tab-2');
-    const r = await admin.createReturn({ type: 'RETURN', status: 'PREMODERATION_DECISION_WAITING', createdAt: new Date(Date.parse(now) - 47.5 * 3_600_000).toISOString() });
+    const r = await admin.createReturn({
+      type: 'RETURN',
+      status: 'PREMODERATION_DECISION_WAITING',
+      createdAt: new Date(Date.parse(now) - 47.5 * 3_600_000).toISOString(),
+    });
     await services.session().sync.syncNow();
     await services.alerts.tick();
     const raised = events.filter(([e]) => e === 'alerts.notification').map(([, p]) => p as AlertRecord);

@@ -160,7 +160,12 @@ describe('alert policy: grouping', () => {
 
   it('gives one notification per kind in a tick, critical if any of the group crossed the last threshold', () => {
     const sim = simulator();
-    const returns = [aReturn(1), aReturn(2, { createdAt: T0 + 5 * HOUR }), aReturn(3, { refundStatus: 'PREMODERATION_DISPUTE' }), aReturn(4, { refundStatus: 'PREMODERATION_DISPUTE' })];
+    const returns = [
+      aReturn(1),
+      aReturn(2, { createdAt: T0 + 5 * HOUR }),
+      aReturn(3, { refundStatus: 'PREMODERATION_DISPUTE' }),
+      aReturn(4, { refundStatus: 'PREMODERATION_DISPUTE' }),
+    ];
     const d = sim.at(DEADLINE - 30 * MINUTE, returns);
     expect(d.notifications.map((n) => n.kind)).toEqual(['deadline', 'dispute']);
     expect(d.notifications[0]?.urgency).toBe('critical');
@@ -224,7 +229,12 @@ describe('alert policy: quiet hours', () => {
     expect(sim.at(Date.UTC(2025, 0, 16, 2, 0), [ret]).heldBack).toBe(1); // 6 h crossed: held too
     const d = sim.at(Date.UTC(2025, 0, 16, 3, 0), [ret]); // 30 min left
     expect(d.notifications.map((n) => n.title)).toEqual(['1 return needs a decision within 1 hour']);
-    expect(sim.recorded.filter((m) => m.skipped).map((m) => `${m.kind}:${m.threshold}`).sort()).toEqual(['deadline:1440', 'deadline:360', 'newAwaiting:0']);
+    expect(
+      sim.recorded
+        .filter((m) => m.skipped)
+        .map((m) => `${m.kind}:${m.threshold}`)
+        .sort(),
+    ).toEqual(['deadline:1440', 'deadline:360', 'newAwaiting:0']);
     expect(sim.at(Date.UTC(2025, 0, 16, 5, 0), [ret]).notifications.map((n) => n.kind)).toEqual(['expired']);
   });
 });
@@ -236,7 +246,12 @@ describe('alert policy: clock jumps', () => {
     const d = sim.at(DEADLINE - 30 * MINUTE, [aReturn(1)]);
     expect(d.clockJump).toBe(true);
     expect(d.notifications.map((n) => n.title)).toEqual(['1 return needs a decision within 1 hour']);
-    expect(d.marks.filter((m) => m.skipped).map((m) => m.threshold).sort()).toEqual([1440, 360]);
+    expect(
+      d.marks
+        .filter((m) => m.skipped)
+        .map((m) => m.threshold)
+        .sort(),
+    ).toEqual([1440, 360]);
     expect(sim.at(DEADLINE - 29 * MINUTE, [aReturn(1)]).notifications).toEqual([]);
   });
 
@@ -326,19 +341,44 @@ describe('alert policy: Russian', () => {
   it('chooses one, few or many by the last two digits', () => {
     const form = (n: number): string => `${n} ${ruPlural(n, 'возврат', 'возврата', 'возвратов')}`;
     expect([1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111, 112, 122].map(form)).toEqual([
-      '1 возврат', '2 возврата', '4 возврата', '5 возвратов', '11 возвратов', '12 возвратов', '14 возвратов',
-      '21 возврат', '22 возврата', '25 возвратов', '101 возврат', '111 возвратов', '112 возвратов', '122 возврата',
+      '1 возврат',
+      '2 возврата',
+      '4 возврата',
+      '5 возвратов',
+      '11 возвратов',
+      '12 возвратов',
+      '14 возвратов',
+      '21 возврат',
+      '22 возврата',
+      '25 возвратов',
+      '101 возврат',
+      '111 возвратов',
+      '112 возвратов',
+      '122 возврата',
     ]);
     expect([within(60, 'ru'), within(21 * 60, 'ru'), within(30, 'ru'), within(60, 'en'), within(90, 'en')]).toEqual([
-      'в течение 1 часа', 'в течение 21 часа', 'в течение 30 минут', 'within 1 hour', 'within 90 minutes',
+      'в течение 1 часа',
+      'в течение 21 часа',
+      'в течение 30 минут',
+      'within 1 hour',
+      'within 90 minutes',
     ]);
-    expect([formatDuration(59_000, 'ru'), formatDuration(HOUR, 'ru'), formatDuration(47 * HOUR + 59 * MINUTE, 'en')]).toEqual(['меньше минуты', '1 ч', '47 h 59 min']);
+    expect([formatDuration(59_000, 'ru'), formatDuration(HOUR, 'ru'), formatDuration(47 * HOUR + 59 * MINUTE, 'en')]).toEqual([
+      'меньше минуты',
+      '1 ч',
+      '47 h 59 min',
+    ]);
   });
 
   it('writes titles with the right plural forms', () => {
     const titles = (count: number, now: number, returns: (i: number) => AlertReturn): string[] => {
       const sim = simulator({ locale: 'ru' });
-      return sim.at(now, Array.from({ length: count }, (_, i) => returns(i + 1))).notifications.map((n) => n.title);
+      return sim
+        .at(
+          now,
+          Array.from({ length: count }, (_, i) => returns(i + 1)),
+        )
+        .notifications.map((n) => n.title);
     };
     expect(titles(1, T0, (i) => aReturn(i))).toEqual(['1 новый возврат ждёт решения']);
     expect(titles(2, T0, (i) => aReturn(i))).toEqual(['2 новых возврата ждут решения']);

@@ -21,7 +21,11 @@ const workstation = {
     return Date.now() + this.shift;
   },
 };
-const clock: Clock = { now: () => workstation.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
+const clock: Clock = {
+  now: () => workstation.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, seed: 21, returns: 20, quiet: true });
@@ -42,7 +46,12 @@ describe('the deadline is never silent', () => {
     // ReturnDTO.creationDate: "Дата создания невыкупа или возврата." The guide (returns.md): submit the decision
     // "within 48 hours after creating the application". This one has 70 minutes left by the Market's clock;
     // RefundStatusType: "`PREMODERATION_DECISION_WAITING` — ожидает решения (FBY, FBS и Экспресс)."
-    const created = await admin.createReturn({ campaignId: fbs.id, type: 'RETURN', status: 'PREMODERATION_DECISION_WAITING', createdAt: new Date(Date.parse(now) - 48 * HOUR + 70 * MINUTE).toISOString() });
+    const created = await admin.createReturn({
+      campaignId: fbs.id,
+      type: 'RETURN',
+      status: 'PREMODERATION_DECISION_WAITING',
+      createdAt: new Date(Date.parse(now) - 48 * HOUR + 70 * MINUTE).toISOString(),
+    });
     await services.session().sync.syncNow();
     expect(services.status().marketClock.large).toBe(true);
     expect(Math.abs(services.status().marketClock.offsetMs - (2 * HOUR + 10 * MINUTE))).toBeLessThan(2_000);
@@ -57,7 +66,9 @@ describe('the deadline is never silent', () => {
     const available = await services.session().outbox.available(created.id);
     const type = ['REFUND_MONEY', 'FAST_REFUND_MONEY', 'REPLACE', 'SEND_TO_EXAMINATION'].find((t) => available.decisions.some((d) => d.decisionType === t))!;
     await sandbox.close();
-    const entry = await services.session().outbox.submit({ returnId: created.id, items: available.items.map((i) => ({ returnItemId: i.returnItemId, decisionType: type })) });
+    const entry = await services
+      .session()
+      .outbox.submit({ returnId: created.id, items: available.items.map((i) => ({ returnItemId: i.returnItemId, decisionType: type })) });
     services.session().outbox.start();
     // Whether the lost connection looked like "not sent" or "answer lost", the outbox keeps the decision and the Market is offline.
     await vi.waitFor(() => expect(services.session().outbox.get(entry.id)?.attempts).toBeGreaterThan(0), { timeout: 10_000 });

@@ -27,7 +27,11 @@ describe('cli watch', () => {
     const fbs = info.campaigns.find((c) => c.program === 'FBS' && mine.has(c.businessId))!.id;
     const { now } = await admin.clock();
     // 30 minutes left by the Market's clock.
-    const stuck = await admin.createReturn({ campaignId: fbs, status: 'PREMODERATION_DECISION_WAITING', createdAt: new Date(Date.parse(now) - 48 * 60 * MINUTE + 30 * MINUTE).toISOString() });
+    const stuck = await admin.createReturn({
+      campaignId: fbs,
+      status: 'PREMODERATION_DECISION_WAITING',
+      createdAt: new Date(Date.parse(now) - 48 * 60 * MINUTE + 30 * MINUTE).toISOString(),
+    });
     const chatty = await admin.createReturn({ campaignId: fbs });
 
     // The operator decided in the app while the Market stopped answering about returns; the decision stayed queued.
@@ -35,11 +39,17 @@ describe('cli watch', () => {
     await app.session().sync.syncNow();
     const available = await app.session().outbox.available(stuck.id);
     await admin.setFaults({ type: 'drop', path: '/returns' });
-    await app.session().outbox.submit({ returnId: stuck.id, items: available.items.map((i) => ({ returnItemId: i.returnItemId, decisionType: available.decisions[0]!.decisionType })) });
+    await app.session().outbox.submit({
+      returnId: stuck.id,
+      items: available.items.map((i) => ({ returnItemId: i.returnItemId, decisionType: available.decisions[0]!.decisionType })),
+    });
     await app.close();
     // The Market's clock passes the deadline; the Market's notifications come to this computer.
     await admin.advanceClock(45 * MINUTE);
-    writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ ...settings.get(), pushReceiver: { enabled: true, port, path: '/notification', allInterfaces: false } }));
+    writeFileSync(
+      join(dataDir, 'settings.json'),
+      JSON.stringify({ ...settings.get(), pushReceiver: { enabled: true, port, path: '/notification', allInterfaces: false } }),
+    );
     await admin.setPush(`http://127.0.0.1:${port}/notification`);
 
     const child = spawn(process.execPath, [join(root, 'main', 'cli.ts'), 'watch'], {
@@ -52,7 +62,13 @@ describe('cli watch', () => {
     child.stderr.on('data', (chunk) => (out += String(chunk)));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      await vi.waitFor(() => expect(out, out).toMatch(new RegExp(`undeliveredExpired +Decision for return ${stuck.id} was not delivered in time — Order \\d+, return ${stuck.id}`)), { timeout: 60_000, interval: 200 });
+      await vi.waitFor(
+        () =>
+          expect(out, out).toMatch(
+            new RegExp(`undeliveredExpired +Decision for return ${stuck.id} was not delivered in time — Order \\d+, return ${stuck.id}`),
+          ),
+        { timeout: 60_000, interval: 200 },
+      );
       // The deadline's own expiry is not said for a return whose decision is queued.
       expect(out).not.toMatch(new RegExp(`expired +Decision time is up.*return ${stuck.id}`));
       // Once watch has taken stock of the chats, a buyer writes; the Market's notification makes it news at once.

@@ -108,8 +108,28 @@ describe('analytics over the local store', () => {
   it('per store, and the store filter', () => {
     const a = computeAnalytics(store.db, { ...PERIOD, bucket: 'day' }, NOW);
     expect(a.stores).toEqual([
-      { campaignId: 101, name: 'Техно Дом FBS', returns: 3, nonPurchases: 0, refunded: 3500, compensation: 0, decisionDue: 3, deadlinesMissed: 2, medianHoursToDecision: 5 },
-      { campaignId: 202, name: 'Обувь DBS', returns: 2, nonPurchases: 1, refunded: 2200, compensation: 199, decisionDue: 2, deadlinesMissed: 1, medianHoursToDecision: 50 },
+      {
+        campaignId: 101,
+        name: 'Техно Дом FBS',
+        returns: 3,
+        nonPurchases: 0,
+        refunded: 3500,
+        compensation: 0,
+        decisionDue: 3,
+        deadlinesMissed: 2,
+        medianHoursToDecision: 5,
+      },
+      {
+        campaignId: 202,
+        name: 'Обувь DBS',
+        returns: 2,
+        nonPurchases: 1,
+        refunded: 2200,
+        compensation: 199,
+        decisionDue: 2,
+        deadlinesMissed: 1,
+        medianHoursToDecision: 50,
+      },
     ]);
     const only = computeAnalytics(store.db, { ...PERIOD, campaignIds: [202], bucket: 'day' }, NOW);
     expect(only.totals).toMatchObject({ returns: 2, nonPurchases: 1, refunded: 2200, deadlinesMissed: 1 });

@@ -20,7 +20,15 @@ export const CREATED = {
 };
 
 type Decision = NonNullable<ReturnDTO['items'][number]['decisions']>[number];
-function ret(id: number, orderId: number, type: 'RETURN' | 'UNREDEEMED', created: number, refundStatus: string, amount: number, items: Array<{ sku: string; count: number; decision?: Decision }>): ReturnDTO {
+function ret(
+  id: number,
+  orderId: number,
+  type: 'RETURN' | 'UNREDEEMED',
+  created: number,
+  refundStatus: string,
+  amount: number,
+  items: Array<{ sku: string; count: number; decision?: Decision }>,
+): ReturnDTO {
   return {
     id,
     orderId,
@@ -58,7 +66,11 @@ export function seededStore(): Store {
     101,
     [
       ret(1, 1001, 'RETURN', CREATED.r1, 'REFUND_IN_PROGRESS', 1000, [
-        { sku: 'SKU-A', count: 1, decision: { returnItemId: 11, count: 1, decisionType: 'REFUND_MONEY', reasonType: 'BAD_QUALITY', subreasonType: 'BAD_PACKAGE', amount: rub(1000) } },
+        {
+          sku: 'SKU-A',
+          count: 1,
+          decision: { returnItemId: 11, count: 1, decisionType: 'REFUND_MONEY', reasonType: 'BAD_QUALITY', subreasonType: 'BAD_PACKAGE', amount: rub(1000) },
+        },
       ]),
       // Auto-confirmed: left the awaiting status with no seller decision.
       ret(2, 1001, 'RETURN', CREATED.r2, 'PREMODERATION_SELECT_DELIVERY', 500, [
@@ -86,11 +98,22 @@ export function seededStore(): Store {
         {
           sku: 'SKU-C',
           count: 1,
-          decision: { returnItemId: 41, count: 1, decisionType: 'PARTIAL_MONEY_REFUND', reasonType: 'BAD_QUALITY', amount: rub(300), partnerCompensationAmount: rub(199) },
+          decision: {
+            returnItemId: 41,
+            count: 1,
+            decisionType: 'PARTIAL_MONEY_REFUND',
+            reasonType: 'BAD_QUALITY',
+            amount: rub(300),
+            partnerCompensationAmount: rub(199),
+          },
         },
       ]),
       ret(7, 1007, 'RETURN', CREATED.r7, 'REFUND_IN_PROGRESS', 1200, [
-        { sku: 'SKU-A', count: 1, decision: { returnItemId: 71, count: 1, decisionType: 'REFUND_MONEY', reasonType: 'BAD_QUALITY', subreasonType: 'BAD_PACKAGE', amount: rub(1200) } },
+        {
+          sku: 'SKU-A',
+          count: 1,
+          decision: { returnItemId: 71, count: 1, decisionType: 'REFUND_MONEY', reasonType: 'BAD_QUALITY', subreasonType: 'BAD_PACKAGE', amount: rub(1200) },
+        },
       ]),
     ],
     NOW,
@@ -98,8 +121,20 @@ export function seededStore(): Store {
   store.upsertOrders(
     [
       // The buyer paid 2800; the Market's subsidy of 200 makes the order's cost 3000.
-      order(1001, 101, 2800, [['SKU-A', 'Чайник «Заря»'], ['SKU-B', 'Кружка, 2 шт.']], 200),
-      order(1003, 202, 700, [['SKU-A', 'Чайник «Заря»'], ['SKU-C', 'Ботинки']]),
+      order(
+        1001,
+        101,
+        2800,
+        [
+          ['SKU-A', 'Чайник «Заря»'],
+          ['SKU-B', 'Кружка, 2 шт.'],
+        ],
+        200,
+      ),
+      order(1003, 202, 700, [
+        ['SKU-A', 'Чайник «Заря»'],
+        ['SKU-C', 'Ботинки'],
+      ]),
       order(1007, 202, 1200, [['SKU-A', 'Чайник «Заря»']]),
     ],
     NOW,
@@ -108,7 +143,8 @@ export function seededStore(): Store {
     `INSERT INTO outbox (return_id, order_id, campaign_id, state, draft_json, operator, created_at, updated_at, accepted_at)
      VALUES (?, ?, ?, ?, ?, 'Оператор', ?, ?, ?)`,
   );
-  const draft = (returnId: number, itemId: number, decisionType: string): string => JSON.stringify({ returnId, items: [{ returnItemId: itemId, decisionType }] });
+  const draft = (returnId: number, itemId: number, decisionType: string): string =>
+    JSON.stringify({ returnId, items: [{ returnItemId: itemId, decisionType }] });
   // Decided in ReturnDesk 5 h after creation, accepted at once.
   outbox.run(1, 1001, 101, 'delivered', draft(1, 11, 'REFUND_MONEY'), CREATED.r1 + 5 * HOUR, CREATED.r1 + 5 * HOUR, CREATED.r1 + 5 * HOUR);
   // A cancelled decision does not count.

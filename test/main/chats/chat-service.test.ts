@@ -14,7 +14,11 @@ describe('chats about returns against the sandbox', () => {
     const info = await world.admin.info();
     const mine = info.businesses.filter((b) => b.key === 'apiKey').map((b) => b.id);
     const campaign = info.campaigns.find((c) => mine.includes(c.businessId) && c.program !== 'DBS')!;
-    const created = await world.admin.createReturn({ campaignId: campaign.id, type: 'RETURN', items: [{ photos, images: [{ format: 'jpeg', width: 400, height: 300 }] }] });
+    const created = await world.admin.createReturn({
+      campaignId: campaign.id,
+      type: 'RETURN',
+      items: [{ photos, images: [{ format: 'jpeg', width: 400, height: 300 }] }],
+    });
     await world.sync();
     const photo = world.store.returnDetail(created.id)!.items[0]!.photos[0]!;
     return { returnId: created.id, itemId: photo.returnItemId!, imageHash: photo.imageHash };
@@ -31,14 +35,23 @@ describe('chats about returns against the sandbox', () => {
     expect(afterText.at(-1)).toMatchObject({ sender: 'PARTNER', text: 'Здравствуйте! Пришлите, пожалуйста, фото упаковки.' });
 
     const photo = await world.evidence.photos.ensurePhoto(returnId, itemId, imageHash, 'interactive', 'none');
-    const afterFile = await world.evidence.chats.sendFile(returnId, chat.chatId, { name: 'photo.jpg', mime: 'image/jpeg', data: world.evidence.photos.read(photo.file!) });
+    const afterFile = await world.evidence.chats.sendFile(returnId, chat.chatId, {
+      name: 'photo.jpg',
+      mime: 'image/jpeg',
+      data: world.evidence.photos.read(photo.file!),
+    });
     expect(afterFile.at(-1)!.files).toEqual([{ name: 'photo.jpg', size: photo.file!.size }]);
     // The sandbox received the file itself, byte for byte.
-    const raw = (await (await fetch(`${world.sandbox.url}/v2/businesses/${world.store.getCampaign(world.store.getReturn(returnId)!.campaignId)!.businessId}/chats/history?chatId=${chat.chatId}`, {
-      method: 'POST',
-      headers: { 'Api-Key': world.sandbox.apiKey, 'Content-Type': 'application/json' },
-      body: '{}',
-    })).json()) as { result: { messages: Array<{ payload?: Array<{ url: string; size: number }> }> } };
+    const raw = (await (
+      await fetch(
+        `${world.sandbox.url}/v2/businesses/${world.store.getCampaign(world.store.getReturn(returnId)!.campaignId)!.businessId}/chats/history?chatId=${chat.chatId}`,
+        {
+          method: 'POST',
+          headers: { 'Api-Key': world.sandbox.apiKey, 'Content-Type': 'application/json' },
+          body: '{}',
+        },
+      )
+    ).json()) as { result: { messages: Array<{ payload?: Array<{ url: string; size: number }> }> } };
     const url = raw.result.messages.at(-1)!.payload![0]!.url;
     const served = Buffer.from(await (await fetch(url)).arrayBuffer());
     expect(served.equals(world.evidence.photos.read(photo.file!))).toBe(true);

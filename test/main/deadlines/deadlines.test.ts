@@ -74,7 +74,16 @@ describe('deadlineInputFromRow', () => {
       pickupTill: '2025-01-20T00:00:00+03:00',
     };
     const input = deadlineInputFromRow(row);
-    expect(input).toEqual({ ...base, returnId: 5, orderId: 50, campaignName: 'shop.example', placementType: 'DBS', refundStatus: 'WAITING_FOR_DECISION', shipmentStatus: 'READY_FOR_PICKUP', pickupTill: Date.UTC(2025, 0, 19, 21) });
+    expect(input).toEqual({
+      ...base,
+      returnId: 5,
+      orderId: 50,
+      campaignName: 'shop.example',
+      placementType: 'DBS',
+      refundStatus: 'WAITING_FOR_DECISION',
+      shipmentStatus: 'READY_FOR_PICKUP',
+      pickupTill: Date.UTC(2025, 0, 19, 21),
+    });
     expect(computeDeadlines(input)).toEqual({ decisionDeadline: T0 + DECISION_WINDOW_MS, pickupDeadline: Date.UTC(2025, 0, 19, 21), inDispute: false });
     expect(computeDeadlines(deadlineInputFromRow({ ...row, createdAt: null })).decisionDeadline).toBeNull();
   });

@@ -44,7 +44,19 @@ describe('evidence pack and application PDF against the sandbox', () => {
     const info = await world.admin.info();
     const mine = info.businesses.filter((b) => b.key === 'apiKey').map((b) => b.id);
     const campaign = info.campaigns.find((c) => mine.includes(c.businessId) && c.program !== 'DBS')!;
-    const created = await world.admin.createReturn({ campaignId: campaign.id, type: 'RETURN', items: [{ photos: 2, images: [{ format: 'jpeg', width: 400, height: 300 }, { format: 'png', width: 300, height: 200 }] }] });
+    const created = await world.admin.createReturn({
+      campaignId: campaign.id,
+      type: 'RETURN',
+      items: [
+        {
+          photos: 2,
+          images: [
+            { format: 'jpeg', width: 400, height: 300 },
+            { format: 'png', width: 300, height: 200 },
+          ],
+        },
+      ],
+    });
     await world.admin.setReturnStatus(created.id, 'PREMODERATION_DECISION_MADE', { force: true });
     await world.admin.openDispute(created.id);
     await world.sync();
@@ -98,8 +110,12 @@ describe('evidence pack and application PDF against the sandbox', () => {
     expect(answer.headers['Content-Type']).toBe('application/zip');
     expect(answer.status === 200 && answer.path).toBe(zipPath);
     expect(answerMedia(world.evidence.media, 'another-launch', url.pathname, url.searchParams, world.evidence.downloads).status).toBe(403);
-    expect(answerMedia(world.evidence.media, world.evidence.token, '/media/download/' + '0'.repeat(32), url.searchParams, world.evidence.downloads).status).toBe(404);
-    expect(answerMedia(world.evidence.media, world.evidence.token, '/media/download/..%2F..%2Fetc%2Fpasswd', url.searchParams, world.evidence.downloads).status).toBe(400);
+    expect(
+      answerMedia(world.evidence.media, world.evidence.token, '/media/download/' + '0'.repeat(32), url.searchParams, world.evidence.downloads).status,
+    ).toBe(404);
+    expect(
+      answerMedia(world.evidence.media, world.evidence.token, '/media/download/..%2F..%2Fetc%2Fpasswd', url.searchParams, world.evidence.downloads).status,
+    ).toBe(400);
   });
 
   it('saves what is cached when the Market cannot be reached, and names what is missing', async () => {

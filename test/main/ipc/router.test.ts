@@ -79,7 +79,10 @@ describe('the IPC router', () => {
         'app.ping': () => ({ text: 42 }) as never,
       }),
     });
-    expect(await router.dispatch('settings.get', undefined, trusted)).toEqual({ ok: false, error: { code: 'HANDLER_FAILED', message: 'settings.get failed: disk on fire' } });
+    expect(await router.dispatch('settings.get', undefined, trusted)).toEqual({
+      ok: false,
+      error: { code: 'HANDLER_FAILED', message: 'settings.get failed: disk on fire' },
+    });
     expect(await router.dispatch('app.ready', undefined, trusted)).toEqual({ ok: false, error: { code: 'CONFLICT', message: 'already decided' } });
     const bad = await router.dispatch('app.ping', { text: 'x' }, trusted);
     expect(bad.ok ? 'ok' : bad.error.code).toBe('INVALID_RESULT');
@@ -88,7 +91,11 @@ describe('the IPC router', () => {
 
   it('strips fields a handler should not have sent', async () => {
     const { logger } = memoryLogger();
-    const router = createRouter({ logger, isTrusted: () => true, handlers: stubHandlers({ 'settings.get': () => ({ ...DEFAULT_SETTINGS, apiKey: 'secret-key' }) }) });
+    const router = createRouter({
+      logger,
+      isTrusted: () => true,
+      handlers: stubHandlers({ 'settings.get': () => ({ ...DEFAULT_SETTINGS, apiKey: 'secret-key' }) }),
+    });
     const result = await router.dispatch('settings.get', undefined, trusted);
     expect(result.ok).toBe(true);
     expect(JSON.stringify(result)).not.toContain('secret-key');
@@ -129,7 +136,11 @@ describe('the event hub', () => {
     const hub = new EventHub(logger);
     let overflowed = 0;
     const seen: unknown[] = [];
-    hub.subscribe('never-ready', () => undefined, () => overflowed++);
+    hub.subscribe(
+      'never-ready',
+      () => undefined,
+      () => overflowed++,
+    );
     hub.subscribe('ready', (_e, p) => seen.push(p));
     hub.ready('ready');
     // One connection's own pongs (emitTo), then broadcasts: the bound holds for both.
@@ -148,7 +159,11 @@ describe('the event hub', () => {
     const { logger } = memoryLogger();
     const hub = new EventHub(logger);
     let overflowed = 0;
-    hub.subscribe('slow', () => undefined, () => overflowed++);
+    hub.subscribe(
+      'slow',
+      () => undefined,
+      () => overflowed++,
+    );
     const returnIds = Array.from({ length: 10_000 }, (_, i) => 10_000_000 + i);
     let sent = 0;
     while (overflowed === 0 && sent < EventHub.MAX_QUEUE) {

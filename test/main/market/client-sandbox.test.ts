@@ -48,7 +48,12 @@ describe('MarketClient against the sandbox', () => {
     const itemIds = ret.items.flatMap((i) => i.decisions ?? []).map((d) => d.returnItemId!);
     await admin.setFaults({ type: 'reset', path: '/decision/submit$', count: 1 });
     const error = await client
-      .submitReturnDecision(fbs.id, created.orderId, created.id, itemIds.map((returnItemId) => ({ returnItemId, decisionType: 'REFUND_MONEY' as const })))
+      .submitReturnDecision(
+        fbs.id,
+        created.orderId,
+        created.id,
+        itemIds.map((returnItemId) => ({ returnItemId, decisionType: 'REFUND_MONEY' as const })),
+      )
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'unknown-outcome', method: 'submitReturnDecision' });
     const submits = (await admin.received()).filter((r) => r.operationId === 'submitReturnDecision');
@@ -59,9 +64,7 @@ describe('MarketClient against the sandbox', () => {
     const created = await admin.createReturn({ campaignId: fbs.id, items: [{ images: [{ format: 'png', width: 40, height: 30 }, { format: 'jpeg' }] }] });
     const ret = await client.getReturn(fbs.id, created.orderId, created.id);
     const decision = ret.items[0]!.decisions![0]!;
-    const photos = await Promise.all(
-      decision.images!.map((hash) => client.getReturnPhoto(fbs.id, created.orderId, created.id, decision.returnItemId!, hash)),
-    );
+    const photos = await Promise.all(decision.images!.map((hash) => client.getReturnPhoto(fbs.id, created.orderId, created.id, decision.returnItemId!, hash)));
     expect(photos.map((p) => p.contentType).sort()).toEqual(['image/jpeg', 'image/png']);
     const png = photos.find((p) => p.contentType === 'image/png')!;
     expect(png.data.subarray(1, 4).toString()).toBe('PNG');

@@ -54,7 +54,12 @@ describe('MarketClient', () => {
       setTimeout(() => sendJson(res, 401, { status: 'ERROR', errors: [{ code: 'UNAUTHORIZED', message: 'Api-Key token is invalid' }] }), 30);
     });
     const c = client(server.url);
-    const calls = [1, 2, 3, 4].map((n) => c.getReturn(11, 1000 + n, n).then(() => 'ok', (e: unknown) => e));
+    const calls = [1, 2, 3, 4].map((n) =>
+      c.getReturn(11, 1000 + n, n).then(
+        () => 'ok',
+        (e: unknown) => e,
+      ),
+    );
     const results = await Promise.all(calls);
     for (const r of results) expect(r).toBeInstanceOf(MarketAuthError);
     expect((results[0] as MarketAuthError).kind).toBe('auth');
@@ -91,9 +96,14 @@ describe('MarketClient', () => {
     const until = new Date(Math.ceil((Date.now() + 1200) / 1000) * 1000);
     server = await startTestServer((_req, res, n) => {
       if (n === 1) {
-        sendJson(res, 420, { status: 'ERROR', errors: [{ code: 'LIMIT', message: 'Hit rate limit of 5000 requests per 1 hour for resource getReturn' }] }, {
-          'X-RateLimit-Resource-Until': until.toUTCString(),
-        });
+        sendJson(
+          res,
+          420,
+          { status: 'ERROR', errors: [{ code: 'LIMIT', message: 'Hit rate limit of 5000 requests per 1 hour for resource getReturn' }] },
+          {
+            'X-RateLimit-Resource-Until': until.toUTCString(),
+          },
+        );
       } else sendJson(res, 200, { status: 'OK', result: aReturn(5) });
     });
     const started = Date.now();
@@ -108,9 +118,14 @@ describe('MarketClient', () => {
       if (n === 1) sendJson(res, 420, { status: 'ERROR', errors: [{ code: 'LIMIT', message: 'Hit rate limit of 2 parallel requests' }] });
       else if (n === 2) sendJson(res, 200, { status: 'OK', result: aReturn(5) });
       else {
-        sendJson(res, 420, { status: 'ERROR', errors: [{ code: 'LIMIT', message: 'Hit rate limit of 1000 requests per 1 hour' }] }, {
-          'X-RateLimit-Resource-Until': new Date(Date.now() + 3_600_000).toUTCString(),
-        });
+        sendJson(
+          res,
+          420,
+          { status: 'ERROR', errors: [{ code: 'LIMIT', message: 'Hit rate limit of 1000 requests per 1 hour' }] },
+          {
+            'X-RateLimit-Resource-Until': new Date(Date.now() + 3_600_000).toUTCString(),
+          },
+        );
       }
     });
     const c = client(server.url);
@@ -194,7 +209,9 @@ describe('MarketClient', () => {
       if (n === 1) res.socket?.destroy();
       else sendJson(res, 400, { status: 'ERROR', errors: [{ code: 'BAD', message: `bad key ${String(req.headers['api-key'])}` }] });
     });
-    const error = (await client(server.url, { logger }).listCampaigns().catch((e: unknown) => e)) as MarketError;
+    const error = (await client(server.url, { logger })
+      .listCampaigns()
+      .catch((e: unknown) => e)) as MarketError;
     expect(error.kind).toBe('bad-request');
     expect(JSON.stringify(error.toJSON())).not.toContain(KEY);
     expect(error.message).not.toContain(KEY);
@@ -219,7 +236,9 @@ describe('MarketClient', () => {
     server = await startTestServer((_req, res) => sendJson(res, 200, { status: 'OK' }));
     const c = client(server.url);
     await expect(c.submitReturnDecision(11, 1, 1, [])).rejects.toThrow(/at least one/);
-    await expect(c.submitReturnDecision(11, 1, 1, [{ returnItemId: 1, decisionType: 'MAYBE' as 'REFUND_MONEY' }])).rejects.toThrow(/returnItemDecisions\[0\].*decisionType/);
+    await expect(c.submitReturnDecision(11, 1, 1, [{ returnItemId: 1, decisionType: 'MAYBE' as 'REFUND_MONEY' }])).rejects.toThrow(
+      /returnItemDecisions\[0\].*decisionType/,
+    );
     await expect(c.getReturn(0, 1, 1)).rejects.toThrow(/campaignId must be a positive integer/);
     expect(server.requests).toHaveLength(0);
     expect(() => new MarketClient({ apiKey: '  ' })).toThrow(/apiKey is required/);
@@ -229,11 +248,31 @@ describe('MarketClient', () => {
     server = await startTestServer((req, res) => {
       const path = new URL(req.url, 'http://x').pathname;
       if (path.endsWith('/returns/decisions')) {
-        sendJson(res, 200, { status: 'OK', result: { availableDecisions: [{ decisionType: 'REFUND_MONEY' }, { decisionType: 'NEW_THING', decisionReasonTypes: ['MECHANICAL_DAMAGE'] }] } });
+        sendJson(res, 200, {
+          status: 'OK',
+          result: { availableDecisions: [{ decisionType: 'REFUND_MONEY' }, { decisionType: 'NEW_THING', decisionReasonTypes: ['MECHANICAL_DAMAGE'] }] },
+        });
       } else if (path.endsWith('/orders')) {
-        sendJson(res, 200, { orders: [{ orderId: 1001, campaignId: 11, status: 'DELIVERED', items: [{ id: 1, offerId: 'SKU-1' }] }, { campaignId: 11 }], paging: {} });
+        sendJson(res, 200, {
+          orders: [{ orderId: 1001, campaignId: 11, status: 'DELIVERED', items: [{ id: 1, offerId: 'SKU-1' }] }, { campaignId: 11 }],
+          paging: {},
+        });
       } else if (path.endsWith('/chats')) {
-        sendJson(res, 200, { status: 'OK', result: { chats: [{ chatId: 7, context: { type: 'RETURN', returnId: 1 }, type: 'CHAT', status: 'NEW', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z' }] } });
+        sendJson(res, 200, {
+          status: 'OK',
+          result: {
+            chats: [
+              {
+                chatId: 7,
+                context: { type: 'RETURN', returnId: 1 },
+                type: 'CHAT',
+                status: 'NEW',
+                createdAt: '2025-01-01T00:00:00Z',
+                updatedAt: '2025-01-01T00:00:00Z',
+              },
+            ],
+          },
+        });
       } else if (path.startsWith('/v2/reports/info/')) {
         sendJson(res, 200, { status: 'OK', result: { status: 'DONE', generationRequestedAt: '2025-01-01T00:00:00Z', file: `${server!.url}/files/r.xlsx` } });
       } else if (path.endsWith('/offer-mappings')) {

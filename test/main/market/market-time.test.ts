@@ -11,7 +11,12 @@ const httpDate = (ms: number): string => new Date(ms).toUTCString();
 
 describe('MarketTime: the offset from Date headers (fake clock)', () => {
   it('is 0 before any answer, and the midpoint of what the answers allow after', () => {
-    const local = { t: T0, now() { return this.t; } };
+    const local = {
+      t: T0,
+      now() {
+        return this.t;
+      },
+    };
     const time = new MarketTime({ clock: local });
     expect(time.info()).toEqual({ offsetMs: 0, uncertaintyMs: 0, samples: 0, measuredAt: null });
     expect(time.now()).toBe(T0);
@@ -28,7 +33,12 @@ describe('MarketTime: the offset from Date headers (fake clock)', () => {
   });
 
   it('narrows with more answers, within a second of the truth', () => {
-    const local = { t: T0, now() { return this.t; } };
+    const local = {
+      t: T0,
+      now() {
+        return this.t;
+      },
+    };
     const time = new MarketTime({ clock: local });
     const skew = -37 * 60_000 - 421; // the workstation runs 37 min ahead of the Market
     for (let i = 0; i < 20; i++) {
@@ -124,7 +134,13 @@ describe('the client against the real sandbox', () => {
     const reachability = new Reachability();
     const seen: ReachabilityState[] = [];
     reachability.on('change', (s) => seen.push({ ...s }));
-    const client = new MarketClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, scheduler: new KeyScheduler(), reachability, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 2 } });
+    const client = new MarketClient({
+      apiKey: sandbox.apiKey,
+      baseUrl: sandbox.url,
+      scheduler: new KeyScheduler(),
+      reachability,
+      retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 2 },
+    });
     try {
       await admin.setFaults({ type: 'drop', path: '/campaigns$' });
       await expect(client.listCampaigns()).rejects.toMatchObject({ kind: 'network' });

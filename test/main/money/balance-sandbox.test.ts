@@ -38,7 +38,10 @@ describe('one order, counted the same in the pane, the form and the analytics', 
   it('the pane: the cost with Plus points and subsidy, minus the non-purchase and this return, leaves 0', () => {
     const detail = h.store.returnDetail(kettles.id)!;
     const view = ReturnDetail.parse(toReturnDetail(detail, () => null));
-    expect(view.order!.items.map((i) => [i.count, i.money.payment?.value, i.money.cashback?.value ?? 0, i.money.subsidy?.value, i.money.total?.value]), quote('itemPriceTotal')).toEqual([
+    expect(
+      view.order!.items.map((i) => [i.count, i.money.payment?.value, i.money.cashback?.value ?? 0, i.money.subsidy?.value, i.money.total?.value]),
+      quote('itemPriceTotal'),
+    ).toEqual([
       [1, 11_940, 0, 0, 11_940],
       [2, 3590, 380, 210, 4180],
     ]);
@@ -48,7 +51,12 @@ describe('one order, counted the same in the pane, the form and the analytics', 
       [kettles.id, 'RETURN', 'refund', 4180],
     ]);
     expect(view.money.remains, quote('subtractRefunds')).toBe(0);
-    expect(view.items[0]!.position).toEqual({ payment: { value: 3590, currencyId: 'RUR' }, cashback: { value: 380, currencyId: 'RUR' }, subsidy: { value: 210, currencyId: 'RUR' }, total: { value: 4180, currencyId: 'RUR' } });
+    expect(view.items[0]!.position).toEqual({
+      payment: { value: 3590, currencyId: 'RUR' },
+      cashback: { value: 380, currencyId: 'RUR' },
+      subsidy: { value: 210, currencyId: 'RUR' },
+      total: { value: 4180, currencyId: 'RUR' },
+    });
     // The non-purchase's pane shows the same balance.
     expect(h.store.returnDetail(nonPurchase.id)!.money).toEqual(detail.money);
   });

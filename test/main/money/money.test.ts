@@ -13,7 +13,11 @@ function line(id: number, offerId: string, count: number, prices: { payment: num
     offerId,
     offerName: offerId,
     count,
-    prices: { payment: rub(prices.payment), ...(prices.cashback ? { cashback: rub(prices.cashback) } : {}), ...(prices.subsidy !== undefined ? { subsidy: rub(prices.subsidy) } : {}) },
+    prices: {
+      payment: rub(prices.payment),
+      ...(prices.cashback ? { cashback: rub(prices.cashback) } : {}),
+      ...(prices.subsidy !== undefined ? { subsidy: rub(prices.subsidy) } : {}),
+    },
   };
 }
 
@@ -21,11 +25,25 @@ function order(items: BusinessOrderItemDTO[], prices?: { payment: number; cashba
   return {
     orderId: 4700,
     items,
-    ...(prices ? { prices: { payment: rub(prices.payment), ...(prices.cashback ? { cashback: rub(prices.cashback) } : {}), ...(prices.subsidy ? { subsidy: rub(prices.subsidy) } : {}) } } : {}),
+    ...(prices
+      ? {
+          prices: {
+            payment: rub(prices.payment),
+            ...(prices.cashback ? { cashback: rub(prices.cashback) } : {}),
+            ...(prices.subsidy ? { subsidy: rub(prices.subsidy) } : {}),
+          },
+        }
+      : {}),
   };
 }
 
-function ret(returnId: number, returnType: 'RETURN' | 'UNREDEEMED', amount: number | null, items: Array<[string, number]>, extra: Partial<ReturnOfOrder> = {}): ReturnOfOrder {
+function ret(
+  returnId: number,
+  returnType: 'RETURN' | 'UNREDEEMED',
+  amount: number | null,
+  items: Array<[string, number]>,
+  extra: Partial<ReturnOfOrder> = {},
+): ReturnOfOrder {
   return {
     returnId,
     returnType,
@@ -56,8 +74,19 @@ describe('a line’s amounts are totals for all its units', () => {
 
   it('the goods are payment + Plus points, and the Market’s subsidy on top', () => {
     const l = line(1, 'A', 1, { payment: 850, cashback: 100, subsidy: 50 });
-    expect(lineMoney(l), `${quote('itemCostParts')} ${quote('itemSubsidy')}`).toEqual({ payment: rub(850), cashback: rub(100), subsidy: rub(50), total: rub(1000) });
-    expect(orderCost(order([l], { payment: 850, cashback: 100, subsidy: 50 })), quote('orderCostParts')).toEqual({ payment: 850, cashback: 100, subsidy: 50, total: 1000, currencyId: 'RUR' });
+    expect(lineMoney(l), `${quote('itemCostParts')} ${quote('itemSubsidy')}`).toEqual({
+      payment: rub(850),
+      cashback: rub(100),
+      subsidy: rub(50),
+      total: rub(1000),
+    });
+    expect(orderCost(order([l], { payment: 850, cashback: 100, subsidy: 50 })), quote('orderCostParts')).toEqual({
+      payment: 850,
+      cashback: 100,
+      subsidy: 50,
+      total: 1000,
+      currencyId: 'RUR',
+    });
   });
 
   it('an order without prices is the sum of its lines; mixed currencies are unknown, not added', () => {
@@ -95,7 +124,11 @@ describe('what remains of an order: its cost minus what every return takes back'
 
   it('subtracts the refunds of all the order’s returns, not only the open one', () => {
     const three = order([line(1, 'A', 3, { payment: 3000 })], { payment: 3000 });
-    const balance = orderBalance(three, [ret(1, 'RETURN', 1000, [['A', 1]]), ret(2, 'RETURN', 500, [['A', 1]]), ret(3, 'RETURN', 0, [['A', 1]], { refundStatus: 'REJECTED' })]);
+    const balance = orderBalance(three, [
+      ret(1, 'RETURN', 1000, [['A', 1]]),
+      ret(2, 'RETURN', 500, [['A', 1]]),
+      ret(3, 'RETURN', 0, [['A', 1]], { refundStatus: 'REJECTED' }),
+    ]);
     expect(balance.takenBack).toBe(1500);
     expect(balance.remains).toBe(1500);
   });
@@ -129,7 +162,13 @@ describe('the deprecated amounts in kopecks', () => {
             returnType: 'RETURN',
             refundStatus: 'REFUNDED',
             refundAmount: 419_050,
-            items: [{ shopSku: 'KETTLE', count: 2, decisions: [{ returnItemId: 9, decisionType: 'REFUND_MONEY_INCLUDING_SHIPMENT', refundAmount: 419_050, partnerCompensation: 19_900 }] }],
+            items: [
+              {
+                shopSku: 'KETTLE',
+                count: 2,
+                decisions: [{ returnItemId: 9, decisionType: 'REFUND_MONEY_INCLUDING_SHIPMENT', refundAmount: 419_050, partnerCompensation: 19_900 }],
+              },
+            ],
           },
         ],
         Date.now(),
@@ -149,7 +188,19 @@ describe('the balance read from the store', () => {
     const store = openStore(':memory:');
     try {
       store.upsertCampaigns([{ id: 11, placementType: 'FBS', business: { id: 1, name: 'B' } }], Date.now());
-      store.upsertOrders([{ ...order([line(1, 'SHOES', 1, { payment: 11_940 }), line(2, 'KETTLE', 2, { payment: 3590, cashback: 380, subsidy: 210 })], { payment: 15_530, cashback: 380, subsidy: 210 }), campaignId: 11 }], Date.now());
+      store.upsertOrders(
+        [
+          {
+            ...order([line(1, 'SHOES', 1, { payment: 11_940 }), line(2, 'KETTLE', 2, { payment: 3590, cashback: 380, subsidy: 210 })], {
+              payment: 15_530,
+              cashback: 380,
+              subsidy: 210,
+            }),
+            campaignId: 11,
+          },
+        ],
+        Date.now(),
+      );
       store.upsertReturns(
         11,
         [

@@ -14,7 +14,11 @@ describe('parseDecideArgs', () => {
 
   it('reads repeated ID:TYPE[:REASON[:COMPENSATION]] items with ID=TEXT comments', () => {
     expect(
-      parseDecideArgs({ returnId: 5, item: ['1:REFUND_MONEY', '2:DECLINE_REFUND:MECHANICAL_DAMAGE', '3:PARTIAL_MONEY_REFUND::99.9'], comment: ['2=Скол: видно, что "удар"'] }),
+      parseDecideArgs({
+        returnId: 5,
+        item: ['1:REFUND_MONEY', '2:DECLINE_REFUND:MECHANICAL_DAMAGE', '3:PARTIAL_MONEY_REFUND::99.9'],
+        comment: ['2=Скол: видно, что "удар"'],
+      }),
     ).toEqual({
       draft: {
         returnId: 5,
@@ -77,8 +81,17 @@ describe('decide and outbox list|drain against the sandbox', () => {
 
     const single = await runDecide({ ...base(), out: write, returnId: one.id, type: 'REFUND_MONEY', operator: 'cli-оператор' });
     expect(single.code).toBe(0);
-    expect(single.entry).toMatchObject({ state: 'queued', operator: 'cli-оператор', draft: { items: [{ returnItemId: itemIds(one)[0], decisionType: 'REFUND_MONEY' }] } });
-    const multi = await runDecide({ ...base(), returnId: two.id, item: [`${a}:REFUND_MONEY`, `${b}:DECLINE_REFUND:MECHANICAL_DAMAGE`], comment: [`${b}=Скол на корпусе`] });
+    expect(single.entry).toMatchObject({
+      state: 'queued',
+      operator: 'cli-оператор',
+      draft: { items: [{ returnItemId: itemIds(one)[0], decisionType: 'REFUND_MONEY' }] },
+    });
+    const multi = await runDecide({
+      ...base(),
+      returnId: two.id,
+      item: [`${a}:REFUND_MONEY`, `${b}:DECLINE_REFUND:MECHANICAL_DAMAGE`],
+      comment: [`${b}=Скол на корпусе`],
+    });
     expect(multi.code).toBe(0);
     const bad = await runDecide({ ...base(), returnId: two.id, item: `${a}:REFUND_MONEY` });
     expect(bad.code).toBe(3);

@@ -46,7 +46,6 @@ function spawnWorker(h: Harness): { child: ChildProcess; lines: string[]; ready:
   return { child, lines, ready, exited };
 }
 
-
 describe('outbox crash harness (kill -9)', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -62,7 +61,8 @@ describe('outbox crash harness (kill -9)', () => {
     const db = new DatabaseSync(h.dbPath, { readOnly: true });
     try {
       const out: Record<string, number> = {};
-      for (const r of db.prepare('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state').all()) out[String((r as { state: string }).state)] = Number((r as { n: number }).n);
+      for (const r of db.prepare('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state').all())
+        out[String((r as { state: string }).state)] = Number((r as { n: number }).n);
       return out;
     } finally {
       db.close();

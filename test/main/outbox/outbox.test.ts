@@ -6,7 +6,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditEntry, AvailableDecisions, OutboxEntry } from '../../../preload/contract.ts';
 import { DraftRejectedError, OutboxRefusedError, ReturnNotKnownError } from '../../../main/outbox/errors.ts';
 import type { OutboxStatus } from '../../../main/outbox/outbox.ts';
-import { acceptedByReturn, campaignOf, FAST_BACKOFF, itemIds, ManualClock, newReturn, refundAll, startHarness, syncReturn, testClient, waitFor, type Harness } from './helpers.ts';
+import {
+  acceptedByReturn,
+  campaignOf,
+  FAST_BACKOFF,
+  itemIds,
+  ManualClock,
+  newReturn,
+  refundAll,
+  startHarness,
+  syncReturn,
+  testClient,
+  waitFor,
+  type Harness,
+} from './helpers.ts';
 
 const SUBMIT_PATH = 'decision/submit$';
 
@@ -58,7 +71,9 @@ describe('outbox against the sandbox', () => {
       ['accepted', 'sending'],
       ['delivered', 'delivered'],
     ]);
-    expect(audit.every((a) => a.operator === 'Ирина Петрова' && a.orderId === r.orderId && a.campaignId === r.campaignId && a.outboxId === entry.id)).toBe(true);
+    expect(audit.every((a) => a.operator === 'Ирина Петрова' && a.orderId === r.orderId && a.campaignId === r.campaignId && a.outboxId === entry.id)).toBe(
+      true,
+    );
     expect(audit[0]!.payload).toContain('REFUND_MONEY');
     expect(audit[2]!.serverAnswer).toBe('OK');
     expect(audit[3]!.serverAnswer).toContain('PREMODERATION_DECISION_MADE');
@@ -111,7 +126,9 @@ describe('outbox against the sandbox', () => {
     expect(await h.outbox.validate(bad)).toEqual(issues);
     expect(await h.outbox.validate(refundAll(r))).toEqual([]);
     // Malformed input names the field too.
-    const malformed = await h.outbox.submit({ returnId: r.id, items: [{ returnItemId: a, decisionType: 'REFUND_MONEY', compensation: -1 }] }).catch((e: unknown) => e);
+    const malformed = await h.outbox
+      .submit({ returnId: r.id, items: [{ returnItemId: a, decisionType: 'REFUND_MONEY', compensation: -1 }] })
+      .catch((e: unknown) => e);
     expect((malformed as DraftRejectedError).issues[0]).toMatchObject({ returnItemId: a, field: 'compensation', rule: 'compensation.notPositive' });
     expect(rowCount()).toBe(0);
     expect(h.outbox.audit()).toEqual([]);
@@ -123,7 +140,9 @@ describe('outbox against the sandbox', () => {
     await h.admin.setReturnStatus(r.id, 'PREMODERATION_DECISION_MADE', { force: true });
     await syncReturn(h, r.campaignId, r.orderId, r.id);
     const error = (await h.outbox.submit(refundAll(r)).catch((e: unknown) => e)) as DraftRejectedError;
-    expect(error.issues).toEqual([expect.objectContaining({ field: 'return', rule: 'return.notAwaiting', params: { returnId: r.id, status: 'PREMODERATION_DECISION_MADE' } })]);
+    expect(error.issues).toEqual([
+      expect.objectContaining({ field: 'return', rule: 'return.notAwaiting', params: { returnId: r.id, status: 'PREMODERATION_DECISION_MADE' } }),
+    ]);
     expect(error.bridgeCode).toBe('CONFLICT');
     await expect(h.outbox.submit({ returnId: 999_999_999, items: [{ returnItemId: 1, decisionType: 'REFUND_MONEY' }] })).rejects.toMatchObject({
       issues: [expect.objectContaining({ rule: 'return.unknown' })],
@@ -144,7 +163,11 @@ describe('outbox against the sandbox', () => {
     const e1 = await h.outbox.submit(refundAll(r1), 'Анна');
     const e2 = await h.outbox.submit(refundAll(r2), 'Анна');
     const [item1] = itemIds(r1) as [number];
-    const edited = await h.outbox.edit(e1.id, { returnId: r1.id, items: [{ returnItemId: item1, decisionType: 'DECLINE_REFUND', reasonType: 'MECHANICAL_DAMAGE', comment: 'Скол' }] }, 'Борис');
+    const edited = await h.outbox.edit(
+      e1.id,
+      { returnId: r1.id, items: [{ returnItemId: item1, decisionType: 'DECLINE_REFUND', reasonType: 'MECHANICAL_DAMAGE', comment: 'Скол' }] },
+      'Борис',
+    );
     expect(edited).toMatchObject({ id: e1.id, state: 'queued', draft: { items: [{ decisionType: 'DECLINE_REFUND' }] } });
     // A bad edit is refused with the issues and leaves the queued decision as it was.
     const badEdit = await h.outbox.edit(e1.id, { returnId: r1.id, items: [{ returnItemId: item1, decisionType: 'REPAIR' }] }).catch((e: unknown) => e);
@@ -176,7 +199,9 @@ describe('outbox against the sandbox', () => {
     expect(accepted.get(r1.id)).toBe(1);
     expect(accepted.has(r2.id)).toBe(false);
     const sent1 = (await h.admin.received()).find((x) => x.returnId === r1.id)!;
-    expect(sent1.requestBody).toMatchObject({ returnItemDecisions: [{ decisionType: 'DECLINE_REFUND', decisionReasonType: 'MECHANICAL_DAMAGE', comment: 'Скол' }] });
+    expect(sent1.requestBody).toMatchObject({
+      returnItemDecisions: [{ decisionType: 'DECLINE_REFUND', decisionReasonType: 'MECHANICAL_DAMAGE', comment: 'Скол' }],
+    });
     expect(h.outbox.audit(r1.id).map((a) => [a.action, a.operator])).toEqual([
       ['queued', 'Анна'],
       ['edited', 'Борис'],
@@ -352,7 +377,10 @@ describe('outbox against the sandbox', () => {
     const r = await newReturn(h);
     const entry = await h.outbox.submit(refundAll(r));
     // The submit answers 503 before the Market takes anything; the next two re-reads show a newer status.
-    await h.admin.setFaults([{ type: 'error5xx', path: SUBMIT_PATH, count: 1, status: 503 }, { type: 'drift', path: 'orders/\\d+/returns/\\d+$', count: 2 }]);
+    await h.admin.setFaults([
+      { type: 'error5xx', path: SUBMIT_PATH, count: 1, status: 503 },
+      { type: 'drift', path: 'orders/\\d+/returns/\\d+$', count: 2 },
+    ]);
     h.outbox.start();
     await waitFor(() => h.outbox.get(entry.id)!.explanation?.includes('answer was lost'), 5_000, 'unknown outcome');
     for (let check = 1; check <= 2; check++) {
@@ -369,7 +397,16 @@ describe('outbox against the sandbox', () => {
     // The status is readable again (no more drift): the return still awaits a decision, so it is sent, once.
     clock.advance(600_000);
     await waitFor(() => h.outbox.get(entry.id)!.state === 'delivered', 5_000, 'delivered');
-    expect(h.outbox.audit(r.id).map((a) => a.action)).toEqual(['queued', 'sending', 'unknown-outcome', 'status-unknown', 'status-unknown', 'resending', 'accepted', 'delivered']);
+    expect(h.outbox.audit(r.id).map((a) => a.action)).toEqual([
+      'queued',
+      'sending',
+      'unknown-outcome',
+      'status-unknown',
+      'status-unknown',
+      'resending',
+      'accepted',
+      'delivered',
+    ]);
     const received = (await h.admin.received()).filter((x) => x.returnId === r.id);
     expect(received.map((x) => x.statusCode)).toEqual([200]);
   });
@@ -431,13 +468,19 @@ describe('outbox against the sandbox', () => {
     const eCancelled = await h.outbox.submit(refundAll(cancelled));
     const otherDesk = testClient(h.sandbox.url, h.sandbox.apiKey);
     for (const r of [decided, disputed]) {
-      await otherDesk.submitReturnDecision(r.campaignId, r.orderId, r.id, [{ returnItemId: itemIds(r)[0]!, decisionType: 'DECLINE_REFUND', decisionReasonType: 'MECHANICAL_DAMAGE', comment: 'другой оператор' }]);
+      await otherDesk.submitReturnDecision(r.campaignId, r.orderId, r.id, [
+        { returnItemId: itemIds(r)[0]!, decisionType: 'DECLINE_REFUND', decisionReasonType: 'MECHANICAL_DAMAGE', comment: 'другой оператор' },
+      ]);
     }
     await h.admin.openDispute(disputed.id);
     await h.admin.setReturnStatus(cancelled.id, 'CANCELLED');
     h.outbox.start();
     expect(await h.outbox.whenIdle(10_000)).toBe(true);
-    expect(h.outbox.get(eDecided.id)).toMatchObject({ state: 'conflict', explanation: expect.stringContaining('already decided (Decline the refund)'), serverMessage: expect.stringMatching(/does not await a decision/) });
+    expect(h.outbox.get(eDecided.id)).toMatchObject({
+      state: 'conflict',
+      explanation: expect.stringContaining('already decided (Decline the refund)'),
+      serverMessage: expect.stringMatching(/does not await a decision/),
+    });
     expect(h.outbox.get(eDisputed.id)).toMatchObject({ state: 'conflict', explanation: expect.stringMatching(/in dispute/) });
     expect(h.outbox.get(eCancelled.id)).toMatchObject({ state: 'conflict', explanation: expect.stringMatching(/buyer cancelled/) });
     expect(h.outbox.status()).toMatchObject({ conflict: 3, queued: 0, sending: 0 });
@@ -453,7 +496,9 @@ describe('outbox against the sandbox', () => {
     const r = await newReturn(h, { campaignId: campaignOf(h, 'FBS') });
     const entry = await h.outbox.submit(refundAll(r));
     // The Market's rules changed after queueing: REPAIR is not offered for FBS.
-    h.store.db.prepare('UPDATE outbox SET draft_json = ? WHERE id = ?').run(JSON.stringify({ returnId: r.id, items: [{ returnItemId: itemIds(r)[0], decisionType: 'REPAIR', comment: 'к пятнице' }] }), entry.id);
+    h.store.db
+      .prepare('UPDATE outbox SET draft_json = ? WHERE id = ?')
+      .run(JSON.stringify({ returnId: r.id, items: [{ returnItemId: itemIds(r)[0], decisionType: 'REPAIR', comment: 'к пятнице' }] }), entry.id);
     h.outbox.start();
     expect(await h.outbox.whenIdle(10_000)).toBe(true);
     const done = h.outbox.get(entry.id)!;
@@ -469,10 +514,14 @@ describe('outbox against the sandbox', () => {
     const goodEntry = await h.outbox.submit(refundAll(good));
     const now = Date.now();
     h.store.db
-      .prepare("INSERT INTO outbox (return_id, order_id, campaign_id, state, draft_json, operator, created_at, updated_at) VALUES (?, ?, ?, 'queued', ?, 'Вера', ?, ?)")
+      .prepare(
+        "INSERT INTO outbox (return_id, order_id, campaign_id, state, draft_json, operator, created_at, updated_at) VALUES (?, ?, ?, 'queued', ?, 'Вера', ?, ?)",
+      )
       .run(777, 1, good.campaignId, '{"returnId": 777, "items": [', now, now);
     h.store.db
-      .prepare("INSERT INTO outbox (return_id, order_id, campaign_id, state, draft_json, operator, created_at, updated_at) VALUES (?, ?, ?, 'teleported', ?, 'Вера', ?, ?)")
+      .prepare(
+        "INSERT INTO outbox (return_id, order_id, campaign_id, state, draft_json, operator, created_at, updated_at) VALUES (?, ?, ?, 'teleported', ?, 'Вера', ?, ?)",
+      )
       .run(778, 1, good.campaignId, JSON.stringify({ returnId: 778, items: [{ returnItemId: 1, decisionType: 'REFUND_MONEY' }] }), now, now);
     const announced: number[] = [];
     h.outbox.on('quarantined', (q) => announced.push(q.id));
@@ -490,7 +539,9 @@ describe('outbox against the sandbox', () => {
     expect(announced.sort()).toEqual(quarantined.map((q) => q.id).sort());
     expect(h.outbox.status()).toMatchObject({ quarantined: 2, queued: 0 });
     expect(h.outbox.list().map((e) => e.id)).toEqual([goodEntry.id]);
-    expect(h.outbox.audit(777)).toEqual([expect.objectContaining({ action: 'quarantined', operator: 'Вера', serverAnswer: expect.stringMatching(/not JSON/) })]);
+    expect(h.outbox.audit(777)).toEqual([
+      expect.objectContaining({ action: 'quarantined', operator: 'Вера', serverAnswer: expect.stringMatching(/not JSON/) }),
+    ]);
     expect(rowCount()).toBe(3); // nothing dropped
     expect((await h.admin.received()).map((x) => x.returnId)).toEqual([good.id]);
   });
@@ -498,7 +549,13 @@ describe('outbox against the sandbox', () => {
   it('exports the audit log as UTF-8 CSV with a BOM and proper quoting', async () => {
     const r = await newReturn(h);
     const [item] = itemIds(r) as [number];
-    await h.outbox.submit({ returnId: r.id, items: [{ returnItemId: item, decisionType: 'DECLINE_REFUND', reasonType: 'MECHANICAL_DAMAGE', comment: 'Сказал: "брак",\nно это скол' }] }, 'Пётр, старший');
+    await h.outbox.submit(
+      {
+        returnId: r.id,
+        items: [{ returnItemId: item, decisionType: 'DECLINE_REFUND', reasonType: 'MECHANICAL_DAMAGE', comment: 'Сказал: "брак",\nно это скол' }],
+      },
+      'Пётр, старший',
+    );
     h.outbox.start();
     expect(await h.outbox.whenIdle(10_000)).toBe(true);
     const file = join(h.dir, 'audit.csv');
@@ -507,9 +564,13 @@ describe('outbox against the sandbox', () => {
     const bytes = readFileSync(file);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8').slice(1);
-    expect(text.split('\r\n')[0]).toBe("Entry,Time (MSK),Operator,Store ID,Order,Return,Outbox entry,Step,State,Item decisions,Request to the Market,The Market's answer");
+    expect(text.split('\r\n')[0]).toBe(
+      "Entry,Time (MSK),Operator,Store ID,Order,Return,Outbox entry,Step,State,Item decisions,Request to the Market,The Market's answer",
+    );
     expect(text).toContain(',"Пётр, старший",');
-    expect(text).toContain(`"{""returnItemDecisions"":[{""returnItemId"":${item},""decisionType"":""DECLINE_REFUND"",""decisionReasonType"":""MECHANICAL_DAMAGE"",""comment"":""Сказал: \\""брак\\"",\\nно это скол""}]}"`);
+    expect(text).toContain(
+      `"{""returnItemDecisions"":[{""returnItemId"":${item},""decisionType"":""DECLINE_REFUND"",""decisionReasonType"":""MECHANICAL_DAMAGE"",""comment"":""Сказал: \\""брак\\"",\\nно это скол""}]}"`,
+    );
     expect(text).toContain(`,${r.campaignId},${r.orderId},${r.id},`);
     expect(text.endsWith('\r\n')).toBe(true);
     const stream = new PassThrough();

@@ -37,7 +37,13 @@ export async function evidenceWorld(options: { returns?: number; cacheMaxBytes?:
   const store = openStore(storePath(dir));
   const { logger, lines } = memoryLogger();
   const scheduler = new KeyScheduler();
-  const client = new MarketClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, logger, scheduler, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 20, parallelPauseMs: 50 } });
+  const client = new MarketClient({
+    apiKey: sandbox.apiKey,
+    baseUrl: sandbox.url,
+    logger,
+    scheduler,
+    retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 20, parallelPauseMs: 50 },
+  });
   const sync = new SyncEngine({ client, store, logger });
   const outbox = new Outbox({ store, client, logger, locale: () => 'en', operator: () => 'tester' });
   const session = {
@@ -83,12 +89,17 @@ export async function evidenceWorld(options: { returns?: number; cacheMaxBytes?:
 }
 
 /** Returns with photos, most photos first: [returnId, itemId, imageHash][] per return. */
-export function returnsWithPhotos(store: Store, filter: (row: { placementType: string | null; returnType: string }) => boolean = () => true): Array<{ returnId: number; photos: Array<{ itemId: number; imageHash: string }> }> {
+export function returnsWithPhotos(
+  store: Store,
+  filter: (row: { placementType: string | null; returnType: string }) => boolean = () => true,
+): Array<{ returnId: number; photos: Array<{ itemId: number; imageHash: string }> }> {
   const rows = store.inboxPage({ hasPhotos: true }, { limit: 500 }).rows.filter(filter);
   return rows
     .map((row) => {
       const detail = store.returnDetail(row.id)!;
-      const photos = detail.items.flatMap((i) => i.photos.filter((p) => p.returnItemId !== null).map((p) => ({ itemId: p.returnItemId!, imageHash: p.imageHash })));
+      const photos = detail.items.flatMap((i) =>
+        i.photos.filter((p) => p.returnItemId !== null).map((p) => ({ itemId: p.returnItemId!, imageHash: p.imageHash })),
+      );
       return { returnId: row.id, photos };
     })
     .filter((r) => r.photos.length > 0)

@@ -6,8 +6,15 @@ import { checkImage } from '../../../main/photos/image-check.ts';
 import { evidenceWorld, type EvidenceWorld } from './fixtures.ts';
 
 /** A return of our own with small photos (the demo data's 12 MP photos are for the benchmark). */
-async function returnWithPhotos(world: EvidenceWorld, count: number, format: 'jpeg' | 'png' = 'jpeg'): Promise<{ returnId: number; photos: Array<{ itemId: number; imageHash: string }> }> {
-  const created = await world.admin.createReturn({ type: 'RETURN', items: [{ photos: count, images: Array.from({ length: count }, (_, i) => ({ format, width: 640 + i * 8, height: 480 })) }] });
+async function returnWithPhotos(
+  world: EvidenceWorld,
+  count: number,
+  format: 'jpeg' | 'png' = 'jpeg',
+): Promise<{ returnId: number; photos: Array<{ itemId: number; imageHash: string }> }> {
+  const created = await world.admin.createReturn({
+    type: 'RETURN',
+    items: [{ photos: count, images: Array.from({ length: count }, (_, i) => ({ format, width: 640 + i * 8, height: 480 })) }],
+  });
   await world.sync();
   const detail = world.store.returnDetail(created.id)!;
   const photos = detail.items.flatMap((i) => i.photos.map((p) => ({ itemId: p.returnItemId!, imageHash: p.imageHash })));

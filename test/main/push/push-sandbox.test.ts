@@ -45,14 +45,22 @@ describe('the push receiver, opt-in', () => {
     expect(await settingsSet({ pushReceiver: { enabled: true, port, path: '/market/notification', allInterfaces: false } })).toMatchObject({ ok: true });
     await vi.waitFor(() => expect(services.status().push).toMatchObject({ state: 'listening', url: `http://127.0.0.1:${port}/market/notification` }));
     // The Market answers PING before it sends anything else (sendNotification.md: "`PING` — verification notification").
-    const ping = await fetch(`http://127.0.0.1:${port}/market/notification`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notificationType: 'PING', time: new Date().toISOString() }) });
+    const ping = await fetch(`http://127.0.0.1:${port}/market/notification`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ notificationType: 'PING', time: new Date().toISOString() }),
+    });
     expect(ping.status).toBe(200);
     expect(await ping.json()).toMatchObject({ name: 'ReturnDesk', version: 'test' });
     await admin.setPush(`http://127.0.0.1:${port}/market/notification`);
 
     // "`ORDER_RETURN_CREATED` — a new non-purchase or refund has been created": in the store without waiting for a poll.
     const { now } = await admin.clock();
-    const created = await admin.createReturn({ campaignId: fbs, status: 'PREMODERATION_DECISION_WAITING', createdAt: new Date(Date.parse(now) - 47.6 * 3_600_000).toISOString() });
+    const created = await admin.createReturn({
+      campaignId: fbs,
+      status: 'PREMODERATION_DECISION_WAITING',
+      createdAt: new Date(Date.parse(now) - 47.6 * 3_600_000).toISOString(),
+    });
     await vi.waitFor(() => expect(services.store.getReturn(created.id)?.awaitingDecision).toBe(true), { timeout: 10_000 });
     await vi.waitFor(() => expect(shown.some((n) => n.kind === 'deadline' && n.returnIds.includes(created.id))).toBe(true), { timeout: 10_000 });
     expect(services.status().push.lastEventAt).not.toBeNull();
@@ -80,7 +88,13 @@ describe('the push receiver, opt-in', () => {
     const taken = (blocker.address() as { port: number }).port;
     try {
       await settingsSet({ pushReceiver: { enabled: true, port: taken, path: '/notification', allInterfaces: false } });
-      await vi.waitFor(() => expect(services.status().push).toMatchObject({ state: 'failed', url: null, error: `port ${taken} is already in use by another program; choose another port` }));
+      await vi.waitFor(() =>
+        expect(services.status().push).toMatchObject({
+          state: 'failed',
+          url: null,
+          error: `port ${taken} is already in use by another program; choose another port`,
+        }),
+      );
     } finally {
       blocker.close();
     }

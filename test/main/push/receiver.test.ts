@@ -36,8 +36,23 @@ describe('push receiver (Market notification contract over real HTTP)', () => {
   };
   const OK = { status: 200, json: { version: '0.1.0', name: 'ReturnDesk', time: new Date(NOW).toISOString() } };
 
-  const created = { notificationType: 'ORDER_RETURN_CREATED', campaignId: 11, orderId: 501, returnId: 9001, returnType: 'RETURN', createdAt: '2025-01-16T10:00:00.123456789Z', items: [{ offerId: 'SKU-1', count: 2 }] };
-  const status = (updatedAt: string, statuses: Record<string, string>) => ({ notificationType: 'ORDER_RETURN_STATUS_UPDATED', campaignId: 11, orderId: 501, returnId: 9001, statuses, updatedAt });
+  const created = {
+    notificationType: 'ORDER_RETURN_CREATED',
+    campaignId: 11,
+    orderId: 501,
+    returnId: 9001,
+    returnType: 'RETURN',
+    createdAt: '2025-01-16T10:00:00.123456789Z',
+    items: [{ offerId: 'SKU-1', count: 2 }],
+  };
+  const status = (updatedAt: string, statuses: Record<string, string>) => ({
+    notificationType: 'ORDER_RETURN_STATUS_UPDATED',
+    campaignId: 11,
+    orderId: 501,
+    returnId: 9001,
+    statuses,
+    updatedAt,
+  });
 
   it('answers PING with version, name and time and calls nothing', async () => {
     expect(await post({ notificationType: 'PING', time: '2025-01-16T10:09:49.759084017Z' })).toEqual(OK);
@@ -52,8 +67,24 @@ describe('push receiver (Market notification contract over real HTTP)', () => {
     expect(await post({ notificationType: 'CHAT_ARBITRAGE_STARTED', businessId: 77, chatId: 3003, startedAt: '2025-01-16T12:00:00Z' })).toEqual(OK);
     await vi.waitFor(() => expect(events).toHaveLength(3));
     expect(events).toEqual([
-      { kind: 'returnCreated', campaignId: 11, orderId: 501, returnId: 9001, returnType: 'RETURN', createdAt: Date.parse('2025-01-16T10:00:00.123Z'), items: [{ offerId: 'SKU-1', count: 2 }] },
-      { kind: 'returnStatusUpdated', campaignId: 11, orderId: 501, returnId: 9001, refundStatus: 'PREMODERATION_DECISION_WAITING', shipmentStatus: null, updatedAt: Date.parse('2025-01-16T08:00:00Z') },
+      {
+        kind: 'returnCreated',
+        campaignId: 11,
+        orderId: 501,
+        returnId: 9001,
+        returnType: 'RETURN',
+        createdAt: Date.parse('2025-01-16T10:00:00.123Z'),
+        items: [{ offerId: 'SKU-1', count: 2 }],
+      },
+      {
+        kind: 'returnStatusUpdated',
+        campaignId: 11,
+        orderId: 501,
+        returnId: 9001,
+        refundStatus: 'PREMODERATION_DECISION_WAITING',
+        shipmentStatus: null,
+        updatedAt: Date.parse('2025-01-16T08:00:00Z'),
+      },
       { kind: 'disputeStarted', businessId: 77, chatId: 3003, startedAt: Date.parse('2025-01-16T12:00:00Z') },
     ]);
   });
@@ -71,7 +102,10 @@ describe('push receiver (Market notification contract over real HTTP)', () => {
     expect(await post(status('2025-01-16T09:00:00Z', { refundStatus: 'PREMODERATION_DECISION_WAITING' }))).toEqual(OK);
     expect(await post(status('2025-01-16T10:00:00Z', { shipmentStatus: 'IN_TRANSIT' }))).toEqual(OK);
     await vi.waitFor(() => expect(events).toHaveLength(2));
-    expect(events.map((e) => (e.kind === 'returnStatusUpdated' ? e.refundStatus ?? e.shipmentStatus : e.kind))).toEqual(['PREMODERATION_DECISION_MADE', 'IN_TRANSIT']);
+    expect(events.map((e) => (e.kind === 'returnStatusUpdated' ? (e.refundStatus ?? e.shipmentStatus) : e.kind))).toEqual([
+      'PREMODERATION_DECISION_MADE',
+      'IN_TRANSIT',
+    ]);
   });
 
   it('answers a payload of the wrong shape with 400 WRONG_EVENT_FORMAT naming the field, and changes nothing', async () => {
@@ -79,7 +113,14 @@ describe('push receiver (Market notification contract over real HTTP)', () => {
     const wrong = await post(noReturnId);
     expect(wrong.status).toBe(400);
     expect(wrong.json).toEqual({ error: { type: 'WRONG_EVENT_FORMAT', message: expect.stringMatching(/^returnId: /) } });
-    for (const body of ['{not json', { time: 'x' }, { ...created, createdAt: 'yesterday' }, { ...created, campaignId: '11' }, status('2025-01-16T09:00:00Z', {}), { notificationType: 'PING', time: 'soon' }]) {
+    for (const body of [
+      '{not json',
+      { time: 'x' },
+      { ...created, createdAt: 'yesterday' },
+      { ...created, campaignId: '11' },
+      status('2025-01-16T09:00:00Z', {}),
+      { notificationType: 'PING', time: 'soon' },
+    ]) {
       const answer = await post(body);
       expect(answer.status).toBe(400);
       expect((answer.json as { error: { type: string } }).error.type).toBe('WRONG_EVENT_FORMAT');
@@ -122,9 +163,16 @@ describe('push receiver (Market notification contract over real HTTP)', () => {
   });
 
   it('answers on the path it was given and only there', async () => {
-    const other = await startPushReceiver({ port: 0, path: '/shop/market/', onReturnEvent: (event) => void events.push(event), logger: memoryLogger().logger, clock: { now: () => NOW } });
+    const other = await startPushReceiver({
+      port: 0,
+      path: '/shop/market/',
+      onReturnEvent: (event) => void events.push(event),
+      logger: memoryLogger().logger,
+      clock: { now: () => NOW },
+    });
     try {
-      const at = (path: string) => fetch(`${other.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(created) });
+      const at = (path: string) =>
+        fetch(`${other.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(created) });
       expect(other.path).toBe('/shop/market');
       expect((await at('/shop/market')).status).toBe(200);
       expect((await at('/notification')).status).toBe(404);

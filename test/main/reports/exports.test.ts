@@ -34,7 +34,15 @@ beforeEach(() => {
     store,
     session: () => ({ outbox }) as unknown as MarketSession,
     files,
-    reports: new ReportRunner({ client: () => { throw new Error('no reports here'); }, businessOf: () => 1, files, emit: () => undefined, logger: silentLogger }),
+    reports: new ReportRunner({
+      client: () => {
+        throw new Error('no reports here');
+      },
+      businessOf: () => 1,
+      files,
+      emit: () => undefined,
+      logger: silentLogger,
+    }),
     outboxStateOf: (id: number) => (store.latestOutboxState(id) as never) ?? null,
     now: () => NOW,
   });
@@ -98,7 +106,11 @@ describe('formula injection (OWASP CSV injection)', () => {
     const files = [
       (await call('exports.inbox', { filter: {} })).path,
       (await call('exports.audit', {})).path,
-      ...(await Promise.all((['timeline', 'reasons', 'topSkus', 'decisionMix', 'timeToDecision', 'deadlines', 'stores', 'money'] as const).map(async (table) => (await call('exports.analytics', { query, table })).path))),
+      ...(await Promise.all(
+        (['timeline', 'reasons', 'topSkus', 'decisionMix', 'timeToDecision', 'deadlines', 'stores', 'money'] as const).map(
+          async (table) => (await call('exports.analytics', { query, table })).path,
+        ),
+      )),
     ];
     const cells = files.flatMap((file) => reread(file).rows.flat());
     expect(cells.filter((cell) => dangerous.test(cell))).toEqual([]);
@@ -115,12 +127,17 @@ describe('exports', () => {
     expect(raw.subarray(0, 3)).toEqual(BOM);
     expect(result.bytes).toBe(raw.length);
     expect(rows[0]?.slice(0, 4)).toEqual(['Return', 'Order', 'Store ID', 'Store']);
-    const ids = rows.slice(1).map((r) => Number(r[0])).sort();
+    const ids = rows
+      .slice(1)
+      .map((r) => Number(r[0]))
+      .sort();
     expect(ids).toEqual([1, 2, 5, 6]);
     expect(result.rows).toBe(4);
     expect(new Set(rows.slice(1).map((r) => r[3]))).toEqual(new Set(['Техно Дом FBS']));
     // A reversed date range is refused by the contract before anything is written.
-    expect(() => channels['exports.inbox'].args.parse({ filter: { createdFrom: '2025-03-07', createdTo: '2025-03-01' } })).toThrow(/end date is before the start date/);
+    expect(() => channels['exports.inbox'].args.parse({ filter: { createdFrom: '2025-03-07', createdTo: '2025-03-01' } })).toThrow(
+      /end date is before the start date/,
+    );
   });
 
   it('the audit log, quotes and line breaks in fields kept', async () => {
@@ -151,20 +168,45 @@ describe('exports', () => {
       expect(readFileSync(result.path).subarray(0, 3)).toEqual(BOM);
       expect(result.rows).toBeGreaterThan(0);
     }
-    const deadlines = reread(readdirSync(join(dir, 'reports')).map((f) => join(dir, 'reports', f)).find((f) => f.includes('analytics-deadlines'))!).rows;
-    expect(deadlines.slice(1).map((r) => [r[0], r[6]])).toEqual([['2', 'Auto-confirmed by the Market'], ['7', 'Delivered after the deadline'], ['6', 'Still waiting after the deadline']]);
+    const deadlines = reread(
+      readdirSync(join(dir, 'reports'))
+        .map((f) => join(dir, 'reports', f))
+        .find((f) => f.includes('analytics-deadlines'))!,
+    ).rows;
+    expect(deadlines.slice(1).map((r) => [r[0], r[6]])).toEqual([
+      ['2', 'Auto-confirmed by the Market'],
+      ['7', 'Delivered after the deadline'],
+      ['6', 'Still waiting after the deadline'],
+    ]);
   });
 
   it('as Russian Excel opens it: ";" between fields, Russian headings, words for codes, Moscow times, decimal commas', async () => {
     handlers = createAnalyticsHandlers({ ...depsOf(), locale: () => 'ru' });
     const inbox = readFileSync((await call('exports.inbox', { filter: {} })).path, 'utf8');
     const header = inbox.slice(1).split('\r\n')[0]!;
-    expect(header.split(';').slice(0, 11)).toEqual(['Возврат', 'Заказ', 'ID магазина', 'Магазин', 'Модель работы', 'Тип', 'Статус возврата денег', 'Статус передачи', 'Создан (МСК)', 'Обновлён (МСК)', 'Решить до (МСК)']);
+    expect(header.split(';').slice(0, 11)).toEqual([
+      'Возврат',
+      'Заказ',
+      'ID магазина',
+      'Магазин',
+      'Модель работы',
+      'Тип',
+      'Статус возврата денег',
+      'Статус передачи',
+      'Создан (МСК)',
+      'Обновлён (МСК)',
+      'Решить до (МСК)',
+    ]);
     const rows = parseCsv(inbox, ';');
     const first = rows.find((r) => r[0] === '1')!;
     // RefundStatusType "PREMODERATION_DECISION_WAITING — ожидает решения (FBY, FBS и Экспресс)": the word, not the code.
     expect(first[5]).toBe('Возврат');
-    expect(rows.slice(1).map((r) => r[6]).join()).not.toMatch(/[A-Z]{4,}_[A-Z]/);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[6])
+        .join(),
+    ).not.toMatch(/[A-Z]{4,}_[A-Z]/);
     // ReturnDTO.creationDate is "ISO 8601 со смещением относительно UTC": written as a Moscow time Excel reads.
     expect(first[8]).toMatch(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
     expect(first[13]).toMatch(/^(да|нет)$/);
@@ -172,7 +214,10 @@ describe('exports', () => {
     expect(audit[0]!.slice(0, 3)).toEqual(['Запись', 'Время (МСК)', 'Оператор']);
     expect(audit[1]![7]).toBe('поставлено в очередь');
     expect(audit[2]![8]).toBe('доставлено');
-    const stores = parseCsv(readFileSync((await call('exports.analytics', { query: { from: '2025-03-01', to: '2025-03-07' }, table: 'reasons' })).path, 'utf8'), ';');
+    const stores = parseCsv(
+      readFileSync((await call('exports.analytics', { query: { from: '2025-03-01', to: '2025-03-07' }, table: 'reasons' })).path, 'utf8'),
+      ';',
+    );
     expect(stores[0]).toEqual(['Причина', 'Подробности', 'Товаров', 'Штук', 'Сумма возвратов, ₽']);
     expect(stores.slice(1).every((r) => !/^[A-Z_]+$/.test(r[0]!))).toBe(true);
     // The formula guard holds with the Russian separator too.

@@ -29,7 +29,8 @@ let cutUrl: string;
 let hostileServer: Server;
 let hostileUrl: string;
 /** A report as another Market answer could carry it: an offer named as a formula, a negative amount (a number, no formula). */
-const HOSTILE_REPORT = '\uFEFFcampaignId,orderId,offerId,amountRub,reason\r\n1,2,"=HYPERLINK(""http://evil.example/"",""x"")",-150.00,BAD_QUALITY\r\n1,3,SKU-1,10,@SUM(1+1)\r\n';
+const HOSTILE_REPORT =
+  '\uFEFFcampaignId,orderId,offerId,amountRub,reason\r\n1,2,"=HYPERLINK(""http://evil.example/"",""x"")",-150.00,BAD_QUALITY\r\n1,3,SKU-1,10,@SUM(1+1)\r\n';
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, quiet: true, returns: 30 });
@@ -149,7 +150,19 @@ describe('united returns report', () => {
     expect(job.bytes).toBe(bytes.length);
     const rows = parseCsv(bytes.toString('utf8'));
     expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    expect(rows[0]).toEqual(['campaignId', 'orderId', 'returnId', 'returnType', 'createdAt', 'refundStatus', 'shipmentStatus', 'offerId', 'count', 'amountRub', 'reason']);
+    expect(rows[0]).toEqual([
+      'campaignId',
+      'orderId',
+      'returnId',
+      'returnType',
+      'createdAt',
+      'refundStatus',
+      'shipmentStatus',
+      'offerId',
+      'count',
+      'amountRub',
+      'reason',
+    ]);
     const body = rows.slice(1);
     expect(body.every((row) => row[0] === String(fbs.id))).toBe(true);
     const ids = new Set(body.map((row) => Number(row[2])));
@@ -164,12 +177,16 @@ describe('united returns report', () => {
     const second = await settle(r, (await r.start(await request({ returnType: 'RETURN', shipmentStatuses: ['CREATED', 'IN_TRANSIT'] }))).jobId);
     expect(first.state).toBe('done');
     expect(['done', 'empty']).toContain(second.state);
-    const types = parseCsv(readFileSync(first.path!, 'utf8')).slice(1).map((row) => row[3]);
+    const types = parseCsv(readFileSync(first.path!, 'utf8'))
+      .slice(1)
+      .map((row) => row[3]);
     expect(new Set(types)).toEqual(new Set(['RETURN']));
     if (second.state === 'done') {
       expect(second.path).not.toBe(first.path);
       expect(second.path).toMatch(/ \(2\)\.csv$/);
-      const shipments = parseCsv(readFileSync(second.path!, 'utf8')).slice(1).map((row) => row[6]);
+      const shipments = parseCsv(readFileSync(second.path!, 'utf8'))
+        .slice(1)
+        .map((row) => row[6]);
       expect(shipments.every((s) => s === 'CREATED' || s === 'IN_TRANSIT')).toBe(true);
     }
   });
@@ -226,7 +243,10 @@ describe('united returns report', () => {
   it('a report whose cells a spreadsheet would run: saved as sent, warned about, opened only when confirmed', async () => {
     const opened: string[] = [];
     const files = new FileTargets(dir, { chooseFolder: async () => null, openPath: async (path) => (opened.push(path), '') });
-    for (const [suffix, warning] of [['.csv', { formulaCells: 2 }], ['.zip', { formulaCells: null }]] as const) {
+    for (const [suffix, warning] of [
+      ['.csv', { formulaCells: 2 }],
+      ['.zip', { formulaCells: null }],
+    ] as const) {
       const hostile: ReportClient = {
         generateReturnsReport: (...args) => client.generateReturnsReport(...args),
         getReportInfo: (...args) => client.getReportInfo(...args),

@@ -17,8 +17,13 @@ describe('store', () => {
   it('migrates to the latest version and sets foreign keys on', () => {
     expect(store.schemaVersion).toBe(MIGRATIONS.length);
     expect((store.db.prepare('PRAGMA foreign_keys').get() as { foreign_keys: number }).foreign_keys).toBe(1);
-    const indexes = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all().map((r) => (r as { name: string }).name);
-    expect(indexes).toEqual(expect.arrayContaining(['returns_awaiting_deadline', 'returns_campaign', 'returns_refund_status', 'returns_order', 'return_items_sku']));
+    const indexes = store.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index'")
+      .all()
+      .map((r) => (r as { name: string }).name);
+    expect(indexes).toEqual(
+      expect.arrayContaining(['returns_awaiting_deadline', 'returns_campaign', 'returns_refund_status', 'returns_order', 'return_items_sku']),
+    );
   });
 
   it('uses WAL on a file and keeps data across reopen; later migrations apply on top', () => {
@@ -157,7 +162,12 @@ describe('store', () => {
     );
     expect(store.inboxPage({ inDispute: true }).rows.map((r) => r.id)).toEqual([2]);
     expect(store.inboxPage({ inDispute: false }).total).toBe(2);
-    expect(store.inboxPage({ createdFrom: '2025-03-10' }).rows.map((r) => r.id).sort()).toEqual([1, 3]);
+    expect(
+      store
+        .inboxPage({ createdFrom: '2025-03-10' })
+        .rows.map((r) => r.id)
+        .sort(),
+    ).toEqual([1, 3]);
     expect(store.inboxPage({ createdFrom: '2025-03-10', createdTo: '2025-03-10' }).rows.map((r) => r.id)).toEqual([1]);
     expect(store.inboxPage({ createdTo: '2025-03-09' }).rows.map((r) => r.id)).toEqual([2]);
     expect(() => store.inboxPage({ createdFrom: '10.03.2025' })).toThrow(/createdFrom must be a date as YYYY-MM-DD/);
@@ -176,7 +186,11 @@ describe('store', () => {
 
   it('joins the order and sibling returns into the detail; order items mark goods', () => {
     store.upsertReturns(11, [aReturn(1, { items: [{ shopSku: 'SKU-1', count: 1, tracks: [{ trackCode: 'RA1' }, {}] }] }), aReturn(2, { orderId: 1001 })], T0);
-    store.upsertReturns(11, [aReturn(3, { logisticPickupPoint: { name: 'ПВЗ', address: { city: 'Москва', street: 'Тверская', house: '1' }, instruction: 'Вход со двора' } })], T0);
+    store.upsertReturns(
+      11,
+      [aReturn(3, { logisticPickupPoint: { name: 'ПВЗ', address: { city: 'Москва', street: 'Тверская', house: '1' }, instruction: 'Вход со двора' } })],
+      T0,
+    );
     expect(store.returnDetail(3)!.pickupPoint).toEqual({ name: 'ПВЗ', address: 'Москва, Тверская, 1', instruction: 'Вход со двора' });
     expect(store.returnDetail(1)!.items[0]!.tracks).toEqual(['RA1']);
     expect(store.getReturn(1)?.hasMarkedGoods).toBe(false);
@@ -193,7 +207,10 @@ describe('store', () => {
               count: 1,
               requiredInstanceTypes: ['CIS'],
               prices: { payment: { value: 1990, currencyId: 'RUR' } },
-              itemStatuses: [{ status: 'DELIVERED_TO_BUYER', count: 1 }, { status: 'CANCELLED', count: 1 }],
+              itemStatuses: [
+                { status: 'DELIVERED_TO_BUYER', count: 1 },
+                { status: 'CANCELLED', count: 1 },
+              ],
             },
           ],
         }),
@@ -203,7 +220,10 @@ describe('store', () => {
     expect(store.missingOrderIds([1001])).toEqual([]);
     const detail = store.returnDetail(1)!;
     expect(detail.items[0]!.name).toBe('Kettle');
-    expect(detail.order?.items[0]).toMatchObject({ money: { payment: { value: 1990, currencyId: 'RUR' }, total: { value: 1990, currencyId: 'RUR' } }, initialCount: 2 });
+    expect(detail.order?.items[0]).toMatchObject({
+      money: { payment: { value: 1990, currencyId: 'RUR' }, total: { value: 1990, currencyId: 'RUR' } },
+      initialCount: 2,
+    });
     expect(detail.money.cost).toEqual({ payment: 3980, cashback: 0, subsidy: 0, total: 3980 });
     expect(detail.pickupPoint).toBeNull();
     expect(detail.order?.status).toBe('DELIVERED');
@@ -229,7 +249,15 @@ describe('store', () => {
     store.saveCursor(11, { backfillFrom: '2025-01-01', backfillPageToken: 'tok' });
     store.saveCursor(11, { watermark: T0 });
     expect(store.getCursor(11)).toMatchObject({ backfillFrom: '2025-01-01', backfillPageToken: 'tok', watermark: T0, backfillDone: false });
-    store.recordSkips(11, 'return', [{ id: '77', reason: 'items: required', raw: { id: 77 } }, { id: null, reason: 'id: required', raw: {} }], T0);
+    store.recordSkips(
+      11,
+      'return',
+      [
+        { id: '77', reason: 'items: required', raw: { id: 77 } },
+        { id: null, reason: 'id: required', raw: {} },
+      ],
+      T0,
+    );
     store.recordSkips(11, 'return', [{ id: '77', reason: 'items: required', raw: { id: 77 } }], T0 + 5);
     const skips = store.listSkips(11);
     expect(skips).toHaveLength(2);
@@ -249,10 +277,12 @@ describe('store', () => {
     expect(store.countReturns()).toBe(0);
     store.transaction(() => {
       store.upsertReturns(11, [aReturn(1)], T0);
-      expect(() => store.transaction(() => {
-        store.upsertReturns(11, [aReturn(2)], T0);
-        throw new Error('inner');
-      })).toThrow('inner');
+      expect(() =>
+        store.transaction(() => {
+          store.upsertReturns(11, [aReturn(2)], T0);
+          throw new Error('inner');
+        }),
+      ).toThrow('inner');
     });
     expect(store.countReturns()).toBe(1);
   });
@@ -261,7 +291,12 @@ describe('store', () => {
 describe('store transactions after a failed COMMIT', () => {
   // A deferred foreign key is checked at COMMIT: the one in-process way to make COMMIT itself fail
   // (the full-disk case, where SQLite also rolls back by itself, runs in test/security/disk-full.test.ts).
-  const deferred = { version: MIGRATIONS.length + 1, name: 'deferred-fk', up: (db: Store['db']) => db.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (parent_id INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)') };
+  const deferred = {
+    version: MIGRATIONS.length + 1,
+    name: 'deferred-fk',
+    up: (db: Store['db']) =>
+      db.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (parent_id INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)'),
+  };
 
   it('rolls back, keeps the connection usable and names savepoints as before', () => {
     const store = openStore(':memory:', { migrations: [deferred] });
@@ -287,10 +322,12 @@ describe('store transactions after a failed COMMIT', () => {
     try {
       store.transaction(() => {
         store.db.exec('INSERT INTO parent VALUES (1)');
-        expect(() => store.transaction(() => {
-          store.db.exec('INSERT INTO parent VALUES (2)');
-          throw new Error('inner');
-        })).toThrow('inner');
+        expect(() =>
+          store.transaction(() => {
+            store.db.exec('INSERT INTO parent VALUES (2)');
+            throw new Error('inner');
+          }),
+        ).toThrow('inner');
       });
       expect(store.db.prepare('SELECT id FROM parent').all()).toEqual([{ id: 1 }]);
       expect(store.diskFull).toBeNull();

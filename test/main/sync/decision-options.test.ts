@@ -13,7 +13,19 @@ import { SyncEngine } from '../../../main/sync/engine.ts';
 
 const FAST_RETRY = { attempts: 2, baseDelayMs: 5, maxDelayMs: 20, parallelPauseMs: 50 };
 const METHOD = 'getReturnAvailableDecisions';
-const specFile = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'reference', 'yandex-market-openapi', 'openapi', 'paths', 'v1_businesses_businessId_returns_decisions.yaml');
+const specFile = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'shared',
+  'reference',
+  'yandex-market-openapi',
+  'openapi',
+  'paths',
+  'v1_businesses_businessId_returns_decisions.yaml',
+);
 
 describe('sync keeps the available decisions of every return that awaits a decision', () => {
   let sandbox: RunningSandbox;
@@ -39,7 +51,9 @@ describe('sync keeps the available decisions of every return that awaits a decis
 
   it('the budget it paces against is the one the spec gives the method', () => {
     // x-resource-limit-config of getReturnAvailableDecisions ("Получение возможных решений по возврату"): none: amount 5000, period hours, period-duration 1.
-    const spec = parse(readFileSync(specFile, 'utf8')) as { post: { operationId: string; summary: string; 'x-resource-limit-config': { none: { amount: number; period: string; 'period-duration': number } } } };
+    const spec = parse(readFileSync(specFile, 'utf8')) as {
+      post: { operationId: string; summary: string; 'x-resource-limit-config': { none: { amount: number; period: string; 'period-duration': number } } };
+    };
     expect(spec.post.operationId).toBe(METHOD);
     expect(spec.post.summary).toBe('Получение возможных решений по возврату');
     const none = spec.post['x-resource-limit-config'].none;
@@ -89,7 +103,10 @@ describe('sync keeps the available decisions of every return that awaits a decis
     // Every budget at 1%: 50 an hour for getReturnAvailableDecisions, enough of the others for one sync.
     await admin.setLimits(0.01);
     const summary = await engineWith().syncNow();
-    expect(summary.stores.every((s) => s.errors.length === 0), JSON.stringify(summary.stores.map((s) => s.errors))).toBe(true);
+    expect(
+      summary.stores.every((s) => s.errors.length === 0),
+      JSON.stringify(summary.stores.map((s) => s.errors)),
+    ).toBe(true);
     const awaiting = store.awaitingDecision(Date.now()).length;
     const kept = store.decisionOptionsCoverage().kept;
     expect(awaiting).toBeGreaterThan(50);
@@ -115,7 +132,10 @@ describe('sync keeps the available decisions of every return that awaits a decis
     const itemId = store.returnDetail(target.id)!.items[0]!.returnItemId!;
     await admin.setFaults({ type: 'drop' });
     const before = await asked();
-    const outbox = new Outbox({ store, client: new MarketClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, scheduler: new KeyScheduler(), retry: FAST_RETRY }) });
+    const outbox = new Outbox({
+      store,
+      client: new MarketClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, scheduler: new KeyScheduler(), retry: FAST_RETRY }),
+    });
     const refused = await outbox.validate({ returnId: target.id, items: [{ returnItemId: itemId, decisionType: 'DECLINE_REFUND' }] });
     expect(refused.map((i) => i.rule).sort()).toEqual(['comment.required', 'reasonType.required']);
     const { entry, checkedAgainst } = await outbox.submitChecked({ returnId: target.id, items: [{ returnItemId: itemId, decisionType: 'REFUND_MONEY' }] });
@@ -124,7 +144,12 @@ describe('sync keeps the available decisions of every return that awaits a decis
     expect(await asked()).toBe(before);
 
     // The decision form of another return, once a request has reached nobody: the kept answer at once, no request and no retries.
-    const client = new MarketClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, scheduler: new KeyScheduler(), retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 10 } });
+    const client = new MarketClient({
+      apiKey: sandbox.apiKey,
+      baseUrl: sandbox.url,
+      scheduler: new KeyScheduler(),
+      retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 10 },
+    });
     const form = new Outbox({ store, client });
     const other = store.awaitingDecision(Date.now()).find((r) => r.id !== target.id)!;
     expect((await form.available(other.id)).source).toBe('cache'); // tries the Market first: three attempts

@@ -21,18 +21,27 @@ import { sendJson, startTestServer } from '../market/test-server.ts';
 
 // Random but schema-valid worlds (per the official OpenAPI), served by a real HTTP server.
 
-const KINDS: MarketErrorKind[] = ['auth', 'forbidden', 'not-found', 'bad-request', 'rate-limited', 'server', 'network', 'timeout', 'malformed', 'unknown-outcome'];
+const KINDS: MarketErrorKind[] = [
+  'auth',
+  'forbidden',
+  'not-found',
+  'bad-request',
+  'rate-limited',
+  'server',
+  'network',
+  'timeout',
+  'malformed',
+  'unknown-outcome',
+];
 
-const dateTime = fc
-  .integer({ min: Date.parse('2025-06-01T00:00:00Z'), max: Date.parse('2026-12-31T00:00:00Z') })
-  .chain((ms) =>
-    fc.constantFrom('Z', '+03:00', '-05:30').map((offset) => {
-      const sign = offset === 'Z' ? 0 : offset.startsWith('+') ? 1 : -1;
-      const minutes = offset === 'Z' ? 0 : Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6));
-      const local = new Date(ms + sign * minutes * 60_000).toISOString().slice(0, 19);
-      return `${local}${offset}`;
-    }),
-  );
+const dateTime = fc.integer({ min: Date.parse('2025-06-01T00:00:00Z'), max: Date.parse('2026-12-31T00:00:00Z') }).chain((ms) =>
+  fc.constantFrom('Z', '+03:00', '-05:30').map((offset) => {
+    const sign = offset === 'Z' ? 0 : offset.startsWith('+') ? 1 : -1;
+    const minutes = offset === 'Z' ? 0 : Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6));
+    const local = new Date(ms + sign * minutes * 60_000).toISOString().slice(0, 19);
+    return `${local}${offset}`;
+  }),
+);
 const money = fc.record({ value: fc.double({ min: 0, max: 1e7, noNaN: true }), currencyId: fc.constantFrom('RUR', 'USD', 'KZT', 'BYN') });
 const nullableArray = <T>(arb: fc.Arbitrary<T>) => fc.option(fc.array(arb, { minLength: 1, maxLength: 3 }), { nil: null });
 const shopSku = fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }).filter((s) => /\S/.test(s) && !/[\u0000-\u0008\u000a-\u001f\u007f]/.test(s));

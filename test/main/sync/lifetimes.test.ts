@@ -61,7 +61,12 @@ describe('stopping the sync engine while the Market is unreachable', () => {
     await new SyncEngine({ client: new MarketClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, scheduler: new KeyScheduler() }), store }).syncNow();
     await admin.setFaults({ type: 'drop' });
     // Retries a minute apart: without cancelling, stop() would wait for them.
-    const client = new MarketClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, scheduler: new KeyScheduler(), retry: { attempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000 } });
+    const client = new MarketClient({
+      apiKey: sandbox.apiKey,
+      baseUrl: sandbox.url,
+      scheduler: new KeyScheduler(),
+      retry: { attempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000 },
+    });
     const engine = new SyncEngine({ client, store });
     const errors: string[] = [];
     engine.on('error', (e) => errors.push(e.error.kind));

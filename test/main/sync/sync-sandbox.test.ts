@@ -53,7 +53,12 @@ describe('sync against the sandbox', () => {
     expect(summary.error).toBeUndefined();
     const info = await admin.info();
     const mine = info.campaigns.filter((c) => info.businesses.find((b) => b.id === c.businessId)?.key === 'apiKey');
-    expect(store.listCampaigns().map((c) => c.id).sort()).toEqual(mine.map((c) => c.id).sort());
+    expect(
+      store
+        .listCampaigns()
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(mine.map((c) => c.id).sort());
     const expected = await expectedReturnIds();
     expect(store.countReturns()).toBe(expected.size);
     expect(summary.totals.inserted).toBe(expected.size);
@@ -94,7 +99,11 @@ describe('sync against the sandbox', () => {
     const now = Date.parse((await admin.clock()).now);
     const nextMskMidnight = Math.ceil((now + 3 * 3_600_000) / 86_400_000) * 86_400_000 - 3 * 3_600_000;
     await admin.setClock(new Date(nextMskMidnight + 5 * 60_000));
-    const fresh = [await admin.createReturn({ campaignId: dbs.id }), await admin.createReturn({ campaignId: fbs.id }), await admin.createReturn({ campaignId: fbs.id, type: 'UNREDEEMED' })];
+    const fresh = [
+      await admin.createReturn({ campaignId: dbs.id }),
+      await admin.createReturn({ campaignId: fbs.id }),
+      await admin.createReturn({ campaignId: fbs.id, type: 'UNREDEEMED' }),
+    ];
     const changed: number[] = [];
     engine.on('changed', (e) => changed.push(...e.returnIds));
     const summary = await engine.syncNow();
@@ -149,7 +158,7 @@ describe('sync against the sandbox', () => {
     for (const line of log.lines) expect(line).not.toContain('wrong-key-000000000000');
   });
 
-  it("401 storm mid-sync: the store keeps every return it had", async () => {
+  it('401 storm mid-sync: the store keeps every return it had', async () => {
     await makeEngine().syncNow();
     const had = store.countReturns();
     await admin.setFaults({ type: 'unauthorized', path: '/returns' });
@@ -166,7 +175,9 @@ describe('sync against the sandbox', () => {
     expect(forbidden).toBeInstanceOf(MarketAuthError);
     expect(forbidden).toMatchObject({ kind: 'forbidden', status: 403 });
     expect((forbidden as MarketError).serverMessage).toBeTruthy();
-    const missing = await makeClient().getReturn(campaignId, 1, 1).catch((e: unknown) => e);
+    const missing = await makeClient()
+      .getReturn(campaignId, 1, 1)
+      .catch((e: unknown) => e);
     expect(missing).toMatchObject({ kind: 'not-found', status: 404 });
   });
 
@@ -218,10 +229,7 @@ describe('sync against the sandbox', () => {
     await admin.setFaults({ type: 'latency', latencyMs: 40, count: 40 });
     const ours = makeClient();
     const theirs = makeClient(sandbox.apiKey, new KeyScheduler());
-    const results = await Promise.all([
-      ...Array.from({ length: 4 }, () => ours.listCampaigns()),
-      ...Array.from({ length: 4 }, () => theirs.listCampaigns()),
-    ]);
+    const results = await Promise.all([...Array.from({ length: 4 }, () => ours.listCampaigns()), ...Array.from({ length: 4 }, () => theirs.listCampaigns())]);
     expect(results.every((r) => r.campaigns.length > 0)).toBe(true);
     const stats = await admin.stats();
     expect(stats.count420).toBeGreaterThan(0);
