@@ -116,7 +116,7 @@ export async function runPhotosBench(): Promise<{ figures: Figure[] }> {
     }
     return { figures };
   } finally {
-    sync.stop();
+    await sync.stop();
     await evidence.close();
     store.close();
     await sandbox.close();

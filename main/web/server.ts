@@ -3,7 +3,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { WireRequest } from '../../preload/contract.ts';
 import type { Logger } from '../log.ts';
 import type { Services } from '../services.ts';
@@ -220,7 +220,11 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     ws.on('close', unsubscribe);
     // An oversized or broken frame closes this socket; without a listener the error would crash main.
     ws.on('error', (error) => logger.warn('web: socket closed on a protocol error', { sender: sender.id, error }));
-    ws.on('message', async (data, isBinary) => {
+    // A request that throws past the router is logged; it must never become an unhandled rejection that ends web mode.
+    ws.on('message', (data, isBinary) => {
+      void answer(data, isBinary).catch((error: unknown) => logger.error('web: a request failed outside the router', { sender: sender.id, error }));
+    });
+    const answer = async (data: RawData, isBinary: boolean): Promise<void> => {
       let request;
       try {
         if (isBinary) throw new Error('binary frame');
@@ -232,7 +236,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       }
       const result = await services.router.dispatch(request.channel, request.args, sender);
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: request.id, result }));
-    });
+    };
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -103,13 +103,13 @@ function OutboxCard({ entry, awaiting, editing, formOpen }: { entry: OutboxEntry
             <button type="button" onClick={() => editQueued(entry)} data-testid="outbox-edit">
               {t('decision.edit')}
             </button>
-            <button type="button" onClick={async () => setError(await cancelQueued(entry))} data-testid="outbox-cancel">
+            <button type="button" onClick={() => void cancelQueued(entry).then(setError)} data-testid="outbox-cancel">
               {t('decision.cancelQueued')}
             </button>
           </>
         )}
         {entry.state === 'failed' && (
-          <button type="button" onClick={async () => setError(await retryOutbox(entry))} data-testid="outbox-retry">
+          <button type="button" onClick={() => void retryOutbox(entry).then(setError)} data-testid="outbox-retry">
             {t('decision.retry')}
           </button>
         )}

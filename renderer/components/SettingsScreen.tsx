@@ -188,7 +188,7 @@ function StoresCard() {
               <input
                 type="checkbox"
                 checked={s.watched}
-                onChange={async (e) => setError(await setWatched(s.campaignId, e.currentTarget.checked))}
+                onChange={(e) => void setWatched(s.campaignId, e.currentTarget.checked).then(setError)}
                 data-testid={`store-${s.campaignId}`}
               />
               <span className="grow">

@@ -106,13 +106,7 @@ export function StatusBar() {
         <BellIcon size={13} /> {t('alerts.historyButton')}
         {criticalOnScreen > 0 && ` · ${t('alerts.critical', { count: criticalOnScreen })}`}
       </button>
-      <button
-        type="button"
-        className="sb-button"
-        onClick={async () => setSyncError(await syncNow())}
-        disabled={!bridgeOk || st?.syncing}
-        data-testid="sync-now"
-      >
+      <button type="button" className="sb-button" onClick={() => void syncNow().then(setSyncError)} disabled={!bridgeOk || st?.syncing} data-testid="sync-now">
         <SyncIcon size={13} /> {t('status.syncNow')}
       </button>
     </footer>

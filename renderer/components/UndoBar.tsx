@@ -31,10 +31,10 @@ export function UndoBar() {
           <span className="grow">
             {t('undo.pending', { id: entry.returnId, what: words(entry), left: Math.max(1, Math.ceil((Date.parse(entry.holdUntil!) - now) / 1000)) })}
           </span>
-          <button type="button" className="primary" onClick={async () => setError(await undoHeld(entry))} data-testid="undo">
+          <button type="button" className="primary" onClick={() => void undoHeld(entry).then(setError)} data-testid="undo">
             {t('undo.cancel')} <kbd>Ctrl+Z</kbd>
           </button>
-          <button type="button" onClick={async () => setError(await retryOutbox(entry))} data-testid="undo-send-now">
+          <button type="button" onClick={() => void retryOutbox(entry).then(setError)} data-testid="undo-send-now">
             {t('undo.sendNow')}
           </button>
         </div>

@@ -288,7 +288,7 @@ export async function runFaultScenario(scenario: FaultScenario, options: RunOpti
       seconds: (Date.now() - started) / 1000,
     };
   } finally {
-    for (const e of engines) e.stop();
+    for (const e of engines) await e.stop();
     await outbox?.stop();
     await services?.close();
     store?.close();

@@ -78,7 +78,7 @@ export async function evidenceWorld(options: { returns?: number; cacheMaxBytes?:
       await sync.syncNow({ priority: 'interactive' });
     },
     close: async () => {
-      sync.stop();
+      await sync.stop();
       await outbox.stop();
       await evidence.close();
       store.close();
