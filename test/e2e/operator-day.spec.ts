@@ -172,8 +172,12 @@ test.describe("an operator's day, in Russian, against a sandbox of our own", () 
       // The evidence pack: made on the serving machine, handed to the browser as one ZIP.
       await page.getByTestId('open-analytics').click();
       await page.getByTestId('view-awaiting').click();
-      await page.keyboard.press('Enter');
-      await expect(page.getByTestId('save-pack')).toBeVisible({ timeout: 30_000 });
+      // Enter opens the row under the cursor; until the awaiting rows have arrived there is none, so it is pressed again.
+      await expect(async () => {
+        await page.getByTestId('inbox-list').focus();
+        await page.keyboard.press('Enter');
+        await expect(page.getByTestId('save-pack')).toBeVisible({ timeout: 5_000 });
+      }).toPass({ timeout: 60_000 });
       await page.getByTestId('save-pack').click();
       const zipLink = page.getByTestId('pack-download');
       await expect(zipLink).toBeVisible({ timeout: 60_000 });

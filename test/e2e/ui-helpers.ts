@@ -46,8 +46,11 @@ export async function openReturnById(page: Page, returnId: number): Promise<void
   await page.getByTestId('search').fill(String(returnId));
   const row = page.locator(`[data-testid="inbox-row"][data-return-id="${returnId}"]`);
   await expect(row).toBeVisible({ timeout: 60_000 });
-  await row.click();
-  await expect(page.getByTestId('detail')).toHaveAttribute('data-return-id', String(returnId));
+  // The row can be found in the list the search is replacing; a click that landed on the old list is made again.
+  await expect(async () => {
+    await row.click({ timeout: 5_000 });
+    await expect(page.getByTestId('detail')).toHaveAttribute('data-return-id', String(returnId), { timeout: 3_000 });
+  }).toPass({ timeout: 60_000 });
 }
 
 /** Sets the language through Settings ('' follows the system) and comes back. */
