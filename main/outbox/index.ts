@@ -1,6 +1,5 @@
 export * from './cli.ts';
 export * from './csv.ts';
 export * from './errors.ts';
-export * from './migration.ts';
 export * from './outbox.ts';
 export { EXPLANATIONS, explain, type Explanation } from './texts.ts';

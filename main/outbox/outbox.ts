@@ -7,7 +7,6 @@
 import { EventEmitter } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
-import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Writable } from 'node:stream';
 import { AvailableDecisions, DecisionDraft, OutboxEntry, type AuditEntry, type DraftIssue, type OutboxState } from '../../preload/contract.ts';
 import { checkDraft, draftIssue, draftSchemaIssues, type RuleLocale, type SubmitRule } from '../../preload/decision-rules.ts';
@@ -18,11 +17,19 @@ import { MarketError } from '../market/errors.ts';
 import { systemClock, type Clock } from '../market/scheduler.ts';
 import { REFUND_STATUSES, RETURN_DECISION_TYPES } from '../market/schemas.ts';
 import type { ReturnDTO, ReturnItemDecisionInput } from '../market/schemas.ts';
+import {
+  SqliteAuditRepository,
+  SqliteOutboxRepository,
+  type AuditRepository,
+  type DraftDescriber,
+  type OutboxChange,
+  type OutboxRecord,
+  type OutboxRepository,
+} from '../store/outbox-repository.ts';
 import { awaitsDecision, type Store } from '../store/store.ts';
 import { DECISION_OPTIONS_MAX_AGE_MS, toAvailableDecisions } from '../sync/decision-options.ts';
 import { auditCsv } from './csv.ts';
 import { DraftRejectedError, OutboxRefusedError, ReturnNotKnownError } from './errors.ts';
-import { assertOutboxSchema } from './migration.ts';
 import { explain, type Explanation } from './texts.ts';
 
 export interface OutboxBackoff {
@@ -49,6 +56,9 @@ export const DEFAULT_BACKOFF: OutboxBackoff = {
 
 export interface OutboxOptions {
   store: Store;
+  /** Where decisions and the audit log are kept; the store's SQLite tables unless given. */
+  repository?: OutboxRepository<'sync'>;
+  auditRepository?: AuditRepository<'sync'>;
   client: MarketClient;
   clock?: Clock;
   logger?: Logger;
@@ -120,23 +130,7 @@ export interface ListFilter {
 
 type Params = Record<string, string | number>;
 
-interface Row {
-  id: number;
-  returnId: number;
-  orderId: number;
-  campaignId: number;
-  state: OutboxState;
-  draft: DecisionDraft;
-  operator: string;
-  createdAt: number;
-  updatedAt: number;
-  attempts: number;
-  nextAttemptAt: number | null;
-  acceptedAt: number | null;
-  serverMessage: string | null;
-  explanationCode: string | null;
-  explanationParams: Params;
-}
+type Row = OutboxRecord;
 
 type Verdict =
   | { kind: 'match' }
@@ -145,7 +139,6 @@ type Verdict =
   | { kind: 'differs'; decisions: string; status: string | null }
   | { kind: 'absent'; awaiting: boolean; status: string | null };
 
-const STATES: readonly OutboxState[] = ['queued', 'sending', 'delivered', 'failed', 'conflict', 'cancelled'];
 const AUTO_CONFIRMED_STATUSES = new Set(['PREMODERATION_SELECT_DELIVERY', 'REFUND_IN_PROGRESS']);
 const CANCELLED_STATUSES = new Set(['CANCELLED']);
 const DISPUTE_STATUSES = new Set(['PREMODERATION_DISPUTE']);
@@ -215,7 +208,8 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   private readonly availableMaxAgeMs: number;
   private readonly stopGraceMs: number;
   private readonly holdOf: () => number;
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly repo: OutboxRepository<'sync'>;
+  private readonly auditLog: AuditRepository<'sync'>;
   private readonly inFlight = new Map<number, Promise<void>>();
   private running = false;
   private stopping = false;
@@ -242,7 +236,8 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     this.availableMaxAgeMs = options.availableMaxAgeMs ?? DECISION_OPTIONS_MAX_AGE_MS;
     this.stopGraceMs = options.stopGraceMs ?? 5_000;
     this.holdOf = options.holdMs ?? (() => 0);
-    assertOutboxSchema(this.store.db);
+    this.repo = options.repository ?? new SqliteOutboxRepository(this.store);
+    this.auditLog = options.auditRepository ?? new SqliteAuditRepository(this.store);
     // Any request of this key that succeeds (a sync, a chat) proves the Market is back: resume at once.
     this.client.reachability.on('change', (state) => {
       if (state.online) this.setOnline(true);
@@ -303,31 +298,22 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const who = (operator ?? '').trim() || this.operatorOf();
     const now = this.clock.now();
     const hold = this.hold();
-    const id = this.durably(() =>
-      this.store.transaction(() => {
-        // Re-checked inside the transaction: another submit may have won while we asked the Market.
-        const active = this.activeFor(draft.returnId);
-        if (active) throw this.rejected('return.alreadyQueued', { returnId: draft.returnId, state: active.state, outboxId: active.id });
-        const result = this.stmt(
-          `INSERT INTO outbox (return_id, order_id, campaign_id, state, draft_json, operator, created_at, updated_at, attempts, next_attempt_at, explanation_code, explanation_params)
-           VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, 0, ?, ?, '{}')`,
-        ).run(draft.returnId, ret.orderId, ret.campaignId, JSON.stringify(draft), who, now, now, now + hold, hold > 0 ? 'held' : 'queued');
-        const newId = Number(result.lastInsertRowid);
-        this.writeAudit({
-          at: now,
-          operator: who,
-          returnId: draft.returnId,
-          orderId: ret.orderId,
-          campaignId: ret.campaignId,
-          outboxId: newId,
-          action: 'queued',
-          state: 'queued',
-          draft,
-          serverAnswer: null,
-        });
-        return newId;
-      }),
+    // Re-checked inside the repository's transaction: another submit may have won while we asked the Market.
+    const stored = this.repo.enqueue(
+      {
+        returnId: draft.returnId,
+        orderId: ret.orderId,
+        campaignId: ret.campaignId,
+        draft,
+        operator: who,
+        at: now,
+        nextAttemptAt: now + hold,
+        explanationCode: hold > 0 ? 'held' : 'queued',
+      },
+      describeDraft,
     );
+    if ('active' in stored) throw this.rejected('return.alreadyQueued', { returnId: draft.returnId, state: stored.active.state, outboxId: stored.active.id });
+    const id = stored.id;
     const entry = this.entryOf(this.mustLoad(id));
     this.logger.info('decision queued', { outboxId: id, returnId: draft.returnId, items: draft.items.length, holdMs: hold });
     this.emitChanged(id);
@@ -351,27 +337,10 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const now = this.clock.now();
     // A decision changed while held is held again from now: the operator gets the same time to take the new one back.
     const held = this.isHeld(row, now);
-    const changed = this.durably(() =>
-      this.store.transaction(() => {
-        // The state is checked in the same statement that writes: a send claiming the row cannot interleave.
-        const result = this.stmt(
-          "UPDATE outbox SET draft_json = ?, updated_at = ?, next_attempt_at = ?, explanation_code = ?, explanation_params = '{}' WHERE id = ? AND state = 'queued' AND quarantined = 0",
-        ).run(JSON.stringify(draft), now, held ? now + this.hold() : row.nextAttemptAt, held ? 'held' : 'edited', outboxId);
-        if (Number(result.changes) === 0) return false;
-        this.writeAudit({
-          at: now,
-          operator: who,
-          returnId: row.returnId,
-          orderId: row.orderId,
-          campaignId: row.campaignId,
-          outboxId,
-          action: 'edited',
-          state: 'queued',
-          draft,
-          serverAnswer: null,
-        });
-        return true;
-      }),
+    const changed = this.repo.replaceDraft(
+      outboxId,
+      { draft, at: now, nextAttemptAt: held ? now + this.hold() : row.nextAttemptAt, explanationCode: held ? 'held' : 'edited', operator: who },
+      describeDraft,
     );
     if (!changed || this.inFlight.has(outboxId)) throw this.refused('not-editable', outboxId, this.load(outboxId)?.state ?? null);
     this.emitChanged(outboxId);
@@ -386,27 +355,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     if (row.state !== 'queued' || this.inFlight.has(outboxId)) throw this.refused('not-cancellable', outboxId, row.state);
     const who = (operator ?? '').trim() || this.operatorOf();
     const now = this.clock.now();
-    const changed = this.durably(() =>
-      this.store.transaction(() => {
-        const result = this.stmt(
-          "UPDATE outbox SET state = 'cancelled', updated_at = ?, next_attempt_at = NULL, explanation_code = 'cancelled', explanation_params = '{}' WHERE id = ? AND state = 'queued' AND quarantined = 0",
-        ).run(now, outboxId);
-        if (Number(result.changes) === 0) return false;
-        this.writeAudit({
-          at: now,
-          operator: who,
-          returnId: row.returnId,
-          orderId: row.orderId,
-          campaignId: row.campaignId,
-          outboxId,
-          action: 'cancelled',
-          state: 'cancelled',
-          draft: row.draft,
-          serverAnswer: null,
-        });
-        return true;
-      }),
-    );
+    const changed = this.repo.cancel(outboxId, now, who, describeDraft);
     if (!changed) throw this.refused('not-cancellable', outboxId, this.load(outboxId)?.state ?? null);
     this.emitChanged(outboxId);
     return this.entryOf(this.mustLoad(outboxId));
@@ -415,20 +364,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   // ------------------------------------------------------------ outbox.* and audit.* channels
 
   list(filter: ListFilter = {}): OutboxEntry[] {
-    const where = ['quarantined = 0'];
-    const params: SQLInputValue[] = [];
-    if (filter.returnId !== undefined) {
-      where.push('return_id = ?');
-      params.push(filter.returnId);
-    }
-    if (filter.states?.length) {
-      where.push(`state IN (${filter.states.map(() => '?').join(',')})`);
-      params.push(...filter.states);
-    }
-    const ids = this.store.db
-      .prepare(`SELECT id FROM outbox WHERE ${where.join(' AND ')} ORDER BY id DESC`)
-      .all(...params)
-      .map((r) => Number((r as { id: number }).id));
+    const ids = this.repo.ids(filter);
     const out: OutboxEntry[] = [];
     for (const id of ids) {
       const row = this.load(id);
@@ -439,21 +375,14 @@ export class Outbox extends EventEmitter<OutboxEvents> {
 
   /** Decisions queued or being sent: when each was queued, whether the Market already accepted it, and why it waits. */
   pending(): PendingEntry[] {
-    return this.stmt(
-      "SELECT id, return_id, state, created_at, accepted_at, explanation_code FROM outbox WHERE state IN ('queued', 'sending') AND quarantined = 0 ORDER BY id",
-    )
-      .all()
-      .map((r) => {
-        const row = r as Record<string, SQLInputValue>;
-        return {
-          id: Number(row.id),
-          returnId: Number(row.return_id),
-          state: row.state === 'sending' ? ('sending' as const) : ('queued' as const),
-          queuedAt: Number(row.created_at),
-          acceptedAt: row.accepted_at === null ? null : Number(row.accepted_at),
-          explanationCode: typeof row.explanation_code === 'string' ? row.explanation_code : null,
-        };
-      });
+    return this.repo.pending().map((r) => ({
+      id: r.id,
+      returnId: r.returnId,
+      state: r.state,
+      queuedAt: r.createdAt,
+      acceptedAt: r.acceptedAt,
+      explanationCode: r.explanationCode,
+    }));
   }
 
   get(outboxId: number): OutboxEntry | undefined {
@@ -464,37 +393,14 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   /** Sends queued decisions now instead of at their next retry (one, or all); probes at once when offline. */
   retry(outboxId?: number, operator?: string): { scheduled: number } {
     const now = this.clock.now();
-    let ids: number[];
+    let chosen: number[] | 'all' = 'all';
     if (outboxId !== undefined) {
       const row = this.load(outboxId);
       if (!row) throw this.refused('not-found', outboxId, null);
-      ids = row.state === 'queued' || row.state === 'sending' ? [row.id] : [];
-    } else {
-      // "Send everything now" leaves the decisions still held for taking back where they are.
-      ids = this.store.db
-        .prepare("SELECT id FROM outbox WHERE state IN ('queued', 'sending') AND quarantined = 0 AND NOT (explanation_code = 'held' AND next_attempt_at > ?)")
-        .all(now)
-        .map((r) => Number((r as { id: number }).id));
+      chosen = row.state === 'queued' || row.state === 'sending' ? [row.id] : [];
     }
     const who = (operator ?? '').trim() || this.operatorOf();
-    this.store.transaction(() => {
-      for (const id of ids) {
-        this.stmt('UPDATE outbox SET next_attempt_at = ? WHERE id = ?').run(now, id);
-        const row = this.mustLoad(id);
-        this.writeAudit({
-          at: now,
-          operator: who,
-          returnId: row.returnId,
-          orderId: row.orderId,
-          campaignId: row.campaignId,
-          outboxId: id,
-          action: 'retry-requested',
-          state: row.state,
-          draft: null,
-          serverAnswer: null,
-        });
-      }
-    });
+    const ids = this.repo.requestSendNow(chosen, now, who);
     if (!this.online) {
       this.probeFailures = 0;
       this.clearProbe();
@@ -505,11 +411,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   }
 
   status(): OutboxStatus {
-    const counts: Record<string, number> = {};
-    for (const r of this.store.db.prepare('SELECT state, COUNT(*) AS n FROM outbox WHERE quarantined = 0 GROUP BY state').all()) {
-      counts[String((r as { state: string }).state)] = Number((r as { n: number }).n);
-    }
-    const quarantined = Number((this.store.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE quarantined = 1').get() as { n: number }).n);
+    const { byState: counts, quarantined } = this.repo.counts();
     return {
       queued: counts.queued ?? 0,
       sending: counts.sending ?? 0,
@@ -522,43 +424,19 @@ export class Outbox extends EventEmitter<OutboxEvents> {
 
   /** Unreadable rows set aside by the queue, as stored. */
   quarantined(): QuarantinedRow[] {
-    return this.store.db
-      .prepare('SELECT id, return_id, state, quarantine_reason, draft_json FROM outbox WHERE quarantined = 1 ORDER BY id')
-      .all()
-      .map((r) => {
-        const row = r as Record<string, SQLInputValue>;
-        return {
-          id: Number(row.id),
-          returnId: typeof row.return_id === 'number' || typeof row.return_id === 'bigint' ? Number(row.return_id) : null,
-          state: typeof row.state === 'string' ? row.state : null,
-          reason: String(row.quarantine_reason ?? ''),
-          rawDraft: typeof row.draft_json === 'string' ? row.draft_json : null,
-        };
-      });
+    return this.repo.quarantined();
   }
 
   /** The audit log, oldest first: the last `limit` rows, of one return or of all. */
   audit(returnId?: number, limit = 500): AuditEntry[] {
     const cap = Math.min(Math.max(1, Math.floor(limit)), 100_000);
-    const rows = (
-      returnId === undefined
-        ? this.stmt('SELECT * FROM decision_audit ORDER BY id DESC LIMIT ?').all(cap)
-        : this.stmt('SELECT * FROM decision_audit WHERE return_id = ? ORDER BY id DESC LIMIT ?').all(returnId, cap)
-    ) as Array<Record<string, SQLInputValue>>;
-    return rows.reverse().map(auditEntry);
+    return this.auditLog.latest(returnId, cap);
   }
 
   /** Writes the audit log (of one return or all) as CSV: UTF-8 with BOM, RFC 4180 quoting. Returns the rows written. */
   async exportAuditCsv(target: string | Writable, options: { returnId?: number; locale?: RuleLocale } = {}): Promise<number> {
-    const rows = (
-      options.returnId === undefined
-        ? this.stmt('SELECT * FROM decision_audit ORDER BY id').all()
-        : this.stmt('SELECT * FROM decision_audit WHERE return_id = ? ORDER BY id').all(options.returnId)
-    ) as Array<Record<string, SQLInputValue>>;
-    const text = auditCsv(
-      rows.map((r) => ({ ...auditEntry(r), items: r.items === null ? null : String(r.items) })),
-      options.locale ?? this.localeOf(),
-    );
+    const rows = this.auditLog.all(options.returnId);
+    const text = auditCsv(rows, options.locale ?? this.localeOf());
     const stream = typeof target === 'string' ? createWriteStream(target, { encoding: 'utf8', mode: 0o600 }) : target;
     await new Promise<void>((resolve, reject) => {
       stream.once('error', reject);
@@ -577,9 +455,8 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     this.stopping = false;
     this.abort = new AbortController();
     this.scanQuarantine();
-    const unknown = this.store.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state = 'sending' AND quarantined = 0").get() as { n: number };
-    if (Number(unknown.n) > 0)
-      this.logger.warn('decisions found in sending at start: their outcome is checked before any resend', { count: Number(unknown.n) });
+    const unknown = this.repo.counts().byState.sending ?? 0;
+    if (unknown > 0) this.logger.warn('decisions found in sending at start: their outcome is checked before any resend', { count: unknown });
     this.kick();
   }
 
@@ -657,12 +534,8 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const now = this.clock.now();
     const free = this.concurrency - this.inFlight.size;
     if (free > 0) {
-      const due = this.stmt(
-        `SELECT id FROM outbox WHERE state IN ('queued', 'sending') AND quarantined = 0 AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-         ORDER BY COALESCE(next_attempt_at, 0), id LIMIT ?`,
-      )
-        .all(now, free + this.inFlight.size)
-        .map((r) => Number((r as { id: number }).id))
+      const due = this.repo
+        .due(now, free + this.inFlight.size)
         .filter((id) => !this.inFlight.has(id))
         .slice(0, free);
       for (const id of due) {
@@ -676,10 +549,8 @@ export class Outbox extends EventEmitter<OutboxEvents> {
         this.inFlight.set(id, work);
       }
     }
-    const next = this.stmt(
-      "SELECT MIN(next_attempt_at) AS at FROM outbox WHERE state IN ('queued', 'sending') AND quarantined = 0 AND next_attempt_at > ?",
-    ).get(now) as { at: number | null };
-    if (next.at !== null) this.wake(Number(next.at));
+    const next = this.repo.nextAttemptAfter(now);
+    if (next !== null) this.wake(next);
     this.notifyIdle();
   }
 
@@ -715,9 +586,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       this.clearProbe();
       // What waited for the connection goes now, not at its backed-off retry time.
       const now = this.clock.now();
-      this.stmt(
-        "UPDATE outbox SET next_attempt_at = ? WHERE state IN ('queued', 'sending') AND quarantined = 0 AND explanation_code IN ('offline', 'unknownOutcome') AND next_attempt_at > ?",
-      ).run(now, now);
+      this.repo.resumeWaiting(['offline', 'unknownOutcome'], now);
     }
     this.emit('status', this.status());
     if (online) this.kick();
@@ -741,13 +610,11 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   /** A cheap read (the oldest waiting decision's return) at decision priority: does the Market answer? */
   private async probe(): Promise<void> {
     if (!this.running || this.online) return;
-    const head = this.stmt(
-      "SELECT campaign_id, order_id, return_id FROM outbox WHERE state IN ('queued', 'sending') AND quarantined = 0 ORDER BY id LIMIT 1",
-    ).get() as { campaign_id: number; order_id: number; return_id: number } | undefined;
+    const head = this.repo.oldestWaiting();
     if (!head) return; // nothing waits: the next submit probes again
     this.probing = true;
     try {
-      await this.client.getReturn(Number(head.campaign_id), Number(head.order_id), Number(head.return_id), { priority: 'decision', signal: this.abort.signal });
+      await this.client.getReturn(head.campaignId, head.orderId, head.returnId, { priority: 'decision', signal: this.abort.signal });
       this.setOnline(true);
     } catch (error) {
       if (error instanceof MarketError && !isUnreachable(error)) this.setOnline(true);
@@ -1025,54 +892,14 @@ export class Outbox extends EventEmitter<OutboxEvents> {
 
   // ------------------------------------------------------------ rows
 
-  private transition(
-    row: Row,
-    change: {
-      state?: OutboxState;
-      attempts?: number;
-      nextAttemptAt?: number | null;
-      acceptedAt?: number;
-      serverMessage?: string | null;
-      explanation?: [Explanation, Params];
-    },
-    action: string,
-    serverAnswer: string | null,
-  ): Row | undefined {
-    const now = this.clock.now();
-    const next = this.store.transaction(() => {
-      const current = this.load(row.id);
-      // Only the state this attempt started from may be left: an edit or cancel in between wins.
-      if (!current || current.state !== row.state) return undefined;
-      const state = change.state ?? current.state;
-      this.stmt(
-        `UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, accepted_at = ?, server_message = ?, explanation_code = ?, explanation_params = ?, updated_at = ?
-         WHERE id = ? AND state = ?`,
-      ).run(
-        state,
-        change.attempts ?? current.attempts,
-        change.nextAttemptAt === undefined ? current.nextAttemptAt : change.nextAttemptAt,
-        change.acceptedAt ?? current.acceptedAt,
-        change.serverMessage === undefined ? current.serverMessage : change.serverMessage,
-        change.explanation ? change.explanation[0] : current.explanationCode,
-        JSON.stringify(change.explanation ? change.explanation[1] : current.explanationParams),
-        now,
-        row.id,
-        current.state,
-      );
-      this.writeAudit({
-        at: now,
-        operator: current.operator,
-        returnId: current.returnId,
-        orderId: current.orderId,
-        campaignId: current.campaignId,
-        outboxId: current.id,
-        action,
-        state,
-        draft: action === 'sending' || action === 'resending' ? current.draft : null,
-        serverAnswer,
-      });
-      return this.load(row.id);
+  private transition(row: Row, change: OutboxChange & { explanation?: [Explanation, Params] }, action: string, serverAnswer: string | null): Row | undefined {
+    const moved = this.repo.transition(row.id, row.state, change, {
+      at: this.clock.now(),
+      action,
+      serverAnswer,
+      ...(action === 'sending' || action === 'resending' ? { describe: describeDraft } : {}),
     });
+    const next = moved ? this.load(row.id) : undefined;
     if (next) {
       this.logger.info(`outbox ${action}`, {
         outboxId: row.id,
@@ -1087,14 +914,13 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   }
 
   private load(id: number): Row | undefined {
-    const raw = this.stmt('SELECT * FROM outbox WHERE id = ?').get(id) as Record<string, SQLInputValue> | undefined;
-    if (!raw || raw.quarantined === 1) return undefined;
-    const parsed = parseRow(raw);
-    if (typeof parsed === 'string') {
-      this.quarantine(id, parsed);
+    const read = this.repo.read(id);
+    if (!read) return undefined;
+    if ('unreadable' in read) {
+      this.quarantine(id, read.unreadable);
       return undefined;
     }
-    return parsed;
+    return read.record;
   }
 
   private mustLoad(id: number): Row {
@@ -1104,32 +930,12 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   }
 
   private scanQuarantine(): void {
-    const settled = "('delivered', 'failed', 'conflict', 'cancelled')";
-    for (const r of this.store.db.prepare(`SELECT id FROM outbox WHERE quarantined = 0 AND state NOT IN ${settled}`).all())
-      this.load(Number((r as { id: number }).id));
+    for (const id of this.repo.unsettledIds()) this.load(id);
   }
 
   /** Sets an unreadable row aside: flagged, kept byte for byte, logged, audited, announced. */
   private quarantine(id: number, reason: string): void {
-    const now = this.clock.now();
-    const raw = this.store.db.prepare('SELECT return_id, order_id, campaign_id, state, operator FROM outbox WHERE id = ?').get(id) as
-      Record<string, SQLInputValue> | undefined;
-    const num = (v: SQLInputValue | undefined): number | null => (typeof v === 'number' || typeof v === 'bigint' ? Number(v) : null);
-    this.store.transaction(() => {
-      this.store.db.prepare('UPDATE outbox SET quarantined = 1, quarantine_reason = ?, updated_at = ? WHERE id = ?').run(reason, now, id);
-      this.writeAudit({
-        at: now,
-        operator: typeof raw?.operator === 'string' ? raw.operator : 'system',
-        returnId: num(raw?.return_id) ?? 0,
-        orderId: num(raw?.order_id),
-        campaignId: num(raw?.campaign_id),
-        outboxId: id,
-        action: 'quarantined',
-        state: typeof raw?.state === 'string' ? raw.state : null,
-        draft: null,
-        serverAnswer: reason,
-      });
-    });
+    this.repo.quarantine(id, reason, this.clock.now());
     this.logger.error('unreadable outbox row quarantined: kept, not sent', { outboxId: id, reason });
     const row = this.quarantined().find((q) => q.id === id);
     if (row) this.emit('quarantined', row);
@@ -1168,39 +974,8 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   }
 
   private activeFor(returnId: number): Row | undefined {
-    const r = this.stmt(
-      "SELECT id FROM outbox WHERE return_id = ? AND state IN ('queued', 'sending', 'delivered') AND quarantined = 0 ORDER BY id DESC LIMIT 1",
-    ).get(returnId) as { id: number } | undefined;
-    return r ? this.load(Number(r.id)) : undefined;
-  }
-
-  private writeAudit(a: {
-    at: number;
-    operator: string;
-    returnId: number;
-    orderId: number | null;
-    campaignId: number | null;
-    outboxId: number | null;
-    action: string;
-    state: string | null;
-    draft: DecisionDraft | null;
-    serverAnswer: string | null;
-  }): void {
-    this.stmt(
-      'INSERT INTO decision_audit (at, operator, return_id, order_id, campaign_id, outbox_id, action, state, items, payload, server_answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(
-      a.at,
-      a.operator,
-      a.returnId,
-      a.orderId,
-      a.campaignId,
-      a.outboxId,
-      a.action,
-      a.state,
-      a.draft ? itemsSummary(a.draft) : null,
-      a.draft ? JSON.stringify({ returnItemDecisions: a.draft.items.map(toDecisionInput) }) : null,
-      a.serverAnswer,
-    );
+    const active = this.repo.activeFor(returnId);
+    return active ? this.load(active.id) : undefined;
   }
 
   // ------------------------------------------------------------ helpers
@@ -1296,16 +1071,6 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
   }
 
-  /** Runs `fn` with fsync on every commit, so a queued decision survives a power cut, not only a crash. */
-  private durably<T>(fn: () => T): T {
-    this.store.db.exec('PRAGMA synchronous = FULL');
-    try {
-      return fn();
-    } finally {
-      this.store.db.exec('PRAGMA synchronous = NORMAL');
-    }
-  }
-
   private rejected(rule: SubmitRule, params: Params): DraftRejectedError {
     return new DraftRejectedError([draftIssue(this.localeOf(), null, 'return', rule, params)]);
   }
@@ -1323,15 +1088,6 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       'return-mismatch': ru ? `Решение №${id} относится к другому возврату.` : `Decision #${id} is for another return.`,
     };
     return new OutboxRefusedError(reason, id, state, text[reason]);
-  }
-
-  private stmt(sql: string): StatementSync {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.store.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
   }
 }
 
@@ -1361,59 +1117,8 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** A stored row, or why it cannot be read. */
-function parseRow(r: Record<string, SQLInputValue>): Row | string {
-  const state = String(r.state);
-  if (!(STATES as readonly string[]).includes(state)) return `unknown state "${state}"`;
-  let json: unknown;
-  try {
-    json = JSON.parse(String(r.draft_json));
-  } catch (error) {
-    return `draft_json is not JSON: ${(error as Error).message}`;
-  }
-  const draft = DecisionDraft.safeParse(json);
-  if (!draft.success) return `draft_json is not a decision: ${draft.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
-  if (draft.data.returnId !== Number(r.return_id)) return `draft_json is for return ${draft.data.returnId}, the row for ${String(r.return_id)}`;
-  let params: Params = {};
-  try {
-    const parsed = r.explanation_params ? (JSON.parse(String(r.explanation_params)) as unknown) : {};
-    if (parsed && typeof parsed === 'object') params = parsed as Params;
-  } catch {
-    params = {};
-  }
-  const num = (v: SQLInputValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
-  return {
-    id: Number(r.id),
-    returnId: Number(r.return_id),
-    orderId: Number(r.order_id),
-    campaignId: Number(r.campaign_id),
-    state: state as OutboxState,
-    draft: draft.data,
-    operator: String(r.operator),
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-    attempts: Number(r.attempts),
-    nextAttemptAt: num(r.next_attempt_at),
-    acceptedAt: num(r.accepted_at),
-    serverMessage: r.server_message === null ? null : String(r.server_message),
-    explanationCode: r.explanation_code === null ? null : String(r.explanation_code),
-    explanationParams: params,
-  };
-}
-
-function auditEntry(r: Record<string, SQLInputValue>): AuditEntry {
-  const num = (v: SQLInputValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
-  return {
-    id: Number(r.id),
-    at: new Date(Number(r.at)).toISOString(),
-    operator: String(r.operator),
-    returnId: Number(r.return_id),
-    orderId: num(r.order_id),
-    campaignId: num(r.campaign_id),
-    outboxId: num(r.outbox_id),
-    action: String(r.action),
-    state: r.state === null ? null : String(r.state),
-    payload: r.payload === null ? null : String(r.payload),
-    serverAnswer: r.server_answer === null ? null : String(r.server_answer),
-  };
-}
+/** How the audit shows a draft: the items in one line and the request body sent. */
+const describeDraft: DraftDescriber = (draft) => ({
+  items: itemsSummary(draft),
+  payload: JSON.stringify({ returnItemDecisions: draft.items.map(toDecisionInput) }),
+});

@@ -1,2 +1,2 @@
 export * from './store.ts';
-export { MIGRATIONS, migrate, type Migration } from './migrations.ts';
+export { MIGRATIONS, migrate, registerMigration, type Migration } from './migrations.ts';

@@ -1,6 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { alertHistoryMigration, alertMarksMigration } from '../alerts/migration.ts';
-import { OUTBOX_MIGRATION } from '../outbox/migration.ts';
 import { MEDIA_CACHE_MIGRATION } from '../photos/migration.ts';
 import { foldForSearch } from './search-text.ts';
 
@@ -12,7 +11,7 @@ export interface Migration {
 }
 
 /** Times are epoch milliseconds (UTC) in INTEGER columns; raw DTOs are JSON text. */
-export const MIGRATIONS: readonly Migration[] = [
+const STEPS: Migration[] = [
   {
     version: 1,
     name: 'returns cache: campaigns, returns and their parts, orders, sync cursors and skips',
@@ -158,7 +157,6 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   { version: 2, ...alertMarksMigration },
-  { version: 3, ...OUTBOX_MIGRATION },
   { version: 4, ...MEDIA_CACHE_MIGRATION },
   {
     version: 5,
@@ -190,6 +188,18 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
 ];
+
+/** Every step: the built-in ones and those registered by their owners (version 3: main/store/outbox-schema.ts). */
+export const MIGRATIONS: readonly Migration[] = STEPS;
+
+/** Adds an owner's step under its version; registering the same step again is a no-op, another step on a taken version throws. */
+export function registerMigration(migration: Migration): void {
+  const taken = STEPS.find((m) => m.version === migration.version);
+  if (taken?.name === migration.name) return;
+  if (taken) throw new Error(`migration ${migration.version} is already "${taken.name}"; "${migration.name}" needs its own version`);
+  STEPS.push(migration);
+  STEPS.sort((a, b) => a.version - b.version);
+}
 
 /** Applies every migration above `PRAGMA user_version`, each in its own transaction. */
 export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIGRATIONS): number {

@@ -16,6 +16,8 @@ import { awaitsDecision, DECISION_WINDOW_MS } from '../deadlines/deadlines.ts';
 import { PRIVATE_FILE_MODE, securePrivateFolder } from './data-folder.ts';
 import { DiskFullError, diskFullOf } from './disk-full.ts';
 import { MIGRATIONS, migrate, type Migration } from './migrations.ts';
+// Registers the outbox's tables (version 3) before any store is opened.
+import './outbox-schema.ts';
 import { orderBalances } from '../money/balances.ts';
 import { lineMoney, lineOf, positionMoney } from '../money/money.ts';
 import { foldForSearch } from './search-text.ts';

@@ -1,15 +1,18 @@
-// Type-only imports: main/store/migrations.ts can import this file without an import cycle.
+// The outbox's tables, registered with the store's migrations by their owner (the outbox repositories).
 import type { DatabaseSync } from 'node:sqlite';
-import type { Migration } from '../store/migrations.ts';
+import { registerMigration } from './migrations.ts';
 
 export const OUTBOX_MIGRATION_NAME = 'outbox: queued decisions, their audit log and the cache of available decisions';
 
-/**
- * The outbox's tables. Times are epoch ms. Idempotent (IF NOT EXISTS), so it is safe whatever
- * version number it is registered under. Append as `{ version: N, ...OUTBOX_MIGRATION }`.
- */
-export const OUTBOX_MIGRATION: Omit<Migration, 'version'> = {
+/** Schema version the outbox's tables arrived in; a shipped step keeps its number. */
+export const OUTBOX_MIGRATION_VERSION = 3;
+
+const OUTBOX_TABLES = ['outbox', 'decision_audit', 'available_decisions_cache'] as const;
+
+registerMigration({
+  version: OUTBOX_MIGRATION_VERSION,
   name: OUTBOX_MIGRATION_NAME,
+  // Idempotent (IF NOT EXISTS): safe on a database that already has the tables.
   up(db: DatabaseSync) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS outbox (
@@ -62,17 +65,18 @@ export const OUTBOX_MIGRATION: Omit<Migration, 'version'> = {
       );
     `);
   },
-};
+});
 
 /** Throws a clear error when the outbox's tables are missing from `db`. */
 export function assertOutboxSchema(db: DatabaseSync): void {
   const tables = new Set(
     db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('outbox', 'decision_audit', 'available_decisions_cache')")
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${OUTBOX_TABLES.map((t) => `'${t}'`).join(', ')})`)
       .all()
       .map((r) => String((r as { name: string }).name)),
   );
-  for (const name of ['outbox', 'decision_audit', 'available_decisions_cache']) {
-    if (!tables.has(name)) throw new Error(`the outbox table "${name}" is missing: register OUTBOX_MIGRATION (main/outbox/migration.ts) with the store`);
+  for (const name of OUTBOX_TABLES) {
+    if (!tables.has(name))
+      throw new Error(`the outbox table "${name}" is missing: the store did not apply migration ${OUTBOX_MIGRATION_VERSION} (${OUTBOX_MIGRATION_NAME})`);
   }
 }
