@@ -1,5 +1,7 @@
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pino, type Logger as PinoLogger } from 'pino';
+import type { RotatingFileOptions } from './log-writer.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -14,6 +16,7 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
+/** One line as it is written (key order aside). */
 export interface LogRecord {
   time: string;
   level: LogLevel;
@@ -31,7 +34,6 @@ export interface LoggerOptions {
   now?: () => Date;
 }
 
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_FIELD = /^(api[-_]?key|authorization|token|secret|password)$/i;
 const REDACTED = '[redacted]';
 
@@ -80,58 +82,87 @@ function safeFields(fields: LogFields): LogFields {
   return out;
 }
 
-/** Builds a logger that writes JSON lines with secrets redacted by value and by field name. */
-export function createLogger(options: LoggerOptions, base: LogFields = {}): Logger {
-  const threshold = ORDER[options.level ?? 'info'];
+/** Builds a logger (pino underneath) that writes JSON lines with secrets redacted by value and by field name. */
+export function createLogger(options: LoggerOptions): Logger {
   const now = options.now ?? (() => new Date());
-  const write = (level: LogLevel, message: string, fields?: LogFields): void => {
-    if (ORDER[level] < threshold) return;
-    const record: LogRecord = { time: now().toISOString(), level, message, fields: safeFields({ ...base, ...fields }) };
-    let line: string;
-    try {
-      line = JSON.stringify(record);
-    } catch {
-      line = JSON.stringify({ ...record, fields: { unserializable: true } });
-    }
-    line = redact(line, options.secrets?.() ?? []);
-    for (const sink of options.sinks) {
-      try {
-        sink(line);
-      } catch {
-        // A failing sink must never break the caller.
+  // Every sink gets the redacted line without its newline; one failing sink must never break the caller.
+  const destination = {
+    write(text: string): void {
+      const line = text.endsWith('\n') ? text.slice(0, -1) : text;
+      for (const sink of options.sinks) {
+        try {
+          sink(line);
+        } catch {
+          // A failing sink must never break the caller.
+        }
       }
-    }
+    },
+  };
+  const core = pino(
+    {
+      level: options.level ?? 'info',
+      base: null,
+      messageKey: 'message',
+      timestamp: () => `,"time":"${now().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+      // The key may change at run time: redact whatever the secrets are as each finished line leaves.
+      hooks: { streamWrite: (line) => redact(line, options.secrets?.() ?? []) },
+    },
+    destination,
+  );
+  return wrap(core, {});
+}
+
+function wrap(core: PinoLogger, base: LogFields): Logger {
+  const write = (level: LogLevel, message: string, fields?: LogFields): void => {
+    if (!core.isLevelEnabled(level)) return;
+    core[level]({ fields: safeFields({ ...base, ...fields }) }, message);
   };
   return {
     debug: (m, f) => write('debug', m, f),
     info: (m, f) => write('info', m, f),
     warn: (m, f) => write('warn', m, f),
     error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger(options, { ...base, ...fields }),
+    child: (fields) => wrap(core, { ...base, ...fields }),
   };
 }
 
-/** A sink appending to `file`, rotating past `maxBytes` to `file.1` … `file.N` (the oldest dropped). */
-export function fileSink(file: string, maxBytes = 5 * 1024 * 1024, generations = 3): (line: string) => void {
-  // Logs name returns and stores: readable by the owner only, like the rest of the data folder.
+/** A sink that hands lines to a worker thread, which appends them to a file and rotates it. */
+export interface FileSink {
+  (line: string): void;
+  /** Resolves once the worker has taken every line written so far. */
+  flush(): Promise<void>;
+  /** Flushes and stops the worker. */
+  close(): Promise<void>;
+}
+
+/** The worker's module: the TypeScript source when run from source, its built twin in the Electron bundle. */
+const WRITER = join(import.meta.dirname, import.meta.url.endsWith('.ts') ? 'log-writer.ts' : 'log-writer.js');
+
+/** A sink appending to `file` off the main thread, rotating past `maxBytes` to `file.1` … `file.N` (the oldest dropped). */
+export function fileSink(file: string, maxBytes = 5 * 1024 * 1024, generations = 3): FileSink {
+  // Logs name returns and stores: readable by the owner only, like the rest of the data folder; there from the start.
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  return (line) => {
-    try {
-      if (statSync(file).size > maxBytes) {
-        for (let g = Math.max(1, generations) - 1; g >= 1; g--) {
-          try {
-            renameSync(`${file}.${g}`, `${file}.${g + 1}`);
-          } catch {
-            // That generation does not exist yet.
-          }
-        }
-        renameSync(file, `${file}.1`);
-      }
-    } catch {
-      // No file yet: nothing to rotate.
-    }
-    appendFileSync(file, `${line}\n`, { mode: 0o600 });
+  closeSync(openSync(file, 'a', 0o600));
+  const stream = pino.transport<RotatingFileOptions>({ target: WRITER, options: { file, maxBytes, generations } });
+  let failed = false;
+  stream.on('error', (error: Error) => {
+    // Without its writer the log is lost: say so once where someone may read it, and keep the app running.
+    if (!failed) process.stderr.write(`ReturnDesk: the log file ${file} cannot be written: ${error.message}\n`);
+    failed = true;
+  });
+  const sink = ((line: string) => {
+    if (!failed) stream.write(`${line}\n`);
+  }) as FileSink;
+  sink.flush = () => new Promise<void>((resolve) => (failed ? resolve() : stream.flush(() => resolve())));
+  sink.close = async () => {
+    await sink.flush();
+    await new Promise<void>((resolve) => {
+      stream.once('close', () => resolve());
+      stream.end();
+    });
   };
+  return sink;
 }
 
 /** A sink for the terminal: human-readable, on stderr so stdout stays for command output. */

@@ -21,11 +21,16 @@ async function buildElectron(): Promise<void> {
     root,
     logLevel: 'warn',
     build: {
-      ssr: 'main/electron.ts',
+      ssr: true,
       outDir: 'out/main',
       emptyOutDir: true,
       target: 'node22',
-      rollupOptions: { external: ['electron', ...nodeBuiltins], output: { format: 'es', entryFileNames: 'index.js' } },
+      // The log writer runs on pino's worker thread, which loads it by path: it ships as its own file.
+      rollupOptions: {
+        input: { index: 'main/electron.ts', 'log-writer': 'main/log-writer.ts' },
+        external: ['electron', ...nodeBuiltins],
+        output: { format: 'es', entryFileNames: '[name].js' },
+      },
     },
   });
   // Preload: sandboxed preloads can only require('electron'), so everything else is bundled in, as CommonJS.

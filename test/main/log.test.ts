@@ -1,5 +1,8 @@
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createLogger, redact } from '../../main/log.ts';
+import { createLogger, fileSink, redact } from '../../main/log.ts';
 
 const b64 = (text: string | Buffer): string => Buffer.from(text).toString('base64');
 
@@ -65,5 +68,65 @@ describe('logger', () => {
     const lines: string[] = [];
     createLogger({ sinks: [(l) => lines.push(l)], secrets: () => [key] }).warn('echo', { body: echoes.join(' ') });
     for (const echo of echoes) expect(lines[0]).not.toContain(echo.slice(4, -4));
+  });
+});
+
+describe('log file', () => {
+  const KEY = 'ACMA:log-file-key-7f3e2d1c';
+
+  it('never receives the API key, whatever field carries it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rd-logfile-'));
+    const file = join(dir, 'logs', 'returndesk.log');
+    const sink = fileSink(file);
+    const logger = createLogger({ sinks: [sink], secrets: () => [KEY], level: 'debug' });
+    const child = logger.child({ module: 'market', apiKey: KEY, request: `Api-Key: ${KEY}` });
+    child.debug(`GET /campaigns with ${KEY}`, {
+      url: `https://api.example/?key=${encodeURIComponent(KEY)}`,
+      token: 'not-the-key-but-a-token',
+      headers: { 'Api-Key': KEY, authorization: `Bearer ${KEY}` },
+      list: [KEY, { deep: { deeper: KEY } }],
+      error: new Error(`refused ${KEY}`),
+      body: Buffer.from(`{"key":"${KEY}"}`).toString('base64'),
+      hex: Buffer.from(KEY).toString('hex'),
+    });
+    logger.error(KEY);
+    await sink.close();
+    const text = readFileSync(file, 'utf8');
+    const lines = text.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain('log-file-key');
+    expect(text).not.toContain(Buffer.from(KEY).toString('hex'));
+    expect(text).not.toContain('not-the-key-but-a-token');
+    // The lines keep the shape diagnostics and the terminal read: time, level, message, fields.
+    const first = JSON.parse(lines[0]!) as { time: string; level: string; message: string; fields: Record<string, unknown> };
+    expect(first).toMatchObject({ level: 'debug', message: 'GET /campaigns with [redacted]', fields: { module: 'market', apiKey: '[redacted]' } });
+    expect(Number.isNaN(Date.parse(first.time))).toBe(false);
+    expect(JSON.parse(lines[1]!)).toMatchObject({ level: 'error', message: '[redacted]' });
+  });
+
+  it('rotates past its size into three generations, the oldest dropped, and continues the current one after a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rd-logroll-'));
+    const file = join(dir, 'logs', 'returndesk-cli.log');
+    const first = fileSink(file, 300, 3);
+    const logger = createLogger({ sinks: [first] });
+    for (let i = 0; i < 30; i++) logger.warn(`line ${i}`, { pad: 'y'.repeat(80) });
+    await first.close();
+    expect([file, `${file}.1`, `${file}.2`, `${file}.3`, `${file}.4`].map((f) => existsSync(f))).toEqual([true, true, true, true, false]);
+    const all = [file, `${file}.1`, `${file}.2`, `${file}.3`].map((f) => readFileSync(f, 'utf8')).join('');
+    expect(all).toContain('"line 29"');
+    expect(all).not.toContain('"line 0"');
+    // Generation 1 is newer than generation 3.
+    const newest = (f: string): number => Math.max(...[...readFileSync(f, 'utf8').matchAll(/line (\d+)/g)].map((m) => Number(m[1])));
+    expect(newest(`${file}.1`)).toBeGreaterThan(newest(`${file}.3`));
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // A new process appends to the current generation and rotates it when it is full, without a stat per line.
+    const before = readFileSync(file, 'utf8');
+    const second = fileSink(file, 300, 3);
+    createLogger({ sinks: [second] }).warn('after restart');
+    await second.close();
+    const after = readFileSync(file, 'utf8');
+    expect(after === `${before}${after.slice(before.length)}` || readFileSync(`${file}.1`, 'utf8') === before).toBe(true);
+    expect([file, `${file}.1`].map((f) => readFileSync(f, 'utf8')).join('')).toContain('after restart');
   });
 });

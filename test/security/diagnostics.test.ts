@@ -10,11 +10,14 @@ import { liveServices } from '../helpers/services.ts';
 import { memoryLogger } from '../helpers/logs.ts';
 
 describe('log rotation', () => {
-  it('keeps three generations and drops the oldest', () => {
+  it('keeps three generations and drops the oldest', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rd-rotate-'));
     const file = join(dir, 'logs', 'returndesk.log');
-    const logger = createLogger({ sinks: [fileSink(file, 200, 3)] });
+    const sink = fileSink(file, 200, 3);
+    const logger = createLogger({ sinks: [sink] });
     for (let i = 0; i < 40; i++) logger.info(`line ${i}`, { pad: 'x'.repeat(60) });
+    // The worker thread writes the file: wait until it has written everything.
+    await sink.close();
     expect([file, `${file}.1`, `${file}.2`, `${file}.3`].map(existsSync)).toEqual([true, true, true, true]);
     expect(existsSync(`${file}.4`)).toBe(false);
     expect(readFileSync(file, 'utf8')).toContain('line 39');
