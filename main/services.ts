@@ -350,10 +350,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
         return {
           ...deadlineInputFromRow(row),
           outboxState: state && ALERT_OUTBOX.has(state) ? (state as Exclude<OutboxState, 'cancelled'>) : null,
-          // The outbox stamps on the workstation's clock; the policy counts on the Market's.
-          pendingDecision: entry
-            ? { queuedAt: entry.queuedAt + current.client.time.offsetMs(), reason: undeliveredReason(entry.explanationCode, market) }
-            : null,
+          // The outbox stamps on the Market's clock, which the policy counts on.
+          pendingDecision: entry ? { queuedAt: entry.queuedAt, reason: undeliveredReason(entry.explanationCode, market) } : null,
         };
       }),
       outboxProblems: current.outbox.list({ states: ['failed', 'conflict'] }).map((entry) => ({

@@ -116,7 +116,7 @@ export interface PendingEntry {
   id: number;
   returnId: number;
   state: 'queued' | 'sending';
-  /** When the operator queued it, epoch ms. */
+  /** When the operator queued it, epoch ms on the Market's clock. */
   queuedAt: number;
   /** When the Market answered OK to it, if it did (it is then only being confirmed). */
   acceptedAt: number | null;
@@ -306,7 +306,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
         campaignId: ret.campaignId,
         draft,
         operator: who,
-        at: now,
+        at: this.marketNow(),
         nextAttemptAt: now + hold,
         explanationCode: hold > 0 ? 'held' : 'queued',
       },
@@ -339,7 +339,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const held = this.isHeld(row, now);
     const changed = this.repo.replaceDraft(
       outboxId,
-      { draft, at: now, nextAttemptAt: held ? now + this.hold() : row.nextAttemptAt, explanationCode: held ? 'held' : 'edited', operator: who },
+      { draft, at: this.marketNow(), nextAttemptAt: held ? now + this.hold() : row.nextAttemptAt, explanationCode: held ? 'held' : 'edited', operator: who },
       describeDraft,
     );
     if (!changed || this.inFlight.has(outboxId)) throw this.refused('not-editable', outboxId, this.load(outboxId)?.state ?? null);
@@ -354,8 +354,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     if (!row) throw this.refused('not-found', outboxId, null);
     if (row.state !== 'queued' || this.inFlight.has(outboxId)) throw this.refused('not-cancellable', outboxId, row.state);
     const who = (operator ?? '').trim() || this.operatorOf();
-    const now = this.clock.now();
-    const changed = this.repo.cancel(outboxId, now, who, describeDraft);
+    const changed = this.repo.cancel(outboxId, this.marketNow(), who, describeDraft);
     if (!changed) throw this.refused('not-cancellable', outboxId, this.load(outboxId)?.state ?? null);
     this.emitChanged(outboxId);
     return this.entryOf(this.mustLoad(outboxId));
@@ -400,7 +399,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       chosen = row.state === 'queued' || row.state === 'sending' ? [row.id] : [];
     }
     const who = (operator ?? '').trim() || this.operatorOf();
-    const ids = this.repo.requestSendNow(chosen, now, who);
+    const ids = this.repo.requestSendNow(chosen, { dueAt: now, at: this.marketNow() }, who);
     if (!this.online) {
       this.probeFailures = 0;
       this.clearProbe();
@@ -665,7 +664,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       return;
     }
     this.setOnline(true);
-    const accepted = this.transition(row, { acceptedAt: this.clock.now(), explanation: ['notConfirmedYet', {}], serverMessage: null }, 'accepted', 'OK');
+    const accepted = this.transition(row, { acceptedAt: this.marketNow(), explanation: ['notConfirmedYet', {}], serverMessage: null }, 'accepted', 'OK');
     if (accepted) await this.reconcile(accepted);
   }
 
@@ -894,7 +893,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
 
   private transition(row: Row, change: OutboxChange & { explanation?: [Explanation, Params] }, action: string, serverAnswer: string | null): Row | undefined {
     const moved = this.repo.transition(row.id, row.state, change, {
-      at: this.clock.now(),
+      at: this.marketNow(),
       action,
       serverAnswer,
       ...(action === 'sending' || action === 'resending' ? { describe: describeDraft } : {}),
@@ -935,7 +934,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
 
   /** Sets an unreadable row aside: flagged, kept byte for byte, logged, audited, announced. */
   private quarantine(id: number, reason: string): void {
-    this.repo.quarantine(id, reason, this.clock.now());
+    this.repo.quarantine(id, reason, this.marketNow());
     this.logger.error('unreadable outbox row quarantined: kept, not sent', { outboxId: id, reason });
     const row = this.quarantined().find((q) => q.id === id);
     if (row) this.emit('quarantined', row);
@@ -991,7 +990,8 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const ret = this.store.getReturn(draft.returnId);
     if (!ret) throw this.rejected('return.unknown', { returnId: draft.returnId });
     if (!ret.awaitingDecision) throw this.rejected('return.notAwaiting', { returnId: draft.returnId, status: ret.refundStatus ?? 'unknown' });
-    if (ret.decisionDeadline && Date.parse(ret.decisionDeadline) <= this.clock.now()) {
+    // The deadline is the Market's: it confirms the return by its own clock, whatever this computer's says.
+    if (ret.decisionDeadline && Date.parse(ret.decisionDeadline) <= this.marketNow()) {
       throw this.rejected('return.deadlinePassed', { returnId: draft.returnId, deadline: ret.decisionDeadline });
     }
     const active = this.activeFor(draft.returnId);
@@ -1053,6 +1053,14 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     } catch (error) {
       this.logger.warn('could not refresh the stored return', { returnId: dto.id, error: describe(error) });
     }
+  }
+
+  /**
+   * The Market's time now, for what is recorded (when queued, changed, accepted) and compared with its
+   * deadlines; waits and retries stay on this computer's clock, which the timers run on.
+   */
+  private marketNow(): number {
+    return this.client.time.now();
   }
 
   /** The hold for a new decision now, in ms (settings may change between decisions). */

@@ -130,8 +130,8 @@ export interface OutboxRepository<E extends Engine = 'async'> {
   ): Answer<boolean, E>;
   /** Sets a row aside as unreadable, kept as stored, with its audit row. */
   quarantine(id: number, reason: string, at: number): Answer<void, E>;
-  /** Makes queued or sending decisions due at `at` (all not held past `at`, or the ids given), audited as asked by `operator`. */
-  requestSendNow(ids: readonly number[] | 'all', at: number, operator: string): Answer<number[], E>;
+  /** Makes queued or sending decisions due at `dueAt` (all not held past it, or the ids given), audited at `at` as asked by `operator`. */
+  requestSendNow(ids: readonly number[] | 'all', when: { dueAt: number; at: number }, operator: string): Answer<number[], E>;
   /** Decisions that waited for the connection become due at `at`. */
   resumeWaiting(codes: readonly string[], at: number): Answer<void, E>;
   /** Ids, newest first, of readable rows of a return and/or states. */
@@ -339,7 +339,7 @@ export class SqliteOutboxRepository implements OutboxRepository<'sync'> {
     });
   }
 
-  requestSendNow(ids: readonly number[] | 'all', at: number, operator: string): number[] {
+  requestSendNow(ids: readonly number[] | 'all', { dueAt, at }: { dueAt: number; at: number }, operator: string): number[] {
     return this.#store.transaction(() => {
       // "Send everything now" leaves the decisions still held for taking back where they are.
       const chosen =
@@ -348,14 +348,14 @@ export class SqliteOutboxRepository implements OutboxRepository<'sync'> {
               .get(
                 `SELECT id FROM outbox WHERE state IN ${WAITING} AND quarantined = 0 AND NOT (explanation_code = 'held' AND next_attempt_at > ?) ORDER BY id`,
               )
-              .all(at)
+              .all(dueAt)
               .map((r) => Number((r as Raw).id))
           : ids;
       const done: number[] = [];
       for (const id of chosen) {
         const row = this.#sql.get(`SELECT state FROM outbox WHERE id = ? AND state IN ${WAITING} AND quarantined = 0`).get(id) as Raw | undefined;
         if (!row) continue;
-        this.#sql.get('UPDATE outbox SET next_attempt_at = ? WHERE id = ?').run(at, id);
+        this.#sql.get('UPDATE outbox SET next_attempt_at = ? WHERE id = ?').run(dueAt, id);
         this.#auditRow(id, { at, operator, action: 'retry-requested', state: String(row.state), items: null, payload: null, serverAnswer: null });
         done.push(id);
       }

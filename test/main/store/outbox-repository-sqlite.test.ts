@@ -57,7 +57,7 @@ describe('outbox repository, what only SQLite can be asked', () => {
     expect(state(id)).toBe('queued');
     expect(() => outbox.cancel(id, T0 + 1, 'o', describeDraft)).toThrow(/audit refused/);
     expect(state(id)).toBe('queued');
-    expect(() => outbox.requestSendNow('all', T0 - 5, 'o')).toThrow(/audit refused/);
+    expect(() => outbox.requestSendNow('all', { dueAt: T0 - 5, at: T0 }, 'o')).toThrow(/audit refused/);
     expect((store.db.prepare('SELECT next_attempt_at AS at FROM outbox WHERE id = ?').get(id) as { at: number }).at).toBe(T0);
     expect(() =>
       outbox.enqueue(

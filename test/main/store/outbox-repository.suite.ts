@@ -174,12 +174,15 @@ export function outboxRepositorySuite(engine: string, open: () => Promise<Outbox
     it('makes decisions due now on request, leaving the held ones where they are when asked for all', async () => {
       const held = await enqueue(1, { nextAttemptAt: T0 + 10_000, explanationCode: 'held' });
       const later = await enqueue(2, { nextAttemptAt: T0 + 60_000, explanationCode: 'offline' });
-      expect(await outbox.requestSendNow('all', T0, 'Оператор')).toEqual([later]);
+      expect(await outbox.requestSendNow('all', { dueAt: T0, at: T0 + 7 }, 'Оператор')).toEqual([later]);
       expect((await record(later)).nextAttemptAt).toBe(T0);
       expect((await record(held)).nextAttemptAt).toBe(T0 + 10_000);
-      expect(await outbox.requestSendNow([held], T0, 'Оператор')).toEqual([held]);
+      expect(await outbox.requestSendNow([held], { dueAt: T0, at: T0 + 8 }, 'Оператор')).toEqual([held]);
       expect((await record(held)).nextAttemptAt).toBe(T0);
-      expect((await audit.latest(undefined, 10)).filter((a) => a.action === 'retry-requested').map((a) => a.outboxId)).toEqual([later, held]);
+      expect((await audit.latest(undefined, 10)).filter((a) => a.action === 'retry-requested').map((a) => [a.outboxId, a.at])).toEqual([
+        [later, new Date(T0 + 7).toISOString()],
+        [held, new Date(T0 + 8).toISOString()],
+      ]);
     });
 
     it('brings forward only the decisions that waited for the connection', async () => {
