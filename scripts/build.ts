@@ -33,6 +33,19 @@ async function buildElectron(): Promise<void> {
       },
     },
   });
+  // The thumbnail worker: one self-contained file beside index.js (unpacked from the asar, where a worker can start).
+  await build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    build: {
+      ssr: 'main/photos/thumb-worker.ts',
+      outDir: 'out/main',
+      emptyOutDir: false,
+      target: 'node22',
+      rollupOptions: { external: ['electron', 'sharp', ...nodeBuiltins], output: { format: 'es', entryFileNames: 'thumb-worker.js', codeSplitting: false } },
+    },
+  });
   // Preload: sandboxed preloads can only require('electron'), so everything else is bundled in, as CommonJS.
   await build({
     configFile: false,

@@ -135,7 +135,7 @@ export class PhotoCache {
     const file = ref ? this.media.file(ref.sha256) : null;
     if (file) {
       const thumb = ref?.thumbSha256 ? this.media.file(ref.thumbSha256) : null;
-      return { ...base, state: 'cached', file, thumb };
+      return { ...base, state: 'cached', file, thumb, reason: thumb ? null : this.#thumbs.problem };
     }
     const failure = this.#failure(`photo:${source}`);
     if (failure) return { ...base, state: 'failed', problem: failure.problem, reason: failure.reason };
@@ -161,9 +161,11 @@ export class PhotoCache {
       this.media.touch(file.sha256);
       if (thumb !== 'none' && !(ref?.thumbSha256 && this.media.file(ref.thumbSha256))) {
         const cached = file;
-        const making = this.#once(`thumb:${cached.sha256}`, () => this.#makeThumb(source, cached, priority !== 'background'));
+        // A thumbnail that cannot be made leaves the photo cached: the tile shows it scaled, with the reason.
+        const making = this.#once(`thumb:${cached.sha256}`, () => this.#makeThumb(source, cached, priority !== 'background')).catch((error: unknown) =>
+          this.#logger.warn('thumbnail failed', { returnId, itemId, error: (error as Error).message }),
+        );
         if (thumb === 'await') await making;
-        else making.catch((error: unknown) => this.#logger.warn('thumbnail failed', { returnId, itemId, error: (error as Error).message }));
       }
       return this.state(returnId, itemId, imageHash);
     } catch (error) {
@@ -203,7 +205,7 @@ export class PhotoCache {
 
   async #makeThumb(source: string, file: MediaFile, urgent: boolean, kind: MediaRef['kind'] = 'photo'): Promise<void> {
     const bytes = readFileSync(this.media.pathOf(file.sha256, file.mime));
-    const thumb = await this.#thumbs.make(bytes, file.mime, urgent);
+    const thumb = await this.#thumbs.make(bytes, urgent);
     const stored = this.media.put(thumb.data, { mime: 'image/jpeg', width: thumb.width, height: thumb.height });
     this.media.setThumb(kind, source, stored.sha256);
   }

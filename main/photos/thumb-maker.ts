@@ -1,37 +1,60 @@
-/** Runs thumbnail jobs one at a time in a worker thread (what the operator opened first), in-process where no worker can start. */
+/** Runs thumbnail jobs one at a time in a worker thread (what the operator opened first); never on the main thread. */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.ts';
-import { makeThumbnail, type Thumbnail } from './thumbnail.ts';
+import { loadSharp, type Thumbnail } from './thumbnail.ts';
 
 interface Job {
   id: number;
   bytes: Buffer;
-  mime: string;
   urgent: boolean;
   resolve: (thumb: Thumbnail) => void;
   reject: (error: Error) => void;
+}
+
+/**
+ * The worker's file: the TypeScript source beside this one (Node, web mode, CLI) or the built
+ * `thumb-worker.js` beside the Electron bundle, read from app.asar.unpacked (a worker cannot start from inside the archive).
+ */
+export function thumbWorkerFile(moduleUrl: string = import.meta.url): string | null {
+  for (const name of ['./thumb-worker.ts', './thumb-worker.js']) {
+    const url = new URL(name, moduleUrl);
+    if (url.protocol !== 'file:') continue;
+    const path = fileURLToPath(url).replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+    if (existsSync(path)) return path;
+  }
+  return null;
 }
 
 export class ThumbnailMaker {
   readonly #queue: Job[] = [];
   readonly #logger: Logger;
   #worker: Worker | null = null;
-  #workerBroken = false;
+  #starting: Promise<Worker> | null = null;
   #running: Job | null = null;
   #nextId = 1;
   #closed = false;
+  /** Why thumbnails cannot be made here, once known (sharp did not load, the worker could not start). */
+  #problem: string | null = null;
 
-  constructor(logger: Logger) {
+  readonly #workerFile: () => string | null;
+
+  constructor(logger: Logger, options: { workerFile?: () => string | null } = {}) {
     this.#logger = logger;
+    this.#workerFile = options.workerFile ?? (() => thumbWorkerFile());
+  }
+
+  /** Why no thumbnails are made on this machine, or null while they are. */
+  get problem(): string | null {
+    return this.#problem;
   }
 
   /** Queues a thumbnail; urgent jobs (the open return) go ahead of prefetch. */
-  make(bytes: Buffer, mime: string, urgent: boolean): Promise<Thumbnail> {
+  make(bytes: Buffer, urgent: boolean): Promise<Thumbnail> {
     if (this.#closed) return Promise.reject(new Error('thumbnail maker is closed'));
     return new Promise((resolve, reject) => {
-      const job: Job = { id: this.#nextId++, bytes, mime, urgent, resolve, reject };
+      const job: Job = { id: this.#nextId++, bytes, urgent, resolve, reject };
       if (urgent) {
         const firstLazy = this.#queue.findIndex((j) => !j.urgent);
         if (firstLazy === -1) this.#queue.push(job);
@@ -41,16 +64,14 @@ export class ThumbnailMaker {
     });
   }
 
-  #ensureWorker(): Worker | null {
-    if (this.#worker || this.#workerBroken) return this.#worker;
-    const url = new URL('./thumb-worker.ts', import.meta.url);
-    // In the Electron bundle the worker's source is not beside main: decode in-process there.
-    if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) {
-      this.#workerBroken = true;
-      return null;
-    }
-    try {
-      const worker = new Worker(url);
+  /** sharp is loaded on the main thread first: on glibc Linux its libraries must outlive every worker. */
+  #ensureWorker(): Promise<Worker> {
+    if (this.#worker) return Promise.resolve(this.#worker);
+    this.#starting ??= (async () => {
+      await loadSharp();
+      const file = this.#workerFile();
+      if (!file) throw new Error('the thumbnail worker (thumb-worker) is missing from this installation');
+      const worker = new Worker(file);
       worker.unref();
       worker.on('message', (msg: { id: number; ok: boolean; data?: Uint8Array; width?: number; height?: number; message?: string }) => {
         const job = this.#running;
@@ -61,42 +82,38 @@ export class ThumbnailMaker {
         this.#pump();
       });
       worker.on('error', (error) => {
-        this.#logger.warn('thumbnail worker failed; making thumbnails in-process', { error: error.message });
-        this.#workerBroken = true;
+        this.#logger.warn('thumbnail worker failed; starting a new one for the next photo', { error: error.message });
         this.#worker = null;
+        this.#starting = null;
         const job = this.#running;
         this.#running = null;
-        if (job) this.#queue.unshift(job);
+        job?.reject(new Error(`the thumbnail worker stopped: ${error.message}`));
         this.#pump();
       });
       this.#worker = worker;
-    } catch (error) {
-      this.#logger.warn('thumbnail worker unavailable; making thumbnails in-process', { error: (error as Error).message });
-      this.#workerBroken = true;
-    }
-    return this.#worker;
+      return worker;
+    })();
+    return this.#starting;
   }
 
   #pump(): void {
-    if (this.#running || this.#queue.length === 0) return;
+    if (this.#running || this.#queue.length === 0 || this.#closed) return;
     const job = this.#queue.shift()!;
     this.#running = job;
-    const worker = this.#ensureWorker();
-    if (worker) {
-      worker.ref();
-      worker.postMessage({ id: job.id, bytes: job.bytes, mime: job.mime });
-      return;
-    }
-    // In-process: yield first so the caller's response goes out before the decode blocks.
-    setImmediate(() => {
-      try {
-        job.resolve(makeThumbnail(job.bytes, job.mime));
-      } catch (error) {
-        job.reject(error instanceof Error ? error : new Error(String(error)));
-      }
-      this.#running = null;
-      this.#pump();
-    });
+    this.#ensureWorker().then(
+      (worker) => {
+        worker.ref();
+        worker.postMessage({ id: job.id, bytes: job.bytes });
+      },
+      (error: unknown) => {
+        const message = `No thumbnails: ${error instanceof Error ? error.message : String(error)}`;
+        if (this.#problem !== message) this.#logger.error('thumbnails cannot be made', { error: message });
+        this.#problem = message;
+        // Nothing will start on this machine: every waiting photo is told why.
+        this.#running = null;
+        for (const waiting of [job, ...this.#queue.splice(0)]) waiting.reject(new Error(message));
+      },
+    );
   }
 
   /** Unreferences the worker when idle so it never keeps the process alive. */
@@ -107,7 +124,9 @@ export class ThumbnailMaker {
   async close(): Promise<void> {
     this.#closed = true;
     for (const job of this.#queue.splice(0)) job.reject(new Error('closed'));
-    const worker = this.#worker;
+    this.#running?.reject(new Error('closed'));
+    this.#running = null;
+    const worker = this.#worker ?? (await this.#starting?.catch(() => null)) ?? null;
     this.#worker = null;
     if (worker) await worker.terminate();
   }

@@ -1,9 +1,11 @@
-/** Thumbnails: decode once (jpeg-js / pngjs), box-downscale to the long side, encode as JPEG. */
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
+/** Thumbnails through libvips (sharp): shrink-on-load decode, fit inside the long side, flatten over white, JPEG. */
+import type { Sharp, SharpOptions } from 'sharp';
 
 /** Long side of a thumbnail in pixels: sharp in a filmstrip on a 2× screen. */
 export const THUMB_LONG_SIDE = 320;
+
+/** Pictures above this many pixels are refused rather than decoded (a photo from a phone is about 12 MP). */
+const MAX_INPUT_PIXELS = 100_000_000;
 
 export interface Thumbnail {
   data: Buffer;
@@ -11,60 +13,29 @@ export interface Thumbnail {
   height: number;
 }
 
-/** Decodes a JPEG or PNG into RGBA; refuses pictures above 100 MP or 1 GB of working memory. */
-export function decodeRgba(bytes: Buffer, mime: string): { data: Uint8Array; width: number; height: number } {
-  if (mime === 'image/png') {
-    const png = PNG.sync.read(bytes);
-    return { data: png.data, width: png.width, height: png.height };
-  }
-  const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 100, maxMemoryUsageInMB: 1024, tolerantDecoding: true });
-  return { data: image.data, width: image.width, height: image.height };
+type SharpFactory = (input: Buffer, options?: SharpOptions) => Sharp;
+
+let loading: Promise<SharpFactory> | null = null;
+
+/** Loads sharp once; a failure names the library and what the platform said, for the operator's tile. */
+export function loadSharp(): Promise<SharpFactory> {
+  loading ??= import('sharp').then(
+    (module) => (module as unknown as { default: SharpFactory }).default,
+    (error: unknown) => {
+      throw new Error(`the image library (sharp) could not load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { cause: error });
+    },
+  );
+  return loading;
 }
 
-/** Averages each box of source pixels into one target pixel (alpha composited over white). */
-function downscale(src: Uint8Array, sw: number, sh: number, tw: number, th: number): Buffer {
-  const out = Buffer.alloc(tw * th * 4);
-  const sx = sw / tw;
-  const sy = sh / th;
-  for (let y = 0; y < th; y++) {
-    const y0 = Math.floor(y * sy);
-    const y1 = Math.max(y0 + 1, Math.floor((y + 1) * sy));
-    for (let x = 0; x < tw; x++) {
-      const x0 = Math.floor(x * sx);
-      const x1 = Math.max(x0 + 1, Math.floor((x + 1) * sx));
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      let n = 0;
-      // Sample at most 4×4 points per box: a 12 MP picture stays fast, the result stays smooth.
-      const stepY = Math.max(1, Math.floor((y1 - y0) / 4));
-      const stepX = Math.max(1, Math.floor((x1 - x0) / 4));
-      for (let yy = y0; yy < y1; yy += stepY) {
-        for (let xx = x0; xx < x1; xx += stepX) {
-          const i = (yy * sw + xx) * 4;
-          const a = src[i + 3]! / 255;
-          r += src[i]! * a + 255 * (1 - a);
-          g += src[i + 1]! * a + 255 * (1 - a);
-          b += src[i + 2]! * a + 255 * (1 - a);
-          n++;
-        }
-      }
-      const o = (y * tw + x) * 4;
-      out[o] = r / n;
-      out[o + 1] = g / n;
-      out[o + 2] = b / n;
-      out[o + 3] = 255;
-    }
-  }
-  return out;
-}
-
-/** Makes the thumbnail of a checked JPEG or PNG. */
-export function makeThumbnail(bytes: Buffer, mime: string, longSide = THUMB_LONG_SIDE): Thumbnail {
-  const image = decodeRgba(bytes, mime);
-  const scale = Math.min(1, longSide / Math.max(image.width, image.height));
-  const width = Math.max(1, Math.round(image.width * scale));
-  const height = Math.max(1, Math.round(image.height * scale));
-  const pixels = downscale(image.data, image.width, image.height, width, height);
-  return { data: Buffer.from(jpeg.encode({ data: pixels, width, height }, 82).data), width, height };
+/** Makes the thumbnail of a checked JPEG or PNG (EXIF orientation applied, transparency over white). */
+export async function makeThumbnail(bytes: Buffer, longSide = THUMB_LONG_SIDE): Promise<Thumbnail> {
+  const sharp = await loadSharp();
+  const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
+    .autoOrient()
+    .resize(longSide, longSide, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 82, mozjpeg: false })
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
 }
