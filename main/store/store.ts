@@ -21,6 +21,7 @@ import './outbox-schema.ts';
 import { orderBalances } from '../money/balances.ts';
 import { lineMoney, lineOf, positionMoney } from '../money/money.ts';
 import { foldForSearch } from './search-text.ts';
+import { countFacets, FACET_COLUMNS, nonFacetFilter, type FacetGroup } from './inbox-facets.ts';
 
 /** Shortest text matched inside product names: one letter would match nearly every product. */
 export const SEARCH_NAME_MIN = 2;
@@ -538,10 +539,10 @@ export class Store {
   inboxPage(filter: InboxFilter = {}, page: { limit?: number; offset?: number } = {}): { rows: ReturnRow[]; total: number } {
     const limit = Math.min(Math.max(1, Math.floor(page.limit ?? 50)), 500);
     const offset = Math.max(0, Math.floor(page.offset ?? 0));
-    const { where, params } = buildWhere(filter);
-    // Two steps: pick the page's ids along the inbox-order index, then read only those rows in full.
+    const { where, params } = buildWhere(filter, this.#broadSearch(filter.search));
+    // Two steps: pick the page's ids along the inbox-order index, then read only those rows (without the raw JSON).
     const rows = this.stmt(
-      `${RETURN_COLUMNS} FROM (SELECT r.id AS page_id FROM returns r ${where} ORDER BY ${INBOX_ORDER} LIMIT ? OFFSET ?) page
+      `${RETURN_LIST_COLUMNS} FROM (SELECT r.id AS page_id FROM returns r ${where} ORDER BY ${INBOX_ORDER} LIMIT ? OFFSET ?) page
        JOIN returns r ON r.id = page.page_id LEFT JOIN campaigns c ON c.id = r.campaign_id ORDER BY ${INBOX_ORDER}`,
     )
       .all(...params, limit, offset)
@@ -550,32 +551,33 @@ export class Store {
     return { rows, total };
   }
 
+  /**
+   * Whether a search matches so many items that checking each index entry beats looking each hit up:
+   * a hit costs a lookup of its row, while a walk of the inbox index stops once the page is full.
+   */
+  #broadSearch(search: string | undefined): boolean {
+    const text = search?.trim();
+    if (!text) return false;
+    let items = Number((this.stmt('SELECT COUNT(*) AS n FROM return_items WHERE shop_sku >= ? AND shop_sku < ?').get(text, `${text}\u{10FFFF}`) as Row).n);
+    const folded = foldForSearch(text);
+    if (items <= BROAD_SEARCH_ITEMS && [...folded].length >= SEARCH_NAME_MIN) {
+      items += Number(
+        (
+          this.stmt('SELECT COUNT(*) AS n FROM return_items WHERE shop_sku IN (SELECT offer_id FROM product_names WHERE instr(folded, ?) > 0)').get(
+            folded,
+          ) as Row
+        ).n,
+      );
+    }
+    return items > BROAD_SEARCH_ITEMS;
+  }
+
   /** Counts for the inbox's filter chips; each facet is counted with the other filters applied. */
   inboxCounts(filter: InboxFilter = {}): InboxCounts {
-    const count = (f: InboxFilter, extra = ''): number => {
-      const { where, params } = buildWhere(f);
-      const clause = extra ? (where ? `${where} AND ${extra}` : `WHERE ${extra}`) : where;
-      return Number((this.db.prepare(`SELECT COUNT(*) AS n FROM returns r ${clause}`).get(...params) as Row).n);
-    };
-    const group = (f: InboxFilter, column: string): Record<string, number> => {
-      const { where, params } = buildWhere(f);
-      const out: Record<string, number> = {};
-      for (const r of this.db.prepare(`SELECT ${column} AS k, COUNT(*) AS n FROM returns r ${where} GROUP BY ${column}`).all(...params)) {
-        out[String((r as Row).k ?? NO_STATUS)] = Number((r as Row).n);
-      }
-      return out;
-    };
-    return {
-      total: count(filter),
-      awaitingDecision: count({ ...filter, awaitingDecision: undefined }, 'r.awaiting_decision = 1'),
-      inDispute: count({ ...filter, inDispute: undefined }, `r.refund_status = '${DISPUTE_STATUS}'`),
-      fastReturn: count({ ...filter, fastReturn: undefined }, 'r.fast_return = 1'),
-      withPhotos: count({ ...filter, hasPhotos: undefined }, 'r.photo_count > 0'),
-      byCampaign: group({ ...filter, campaignIds: undefined }, 'r.campaign_id'),
-      byType: group({ ...filter, returnType: undefined }, 'r.return_type'),
-      byRefundStatus: group({ ...filter, refundStatuses: undefined }, 'r.refund_status'),
-      byShipmentStatus: group({ ...filter, shipmentStatuses: undefined }, 'r.shipment_status'),
-    };
+    // One pass along the returns_facets index: the rows of the non-facet filters, grouped by every facet's column.
+    const { where, params } = buildWhere(nonFacetFilter(filter), this.#broadSearch(filter.search));
+    const groups = this.stmt(`SELECT ${FACET_COLUMNS}, COUNT(*) AS n FROM returns r ${where} GROUP BY ${FACET_COLUMNS}`).all(...params);
+    return countFacets(groups as unknown as FacetGroup[], filter);
   }
 
   /** A return with its items (decisions, photos, CIS/IMEI), its order and the other returns of that order. */
@@ -925,6 +927,16 @@ const RETURN_COLUMNS = `
   SELECT r.*, c.business_name AS campaign_name, c.domain AS campaign_domain, c.placement_type AS placement_type,
     (SELECT group_concat(shop_sku, char(31)) FROM (SELECT shop_sku FROM return_items WHERE return_id = r.id ORDER BY idx)) AS skus`;
 
+/** The columns a list row shows: everything but the raw JSON, which only the detail reads. */
+const RETURN_LIST_COLUMNS = `
+  SELECT r.id, r.campaign_id, r.order_id, r.return_type, r.refund_status, r.shipment_status, r.created_at, r.updated_at,
+    r.amount_value, r.amount_currency, r.fast_return, r.has_marked_goods, r.photo_count, r.item_count, r.awaiting_decision,
+    r.decision_deadline, r.pickup_till, c.business_name AS campaign_name, c.domain AS campaign_domain, c.placement_type AS placement_type,
+    (SELECT group_concat(shop_sku, char(31)) FROM (SELECT shop_sku FROM return_items WHERE return_id = r.id ORDER BY idx)) AS skus`;
+
+/** Above this many matching items a search is checked along the index instead of looked up hit by hit (measured at 50,000 returns). */
+const BROAD_SEARCH_ITEMS = 500;
+
 const RETURN_SELECT = `${RETURN_COLUMNS}
   FROM returns r LEFT JOIN campaigns c ON c.id = r.campaign_id`;
 
@@ -966,7 +978,7 @@ function returnRow(r: Row): ReturnRow {
 
 const DISPUTE_STATUS = 'PREMODERATION_DISPUTE';
 
-function buildWhere(filter: InboxFilter): { where: string; params: SQLInputValue[] } {
+function buildWhere(filter: InboxFilter, broadSearch = false): { where: string; params: SQLInputValue[] } {
   const clauses: string[] = [];
   const params: SQLInputValue[] = [];
   if (filter.awaitingDecision !== undefined) clauses.push(`r.awaiting_decision = ${filter.awaitingDecision ? 1 : 0}`);
@@ -1019,7 +1031,8 @@ function buildWhere(filter: InboxFilter): { where: string; params: SQLInputValue
       parts.push('SELECT return_id FROM return_items WHERE shop_sku IN (SELECT offer_id FROM product_names WHERE instr(folded, ?) > 0)');
       params.push(folded);
     }
-    clauses.push(`r.id IN (${parts.join(' UNION ')})`);
+    // A broad search keeps "+" so the planner walks the inbox index and probes the hit list, instead of one lookup per hit.
+    clauses.push(`${broadSearch ? '+' : ''}r.id IN (${parts.join(' UNION ')})`);
   }
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
