@@ -16,7 +16,9 @@ import { openStore, storePath } from '../main/store/store.ts';
 import { SyncEngine } from '../main/sync/engine.ts';
 import { sandboxAdmin } from '../sandbox/admin-client.ts';
 import { startSandbox } from '../sandbox/index.ts';
-import type { Figure } from './figures.ts';
+import { failed, limit, printFigures, reference, round, type Figure } from './figures.ts';
+import { ThumbnailMaker } from '../main/photos/thumb-maker.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -28,6 +30,7 @@ export async function runPhotosBench(): Promise<{ figures: Figure[] }> {
   const sync = new SyncEngine({ client, store, logger: silentLogger });
   const session = { endpoint: { mode: 'live', baseUrl: sandbox.url, apiKey: sandbox.apiKey, close: async () => {} }, client, sync } as unknown as MarketSession;
   const evidence = new Evidence({ store, session: () => session, dataDir: dir, logger: silentLogger, audit: () => [], disputes: () => [] });
+  const thumbs = new ThumbnailMaker(silentLogger);
   try {
     const admin = sandboxAdmin(sandbox.url);
     const created = await admin.createReturn({
@@ -59,6 +62,18 @@ export async function runPhotosBench(): Promise<{ figures: Figure[] }> {
     const t1 = performance.now();
     await evidence.photos.ensurePhoto(created.id, big.itemId!, big.imageHash, 'interactive', 'await');
     const thumbMs = performance.now() - t1;
+    // Five more 12 MP photos, each thumbnail made from scratch, while the loop's delay is sampled.
+    const moreThumbs: number[] = [];
+    const thumbLoop = monitorEventLoopDelay({ resolution: 10 });
+    thumbLoop.enable();
+    const bytes = readFileSync(evidence.media.pathOf(big.file!.sha256, big.file!.mime));
+    await thumbs.make(bytes, true); // starts the worker: the first figure above includes that start
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      await thumbs.make(bytes, true);
+      moreThumbs.push(performance.now() - t0);
+    }
+    thumbLoop.disable();
 
     // A cached photo shown: what photos.fetch and the media URL cost in main, 30 times.
     const cachedTimes: number[] = [];
@@ -73,51 +88,54 @@ export async function runPhotosBench(): Promise<{ figures: Figure[] }> {
       cachedTimes.push(performance.now() - t0);
     }
     const figures: Figure[] = [
-      {
-        name: 'cached photo: photos.fetch + media answer + bytes (median of 30)',
-        value: Math.round(median(cachedTimes) * 10) / 10,
-        unit: 'ms',
-        goal: '≤ 50 ms',
-        met: median(cachedTimes) <= 50,
-      },
-      {
-        name: '12 MP JPEG first download + check + store (loopback)',
-        value: Math.round(firstTimes[specs.findIndex((_, i) => states[i] === big)] ?? firstTimes[1]!),
-        unit: 'ms',
-        goal: 'informational',
-        met: true,
-      },
-      {
-        name: '12 MP JPEG thumbnail (decode + downscale + encode, worker)',
-        value: Math.round(thumbMs),
-        unit: 'ms',
-        goal: 'once per photo, off the event loop',
-        met: true,
-      },
+      limit(
+        'cached photo: photos.fetch + media answer + bytes (median of 30)',
+        round(median(cachedTimes), 1),
+        'ms',
+        50,
+        'README: a cached photo shows ≤ 50 ms',
+      ),
+      reference(
+        '12 MP JPEG first download + check + store (loopback)',
+        Math.round(firstTimes[specs.findIndex((_, i) => states[i] === big)] ?? firstTimes[1]!),
+        'ms',
+      ),
+      reference('12 MP JPEG to thumbnail, first of the session (loads sharp, starts the worker)', Math.round(thumbMs), 'ms'),
+      limit(
+        '12 MP JPEG to thumbnail (sharp in the worker thread, as shipped), median of 5',
+        Math.round(median(moreThumbs)),
+        'ms',
+        150,
+        'README: a thumbnail ≤ 150 ms',
+      ),
+      limit(
+        'event-loop delay p99 while thumbnails are made',
+        round(thumbLoop.percentile(99) / 1e6, 1),
+        'ms',
+        50,
+        'README: the UI process never stalls > 50 ms',
+      ),
     ];
     const e2e = join(import.meta.dirname, '..', 'test-results', 'photos-viewer.json');
     if (existsSync(e2e)) {
       const viewer = JSON.parse(readFileSync(e2e, 'utf8')) as { openTwelveMegapixelMs: number; at: string };
-      figures.push({
-        name: `12 MP photo in the viewer, click → decode() (Playwright run of ${viewer.at})`,
-        value: viewer.openTwelveMegapixelMs,
-        unit: 'ms',
-        goal: 'reference (no goal set; cached photo ≤ 50 ms is the goal)',
-        met: true,
-      });
+      figures.push(
+        limit(
+          `12 MP photo in the viewer, click → decode() (Playwright run of ${viewer.at})`,
+          viewer.openTwelveMegapixelMs,
+          'ms',
+          300,
+          'README: the viewer shows a 12 MP photo ≤ 300 ms',
+        ),
+      );
     } else {
-      figures.push({
-        name: '12 MP photo in the viewer, click → decode()',
-        value: Number.NaN,
-        unit: 'ms',
-        goal: 'run test/e2e/evidence-photos.spec.ts first',
-        met: false,
-      });
+      figures.push(failed('12 MP photo in the viewer, click → decode()', 'the Playwright run of test/e2e/evidence-photos.spec.ts wrote no figure'));
     }
     return { figures };
   } finally {
     await sync.stop();
     await evidence.close();
+    await thumbs.close();
     store.close();
     await sandbox.close();
     rmSync(dir, { recursive: true, force: true });
@@ -126,5 +144,5 @@ export async function runPhotosBench(): Promise<{ figures: Figure[] }> {
 
 if (import.meta.main) {
   const { figures } = await runPhotosBench();
-  for (const f of figures) process.stdout.write(`${f.met ? 'ok ' : 'NOT'}  ${f.name}: ${f.value} ${f.unit} (goal ${f.goal})\n`);
+  printFigures('Photos', figures);
 }

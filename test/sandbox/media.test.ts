@@ -207,13 +207,11 @@ describe('offer mappings', () => {
 });
 
 describe('scale', () => {
-  it('generates 50,000 returns in a few seconds', async () => {
-    const t = Date.now();
+  // How fast is a figure of bench/sandbox-scale.ts, not a test.
+  it('generates 50,000 returns', async () => {
     const big = await startSandbox({ port: 0, quiet: true, returns: 50_000 });
-    const elapsed = Date.now() - t;
     const info = await (await fetch(`${big.url}/_sandbox/info`)).json();
     await big.close();
     expect(info.returns).toBeGreaterThanOrEqual(50_000);
-    expect(elapsed).toBeLessThan(8000);
   });
 });
