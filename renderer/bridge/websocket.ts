@@ -2,7 +2,8 @@ import { buildApi, type RawTransport } from '../../preload/api.ts';
 import { WireMessage, type ChannelName, type EventName, type Result, type ReturnDeskApi } from '../../preload/contract.ts';
 
 const TOKEN_KEY = 'returndesk.token';
-const CALL_TIMEOUT_MS = 30_000;
+/** How long a call waits for the connection, and then for its answer, before the caller is told. */
+export const CALL_TIMEOUT_MS = 60_000;
 
 /** Takes the launch token from the URL fragment once, keeps it for reloads, and clears the address bar. */
 export function takeToken(location: Location, storage: Storage, history: History): string | null {
@@ -21,7 +22,8 @@ export type ConnectionState = 'connecting' | 'open' | 'closed' | 'refused';
  * The contract over a WebSocket to web mode's server: same domain API as the Electron preload.
  * Reconnects by itself; calls made while disconnected wait for the connection (up to a timeout).
  */
-export function createWebSocketBridge(url: string, onState: (state: ConnectionState) => void): ReturnDeskApi {
+export function createWebSocketBridge(url: string, onState: (state: ConnectionState) => void, options: { callTimeoutMs?: number } = {}): ReturnDeskApi {
+  const callTimeoutMs = options.callTimeoutMs ?? CALL_TIMEOUT_MS;
   let socket: WebSocket | null = null;
   let nextId = 1;
   let retryMs = 500;
@@ -41,7 +43,8 @@ export function createWebSocketBridge(url: string, onState: (state: ConnectionSt
       for (const resume of waiting.splice(0)) resume();
     };
     ws.onmessage = (message) => {
-      const parsed = WireMessage.safeParse(JSON.parse(String(message.data)));
+      // A frame that is not the contract's JSON answers nobody: the call it was meant for ends by its timeout.
+      const parsed = WireMessage.safeParse(parseJson(String(message.data)));
       if (!parsed.success) return;
       const data = parsed.data;
       if (data.type === 'result') {
@@ -68,7 +71,7 @@ export function createWebSocketBridge(url: string, onState: (state: ConnectionSt
     socket?.readyState === WebSocket.OPEN
       ? Promise.resolve(true)
       : new Promise((resolve) => {
-          const timer = setTimeout(() => resolve(false), CALL_TIMEOUT_MS);
+          const timer = setTimeout(() => resolve(false), callTimeoutMs);
           waiting.push(() => {
             clearTimeout(timer);
             resolve(true);
@@ -78,12 +81,19 @@ export function createWebSocketBridge(url: string, onState: (state: ConnectionSt
   const transport: RawTransport = {
     async invoke(channel: ChannelName, args: unknown) {
       if (!(await whenOpen()) || !socket) {
-        return { ok: false, error: { code: 'TRANSPORT', message: 'ReturnDesk is not reachable.' } };
+        return { ok: false, error: { code: 'TRANSPORT', message: `ReturnDesk is not reachable: ${channel} was not sent.` } };
       }
       const id = nextId++;
       const sent = socket;
       return new Promise<Result<unknown>>((resolve) => {
-        pending.set(id, resolve);
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          resolve({ ok: false, error: { code: 'TRANSPORT', message: `ReturnDesk did not answer ${channel} within ${Math.round(callTimeoutMs / 1000)} s.` } });
+        }, callTimeoutMs);
+        pending.set(id, (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        });
         sent.send(JSON.stringify({ id, channel, args }));
       });
     },
@@ -96,4 +106,12 @@ export function createWebSocketBridge(url: string, onState: (state: ConnectionSt
   };
   connect();
   return buildApi(transport);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,11 +3,10 @@ import { useShallow } from 'zustand/react/shallow';
 import { useI18n } from '../i18n/index.ts';
 import { useAppStore } from '../state/store.ts';
 
-/** Shows what crossed the bridge: application info and a ping with its event stream. */
+/** What this copy of ReturnDesk is and where it runs, and a diagnostics report to copy for support. */
 export function Diagnostics() {
   const { t } = useI18n();
-  const { bridge, info, pongs, reportError } = useAppStore(useShallow((s) => ({ bridge: s.bridge, info: s.info, pongs: s.pongs, reportError: s.reportError })));
-  const [echo, setEcho] = useState<string | null>(null);
+  const { bridge, info, reportError } = useAppStore(useShallow((s) => ({ bridge: s.bridge, info: s.info, reportError: s.reportError })));
   const [report, setReport] = useState<{ text: string; copied: boolean } | null>(null);
 
   /** Gathers versions, settings (no secrets), status and recent errors; copies them where the system lets us. */
@@ -23,13 +22,6 @@ export function Diagnostics() {
       // No clipboard permission here: the text is shown selected below for Ctrl+C.
     }
     setReport({ text: result.value.text, copied });
-  };
-
-  const ping = async () => {
-    if (!bridge) return;
-    const result = await bridge.app.ping({ text: 'hello from the renderer', count: 3 });
-    if (result.ok) setEcho(`${result.value.text} — received ${new Date(result.value.receivedAt).toLocaleTimeString()}`);
-    else reportError('Ping', result.error);
   };
 
   return (
@@ -56,13 +48,9 @@ export function Diagnostics() {
       ) : (
         <p>{t('diag.waiting')}</p>
       )}
-      <button type="button" onClick={() => void ping()} disabled={!bridge}>
-        Ping
-      </button>
       <button type="button" onClick={() => void copyDiagnostics()} disabled={!bridge} data-testid="copy-diagnostics">
         {t('diag.copy')}
       </button>
-      {echo && <p data-testid="ping-echo">{echo}</p>}
       {report && (
         <>
           <p className="muted" role="status">
@@ -80,13 +68,6 @@ export function Diagnostics() {
           />
         </>
       )}
-      <ol className="pongs" data-testid="pongs" aria-label={t('diag.events')}>
-        {pongs.map((p, i) => (
-          <li key={i}>
-            event #{p.seq}: {p.text}
-          </li>
-        ))}
-      </ol>
     </section>
   );
 }

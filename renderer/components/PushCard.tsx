@@ -1,7 +1,8 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Settings, SettingsPatch } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
 import { useAppStore } from '../state/store.ts';
+import { useSyncedDraft } from '../state/use-synced-draft.ts';
 
 /**
  * The Market's push notifications, off by default: where main listens and what it is doing. With it on,
@@ -12,9 +13,12 @@ export function PushCard({ settings, error, save }: { settings: Settings; error:
   const push = useAppStore((s) => s.status.data?.push ?? null);
   // What the operator set here, ahead of main's answer: two quick changes must not undo each other.
   const draft = useRef(settings.pushReceiver);
-  const [current, setCurrent] = useState(settings.pushReceiver);
-  const [port, setPort] = useState(String(settings.pushReceiver.port));
-  const [path, setPath] = useState(settings.pushReceiver.path);
+  const [current, setCurrent] = useSyncedDraft(settings.pushReceiver, (r) => JSON.stringify(r));
+  useEffect(() => {
+    draft.current = current;
+  }, [current]);
+  const [port, setPort] = useSyncedDraft(String(settings.pushReceiver.port));
+  const [path, setPath] = useSyncedDraft(settings.pushReceiver.path);
   const commit = (patch: Partial<Settings['pushReceiver']>) => {
     draft.current = { ...draft.current, ...patch };
     setCurrent(draft.current);

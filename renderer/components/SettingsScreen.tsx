@@ -1,10 +1,11 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BridgeError, Settings, SettingsPatch } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
 import { loadApiKey, loadStores, removeApiKey, saveSettings, setApiKey, setWatched } from '../state/actions.ts';
 import { focusInboxList } from '../state/shortcuts.ts';
 import { useAppStore } from '../state/store.ts';
+import { useSyncedDraft } from '../state/use-synced-draft.ts';
 import { BridgeErrorNotice } from './BridgeErrorNotice.tsx';
 import { TimeField } from './DateField.tsx';
 import { Diagnostics } from './Diagnostics.tsx';
@@ -215,6 +216,16 @@ function StoresCard() {
   );
 }
 
+/** A text setting saved when the field is left; shows main's value again whenever that changes. */
+function SettingInput({
+  saved,
+  onCommit,
+  ...input
+}: { saved: string; onCommit: (text: string) => void } & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'defaultValue' | 'onChange' | 'onBlur'>) {
+  const [text, setText] = useSyncedDraft(saved);
+  return <input {...input} value={text} onChange={(e) => setText(e.currentTarget.value)} onBlur={() => onCommit(text)} />;
+}
+
 function FieldError({ errors, field }: { errors: FieldErrors; field: string }) {
   return errors[field] ? (
     <span className="field-error" id={`err-${field}`} role="alert" data-testid={`error-${field}`}>
@@ -234,7 +245,7 @@ function parseThresholds(text: string): number[] | null {
 
 function PreferencesCards({ settings, errors, save }: { settings: Settings; errors: FieldErrors; save: (patch: SettingsPatch) => Promise<void> }) {
   const { t } = useI18n();
-  const [thresholds, setThresholds] = useState(settings.alertThresholdsHours.join(', '));
+  const [thresholds, setThresholds] = useSyncedDraft(settings.alertThresholdsHours.join(', '));
   const [thresholdsError, setThresholdsError] = useState<string | null>(null);
   const number = (field: 'pollFastSeconds' | 'pollSlowSeconds' | 'backfillDays' | 'decisionHoldSeconds', text: string) => {
     const value = Number(text);
@@ -245,10 +256,10 @@ function PreferencesCards({ settings, errors, save }: { settings: Settings; erro
       <Card title={t('settings.operator')}>
         <label>
           {t('settings.operatorName')}
-          <input
-            defaultValue={settings.operatorName}
+          <SettingInput
+            saved={String(settings.operatorName)}
             maxLength={100}
-            onBlur={(e) => void save({ operatorName: e.currentTarget.value })}
+            onCommit={(text) => void save({ operatorName: text })}
             {...invalid(errors, 'operatorName')}
             data-testid="operator-name"
           />
@@ -268,12 +279,12 @@ function PreferencesCards({ settings, errors, save }: { settings: Settings; erro
         </label>
         <label>
           {t('settings.decisionHold')}
-          <input
+          <SettingInput
             type="number"
             min={0}
             max={30}
-            defaultValue={settings.decisionHoldSeconds}
-            onBlur={(e) => number('decisionHoldSeconds', e.currentTarget.value)}
+            saved={String(settings.decisionHoldSeconds)}
+            onCommit={(text) => number('decisionHoldSeconds', text)}
             {...invalid(errors, 'decisionHoldSeconds')}
             data-testid="decision-hold"
           />
@@ -291,12 +302,12 @@ function PreferencesCards({ settings, errors, save }: { settings: Settings; erro
       <Card title={t('settings.sync')}>
         <label>
           {t('settings.pollFast')}
-          <input
+          <SettingInput
             type="number"
             min={15}
             max={3600}
-            defaultValue={settings.pollFastSeconds}
-            onBlur={(e) => number('pollFastSeconds', e.currentTarget.value)}
+            saved={String(settings.pollFastSeconds)}
+            onCommit={(text) => number('pollFastSeconds', text)}
             {...invalid(errors, 'pollFastSeconds')}
             data-testid="poll-fast"
           />
@@ -304,12 +315,12 @@ function PreferencesCards({ settings, errors, save }: { settings: Settings; erro
         </label>
         <label>
           {t('settings.pollSlow')}
-          <input
+          <SettingInput
             type="number"
             min={60}
             max={86400}
-            defaultValue={settings.pollSlowSeconds}
-            onBlur={(e) => number('pollSlowSeconds', e.currentTarget.value)}
+            saved={String(settings.pollSlowSeconds)}
+            onCommit={(text) => number('pollSlowSeconds', text)}
             {...invalid(errors, 'pollSlowSeconds')}
             data-testid="poll-slow"
           />
@@ -317,12 +328,12 @@ function PreferencesCards({ settings, errors, save }: { settings: Settings; erro
         </label>
         <label>
           {t('settings.backfill')}
-          <input
+          <SettingInput
             type="number"
             min={1}
             max={180}
-            defaultValue={settings.backfillDays}
-            onBlur={(e) => number('backfillDays', e.currentTarget.value)}
+            saved={String(settings.backfillDays)}
+            onCommit={(text) => number('backfillDays', text)}
             {...invalid(errors, 'backfillDays')}
             data-testid="backfill"
           />

@@ -1,6 +1,6 @@
 // Renders a PDF's pages to canvases with pdf.js; its worker is bundled by Vite and loads from 'self'
 // (worker-src falls back to script-src 'self': no CSP change). No eval, no fetch: bytes come from main.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import * as pdfjs from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { useEvidenceText } from './texts.ts';
@@ -18,6 +18,9 @@ export function PdfView({ base64, onError }: { base64: string; onError: (message
   const { et } = useEvidenceText();
   const host = useRef<HTMLDivElement>(null);
   const [pages, setPages] = useState(0);
+  // Read when a page is drawn: a change of language or of the parent's handler does not redraw the document.
+  const pageLabel = useEffectEvent((n: number, count: number) => et('page', { n, count }));
+  const fail = useEffectEvent((message: string) => onError(message));
   useEffect(() => {
     let cancelled = false;
     const task = pdfjs.getDocument({ data: fromBase64(base64), useSystemFonts: true, stopAtErrors: false });
@@ -41,7 +44,7 @@ export function PdfView({ base64, onError }: { base64: string; onError: (message
           canvas.height = Math.floor(viewport.height);
           canvas.className = 'ev-pdf-page';
           canvas.setAttribute('role', 'img');
-          canvas.setAttribute('aria-label', et('page', { n, count: doc.numPages }));
+          canvas.setAttribute('aria-label', pageLabel(n, doc.numPages));
           canvas.dataset.testid = 'pdf-page';
           container.append(canvas);
           const context = canvas.getContext('2d');
@@ -50,15 +53,14 @@ export function PdfView({ base64, onError }: { base64: string; onError: (message
           canvas.dataset.rendered = 'true';
         }
       } catch (error) {
-        if (!cancelled) onError(error instanceof Error ? error.message : String(error));
+        if (!cancelled) fail(error instanceof Error ? error.message : String(error));
       }
     })();
     return () => {
       cancelled = true;
       void task.destroy();
     };
-    // et changes with the language only; the pages need not be redrawn for it.
-  }, [base64, onError]);
+  }, [base64]);
   return (
     <div className="ev-pdf" data-testid="pdf-view" data-pages={pages}>
       <div ref={host} />

@@ -1,7 +1,16 @@
 // Side-by-side photo viewer: 1, 2 or 4 panes, synchronised zoom and pan, rotation, full screen. Docked, it
 // takes the inbox's place beside the decision; undocked, it covers the window.
 // Pictures move with CSS transforms on one <img> each (no canvas redraws), so a 12 MP JPEG stays smooth.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useEffectEvent,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type PointerEvent as ReactPointerEvent,
+  type WheelEvent as ReactWheelEvent,
+} from 'react';
 import { useBridge, useEvidenceStore, type ViewerSource } from './state.ts';
 import { describeFile, problemKey, useEvidenceText } from './texts.ts';
 
@@ -42,6 +51,9 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
   const root = useRef<HTMLDivElement>(null);
   const returnId = viewer.returnId;
 
+  // Named when the list arrives: the list is fetched once per opening, not again when the language changes.
+  const catalogLabel = useEffectEvent((shopSku: string) => `${et('catalog')} · ${shopSku}`);
+
   // Buyer photos not cached yet are fetched when a pane shows them; catalogue pictures join the list.
   useEffect(() => {
     if (!viewer.open || !bridge || returnId === null) return;
@@ -57,7 +69,7 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
             .filter((p) => p.file)
             .map((p, i) => ({
               key: `catalog:${item.shopSku}:${i}`,
-              label: `${et('catalog')} · ${item.shopSku}`,
+              label: catalogLabel(item.shopSku),
               shopSku: item.shopSku,
               url: p.file!.url,
               mime: p.file!.mime,
@@ -72,13 +84,13 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
     return () => {
       live = false;
     };
-    // et only names the pictures; the list is fetched once per opening.
   }, [viewer.open, bridge, returnId, addSources]);
 
   const shown = viewer.paneSources.slice(0, viewer.panes);
+  const shownKey = shown.join(',');
   useEffect(() => {
     if (!viewer.open || !bridge) return;
-    for (const index of new Set(shown)) {
+    for (const index of new Set(shownKey.split(',').map(Number))) {
       const source = viewer.sources[index];
       if (!source || source.url || !source.ref || (source.problem && source.problem !== 'unavailable')) continue;
       void bridge.photos.fetch({ ...source.ref, kind: 'photo' }).then((r) => {
@@ -95,7 +107,7 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
         });
       });
     }
-  }, [viewer.open, bridge, viewer.sources, shown.join(','), updateSource]);
+  }, [viewer.open, bridge, viewer.sources, shownKey, updateSource]);
 
   useEffect(() => {
     if (viewer.open) setViews([FIT, FIT, FIT, FIT]);
@@ -154,74 +166,63 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
     else void root.current?.requestFullscreen?.().catch(() => undefined);
   }, []);
 
-  useEffect(() => {
-    if (!viewer.open) return;
+  // Reads the viewer as it is when the key comes: the listener is added once per opening, not after every zoom.
+  const onKey = useEffectEvent((e: KeyboardEvent) => {
     const pane = viewer.activePane;
     const count = viewer.sources.length;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
-      // Docked beside the form, the viewer answers only while it has the focus: the form keeps 1–9.
-      if (docked && !root.current?.contains(document.activeElement)) return;
-      let handled = true;
-      switch (viewerKey(e)) {
-        case 'ArrowRight':
-          showInPane(pane, (viewer.paneSources[pane]! + 1) % count);
-          break;
-        case 'ArrowLeft':
-          showInPane(pane, (viewer.paneSources[pane]! - 1 + count) % count);
-          break;
-        case '+':
-        case '=':
-          zoomBy(pane, 1.25);
-          break;
-        case '-':
-        case '_':
-          zoomBy(pane, 0.8);
-          break;
-        case '0':
-          change(pane, (v) => ({ ...v, zoom: 1, x: 0, y: 0 }));
-          break;
-        case '1':
-          oneToOne(pane);
-          break;
-        case 'r':
-          change(pane, (v) => ({ ...v, rot: (v.rot + 90) % 360 }));
-          break;
-        case 's':
-          toggleSync();
-          break;
-        case 'f':
-          fullScreen();
-          break;
-        case 'Escape':
-          if (document.fullscreenElement) handled = false;
-          else closeViewer();
-          break;
-        default:
-          handled = false;
-      }
-      if (handled) {
-        // The inbox's own shortcuts (arrows, numbers) must not act behind the viewer.
-        e.preventDefault();
-        e.stopPropagation();
-      }
-    };
-    window.addEventListener('keydown', onKey, { capture: true });
-    return () => window.removeEventListener('keydown', onKey, { capture: true });
-  }, [
-    docked,
-    viewer.open,
-    viewer.activePane,
-    viewer.paneSources,
-    viewer.sources.length,
-    showInPane,
-    zoomBy,
-    change,
-    oneToOne,
-    toggleSync,
-    fullScreen,
-    closeViewer,
-  ]);
+    if (e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
+    // Docked beside the form, the viewer answers only while it has the focus: the form keeps 1–9.
+    if (docked && !root.current?.contains(document.activeElement)) return;
+    let handled = true;
+    switch (viewerKey(e)) {
+      case 'ArrowRight':
+        showInPane(pane, (viewer.paneSources[pane]! + 1) % count);
+        break;
+      case 'ArrowLeft':
+        showInPane(pane, (viewer.paneSources[pane]! - 1 + count) % count);
+        break;
+      case '+':
+      case '=':
+        zoomBy(pane, 1.25);
+        break;
+      case '-':
+      case '_':
+        zoomBy(pane, 0.8);
+        break;
+      case '0':
+        change(pane, (v) => ({ ...v, zoom: 1, x: 0, y: 0 }));
+        break;
+      case '1':
+        oneToOne(pane);
+        break;
+      case 'r':
+        change(pane, (v) => ({ ...v, rot: (v.rot + 90) % 360 }));
+        break;
+      case 's':
+        toggleSync();
+        break;
+      case 'f':
+        fullScreen();
+        break;
+      case 'Escape':
+        if (document.fullscreenElement) handled = false;
+        else closeViewer();
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) {
+      // The inbox's own shortcuts (arrows, numbers) must not act behind the viewer.
+      e.preventDefault();
+      e.stopPropagation();
+    }
+  });
+  useEffect(() => {
+    if (!viewer.open) return;
+    const listener = (e: KeyboardEvent) => onKey(e);
+    window.addEventListener('keydown', listener, { capture: true });
+    return () => window.removeEventListener('keydown', listener, { capture: true });
+  }, [viewer.open]);
 
   useLayoutEffect(() => {
     if (viewer.open) root.current?.focus();
@@ -325,6 +326,8 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
   const stage = useRef<HTMLDivElement>(null);
   const [box, setBox] = useState({ w: 0, h: 0 });
   const drag = useRef<{ x: number; y: number } | null>(null);
+  // The parent's latest handler, without observing the element again on every render.
+  const reportBox = useEffectEvent((next: { w: number; h: number }) => onBox(next));
 
   useLayoutEffect(() => {
     const el = stage.current;
@@ -332,13 +335,12 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
     const measure = () => {
       const next = { w: el.clientWidth, h: el.clientHeight };
       setBox(next);
-      onBox(next);
+      reportBox(next);
     };
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(el);
     return () => observer.disconnect();
-    // onBox is a fresh closure each render; measuring once per element is enough.
   }, []);
 
   const center = (e: { clientX: number; clientY: number }) => {

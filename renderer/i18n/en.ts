@@ -277,8 +277,6 @@ export const en = {
     api: 'Market API',
     dataDir: 'Data folder',
     runtime: 'Runtime',
-    ping: 'Ping',
-    events: 'Events received',
     waiting: 'Waiting for ReturnDesk…',
   },
   shortcuts: {

@@ -298,8 +298,6 @@ export const ru = defineDictionary({
     api: 'API Маркета',
     dataDir: 'Папка данных',
     runtime: 'Среда',
-    ping: 'Пинг',
-    events: 'Полученные события',
     waiting: 'Ждём ReturnDesk…',
   },
   shortcuts: {

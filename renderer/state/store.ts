@@ -56,7 +56,6 @@ export interface AppState {
   settings: Settings | null;
   /** Last bridge error worth showing, with what was being done. */
   lastError: { action: string; error: BridgeError } | null;
-  pongs: Array<{ seq: number; text: string }>;
 
   view: 'inbox' | 'settings' | 'analytics';
   helpOpen: boolean;
@@ -87,7 +86,6 @@ export interface AppState {
   setSettings(settings: Settings): void;
   reportError(action: string, error: BridgeError): void;
   clearError(): void;
-  addPong(pong: { seq: number; text: string }): void;
 
   setView(view: AppState['view']): void;
   setHelpOpen(open: boolean): void;
@@ -139,7 +137,6 @@ export const useAppStore = create<AppState>()((set, get) => ({
   info: null,
   settings: null,
   lastError: null,
-  pongs: [],
 
   view: 'inbox',
   helpOpen: false,
@@ -166,7 +163,6 @@ export const useAppStore = create<AppState>()((set, get) => ({
   setSettings: (settings) => set({ settings }),
   reportError: (action, error) => set({ lastError: { action, error } }),
   clearError: () => set({ lastError: null }),
-  addPong: (pong) => set((state) => ({ pongs: [...state.pongs.slice(-19), pong] })),
 
   setView: (view) => set({ view }),
   setHelpOpen: (helpOpen) => set({ helpOpen }),

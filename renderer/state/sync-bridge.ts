@@ -61,7 +61,6 @@ export function startBridge(): ReturnDeskApi | null {
   });
   if (!bridge) return null;
   if (!subscribed) {
-    bridge.on('app.pong', (pong) => store.addPong(pong));
     bridge.on('settings.changed', (settings) => {
       store.setSettings(settings);
       applyLocale(settings.locale, useAppStore.getState().info?.systemLocale);

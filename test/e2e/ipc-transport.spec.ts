@@ -51,8 +51,18 @@ test('the same renderer works over the IPC transport (real preload and router, I
     // The diagnostics live in Settings → About.
     await openSettings(page);
     await expect(page.getByTestId('app-transport')).toHaveText('Desktop (IPC)');
-    await page.getByRole('button', { name: 'Ping' }).click();
-    await expect(page.getByTestId('pongs').locator('li')).toHaveCount(3);
+    // The transport both ways through the real preload: a call answered, then main's events pushed back.
+    const exchange = await page.evaluate(async () => {
+      const api = window.returnDesk!;
+      const pongs: number[] = [];
+      const off = api.on('app.pong', (p) => pongs.push(p.seq));
+      const answer = await api.app.ping({ text: 'hello from the renderer', count: 3 });
+      const deadline = Date.now() + 10_000;
+      while (pongs.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      off();
+      return { echo: answer.ok ? answer.value.text : answer.error.message, pongs };
+    });
+    expect(exchange).toEqual({ echo: 'hello from the renderer', pongs: [1, 2, 3] });
     await page.getByTestId('theme').selectOption('dark');
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
     await saveScreen(page, 'shell-ipc');

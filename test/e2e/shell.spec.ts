@@ -13,9 +13,30 @@ test.describe('the app shell in web mode', () => {
     await expect(page.getByTestId('demo-banner')).toBeVisible();
     // The token left the address bar once it was read.
     expect(page.url()).not.toContain('token=');
-    await page.getByRole('button', { name: 'Ping' }).click();
-    await expect(page.getByTestId('ping-echo')).toContainText('hello from the renderer');
-    await expect(page.getByTestId('pongs').locator('li')).toHaveCount(3);
+    // The transport both ways, from this page's origin with the launch token: a call answered, then main's events pushed back.
+    const token = new URL(e2eUrl()).hash.replace('#token=', '');
+    const exchange = await page.evaluate(async (secret) => {
+      const ws = new WebSocket(`ws://${location.host}/bridge?token=${encodeURIComponent(secret)}`);
+      const frames: Array<{ type: string; id?: number; result?: { ok: boolean; value?: { text: string } }; event?: string; payload?: { seq: number } }> = [];
+      await new Promise((resolve, reject) => {
+        ws.onopen = resolve;
+        ws.onerror = reject;
+      });
+      ws.onmessage = (m) => frames.push(JSON.parse(String(m.data)) as (typeof frames)[number]);
+      // Main holds a screen's events until it says it is ready.
+      ws.send(JSON.stringify({ id: 1, channel: 'app.ready' }));
+      ws.send(JSON.stringify({ id: 2, channel: 'app.ping', args: { text: 'hello from the renderer', count: 3 } }));
+      const deadline = Date.now() + 10_000;
+      while (frames.filter((f) => f.event === 'app.pong').length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      ws.close();
+      return {
+        echo: frames.find((f) => f.type === 'result' && f.id === 2)?.result?.value?.text,
+        pongs: frames.filter((f) => f.event === 'app.pong').map((f) => f.payload?.seq),
+      };
+    }, token);
+    expect(exchange).toEqual({ echo: 'hello from the renderer', pongs: [1, 2, 3] });
+    // The debugging ping is test code only: the product's About card has no such button.
+    await expect(page.getByRole('button', { name: 'Ping' })).toHaveCount(0);
     // Copy diagnostics: versions, status and recent errors as text; never the token or a key.
     await page.getByTestId('copy-diagnostics').click();
     const text = await page.getByTestId('diagnostics-text').inputValue();
@@ -35,6 +56,33 @@ test.describe('the app shell in web mode', () => {
     await expect(page.getByTestId('theme')).toHaveValue('dark');
     await saveScreen(page, 'shell-dark');
     await page.getByTestId('theme').selectOption('system');
+  });
+
+  test('a setting saved in another window shows at once in an open settings screen', async ({ browser }) => {
+    const [one, two] = [await browser.newPage(), await browser.newPage()];
+    for (const page of [one, two]) {
+      await page.goto(e2eUrl());
+      await expect(page.getByTestId('connection')).toHaveText('Connected');
+      await openSettings(page);
+    }
+    const before = await two.getByTestId('operator-name').inputValue();
+    const name = `Operator ${Date.now() % 100_000}`;
+    await one.getByTestId('operator-name').fill(name);
+    await one.getByTestId('operator-name').blur();
+    await one.getByTestId('thresholds').fill('12, 2');
+    await one.getByTestId('thresholds').blur();
+    // settings.changed reaches the other window: its fields show main's values, not what they read on opening.
+    await expect(two.getByTestId('operator-name')).toHaveValue(name);
+    await expect(two.getByTestId('thresholds')).toHaveValue('12, 2');
+    await saveScreen(two, 'settings-synced');
+    await two.getByTestId('operator-name').fill(before);
+    await two.getByTestId('operator-name').blur();
+    await two.getByTestId('thresholds').fill('24, 6, 1');
+    await two.getByTestId('thresholds').blur();
+    await expect(one.getByTestId('operator-name')).toHaveValue(before);
+    await expect(one.getByTestId('thresholds')).toHaveValue('24, 6, 1');
+    await one.close();
+    await two.close();
   });
 
   test('a page without the token, or with a wrong one, is told what to do', async ({ browser }) => {
