@@ -2,8 +2,18 @@ import { buildApi, type RawTransport } from '../../preload/api.ts';
 import { WireMessage, type ChannelName, type EventName, type Result, type ReturnDeskApi } from '../../preload/contract.ts';
 
 const TOKEN_KEY = 'returndesk.token';
-/** How long a call waits for the connection, and then for its answer, before the caller is told. */
-export const CALL_TIMEOUT_MS = 60_000;
+/** How long a call waits for the connection before the caller is told it was not sent. */
+const CONNECT_WAIT_MS = 30_000;
+/** How long a call waits for main's answer: most are read from the store at once. */
+const CALL_TIMEOUT_MS = 2 * 60_000;
+/** Calls that wait on the Market (downloads, reports, a sync, the chats) or on a queue of them get longer. */
+const SLOW_CALL_TIMEOUT_MS = 10 * 60_000;
+const SLOW_CHANNELS = /^(photos|evidence|exports|reports|sync|chats|files)\./;
+
+/** How long a call on `channel` waits for its answer before the caller is told which call went unanswered. */
+export function callTimeoutFor(channel: string): number {
+  return SLOW_CHANNELS.test(channel) ? SLOW_CALL_TIMEOUT_MS : CALL_TIMEOUT_MS;
+}
 
 /** Takes the launch token from the URL fragment once, keeps it for reloads, and clears the address bar. */
 export function takeToken(location: Location, storage: Storage, history: History): string | null {
@@ -22,8 +32,13 @@ export type ConnectionState = 'connecting' | 'open' | 'closed' | 'refused';
  * The contract over a WebSocket to web mode's server: same domain API as the Electron preload.
  * Reconnects by itself; calls made while disconnected wait for the connection (up to a timeout).
  */
-export function createWebSocketBridge(url: string, onState: (state: ConnectionState) => void, options: { callTimeoutMs?: number } = {}): ReturnDeskApi {
-  const callTimeoutMs = options.callTimeoutMs ?? CALL_TIMEOUT_MS;
+export function createWebSocketBridge(
+  url: string,
+  onState: (state: ConnectionState) => void,
+  options: { callTimeoutMs?: number; connectWaitMs?: number } = {},
+): ReturnDeskApi {
+  const timeoutFor = (channel: string) => options.callTimeoutMs ?? callTimeoutFor(channel);
+  const connectWaitMs = options.connectWaitMs ?? CONNECT_WAIT_MS;
   let socket: WebSocket | null = null;
   let nextId = 1;
   let retryMs = 500;
@@ -71,7 +86,7 @@ export function createWebSocketBridge(url: string, onState: (state: ConnectionSt
     socket?.readyState === WebSocket.OPEN
       ? Promise.resolve(true)
       : new Promise((resolve) => {
-          const timer = setTimeout(() => resolve(false), callTimeoutMs);
+          const timer = setTimeout(() => resolve(false), connectWaitMs);
           waiting.push(() => {
             clearTimeout(timer);
             resolve(true);
@@ -85,11 +100,12 @@ export function createWebSocketBridge(url: string, onState: (state: ConnectionSt
       }
       const id = nextId++;
       const sent = socket;
+      const timeoutMs = timeoutFor(channel);
       return new Promise<Result<unknown>>((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);
-          resolve({ ok: false, error: { code: 'TRANSPORT', message: `ReturnDesk did not answer ${channel} within ${Math.round(callTimeoutMs / 1000)} s.` } });
-        }, callTimeoutMs);
+          resolve({ ok: false, error: { code: 'TRANSPORT', message: `ReturnDesk did not answer ${channel} within ${Math.round(timeoutMs / 1000)} s.` } });
+        }, timeoutMs);
         pending.set(id, (result) => {
           clearTimeout(timer);
           resolve(result);

@@ -4,7 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
-import { createWebSocketBridge, type ConnectionState } from '../../renderer/bridge/websocket.ts';
+import { callTimeoutFor, createWebSocketBridge, type ConnectionState } from '../../renderer/bridge/websocket.ts';
 
 interface Call {
   id: number;
@@ -75,10 +75,16 @@ describe('the WebSocket bridge', () => {
     const url = server.url;
     await server.close();
     const states: ConnectionState[] = [];
-    const api = createWebSocketBridge(url, (s) => states.push(s), { callTimeoutMs: 300 });
+    const api = createWebSocketBridge(url, (s) => states.push(s), { callTimeoutMs: 300, connectWaitMs: 300 });
     const answer = await api.settings.get();
     expect(answer.ok).toBe(false);
     if (!answer.ok) expect(answer.error.message).toContain('settings.get');
     expect(states).toContain('refused');
+  });
+
+  it('gives calls that wait on the Market longer than reads main answers from its store', () => {
+    expect(callTimeoutFor('photos.fetch')).toBeGreaterThan(callTimeoutFor('returns.list'));
+    expect(callTimeoutFor('sync.now')).toBeGreaterThan(callTimeoutFor('settings.get'));
+    expect(callTimeoutFor('returns.list')).toBeGreaterThanOrEqual(60_000);
   });
 });
