@@ -1,17 +1,42 @@
-// Sandbox clock: startTime + real elapsed time + whatever admin advanced. Never goes back.
+// Sandbox clock: startTime + real elapsed time × rate + whatever admin advanced. Never goes back.
 export class SandboxClock {
   readonly startTime: number;
   private readonly realStart: number;
   private offsetMs = 0;
+  /** Sandbox milliseconds per real millisecond (1 = real time; a soak runs a week in minutes). */
+  private speed = 1;
+  /** Where the current rate took over: real time and the sandbox time (without advances) then. */
+  private anchorReal: number;
+  private anchorTime: number;
 
   /** `skewMs` puts the Market's clock that far ahead of (negative: behind) this machine's from the start. */
   constructor(startTime?: Date, skewMs = 0) {
     this.realStart = Date.now();
     this.startTime = startTime ? startTime.getTime() : this.realStart + skewMs;
+    this.anchorReal = this.realStart;
+    this.anchorTime = this.startTime;
   }
 
   now(): number {
-    return this.startTime + (Date.now() - this.realStart) + this.offsetMs;
+    return this.at(Date.now());
+  }
+
+  /** The sandbox time at real time `realMs` (at the current rate). */
+  at(realMs: number): number {
+    return this.anchorTime + (realMs - this.anchorReal) * this.speed + this.offsetMs;
+  }
+
+  get rate(): number {
+    return this.speed;
+  }
+
+  /** Runs the clock `rate` times faster than real time from now on, without a jump. */
+  setRate(rate: number): void {
+    if (!Number.isFinite(rate) || rate < 1 || rate > 100_000) throw new Error('rate must be a number from 1 to 100000');
+    const real = Date.now();
+    this.anchorTime = this.at(real) - this.offsetMs;
+    this.anchorReal = real;
+    this.speed = rate;
   }
 
   advance(ms: number): void {

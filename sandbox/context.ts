@@ -56,6 +56,8 @@ export class SandboxContext {
   files = new Map<string, { contentType: string; data: Buffer }>();
   stats = { total: 0, byOperation: {} as Record<string, number>, byStatus: {} as Record<string, number> };
   baseUrl = '';
+  /** A scripted week (POST /_sandbox/soak), played on every request. */
+  soak: { play(): void } | undefined;
   /** returns whose status can still change by the passage of time */
   private pending = new Set<ReturnRecord>();
   private byCampaign = new Map<number, ReturnRecord[]>();
@@ -96,6 +98,7 @@ export class SandboxContext {
     this.reports.clear();
     this.failNextReports = 0;
     this.files.clear();
+    this.soak = undefined;
     this.stats = { total: 0, byOperation: {}, byStatus: {} };
     this.indexReturns();
   }
@@ -124,6 +127,7 @@ export class SandboxContext {
 
   /** Lets time act on returns: moderation ends, undecided returns are confirmed by the Market after 48 hours. */
   tick(): void {
+    this.soak?.play();
     const now = this.now();
     for (const r of [...this.pending]) {
       if (r.refundStatus === 'STARTED_BY_USER' && now >= r.createdAt + r.moderationDelayMs) {

@@ -65,6 +65,11 @@ export class Faults {
     this.list = [];
   }
 
+  /** Takes out the faults with these ids (a scheduled window that ended). */
+  remove(ids: readonly number[]): void {
+    this.list = this.list.filter((f) => !ids.includes(f.id));
+  }
+
   all(): Fault[] {
     return this.list.map((f) => ({ ...f }));
   }

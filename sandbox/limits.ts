@@ -40,6 +40,14 @@ export class Limiter {
   private readonly inFlight = new Map<string, number>();
   readonly maxInFlight = new Map<string, number>();
   count420 = 0;
+  /** Parallel slots another client of the same key holds (a scheduled fault): fewer are left for the caller. */
+  reservedSlots = 0;
+  /** 420s by cause: the parallel limit, or a spent budget. */
+  readonly count420By = { parallel: 0, budget: 0 };
+  /** Budget 420s per method and window: more than one in a window is a client that ignored the first. */
+  readonly budget420ByWindow = new Map<string, number>();
+  /** Requests served per method per hour of the sandbox clock (hour start → method → count). */
+  readonly hourly = new Map<number, Record<string, number>>();
 
   constructor(scale = 1) {
     this.scale = scale;
@@ -54,8 +62,9 @@ export class Limiter {
   /** Claims one of the parallel slots; throws 420 when the key already has two requests in flight. */
   enter(apiKey: string): void {
     const n = (this.inFlight.get(apiKey) ?? 0) + 1;
-    if (n > PARALLEL_LIMIT) {
+    if (n + this.reservedSlots > PARALLEL_LIMIT) {
       this.count420++;
+      this.count420By.parallel++;
       throw new ApiError(420, 'LIMIT_EXCEEDED', `Hit rate limit of ${PARALLEL_LIMIT} parallel requests`);
     }
     this.inFlight.set(apiKey, n);
@@ -82,11 +91,18 @@ export class Limiter {
     const until = new Date(windowStart + b.periodMs).toUTCString();
     if (w.used >= b.amount) {
       this.count420++;
+      this.count420By.budget++;
+      const windowKey = `${operationId}@${windowStart}`;
+      this.budget420ByWindow.set(windowKey, (this.budget420ByWindow.get(windowKey) ?? 0) + 1);
       const headers = { 'X-RateLimit-Resource-Limit': String(b.amount), 'X-RateLimit-Resource-Remaining': '0', 'X-RateLimit-Resource-Until': until };
       const period = b.periodMs >= 3600_000 ? `${b.periodMs / 3600_000} hour` : `${b.periodMs / 60_000} minute`;
       throw new ApiError(420, 'LIMIT_EXCEEDED', `Hit rate limit of ${b.amount} requests per ${period} for resource ${operationId}`, headers);
     }
     w.used++;
+    const hour = Math.floor(now / 3600_000) * 3600_000;
+    const perHour = this.hourly.get(hour) ?? {};
+    perHour[operationId] = (perHour[operationId] ?? 0) + 1;
+    this.hourly.set(hour, perHour);
     return { 'X-RateLimit-Resource-Limit': String(b.amount), 'X-RateLimit-Resource-Remaining': String(b.amount - w.used), 'X-RateLimit-Resource-Until': until };
   }
 
@@ -94,5 +110,15 @@ export class Limiter {
     this.windows.clear();
     this.maxInFlight.clear();
     this.count420 = 0;
+    this.reservedSlots = 0;
+    this.count420By.parallel = 0;
+    this.count420By.budget = 0;
+    this.budget420ByWindow.clear();
+    this.hourly.clear();
+  }
+
+  /** Forgets how much of each window was used (a new budget scale), keeping the counters. */
+  resetUsage(): void {
+    this.windows.clear();
   }
 }

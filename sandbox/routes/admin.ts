@@ -9,6 +9,8 @@ import type { AdminRoute, Req } from '../server.ts';
 import { allowedNextStatuses, awaitingStatus, decisionDeadline, statusesOf } from '../state-machine.ts';
 import type { Campaign, Chat, ImageSpec, Order, OrderItem, ReturnRecord } from '../types.ts';
 import { SHIPMENT_STATUSES } from './returns.ts';
+import { RESOURCE_LIMITS } from '../limits.ts';
+import { SoakScript } from '../soak-script.ts';
 
 const json = (body: unknown, status = 200): ApiResult => ({ status, body });
 const bodyOf = (req: Req): Record<string, unknown> => asObject(parseJsonBody(req.body, false) ?? {}, 'body');
@@ -17,7 +19,11 @@ function clock(ctx: SandboxContext, req: Req): ApiResult {
   if (req.method === 'POST') {
     const b = bodyOf(req);
     const advance = b.advanceMs ?? b.ms;
-    if (advance !== undefined) {
+    if (b.rate !== undefined) {
+      if (typeof b.rate !== 'number' || !(b.rate >= 1 && b.rate <= 100_000))
+        throw badRequest(`rate must be a number from 1 to 100000, got ${JSON.stringify(b.rate)}`);
+      ctx.clock.setRate(b.rate);
+    } else if (advance !== undefined) {
       const ms = int64(advance, 'advanceMs', { min: 0 }) as number;
       ctx.clock.advance(ms);
     } else if (b.to !== undefined) {
@@ -33,11 +39,16 @@ function clock(ctx: SandboxContext, req: Req): ApiResult {
           `skewMs: the sandbox clock only moves forward (it is ${ctx.clock.skewMs} ms ahead now); start it with --skew-ms for a clock behind this machine`,
         );
       ctx.clock.setTo(to);
-    } else throw badRequest('Give advanceMs (milliseconds), to (ISO date-time) or skewMs (milliseconds ahead of this machine)');
+    } else throw badRequest('Give advanceMs (milliseconds), to (ISO date-time), skewMs (milliseconds ahead of this machine) or rate (sandbox ms per real ms)');
     ctx.tick();
   }
+  const real = Date.now();
   return json({
-    now: new Date(ctx.now()).toISOString(),
+    now: new Date(ctx.clock.at(real)).toISOString(),
+    // A follower runs the same clock as now + (its Date.now() - realTime) × rate.
+    nowMs: ctx.clock.at(real),
+    realTime: real,
+    rate: ctx.clock.rate,
     nowMsk: isoMsk(ctx.now()),
     startTime: new Date(ctx.clock.startTime).toISOString(),
     advancedMs: ctx.clock.advancedMs,
@@ -118,7 +129,11 @@ function newOrder(ctx: SandboxContext, campaign: Campaign, createdAt: number, it
 }
 
 function createReturn(ctx: SandboxContext, req: Req): ApiResult {
-  const b = bodyOf(req);
+  return json(adminReturnView(createReturnFrom(ctx, bodyOf(req))), 201);
+}
+
+/** Creates a return as POST /_sandbox/returns describes (also the soak script's arrivals). */
+export function createReturnFrom(ctx: SandboxContext, b: Record<string, unknown>): ReturnRecord {
   const mine = ctx.campaignsOf(ctx.options.apiKey);
   const existingOrderId = int64(b.orderId, 'orderId', { min: 1 });
   const existing = existingOrderId === undefined ? undefined : ctx.world.orders.get(existingOrderId);
@@ -174,7 +189,7 @@ function createReturn(ctx: SandboxContext, req: Req): ApiResult {
     items: r.items.map((i) => ({ offerId: i.offerId, count: i.count })),
   });
   ctx.tick();
-  return json(adminReturnView(r), 201);
+  return r;
 }
 
 function getReturnAdmin(ctx: SandboxContext, req: Req): ApiResult {
@@ -203,13 +218,19 @@ function setReturnStatus(ctx: SandboxContext, req: Req): ApiResult {
 function openDispute(ctx: SandboxContext, req: Req): ApiResult {
   const r = ctx.world.returns.get(pathId(req.params[0] as string, 'returnId'));
   if (!r) throw notFound('Return not found');
+  const chat = startDispute(ctx, r);
+  return json({ ...adminReturnView(r), chatId: chat.chatId });
+}
+
+/** The buyer disputes the seller's decision: PREMODERATION_DISPUTE and an ARBITRAGE chat. */
+export function startDispute(ctx: SandboxContext, r: ReturnRecord): Chat {
   if (r.program === 'DBS') throw badRequest('Disputes exist only in the FBY/FBS/Express model');
   if (r.refundStatus !== 'PREMODERATION_DECISION_MADE') throw badRequest(`A dispute opens after a decision: status is ${r.refundStatus}`);
   const now = ctx.now();
   ctx.setStatus(r, 'PREMODERATION_DISPUTE', now);
   const chat = ensureChat(ctx, r, 'ARBITRAGE');
   ctx.push('CHAT_ARBITRAGE_STARTED', { businessId: r.businessId, chatId: chat.chatId, startedAt: isoMsk(now) });
-  return json({ ...adminReturnView(r), chatId: chat.chatId });
+  return chat;
 }
 
 /** The arbiter closes the dispute: the arbitrage chat is FINISHED and the return moves on. */
@@ -219,6 +240,12 @@ function finishDispute(ctx: SandboxContext, req: Req): ApiResult {
   if (r.refundStatus !== 'PREMODERATION_DISPUTE') throw badRequest(`The return is not in dispute: status is ${r.refundStatus}`);
   const b = bodyOf(req);
   const status = (enumValue(b.status, 'status', allowedNextStatuses(r.program, r.refundStatus)) ?? 'REFUND_IN_PROGRESS') as string;
+  const chat = endDispute(ctx, r, status);
+  return json({ ...adminReturnView(r), chatId: chat?.chatId ?? null });
+}
+
+/** The arbiter's closing message, the ARBITRAGE chat FINISHED, the return moved to `status`. */
+export function endDispute(ctx: SandboxContext, r: ReturnRecord, status: string): Chat | undefined {
   const chat = [...ctx.world.chats.values()].find((c) => c.returnId === r.id && c.type === 'ARBITRAGE');
   const now = ctx.now();
   if (chat) {
@@ -233,7 +260,7 @@ function finishDispute(ctx: SandboxContext, req: Req): ApiResult {
   }
   ctx.setStatus(r, status, now);
   if (chat) ctx.push('CHAT_ARBITRAGE_FINISHED', { businessId: r.businessId, chatId: chat.chatId, finishedAt: isoMsk(now) });
-  return json({ ...adminReturnView(r), chatId: chat?.chatId ?? null });
+  return chat;
 }
 
 /** A message in the return's buyer chat (created when missing), from the buyer unless `sender` says otherwise. */
@@ -245,6 +272,18 @@ function chatMessage(ctx: SandboxContext, req: Req): ApiResult {
   const text = str(b.message, 'message', { minLength: 1, maxLength: 4096 }) ?? 'Здравствуйте! Когда будет решение по возврату?';
   const sender = (enumValue(b.sender, 'sender', ['CUSTOMER', 'MARKET', 'SUPPORT']) ?? 'CUSTOMER') as 'CUSTOMER' | 'MARKET' | 'SUPPORT';
   const type = (enumValue(b.chatType, 'chatType', ['CHAT', 'ARBITRAGE']) ?? 'CHAT') as 'CHAT' | 'ARBITRAGE';
+  return json(postChatMessage(ctx, r, text, sender, type), 201);
+}
+
+/** A message in the return's chat of `type` (the buyer chat is created when missing), notified as the Market does. */
+export function postChatMessage(
+  ctx: SandboxContext,
+  r: ReturnRecord,
+  text: string,
+  sender: 'CUSTOMER' | 'MARKET' | 'SUPPORT',
+  type: 'CHAT' | 'ARBITRAGE',
+): { chatId: number; messageId: number; status: string } {
+  if (r.program === 'DBS') throw badRequest('Chats about returns are available for FBY, FBS and Express stores only', 'CAMPAIGN_TYPE_NOT_SUPPORTED');
   const existed = [...ctx.world.chats.values()].some((c) => c.returnId === r.id && c.type === type);
   if (type === 'ARBITRAGE' && !existed) throw badRequest('There is no arbitrage chat: open a dispute first');
   const chat = ensureChat(ctx, r, type);
@@ -257,7 +296,7 @@ function chatMessage(ctx: SandboxContext, req: Req): ApiResult {
   if (type === 'CHAT' && sender === 'CUSTOMER') chat.status = 'WAITING_FOR_PARTNER';
   // ChatMessageSentNotificationDTO: messageId is a string there.
   ctx.push('CHAT_MESSAGE_SENT', { businessId: r.businessId, chatId: chat.chatId, messageId: String(messageId), sentAt: isoMsk(now) });
-  return json({ chatId: chat.chatId, messageId, status: chat.status }, 201);
+  return { chatId: chat.chatId, messageId, status: chat.status };
 }
 
 export function ensureChat(ctx: SandboxContext, r: ReturnRecord, type: 'CHAT' | 'ARBITRAGE'): Chat {
@@ -325,6 +364,29 @@ function stats(ctx: SandboxContext): ApiResult {
   });
 }
 
+function soak(ctx: SandboxContext, req: Req): ApiResult {
+  if (req.method === 'DELETE') {
+    ctx.soak = undefined;
+    return json({ soak: null });
+  }
+  if (req.method === 'POST') {
+    const script = new SoakScript(ctx, parseJsonBody(req.body, true));
+    ctx.soak = script;
+    script.play();
+    return json({ startedAt: new Date(script.startedAt).toISOString(), endsAt: new Date(script.endsAt).toISOString(), arrivals: script.arrivals.length }, 201);
+  }
+  if (!(ctx.soak instanceof SoakScript)) throw notFound('No soak script runs: POST /_sandbox/soak starts one');
+  const { limiter } = ctx;
+  return json({
+    ...ctx.soak.report(),
+    requestsPerHour: [...limiter.hourly].sort(([a], [b]) => a - b).map(([hour, byOperation]) => ({ hour: new Date(hour).toISOString(), byOperation })),
+    budgets: Object.fromEntries(Object.keys(RESOURCE_LIMITS).map((op) => [op, RESOURCE_LIMITS[op]])),
+    count420: { parallel: limiter.count420By.parallel, budget: limiter.count420By.budget },
+    // A budget 420 after the first in the same method and window: a client that kept asking after being told.
+    budgetOverruns: [...limiter.budget420ByWindow.values()].reduce((n, v) => n + Math.max(0, v - 1), 0),
+  });
+}
+
 function push(ctx: SandboxContext, req: Req): ApiResult {
   if (req.method === 'POST') {
     const b = bodyOf(req);
@@ -363,6 +425,9 @@ export const adminRoutes: AdminRoute[] = [
   { method: 'DELETE', pattern: /^\/_sandbox\/faults$/, handler: faults },
   { method: 'GET', pattern: /^\/_sandbox\/received$/, handler: (ctx) => json({ received: ctx.received }) },
   { method: 'GET', pattern: /^\/_sandbox\/stats$/, handler: stats },
+  { method: 'GET', pattern: /^\/_sandbox\/soak$/, handler: soak },
+  { method: 'POST', pattern: /^\/_sandbox\/soak$/, handler: soak },
+  { method: 'DELETE', pattern: /^\/_sandbox\/soak$/, handler: soak },
   { method: 'GET', pattern: /^\/_sandbox\/limits$/, handler: limits },
   { method: 'POST', pattern: /^\/_sandbox\/limits$/, handler: limits },
   { method: 'POST', pattern: /^\/_sandbox\/reset$/, handler: (ctx) => (ctx.reset(), json({ ok: true })) },
