@@ -367,6 +367,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   }
   const alerts = createAlertEngine({
     clock: { now: marketNow },
+    ...(options.clock ? { timers: options.clock } : {}),
     marks: createSqliteMarkStore(store.db),
     notifier,
     source: alertSource,

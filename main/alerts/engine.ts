@@ -52,6 +52,8 @@ export interface AlertEngineOptions {
   /** Minutes east of UTC; defaults to the machine's zone, re-read every tick. */
   tzOffset?: TzOffset;
   intervalMs?: number;
+  /** The timers of the workstation's clock (an injected clock runs the minute ticks too); real timers by default. */
+  timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
   /** Marks older than this are forgotten (checked once a day). */
   marksRetentionMs?: number;
 }
@@ -84,7 +86,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   let lastPrune = -Infinity;
   let current: TrayCounts = { awaitingCount: 0, urgentCount: 0, undeliveredCount: 0 };
   let running: Promise<TickReport> | null = null;
-  let timer: ReturnType<typeof setInterval> | null = null;
+  let timer: unknown = null;
   let warnedUnsupported = false;
 
   notifier.onClick((target) => {
@@ -154,12 +156,25 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     tick,
     start() {
       if (timer) return;
-      timer = setInterval(safeTick, intervalMs);
-      timer.unref?.();
+      const timers = options.timers;
+      if (timers) {
+        const every = (): void => {
+          timer = timers.setTimeout(every, intervalMs);
+          safeTick();
+        };
+        timer = timers.setTimeout(every, intervalMs);
+      } else {
+        const interval = setInterval(safeTick, intervalMs);
+        interval.unref?.();
+        timer = interval;
+      }
       safeTick();
     },
     stop() {
-      if (timer) clearInterval(timer);
+      if (timer) {
+        if (options.timers) options.timers.clearTimeout(timer);
+        else clearInterval(timer as ReturnType<typeof setInterval>);
+      }
       timer = null;
     },
     counts: () => current,
