@@ -5,6 +5,8 @@ import type { AnalyticsResult, AnalyticsTable, OrderMoneyRow } from '../../prelo
 import { formatMoney } from '../lib/money.ts';
 import { formatMsk } from '../../preload/moscow-time.ts';
 import { DateField } from '../components/DateField.tsx';
+import { useBridge } from '../state/bridge.ts';
+import { useStores } from '../state/queries.ts';
 import { useAppStore } from '../state/store.ts';
 import { Bars } from './Charts.tsx';
 import { DataTable } from './DataTable.tsx';
@@ -60,7 +62,9 @@ export function AnalyticsScreen() {
       setDialogOpen: s.setDialogOpen,
     })),
   );
-  const { bridge, stores, info } = useAppStore(useShallow((s) => ({ bridge: s.bridge, stores: s.stores.data, info: s.info })));
+  const bridge = useBridge();
+  const stores = useStores().data;
+  const info = useAppStore((s) => s.info);
   const problem = periodProblem(period);
   const native = info?.capabilities.nativeDialogs ?? false;
 

@@ -5,6 +5,8 @@ import { useShallow } from 'zustand/react/shallow';
 import type { BridgeError, ReportJob } from '../../preload/contract.ts';
 import { MARKET_WORDS } from '../../preload/market-words.ts';
 import { DateField } from '../components/DateField.tsx';
+import { useBridge } from '../state/bridge.ts';
+import { useStores } from '../state/queries.ts';
 import { useAppStore } from '../state/store.ts';
 import { chooseFolder, openFile, periodProblem, useAnalyticsStore } from './state.ts';
 import { fill, useAnalyticsText } from './text.ts';
@@ -18,7 +20,9 @@ export function ReportDialog() {
   const { open, period, job, folder, defaultFolder, setDialogOpen } = useAnalyticsStore(
     useShallow((s) => ({ open: s.dialogOpen, period: s.period, job: s.job, folder: s.folder, defaultFolder: s.defaultFolder, setDialogOpen: s.setDialogOpen })),
   );
-  const { bridge, stores, info } = useAppStore(useShallow((s) => ({ bridge: s.bridge, stores: s.stores.data, info: s.info })));
+  const bridge = useBridge();
+  const stores = useStores().data;
+  const info = useAppStore((s) => s.info);
   const native = info?.capabilities.nativeDialogs ?? false;
   const [from, setFrom] = useState(period.from);
   const [to, setTo] = useState(period.to);

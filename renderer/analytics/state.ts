@@ -4,6 +4,7 @@ import { MAX_PERIOD_DAYS, type AnalyticsResult, type BridgeError, type ExportRes
 import { mskDay } from '../../preload/moscow-time.ts';
 import { queryFilter } from '../lib/inbox-prefs.ts';
 import { useAppStore } from '../state/store.ts';
+import { bridge } from '../state/bridge.ts';
 
 const DAY = 86_400_000;
 /** Today in Moscow time (the Market's calendar), as YYYY-MM-DD. */
@@ -60,14 +61,13 @@ export function periodProblem(p: Pick<Period, 'from' | 'to'>): 'missing' | 'reve
   return (Date.parse(p.to) - Date.parse(p.from)) / DAY + 1 > MAX_PERIOD_DAYS ? 'too-long' : null;
 }
 
-const bridge = () => useAppStore.getState().bridge;
 const queryOf = (p: Period) => ({ from: p.from, to: p.to, bucket: p.bucket, ...(p.campaignId ? { campaignIds: [p.campaignId] } : {}) });
 export const MONEY_PAGE = 25;
 
 let seq = 0;
 /** Reads the figures and the current page of money for the period (the latest request wins). */
 export async function loadAnalytics(): Promise<void> {
-  const api = bridge();
+  const api = bridge;
   const { period, moneySort } = useAnalyticsStore.getState();
   if (!api || periodProblem(period)) return;
   const mine = ++seq;
@@ -93,7 +93,7 @@ export function setMoneySort(patch: Partial<AnalyticsState['moneySort']>): void 
 }
 
 export async function chooseFolder(): Promise<void> {
-  const api = bridge();
+  const api = bridge;
   if (!api) return;
   const answer = await api.files.chooseFolder();
   if (answer.ok) useAnalyticsStore.setState((s) => ({ folder: answer.value.folder ?? s.folder, defaultFolder: answer.value.defaultFolder }));
@@ -105,7 +105,7 @@ type ExportKind =
   | { kind: 'analytics'; table: 'timeline' | 'reasons' | 'topSkus' | 'decisionMix' | 'timeToDecision' | 'deadlines' | 'stores' | 'money' };
 
 export async function runExport(what: ExportKind): Promise<void> {
-  const api = bridge();
+  const api = bridge;
   if (!api) return;
   const { period, folder } = useAnalyticsStore.getState();
   const answer =
@@ -119,7 +119,7 @@ export async function runExport(what: ExportKind): Promise<void> {
 
 /** Opens a file ReturnDesk wrote; `confirmed` after the operator read the report's spreadsheet warning. */
 export async function openFile(path: string, confirmed?: boolean): Promise<BridgeError | null> {
-  const api = bridge();
+  const api = bridge;
   if (!api) return null;
   const answer = await api.files.open(confirmed ? { path, confirmed } : { path });
   return answer.ok ? null : answer.error;

@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useI18n } from '../i18n/index.ts';
+import { useBridge } from '../state/bridge.ts';
 import { useAppStore } from '../state/store.ts';
 
 /** What this copy of ReturnDesk is and where it runs, and a diagnostics report to copy for support. */
 export function Diagnostics() {
   const { t } = useI18n();
-  const { bridge, info, reportError } = useAppStore(useShallow((s) => ({ bridge: s.bridge, info: s.info, reportError: s.reportError })));
+  const bridge = useBridge();
+  const { info, reportError } = useAppStore(useShallow((s) => ({ info: s.info, reportError: s.reportError })));
   const [report, setReport] = useState<{ text: string; copied: boolean } | null>(null);
 
   /** Gathers versions, settings (no secrets), status and recent errors; copies them where the system lets us. */

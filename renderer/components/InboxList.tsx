@@ -6,8 +6,9 @@ import { useI18n } from '../i18n/index.ts';
 import { formatMoney } from '../lib/money.ts';
 import { formatCountdown, msUntil, urgencyOf } from '../lib/time.ts';
 import { SEARCH_MAX } from '../lib/inbox-prefs.ts';
-import { applyFilter, ensureRows, openReturn, refreshInbox } from '../state/actions.ts';
-import { rowAt, useAppStore } from '../state/store.ts';
+import { applyFilter, openReturn } from '../state/actions.ts';
+import { queryClient, useCounts, useInbox } from '../state/queries.ts';
+import { useAppStore } from '../state/store.ts';
 import { useNow } from '../state/use-now.ts';
 import { BridgeErrorNotice } from './BridgeErrorNotice.tsx';
 import { BarcodeIcon, BoltIcon, CameraIcon, SearchIcon } from './icons.tsx';
@@ -18,18 +19,20 @@ const ROW_HEIGHT = 60;
 /** The inbox: search, the count, and every return of the filter in one virtualized list. */
 export function InboxList() {
   const { t, locale } = useI18n();
-  const { inbox, cursor, selectedReturnId, setCursor, searching, counts } = useAppStore(
+  const { cursor, selectedReturnId, setCursor, searching } = useAppStore(
     useShallow((s) => ({
-      inbox: s.inbox,
       cursor: s.cursor,
       selectedReturnId: s.selectedReturnId,
       setCursor: s.setCursor,
       searching: !!s.filter.search,
-      counts: s.counts,
     })),
   );
+  const counts = useCounts();
   const now = useNow(30_000);
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The pages under the rows on screen are read; the others wait until the operator scrolls to them.
+  const [visible, setVisible] = useState({ first: 0, last: 0 });
+  const inbox = useInbox(visible.first, visible.last);
   const total = inbox.total ?? 0;
 
   const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
@@ -38,8 +41,8 @@ export function InboxList() {
   const last = items[items.length - 1]?.index ?? 0;
 
   useEffect(() => {
-    if (total > 0) ensureRows(first, last);
-  }, [first, last, total, inbox.key]);
+    setVisible((v) => (v.first === first && v.last === last ? v : { first, last }));
+  }, [first, last]);
 
   // Coming back to the inbox (or starting), the keyboard lands in the list unless a field has it.
   useEffect(() => {
@@ -72,7 +75,14 @@ export function InboxList() {
           </span>
         )}
       </div>
-      {inbox.error && <BridgeErrorNotice action={t('inbox.label')} error={inbox.error} channel="returns.list" onRetry={() => void refreshInbox()} />}
+      {inbox.error && (
+        <BridgeErrorNotice
+          action={t('inbox.label')}
+          error={inbox.error}
+          channel="returns.list"
+          onRetry={() => void queryClient.refetchQueries({ queryKey: ['inbox', inbox.key] })}
+        />
+      )}
       <div
         ref={scrollRef}
         id="inbox-listbox"
@@ -86,7 +96,7 @@ export function InboxList() {
         {inbox.total === 0 && <p className="empty">{t('inbox.empty')}</p>}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
-            const row = rowAt(inbox, item.index);
+            const row = inbox.rowAt(item.index);
             return (
               <div
                 key={item.key}

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { Settings, SettingsPatch } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
-import { useAppStore } from '../state/store.ts';
+import { useStatus } from '../state/queries.ts';
 import { useSyncedDraft } from '../state/use-synced-draft.ts';
 
 /**
@@ -10,7 +10,7 @@ import { useSyncedDraft } from '../state/use-synced-draft.ts';
  */
 export function PushCard({ settings, error, save }: { settings: Settings; error: string | undefined; save: (patch: SettingsPatch) => Promise<void> }) {
   const { t } = useI18n();
-  const push = useAppStore((s) => s.status.data?.push ?? null);
+  const push = useStatus().data?.push ?? null;
   // What the operator set here, ahead of main's answer: two quick changes must not undo each other.
   const draft = useRef(settings.pushReceiver);
   const [current, setCurrent] = useSyncedDraft(settings.pushReceiver, (r) => JSON.stringify(r));

@@ -1,8 +1,9 @@
-import { useEffect, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BridgeError, Settings, SettingsPatch } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
-import { loadApiKey, loadStores, removeApiKey, saveSettings, setApiKey, setWatched } from '../state/actions.ts';
+import { removeApiKey, saveSettings, setApiKey, setWatched } from '../state/actions.ts';
+import { queryClient, useApiKey, useStores } from '../state/queries.ts';
 import { focusInboxList } from '../state/shortcuts.ts';
 import { useAppStore } from '../state/store.ts';
 import { useSyncedDraft } from '../state/use-synced-draft.ts';
@@ -32,11 +33,6 @@ export function SettingsScreen() {
   const { t } = useI18n();
   const { settings, setView } = useAppStore(useShallow((s) => ({ settings: s.settings, setView: s.setView })));
   const [errors, setErrors] = useState<FieldErrors>({});
-
-  useEffect(() => {
-    void loadApiKey();
-    void loadStores();
-  }, []);
 
   const save = async (patch: SettingsPatch) => {
     const error = await saveSettings(patch);
@@ -89,7 +85,7 @@ function Card({ title, children, testId }: { title: string; children: ReactNode;
 
 function ApiKeyCard() {
   const { t } = useI18n();
-  const apiKey = useAppStore((s) => s.apiKey);
+  const apiKey = useApiKey();
   // A browser tab: the key is the serving process's, given in its environment; nothing is stored.
   const webMode = useAppStore((s) => s.info?.transport === 'websocket');
   const [draft, setDraft] = useState('');
@@ -107,7 +103,12 @@ function ApiKeyCard() {
   return (
     <Card title={t('settings.apiKey')} testId="settings-apikey">
       {apiKey.error && !status && (
-        <BridgeErrorNotice action={t('settings.apiKey')} error={apiKey.error} channel="apiKey.status" onRetry={() => void loadApiKey()} />
+        <BridgeErrorNotice
+          action={t('settings.apiKey')}
+          error={apiKey.error}
+          channel="apiKey.status"
+          onRetry={() => void queryClient.refetchQueries({ queryKey: ['apiKey'] })}
+        />
       )}
       {status && (
         <p data-testid="apikey-status">
@@ -174,12 +175,17 @@ function ApiKeyCard() {
 
 function StoresCard() {
   const { t, label, locale, syncError } = useI18n();
-  const stores = useAppStore((s) => s.stores);
+  const stores = useStores({ fresh: true });
   const [error, setError] = useState<BridgeError | null>(null);
   return (
     <Card title={t('settings.stores')} testId="settings-stores">
       {stores.error && !stores.data && (
-        <BridgeErrorNotice action={t('settings.stores')} error={stores.error} channel="stores.list" onRetry={() => void loadStores()} />
+        <BridgeErrorNotice
+          action={t('settings.stores')}
+          error={stores.error}
+          channel="stores.list"
+          onRetry={() => void queryClient.refetchQueries({ queryKey: ['stores'] })}
+        />
       )}
       {stores.data?.length === 0 && <p className="muted">{t('settings.noStores')}</p>}
       <ul className="store-list">

@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/index.ts';
 import { dateRangeProblem, quickViewOf, withView } from '../lib/inbox-prefs.ts';
 import { refundFilterOptions } from '../lib/status-model.ts';
 import { applyFilter } from '../state/actions.ts';
+import { useCounts, useStores } from '../state/queries.ts';
 import { useAppStore } from '../state/store.ts';
 import { DateField } from './DateField.tsx';
 import { ClockIcon, DisputeIcon, KeyboardIcon, ListIcon, SettingsIcon } from './icons.tsx';
@@ -16,8 +17,10 @@ const SHIPMENT_STATUSES = [...Object.keys(MARKET_WORDS.en.shipmentStatus), NO_ST
 /** Quick views with counts, the filters, and the way to settings and the shortcut list. */
 export function Sidebar() {
   const { t, label } = useI18n();
-  const { filter, counts, stores, view, setView, setHelpOpen } = useAppStore(
-    useShallow((s) => ({ filter: s.filter, counts: s.counts, stores: s.stores.data, view: s.view, setView: s.setView, setHelpOpen: s.setHelpOpen })),
+  const counts = useCounts();
+  const stores = useStores().data;
+  const { filter, view, setView, setHelpOpen } = useAppStore(
+    useShallow((s) => ({ filter: s.filter, view: s.view, setView: s.setView, setHelpOpen: s.setHelpOpen })),
   );
   const current = quickViewOf(filter);
   const patch = (p: Partial<InboxFilter>) => applyFilter({ ...filter, ...p });

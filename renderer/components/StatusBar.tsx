@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/index.ts';
 import { formatMsk, formatMskTime, mskDay } from '../../preload/moscow-time.ts';
 import { formatSpan } from '../lib/time.ts';
 import { navigateTo, syncNow } from '../state/actions.ts';
+import { useStatus, useStores } from '../state/queries.ts';
 import { useAppStore } from '../state/store.ts';
 import { setHistoryOpen, useAlertsStore } from '../state/alerts.ts';
 import { AlertIcon, BellIcon, DotIcon, SyncIcon } from './icons.tsx';
@@ -12,9 +13,9 @@ import { AlertIcon, BellIcon, DotIcon, SyncIcon } from './icons.tsx';
 /** Always at the bottom: connection, sync, what waits, what failed, and key problems. */
 export function StatusBar() {
   const { t, locale, syncError: syncErrorWords } = useI18n();
-  const { connection, status, stores, setView } = useAppStore(
-    useShallow((s) => ({ connection: s.connection, status: s.status, stores: s.stores.data, setView: s.setView })),
-  );
+  const status = useStatus();
+  const stores = useStores().data;
+  const { connection, setView } = useAppStore(useShallow((s) => ({ connection: s.connection, setView: s.setView })));
   const [syncError, setSyncError] = useState<BridgeError | null>(null);
   const st = status.data;
   const bridgeOk = connection === 'open';

@@ -1,7 +1,5 @@
 // Evidence UI state: the media token, the photo viewer (sources and panes) and the dispute workspace.
 import { create } from 'zustand';
-import type { ReturnDeskApi } from '../../preload/contract.ts';
-import { useAppStore } from '../state/store.ts';
 
 /** One picture the viewer can show: a buyer photo or a catalogue picture. */
 export interface ViewerSource {
@@ -93,7 +91,4 @@ export const useEvidenceStore = create<EvidenceState>()((set) => ({
   setDisputesOpen: (disputesOpen) => set({ disputesOpen }),
 }));
 
-/** The bridge to main (preload in Electron, WebSocket in web mode). */
-export function useBridge(): ReturnDeskApi | null {
-  return useAppStore((s) => s.bridge);
-}
+export { useBridge } from '../state/bridge.ts';

@@ -1,7 +1,7 @@
 // The open return's buyer photos: listed once, thumbnails fetched, the next returns prefetched, the viewer opened on them.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ItemPhotos, PhotoView } from '../../preload/contract.ts';
-import { useAppStore } from '../state/store.ts';
+import { loadedInboxRows } from '../state/queries.ts';
 import { useBridge, useEvidenceStore, type ViewerSource } from './state.ts';
 import { useEvidenceText } from './texts.ts';
 
@@ -72,11 +72,7 @@ export function useReturnPhotos(returnId: number): ReturnPhotos {
         }
       }
       // Then the next returns of the inbox, in the background.
-      const { inbox } = useAppStore.getState();
-      const rows = Object.keys(inbox.pages)
-        .map(Number)
-        .sort((a, b) => a - b)
-        .flatMap((page) => inbox.pages[page] ?? []);
+      const rows = loadedInboxRows().map(({ row }) => row);
       const at = rows.findIndex((r) => r.returnId === returnId);
       const next = rows
         .slice(at + 1, at + 1 + PREFETCH_AHEAD)

@@ -1,22 +1,34 @@
 /**
- * What the UI asks of main, through the bridge, with results written into the store. Components
- * call these; only sync-bridge.ts subscribes to events.
+ * What the UI asks of main, through the bridge. Reads that panes show are queries (queries.ts); these
+ * are the commands, and the reads of the open return kept in the store. Only sync-bridge.ts subscribes
+ * to events.
  */
 import type { BridgeError, InboxFilter, OutboxEntry, Result, SettingsPatch } from '../../preload/contract.ts';
 import { checkDraft } from '../lib/check-draft.ts';
-import { queryFilter } from '../lib/inbox-prefs.ts';
 import { buildDraft, EMPTY_ITEM_FORM, fieldsFor, formsFromDraft } from '../lib/draft-form.ts';
 import { currentLocale } from '../i18n/index.ts';
-import { PAGE_SIZE, rowAt, useAppStore } from './store.ts';
+import { bridge } from './bridge.ts';
+import {
+  apiKeyQuery,
+  inboxRowAt,
+  inboxTotal,
+  loadedInboxRows,
+  patchInboxRows,
+  PAGE_SIZE,
+  queryClient,
+  refreshInbox,
+  statusQuery,
+  storesQuery,
+} from './queries.ts';
+import { useAppStore } from './store.ts';
 
 const store = () => useAppStore.getState();
 const notConnected: BridgeError = { code: 'TRANSPORT', message: 'ReturnDesk is not connected yet.' };
 
-async function call<T>(fn: (api: NonNullable<ReturnType<typeof store>['bridge']>) => Promise<Result<T>>): Promise<Result<T>> {
-  const api = store().bridge;
-  if (!api) return { ok: false, error: notConnected };
+async function call<T>(fn: (api: NonNullable<typeof bridge>) => Promise<Result<T>>): Promise<Result<T>> {
+  if (!bridge) return { ok: false, error: notConnected };
   try {
-    return await fn(api);
+    return await fn(bridge);
   } catch (e) {
     return { ok: false, error: { code: 'TRANSPORT', message: e instanceof Error ? e.message : String(e) } };
   }
@@ -25,95 +37,39 @@ async function call<T>(fn: (api: NonNullable<ReturnType<typeof store>['bridge']>
 // --------------------------------------------------------------------------------------------
 // Inbox
 
-const inFlight = new Set<string>();
-let generation = 0;
-let visible = { start: 0, end: 50 };
-let retryTimer: ReturnType<typeof setTimeout> | null = null;
-
-/** Fetches one page of the current filter (unless it is loaded or on its way). */
-export async function loadPage(page: number, force = false): Promise<void> {
-  const { inbox, filter } = store();
-  const key = inbox.key;
-  const flight = `${generation}|${key}|${page}`;
-  if (inFlight.has(flight) || (!force && inbox.pages[page])) return;
-  inFlight.add(flight);
-  const gen = generation;
-  const result = await call((api) => api.returns.list({ filter: queryFilter(filter), offset: page * PAGE_SIZE, limit: PAGE_SIZE }));
-  inFlight.delete(flight);
-  if (gen !== generation && !result.ok) return;
-  if (result.ok) {
-    store().putPage(key, page, result.value.rows, result.value.total);
-    keepCursorOnRow();
-  } else {
-    store().setInboxError(key, result.error);
-    scheduleRetry();
-  }
+/** Re-reads the inbox after main says returns changed, and keeps the keyboard on the open return. */
+export async function refreshInboxRows(): Promise<void> {
+  await refreshInbox();
+  keepCursorOnRow();
 }
 
-/** Called by the list as it scrolls: loads the pages the visible rows fall in. */
-export function ensureRows(start: number, end: number): void {
-  visible = { start, end };
-  const first = Math.floor(Math.max(0, start) / PAGE_SIZE);
-  const last = Math.floor(Math.max(0, end) / PAGE_SIZE);
-  for (let p = first; p <= last; p++) void loadPage(p);
-}
-
-/** Re-reads the inbox after main says returns changed: visible pages are replaced, others dropped. */
-export async function refreshInbox(): Promise<void> {
-  generation++;
-  const first = Math.floor(visible.start / PAGE_SIZE);
-  const last = Math.floor(visible.end / PAGE_SIZE);
-  const keep = Array.from({ length: last - first + 1 }, (_, i) => first + i);
-  store().invalidateInbox(keep);
-  await Promise.all([...keep.map((p) => loadPage(p, true)), loadCounts()]);
-}
-
-function scheduleRetry(): void {
-  if (retryTimer) return;
-  retryTimer = setTimeout(() => {
-    retryTimer = null;
-    if (store().inbox.error) void refreshInbox();
-  }, 5000);
-}
-
-/** Counts for the sidebar: the current filter without the quick view, so every view shows its number. */
-export async function loadCounts(): Promise<void> {
-  const { filter } = store();
-  const { awaitingDecision: _a, inDispute: _d, ...rest } = queryFilter(filter);
-  const result = await call((api) => api.returns.counts({ filter: rest }));
-  if (result.ok) store().setCounts(result.value);
-}
-
-/** Applies a filter: shows cached pages at once, then fetches fresh ones. */
+/** Applies a filter: the list shows what is cached for it at once, and its queries read the rest. */
 export function applyFilter(filter: InboxFilter): void {
-  const before = store().inbox.key;
   store().setFilter(filter);
-  if (store().inbox.key !== before) {
-    generation++;
-    visible = { start: 0, end: 50 };
-    void loadPage(0, true);
-    void loadCounts();
-  }
 }
 
 /** After a refresh the row under the cursor may have moved: follow the open return. */
 function keepCursorOnRow(): void {
-  const { inbox, cursor, selectedReturnId } = store();
-  if (selectedReturnId === null || rowAt(inbox, cursor)?.returnId === selectedReturnId) return;
-  for (const [p, rows] of Object.entries(inbox.pages)) {
-    const i = rows.findIndex((r) => r.returnId === selectedReturnId);
-    if (i >= 0) {
-      const index = Number(p) * PAGE_SIZE + i;
-      if (Math.abs(index - cursor) <= 3) store().setCursor(index);
-      return;
-    }
-  }
+  const { cursor, selectedReturnId } = store();
+  if (selectedReturnId === null || inboxRowAt(cursor)?.returnId === selectedReturnId) return;
+  const found = loadedInboxRows().find(({ row }) => row.returnId === selectedReturnId);
+  if (found && Math.abs(found.index - cursor) <= 3) store().setCursor(found.index);
+}
+
+/** Moves the keyboard through the list. */
+export function moveCursor(delta: number): void {
+  store().moveCursor(delta, inboxTotal() ?? 0);
 }
 
 /** Opens the row under the cursor. */
 export function openCursor(): void {
-  const row = rowAt(store().inbox, store().cursor);
+  const row = inboxRowAt(store().cursor);
   if (row) openReturn(row.returnId);
+}
+
+/** A decision changed state: every cached row of its return shows it. */
+function showOutboxState(entry: OutboxEntry): void {
+  patchInboxRows(entry.returnId, { outboxState: entry.state });
 }
 
 // --------------------------------------------------------------------------------------------
@@ -218,7 +174,7 @@ export async function submitDecision(options: { next?: boolean } = {}): Promise<
   );
   if (result.ok) {
     store().upsertOutbox(result.value);
-    store().patchRowOutbox(result.value);
+    showOutboxState(result.value);
     store().trackHeld(result.value);
     store().clearForm();
     void loadStatus();
@@ -228,15 +184,11 @@ export async function submitDecision(options: { next?: boolean } = {}): Promise<
 
 /** Opens the row after the one just decided (the list may not have moved yet); stays when there is none. */
 function openNext(decided: number): void {
-  const { inbox, cursor } = store();
-  const total = inbox.total ?? 0;
-  let at = cursor;
-  for (const [page, rows] of Object.entries(inbox.pages)) {
-    const i = rows.findIndex((r) => r.returnId === decided);
-    if (i >= 0) at = Number(page) * PAGE_SIZE + i;
-  }
+  const { cursor } = store();
+  const total = inboxTotal() ?? 0;
+  const at = loadedInboxRows().find(({ row }) => row.returnId === decided)?.index ?? cursor;
   for (let i = at + 1; i < Math.min(total, at + 1 + PAGE_SIZE); i++) {
-    const row = rowAt(inbox, i);
+    const row = inboxRowAt(i);
     if (!row) return;
     if (row.returnId === decided) continue;
     store().setCursor(i);
@@ -253,7 +205,7 @@ export async function undoHeld(entry?: OutboxEntry): Promise<BridgeError | null>
   const result = await call((api) => api.decisions.cancel({ outboxId: target.id }));
   if (!result.ok) return result.error;
   store().trackHeld(result.value);
-  store().patchRowOutbox(result.value);
+  showOutboxState(result.value);
   openReturn(target.returnId);
   store().upsertOutbox(result.value);
   store().startForm(target.returnId, formsFromDraft(target.draft, currentLocale()), null);
@@ -269,7 +221,7 @@ export async function cancelQueued(entry: OutboxEntry): Promise<BridgeError | nu
   const result = await call((api) => api.decisions.cancel({ outboxId: entry.id }));
   if (result.ok) {
     store().upsertOutbox(result.value);
-    store().patchRowOutbox(result.value);
+    showOutboxState(result.value);
     if (store().form?.editingOutboxId === entry.id) store().clearForm();
     return null;
   }
@@ -291,22 +243,9 @@ export { EMPTY_ITEM_FORM };
 // --------------------------------------------------------------------------------------------
 // Status, stores, key, settings
 
+/** Reads the status bar's figures again. */
 export async function loadStatus(): Promise<void> {
-  const result = await call((api) => api.status.get());
-  if (result.ok) store().setStatus({ data: result.value, error: null });
-  else store().setStatus({ error: result.error });
-}
-
-export async function loadStores(): Promise<void> {
-  const result = await call((api) => api.stores.list());
-  if (result.ok) store().setStores({ data: result.value, error: null });
-  else store().setStores({ error: result.error });
-}
-
-export async function loadApiKey(): Promise<void> {
-  const result = await call((api) => api.apiKey.status());
-  if (result.ok) store().setApiKey({ data: result.value, error: null });
-  else store().setApiKey({ error: result.error });
+  await queryClient.invalidateQueries(statusQuery(bridge));
 }
 
 export async function syncNow(): Promise<BridgeError | null> {
@@ -318,7 +257,7 @@ export async function syncNow(): Promise<BridgeError | null> {
 export async function setWatched(campaignId: number, watched: boolean): Promise<BridgeError | null> {
   const result = await call((api) => api.stores.setWatched({ campaignId, watched }));
   if (result.ok) {
-    store().setStores({ data: result.value, error: null });
+    queryClient.setQueryData(storesQuery(bridge).queryKey, result.value);
     return null;
   }
   return result.error;
@@ -327,7 +266,7 @@ export async function setWatched(campaignId: number, watched: boolean): Promise<
 export async function setApiKey(key: string): Promise<BridgeError | null> {
   const result = await call((api) => api.apiKey.set({ key }));
   if (result.ok) {
-    store().setApiKey({ data: result.value, error: null });
+    queryClient.setQueryData(apiKeyQuery(bridge).queryKey, result.value);
     return null;
   }
   return result.error;
@@ -336,7 +275,7 @@ export async function setApiKey(key: string): Promise<BridgeError | null> {
 export async function removeApiKey(): Promise<BridgeError | null> {
   const result = await call((api) => api.apiKey.remove());
   if (result.ok) {
-    store().setApiKey({ data: result.value, error: null });
+    queryClient.setQueryData(apiKeyQuery(bridge).queryKey, result.value);
     return null;
   }
   return result.error;

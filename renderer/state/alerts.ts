@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import type { AlertRecord, BridgeError } from '../../preload/contract.ts';
 import { showBrowserNotification } from './notifications.ts';
 import { useAppStore } from './store.ts';
+import { bridge } from './bridge.ts';
 
 /** Normal alerts on screen at once; older ones are in the history. */
 const MAX_NORMAL = 3;
@@ -22,8 +23,6 @@ export const useAlertsStore = create<AlertsState>()(() => ({
   historyOpen: false,
   history: { alerts: [], total: 0, error: null, loading: false },
 }));
-
-const bridge = () => useAppStore.getState().bridge;
 
 /** Puts alerts from main on screen (or in a browser notification) and tells main this screen has shown them. */
 export function receiveAlerts(records: readonly AlertRecord[]): void {
@@ -45,13 +44,13 @@ export function receiveAlerts(records: readonly AlertRecord[]): void {
     useAlertsStore.setState({ onScreen: [...critical, ...normal].sort((a, b) => a.id - b.id) });
   }
   const seen = records.filter((r) => r.acknowledgedAt === null).map((r) => r.id);
-  for (let i = 0; i < seen.length; i += 500) void bridge()?.alerts.acknowledge({ ids: seen.slice(i, i + 500) });
+  for (let i = 0; i < seen.length; i += 500) void bridge?.alerts.acknowledge({ ids: seen.slice(i, i + 500) });
   if (useAlertsStore.getState().historyOpen && records.length > 0) void loadHistory();
 }
 
 /** What waited for a screen (after the tab opens or reconnects). */
 export async function loadPendingAlerts(): Promise<void> {
-  const api = bridge();
+  const api = bridge;
   if (!api) return;
   const answer = await api.alerts.pending();
   if (answer.ok) receiveAlerts(answer.value);
@@ -66,7 +65,7 @@ export function hideAlert(id: number): void {
 /** The operator closed it: gone from every screen. */
 export async function dismissAlert(id: number): Promise<void> {
   useAlertsStore.setState((s) => ({ onScreen: s.onScreen.filter((a) => a.id !== id) }));
-  const answer = await bridge()?.alerts.dismiss({ ids: [id] });
+  const answer = await bridge?.alerts.dismiss({ ids: [id] });
   if (answer && !answer.ok) useAppStore.getState().reportError('Dismissing an alert', answer.error);
   if (useAlertsStore.getState().historyOpen) void loadHistory();
 }
@@ -81,7 +80,7 @@ export function alertsChanged(change: { ids: number[]; dismissed: boolean }): vo
 }
 
 export async function loadHistory(more = false): Promise<void> {
-  const api = bridge();
+  const api = bridge;
   if (!api) return;
   const current = useAlertsStore.getState().history;
   const beforeId = more ? current.alerts.at(-1)?.id : undefined;

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { withView } from '../lib/inbox-prefs.ts';
 import { isTypingTarget, shortcutFor } from '../lib/keyboard.ts';
-import { applyFilter, moveActiveItem, openCursor, pickDecision, submitDecision, syncNow, undoHeld } from './actions.ts';
+import { applyFilter, moveActiveItem, moveCursor, openCursor, pickDecision, submitDecision, syncNow, undoHeld } from './actions.ts';
 import { useAppStore } from './store.ts';
 
 /** Puts the keyboard back in the inbox list once it is on screen. */
@@ -26,7 +26,7 @@ export function useShortcuts(): void {
       switch (action.kind) {
         case 'move':
           if (s.view !== 'inbox') return;
-          s.moveCursor(action.delta);
+          moveCursor(action.delta);
           break;
         case 'open':
           if (s.view !== 'inbox') return;

@@ -1,25 +1,8 @@
 import { create } from 'zustand';
-import type {
-  ApiKeyStatus,
-  AppInfo,
-  AvailableDecisions,
-  BridgeError,
-  GlobalStatus,
-  InboxCounts,
-  InboxFilter,
-  InboxRow,
-  OutboxEntry,
-  ReturnDeskApi,
-  ReturnDetail,
-  Settings,
-  StoreView,
-} from '../../preload/contract.ts';
+import type { AppInfo, AvailableDecisions, BridgeError, InboxFilter, OutboxEntry, ReturnDetail, Settings } from '../../preload/contract.ts';
 import type { ConnectionState } from '../bridge/websocket.ts';
 import { EMPTY_ITEM_FORM, type ItemForm } from '../lib/draft-form.ts';
 import { filterKey, loadInboxPrefs, normalizeFilter, saveInboxPrefs, type PrefsStorage } from '../lib/inbox-prefs.ts';
-
-/** Rows fetched per request as the operator scrolls. */
-export const PAGE_SIZE = 200;
 
 /** A value read from main: what came back, or why it did not. */
 export interface Loadable<T> {
@@ -28,13 +11,6 @@ export interface Loadable<T> {
   loading: boolean;
 }
 const idle = <T>(): Loadable<T> => ({ data: null, error: null, loading: false });
-
-/** One filter's pages of rows; kept per filter so switching back is instant. */
-export interface InboxPages {
-  key: string;
-  total: number | null;
-  pages: Record<number, InboxRow[]>;
-}
 
 /** The decision being composed for the open return. */
 export interface DecisionForm {
@@ -49,8 +25,8 @@ export interface DecisionForm {
   submitting: boolean;
 }
 
+/** UI state: what the operator is looking at and composing. What main serves is in queries.ts. */
 export interface AppState {
-  bridge: ReturnDeskApi | null;
   connection: ConnectionState | 'no-token';
   info: AppInfo | null;
   settings: Settings | null;
@@ -59,13 +35,8 @@ export interface AppState {
 
   view: 'inbox' | 'settings' | 'analytics';
   helpOpen: boolean;
-  status: Loadable<GlobalStatus>;
-  stores: Loadable<StoreView[]>;
-  apiKey: Loadable<ApiKeyStatus>;
 
   filter: InboxFilter;
-  inbox: InboxPages & { error: BridgeError | null };
-  counts: InboxCounts | null;
   /** Index of the row the keyboard is on. */
   cursor: number;
   selectedReturnId: number | null;
@@ -81,7 +52,6 @@ export interface AppState {
   form: DecisionForm | null;
 
   setConnection(connection: AppState['connection']): void;
-  setBridge(bridge: ReturnDeskApi | null): void;
   setInfo(info: AppInfo): void;
   setSettings(settings: Settings): void;
   reportError(action: string, error: BridgeError): void;
@@ -89,21 +59,13 @@ export interface AppState {
 
   setView(view: AppState['view']): void;
   setHelpOpen(open: boolean): void;
-  setStatus(status: Partial<Loadable<GlobalStatus>>): void;
-  setStores(stores: Partial<Loadable<StoreView[]>>): void;
-  setApiKey(apiKey: Partial<Loadable<ApiKeyStatus>>): void;
 
   setFilter(filter: InboxFilter): void;
-  putPage(key: string, page: number, rows: InboxRow[], total: number): void;
-  setInboxError(key: string, error: BridgeError | null): void;
-  /** Forgets cached pages (after returns.changed); the current filter keeps `keepPages` until replaced. */
-  invalidateInbox(keepPages: number[]): void;
-  setCounts(counts: InboxCounts): void;
-  moveCursor(delta: number): void;
+  /** Moves the keyboard by delta within a list of `total` rows. */
+  moveCursor(delta: number, total: number): void;
   setCursor(index: number): void;
   select(returnId: number | null): void;
   focusSearch(): void;
-  patchRowOutbox(entry: OutboxEntry): void;
 
   setDetail(patch: Partial<AppState['detail']>): void;
   setAvailable(patch: Partial<AppState['available']>): void;
@@ -126,13 +88,9 @@ const storage = (): PrefsStorage | null => {
   }
 };
 
-/** Pages of filters other than the current one, so going back to a filter shows it at once. */
-const pageCache = new Map<string, InboxPages>();
-
 const prefs = loadInboxPrefs(storage());
 
 export const useAppStore = create<AppState>()((set, get) => ({
-  bridge: null,
   connection: 'connecting',
   info: null,
   settings: null,
@@ -140,13 +98,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
 
   view: 'inbox',
   helpOpen: false,
-  status: idle(),
-  stores: idle(),
-  apiKey: idle(),
 
   filter: prefs.filter,
-  inbox: { key: filterKey(prefs.filter), total: null, pages: {}, error: null },
-  counts: null,
   cursor: 0,
   selectedReturnId: prefs.selectedReturnId,
   searchFocusSeq: 0,
@@ -158,7 +111,6 @@ export const useAppStore = create<AppState>()((set, get) => ({
   form: null,
 
   setConnection: (connection) => set({ connection }),
-  setBridge: (bridge) => set({ bridge }),
   setInfo: (info) => set({ info }),
   setSettings: (settings) => set({ settings }),
   reportError: (action, error) => set({ lastError: { action, error } }),
@@ -166,68 +118,20 @@ export const useAppStore = create<AppState>()((set, get) => ({
 
   setView: (view) => set({ view }),
   setHelpOpen: (helpOpen) => set({ helpOpen }),
-  setStatus: (patch) => set((s) => ({ status: { ...s.status, ...patch } })),
-  setStores: (patch) => set((s) => ({ stores: { ...s.stores, ...patch } })),
-  setApiKey: (patch) => set((s) => ({ apiKey: { ...s.apiKey, ...patch } })),
 
   setFilter: (next) => {
     const filter = normalizeFilter(next);
-    const key = filterKey(filter);
-    const { inbox } = get();
-    if (key === inbox.key) {
-      set({ filter });
-      return;
-    }
-    pageCache.set(inbox.key, { key: inbox.key, total: inbox.total, pages: inbox.pages });
-    const cached = pageCache.get(key);
-    set({ filter, inbox: { key, total: cached?.total ?? null, pages: cached?.pages ?? {}, error: null }, cursor: 0 });
-    saveInboxPrefs(storage(), { filter, selectedReturnId: get().selectedReturnId });
+    const changed = filterKey(filter) !== filterKey(get().filter);
+    set(changed ? { filter, cursor: 0 } : { filter });
+    if (changed) saveInboxPrefs(storage(), { filter, selectedReturnId: get().selectedReturnId });
   },
-  putPage: (key, page, rows, total) => {
-    const { inbox } = get();
-    if (key !== inbox.key) {
-      const other = pageCache.get(key) ?? { key, total, pages: {} };
-      pageCache.set(key, { ...other, total, pages: { ...other.pages, [page]: rows } });
-      return;
-    }
-    set({ inbox: { ...inbox, total, pages: { ...inbox.pages, [page]: rows }, error: null } });
-  },
-  setInboxError: (key, error) => {
-    if (key === get().inbox.key) set((s) => ({ inbox: { ...s.inbox, error } }));
-  },
-  invalidateInbox: (keepPages) => {
-    pageCache.clear();
-    set((s) => {
-      const pages: Record<number, InboxRow[]> = {};
-      for (const p of keepPages) if (s.inbox.pages[p]) pages[p] = s.inbox.pages[p];
-      return { inbox: { ...s.inbox, pages } };
-    });
-  },
-  setCounts: (counts) => set({ counts }),
-  moveCursor: (delta) => {
-    const { cursor, inbox } = get();
-    const max = Math.max(0, (inbox.total ?? 0) - 1);
-    set({ cursor: Math.min(max, Math.max(0, cursor + delta)) });
-  },
+  moveCursor: (delta, total) => set((s) => ({ cursor: Math.min(Math.max(0, total - 1), Math.max(0, s.cursor + delta)) })),
   setCursor: (index) => set({ cursor: Math.max(0, index) }),
   select: (returnId) => {
     if (get().selectedReturnId !== returnId) set({ selectedReturnId: returnId, form: null, outbox: {} });
     saveInboxPrefs(storage(), { filter: get().filter, selectedReturnId: returnId });
   },
   focusSearch: () => set((s) => ({ searchFocusSeq: s.searchFocusSeq + 1, view: 'inbox' })),
-  patchRowOutbox: (entry) =>
-    set((s) => {
-      let changed = false;
-      const pages: Record<number, InboxRow[]> = {};
-      for (const [p, rows] of Object.entries(s.inbox.pages)) {
-        pages[Number(p)] = rows.map((r) => {
-          if (r.returnId !== entry.returnId || r.outboxState === entry.state) return r;
-          changed = true;
-          return { ...r, outboxState: entry.state };
-        });
-      }
-      return changed ? { inbox: { ...s.inbox, pages } } : {};
-    }),
 
   setDetail: (patch) => set((s) => ({ detail: { ...s.detail, ...patch } })),
   setAvailable: (patch) => set((s) => ({ available: { ...s.available, ...patch } })),
@@ -270,8 +174,3 @@ export const useAppStore = create<AppState>()((set, get) => ({
   setActiveItem: (activeItem) => set((s) => (s.form ? { form: { ...s.form, activeItem } } : {})),
   setFormMeta: (patch) => set((s) => (s.form ? { form: { ...s.form, ...patch } } : {})),
 }));
-
-/** The row at a list index, when its page is loaded. */
-export function rowAt(inbox: InboxPages, index: number): InboxRow | undefined {
-  return inbox.pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
-}

@@ -1,23 +1,25 @@
-import type { ReturnDeskApi } from '../../preload/contract.ts';
-import { connectBridge } from '../bridge/index.ts';
 import { applyLocale } from '../i18n/index.ts';
-import { loadApiKey, loadCounts, loadDetail, loadOutbox, loadPage, loadStatus, loadStores, navigateTo, openReturn, refreshInbox } from './actions.ts';
+import { loadDetail, loadOutbox, navigateTo, openReturn, refreshInboxRows } from './actions.ts';
 import { alertsChanged, loadPendingAlerts, receiveAlerts } from './alerts.ts';
+import { bridge } from './bridge.ts';
+import { patchInboxRows, queryClient, statusQuery, storesQuery } from './queries.ts';
 import { useAppStore } from './store.ts';
 
-/**
- * The one place that listens to the bridge: events and connection changes go into the store;
- * components read the store and never subscribe to the bridge themselves.
- */
-export function startBridge(): ReturnDeskApi | null {
-  const store = useAppStore.getState();
-  let bridge: ReturnDeskApi | null = null;
-  let subscribed = false;
-  let changeTimer: ReturnType<typeof setTimeout> | null = null;
-  const changedIds = new Set<number>();
-  let fullChange = false;
+/** A sync writes many returns at once: their returns.changed events become one refresh. */
+const RETURNS_CHANGED_BATCH_MS = 300;
 
-  const load = async (api: ReturnDeskApi): Promise<void> => {
+/**
+ * The one place that listens to the bridge: events update or invalidate the queries, and connection
+ * changes go into the store; components never subscribe to the bridge themselves.
+ */
+export function startBridge(): void {
+  const api = bridge;
+  if (!api) return;
+  const store = useAppStore.getState();
+  const changed = { ids: new Set<number>(), full: false, timer: null as ReturnType<typeof setTimeout> | null };
+
+  // Each time the connection opens: who we are, the settings, then main may send what waited for a screen.
+  const load = async (): Promise<void> => {
     const info = await api.app.info();
     if (info.ok) store.setInfo(info.value);
     else store.reportError('Reading application info', info.error);
@@ -29,63 +31,49 @@ export function startBridge(): ReturnDeskApi | null {
     await api.app.ready();
     // Alerts raised while no screen was open wait in main; show them now.
     void loadPendingAlerts();
-    // Domain data: each loader keeps its own error for its pane; none blocks another.
-    void loadStatus();
-    void loadStores();
-    void loadApiKey();
-    void loadCounts();
-    void loadPage(0, true);
     const selected = useAppStore.getState().selectedReturnId;
     if (selected !== null) openReturn(selected);
   };
 
-  // Bursts of returns.changed (a sync writes many) become one refresh.
   const onReturnsChanged = (returnIds: number[], full: boolean): void => {
-    for (const id of returnIds) changedIds.add(id);
-    fullChange ||= full;
-    if (changeTimer) return;
-    changeTimer = setTimeout(() => {
-      changeTimer = null;
+    for (const id of returnIds) changed.ids.add(id);
+    changed.full ||= full;
+    changed.timer ??= setTimeout(() => {
       const selected = useAppStore.getState().selectedReturnId;
-      const touchesOpen = selected !== null && (fullChange || changedIds.has(selected));
-      changedIds.clear();
-      fullChange = false;
-      void refreshInbox();
+      const touchesOpen = selected !== null && (changed.full || changed.ids.has(selected));
+      changed.ids.clear();
+      changed.full = false;
+      changed.timer = null;
+      void refreshInboxRows();
       if (touchesOpen && selected !== null) void loadDetail(selected, true);
-    }, 300);
+    }, RETURNS_CHANGED_BATCH_MS);
   };
 
-  bridge = connectBridge((state) => {
-    store.setConnection(state);
-    if (state === 'open' && bridge) void load(bridge);
+  api.on('settings.changed', (settings) => {
+    store.setSettings(settings);
+    applyLocale(settings.locale, useAppStore.getState().info?.systemLocale);
   });
-  if (!bridge) return null;
-  if (!subscribed) {
-    bridge.on('settings.changed', (settings) => {
-      store.setSettings(settings);
-      applyLocale(settings.locale, useAppStore.getState().info?.systemLocale);
-    });
-    bridge.on('returns.changed', ({ returnIds, full }) => onReturnsChanged(returnIds, full));
-    bridge.on('status.changed', (status) => store.setStatus({ data: status, error: null }));
-    bridge.on('stores.changed', (stores) => store.setStores({ data: stores, error: null }));
-    bridge.on('outbox.changed', (entry) => {
-      const s = useAppStore.getState();
-      s.upsertOutbox(entry);
-      s.patchRowOutbox(entry);
-      s.trackHeld(entry);
-      // A delivered or refused decision changes the return itself: read it again.
-      if (s.selectedReturnId === entry.returnId && ['delivered', 'conflict'].includes(entry.state)) {
-        void loadDetail(entry.returnId, true);
-        void loadOutbox(entry.returnId);
-      }
-    });
-    bridge.on('alerts.notification', (alert) => receiveAlerts([alert]));
-    bridge.on('alerts.changed', (change) => alertsChanged(change));
-    bridge.on('app.navigate', (target) => navigateTo(target));
-    subscribed = true;
-  }
-  store.setBridge(bridge);
-  // The preload bridge is open from the start and never calls back later.
-  if (window.returnDesk) void load(bridge);
-  return bridge;
+  api.on('returns.changed', ({ returnIds, full }) => onReturnsChanged(returnIds, full));
+  api.on('status.changed', (status) => queryClient.setQueryData(statusQuery(api).queryKey, status));
+  api.on('stores.changed', (stores) => queryClient.setQueryData(storesQuery(api).queryKey, stores));
+  api.on('outbox.changed', (entry) => {
+    const s = useAppStore.getState();
+    s.upsertOutbox(entry);
+    patchInboxRows(entry.returnId, { outboxState: entry.state });
+    s.trackHeld(entry);
+    // A delivered or refused decision changes the return itself: read it again.
+    if (s.selectedReturnId === entry.returnId && ['delivered', 'conflict'].includes(entry.state)) {
+      void loadDetail(entry.returnId, true);
+      void loadOutbox(entry.returnId);
+    }
+  });
+  api.on('alerts.notification', (alert) => receiveAlerts([alert]));
+  api.on('alerts.changed', (change) => alertsChanged(change));
+  api.on('app.navigate', (target) => navigateTo(target));
+
+  // The preload's bridge is open from the start; the WebSocket opens (and reopens) later.
+  if (useAppStore.getState().connection === 'open') void load();
+  useAppStore.subscribe((s, before) => {
+    if (s.connection === 'open' && before.connection !== 'open') void load();
+  });
 }

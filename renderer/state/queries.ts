@@ -1,0 +1,182 @@
+/**
+ * What the renderer reads from main, cached by TanStack Query: one query per thing main serves, keyed
+ * by what was asked. Main's events update or invalidate these queries (sync-bridge.ts); zustand keeps
+ * only UI state (filter, cursor, selection, view). A query's answer lands under its own key only, and
+ * a refetch supersedes the fetch it replaces, so a slow answer to an older question never wins.
+ */
+import { onlineManager, QueryClient, queryOptions, useQueries, useQuery } from '@tanstack/react-query';
+import type { BridgeError, InboxFilter, InboxRow, Result, ReturnDeskApi } from '../../preload/contract.ts';
+import { filterKey, queryFilter } from '../lib/inbox-prefs.ts';
+import { bridge } from './bridge.ts';
+import { useAppStore } from './store.ts';
+
+/** Rows fetched per request as the operator scrolls. */
+export const PAGE_SIZE = 200;
+/** A read that failed is asked again this often while something shows it. */
+const RETRY_FAILED_MS = 5_000;
+
+/** A refusal from main, carried as a thrown error so a query can hold it. */
+export class BridgeFailure extends Error {
+  readonly error: BridgeError;
+  constructor(error: BridgeError) {
+    super(error.message);
+    this.name = 'BridgeFailure';
+    this.error = error;
+  }
+}
+
+/** The bridge error a query failed with, in the contract's shape. */
+export function bridgeErrorOf(error: unknown): BridgeError | null {
+  if (error === null || error === undefined) return null;
+  if (error instanceof BridgeFailure) return error.error;
+  return { code: 'TRANSPORT', message: error instanceof Error ? error.message : String(error) };
+}
+
+const notConnected: BridgeError = { code: 'TRANSPORT', message: 'ReturnDesk is not connected yet.' };
+
+/** Asks main and returns the value, or throws its refusal for the query to keep. */
+export async function ask<T>(api: ReturnDeskApi | null, call: (api: ReturnDeskApi) => Promise<Result<T>>): Promise<T> {
+  if (!api) throw new BridgeFailure(notConnected);
+  let result: Result<T>;
+  try {
+    result = await call(api);
+  } catch (e) {
+    throw new BridgeFailure({ code: 'TRANSPORT', message: e instanceof Error ? e.message : String(e) });
+  }
+  if (!result.ok) throw new BridgeFailure(result.error);
+  return result.value;
+}
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // Main says when its data changed (returns.changed, status.changed…): nothing goes stale by age.
+        staleTime: Infinity,
+        refetchOnWindowFocus: false,
+        // Back after a lost connection, everything on screen is read again.
+        refetchOnReconnect: 'always',
+        // A failure is shown at once and tried again while on screen; the operator can also retry.
+        retry: false,
+        refetchInterval: (query) => (query.state.status === 'error' ? RETRY_FAILED_MS : false),
+      },
+    },
+  });
+}
+
+/** This window's cache of what main served. */
+export const queryClient = createQueryClient();
+
+// The bridge's connection is the "network" queries wait for: nothing is asked before it opens.
+onlineManager.setEventListener((setOnline) => {
+  setOnline(useAppStore.getState().connection === 'open');
+  return useAppStore.subscribe((s, before) => {
+    if (s.connection !== before.connection) setOnline(s.connection === 'open');
+  });
+});
+
+// --------------------------------------------------------------------------------------------
+// Queries
+
+export type InboxPage = { rows: InboxRow[]; total: number };
+
+/** The filter as sent to main, and the key its answers are cached under. */
+export function inboxQuestion(filter: InboxFilter): { filter: InboxFilter; key: string } {
+  const sent = queryFilter(filter);
+  return { filter: sent, key: filterKey(sent) };
+}
+
+export const inboxPageQuery = (api: ReturnDeskApi | null, filter: InboxFilter, page: number) => {
+  const question = inboxQuestion(filter);
+  return queryOptions({
+    queryKey: ['inbox', question.key, page],
+    queryFn: () => ask(api, (a) => a.returns.list({ filter: question.filter, offset: page * PAGE_SIZE, limit: PAGE_SIZE })),
+  });
+};
+
+/** Counts for the sidebar: the filter without the quick view, so every view shows its number. */
+export const countsQuery = (api: ReturnDeskApi | null, filter: InboxFilter) => {
+  const { awaitingDecision: _a, inDispute: _d, ...rest } = inboxQuestion(filter).filter;
+  return queryOptions({ queryKey: ['counts', filterKey(rest)], queryFn: () => ask(api, (a) => a.returns.counts({ filter: rest })) });
+};
+
+export const statusQuery = (api: ReturnDeskApi | null) => queryOptions({ queryKey: ['status'], queryFn: () => ask(api, (a) => a.status.get()) });
+export const storesQuery = (api: ReturnDeskApi | null) => queryOptions({ queryKey: ['stores'], queryFn: () => ask(api, (a) => a.stores.list()) });
+export const apiKeyQuery = (api: ReturnDeskApi | null) => queryOptions({ queryKey: ['apiKey'], queryFn: () => ask(api, (a) => a.apiKey.status()) });
+
+/** A query's answer in the shape panes show: the data, and the error when the last read failed. */
+function loadable<T>(query: { data: T | undefined; error: unknown; isPending: boolean }) {
+  return { data: query.data ?? null, error: bridgeErrorOf(query.error), loading: query.isPending };
+}
+
+export const useStatus = () => loadable(useQuery(statusQuery(bridge)));
+/** `fresh`: read again whenever the component shows (settings re-reads what another window may have changed). */
+export const useStores = (options: { fresh?: boolean } = {}) => loadable(useQuery({ ...storesQuery(bridge), refetchOnMount: options.fresh ? 'always' : true }));
+export const useApiKey = () => loadable(useQuery({ ...apiKeyQuery(bridge), refetchOnMount: 'always' }));
+export function useCounts() {
+  const filter = useAppStore((s) => s.filter);
+  return useQuery(countsQuery(bridge, filter)).data ?? null;
+}
+
+/** The inbox rows from `first` to `last` (list indexes) of the current filter, read page by page. */
+export function useInbox(first: number, last: number) {
+  const filter = useAppStore((s) => s.filter);
+  const pages: number[] = [];
+  for (let p = Math.floor(Math.max(0, first) / PAGE_SIZE); p <= Math.floor(Math.max(0, last) / PAGE_SIZE); p++) pages.push(p);
+  const results = useQueries({ queries: pages.map((p) => inboxPageQuery(bridge, filter, p)) });
+  const key = inboxQuestion(filter).key;
+  const byPage = new Map(pages.map((p, i) => [p, results[i]?.data]));
+  return {
+    key,
+    total: results.find((r) => r.data)?.data?.total ?? null,
+    error: bridgeErrorOf(results.find((r) => r.error)?.error),
+    rowAt: (index: number): InboxRow | undefined => byPage.get(Math.floor(index / PAGE_SIZE))?.rows[index % PAGE_SIZE],
+  };
+}
+
+// --------------------------------------------------------------------------------------------
+// The same cache for code outside components (keyboard, actions)
+
+/** The loaded pages of the current filter, by page number. */
+function currentPages(client: QueryClient = queryClient): Map<number, InboxPage> {
+  const { key } = inboxQuestion(useAppStore.getState().filter);
+  const pages = new Map<number, InboxPage>();
+  for (const [queryKey, data] of client.getQueriesData<InboxPage>({ queryKey: ['inbox', key] })) if (data) pages.set(queryKey[2] as number, data);
+  return pages;
+}
+
+/** The row at a list index of the current filter, when its page is loaded. */
+export function inboxRowAt(index: number, client: QueryClient = queryClient): InboxRow | undefined {
+  return currentPages(client).get(Math.floor(index / PAGE_SIZE))?.rows[index % PAGE_SIZE];
+}
+
+/** How many rows the current filter has, once any page of it is loaded. */
+export function inboxTotal(client: QueryClient = queryClient): number | null {
+  return [...currentPages(client).values()][0]?.total ?? null;
+}
+
+/** Every loaded row of the current filter with its list index, in list order. */
+export function loadedInboxRows(client: QueryClient = queryClient): Array<{ index: number; row: InboxRow }> {
+  return [...currentPages(client).entries()]
+    .sort(([a], [b]) => a - b)
+    .flatMap(([page, data]) => data.rows.map((row, i) => ({ index: page * PAGE_SIZE + i, row })));
+}
+
+/** Shows a return's new outbox state in every cached row of it. */
+export function patchInboxRows(returnId: number, patch: Partial<InboxRow>, client: QueryClient = queryClient): void {
+  client.setQueriesData<InboxPage>({ queryKey: ['inbox'] }, (page) => {
+    if (!page?.rows.some((r) => r.returnId === returnId)) return page;
+    return { ...page, rows: page.rows.map((r) => (r.returnId === returnId ? { ...r, ...patch } : r)) };
+  });
+}
+
+/**
+ * After main says returns changed: the pages on screen are read again, the others forgotten. A read
+ * still on its way may hold the old rows: it is cancelled (its answer, whenever it comes, is dropped).
+ */
+export async function refreshInbox(client: QueryClient = queryClient): Promise<void> {
+  await Promise.all([client.cancelQueries({ queryKey: ['inbox'] }), client.cancelQueries({ queryKey: ['counts'] })]);
+  client.removeQueries({ queryKey: ['inbox'], type: 'inactive' });
+  client.removeQueries({ queryKey: ['counts'], type: 'inactive' });
+  await Promise.all([client.invalidateQueries({ queryKey: ['inbox'] }), client.invalidateQueries({ queryKey: ['counts'] })]);
+}

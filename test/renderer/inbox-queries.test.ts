@@ -1,0 +1,104 @@
+// The inbox's reads through TanStack Query: a slow answer to an older question never replaces a newer
+// one, whether the list was read again (returns.changed) or a search replaced the filter meanwhile.
+import { QueryObserver, type QueryClient } from '@tanstack/react-query';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InboxFilter, InboxRow, Result, ReturnDeskApi } from '../../preload/contract.ts';
+import { createQueryClient, inboxPageQuery, inboxRowAt, inboxTotal, patchInboxRows, refreshInbox, type InboxPage } from '../../renderer/state/queries.ts';
+import { useAppStore } from '../../renderer/state/store.ts';
+
+const row = (returnId: number, orderId: number): InboxRow => ({ returnId, orderId, outboxState: null }) as unknown as InboxRow;
+
+/** A bridge whose returns.list answers only when the test says, one call at a time. */
+function slowBridge() {
+  const calls: Array<{ filter: InboxFilter; answer: (page: InboxPage) => void }> = [];
+  const api = {
+    returns: {
+      list: ({ filter }: { filter: InboxFilter }) =>
+        new Promise<Result<InboxPage>>((resolve) => calls.push({ filter, answer: (value) => resolve({ ok: true, value }) })),
+    },
+  } as unknown as ReturnDeskApi;
+  return { api, calls };
+}
+
+/** Lets every settled promise run its callbacks. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('inbox queries', () => {
+  let client: QueryClient;
+  const stops: Array<() => void> = [];
+  beforeEach(() => {
+    client = createQueryClient();
+    // As QueryClientProvider does: the client follows the connection (onlineManager).
+    client.mount();
+    // Queries wait for the bridge's connection; here it is open.
+    useAppStore.setState({ connection: 'open', filter: {} });
+  });
+  afterEach(() => {
+    for (const stop of stops.splice(0)) stop();
+    client.clear();
+    client.unmount();
+  });
+
+  /** Shows a page on "screen": an observer makes its query active, as the list does. */
+  const show = (api: ReturnDeskApi, filter: InboxFilter, page = 0) => {
+    const observer = new QueryObserver(client, inboxPageQuery(api, filter, page));
+    stops.push(observer.subscribe(() => undefined));
+    return observer;
+  };
+
+  it('keeps the fresh answer when the slow answer of the read it replaced arrives after it', async () => {
+    const { api, calls } = slowBridge();
+    show(api, {});
+    await settle();
+    expect(calls).toHaveLength(1);
+    // main says returns changed while the first read is still on its way: the list is read again.
+    const refreshed = refreshInbox(client);
+    await settle();
+    expect(calls).toHaveLength(2);
+    calls[1]!.answer({ rows: [row(2, 20)], total: 1 });
+    await refreshed;
+    calls[0]!.answer({ rows: [row(1, 10)], total: 5 });
+    await settle();
+    expect(inboxRowAt(0, client)?.returnId).toBe(2);
+    expect(inboxTotal(client)).toBe(1);
+  });
+
+  it('shows the search that replaced a filter, whatever the replaced filter answers later', async () => {
+    const { api, calls } = slowBridge();
+    show(api, { awaitingDecision: true });
+    await settle();
+    useAppStore.getState().setFilter({ search: '4242' });
+    show(api, { search: '4242' });
+    await settle();
+    expect(calls.map((c) => c.filter)).toEqual([{ awaitingDecision: true }, { search: '4242' }]);
+    calls[1]!.answer({ rows: [row(4242, 77)], total: 1 });
+    await settle();
+    calls[0]!.answer({ rows: [row(1, 10), row(3, 30)], total: 2 });
+    await settle();
+    expect(inboxRowAt(0, client)?.returnId).toBe(4242);
+    expect(inboxRowAt(1, client)).toBeUndefined();
+    expect(inboxTotal(client)).toBe(1);
+  });
+
+  it('asks nothing until the connection opens', async () => {
+    useAppStore.setState({ connection: 'connecting' });
+    const { api, calls } = slowBridge();
+    show(api, {});
+    await settle();
+    expect(calls).toHaveLength(0);
+    useAppStore.setState({ connection: 'open' });
+    await settle();
+    expect(calls).toHaveLength(1);
+  });
+
+  it('shows a decision’s new state in every cached row of its return', async () => {
+    const { api, calls } = slowBridge();
+    show(api, {});
+    await settle();
+    calls[0]!.answer({ rows: [row(1, 10), row(2, 20)], total: 2 });
+    await settle();
+    patchInboxRows(2, { outboxState: 'queued' }, client);
+    expect(inboxRowAt(1, client)?.outboxState).toBe('queued');
+    expect(inboxRowAt(0, client)?.outboxState).toBeNull();
+  });
+});
