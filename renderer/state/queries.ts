@@ -4,7 +4,7 @@
  * only UI state (filter, cursor, selection, view). A query's answer lands under its own key only, and
  * a refetch supersedes the fetch it replaces, so a slow answer to an older question never wins.
  */
-import { onlineManager, QueryClient, queryOptions, useQueries, useQuery } from '@tanstack/react-query';
+import { onlineManager, QueryClient, queryOptions, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { BridgeError, InboxFilter, InboxRow, Result, ReturnDeskApi } from '../../preload/contract.ts';
 import { filterKey, queryFilter } from '../lib/inbox-prefs.ts';
 import { bridge } from './bridge.ts';
@@ -126,9 +126,11 @@ export function useInbox(first: number, last: number) {
   const results = useQueries({ queries: pages.map((p) => inboxPageQuery(bridge, filter, p)) });
   const key = inboxQuestion(filter).key;
   const byPage = new Map(pages.map((p, i) => [p, results[i]?.data]));
+  const client = useQueryClient();
   return {
     key,
-    total: results.find((r) => r.data)?.data?.total ?? null,
+    // Scrolled onto pages not read yet, the list keeps its length from the pages already read.
+    total: results.find((r) => r.data)?.data?.total ?? [...pagesOf(key, client).values()][0]?.total ?? null,
     error: bridgeErrorOf(results.find((r) => r.error)?.error),
     rowAt: (index: number): InboxRow | undefined => byPage.get(Math.floor(index / PAGE_SIZE))?.rows[index % PAGE_SIZE],
   };
@@ -139,7 +141,10 @@ export function useInbox(first: number, last: number) {
 
 /** The loaded pages of the current filter, by page number. */
 function currentPages(client: QueryClient = queryClient): Map<number, InboxPage> {
-  const { key } = inboxQuestion(useAppStore.getState().filter);
+  return pagesOf(inboxQuestion(useAppStore.getState().filter).key, client);
+}
+
+function pagesOf(key: string, client: QueryClient): Map<number, InboxPage> {
   const pages = new Map<number, InboxPage>();
   for (const [queryKey, data] of client.getQueriesData<InboxPage>({ queryKey: ['inbox', key] })) if (data) pages.set(queryKey[2] as number, data);
   return pages;
