@@ -19,7 +19,8 @@ import { describeError } from '../market/errors.ts';
 import { systemClock, type Clock } from '../market/scheduler.ts';
 import { openStore, storePath, type Store } from '../store/store.ts';
 import { DraftRejectedError, ReturnNotKnownError } from './errors.ts';
-import { Outbox, itemsSummary, type OutboxOptions, type OutboxStatus } from './outbox.ts';
+import { itemsSummary } from './draft.ts';
+import { Outbox, type OutboxOptions, type OutboxStatus } from './outbox.ts';
 import { STATE_WORDS } from './texts.ts';
 
 export interface Output {

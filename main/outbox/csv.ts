@@ -1,4 +1,6 @@
 // The audit log as CSV, through the one CSV writer (BOM, CRLF, quoting, formulas neutralised), in the operator's language.
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import type { AuditEntry } from '../../preload/contract.ts';
 import { OUTBOX_STATE_WORDS } from '../../preload/decision-rules.ts';
 import { codeLabel } from '../../preload/market-words.ts';
@@ -112,4 +114,16 @@ export function auditCsv(rows: ReadonlyArray<AuditEntry & { items: string | null
     ]),
     locale,
   );
+}
+
+/** Writes the audit log's CSV to a file (created private to the owner) or a stream; returns the rows written. */
+export async function writeAuditCsv(target: string | Writable, rows: ReadonlyArray<AuditEntry & { items: string | null }>, locale: CsvLocale): Promise<number> {
+  const text = auditCsv(rows, locale);
+  const stream = typeof target === 'string' ? createWriteStream(target, { encoding: 'utf8', mode: 0o600 }) : target;
+  await new Promise<void>((resolve, reject) => {
+    stream.once('error', reject);
+    stream.write(text, (error) => (error ? reject(error) : resolve()));
+  });
+  if (typeof target === 'string') await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  return rows.length;
 }
