@@ -1,21 +1,12 @@
 // Is the Market reachable? The outbox's online flag, and while offline a cheap read at growing intervals until it answers.
-import type { Logger } from '../log.ts';
-import type { MarketClient } from '../market/client.ts';
 import { MarketError } from '../market/errors.ts';
-import type { Clock } from '../market/scheduler.ts';
 import type { OutboxRepository } from '../store/outbox-repository.ts';
-import { probeDelay, type OutboxBackoff } from './backoff.ts';
+import { probeDelay } from './backoff.ts';
 import { describeFailure, isUnreachable } from './market-failures.ts';
-import type { RunState } from './run-state.ts';
+import type { QueueContext } from './run-state.ts';
 
-export interface OnlineProbeOptions {
+export interface OnlineProbeOptions extends QueueContext {
   repository: OutboxRepository<'sync'>;
-  client: MarketClient;
-  clock: Clock;
-  random: () => number;
-  backoff: OutboxBackoff;
-  logger: Logger;
-  run: RunState;
   /** After the flag changed (and, when back online, what waited for the connection became due). */
   changed: (online: boolean) => void;
 }

@@ -1,29 +1,20 @@
 // The delivery loop: sends due decisions (a few at once), wakes for the next retry, and tells who waits when nothing is left.
-import type { Logger } from '../log.ts';
-import type { MarketClient } from '../market/client.ts';
 import { MarketError } from '../market/errors.ts';
-import type { Clock } from '../market/scheduler.ts';
-import { retryDelay, type OutboxBackoff } from './backoff.ts';
+import { retryDelay } from './backoff.ts';
 import { toDecisionInput } from './draft.ts';
 import { errorAnswer } from './market-failures.ts';
 import type { OnlineProbe } from './probe.ts';
 import type { Reconciler } from './reconcile.ts';
 import type { OutboxRows, Params, Row } from './rows.ts';
-import type { RunState } from './run-state.ts';
+import type { QueueContext } from './run-state.ts';
 import type { Explanation } from './texts.ts';
 
-export interface PumpOptions {
-  client: MarketClient;
+export interface PumpOptions extends QueueContext {
   rows: OutboxRows;
   probe: OnlineProbe;
   reconciler: Reconciler;
-  clock: Clock;
   /** The Market's time: what is recorded. */
   marketNow: () => number;
-  random: () => number;
-  backoff: OutboxBackoff;
-  logger: Logger;
-  run: RunState;
   concurrency: number;
   stopGraceMs: number;
 }

@@ -1,16 +1,13 @@
 // Reconciliation: what the Market already holds for a decision, read back before anything is sent again, and how the row settles.
 import type { DecisionDraft } from '../../preload/contract.ts';
-import type { Logger } from '../log.ts';
-import type { MarketClient } from '../market/client.ts';
 import { MarketError } from '../market/errors.ts';
-import type { Clock } from '../market/scheduler.ts';
 import { REFUND_STATUSES, RETURN_DECISION_TYPES, type ReturnDTO } from '../market/schemas.ts';
 import { awaitsDecision } from '../deadlines/deadlines.ts';
-import { retryDelay, type OutboxBackoff } from './backoff.ts';
+import { retryDelay } from './backoff.ts';
 import { itemsSummary } from './draft.ts';
 import { describeFailure, errorAnswer, isUnreachable } from './market-failures.ts';
 import type { OutboxRows, Params, Row } from './rows.ts';
-import type { RunState } from './run-state.ts';
+import type { QueueContext } from './run-state.ts';
 import type { Explanation } from './texts.ts';
 
 export type Verdict =
@@ -49,14 +46,8 @@ function isKnownStatus(status: string | null): boolean {
   return status !== null && status !== 'UNKNOWN' && (REFUND_STATUSES as readonly string[]).includes(status);
 }
 
-export interface ReconcilerOptions {
-  client: MarketClient;
+export interface ReconcilerOptions extends QueueContext {
   rows: OutboxRows;
-  clock: Clock;
-  random: () => number;
-  backoff: OutboxBackoff;
-  logger: Logger;
-  run: RunState;
   /** The Market answered (true) or could not be reached (false). */
   online: (online: boolean) => void;
   /** Keeps the inbox in step with what a re-read showed. */

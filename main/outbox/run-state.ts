@@ -1,4 +1,8 @@
-// Whether the queue runs, and the signal that aborts its requests on stop; shared by the pump and the probe.
+// Whether the queue runs, and the signal that aborts its requests on stop; with what every part of the queue works with.
+import type { Logger } from '../log.ts';
+import type { MarketClient } from '../market/client.ts';
+import type { Clock } from '../market/scheduler.ts';
+import type { OutboxBackoff } from './backoff.ts';
 
 export class RunState {
   running = false;
@@ -23,4 +27,14 @@ export class RunState {
   abort(): void {
     this.#abort.abort(new Error('outbox stopped'));
   }
+}
+
+/** What the pump, the probe and the reconciler share: the Market, this computer's clock and the waits. */
+export interface QueueContext {
+  client: MarketClient;
+  clock: Clock;
+  random: () => number;
+  backoff: OutboxBackoff;
+  logger: Logger;
+  run: RunState;
 }
