@@ -1,10 +1,9 @@
 import { userInfo } from 'node:os';
 import type { AppInfo, ApiKeyStatus, GlobalStatus, OutboxEntry, OutboxState, StoreView } from '../preload/contract.ts';
 import {
-  AlertHistory,
   ChatWatch,
   createAlertEngine,
-  createSqliteMarkStore,
+  createStoredMarkStore,
   countDeadlines,
   undeliveredReason,
   type AlertEngine,
@@ -223,7 +222,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   };
 
   const chats = new ChatWatch({
-    db: store.db,
+    watched: store.chatWatch,
     client: () => current.client,
     refreshReturns: (campaignId, refs) => current.sync.refreshReturns(campaignId, refs),
     returnRef: (returnId) => {
@@ -324,7 +323,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     statusChanged();
   };
 
-  const history = new AlertHistory(store.db);
+  const history = store.alertHistory;
   // Alerts older than 90 days that no longer wait for anyone leave the history.
   history.prune(Date.now() - 90 * 86_400_000);
   /** Every alert is kept first (it waits there for a screen), then sent to open screens and to the host's notifier. */
@@ -368,7 +367,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const alerts = createAlertEngine({
     clock: { now: marketNow },
     ...(options.clock ? { timers: options.clock } : {}),
-    marks: createSqliteMarkStore(store.db),
+    marks: createStoredMarkStore(store.alertMarks),
     notifier,
     source: alertSource,
     settings: () => settings.get(),

@@ -4,11 +4,11 @@
  * so the dispute shows in the inbox within one poll instead of at the next slow one. What it saw is kept
  * in `chat_watch`; the first poll of a business only takes stock, so old messages are never news.
  */
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { Logger } from '../log.ts';
 import type { MarketClient } from '../market/client.ts';
 import { MarketError } from '../market/errors.ts';
 import type { ChatDTO, ChatMessageDTO } from '../market/schemas.ts';
+import type { ChatWatchRepository, WatchedChat } from '../store/repositories.ts';
 import type { ChatActivity } from './policy.ts';
 
 /** ChatStatusType values of a chat still going on: every one but FINISHED ("чат завершен"). */
@@ -19,7 +19,8 @@ const DAY = 86_400_000;
 const SECOND_MARGIN_MS = 2_000;
 
 export interface ChatWatchOptions {
-  db: DatabaseSync;
+  /** What was seen of each chat, kept by the store. */
+  watched: ChatWatchRepository;
   client: () => MarketClient;
   /** Re-reads returns of one store (the sync engine's refreshReturns). */
   refreshReturns: (campaignId: number, refs: Array<{ orderId: number; returnId: number }>) => Promise<unknown>;
@@ -46,22 +47,6 @@ export interface ChatPollResult {
   refreshed: number[];
 }
 
-interface Row {
-  chatId: number;
-  status: string;
-  type: string;
-  updatedAt: number;
-  lastMessageId: number | null;
-  lastCustomerMessageId: number | null;
-  lastCustomerMessageAt: number | null;
-  finishedAt: number | null;
-  seenOpen: boolean;
-  /** When we last looked at the chat (Market time). */
-  checkedAt: number;
-}
-
-const num = (v: SQLInputValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
-
 export class ChatWatch {
   readonly #o: Required<Omit<ChatWatchOptions, 'maxPages' | 'maxRechecks'>> & { maxPages: number; maxRechecks: number };
   /** Per business: the last poll asked for, and whether it has yet to start (then it will see any later change too). */
@@ -69,8 +54,6 @@ export class ChatWatch {
 
   constructor(options: ChatWatchOptions) {
     this.#o = { maxPages: 25, maxRechecks: 20, ...options };
-    const exists = options.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chat_watch'").get();
-    if (!exists) throw new Error('chat_watch table is missing: register alertHistoryMigration in the store migrations');
   }
 
   /**
@@ -107,63 +90,35 @@ export class ChatWatch {
 
   /** When the business was last polled (Market time), or null. */
   lastPoll(businessId: number): number | null {
-    const row = this.#o.db.prepare('SELECT last_poll_at FROM chat_watch_business WHERE business_id = ?').get(businessId) as
-      { last_poll_at: number } | undefined;
-    return row ? Number(row.last_poll_at) : null;
+    return this.#o.watched.lastPoll(businessId);
   }
 
   /** Chat activity the alert policy may speak of: recent buyer messages, open arbitrages, recently finished ones. */
   activity(now: number, campaignName: (campaignId: number) => string | null, windowMs = 3 * DAY): ChatActivity[] {
     const since = now - windowMs;
-    const rows = this.#o.db
-      .prepare(
-        `SELECT chat_id, campaign_id, order_id, return_id, type, status, last_customer_message_id, last_customer_message_at, finished_at
-         FROM chat_watch WHERE return_id IS NOT NULL AND (
-           (last_customer_message_id IS NOT NULL AND last_customer_message_at >= ?)
-           OR (type = 'ARBITRAGE' AND status <> 'FINISHED')
-           OR (finished_at IS NOT NULL AND finished_at >= ?))`,
-      )
-      .all(since, since) as Array<Record<string, SQLInputValue>>;
+    const rows = this.#o.watched.activity(since);
     return rows.map((r) => {
-      const finishedAt = num(r.finished_at);
-      const lastAt = num(r.last_customer_message_at);
+      const { finishedAt, campaignId } = r;
+      const lastAt = r.lastCustomerMessageAt;
       const recentMessage = lastAt !== null && lastAt >= since;
-      const campaignId = num(r.campaign_id);
       return {
-        returnId: Number(r.return_id),
-        orderId: num(r.order_id) ?? 0,
+        returnId: r.returnId,
+        orderId: r.orderId ?? 0,
         campaignName: campaignId === null ? null : campaignName(campaignId),
-        chatId: Number(r.chat_id),
-        type: String(r.type),
-        status: String(r.status),
-        lastCustomerMessageId: recentMessage ? num(r.last_customer_message_id) : null,
+        chatId: r.chatId,
+        type: r.type,
+        status: r.status,
+        lastCustomerMessageId: recentMessage ? r.lastCustomerMessageId : null,
         lastCustomerMessageAt: recentMessage ? lastAt : null,
         finishedAt: finishedAt !== null && finishedAt >= since ? finishedAt : null,
       };
     });
   }
 
-  #row(chatId: number): Row | null {
-    const r = this.#o.db.prepare('SELECT * FROM chat_watch WHERE chat_id = ?').get(chatId) as Record<string, SQLInputValue> | undefined;
-    if (!r) return null;
-    return {
-      chatId,
-      status: String(r.status),
-      type: String(r.type),
-      updatedAt: Number(r.updated_at),
-      lastMessageId: num(r.last_message_id),
-      lastCustomerMessageId: num(r.last_customer_message_id),
-      lastCustomerMessageAt: num(r.last_customer_message_at),
-      finishedAt: num(r.finished_at),
-      seenOpen: Number(r.seen_open) === 1,
-      checkedAt: Number(r.checked_at),
-    };
-  }
-
   async #poll(businessId: number): Promise<ChatPollResult> {
-    const { db, logger } = this.#o;
+    const { watched, logger } = this.#o;
     const client = this.#o.client();
-    const baseline = !db.prepare('SELECT 1 FROM chat_watch_business WHERE business_id = ?').get(businessId);
+    const baseline = !watched.hasPolled(businessId);
     const result: ChatPollResult = { businessId, baseline, listed: 0, newBuyerMessages: 0, arbitrageStarted: [], arbitrageFinished: [], refreshed: [] };
     const refresh = new Map<number, Map<number, { orderId: number; returnId: number }>>();
 
@@ -185,12 +140,8 @@ export class ChatWatch {
     }
 
     // Open chats we know that the listing no longer shows: finished (or gone). Ask each.
-    const missing = (
-      db
-        .prepare(`SELECT chat_id FROM chat_watch WHERE business_id = ? AND status <> '${FINISHED}' ORDER BY checked_at LIMIT ?`)
-        .all(businessId, this.#o.maxRechecks + seen.size) as Array<{ chat_id: number }>
-    )
-      .map((r) => Number(r.chat_id))
+    const missing = watched
+      .openChatIds(businessId, this.#o.maxRechecks + seen.size)
       .filter((id) => !seen.has(id))
       .slice(0, this.#o.maxRechecks);
     for (const chatId of missing) {
@@ -198,7 +149,7 @@ export class ChatWatch {
         await this.#take(businessId, await client.getChat(businessId, chatId, { priority: 'poll' }), false, result, refresh, client);
       } catch (error) {
         if (!(error instanceof MarketError && error.kind === 'not-found')) throw error;
-        db.prepare(`UPDATE chat_watch SET status = '${FINISHED}', checked_at = ? WHERE chat_id = ?`).run(this.#o.now(), chatId);
+        watched.markGone(chatId, this.#o.now());
       }
     }
 
@@ -207,10 +158,7 @@ export class ChatWatch {
       result.refreshed.push(...refs.keys());
     }
     const now = this.#o.now();
-    db.prepare(
-      'INSERT INTO chat_watch_business (business_id, first_poll_at, last_poll_at) VALUES (?, ?, ?) ON CONFLICT(business_id) DO UPDATE SET last_poll_at = excluded.last_poll_at',
-    ).run(businessId, now, now);
-    db.prepare(`DELETE FROM chat_watch WHERE status = '${FINISHED}' AND checked_at < ?`).run(now - 30 * DAY);
+    watched.finishPoll(businessId, now, now - 30 * DAY);
     if (result.newBuyerMessages || result.arbitrageStarted.length || result.arbitrageFinished.length) {
       logger.info('chats: activity', {
         businessId,
@@ -236,7 +184,7 @@ export class ChatWatch {
     const known = this.#o.returnRef(returnId);
     const campaignId = chat.context?.campaignId ?? known?.campaignId ?? null;
     const orderId = chat.context?.orderId ?? chat.orderId ?? known?.orderId ?? null;
-    const row = this.#row(chat.chatId);
+    const row = this.#o.watched.get(chat.chatId);
     const now = this.#o.now();
     // GetChatInfoDTO.updatedAt: "Дата и время последнего сообщения в чате."
     const updatedAt = Date.parse(chat.updatedAt);
@@ -272,31 +220,23 @@ export class ChatWatch {
       if (!byCampaign) refresh.set(campaignId, (byCampaign = new Map()));
       byCampaign.set(returnId, { orderId, returnId });
     }
-    this.#o.db
-      .prepare(
-        `INSERT INTO chat_watch (chat_id, business_id, campaign_id, order_id, return_id, type, status, updated_at, last_message_id, last_customer_message_id, last_customer_message_at, seen_open, finished_at, first_seen_at, checked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(chat_id) DO UPDATE SET campaign_id = excluded.campaign_id, order_id = excluded.order_id, type = excluded.type, status = excluded.status,
-           updated_at = excluded.updated_at, last_message_id = excluded.last_message_id, last_customer_message_id = excluded.last_customer_message_id,
-           last_customer_message_at = excluded.last_customer_message_at, seen_open = max(seen_open, excluded.seen_open), finished_at = excluded.finished_at, checked_at = excluded.checked_at`,
-      )
-      .run(
-        chat.chatId,
-        businessId,
-        campaignId,
-        orderId,
-        returnId,
-        chat.type,
-        chat.status,
-        Number.isNaN(updatedAt) ? 0 : updatedAt,
-        lastMessageId,
-        lastCustomerId,
-        lastCustomerAt,
-        open ? 1 : 0,
-        finishedAt,
-        now,
-        now,
-      );
+    const seen: WatchedChat = {
+      chatId: chat.chatId,
+      businessId,
+      campaignId,
+      orderId,
+      returnId,
+      type: chat.type,
+      status: chat.status,
+      updatedAt: Number.isNaN(updatedAt) ? 0 : updatedAt,
+      lastMessageId,
+      lastCustomerMessageId: lastCustomerId,
+      lastCustomerMessageAt: lastCustomerAt,
+      seenOpen: open,
+      finishedAt,
+      checkedAt: now,
+    };
+    this.#o.watched.save(seen);
   }
 
   /** Messages after `afterId` (all of them when null), oldest first, at most 10 pages of 100. */

@@ -1,11 +1,11 @@
 /**
- * Analytics over the local store (works offline). Read-only SQL on the store's tables; definitions
+ * Analytics over the local store (works offline), from the store's analytics queries; definitions
  * are in main/analytics/README.md and repeated where each figure is computed.
  */
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { AnalyticsResult } from '../../preload/contract.ts';
 import { DECISION_WINDOW_MS } from '../deadlines/deadlines.ts';
-import { bucketsOf, isRub, mondayOf, mskDay, returnsInPeriod, type PeriodFilter } from './period.ts';
+import type { AnalyticsRepository } from '../store/repositories.ts';
+import { bucketsOf, mondayOf, mskDay, type PeriodFilter } from './period.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -13,8 +13,6 @@ export interface AnalyticsInput extends PeriodFilter {
   bucket: 'day' | 'week';
 }
 
-type Row = Record<string, SQLInputValue>;
-const num = (v: SQLInputValue | undefined): number => (v === null || v === undefined ? 0 : Number(v));
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 const round1 = (n: number | null): number | null => (n === null ? null : Math.round(n * 10) / 10);
 
@@ -82,42 +80,30 @@ export function missReason(r: ReturnFacts): 'delivered-late' | 'still-waiting' |
   return 'auto-confirmed';
 }
 
-function returnFacts(db: DatabaseSync, period: PeriodFilter): ReturnFacts[] {
-  const { where, params } = returnsInPeriod(period);
-  const rows = db
-    .prepare(
-      `SELECT r.id, r.order_id, r.campaign_id, r.return_type, r.refund_status, r.created_at, r.awaiting_decision,
-         r.amount_value, r.amount_currency,
-         EXISTS (SELECT 1 FROM item_decisions d WHERE d.return_id = r.id AND d.decision_type IS NOT NULL) AS market_decided,
-         (SELECT o.created_at FROM outbox o WHERE o.return_id = r.id AND o.state = 'delivered' AND o.quarantined = 0 ORDER BY o.id LIMIT 1) AS queued_at,
-         (SELECT COALESCE(o.accepted_at, o.updated_at) FROM outbox o WHERE o.return_id = r.id AND o.state = 'delivered' AND o.quarantined = 0 ORDER BY o.id LIMIT 1) AS accepted_at
-       FROM returns r WHERE ${where} AND r.created_at IS NOT NULL ORDER BY r.created_at, r.id`,
-    )
-    .all(...params) as Row[];
-  return rows.map((r) => {
-    const currency = r.amount_currency as string | null;
-    const rubAmount = currency === 'RUR' || currency === 'RUB';
+function returnFacts(store: AnalyticsRepository, period: PeriodFilter): ReturnFacts[] {
+  return store.returnFacts(period).map((r) => {
+    const currency = r.amount.currencyId;
+    const rubAmount = isRubText(currency);
     return {
-      id: Number(r.id),
-      orderId: Number(r.order_id),
-      campaignId: Number(r.campaign_id),
-      type: String(r.return_type),
-      refundStatus: r.refund_status as string | null,
-      createdAt: Number(r.created_at),
-      awaiting: r.awaiting_decision === 1,
-      amountRub: rubAmount ? num(r.amount_value) : 0,
+      id: r.id,
+      orderId: r.orderId,
+      campaignId: r.campaignId,
+      type: r.returnType,
+      refundStatus: r.refundStatus,
+      createdAt: r.createdAt,
+      awaiting: r.awaitingDecision,
+      amountRub: rubAmount ? (r.amount.value ?? 0) : 0,
       foreign: currency !== null && !rubAmount,
-      marketDecided: Number(r.market_decided) === 1,
-      queuedAt: r.queued_at === null ? null : Number(r.queued_at),
-      acceptedAt: r.accepted_at === null ? null : Number(r.accepted_at),
+      marketDecided: r.marketDecided,
+      queuedAt: r.queuedAt,
+      acceptedAt: r.acceptedAt,
     };
   });
 }
 
 /** Every figure of the analytics screen for a period, computed at `now`. */
-export function computeAnalytics(db: DatabaseSync, input: AnalyticsInput, now: number): AnalyticsResult {
-  const facts = returnFacts(db, input);
-  const { where, params } = returnsInPeriod(input);
+export function computeAnalytics(store: AnalyticsRepository, input: AnalyticsInput, now: number): AnalyticsResult {
+  const facts = returnFacts(store, input);
 
   // Timeline: returns and non-purchases by creation day (or ISO week, Monday) in Moscow time.
   const timeline = new Map(bucketsOf(input.from, input.to, input.bucket).map((b) => [b, { bucket: b, returns: 0, nonPurchases: 0, refunded: 0 }]));
@@ -131,52 +117,34 @@ export function computeAnalytics(db: DatabaseSync, input: AnalyticsInput, now: n
   }
 
   // Reasons: item decisions of the Market's DTO (the buyer's reason and subreason).
-  const reasons = (
-    db
-      .prepare(
-        `SELECT COALESCE(d.reason_type, 'NONE') AS reason, COALESCE(d.subreason_type, 'NONE') AS subreason, COUNT(*) AS items,
-           SUM(COALESCE(d.count, ri.count)) AS units, SUM(CASE WHEN ${isRub('d.amount_currency')} THEN d.amount_value ELSE 0 END) AS refunded
-         FROM item_decisions d JOIN returns r ON r.id = d.return_id
-         JOIN return_items ri ON ri.return_id = d.return_id AND ri.idx = d.item_idx
-         WHERE ${where} GROUP BY 1, 2 ORDER BY items DESC, reason, subreason`,
-      )
-      .all(...params) as Row[]
-  ).map((r) => ({ reason: String(r.reason), subreason: String(r.subreason), items: num(r.items), units: num(r.units), refunded: round2(num(r.refunded)) }));
+  const reasons = store.reasons(input).map((r) => ({ ...r, refunded: round2(r.refunded) }));
 
   // Top SKUs: returned units and money. An item's money is its decisions' amounts; items without any
   // (non-purchases) share the rest of the return's amount in proportion to their units.
-  const itemRows = db
-    .prepare(
-      `SELECT r.id AS return_id, r.amount_value, r.amount_currency, ri.idx, ri.shop_sku, ri.count,
-         (SELECT offer_name FROM order_items oi WHERE oi.order_id = r.order_id AND oi.offer_id = ri.shop_sku LIMIT 1) AS name,
-         (SELECT COUNT(*) FROM item_decisions d WHERE d.return_id = ri.return_id AND d.item_idx = ri.idx AND d.amount_value IS NOT NULL) AS priced,
-         (SELECT SUM(d.amount_value) FROM item_decisions d WHERE d.return_id = ri.return_id AND d.item_idx = ri.idx AND ${isRub('d.amount_currency')}) AS decided
-       FROM return_items ri JOIN returns r ON r.id = ri.return_id WHERE ${where} ORDER BY r.id, ri.idx`,
-    )
-    .all(...params) as Row[];
-  const byReturn = new Map<number, Row[]>();
+  const itemRows = store.returnedItems(input);
+  const byReturn = new Map<number, typeof itemRows>();
   for (const row of itemRows) {
-    const list = byReturn.get(Number(row.return_id)) ?? [];
+    const list = byReturn.get(row.returnId) ?? [];
     list.push(row);
-    byReturn.set(Number(row.return_id), list);
+    byReturn.set(row.returnId, list);
   }
   const skus = new Map<string, { shopSku: string; name: string | null; returns: Set<number>; units: number; refunded: number }>();
   let units = 0;
   for (const [returnId, items] of byReturn) {
     const first = items[0]!;
-    const returnRub = isRubText(first.amount_currency) ? num(first.amount_value) : 0;
-    const priced = items.filter((i) => num(i.priced) > 0);
-    const rest = Math.max(0, returnRub - priced.reduce((sum, i) => sum + num(i.decided), 0));
-    const unpricedUnits = items.filter((i) => num(i.priced) === 0).reduce((sum, i) => sum + num(i.count), 0);
+    const returnRub = isRubText(first.returnAmount.currencyId) ? (first.returnAmount.value ?? 0) : 0;
+    const priced = items.filter((i) => i.priced > 0);
+    const rest = Math.max(0, returnRub - priced.reduce((sum, i) => sum + (i.decided ?? 0), 0));
+    const unpricedUnits = items.filter((i) => i.priced === 0).reduce((sum, i) => sum + i.count, 0);
     for (const item of items) {
-      const key = String(item.shop_sku);
+      const key = item.shopSku;
       const entry = skus.get(key.toLowerCase()) ?? { shopSku: key, name: null, returns: new Set<number>(), units: 0, refunded: 0 };
-      entry.name ??= (item.name as string | null) ?? null;
+      entry.name ??= item.name;
       entry.returns.add(returnId);
-      entry.units += num(item.count);
-      entry.refunded += num(item.priced) > 0 ? num(item.decided) : unpricedUnits > 0 ? (rest * num(item.count)) / unpricedUnits : 0;
+      entry.units += item.count;
+      entry.refunded += item.priced > 0 ? (item.decided ?? 0) : unpricedUnits > 0 ? (rest * item.count) / unpricedUnits : 0;
       skus.set(key.toLowerCase(), entry);
-      units += num(item.count);
+      units += item.count;
     }
   }
   const topSkus = [...skus.values()]
@@ -190,42 +158,23 @@ export function computeAnalytics(db: DatabaseSync, input: AnalyticsInput, now: n
     entry[field] += n;
     mix.set(type, entry);
   };
-  for (const row of db
-    .prepare(
-      `SELECT o.draft_json FROM outbox o JOIN returns r ON r.id = o.return_id
-       WHERE ${where} AND o.quarantined = 0 AND o.state IN ('queued', 'sending', 'delivered')`,
-    )
-    .all(...params) as Row[]) {
+  for (const draftJson of store.operatorDrafts(input)) {
     try {
-      const draft = JSON.parse(String(row.draft_json)) as { items?: Array<{ decisionType?: unknown }> };
+      const draft = JSON.parse(draftJson) as { items?: Array<{ decisionType?: unknown }> };
       for (const item of draft.items ?? []) bump(typeof item.decisionType === 'string' ? item.decisionType : 'UNKNOWN', 'operatorItems', 1);
     } catch {
       // An unreadable draft is the outbox's quarantine business; it is not counted here.
     }
   }
-  for (const row of db
-    .prepare(
-      `SELECT COALESCE(d.decision_type, 'NONE') AS type, COUNT(*) AS n FROM item_decisions d JOIN returns r ON r.id = d.return_id
-       WHERE ${where} GROUP BY 1`,
-    )
-    .all(...params) as Row[]) {
-    bump(String(row.type), 'marketItems', num(row.n));
-  }
+  for (const row of store.marketDecisions(input)) bump(row.decisionType, 'marketItems', row.items);
   const decisionMix = [...mix.values()].sort(
     (a, b) => b.operatorItems + b.marketItems - (a.operatorItems + a.marketItems) || a.decisionType.localeCompare(b.decisionType),
   );
 
   // Compensation: partnerCompensationAmount of the item decisions.
-  const money = db
-    .prepare(
-      `SELECT r.campaign_id, SUM(CASE WHEN ${isRub('d.compensation_currency')} THEN d.compensation_value ELSE 0 END) AS compensation,
-         SUM(CASE WHEN d.compensation_currency IS NOT NULL AND NOT ${isRub('d.compensation_currency')} THEN 1 ELSE 0 END)
-         + SUM(CASE WHEN d.amount_currency IS NOT NULL AND NOT ${isRub('d.amount_currency')} THEN 1 ELSE 0 END) AS foreign_amounts
-       FROM item_decisions d JOIN returns r ON r.id = d.return_id WHERE ${where} GROUP BY r.campaign_id`,
-    )
-    .all(...params) as Row[];
-  const compensationByStore = new Map(money.map((m) => [Number(m.campaign_id), num(m.compensation)]));
-  const foreignItemAmounts = money.reduce((sum, m) => sum + num(m.foreign_amounts), 0);
+  const money = store.compensation(input);
+  const compensationByStore = new Map(money.map((m) => [m.campaignId, m.roubles]));
+  const foreignItemAmounts = money.reduce((sum, m) => sum + m.foreignAmounts, 0);
 
   // Time to decision: creation of the return → the operator queued the decision ReturnDesk delivered.
   const hoursOf = (r: ReturnFacts): number | null => (r.queuedAt === null ? null : Math.max(0, (r.queuedAt - r.createdAt) / HOUR_MS));
@@ -256,12 +205,7 @@ export function computeAnalytics(db: DatabaseSync, input: AnalyticsInput, now: n
   }
 
   // Per store.
-  const names = new Map(
-    (db.prepare('SELECT id, COALESCE(domain, business_name) AS name FROM campaigns').all() as Row[]).map((c) => [
-      Number(c.id),
-      (c.name as string | null) ?? null,
-    ]),
-  );
+  const names = store.storeNames();
   const storeIds = [...new Set(facts.map((r) => r.campaignId))].sort((a, b) => a - b);
   const stores = storeIds.map((campaignId) => {
     const mine = facts.filter((r) => r.campaignId === campaignId);
@@ -308,6 +252,6 @@ export function computeAnalytics(db: DatabaseSync, input: AnalyticsInput, now: n
   };
 }
 
-function isRubText(currency: SQLInputValue | undefined): boolean {
+function isRubText(currency: string | null): boolean {
   return currency === 'RUR' || currency === 'RUB';
 }

@@ -4,11 +4,11 @@
  * function the return pane shows. An order belongs to a period when any of its returns was created in
  * it; what it takes back counts all its returns, in or out of it. Roubles only.
  */
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { OrderMoneyPage, OrderMoneyRow } from '../../preload/contract.ts';
 import { orderBalances } from '../money/balances.ts';
 import { isRouble } from '../money/money.ts';
-import { returnsInPeriod, type PeriodFilter } from './period.ts';
+import type { AnalyticsRepository, OrderMoneyRepository } from '../store/repositories.ts';
+import type { PeriodFilter } from './period.ts';
 
 export interface OrderMoneyInput extends PeriodFilter {
   sort: 'net' | 'refunded' | 'cost' | 'orderId' | 'returns';
@@ -17,31 +17,26 @@ export interface OrderMoneyInput extends PeriodFilter {
   limit: number;
 }
 
-type Row = Record<string, SQLInputValue>;
+/** What the money per order reads: the store's analytics queries and order balances. */
+export type OrderMoneySource = { analytics: AnalyticsRepository; orderMoney: OrderMoneyRepository };
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /** Every order of the period with its cost, what its returns take back and what remains. */
-function periodRows(db: DatabaseSync, period: PeriodFilter): OrderMoneyRow[] {
-  const { where, params } = returnsInPeriod(period);
-  const picked = db
-    .prepare(
-      `SELECT a.order_id, MIN(a.campaign_id) AS campaign_id, COUNT(*) AS returns FROM returns a
-       WHERE a.order_id IN (SELECT DISTINCT r.order_id FROM returns r WHERE ${where}) GROUP BY a.order_id`,
-    )
-    .all(...params) as Row[];
+function periodRows(store: OrderMoneySource, period: PeriodFilter): OrderMoneyRow[] {
+  const picked = store.analytics.ordersOfPeriod(period);
   const balances = orderBalances(
-    db,
-    picked.map((p) => Number(p.order_id)),
+    store.orderMoney,
+    picked.map((p) => p.orderId),
   );
   return picked.map((p) => {
-    const orderId = Number(p.order_id);
+    const { orderId } = p;
     const balance = balances.get(orderId);
     const roubles = balance !== undefined && isRouble(balance.currencyId);
     const cost = roubles && balance.cost ? balance.cost.total : null;
     return {
       orderId,
-      campaignId: Number(p.campaign_id),
-      returns: Number(p.returns),
+      campaignId: p.campaignId,
+      returns: p.returns,
       cost,
       refunded: roubles ? balance.takenBack : 0,
       net: cost === null ? null : (balance?.remains ?? null),
@@ -58,8 +53,8 @@ const SORT_KEY: Record<OrderMoneyInput['sort'], (r: OrderMoneyRow) => number | n
   returns: (r) => r.returns,
 };
 
-export function orderMoney(db: DatabaseSync, input: OrderMoneyInput): OrderMoneyPage {
-  const all = periodRows(db, input);
+export function orderMoney(store: OrderMoneySource, input: OrderMoneyInput): OrderMoneyPage {
+  const all = periodRows(store, input);
   const key = SORT_KEY[input.sort];
   const sign = input.descending ? -1 : 1;
   // Unknown values sort last whichever the direction; order id breaks ties so pages are stable.

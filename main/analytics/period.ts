@@ -1,7 +1,5 @@
 // Periods of the analytics: days of Moscow time (UTC+3, no DST), the Market's calendar, as the inbox uses.
-import type { SQLInputValue } from 'node:sqlite';
-
-import { mskDay, mskDayStart } from '../../preload/moscow-time.ts';
+import { mskDay } from '../../preload/moscow-time.ts';
 
 export { mskDay };
 export const DAY_MS = 86_400_000;
@@ -22,25 +20,4 @@ export function bucketsOf(from: string, to: string, bucket: 'day' | 'week'): str
   return out;
 }
 
-export interface PeriodFilter {
-  from: string;
-  to: string;
-  campaignIds?: readonly number[];
-}
-
-/** WHERE clause (on alias `r` of returns) for returns created in the period, in the chosen stores. */
-export function returnsInPeriod(period: PeriodFilter, alias = 'r'): { where: string; params: SQLInputValue[] } {
-  const start = mskDayStart(period.from, 'from');
-  const end = mskDayStart(period.to, 'to') + DAY_MS;
-  if (end <= start) throw new Error('to: the end date is before the start date');
-  const clauses = [`${alias}.created_at >= ?`, `${alias}.created_at < ?`];
-  const params: SQLInputValue[] = [start, end];
-  if (period.campaignIds?.length) {
-    clauses.push(`${alias}.campaign_id IN (${period.campaignIds.map(() => '?').join(',')})`);
-    params.push(...period.campaignIds);
-  }
-  return { where: clauses.join(' AND '), params };
-}
-
-/** SQL truth value: a currency column holds roubles (the Market writes RUR). */
-export const isRub = (column: string): string => `${column} IN ('RUR', 'RUB')`;
+export type { PeriodFilter } from '../store/repositories.ts';

@@ -60,7 +60,7 @@ export class Evidence {
   constructor(options: EvidenceOptions) {
     this.#options = options;
     this.dialogs = options.dialogs ?? null;
-    this.media = new MediaStore({ db: options.store.db, cacheDir: join(options.dataDir, 'cache'), maxBytes: options.cacheMaxBytes });
+    this.media = new MediaStore({ index: options.store.media, cacheDir: join(options.dataDir, 'cache'), maxBytes: options.cacheMaxBytes });
     this.photos = new PhotoCache({
       store: options.store,
       media: this.media,

@@ -40,7 +40,7 @@ export function createAnalyticsHandlers(deps: AnalyticsHandlerDeps): Pick<Handle
   const locale = deps.locale ?? (() => 'en' as const);
   const analytics = (query: AnalyticsQuery): AnalyticsResult => {
     const q = AnalyticsQuery.parse(query);
-    return guarded(() => computeAnalytics(deps.store.db, { from: q.from, to: q.to, campaignIds: q.campaignIds, bucket: q.bucket }, now()));
+    return guarded(() => computeAnalytics(deps.store.analytics, { from: q.from, to: q.to, campaignIds: q.campaignIds, bucket: q.bucket }, now()));
   };
   const page = (filter: Parameters<Store['inboxPage']>[0], offset: number, limit: number): { rows: InboxRow[]; total: number } => {
     const result = deps.store.inboxPage(filter, { offset, limit });
@@ -49,7 +49,7 @@ export function createAnalyticsHandlers(deps: AnalyticsHandlerDeps): Pick<Handle
 
   return {
     'analytics.get': ({ query }) => analytics(query),
-    'analytics.orderMoney': ({ query }) => guarded(() => orderMoney(deps.store.db, OrderMoneyQuery.parse(query))),
+    'analytics.orderMoney': ({ query }) => guarded(() => orderMoney(deps.store, OrderMoneyQuery.parse(query))),
     'files.chooseFolder': () => deps.files.choose(),
     'files.open': ({ path, confirmed }) => deps.files.open(path, confirmed === true),
     'exports.inbox': async ({ filter, folder }) => {
@@ -74,7 +74,7 @@ export function createAnalyticsHandlers(deps: AnalyticsHandlerDeps): Pick<Handle
         const all = [];
         for (let offset = 0; ; offset += 500) {
           const p = guarded(() =>
-            orderMoney(deps.store.db, { from: q.from, to: q.to, campaignIds: q.campaignIds, sort: 'orderId', descending: false, offset, limit: 500 }),
+            orderMoney(deps.store, { from: q.from, to: q.to, campaignIds: q.campaignIds, sort: 'orderId', descending: false, offset, limit: 500 }),
           );
           all.push(...p.rows);
           if (p.rows.length < 500) break;

@@ -7,6 +7,7 @@
  */
 import type { LineMoney, Money, OrderBalance, OrderTakeBack } from '../../preload/contract.ts';
 import type { BusinessOrderDTO, BusinessOrderItemDTO, CurrencyValue } from '../market/schemas.ts';
+import type { ReturnOfOrder } from '../store/repositories.ts';
 
 type Line = BusinessOrderItemDTO;
 
@@ -95,16 +96,8 @@ export function orderCost(order: BusinessOrderDTO): { payment: number; cashback:
   return { payment: payment.value, cashback: cashback?.value ?? 0, subsidy: subsidy?.value ?? 0, total: total.value, currencyId: payment.currencyId };
 }
 
-/** A return of the order as the balance needs it. */
-export interface ReturnOfOrder {
-  returnId: number;
-  returnType: string;
-  refundStatus: string | null;
-  shipmentStatus: string | null;
-  amount: Money | null;
-  awaitingDecision: boolean;
-  items: Array<{ shopSku: string; count: number }>;
-}
+/** A return of the order as the balance needs it (as the store keeps it). */
+export type { ReturnOfOrder };
 
 /** The value of a non-purchase's lines when the Market gives no amount for it; null when a line is unknown. */
 function linesValue(order: BusinessOrderDTO | null, ret: ReturnOfOrder, currencyId: string): number | null {

@@ -1,2 +1,4 @@
 export * from './store.ts';
-export { MIGRATIONS, migrate, registerMigration, type Migration } from './migrations.ts';
+export * from './repositories.ts';
+export { migrate, type Migration } from './migrations.ts';
+export { MIGRATIONS } from './schema.ts';

@@ -1,6 +1,6 @@
-// The outbox's tables, registered with the store's migrations by their owner (the outbox repositories).
+// The outbox's tables: their schema step, declared by their owner (the outbox repositories) and listed in schema.ts.
 import type { DatabaseSync } from 'node:sqlite';
-import { registerMigration } from './migrations.ts';
+import type { Migration } from './migrations.ts';
 
 export const OUTBOX_MIGRATION_NAME = 'outbox: queued decisions, their audit log and the cache of available decisions';
 
@@ -9,12 +9,13 @@ export const OUTBOX_MIGRATION_VERSION = 3;
 
 const OUTBOX_TABLES = ['outbox', 'decision_audit', 'available_decisions_cache'] as const;
 
-registerMigration({
-  version: OUTBOX_MIGRATION_VERSION,
-  name: OUTBOX_MIGRATION_NAME,
-  // Idempotent (IF NOT EXISTS): safe on a database that already has the tables.
-  up(db: DatabaseSync) {
-    db.exec(`
+export const OUTBOX_MIGRATIONS: readonly Migration[] = [
+  {
+    version: OUTBOX_MIGRATION_VERSION,
+    name: OUTBOX_MIGRATION_NAME,
+    // Idempotent (IF NOT EXISTS): safe on a database that already has the tables.
+    up(db: DatabaseSync) {
+      db.exec(`
       CREATE TABLE IF NOT EXISTS outbox (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         return_id INTEGER NOT NULL,
@@ -64,8 +65,9 @@ registerMigration({
         fetched_at INTEGER NOT NULL
       );
     `);
+    },
   },
-});
+];
 
 /** Throws a clear error when the outbox's tables are missing from `db`. */
 export function assertOutboxSchema(db: DatabaseSync): void {

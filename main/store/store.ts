@@ -15,9 +15,20 @@ import { mskDayEnd, mskDayStart } from '../../preload/moscow-time.ts';
 import { awaitsDecision, DECISION_WINDOW_MS } from '../deadlines/deadlines.ts';
 import { PRIVATE_FILE_MODE, securePrivateFolder } from './data-folder.ts';
 import { DiskFullError, diskFullOf } from './disk-full.ts';
-import { MIGRATIONS, migrate, type Migration } from './migrations.ts';
-// Registers the outbox's tables (version 3) before any store is opened.
-import './outbox-schema.ts';
+import { migrate, type Migration } from './migrations.ts';
+import { MIGRATIONS } from './schema.ts';
+import { sqliteAlertHistory, sqliteAlertMarks, sqliteChatWatch } from './alerts.ts';
+import { sqliteMediaIndex } from './media.ts';
+import { sqliteAnalytics, sqliteOrderMoney } from './analytics.ts';
+import type {
+  AlertHistoryRepository,
+  AlertMarkRepository,
+  AnalyticsRepository,
+  ChatWatchRepository,
+  MediaIndexRepository,
+  OrderMoneyRepository,
+} from './repositories.ts';
+import type { SqliteConnection } from './sqlite-connection.ts';
 import { orderBalances } from '../money/balances.ts';
 import { lineMoney, lineOf, positionMoney } from '../money/money.ts';
 import { foldForSearch } from './search-text.ts';
@@ -185,7 +196,7 @@ const amountOr = (amount: CurrencyValue | null | undefined, inKopecks: number | 
   amount ?? (typeof inKopecks === 'number' ? { value: inKopecks / 100, currencyId: 'RUR' } : null);
 
 /** The one owner of the SQLite connection; every query the app runs lives here. */
-export class Store {
+export class Store implements SqliteConnection {
   readonly db: DatabaseSync;
   readonly path: string;
   readonly schemaVersion: number;
@@ -193,6 +204,14 @@ export class Store {
   readonly folderProblems: string[] = [];
   private readonly statements = new Map<string, StatementSync>();
   private txDepth = 0;
+
+  // The table families' repositories on this connection.
+  readonly alertMarks: AlertMarkRepository = sqliteAlertMarks(this);
+  readonly alertHistory: AlertHistoryRepository = sqliteAlertHistory(this);
+  readonly chatWatch: ChatWatchRepository = sqliteChatWatch(this);
+  readonly media: MediaIndexRepository = sqliteMediaIndex(this);
+  readonly analytics: AnalyticsRepository = sqliteAnalytics(this);
+  readonly orderMoney: OrderMoneyRepository = sqliteOrderMoney(this);
 
   /**
    * Set while writes fail because the disk is full, with the rows of the largest write that failed;
@@ -286,7 +305,8 @@ export class Store {
     return full;
   }
 
-  private stmt(sql: string): StatementSync {
+  /** A prepared statement, cached for the connection's life (for the table families' repositories). */
+  stmt(sql: string): StatementSync {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
@@ -636,7 +656,7 @@ export class Store {
       ? [point.address.postcode, point.address.city, point.address.street, point.address.house].filter(Boolean).join(', ') || null
       : null;
     const pickupPoint = point ? { name: point.name ?? null, address, instruction: point.instruction ?? null } : null;
-    const balance = orderBalances(this.db, [ret.orderId]).get(ret.orderId) as OrderBalance;
+    const balance = orderBalances(this.orderMoney, [ret.orderId]).get(ret.orderId) as OrderBalance;
     return { return: ret, raw, items, order, siblings, pickupPoint, money: balance };
   }
 
@@ -729,6 +749,13 @@ export class Store {
       items,
       raw: rawOrder,
     };
+  }
+
+  /** Orders of a store's returns that are not stored (an earlier fetch failed), at most `limit`. */
+  ordersMissingForCampaign(campaignId: number, limit: number): number[] {
+    return this.stmt('SELECT DISTINCT r.order_id AS id FROM returns r LEFT JOIN orders o ON o.id = r.order_id WHERE r.campaign_id = ? AND o.id IS NULL LIMIT ?')
+      .all(campaignId, limit)
+      .map((row) => Number((row as Row).id));
   }
 
   /** Of `orderIds`, those with no stored order. */

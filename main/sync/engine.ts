@@ -756,10 +756,7 @@ export class SyncEngine {
 
   /** Orders of stored returns that are still missing (an earlier fetch failed). */
   private async fetchMissingOrders(campaign: CampaignRow, result: LaneResult): Promise<void> {
-    const orderIds = this.store.db
-      .prepare('SELECT DISTINCT r.order_id AS id FROM returns r LEFT JOIN orders o ON o.id = r.order_id WHERE r.campaign_id = ? AND o.id IS NULL LIMIT 500')
-      .all(campaign.id)
-      .map((row) => Number((row as { id: number }).id));
+    const orderIds = this.store.ordersMissingForCampaign(campaign.id, 500);
     // Orders the Market does not return stay missing; skip those already recorded as such.
     const skippedKeys = new Set(
       this.store

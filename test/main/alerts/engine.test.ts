@@ -1,15 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCallbackNotifier } from '../../../main/alerts/callback-notifier.ts';
 import { createAlertEngine, type AlertEngineOptions, type Notifier } from '../../../main/alerts/engine.ts';
-import { createMemoryMarkStore, createSqliteMarkStore } from '../../../main/alerts/marks.ts';
-import { alertMarksMigration } from '../../../main/alerts/migration.ts';
+import { createMemoryMarkStore, createStoredMarkStore } from '../../../main/alerts/marks.ts';
 import { DEFAULT_ALERT_SETTINGS, type AlertNotification, type AlertReturn, type AlertTarget } from '../../../main/alerts/policy.ts';
 import { formatWatchLine } from '../../../main/alerts/watch.ts';
-import { migrate } from '../../../main/store/migrations.ts';
+import { ALERT_MIGRATIONS } from '../../../main/store/alerts.ts';
+import { openStore, type Store } from '../../../main/store/store.ts';
 import { silentLogger } from '../../../main/log.ts';
 import { memoryLogger } from '../../helpers/logs.ts';
 import { aReturn, HOUR, MINUTE, T0 } from './fixtures.ts';
@@ -159,16 +158,12 @@ describe('alert marks in SQLite', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const open = (): DatabaseSync => {
-    const db = new DatabaseSync(join(dir, 'returndesk.sqlite'));
-    migrate(db, [{ version: 1, ...alertMarksMigration }]);
-    return db;
-  };
+  const open = (): Store => openStore(join(dir, 'returndesk.sqlite'));
 
   it('does not alert again after a restart (database closed and reopened, engine rebuilt)', async () => {
     const returns = [aReturn(1), aReturn(2, { refundStatus: 'PREMODERATION_DISPUTE' })];
-    const run = async (db: DatabaseSync, now: number) => {
-      const { engine, notifier } = setup({ marks: createSqliteMarkStore(db), returns, clock: { now: () => now } });
+    const run = async (db: Store, now: number) => {
+      const { engine, notifier } = setup({ marks: createStoredMarkStore(db.alertMarks), returns, clock: { now: () => now } });
       await engine.tick();
       return notifier.shown.map((n) => n.kind);
     };
@@ -183,7 +178,7 @@ describe('alert marks in SQLite', () => {
 
     db = open();
     expect(await run(db, T0 + 25 * HOUR + MINUTE)).toEqual([]);
-    const marks = createSqliteMarkStore(db).all();
+    const marks = createStoredMarkStore(db.alertMarks).all();
     expect(marks.map((m) => `${m.returnId}:${m.kind}:${m.threshold}:${m.skipped}`).sort()).toEqual([
       '1:deadline:1440:false',
       '1:newAwaiting:0:false',
@@ -192,9 +187,9 @@ describe('alert marks in SQLite', () => {
     db.close();
   });
 
-  it('keeps the first time of a mark, prunes old ones, and refuses to run without its table', () => {
+  it('keeps the first time of a mark, prunes old ones, and its schema step is idempotent', () => {
     const db = open();
-    const store = createSqliteMarkStore(db);
+    const store = createStoredMarkStore(db.alertMarks);
     store.record([{ returnId: 1, kind: 'dispute', threshold: 0, alertedAt: 100, skipped: false }]);
     store.record([
       { returnId: 1, kind: 'dispute', threshold: 0, alertedAt: 200, skipped: true },
@@ -203,11 +198,9 @@ describe('alert marks in SQLite', () => {
     expect(store.all().find((m) => m.returnId === 1)).toMatchObject({ alertedAt: 100, skipped: false });
     expect(store.prune(250)).toBe(1);
     expect([...store.keys()]).toEqual(['2:expired:0']);
-    alertMarksMigration.up(db); // idempotent
+    ALERT_MIGRATIONS[0]!.up(db.db); // idempotent
+    expect([...store.keys()]).toEqual(['2:expired:0']);
     db.close();
-    const bare = new DatabaseSync(':memory:');
-    expect(() => createSqliteMarkStore(bare)).toThrow(/alert_marks table is missing/);
-    bare.close();
   });
 });
 

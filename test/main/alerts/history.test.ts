@@ -1,12 +1,10 @@
-import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertRecord } from '../../../preload/contract.ts';
 import { createCallbackNotifier } from '../../../main/alerts/callback-notifier.ts';
-import { AlertHistory } from '../../../main/alerts/history.ts';
-import { alertHistoryMigration } from '../../../main/alerts/migration.ts';
+import type { AlertHistory } from '../../../main/alerts/history.ts';
 import type { AlertNotification } from '../../../main/alerts/policy.ts';
 import type { Sender } from '../../../main/ipc/router.ts';
-import { migrate } from '../../../main/store/migrations.ts';
+import { openStore } from '../../../main/store/store.ts';
 import type { Services } from '../../../main/services.ts';
 import { sandboxAdmin } from '../../../sandbox/admin-client.ts';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
@@ -24,9 +22,7 @@ const note = (over: Partial<AlertNotification> = {}): AlertNotification => ({
 });
 
 function history(): AlertHistory {
-  const db = new DatabaseSync(':memory:');
-  migrate(db, [{ version: 1, ...alertHistoryMigration }]);
-  return new AlertHistory(db);
+  return openStore(':memory:').alertHistory;
 }
 
 describe('alert history (SQLite)', () => {
@@ -70,10 +66,6 @@ describe('alert history (SQLite)', () => {
     expect(h.prune(T0 + 5)).toBe(3);
     expect(h.list().total).toBe(4);
     expect(h.pending()).toHaveLength(4);
-  });
-
-  it('refuses to run without its table', () => {
-    expect(() => new AlertHistory(new DatabaseSync(':memory:'))).toThrow(/alert_history table is missing/);
   });
 });
 

@@ -16,7 +16,7 @@ const PERIOD = { from: '2025-03-01', to: '2025-03-07' };
 
 describe('analytics over the local store', () => {
   it('totals: returns, non-purchases, units, money, deadlines', () => {
-    const a = computeAnalytics(store.db, { ...PERIOD, bucket: 'day' }, NOW);
+    const a = computeAnalytics(store.analytics, { ...PERIOD, bucket: 'day' }, NOW);
     // In the period: returns 1, 2, 4, 6, 7 and non-purchase 3; return 5 (9 March) is outside.
     expect(a.totals).toEqual({
       returns: 5,
@@ -31,7 +31,7 @@ describe('analytics over the local store', () => {
   });
 
   it('timeline by Moscow day, days without returns as zero', () => {
-    const a = computeAnalytics(store.db, { ...PERIOD, bucket: 'day' }, NOW);
+    const a = computeAnalytics(store.analytics, { ...PERIOD, bucket: 'day' }, NOW);
     expect(a.timeline).toEqual([
       { bucket: '2025-03-01', returns: 1, nonPurchases: 0, refunded: 1000 },
       { bucket: '2025-03-02', returns: 1, nonPurchases: 0, refunded: 500 },
@@ -44,7 +44,7 @@ describe('analytics over the local store', () => {
   });
 
   it('timeline by ISO week (Monday)', () => {
-    const a = computeAnalytics(store.db, { ...PERIOD, bucket: 'week' }, NOW);
+    const a = computeAnalytics(store.analytics, { ...PERIOD, bucket: 'week' }, NOW);
     expect(a.timeline).toEqual([
       { bucket: '2025-02-24', returns: 2, nonPurchases: 0, refunded: 1500 },
       { bucket: '2025-03-03', returns: 3, nonPurchases: 1, refunded: 4200 },
@@ -52,7 +52,7 @@ describe('analytics over the local store', () => {
   });
 
   it('reasons and subreasons of the item decisions', () => {
-    const a = computeAnalytics(store.db, { ...PERIOD, bucket: 'day' }, NOW);
+    const a = computeAnalytics(store.analytics, { ...PERIOD, bucket: 'day' }, NOW);
     const byKey = Object.fromEntries(a.reasons.map((r) => [`${r.reason}/${r.subreason}`, r]));
     expect(byKey).toEqual({
       'BAD_QUALITY/BAD_PACKAGE': { reason: 'BAD_QUALITY', subreason: 'BAD_PACKAGE', items: 2, units: 2, refunded: 2200 },
@@ -62,7 +62,7 @@ describe('analytics over the local store', () => {
   });
 
   it('top SKUs by units, money shared by units where an item has no amount of its own', () => {
-    const a = computeAnalytics(store.db, { ...PERIOD, bucket: 'day' }, NOW);
+    const a = computeAnalytics(store.analytics, { ...PERIOD, bucket: 'day' }, NOW);
     // SKU-A: 1000 (return 1) + 700/2 (non-purchase 3, two units) + 1200 (return 7).
     expect(a.topSkus).toEqual([
       { shopSku: 'SKU-A', name: 'Чайник «Заря»', returns: 3, units: 3, refunded: 2550 },
@@ -73,7 +73,7 @@ describe('analytics over the local store', () => {
   });
 
   it('decision mix: active ReturnDesk decisions and the Market data', () => {
-    const a = computeAnalytics(store.db, { ...PERIOD, bucket: 'day' }, NOW);
+    const a = computeAnalytics(store.analytics, { ...PERIOD, bucket: 'day' }, NOW);
     expect(a.decisionMix).toEqual([
       { decisionType: 'REFUND_MONEY', operatorItems: 3, marketItems: 2 },
       { decisionType: 'NONE', operatorItems: 0, marketItems: 2 },
@@ -82,7 +82,7 @@ describe('analytics over the local store', () => {
   });
 
   it('time to decision and missed deadlines with their reasons', () => {
-    const a = computeAnalytics(store.db, { ...PERIOD, bucket: 'day' }, NOW);
+    const a = computeAnalytics(store.analytics, { ...PERIOD, bucket: 'day' }, NOW);
     expect(a.timeToDecision).toEqual({
       decided: 2,
       medianHours: 27.5,
@@ -106,7 +106,7 @@ describe('analytics over the local store', () => {
   });
 
   it('per store, and the store filter', () => {
-    const a = computeAnalytics(store.db, { ...PERIOD, bucket: 'day' }, NOW);
+    const a = computeAnalytics(store.analytics, { ...PERIOD, bucket: 'day' }, NOW);
     expect(a.stores).toEqual([
       {
         campaignId: 101,
@@ -131,19 +131,19 @@ describe('analytics over the local store', () => {
         medianHoursToDecision: 50,
       },
     ]);
-    const only = computeAnalytics(store.db, { ...PERIOD, campaignIds: [202], bucket: 'day' }, NOW);
+    const only = computeAnalytics(store.analytics, { ...PERIOD, campaignIds: [202], bucket: 'day' }, NOW);
     expect(only.totals).toMatchObject({ returns: 2, nonPurchases: 1, refunded: 2200, deadlinesMissed: 1 });
     expect(only.stores.map((s) => s.campaignId)).toEqual([202]);
   });
 
   it('a deadline that has not passed yet is neither due nor missed', () => {
     // Two hours after return 6 was created its 48 hours still run.
-    const early = computeAnalytics(store.db, { from: '2025-03-07', to: '2025-03-07', bucket: 'day' }, Date.parse('2025-03-07T12:00:00+03:00'));
+    const early = computeAnalytics(store.analytics, { from: '2025-03-07', to: '2025-03-07', bucket: 'day' }, Date.parse('2025-03-07T12:00:00+03:00'));
     expect(early.totals).toMatchObject({ returns: 1, decisionDue: 0, deadlinesMissed: 0 });
   });
 
   it('an empty period gives zeros, not errors', () => {
-    const a = computeAnalytics(store.db, { from: '2024-01-01', to: '2024-01-03', bucket: 'day' }, NOW);
+    const a = computeAnalytics(store.analytics, { from: '2024-01-01', to: '2024-01-03', bucket: 'day' }, NOW);
     expect(a.totals.returns + a.totals.nonPurchases).toBe(0);
     expect(a.timeline).toHaveLength(3);
     expect(a.reasons).toEqual([]);
@@ -160,7 +160,7 @@ describe('analytics over the local store', () => {
 
 describe('money per order', () => {
   it('cost minus the refunds of every return of the order, with period totals', () => {
-    const page = orderMoney(store.db, { ...PERIOD, sort: 'refunded', descending: true, offset: 0, limit: 100 });
+    const page = orderMoney(store, { ...PERIOD, sort: 'refunded', descending: true, offset: 0, limit: 100 });
     expect(page.rows).toEqual([
       { orderId: 1006, campaignId: 101, returns: 1, cost: null, refunded: 2000, net: null, pending: true },
       // Order 1001: returns 1 and 2 in the period, and return 5 after it: 3000 − (1000 + 500 + 250).
@@ -173,9 +173,9 @@ describe('money per order', () => {
   });
 
   it('sorts with unknown costs last and pages', () => {
-    const byNet = orderMoney(store.db, { ...PERIOD, sort: 'net', descending: true, offset: 0, limit: 100 });
+    const byNet = orderMoney(store, { ...PERIOD, sort: 'net', descending: true, offset: 0, limit: 100 });
     expect(byNet.rows.map((r) => r.orderId)).toEqual([1001, 1007, 1003, 1006, 1004]);
-    const second = orderMoney(store.db, { ...PERIOD, sort: 'orderId', descending: false, offset: 2, limit: 2 });
+    const second = orderMoney(store, { ...PERIOD, sort: 'orderId', descending: false, offset: 2, limit: 2 });
     expect(second.rows.map((r) => r.orderId)).toEqual([1004, 1006]);
     expect(second.total).toBe(5);
   });
@@ -190,6 +190,6 @@ describe('bad periods are refused with the field and the rule', () => {
     expect(AnalyticsQuery.safeParse({ from: '2020-01-01', to: '2025-03-01' }).error?.issues[0]?.message).toMatch(/longer than/);
     expect(AnalyticsQuery.safeParse({ from: '', to: '2025-03-01' }).error?.issues[0]?.path).toEqual(['from']);
     expect(OrderMoneyQuery.safeParse({ from: '2025-03-02', to: '2025-03-01' }).success).toBe(false);
-    expect(() => computeAnalytics(store.db, { from: '2025-03-07', to: '2025-03-01', bucket: 'day' }, NOW)).toThrow(/^to: /);
+    expect(() => computeAnalytics(store.analytics, { from: '2025-03-07', to: '2025-03-01', bucket: 'day' }, NOW)).toThrow(/^to: /);
   });
 });

@@ -71,7 +71,7 @@ describe('one order, counted the same in the pane, the form and the analytics', 
 
   it('the analytics: the same cost, take-backs and remainder for the order', () => {
     const today = mskDay(Date.now());
-    const page = orderMoney(h.store.db, { from: '2020-01-01', to: today, sort: 'orderId', descending: false, offset: 0, limit: 500 });
+    const page = orderMoney(h.store, { from: '2020-01-01', to: today, sort: 'orderId', descending: false, offset: 0, limit: 500 });
     const row = page.rows.find((r) => r.orderId === kettles.orderId)!;
     const money = h.store.returnDetail(kettles.id)!.money;
     expect(row).toMatchObject({ returns: 2, cost: money.cost!.total, refunded: money.takenBack, net: money.remains, pending: true });

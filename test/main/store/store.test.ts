@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DECISION_WINDOW_MS, awaitsDecision, openStore, storePath, type Store } from '../../../main/store/store.ts';
-import { MIGRATIONS } from '../../../main/store/migrations.ts';
+import { MIGRATIONS } from '../../../main/store/schema.ts';
 import { HOUR, T0, aReturn, anOrder, campaign } from '../market/fixtures.ts';
 
 describe('store', () => {

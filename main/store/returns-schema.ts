@@ -1,0 +1,188 @@
+/** The returns cache's tables (campaigns, returns and their parts, orders, sync bookkeeping, product names): their schema steps. */
+import type { Migration } from './migrations.ts';
+import { foldForSearch } from './search-text.ts';
+
+/** Times are epoch milliseconds (UTC) in INTEGER columns; raw DTOs are JSON text. */
+export const RETURNS_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'returns cache: campaigns, returns and their parts, orders, sync cursors and skips',
+    up(db) {
+      db.exec(`
+        CREATE TABLE campaigns (
+          id INTEGER PRIMARY KEY,
+          business_id INTEGER,
+          business_name TEXT,
+          domain TEXT,
+          placement_type TEXT,
+          api_availability TEXT,
+          watched INTEGER NOT NULL DEFAULT 1,
+          raw_json TEXT NOT NULL,
+          seen_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE returns (
+          id INTEGER PRIMARY KEY,
+          campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+          order_id INTEGER NOT NULL,
+          return_type TEXT NOT NULL,
+          refund_status TEXT,
+          shipment_status TEXT,
+          created_at INTEGER,
+          updated_at INTEGER,
+          amount_value REAL,
+          amount_currency TEXT,
+          fast_return INTEGER NOT NULL DEFAULT 0,
+          has_marked_goods INTEGER NOT NULL DEFAULT 0,
+          photo_count INTEGER NOT NULL DEFAULT 0,
+          item_count INTEGER NOT NULL DEFAULT 0,
+          awaiting_decision INTEGER NOT NULL DEFAULT 0,
+          decision_deadline INTEGER,
+          pickup_till INTEGER,
+          raw_json TEXT NOT NULL,
+          synced_at INTEGER NOT NULL
+        );
+        CREATE INDEX returns_awaiting_deadline ON returns(decision_deadline) WHERE awaiting_decision = 1;
+        CREATE INDEX returns_inbox_order ON returns(decision_deadline, updated_at);
+        CREATE INDEX returns_campaign ON returns(campaign_id, updated_at);
+        CREATE INDEX returns_refund_status ON returns(refund_status);
+        CREATE INDEX returns_order ON returns(order_id);
+
+        CREATE TABLE return_items (
+          return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
+          idx INTEGER NOT NULL,
+          shop_sku TEXT NOT NULL COLLATE NOCASE,
+          market_sku INTEGER,
+          count INTEGER NOT NULL,
+          return_item_id INTEGER,
+          PRIMARY KEY (return_id, idx)
+        ) WITHOUT ROWID;
+        CREATE INDEX return_items_sku ON return_items(shop_sku COLLATE NOCASE);
+
+        CREATE TABLE item_decisions (
+          return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
+          item_idx INTEGER NOT NULL,
+          seq INTEGER NOT NULL,
+          return_item_id INTEGER,
+          decision_type TEXT,
+          reason_type TEXT,
+          subreason_type TEXT,
+          count INTEGER,
+          comment TEXT,
+          amount_value REAL,
+          amount_currency TEXT,
+          compensation_value REAL,
+          compensation_currency TEXT,
+          PRIMARY KEY (return_id, item_idx, seq)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE photos (
+          return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
+          item_idx INTEGER NOT NULL,
+          return_item_id INTEGER,
+          image_hash TEXT NOT NULL,
+          PRIMARY KEY (return_id, item_idx, image_hash)
+        ) WITHOUT ROWID;
+        CREATE INDEX photos_hash ON photos(image_hash);
+
+        CREATE TABLE instances (
+          return_id INTEGER NOT NULL REFERENCES returns(id) ON DELETE CASCADE,
+          item_idx INTEGER NOT NULL,
+          seq INTEGER NOT NULL,
+          cis TEXT,
+          imei TEXT,
+          status TEXT,
+          stock_type TEXT,
+          PRIMARY KEY (return_id, item_idx, seq)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE orders (
+          id INTEGER PRIMARY KEY,
+          campaign_id INTEGER,
+          business_id INTEGER,
+          program_type TEXT,
+          status TEXT,
+          substatus TEXT,
+          created_at INTEGER,
+          updated_at INTEGER,
+          raw_json TEXT NOT NULL,
+          synced_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE order_items (
+          order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+          item_id INTEGER NOT NULL,
+          offer_id TEXT NOT NULL COLLATE NOCASE,
+          offer_name TEXT,
+          count INTEGER,
+          marked INTEGER NOT NULL DEFAULT 0,
+          raw_json TEXT NOT NULL,
+          PRIMARY KEY (order_id, item_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE sync_cursors (
+          campaign_id INTEGER PRIMARY KEY REFERENCES campaigns(id) ON DELETE CASCADE,
+          backfill_from TEXT,
+          backfill_page_token TEXT,
+          backfill_done INTEGER NOT NULL DEFAULT 0,
+          watermark INTEGER,
+          last_success INTEGER,
+          last_fast INTEGER,
+          last_slow INTEGER,
+          last_error TEXT,
+          last_error_at INTEGER
+        );
+
+        CREATE TABLE sync_skips (
+          campaign_id INTEGER NOT NULL,
+          entity TEXT NOT NULL,
+          item_key TEXT NOT NULL,
+          item_id TEXT,
+          reason TEXT NOT NULL,
+          raw_json TEXT,
+          first_seen INTEGER NOT NULL,
+          last_seen INTEGER NOT NULL,
+          times INTEGER NOT NULL DEFAULT 1,
+          PRIMARY KEY (campaign_id, entity, item_key)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
+  {
+    version: 5,
+    name: 'inbox order as an index: a page of the inbox reads only its rows, not all of them',
+    up(db) {
+      db.exec(`
+        CREATE INDEX IF NOT EXISTS returns_inbox_sort ON returns(coalesce(decision_deadline, 9007199254740991), updated_at DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS returns_awaiting_sort ON returns(coalesce(decision_deadline, 9007199254740991), updated_at DESC, id DESC) WHERE awaiting_decision = 1;
+      `);
+    },
+  },
+  {
+    version: 7,
+    name: 'product names for search: one row per offer, folded for case-insensitive matching in any script',
+    up(db) {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS product_names (
+          offer_id TEXT PRIMARY KEY COLLATE NOCASE,
+          name TEXT NOT NULL,
+          folded TEXT NOT NULL
+        ) WITHOUT ROWID;
+      `);
+      const put = db.prepare('INSERT OR REPLACE INTO product_names (offer_id, name, folded) VALUES (?, ?, ?)');
+      for (const r of db.prepare('SELECT offer_id, offer_name FROM order_items WHERE offer_name IS NOT NULL GROUP BY offer_id').all()) {
+        const row = r as { offer_id: string; offer_name: string };
+        put.run(row.offer_id, row.offer_name, foldForSearch(row.offer_name));
+      }
+    },
+  },
+  {
+    version: 8,
+    name: 'filter-chip counts in one pass: every facet column in one index, grouped in its order without a sort',
+    up(db) {
+      db.exec(`
+        CREATE INDEX IF NOT EXISTS returns_facets ON returns(campaign_id, return_type, refund_status, shipment_status, awaiting_decision, fast_return, photo_count, created_at);
+      `);
+    },
+  },
+];
