@@ -20,7 +20,7 @@ const SECOND_MARGIN_MS = 2_000;
 
 export interface ChatWatchOptions {
   /** What was seen of each chat, kept by the store. */
-  watched: ChatWatchRepository;
+  watched: ChatWatchRepository<'sync'>;
   client: () => MarketClient;
   /** Re-reads returns of one store (the sync engine's refreshReturns). */
   refreshReturns: (campaignId: number, refs: Array<{ orderId: number; returnId: number }>) => Promise<unknown>;

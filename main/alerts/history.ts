@@ -5,4 +5,4 @@
  */
 import type { AlertHistoryRepository } from '../store/repositories.ts';
 
-export type AlertHistory = AlertHistoryRepository;
+export type AlertHistory = AlertHistoryRepository<'sync'>;

@@ -39,7 +39,7 @@ export function createMemoryMarkStore(initial: readonly AlertMark[] = []): Alert
 }
 
 /** Marks kept by the store, so they outlive a restart. */
-export function createStoredMarkStore(repository: AlertMarkRepository): AlertMarkStore & { all(): AlertMark[] } {
+export function createStoredMarkStore(repository: AlertMarkRepository<'sync'>): AlertMarkStore & { all(): AlertMark[] } {
   const all = (): AlertMark[] => repository.all().map((m) => ({ ...m, kind: m.kind as AlertKind }));
   return {
     keys: () => new Set(all().map((m) => markKey(m.returnId, m.kind, m.threshold))),

@@ -80,7 +80,7 @@ export function missReason(r: ReturnFacts): 'delivered-late' | 'still-waiting' |
   return 'auto-confirmed';
 }
 
-function returnFacts(store: AnalyticsRepository, period: PeriodFilter): ReturnFacts[] {
+function returnFacts(store: AnalyticsRepository<'sync'>, period: PeriodFilter): ReturnFacts[] {
   return store.returnFacts(period).map((r) => {
     const currency = r.amount.currencyId;
     const rubAmount = isRubText(currency);
@@ -102,7 +102,7 @@ function returnFacts(store: AnalyticsRepository, period: PeriodFilter): ReturnFa
 }
 
 /** Every figure of the analytics screen for a period, computed at `now`. */
-export function computeAnalytics(store: AnalyticsRepository, input: AnalyticsInput, now: number): AnalyticsResult {
+export function computeAnalytics(store: AnalyticsRepository<'sync'>, input: AnalyticsInput, now: number): AnalyticsResult {
   const facts = returnFacts(store, input);
 
   // Timeline: returns and non-purchases by creation day (or ISO week, Monday) in Moscow time.

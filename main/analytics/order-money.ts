@@ -6,7 +6,7 @@
  */
 import type { OrderMoneyPage, OrderMoneyRow } from '../../preload/contract.ts';
 import { orderBalances } from '../money/balances.ts';
-import { isRouble } from '../money/money.ts';
+import { isRouble } from '../market/money.ts';
 import type { AnalyticsRepository, OrderMoneyRepository } from '../store/repositories.ts';
 import type { PeriodFilter } from './period.ts';
 
@@ -18,7 +18,7 @@ export interface OrderMoneyInput extends PeriodFilter {
 }
 
 /** What the money per order reads: the store's analytics queries and order balances. */
-export type OrderMoneySource = { analytics: AnalyticsRepository; orderMoney: OrderMoneyRepository };
+export type OrderMoneySource = { analytics: AnalyticsRepository<'sync'>; orderMoney: OrderMoneyRepository<'sync'> };
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /** Every order of the period with its cost, what its returns take back and what remains. */

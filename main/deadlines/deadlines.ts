@@ -3,13 +3,11 @@
  * caller supplies every fact and "now" is never read here, so the same input gives the same answer.
  */
 
-/** The Market confirms a return by itself 48 hours after its creation. */
-export const DECISION_WINDOW_MS = 48 * 3_600_000;
+import { awaitsDecision, DBS_WAITING, DECISION_WINDOW_MS, PREMODERATION_WAITING } from '../market/return-rules.ts';
 
-/** Refund status of an FBY/FBS/Express return that waits for the seller. */
-export const PREMODERATION_WAITING = 'PREMODERATION_DECISION_WAITING';
-/** Refund status of a DBS return that waits for the seller. */
-export const DBS_WAITING = 'WAITING_FOR_DECISION';
+// The Market's rules of waiting, kept beside the Market's API so the store can apply them too.
+export { awaitsDecision, DBS_WAITING, DECISION_WINDOW_MS, PREMODERATION_WAITING };
+
 /** Refund status of an FBY/FBS/Express return the buyer disputes. */
 export const DISPUTE_STATUS = 'PREMODERATION_DISPUTE';
 /** Shipment status of a return that lies at the pickup point for the seller. */
@@ -40,18 +38,6 @@ export interface Deadlines {
   /** By when the seller must collect the return at the pickup point; null unless it is ready there. */
   pickupDeadline: number | null;
   inDispute: boolean;
-}
-
-const PREMODERATION_PLACEMENTS = new Set(['FBS', 'FBY', 'EXPRESS', 'LAAS']);
-
-/**
- * Whether the Market waits for the seller's decision: FBY/FBS/Express in PREMODERATION_DECISION_WAITING,
- * DBS in WAITING_FOR_DECISION. With an unknown placement either waiting status counts (never drop a return).
- */
-export function awaitsDecision(placementType: string | null | undefined, refundStatus: string | null | undefined): boolean {
-  if (refundStatus === PREMODERATION_WAITING) return placementType !== 'DBS';
-  if (refundStatus === DBS_WAITING) return !placementType || !PREMODERATION_PLACEMENTS.has(placementType);
-  return false;
 }
 
 /** A decision that is on its way or already accepted stops the clock; a failed or conflicting one does not. */

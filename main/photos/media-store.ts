@@ -11,7 +11,7 @@ export type { MediaFile, MediaRef };
 
 export interface MediaStoreOptions {
   /** The store's index of the cached files. */
-  index: MediaIndexRepository;
+  index: MediaIndexRepository<'sync'>;
   /** `<dataDir>/cache`: photos go under photos/, documents under documents/. */
   cacheDir: string;
   /** Total bytes kept before the least recently used files go; 1 GB by default. */
@@ -30,7 +30,7 @@ export function isSha256(value: string): boolean {
 export class MediaStore {
   readonly cacheDir: string;
   maxBytes: number;
-  readonly #index: MediaIndexRepository;
+  readonly #index: MediaIndexRepository<'sync'>;
   readonly #now: () => number;
 
   constructor(options: MediaStoreOptions) {

@@ -88,7 +88,7 @@ const num = (v: SQLInputValue | undefined): number | null => (v === null || v ==
 
 // ------------------------------------------------------------ marks
 
-export function sqliteAlertMarks(sql: SqliteConnection): AlertMarkRepository {
+export function sqliteAlertMarks(sql: SqliteConnection): AlertMarkRepository<'sync'> {
   return {
     all: () =>
       (sql.stmt('SELECT return_id, kind, threshold, alerted_at, skipped FROM alert_marks').all() as Row[]).map((r) => ({
@@ -130,7 +130,7 @@ function toRecord(row: Row): AlertRecord {
   };
 }
 
-export function sqliteAlertHistory(sql: SqliteConnection): AlertHistoryRepository {
+export function sqliteAlertHistory(sql: SqliteConnection): AlertHistoryRepository<'sync'> {
   const get = (id: number): AlertRecord | null => {
     const row = sql.stmt('SELECT * FROM alert_history WHERE id = ?').get(id) as Row | undefined;
     return row ? toRecord(row) : null;
@@ -176,7 +176,7 @@ export function sqliteAlertHistory(sql: SqliteConnection): AlertHistoryRepositor
 
 const FINISHED = 'FINISHED';
 
-export function sqliteChatWatch(sql: SqliteConnection): ChatWatchRepository {
+export function sqliteChatWatch(sql: SqliteConnection): ChatWatchRepository<'sync'> {
   return {
     lastPoll(businessId) {
       const row = sql.stmt('SELECT last_poll_at FROM chat_watch_business WHERE business_id = ?').get(businessId) as Row | undefined;

@@ -29,7 +29,7 @@ function returnsInPeriod(period: PeriodFilter, alias = 'r'): { where: string; pa
 const isRub = (column: string): string => `${column} IN ('RUR', 'RUB')`;
 
 // The WHERE clause varies with the number of stores, so these statements are prepared per query.
-export function sqliteAnalytics(sql: SqliteConnection): AnalyticsRepository {
+export function sqliteAnalytics(sql: SqliteConnection): AnalyticsRepository<'sync'> {
   const rows = (period: PeriodFilter, query: (where: string) => string): Row[] => {
     const { where, params } = returnsInPeriod(period);
     return sql.db.prepare(query(where)).all(...params) as Row[];
@@ -122,7 +122,7 @@ export function sqliteAnalytics(sql: SqliteConnection): AnalyticsRepository {
 
 const PRICE_PATHS = ['payment', 'cashback', 'subsidy'].flatMap((k) => [`'$.prices.${k}.value'`, `'$.prices.${k}.currencyId'`]).join(', ');
 
-export function sqliteOrderMoney(sql: SqliteConnection): OrderMoneyRepository {
+export function sqliteOrderMoney(sql: SqliteConnection): OrderMoneyRepository<'sync'> {
   /** The order's prices, read at once; its lines read from the store only when a balance asks for them. */
   const storedOrder = (orderId: number, pricesJson: string): BusinessOrderDTO => {
     const [pv, pc, cv, cc, sv, sc] = JSON.parse(pricesJson) as Array<number | string | null>;

@@ -64,7 +64,7 @@ const toRef = (row: Row): MediaRef => ({
   fetchedAt: Number(row.fetched_at),
 });
 
-export function sqliteMediaIndex(sql: SqliteConnection): MediaIndexRepository {
+export function sqliteMediaIndex(sql: SqliteConnection): MediaIndexRepository<'sync'> {
   return {
     putFile(file, at) {
       sql.transaction(() =>

@@ -8,9 +8,8 @@ import { DecisionDraft, type AuditEntry, type OutboxState } from '../../preload/
 import { assertOutboxSchema } from './outbox-schema.ts';
 import type { Store } from './store.ts';
 
-export type Engine = 'sync' | 'async';
-/** What a repository method gives back on an engine: the value now (sync) or a promise of it (async). */
-export type Answer<T, E extends Engine> = E extends 'sync' ? T : Promise<T>;
+export type { Answer, Engine } from './engine.ts';
+import type { Answer, Engine } from './engine.ts';
 
 export type ExplanationParams = Record<string, string | number>;
 

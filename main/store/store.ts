@@ -12,7 +12,7 @@ import {
 } from '../../preload/contract.ts';
 import type { BusinessOrderDTO, CampaignDTO, CurrencyValue, ReturnDTO } from '../market/schemas.ts';
 import { mskDayEnd, mskDayStart } from '../../preload/moscow-time.ts';
-import { awaitsDecision, DECISION_WINDOW_MS } from '../deadlines/deadlines.ts';
+import { awaitsDecision, DECISION_WINDOW_MS } from '../market/return-rules.ts';
 import { PRIVATE_FILE_MODE, securePrivateFolder } from './data-folder.ts';
 import { DiskFullError, diskFullOf } from './disk-full.ts';
 import { migrate, type Migration } from './migrations.ts';
@@ -24,13 +24,17 @@ import type {
   AlertHistoryRepository,
   AlertMarkRepository,
   AnalyticsRepository,
+  CampaignRepository,
   ChatWatchRepository,
+  DecisionOptionsRepository,
+  OrderRepository,
+  ReturnRepository,
+  SyncStateRepository,
   MediaIndexRepository,
   OrderMoneyRepository,
 } from './repositories.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
-import { orderBalances } from '../money/balances.ts';
-import { lineMoney, lineOf, positionMoney } from '../money/money.ts';
+import { lineMoney, lineOf, orderBalance, positionMoney } from '../market/money.ts';
 import { foldForSearch } from './search-text.ts';
 import { countFacets, FACET_COLUMNS, nonFacetFilter, type FacetGroup } from './inbox-facets.ts';
 
@@ -196,7 +200,15 @@ const amountOr = (amount: CurrencyValue | null | undefined, inKopecks: number | 
   amount ?? (typeof inKopecks === 'number' ? { value: inKopecks / 100, currencyId: 'RUR' } : null);
 
 /** The one owner of the SQLite connection; every query the app runs lives here. */
-export class Store implements SqliteConnection {
+export class Store
+  implements
+    SqliteConnection,
+    CampaignRepository<'sync'>,
+    ReturnRepository<'sync'>,
+    OrderRepository<'sync'>,
+    DecisionOptionsRepository<'sync'>,
+    SyncStateRepository<'sync'>
+{
   readonly db: DatabaseSync;
   readonly path: string;
   readonly schemaVersion: number;
@@ -206,12 +218,12 @@ export class Store implements SqliteConnection {
   private txDepth = 0;
 
   // The table families' repositories on this connection.
-  readonly alertMarks: AlertMarkRepository = sqliteAlertMarks(this);
-  readonly alertHistory: AlertHistoryRepository = sqliteAlertHistory(this);
-  readonly chatWatch: ChatWatchRepository = sqliteChatWatch(this);
-  readonly media: MediaIndexRepository = sqliteMediaIndex(this);
-  readonly analytics: AnalyticsRepository = sqliteAnalytics(this);
-  readonly orderMoney: OrderMoneyRepository = sqliteOrderMoney(this);
+  readonly alertMarks: AlertMarkRepository<'sync'> = sqliteAlertMarks(this);
+  readonly alertHistory: AlertHistoryRepository<'sync'> = sqliteAlertHistory(this);
+  readonly chatWatch: ChatWatchRepository<'sync'> = sqliteChatWatch(this);
+  readonly media: MediaIndexRepository<'sync'> = sqliteMediaIndex(this);
+  readonly analytics: AnalyticsRepository<'sync'> = sqliteAnalytics(this);
+  readonly orderMoney: OrderMoneyRepository<'sync'> = sqliteOrderMoney(this);
 
   /**
    * Set while writes fail because the disk is full, with the rows of the largest write that failed;
@@ -656,7 +668,8 @@ export class Store implements SqliteConnection {
       ? [point.address.postcode, point.address.city, point.address.street, point.address.house].filter(Boolean).join(', ') || null
       : null;
     const pickupPoint = point ? { name: point.name ?? null, address, instruction: point.instruction ?? null } : null;
-    const balance = orderBalances(this.orderMoney, [ret.orderId]).get(ret.orderId) as OrderBalance;
+    const facts = this.orderMoney.balanceFacts([ret.orderId]).get(ret.orderId)!;
+    const balance = orderBalance(facts.order, facts.returns);
     return { return: ret, raw, items, order, siblings, pickupPoint, money: balance };
   }
 

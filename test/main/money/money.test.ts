@@ -1,7 +1,7 @@
 // The Market's money read the way the spec defines it, on the cases operators saw read wrongly.
 import { describe, expect, it } from 'vitest';
 import type { BusinessOrderDTO, BusinessOrderItemDTO } from '../../../main/market/schemas.ts';
-import { lineMoney, orderBalance, orderCost, positionMoney, type ReturnOfOrder } from '../../../main/money/money.ts';
+import { lineMoney, orderBalance, orderCost, positionMoney, type ReturnOfOrder } from '../../../main/market/money.ts';
 import { openStore } from '../../../main/store/store.ts';
 import { quote } from '../../helpers/spec-quotes.ts';
 

@@ -6,8 +6,7 @@
  * refund ("Сумма возврата"). The return pane, the decision rules and the analytics all read money here.
  */
 import type { LineMoney, Money, OrderBalance, OrderTakeBack } from '../../preload/contract.ts';
-import type { BusinessOrderDTO, BusinessOrderItemDTO, CurrencyValue } from '../market/schemas.ts';
-import type { ReturnOfOrder } from '../store/repositories.ts';
+import type { BusinessOrderDTO, BusinessOrderItemDTO, CurrencyValue } from './schemas.ts';
 
 type Line = BusinessOrderItemDTO;
 
@@ -96,8 +95,17 @@ export function orderCost(order: BusinessOrderDTO): { payment: number; cashback:
   return { payment: payment.value, cashback: cashback?.value ?? 0, subsidy: subsidy?.value ?? 0, total: total.value, currencyId: payment.currencyId };
 }
 
-/** A return of the order as the balance needs it (as the store keeps it). */
-export type { ReturnOfOrder };
+/** A return of the order as the balance needs it. */
+export interface ReturnOfOrder {
+  returnId: number;
+  returnType: string;
+  refundStatus: string | null;
+  shipmentStatus: string | null;
+  amount: Money | null;
+  awaitingDecision: boolean;
+  /** Only read for a return valued by its lines (no amount); may be empty otherwise. */
+  items: Array<{ shopSku: string; count: number }>;
+}
 
 /** The value of a non-purchase's lines when the Market gives no amount for it; null when a line is unknown. */
 function linesValue(order: BusinessOrderDTO | null, ret: ReturnOfOrder, currencyId: string): number | null {
