@@ -31,7 +31,11 @@ const sections: Section[] = [
     file: 'store-queries.ts',
     run: async () => (await import('./store-queries.ts')).runStoreQueriesBench({ returns: 50_000 }),
   },
-  { title: '4. Inbox rendering in Chromium (10,000 returns)', file: 'rendering.ts', run: async () => (await import('./rendering.ts')).runRenderingBench() },
+  {
+    title: '4. Inbox rendering in Chromium (10,000 and 50,000 returns), cold start, bundle',
+    file: 'rendering.ts',
+    run: async () => (await import('./rendering.ts')).runRenderingBench(),
+  },
   { title: '5. Photos', file: 'photos.ts', run: async () => (measureViewerInChromium(), (await import('./photos.ts')).runPhotosBench()) },
   {
     title: '6. Outbox drain: 1,000 decisions under a scaled hourly budget',

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { BridgeErrorNotice } from './components/BridgeErrorNotice.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
@@ -14,10 +14,12 @@ import { UndoBar } from './components/UndoBar.tsx';
 import { EvidenceLayer } from './evidence/EvidenceLayer.tsx';
 import { PhotoViewer } from './evidence/PhotoViewer.tsx';
 import { useEvidenceStore } from './evidence/state.ts';
-import { AnalyticsScreen } from './analytics/AnalyticsScreen.tsx';
 import { applyLocale, useI18n } from './i18n/index.ts';
 import { useShortcuts } from './state/shortcuts.ts';
 import { useAppStore } from './state/store.ts';
+
+// Charts (recharts) load when the operator opens analytics, not with the inbox.
+const AnalyticsScreen = lazy(() => import('./analytics/AnalyticsScreen.tsx').then((m) => ({ default: m.AnalyticsScreen })));
 
 export function App() {
   const { t } = useI18n();
@@ -74,7 +76,9 @@ export function App() {
         {view === 'analytics' ? (
           <main className="pane pane-settings" aria-labelledby="analytics-title">
             <ErrorBoundary pane="Analytics">
-              <AnalyticsScreen />
+              <Suspense fallback={null}>
+                <AnalyticsScreen />
+              </Suspense>
             </ErrorBoundary>
           </main>
         ) : view === 'settings' ? (
