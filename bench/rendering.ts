@@ -138,14 +138,19 @@ async function measureInbox(returns: number, coldStart: boolean): Promise<Figure
     await page.getByTestId('view-all').click();
     const inboxTotal = (): Promise<number> =>
       page.evaluate(() => Number((document.querySelector('[data-testid=inbox-total]')?.textContent ?? '').replace(/\D/g, '')));
-    // Main back-fills in the background: read its store (WAL allows a second reader) until the count holds still.
+    // Main back-fills in the background: read its store (WAL allows a second reader) until every store's
+    // back-fill is done and the count holds still.
     let stored = 0;
-    for (let stable = 0, started = Date.now(); stable < 8 && Date.now() - started < 400_000;) {
+    for (let stable = 0, started = Date.now(); stable < 3 && Date.now() - started < 900_000;) {
       await page.waitForTimeout(1000);
       const db = new DatabaseSync(storePath(dataDir), { readOnly: true });
       const now = Number((db.prepare('SELECT COUNT(*) AS n FROM returns').get() as { n: number }).n);
+      const pending = Number(
+        (db.prepare('SELECT (SELECT COUNT(*) FROM sync_cursors WHERE backfill_done = 0) + (SELECT COUNT(*) = 0 FROM sync_cursors) AS n').get() as { n: number })
+          .n,
+      );
       db.close();
-      stable = now > 0 && now === stored ? stable + 1 : 0;
+      stable = pending === 0 && now > 0 && now === stored ? stable + 1 : 0;
       stored = now;
     }
     await page.reload();
