@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { e2eUrl, saveScreen } from './helpers.ts';
 import { openSettings } from './ui-helpers.ts';
 
@@ -65,22 +65,23 @@ test.describe('the app shell in web mode', () => {
       await expect(page.getByTestId('connection')).toHaveText('Connected');
       await openSettings(page);
     }
+    // One window saves operator name and thresholds as the operator does (type, leave the field); the other must show them.
+    const saveIn = async (from: Page, to: Page, values: { name: string; thresholds: string }) => {
+      for (const [field, value] of [
+        ['operator-name', values.name],
+        ['thresholds', values.thresholds],
+      ] as const) {
+        await from.getByTestId(field).fill(value);
+        await from.getByTestId(field).blur();
+      }
+      // settings.changed reaches the other window: its fields show main's values, not what they read on opening.
+      await expect(to.getByTestId('operator-name')).toHaveValue(values.name);
+      await expect(to.getByTestId('thresholds')).toHaveValue(values.thresholds);
+    };
     const before = await two.getByTestId('operator-name').inputValue();
-    const name = `Operator ${Date.now() % 100_000}`;
-    await one.getByTestId('operator-name').fill(name);
-    await one.getByTestId('operator-name').blur();
-    await one.getByTestId('thresholds').fill('12, 2');
-    await one.getByTestId('thresholds').blur();
-    // settings.changed reaches the other window: its fields show main's values, not what they read on opening.
-    await expect(two.getByTestId('operator-name')).toHaveValue(name);
-    await expect(two.getByTestId('thresholds')).toHaveValue('12, 2');
+    await saveIn(one, two, { name: `Operator ${Date.now() % 100_000}`, thresholds: '12, 2' });
     await saveScreen(two, 'settings-synced');
-    await two.getByTestId('operator-name').fill(before);
-    await two.getByTestId('operator-name').blur();
-    await two.getByTestId('thresholds').fill('24, 6, 1');
-    await two.getByTestId('thresholds').blur();
-    await expect(one.getByTestId('operator-name')).toHaveValue(before);
-    await expect(one.getByTestId('thresholds')).toHaveValue('24, 6, 1');
+    await saveIn(two, one, { name: before, thresholds: '24, 6, 1' });
     await one.close();
     await two.close();
   });
