@@ -66,6 +66,23 @@ export default tseslint.config(
     },
   },
   {
+    files: ['locales/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnly],
+          patterns: [
+            pattern(
+              ['**/main/**', '**/renderer/**', '**/preload/**', '**/sandbox/**', 'node:*'],
+              'The catalogues serve main and the renderer alike: they import only i18next.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['preload/contract.ts', 'preload/api.ts'],
     rules: {
       'no-restricted-imports': [

@@ -1,12 +1,13 @@
 /**
  * The rules a return decision must meet before it is queued, shared by main (which refuses a bad
  * draft) and the renderer's decision form (which shows the same issues as the operator types).
- * Pure: imports only zod and the contract. Mirrors POST v2/…/returns/{returnId}/decision/submit
+ * Pure: imports only zod, the contract and the catalogues (locales/). Mirrors POST v2/…/returns/{returnId}/decision/submit
  * (ReturnItemDecisionDTO) and what POST v1/businesses/{businessId}/returns/decisions allows.
  */
 import type { z } from 'zod';
 import { DecisionDraft } from './contract.ts';
 import type { AvailableDecisions, DraftIssue } from './contract.ts';
+import { hasText, translator } from '../locales/index.ts';
 import { codeLabel, codeList, formatRub, type CodeGroup } from './market-words.ts';
 import { formatMsk } from './moscow-time.ts';
 
@@ -50,121 +51,66 @@ export const RULES = [
 ] as const;
 export type Rule = (typeof RULES)[number];
 
-const COMMENT_WHAT: Record<RuleLocale, Record<string, string>> = {
-  en: {
-    shipmentCost: 'the cost of the return shipment',
-    repairWhen: 'when the defects will be repaired',
-    declineWhy: 'why the refund is declined',
-    otherWhat: 'which decision you propose',
-  },
-  ru: {
-    shipmentCost: 'стоимость обратной пересылки',
-    repairWhen: 'когда вы устраните недостатки товара',
-    declineWhy: 'причину отказа',
-    otherWhat: 'какое решение вы предлагаете',
-  },
-};
-
 const p = (params: Params, key: string): string => (params[key] === undefined ? '?' : String(params[key]));
 
-/** Words for an outbox entry's state, as the operator reads it. */
-export const OUTBOX_STATE_WORDS: Record<RuleLocale, Record<string, string>> = {
-  en: { queued: 'queued', sending: 'sending', delivered: 'delivered', failed: 'failed', conflict: 'conflict', cancelled: 'cancelled' },
-  ru: { queued: 'в очереди', sending: 'отправляется', delivered: 'доставлено', failed: 'ошибка', conflict: 'конфликт', cancelled: 'отменено' },
-};
-
-/** The texts of the rules: params keep the Market's codes and plain numbers; the words name and format them. */
-function texts(locale: RuleLocale): Record<string, (params: Params) => string> {
-  const code = (group: CodeGroup, x: Params, key: string): string => (x[key] === undefined ? '?' : codeLabel(group, String(x[key]), locale));
-  const codes = (group: CodeGroup, x: Params, key: string): string =>
-    codeList(
-      group,
-      p(x, key)
-        .split(',')
-        .map((c) => c.trim())
-        .filter(Boolean),
-      locale,
-    );
-  const rub = (x: Params, key: string): string => (typeof x[key] === 'number' ? formatRub(x[key] as number, locale) : p(x, key));
-  const at = (x: Params, key: string): string => (x[key] === undefined ? '?' : formatMsk(String(x[key]), locale));
-  const state = (x: Params, key: string): string => OUTBOX_STATE_WORDS[locale][p(x, key)] ?? p(x, key);
-  if (locale === 'ru') {
-    return {
-      'draft.invalid': (x) => `Решение составлено неверно (${p(x, 'path')}): ${p(x, 'detail')}.`,
-      'return.mismatch': (x) => `Решение относится к возврату ${p(x, 'draft')}, а доступные решения — к возврату ${p(x, 'available')}.`,
-      'return.noDecisions': () => 'Маркет сейчас не предлагает решений по этому возврату: он больше не ждёт решения.',
-      'return.unknown': (x) => `Возврата ${p(x, 'returnId')} ещё нет в локальной базе; сначала синхронизируйте данные.`,
-      'return.notAwaiting': (x) => `Возврат ${p(x, 'returnId')} больше не ждёт решения (статус: ${code('refundStatus', x, 'status')}).`,
-      'return.deadlinePassed': (x) => `Срок 48 часов по возврату ${p(x, 'returnId')} истёк (${at(x, 'deadline')}); Маркет подтвердил возврат сам.`,
-      'return.alreadyQueued': (x) =>
-        `Решение по возврату ${p(x, 'returnId')} уже есть (${state(x, 'state')}, очередь №${p(x, 'outboxId')}); измените или отмените его.`,
-      'return.availableUnknown': (x) =>
-        `Неизвестно, какие решения доступны по возврату ${p(x, 'returnId')}: Маркет недоступен, а в кэше ничего нет. Повторите, когда появится связь.`,
-      'items.unknownItem': (x) => `Товара ${p(x, 'returnItemId')} нет в этом возврате.`,
-      'items.duplicate': (x) => `По товару ${p(x, 'returnItemId')} указано несколько решений; нужно ровно одно.`,
-      'items.missing': (x) => `По товару ${p(x, 'shopSku')} нет решения; решение нужно по каждому товару возврата.`,
-      'decisionType.notAvailable': (x) =>
-        `Решение ${codes('decisionType', x, 'decisionType')} недоступно для этого возврата; доступны: ${codes('decisionType', x, 'allowed')}.`,
-      'reasonType.required': (x) => `Для отказа в возврате нужна причина; выберите одну из: ${codes('declineReason', x, 'allowed')}.`,
-      'reasonType.notAvailable': (x) =>
-        `Причина ${codes('declineReason', x, 'reasonType')} недоступна; выберите одну из: ${codes('declineReason', x, 'allowed')}.`,
-      'reasonType.notAllowed': (x) => `Причина указывается только при отказе в возврате, а не при решении ${codes('decisionType', x, 'decisionType')}.`,
-      'comment.required': (x) => `Для решения ${codes('decisionType', x, 'decisionType')} нужен комментарий: ${COMMENT_WHAT.ru[p(x, 'what')] ?? p(x, 'what')}.`,
-      'comment.tooLong': (x) => `Комментарий слишком длинный: не более ${p(x, 'max')} символов.`,
-      'compensation.required': (x) => `Для частичного возврата укажите сумму компенсации: от ${rub(x, 'min')} до ${rub(x, 'max')}.`,
-      'compensation.notAllowed': (x) =>
-        `Сумма компенсации указывается только при частичном возврате, а не при решении ${codes('decisionType', x, 'decisionType')}.`,
-      'compensation.notPositive': () => 'Компенсация должна быть больше 0 ₽.',
-      'compensation.notANumber': (x) =>
-        `Введите сумму цифрами, например 1 250 или 1 250,50${x.min !== undefined ? `: от ${rub(x, 'min')} до ${rub(x, 'max')}` : ''}.`,
-      'compensation.kopecks': () => 'В сумме компенсации не больше двух знаков после запятой (копейки).',
-      'compensation.belowMin': (x) => `Компенсация — не меньше ${rub(x, 'min')}.`,
-      'compensation.aboveMax': (x) => `Компенсация — не больше ${rub(x, 'max')}.`,
-      'compensation.abovePercent': (x) =>
-        `Компенсация больше ${p(x, 'maxPercent')}% суммы позиции (${rub(x, 'amount')} за ${p(x, 'count')} шт.): не больше ${rub(x, 'limit')}.`,
-    };
-  }
-  return {
-    'draft.invalid': (x) => `The decision is malformed at ${p(x, 'path')}: ${p(x, 'detail')}.`,
-    'return.mismatch': (x) => `The decision is for return ${p(x, 'draft')}, but the available decisions are for return ${p(x, 'available')}.`,
-    'return.noDecisions': () => 'The Market offers no decision for this return now: it no longer awaits one.',
-    'return.unknown': (x) => `Return ${p(x, 'returnId')} is not in the local store yet; sync first.`,
-    'return.notAwaiting': (x) => `Return ${p(x, 'returnId')} no longer awaits a decision (status: ${code('refundStatus', x, 'status')}).`,
-    'return.deadlinePassed': (x) => `The 48-hour deadline of return ${p(x, 'returnId')} passed at ${at(x, 'deadline')}; the Market has confirmed it by itself.`,
-    'return.alreadyQueued': (x) =>
-      `A decision for return ${p(x, 'returnId')} is already ${state(x, 'state')} (outbox #${p(x, 'outboxId')}); edit or cancel that one instead.`,
-    'return.availableUnknown': (x) =>
-      `What may be decided for return ${p(x, 'returnId')} is unknown: the Market cannot be reached and nothing is cached. Try again when online.`,
-    'items.unknownItem': (x) => `Item ${p(x, 'returnItemId')} is not part of this return.`,
-    'items.duplicate': (x) => `Item ${p(x, 'returnItemId')} has more than one decision; give exactly one.`,
-    'items.missing': (x) => `Item ${p(x, 'shopSku')} has no decision; every item of the return needs one.`,
-    'decisionType.notAvailable': (x) =>
-      `Decision ${codes('decisionType', x, 'decisionType')} is not available for this return; available: ${codes('decisionType', x, 'allowed')}.`,
-    'reasonType.required': (x) => `Declining a refund needs a reason; choose one of: ${codes('declineReason', x, 'allowed')}.`,
-    'reasonType.notAvailable': (x) =>
-      `Reason ${codes('declineReason', x, 'reasonType')} is not available; choose one of: ${codes('declineReason', x, 'allowed')}.`,
-    'reasonType.notAllowed': (x) => `A reason is given only when declining a refund, not with ${codes('decisionType', x, 'decisionType')}.`,
-    'comment.required': (x) => `Decision ${codes('decisionType', x, 'decisionType')} needs a comment: ${COMMENT_WHAT.en[p(x, 'what')] ?? p(x, 'what')}.`,
-    'comment.tooLong': (x) => `The comment is too long: at most ${p(x, 'max')} characters.`,
-    'compensation.required': (x) => `A partial refund needs the compensation amount, from ${rub(x, 'min')} to ${rub(x, 'max')}.`,
-    'compensation.notAllowed': (x) => `A compensation amount is given only with a partial refund, not with ${codes('decisionType', x, 'decisionType')}.`,
-    'compensation.notPositive': () => 'The compensation must be more than RUB 0.',
-    'compensation.notANumber': (x) =>
-      `Enter the amount in digits, e.g. 1250 or 1250.50${x.min !== undefined ? `: from ${rub(x, 'min')} to ${rub(x, 'max')}` : ''}.`,
-    'compensation.kopecks': () => 'The compensation may have at most two decimal places (kopecks).',
-    'compensation.belowMin': (x) => `The compensation must be at least ${rub(x, 'min')}.`,
-    'compensation.aboveMax': (x) => `The compensation must be at most ${rub(x, 'max')}.`,
-    'compensation.abovePercent': (x) =>
-      `The compensation is above ${p(x, 'maxPercent')}% of the position (${rub(x, 'amount')} for ${p(x, 'count')} pcs): at most ${rub(x, 'limit')}.`,
-  };
+/** An outbox entry's state in words, as the operator reads it ("queued" / "в очереди"); an unknown state reads as itself. */
+export function outboxStateWords(state: string, locale: RuleLocale): string {
+  return hasText(`outbox:state.${state}`) ? translator(locale)(`outbox:state.${state}`) : state;
 }
 
-const TEXTS: Record<RuleLocale, Record<string, (params: Params) => string>> = { en: texts('en'), ru: texts('ru') };
+type Words = (x: Params, key: string) => string;
 
-/** The rule in words, in the operator's language; unknown rules fall back to their code and params. */
+/** Which params of each rule are codes, roubles, times or states, to be put in words before the `rules` catalogue's sentence takes them. */
+function wordsOf(rule: string, locale: RuleLocale): Record<string, Words> {
+  const codes =
+    (group: CodeGroup): Words =>
+    (x, key) =>
+      codeList(
+        group,
+        p(x, key)
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean),
+        locale,
+      );
+  const code =
+    (group: CodeGroup): Words =>
+    (x, key) =>
+      x[key] === undefined ? '?' : codeLabel(group, String(x[key]), locale);
+  const rub: Words = (x, key) => (typeof x[key] === 'number' ? formatRub(x[key], locale) : p(x, key));
+  const at: Words = (x, key) => (x[key] === undefined ? '?' : formatMsk(String(x[key]), locale));
+  const state: Words = (x, key) => outboxStateWords(p(x, key), locale);
+  const what: Words = (x, key) => (hasText(`rules:commentWhat.${p(x, key)}`) ? translator(locale)(`rules:commentWhat.${p(x, key)}`) : p(x, key));
+  const decisionTypes = codes('decisionType');
+  const declineReasons = codes('declineReason');
+  const byRule: Record<string, Record<string, Words>> = {
+    'return.notAwaiting': { status: code('refundStatus') },
+    'return.deadlinePassed': { deadline: at },
+    'return.alreadyQueued': { state },
+    'decisionType.notAvailable': { decisionType: decisionTypes, allowed: decisionTypes },
+    'reasonType.required': { allowed: declineReasons },
+    'reasonType.notAvailable': { reasonType: declineReasons, allowed: declineReasons },
+    'reasonType.notAllowed': { decisionType: decisionTypes },
+    'comment.required': { decisionType: decisionTypes, what },
+    'compensation.required': { min: rub, max: rub },
+    'compensation.notAllowed': { decisionType: decisionTypes },
+    'compensation.notANumber': { min: rub, max: rub },
+    'compensation.belowMin': { min: rub },
+    'compensation.aboveMax': { max: rub },
+    'compensation.abovePercent': { amount: rub, limit: rub },
+  };
+  return byRule[rule] ?? {};
+}
+
+/** The rule in words (the `rules` catalogue), in the operator's language; unknown rules fall back to their code and params. */
 export function describeRule(rule: string, params: Record<string, string | number> = {}, locale: RuleLocale = 'en'): string {
-  const text = TEXTS[locale][rule] ?? TEXTS.en[rule];
-  if (text) return text(params);
+  // Without its bounds, "not a number" names no range.
+  const key = rule === 'compensation.notANumber' && params.min !== undefined ? 'rules:compensation.notANumberRange' : `rules:${rule}`;
+  if (hasText(key)) {
+    const values: Params = { ...params };
+    for (const [name, words] of Object.entries(wordsOf(rule, locale))) values[name] = words(params, name);
+    return translator(locale)(key, { replace: values });
+  }
   const detail = Object.entries(params)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');

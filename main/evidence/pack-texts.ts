@@ -1,6 +1,6 @@
 // The evidence pack's texts in the operator's language: the readme, chat transcripts, the decision history, what is missing.
 import type { AuditEntry, ChatMessageView, ChatView } from '../../preload/contract.ts';
-import { OUTBOX_STATE_WORDS } from '../../preload/decision-rules.ts';
+import { outboxStateWords } from '../../preload/decision-rules.ts';
 import { codeLabel } from '../../preload/market-words.ts';
 import { formatMsk } from '../../preload/moscow-time.ts';
 import { AUDIT_STEP_WORDS } from '../outbox/csv.ts';
@@ -53,7 +53,7 @@ export function decisionHistory(returnId: number, audit: readonly AuditEntry[], 
     '',
     ...audit.map((a) => {
       const step = AUDIT_STEP_WORDS[locale][a.action] ?? a.action;
-      const state = a.state ? ` → ${OUTBOX_STATE_WORDS[locale][a.state] ?? a.state}` : '';
+      const state = a.state ? ` → ${outboxStateWords(a.state, locale)}` : '';
       const answer = a.serverAnswer ? ` (${ru ? 'Маркет' : 'Market'}: ${a.serverAnswer})` : '';
       return `[${formatMsk(a.at, locale, { seconds: true })}] ${a.operator}: ${step}${state}${answer}`;
     }),

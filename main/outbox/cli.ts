@@ -21,7 +21,7 @@ import { openStore, storePath, type Store } from '../store/store.ts';
 import { DraftRejectedError, ReturnNotKnownError } from './errors.ts';
 import { itemsSummary } from './draft.ts';
 import { Outbox, type OutboxOptions, type OutboxStatus } from './outbox.ts';
-import { STATE_WORDS } from './texts.ts';
+import { outboxStateWords } from '../../preload/decision-rules.ts';
 
 export interface Output {
   write(text: string): unknown;
@@ -222,7 +222,7 @@ function returnItemIds(store: Store, returnId: number): number[] {
 export function formatEntries(entries: readonly OutboxEntry[], locale: RuleLocale = 'en'): string[] {
   if (entries.length === 0) return [locale === 'ru' ? 'Очередь решений пуста.' : 'The outbox is empty.'];
   return entries.map((e) => {
-    const state = (STATE_WORDS[locale][e.state] ?? e.state).padEnd(12);
+    const state = outboxStateWords(e.state, locale).padEnd(12);
     const extra = [e.explanation, e.serverMessage ? `server: ${e.serverMessage}` : null].filter(Boolean).join(' | ');
     return `#${String(e.id).padEnd(5)} ${state} return ${e.returnId} order ${e.orderId} store ${e.campaignId} by ${e.operator} attempts ${e.attempts}: ${itemsSummary(e.draft)}${extra ? ` — ${extra}` : ''}`;
   });
@@ -287,7 +287,7 @@ export async function runOutboxDrain(
   };
   const onChanged = (entry: OutboxEntry): void => {
     handled.set(entry.id, entry);
-    const words = STATE_WORDS[options.locale ?? 'en'][entry.state] ?? entry.state;
+    const words = outboxStateWords(entry.state, options.locale ?? 'en');
     say(
       `  #${entry.id} return ${entry.returnId}: ${words}${entry.explanation ? ` — ${entry.explanation}` : ''}${entry.serverMessage ? ` | server: ${entry.serverMessage}` : ''}`,
     );

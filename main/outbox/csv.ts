@@ -2,7 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { AuditEntry } from '../../preload/contract.ts';
-import { OUTBOX_STATE_WORDS } from '../../preload/decision-rules.ts';
+import { outboxStateWords } from '../../preload/decision-rules.ts';
 import { codeLabel } from '../../preload/market-words.ts';
 import { formatMskCell } from '../../preload/moscow-time.ts';
 import { toCsv, type CsvLocale } from '../reports/csv.ts';
@@ -107,7 +107,7 @@ export function auditCsv(rows: ReadonlyArray<AuditEntry & { items: string | null
       r.returnId,
       r.outboxId,
       AUDIT_STEP_WORDS[locale][r.action] ?? r.action,
-      r.state ? (OUTBOX_STATE_WORDS[locale][r.state] ?? r.state) : null,
+      r.state ? outboxStateWords(r.state, locale) : null,
       itemsInWords(r.items, locale),
       r.payload,
       r.serverAnswer,

@@ -2,7 +2,7 @@
 // language (headings, words for codes, Moscow times, ";" in Russian). Written atomically.
 import { Writable } from 'node:stream';
 import type { AnalyticsResult, AnalyticsTable, ExportResult, InboxFilter, InboxRow, OrderMoneyRow } from '../../preload/contract.ts';
-import { OUTBOX_STATE_WORDS } from '../../preload/decision-rules.ts';
+import { outboxStateWords } from '../../preload/decision-rules.ts';
 import { codeLabel, isoCurrency, type CodeGroup } from '../../preload/market-words.ts';
 import { formatMskCell, MSK_OFFSET_MS } from '../../preload/moscow-time.ts';
 import { toCsv, type CsvLocale, type CsvValue } from './csv.ts';
@@ -75,7 +75,7 @@ export function inboxCsv(
     ['Товаров', 'Items', (r) => r.itemCount],
     ['SKU', 'SKUs', (r) => r.skus.join(' ')],
     ['Ждёт решения', 'Awaiting decision', (r) => r.awaitingDecision],
-    ['Решение в очереди', 'Decision in the outbox', (r) => (r.outboxState ? (OUTBOX_STATE_WORDS[locale][r.outboxState] ?? r.outboxState) : '')],
+    ['Решение в очереди', 'Decision in the outbox', (r) => (r.outboxState ? outboxStateWords(r.outboxState, locale) : '')],
   ];
   return sheet(columns, all, locale);
 }

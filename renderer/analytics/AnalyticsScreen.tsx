@@ -13,20 +13,20 @@ import { DataTable } from './DataTable.tsx';
 import { ExportNote } from './ExportNote.tsx';
 import { ReportDialog } from './ReportDialog.tsx';
 import { chooseFolder, loadAnalytics, MONEY_PAGE, periodProblem, runExport, setMoneySort, useAnalyticsStore, type MoneySort } from './state.ts';
-import { fill, useAnalyticsText } from './text.ts';
+import { useI18n } from '../i18n/index.ts';
 import './analytics.css';
 
 const rub = (value: number | null, locale: 'ru' | 'en'): string => (value === null ? '—' : formatMoney({ value, currencyId: 'RUR' }, locale));
 
 function Section({ id, title, note, table, children }: { id: string; title: string; note?: string; table?: AnalyticsTable; children: ReactNode }) {
-  const { x } = useAnalyticsText();
+  const { t } = useI18n();
   return (
     <section className="card an-section" aria-labelledby={`an-${id}`} data-testid={`an-section-${id}`}>
       <header className="an-section-head">
         <h2 id={`an-${id}`}>{title}</h2>
         {table && (
           <button type="button" onClick={() => void runExport({ kind: 'analytics', table })} data-testid={`an-export-${table}`}>
-            {x.exportCsv}
+            {t('analytics:exportCsv')}
           </button>
         )}
       </header>
@@ -47,7 +47,7 @@ function Tile({ label, value, sub, testId }: { label: string; value: string; sub
 }
 
 export function AnalyticsScreen() {
-  const { x, locale, label } = useAnalyticsText();
+  const { t, locale, label } = useI18n();
   const { period, result, error, loading, money, moneySort, folder, defaultFolder, setPeriod, setDialogOpen } = useAnalyticsStore(
     useShallow((s) => ({
       period: s.period,
@@ -77,36 +77,41 @@ export function AnalyticsScreen() {
       void bridge.files.chooseFolder().then((r) => r.ok && useAnalyticsStore.setState({ defaultFolder: r.value.defaultFolder }));
   }, [bridge, defaultFolder, native]);
 
-  const reason = (code: string) => (code === 'NONE' ? x.none : label('returnReason', code));
-  const subreason = (code: string) => (code === 'NONE' ? x.none : label('returnSubreason', code));
-  const decision = (code: string) => (code === 'NONE' ? x.none : label('decisionType', code));
+  const reason = (code: string) => (code === 'NONE' ? t('analytics:none') : label('returnReason', code));
+  const subreason = (code: string) => (code === 'NONE' ? t('analytics:none') : label('returnSubreason', code));
+  const decision = (code: string) => (code === 'NONE' ? t('analytics:none') : label('decisionType', code));
   const storeName = (id: number) => stores?.find((s) => s.campaignId === id)?.name ?? String(id);
-  const c = x.cols;
 
   return (
     <div className="an-screen" data-testid="analytics">
       <header className="an-head">
         <div>
-          <h1 id="analytics-title">{x.title}</h1>
-          <p className="an-note">{x.subtitle}</p>
+          <h1 id="analytics-title">{t('analytics:title')}</h1>
+          <p className="an-note">{t('analytics:subtitle')}</p>
         </div>
         <div className="an-actions">
           <button type="button" className="primary" onClick={() => setDialogOpen(true)} data-testid="open-report-dialog">
-            {x.report}
+            {t('analytics:report')}
           </button>
           <button type="button" onClick={() => void runExport({ kind: 'inbox' })} data-testid="export-inbox">
-            {x.exportInbox}
+            {t('analytics:exportInbox')}
           </button>
           <button type="button" onClick={() => void runExport({ kind: 'audit' })} data-testid="export-audit">
-            {x.exportAudit}
+            {t('analytics:exportAudit')}
           </button>
         </div>
       </header>
 
-      <form className="an-controls" onSubmit={(e) => (e.preventDefault(), void loadAnalytics())} aria-label={x.title}>
-        <DateField label={x.from} value={period.from} onChange={(day) => setPeriod({ from: day ?? '' })} invalid={problem !== null} testId="an-from" />
+      <form className="an-controls" onSubmit={(e) => (e.preventDefault(), void loadAnalytics())} aria-label={t('analytics:title')}>
         <DateField
-          label={x.to}
+          label={t('analytics:from')}
+          value={period.from}
+          onChange={(day) => setPeriod({ from: day ?? '' })}
+          invalid={problem !== null}
+          testId="an-from"
+        />
+        <DateField
+          label={t('analytics:to')}
           value={period.to}
           onChange={(day) => setPeriod({ to: day ?? '' })}
           invalid={problem !== null}
@@ -114,20 +119,20 @@ export function AnalyticsScreen() {
           testId="an-to"
         />
         <label>
-          {x.bucket}
+          {t('analytics:bucket')}
           <select value={period.bucket} onChange={(e) => setPeriod({ bucket: e.currentTarget.value as 'day' | 'week' })} data-testid="an-bucket">
-            <option value="day">{x.day}</option>
-            <option value="week">{x.week}</option>
+            <option value="day">{t('analytics:day')}</option>
+            <option value="week">{t('analytics:week')}</option>
           </select>
         </label>
         <label>
-          {x.store}
+          {t('analytics:store')}
           <select
             value={period.campaignId ?? ''}
             onChange={(e) => setPeriod({ campaignId: e.currentTarget.value ? Number(e.currentTarget.value) : null })}
             data-testid="an-store"
           >
-            <option value="">{x.allStores}</option>
+            <option value="">{t('analytics:allStores')}</option>
             {(stores ?? []).map((s) => (
               <option key={s.campaignId} value={s.campaignId}>
                 {s.name ?? s.campaignId}
@@ -136,21 +141,21 @@ export function AnalyticsScreen() {
           </select>
         </label>
         <button type="submit" disabled={problem !== null || loading}>
-          {loading ? x.loading : x.refresh}
+          {loading ? t('analytics:loading') : t('analytics:refresh')}
         </button>
         <div className="an-folder">
-          <span>{x.folder}: </span>
-          <code data-testid="an-folder">{folder ?? defaultFolder ?? x.defaultFolder}</code>
+          <span>{t('analytics:folder')}: </span>
+          <code data-testid="an-folder">{folder ?? defaultFolder ?? t('analytics:defaultFolder')}</code>
           {native && (
             <button type="button" className="link" onClick={() => void chooseFolder()} data-testid="an-choose-folder">
-              {x.chooseFolder}
+              {t('analytics:chooseFolder')}
             </button>
           )}
         </div>
       </form>
       {problem && (
         <p className="field-error" role="alert" id="an-period-problem" data-testid="an-period-problem">
-          {problem === 'reversed' ? x.reversed : problem === 'too-long' ? x.tooLong : x.missingDates}
+          {problem === 'reversed' ? t('analytics:reversed') : problem === 'too-long' ? t('analytics:tooLong') : t('analytics:missingDates')}
         </p>
       )}
       {error && !problem && (
@@ -162,28 +167,28 @@ export function AnalyticsScreen() {
 
       {result && !problem && renderFigures(result)}
       {result && !problem && money && (
-        <Section id="money" title={x.sections.money} note={x.notes.money} table="money">
+        <Section id="money" title={t('analytics:sections.money')} note={t('analytics:notes.money')} table="money">
           <dl className="an-money-totals" data-testid="an-money-totals">
             <div>
-              <dt>{x.money.orders}</dt>
+              <dt>{t('analytics:money.orders')}</dt>
               <dd>
-                {money.totals.orders} ({money.totals.ordersWithCost} {x.money.withCost})
+                {money.totals.orders} ({money.totals.ordersWithCost} {t('analytics:money.withCost')})
               </dd>
             </div>
             <div>
-              <dt>{x.money.cost}</dt>
+              <dt>{t('analytics:money.cost')}</dt>
               <dd>{rub(money.totals.cost, locale)}</dd>
             </div>
             <div>
-              <dt>{x.money.refunded}</dt>
+              <dt>{t('analytics:money.refunded')}</dt>
               <dd>{rub(money.totals.refunded, locale)}</dd>
             </div>
             <div>
-              <dt>{x.money.net}</dt>
+              <dt>{t('analytics:money.net')}</dt>
               <dd>{rub(money.totals.net, locale)}</dd>
             </div>
             <div>
-              <dt>{x.money.withoutCost}</dt>
+              <dt>{t('analytics:money.withoutCost')}</dt>
               <dd>{rub(money.totals.refundedWithoutCost, locale)}</dd>
             </div>
           </dl>
@@ -196,54 +201,64 @@ export function AnalyticsScreen() {
 
   // Plain render functions, not components: nested component types would remount (and lose table sorting) on every render.
   function renderFigures(result: AnalyticsResult) {
-    const t = result.totals;
+    const totals = result.totals;
     const ttd = result.timeToDecision;
-    const hours = (h: number | null) => (h === null ? '—' : fill(x.totals.hours, { h: h.toLocaleString(locale) }));
-    const empty = t.returns + t.nonPurchases === 0;
+    const hours = (h: number | null) => (h === null ? '—' : t('analytics:totals.hours', { h: h.toLocaleString(locale) }));
+    const empty = totals.returns + totals.nonPurchases === 0;
     return (
       <>
         <div className="an-tiles" data-testid="an-totals">
-          <Tile label={x.totals.returns} value={String(t.returns)} testId="an-total-returns" />
-          <Tile label={x.totals.nonPurchases} value={String(t.nonPurchases)} testId="an-total-nonpurchases" />
-          <Tile label={x.totals.refunded} value={rub(t.refunded, locale)} testId="an-total-refunded" />
-          <Tile label={x.totals.compensation} value={rub(t.compensation, locale)} testId="an-total-compensation" />
-          <Tile label={x.totals.missed} value={String(t.deadlinesMissed)} sub={fill(x.totals.ofDue, { due: t.decisionDue })} testId="an-total-missed" />
-          <Tile label={x.totals.median} value={hours(ttd.medianHours)} sub={`${x.stats.decided}: ${ttd.decided}`} testId="an-total-median" />
+          <Tile label={t('analytics:totals.returns')} value={String(totals.returns)} testId="an-total-returns" />
+          <Tile label={t('analytics:totals.nonPurchases')} value={String(totals.nonPurchases)} testId="an-total-nonpurchases" />
+          <Tile label={t('analytics:totals.refunded')} value={rub(totals.refunded, locale)} testId="an-total-refunded" />
+          <Tile label={t('analytics:totals.compensation')} value={rub(totals.compensation, locale)} testId="an-total-compensation" />
+          <Tile
+            label={t('analytics:totals.missed')}
+            value={String(totals.deadlinesMissed)}
+            sub={t('analytics:totals.ofDue', { due: totals.decisionDue })}
+            testId="an-total-missed"
+          />
+          <Tile
+            label={t('analytics:totals.median')}
+            value={hours(ttd.medianHours)}
+            sub={`${t('analytics:stats.decided')}: ${ttd.decided}`}
+            testId="an-total-median"
+          />
         </div>
-        {t.foreignCurrencyAmounts > 0 && <p className="an-note">{fill(x.notes.foreign, { n: t.foreignCurrencyAmounts })}</p>}
+        {totals.foreignCurrencyAmounts > 0 && <p className="an-note">{t('analytics:notes.foreign', { n: totals.foreignCurrencyAmounts })}</p>}
         {empty && (
           <p className="an-empty" data-testid="an-empty">
-            {x.empty}
+            {t('analytics:empty')}
           </p>
         )}
         <div className="an-grid">
-          <Section id="timeline" title={x.sections.timeline} table="timeline">
+          <Section id="timeline" title={t('analytics:sections.timeline')} table="timeline">
             <Bars
               data={result.timeline}
               category="bucket"
-              label={x.sections.timeline}
+              label={t('analytics:sections.timeline')}
               series={[
-                { key: 'returns', label: c.returns, stack: 'a' },
-                { key: 'nonPurchases', label: c.nonPurchases, stack: 'a' },
+                { key: 'returns', label: t('analytics:cols.returns'), stack: 'a' },
+                { key: 'nonPurchases', label: t('analytics:cols.nonPurchases'), stack: 'a' },
               ]}
             />
             <details>
-              <summary>{x.showTable}</summary>
+              <summary>{t('analytics:showTable')}</summary>
               <DataTable
-                caption={x.sections.timeline}
+                caption={t('analytics:sections.timeline')}
                 testId="an-table-timeline"
                 rows={result.timeline}
                 columns={[
-                  { key: 'bucket', label: c.bucket, value: (r) => r.bucket },
-                  { key: 'returns', label: c.returns, value: (r) => r.returns, numeric: true },
-                  { key: 'nonPurchases', label: c.nonPurchases, value: (r) => r.nonPurchases, numeric: true },
-                  { key: 'refunded', label: c.refunded, value: (r) => r.refunded, numeric: true, render: (r) => rub(r.refunded, locale) },
+                  { key: 'bucket', label: t('analytics:cols.bucket'), value: (r) => r.bucket },
+                  { key: 'returns', label: t('analytics:cols.returns'), value: (r) => r.returns, numeric: true },
+                  { key: 'nonPurchases', label: t('analytics:cols.nonPurchases'), value: (r) => r.nonPurchases, numeric: true },
+                  { key: 'refunded', label: t('analytics:cols.refunded'), value: (r) => r.refunded, numeric: true, render: (r) => rub(r.refunded, locale) },
                 ]}
               />
             </details>
           </Section>
 
-          <Section id="reasons" title={x.sections.reasons} note={x.notes.reasons} table="reasons">
+          <Section id="reasons" title={t('analytics:sections.reasons')} note={t('analytics:notes.reasons')} table="reasons">
             <Bars
               data={aggregate(
                 result.reasons,
@@ -252,128 +267,156 @@ export function AnalyticsScreen() {
               ).slice(0, 8)}
               category="name"
               horizontal
-              label={x.sections.reasons}
-              series={[{ key: 'value', label: c.items }]}
+              label={t('analytics:sections.reasons')}
+              series={[{ key: 'value', label: t('analytics:cols.items') }]}
             />
             <DataTable
-              caption={x.sections.reasons}
+              caption={t('analytics:sections.reasons')}
               testId="an-table-reasons"
               rows={result.reasons}
               initialSort={{ key: 'items', descending: true }}
               columns={[
-                { key: 'reason', label: c.reason, value: (r) => reason(r.reason) },
-                { key: 'subreason', label: c.subreason, value: (r) => subreason(r.subreason) },
-                { key: 'items', label: c.items, value: (r) => r.items, numeric: true },
-                { key: 'units', label: c.units, value: (r) => r.units, numeric: true },
-                { key: 'refunded', label: c.refunded, value: (r) => r.refunded, numeric: true, render: (r) => rub(r.refunded, locale) },
+                { key: 'reason', label: t('analytics:cols.reason'), value: (r) => reason(r.reason) },
+                { key: 'subreason', label: t('analytics:cols.subreason'), value: (r) => subreason(r.subreason) },
+                { key: 'items', label: t('analytics:cols.items'), value: (r) => r.items, numeric: true },
+                { key: 'units', label: t('analytics:cols.units'), value: (r) => r.units, numeric: true },
+                { key: 'refunded', label: t('analytics:cols.refunded'), value: (r) => r.refunded, numeric: true, render: (r) => rub(r.refunded, locale) },
               ]}
             />
           </Section>
 
-          <Section id="topSkus" title={x.sections.topSkus} note={x.notes.topSkus} table="topSkus">
-            <Bars data={result.topSkus.slice(0, 8)} category="shopSku" horizontal label={x.sections.topSkus} series={[{ key: 'units', label: c.units }]} />
+          <Section id="topSkus" title={t('analytics:sections.topSkus')} note={t('analytics:notes.topSkus')} table="topSkus">
+            <Bars
+              data={result.topSkus.slice(0, 8)}
+              category="shopSku"
+              horizontal
+              label={t('analytics:sections.topSkus')}
+              series={[{ key: 'units', label: t('analytics:cols.units') }]}
+            />
             <DataTable
-              caption={x.sections.topSkus}
+              caption={t('analytics:sections.topSkus')}
               testId="an-table-topSkus"
               rows={result.topSkus}
               maxRows={50}
               initialSort={{ key: 'units', descending: true }}
               columns={[
-                { key: 'sku', label: c.sku, value: (r) => r.shopSku },
-                { key: 'name', label: c.name, value: (r) => r.name },
-                { key: 'returns', label: c.returns, value: (r) => r.returns, numeric: true },
-                { key: 'units', label: c.units, value: (r) => r.units, numeric: true },
-                { key: 'refunded', label: c.refunded, value: (r) => r.refunded, numeric: true, render: (r) => rub(r.refunded, locale) },
+                { key: 'sku', label: t('analytics:cols.sku'), value: (r) => r.shopSku },
+                { key: 'name', label: t('analytics:cols.name'), value: (r) => r.name },
+                { key: 'returns', label: t('analytics:cols.returns'), value: (r) => r.returns, numeric: true },
+                { key: 'units', label: t('analytics:cols.units'), value: (r) => r.units, numeric: true },
+                { key: 'refunded', label: t('analytics:cols.refunded'), value: (r) => r.refunded, numeric: true, render: (r) => rub(r.refunded, locale) },
               ]}
             />
           </Section>
 
-          <Section id="decisionMix" title={x.sections.decisionMix} note={x.notes.decisionMix} table="decisionMix">
+          <Section id="decisionMix" title={t('analytics:sections.decisionMix')} note={t('analytics:notes.decisionMix')} table="decisionMix">
             <Bars
               data={result.decisionMix.map((d) => ({ ...d, name: decision(d.decisionType) }))}
               category="name"
               horizontal
-              label={x.sections.decisionMix}
+              label={t('analytics:sections.decisionMix')}
               series={[
-                { key: 'operatorItems', label: c.operatorItems },
-                { key: 'marketItems', label: c.marketItems },
+                { key: 'operatorItems', label: t('analytics:cols.operatorItems') },
+                { key: 'marketItems', label: t('analytics:cols.marketItems') },
               ]}
             />
             <DataTable
-              caption={x.sections.decisionMix}
+              caption={t('analytics:sections.decisionMix')}
               testId="an-table-decisionMix"
               rows={result.decisionMix}
               columns={[
-                { key: 'decisionType', label: c.decisionType, value: (r) => decision(r.decisionType) },
-                { key: 'operatorItems', label: c.operatorItems, value: (r) => r.operatorItems, numeric: true },
-                { key: 'marketItems', label: c.marketItems, value: (r) => r.marketItems, numeric: true },
+                { key: 'decisionType', label: t('analytics:cols.decisionType'), value: (r) => decision(r.decisionType) },
+                { key: 'operatorItems', label: t('analytics:cols.operatorItems'), value: (r) => r.operatorItems, numeric: true },
+                { key: 'marketItems', label: t('analytics:cols.marketItems'), value: (r) => r.marketItems, numeric: true },
               ]}
             />
           </Section>
 
-          <Section id="timeToDecision" title={x.sections.timeToDecision} note={fill(x.notes.timeToDecision, { untimed: ttd.untimed })} table="timeToDecision">
+          <Section
+            id="timeToDecision"
+            title={t('analytics:sections.timeToDecision')}
+            note={t('analytics:notes.timeToDecision', { untimed: ttd.untimed })}
+            table="timeToDecision"
+          >
             <dl className="an-stats">
               <div>
-                <dt>{x.stats.decided}</dt>
+                <dt>{t('analytics:stats.decided')}</dt>
                 <dd>{ttd.decided}</dd>
               </div>
               <div>
-                <dt>{x.stats.median}</dt>
+                <dt>{t('analytics:stats.median')}</dt>
                 <dd>{hours(ttd.medianHours)}</dd>
               </div>
               <div>
-                <dt>{x.stats.average}</dt>
+                <dt>{t('analytics:stats.average')}</dt>
                 <dd>{hours(ttd.averageHours)}</dd>
               </div>
               <div>
-                <dt>{x.stats.p90}</dt>
+                <dt>{t('analytics:stats.p90')}</dt>
                 <dd>{hours(ttd.p90Hours)}</dd>
               </div>
             </dl>
-            <Bars data={ttd.histogram} category="range" label={x.sections.timeToDecision} series={[{ key: 'returns', label: c.returns }]} height={160} />
+            <Bars
+              data={ttd.histogram}
+              category="range"
+              label={t('analytics:sections.timeToDecision')}
+              series={[{ key: 'returns', label: t('analytics:cols.returns') }]}
+              height={160}
+            />
             <DataTable
-              caption={x.sections.timeToDecision}
+              caption={t('analytics:sections.timeToDecision')}
               testId="an-table-timeToDecision"
               rows={ttd.histogram}
               columns={[
-                { key: 'range', label: c.range, value: (r) => r.range },
-                { key: 'returns', label: c.returns, value: (r) => r.returns, numeric: true },
+                { key: 'range', label: t('analytics:cols.range'), value: (r) => r.range },
+                { key: 'returns', label: t('analytics:cols.returns'), value: (r) => r.returns, numeric: true },
               ]}
             />
           </Section>
 
-          <Section id="stores" title={x.sections.stores} table="stores">
+          <Section id="stores" title={t('analytics:sections.stores')} table="stores">
             <DataTable
-              caption={x.sections.stores}
+              caption={t('analytics:sections.stores')}
               testId="an-table-stores"
               rows={result.stores}
               columns={[
-                { key: 'store', label: c.store, value: (r) => r.name ?? String(r.campaignId) },
-                { key: 'returns', label: c.returns, value: (r) => r.returns, numeric: true },
-                { key: 'nonPurchases', label: c.nonPurchases, value: (r) => r.nonPurchases, numeric: true },
-                { key: 'refunded', label: c.refunded, value: (r) => r.refunded, numeric: true, render: (r) => rub(r.refunded, locale) },
-                { key: 'compensation', label: c.compensation, value: (r) => r.compensation, numeric: true, render: (r) => rub(r.compensation, locale) },
-                { key: 'due', label: c.due, value: (r) => r.decisionDue, numeric: true },
-                { key: 'missed', label: c.missed, value: (r) => r.deadlinesMissed, numeric: true },
-                { key: 'median', label: c.medianHours, value: (r) => r.medianHoursToDecision, numeric: true },
+                { key: 'store', label: t('analytics:cols.store'), value: (r) => r.name ?? String(r.campaignId) },
+                { key: 'returns', label: t('analytics:cols.returns'), value: (r) => r.returns, numeric: true },
+                { key: 'nonPurchases', label: t('analytics:cols.nonPurchases'), value: (r) => r.nonPurchases, numeric: true },
+                { key: 'refunded', label: t('analytics:cols.refunded'), value: (r) => r.refunded, numeric: true, render: (r) => rub(r.refunded, locale) },
+                {
+                  key: 'compensation',
+                  label: t('analytics:cols.compensation'),
+                  value: (r) => r.compensation,
+                  numeric: true,
+                  render: (r) => rub(r.compensation, locale),
+                },
+                { key: 'due', label: t('analytics:cols.due'), value: (r) => r.decisionDue, numeric: true },
+                { key: 'missed', label: t('analytics:cols.missed'), value: (r) => r.deadlinesMissed, numeric: true },
+                { key: 'median', label: t('analytics:cols.medianHours'), value: (r) => r.medianHoursToDecision, numeric: true },
               ]}
             />
           </Section>
         </div>
 
-        <Section id="deadlines" title={`${x.sections.deadlines} (${result.deadlines.length})`} note={x.notes.deadlines} table="deadlines">
+        <Section
+          id="deadlines"
+          title={`${t('analytics:sections.deadlines')} (${result.deadlines.length})`}
+          note={t('analytics:notes.deadlines')}
+          table="deadlines"
+        >
           <DataTable
-            caption={x.sections.deadlines}
+            caption={t('analytics:sections.deadlines')}
             testId="an-table-deadlines"
             rows={result.deadlines}
             maxRows={200}
             columns={[
-              { key: 'returnId', label: c.returnId, value: (r) => r.returnId, numeric: true },
-              { key: 'orderId', label: c.orderId, value: (r) => r.orderId, numeric: true },
-              { key: 'store', label: c.store, value: (r) => storeName(r.campaignId) },
-              { key: 'deadline', label: c.deadline, value: (r) => r.deadline, render: (r) => formatMsk(r.deadline, locale) },
-              { key: 'refundStatus', label: c.refundStatus, value: (r) => label('refundStatus', r.refundStatus) },
-              { key: 'why', label: c.why, value: (r) => x.why[r.why as keyof typeof x.why] ?? r.why },
+              { key: 'returnId', label: t('analytics:cols.returnId'), value: (r) => r.returnId, numeric: true },
+              { key: 'orderId', label: t('analytics:cols.orderId'), value: (r) => r.orderId, numeric: true },
+              { key: 'store', label: t('analytics:cols.store'), value: (r) => storeName(r.campaignId) },
+              { key: 'deadline', label: t('analytics:cols.deadline'), value: (r) => r.deadline, render: (r) => formatMsk(r.deadline, locale) },
+              { key: 'refundStatus', label: t('analytics:cols.refundStatus'), value: (r) => label('refundStatus', r.refundStatus) },
+              { key: 'why', label: t('analytics:cols.why'), value: (r) => t(`analytics:why.${r.why}`, { defaultValue: r.why }) },
             ]}
           />
         </Section>
@@ -389,7 +432,7 @@ export function AnalyticsScreen() {
           <button
             type="button"
             className="an-sort"
-            title={fill(x.sortBy, { col: text })}
+            title={t('analytics:sortBy', { col: text })}
             onClick={() => setMoneySort({ sort: key, descending: active ? !sort.descending : true, offset: 0 })}
           >
             {text}
@@ -404,16 +447,16 @@ export function AnalyticsScreen() {
       <>
         <div className="an-table-wrap">
           <table className="an-table" data-testid="an-table-money">
-            <caption className="an-sr-only">{x.sections.money}</caption>
+            <caption className="an-sr-only">{t('analytics:sections.money')}</caption>
             <thead>
               <tr>
-                {header('orderId', c.orderId)}
-                <th scope="col">{c.store}</th>
-                {header('returns', c.returns)}
-                {header('cost', c.cost)}
-                {header('refunded', c.refunded)}
-                {header('net', c.net)}
-                <th scope="col">{c.pending}</th>
+                {header('orderId', t('analytics:cols.orderId'))}
+                <th scope="col">{t('analytics:cols.store')}</th>
+                {header('returns', t('analytics:cols.returns'))}
+                {header('cost', t('analytics:cols.cost'))}
+                {header('refunded', t('analytics:cols.refunded'))}
+                {header('net', t('analytics:cols.net'))}
+                <th scope="col">{t('analytics:cols.pending')}</th>
               </tr>
             </thead>
             <tbody>
@@ -425,7 +468,7 @@ export function AnalyticsScreen() {
                   <td className="num">{rub(r.cost, locale)}</td>
                   <td className="num">{rub(r.refunded, locale)}</td>
                   <td className="num">{rub(r.net, locale)}</td>
-                  <td>{r.pending ? x.yes : x.no}</td>
+                  <td>{r.pending ? t('analytics:yes') : t('analytics:no')}</td>
                 </tr>
               ))}
             </tbody>
@@ -433,11 +476,11 @@ export function AnalyticsScreen() {
         </div>
         <div className="an-pager">
           <button type="button" disabled={sort.offset === 0} onClick={() => setMoneySort({ offset: Math.max(0, sort.offset - MONEY_PAGE) })}>
-            {x.money.prev}
+            {t('analytics:money.prev')}
           </button>
-          <span>{fill(x.money.page, { from: total ? sort.offset + 1 : 0, to: Math.min(total, sort.offset + MONEY_PAGE), total })}</span>
+          <span>{t('analytics:money.page', { from: total ? sort.offset + 1 : 0, to: Math.min(total, sort.offset + MONEY_PAGE), total })}</span>
           <button type="button" disabled={sort.offset + MONEY_PAGE >= total} onClick={() => setMoneySort({ offset: sort.offset + MONEY_PAGE })}>
-            {x.money.next}
+            {t('analytics:money.next')}
           </button>
         </div>
       </>

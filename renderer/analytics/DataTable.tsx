@@ -1,6 +1,6 @@
 // An accessible table beside each chart: a caption, header cells that sort (aria-sort), numbers right-aligned.
 import { useMemo, useState, type ReactNode } from 'react';
-import { fill, useAnalyticsText } from './text.ts';
+import { useI18n } from '../i18n/index.ts';
 
 export interface Column<Row> {
   key: string;
@@ -25,7 +25,7 @@ export function DataTable<Row>({
   initialSort?: { key: string; descending: boolean };
   maxRows?: number;
 }) {
-  const { x } = useAnalyticsText();
+  const { t } = useI18n();
   const [sort, setSort] = useState<{ key: string; descending: boolean } | null>(initialSort ?? null);
   const sorted = useMemo(() => {
     const column = sort && columns.find((c) => c.key === sort.key);
@@ -59,7 +59,7 @@ export function DataTable<Row>({
                   <button
                     type="button"
                     className="an-sort"
-                    title={fill(x.sortBy, { col: c.label })}
+                    title={t('analytics:sortBy', { col: c.label })}
                     onClick={() => setSort({ key: c.key, descending: active ? !sort.descending : !!c.numeric })}
                   >
                     {c.label}

@@ -3,10 +3,10 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BridgeError } from '../../preload/contract.ts';
 import { openFile, useAnalyticsStore } from './state.ts';
-import { fill, useAnalyticsText } from './text.ts';
+import { useI18n } from '../i18n/index.ts';
 
 export function ExportNote({ native }: { native: boolean }) {
-  const { x } = useAnalyticsText();
+  const { t } = useI18n();
   const { lastExport, exportError } = useAnalyticsStore(useShallow((s) => ({ lastExport: s.lastExport, exportError: s.exportError })));
   const [openError, setOpenError] = useState<BridgeError | null>(null);
   if (exportError) {
@@ -19,22 +19,22 @@ export function ExportNote({ native }: { native: boolean }) {
   if (!lastExport) return null;
   return (
     <p className="an-saved" role="status" data-testid="an-export-saved">
-      {fill(x.saved, { rows: lastExport.rows, path: '' })}
+      {t('analytics:saved', { rows: lastExport.rows, path: '' })}
       <code>{lastExport.path}</code>
       {native && (
         <button type="button" className="link" onClick={() => void openFile(lastExport.path).then(setOpenError)}>
-          {x.open}
+          {t('analytics:open')}
         </button>
       )}
       {!native && lastExport.downloadUrl && (
         <a className="button-link" href={lastExport.downloadUrl} download data-testid="an-export-download">
-          {x.download}
+          {t('analytics:download')}
         </a>
       )}
       {openError && (
         <span className="field-error">
           {' '}
-          {x.openFailed}: {openError.message}
+          {t('analytics:openFailed')}: {openError.message}
         </span>
       )}
     </p>

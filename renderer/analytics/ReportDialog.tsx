@@ -9,14 +9,13 @@ import { useBridge } from '../state/bridge.ts';
 import { useStores } from '../state/queries.ts';
 import { useAppStore } from '../state/store.ts';
 import { chooseFolder, openFile, periodProblem, useAnalyticsStore } from './state.ts';
-import { fill, useAnalyticsText } from './text.ts';
+import { useI18n } from '../i18n/index.ts';
 
 const SHIPMENT_STATUSES = Object.keys(MARKET_WORDS.en.shipmentStatus);
 const RUNNING = new Set<ReportJob['state']>(['requesting', 'generating', 'downloading']);
 
 export function ReportDialog() {
-  const { x, label } = useAnalyticsText();
-  const d = x.dialog;
+  const { t, label } = useI18n();
   const { open, period, job, folder, defaultFolder, setDialogOpen } = useAnalyticsStore(
     useShallow((s) => ({ open: s.dialogOpen, period: s.period, job: s.job, folder: s.folder, defaultFolder: s.defaultFolder, setDialogOpen: s.setDialogOpen })),
   );
@@ -67,25 +66,31 @@ export function ReportDialog() {
   return (
     <dialog ref={dialog} className="an-dialog" aria-labelledby="an-report-title" onClose={() => setDialogOpen(false)} data-testid="report-dialog">
       <form method="dialog" className="an-dialog-body" onSubmit={(e) => (e.preventDefault(), void start())}>
-        <h2 id="an-report-title">{d.title}</h2>
-        <p className="an-note">{d.intro}</p>
+        <h2 id="an-report-title">{t('analytics:dialog.title')}</h2>
+        <p className="an-note">{t('analytics:dialog.intro')}</p>
         <div className="an-dialog-row">
-          <DateField label={x.from} value={from || undefined} onChange={(day) => setFrom(day ?? '')} invalid={problem !== null} testId="report-from" />
-          <DateField label={x.to} value={to || undefined} onChange={(day) => setTo(day ?? '')} invalid={problem !== null} testId="report-to" />
+          <DateField
+            label={t('analytics:from')}
+            value={from || undefined}
+            onChange={(day) => setFrom(day ?? '')}
+            invalid={problem !== null}
+            testId="report-from"
+          />
+          <DateField label={t('analytics:to')} value={to || undefined} onChange={(day) => setTo(day ?? '')} invalid={problem !== null} testId="report-to" />
           <label>
-            {d.type}
+            {t('analytics:dialog.type')}
             <select value={returnType} onChange={(e) => setReturnType(e.currentTarget.value as typeof returnType)} data-testid="report-type">
-              <option value="">{d.anyType}</option>
+              <option value="">{t('analytics:dialog.anyType')}</option>
               <option value="RETURN">{label('returnType', 'RETURN')}</option>
               <option value="UNREDEEMED">{label('returnType', 'UNREDEEMED')}</option>
             </select>
           </label>
           <label>
-            {d.format}
+            {t('analytics:dialog.format')}
             <select value={format} onChange={(e) => setFormat(e.currentTarget.value as typeof format)} data-testid="report-format">
               {(['FILE', 'CSV', 'JSON'] as const).map((f) => (
                 <option key={f} value={f}>
-                  {d.formats[f]}
+                  {t(`analytics:dialog.formats.${f}`)}
                 </option>
               ))}
             </select>
@@ -93,11 +98,11 @@ export function ReportDialog() {
         </div>
         {problem && (
           <p className="field-error" role="alert" data-testid="report-period-problem">
-            {problem === 'reversed' ? x.reversed : problem === 'too-long' ? x.tooLong : x.missingDates}
+            {problem === 'reversed' ? t('analytics:reversed') : problem === 'too-long' ? t('analytics:tooLong') : t('analytics:missingDates')}
           </p>
         )}
         <fieldset className="an-checks" data-testid="report-stores">
-          <legend>{d.stores}</legend>
+          <legend>{t('analytics:dialog.stores')}</legend>
           {(stores ?? []).map((s) => (
             <label key={s.campaignId} className="check">
               <input type="checkbox" checked={campaignIds.includes(s.campaignId)} onChange={() => setCampaignIds(toggle(campaignIds, s.campaignId))} />
@@ -108,9 +113,9 @@ export function ReportDialog() {
             </label>
           ))}
         </fieldset>
-        {campaignIds.length === 0 && <p className="field-error">{d.noStores}</p>}
+        {campaignIds.length === 0 && <p className="field-error">{t('analytics:dialog.noStores')}</p>}
         <fieldset className="an-checks an-checks-grid" data-testid="report-shipment">
-          <legend>{d.shipment}</legend>
+          <legend>{t('analytics:dialog.shipment')}</legend>
           {SHIPMENT_STATUSES.map((status) => (
             <label key={status} className="check">
               <input type="checkbox" checked={shipment.includes(status)} onChange={() => setShipment(toggle(shipment, status))} />
@@ -119,10 +124,10 @@ export function ReportDialog() {
           ))}
         </fieldset>
         <p className="an-folder">
-          {x.folder}: <code>{folder ?? defaultFolder ?? x.defaultFolder}</code>{' '}
+          {t('analytics:folder')}: <code>{folder ?? defaultFolder ?? t('analytics:defaultFolder')}</code>{' '}
           {native && (
             <button type="button" className="link" onClick={() => void chooseFolder()}>
-              {x.chooseFolder}
+              {t('analytics:chooseFolder')}
             </button>
           )}
         </p>
@@ -135,19 +140,19 @@ export function ReportDialog() {
         {job && (
           <div className={`an-job an-job-${job.state}`} role="status" aria-live="polite" data-testid="report-job">
             <div className="an-job-line">
-              <strong data-testid="report-state">{d.states[job.state]}</strong>
+              <strong data-testid="report-state">{t(`analytics:dialog.states.${job.state}`)}</strong>
               {job.serverStatus && (
                 <span className="an-muted">
-                  {fill(d.serverStatus, {
+                  {t('analytics:dialog.serverStatus', {
                     status: [label('reportStatus', job.serverStatus), job.subStatus ? label('reportSubStatus', job.subStatus) : null]
                       .filter(Boolean)
                       .join(', '),
                   })}
                 </span>
               )}
-              {job.polls > 0 && <span className="an-muted">{fill(d.polls, { n: job.polls })}</span>}
+              {job.polls > 0 && <span className="an-muted">{t('analytics:dialog.polls', { n: job.polls })}</span>}
             </div>
-            <progress max={1} value={job.progress} aria-label={d.states[job.state]} data-testid="report-progress" />
+            <progress max={1} value={job.progress} aria-label={t(`analytics:dialog.states.${job.state}`)} data-testid="report-progress" />
             {job.message && (
               <p className={job.state === 'done' ? 'an-note' : 'field-error'} data-testid="report-message">
                 {job.message}
@@ -156,13 +161,13 @@ export function ReportDialog() {
             {job.spreadsheetWarning && (
               <p className="field-error" role="alert" data-testid="report-formula-warning">
                 {job.spreadsheetWarning.formulaCells === null
-                  ? d.formulaWarningArchive
-                  : fill(d.formulaWarning, { cells: job.spreadsheetWarning.formulaCells })}
+                  ? t('analytics:dialog.formulaWarningArchive')
+                  : t('analytics:dialog.formulaWarning', { cells: job.spreadsheetWarning.formulaCells })}
               </p>
             )}
             {job.path && (
               <p className="an-saved" data-testid="report-path">
-                {d.savedTo} <code>{job.path}</code>
+                {t('analytics:dialog.savedTo')} <code>{job.path}</code>
                 {native ? (
                   <button
                     type="button"
@@ -170,14 +175,14 @@ export function ReportDialog() {
                     onClick={() => void openFile(job.path!, job.spreadsheetWarning !== null).then(setOpenError)}
                     data-testid="report-open"
                   >
-                    {job.spreadsheetWarning ? d.openAnyway : x.open}
+                    {job.spreadsheetWarning ? t('analytics:dialog.openAnyway') : t('analytics:open')}
                   </button>
                 ) : (
                   <>
-                    <span className="an-muted"> — {d.webPath}</span>{' '}
+                    <span className="an-muted"> — {t('analytics:dialog.webPath')}</span>{' '}
                     {job.downloadUrl && (
                       <a className="button-link" href={job.downloadUrl} download data-testid="report-download">
-                        {x.download}
+                        {t('analytics:download')}
                       </a>
                     )}
                   </>
@@ -186,7 +191,7 @@ export function ReportDialog() {
             )}
             {openError && (
               <p className="field-error">
-                {x.openFailed}: {openError.message}
+                {t('analytics:openFailed')}: {openError.message}
               </p>
             )}
           </div>
@@ -199,15 +204,15 @@ export function ReportDialog() {
               onClick={() => job && void bridge?.reports.cancel({ jobId: job.jobId }).then((r) => r.ok && useAnalyticsStore.setState({ job: r.value }))}
               data-testid="report-cancel"
             >
-              {d.cancel}
+              {t('analytics:dialog.cancel')}
             </button>
           ) : (
             <button type="submit" className="primary" disabled={problem !== null || campaignIds.length === 0} data-testid="report-start">
-              {d.start}
+              {t('analytics:dialog.start')}
             </button>
           )}
           <button type="button" onClick={() => setDialogOpen(false)} data-testid="report-close">
-            {d.close}
+            {t('analytics:dialog.close')}
           </button>
         </div>
       </form>

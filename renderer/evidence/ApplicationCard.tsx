@@ -3,13 +3,14 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { ApplicationView } from '../../preload/contract.ts';
 import { useAppStore } from '../state/store.ts';
 import { useBridge } from './state.ts';
-import { describeFile, problemKey, useEvidenceText } from './texts.ts';
+import { describeFile, problemKey } from './file-text.ts';
+import { useI18n } from '../i18n/index.ts';
 
 // pdf.js is large: loaded when the operator first opens an application.
 const PdfView = lazy(() => import('./PdfView.tsx').then((m) => ({ default: m.PdfView })));
 
 export function ApplicationCard({ returnId }: { returnId: number }) {
-  const { et, locale } = useEvidenceText();
+  const { t, locale } = useI18n();
   const bridge = useBridge();
   const nativeDialogs = useAppStore((s) => s.info?.capabilities.nativeDialogs ?? false);
   const [view, setView] = useState<ApplicationView | null>(null);
@@ -56,8 +57,8 @@ export function ApplicationCard({ returnId }: { returnId: number }) {
   return (
     <div className="ev-card" data-testid="application">
       <p className="ev-item-head">
-        <span className="ev-item-name">{et('application')}</span>
-        {view?.file && <span className="muted">{describeFile(view.file, locale)}</span>}
+        <span className="ev-item-name">{t('evidence:application')}</span>
+        {view?.file && <span className="muted">{describeFile(view.file, t, locale)}</span>}
       </p>
       <div className="ev-actions">
         <button
@@ -67,12 +68,12 @@ export function ApplicationCard({ returnId }: { returnId: number }) {
           aria-expanded={shown}
           data-testid="show-application"
         >
-          {shown ? et('hideApplication') : et('showApplication')}
+          {shown ? t('evidence:hideApplication') : t('evidence:showApplication')}
         </button>
         {view?.file &&
           (nativeDialogs ? (
             <button type="button" className="ev-button" onClick={() => void saveAs()} data-testid="save-application">
-              {et('saveAs')}
+              {t('evidence:saveAs')}
             </button>
           ) : (
             <a
@@ -81,21 +82,21 @@ export function ApplicationCard({ returnId }: { returnId: number }) {
               download={view.fileName}
               data-testid="download-application"
             >
-              {et('download')}
+              {t('evidence:download')}
             </a>
           ))}
       </div>
-      {saved && <p className="muted">{et('saved', { path: saved })}</p>}
+      {saved && <p className="muted">{t('evidence:saved', { path: saved })}</p>}
       {error && (
         <div className="ev-error" role="alert" data-testid="application-error">
-          <span>{et('pdfFailed', { reason: view?.problem ? `${et(problemKey(view.problem))} — ${error}` : error })}</span>
+          <span>{t('evidence:pdfFailed', { reason: view?.problem ? `${t(problemKey(view.problem))} — ${error}` : error })}</span>
           <button type="button" className="ev-button" onClick={() => void open()}>
-            {et('retry')}
+            {t('evidence:retry')}
           </button>
         </div>
       )}
       {shown && data && !error && (
-        <Suspense fallback={<p className="muted">{et('loading')}</p>}>
+        <Suspense fallback={<p className="muted">{t('evidence:loading')}</p>}>
           <PdfView base64={data} onError={onPdfError} />
         </Suspense>
       )}

@@ -4,10 +4,10 @@ import type { BridgeError, ChatMessageView, ChatView, ReturnDetail } from '../..
 import { codeLabel } from '../../preload/market-words.ts';
 import { formatMsk } from '../../preload/moscow-time.ts';
 import { useBridge } from './state.ts';
-import { useEvidenceText } from './texts.ts';
+import { useI18n } from '../i18n/index.ts';
 
 export function ChatPanel({ detail, prominentArbitrage }: { detail: ReturnDetail; prominentArbitrage: boolean }) {
-  const { et, locale } = useEvidenceText();
+  const { t, locale } = useI18n();
   const bridge = useBridge();
   const returnId = detail.row.returnId;
   const [chats, setChats] = useState<ChatView[] | null>(null);
@@ -91,17 +91,17 @@ export function ChatPanel({ detail, prominentArbitrage }: { detail: ReturnDetail
   return (
     <div className="ev-card" data-testid="chats">
       <p className="ev-item-head">
-        <span className="ev-item-name">{et('chats')}</span>
+        <span className="ev-item-name">{t('evidence:chats')}</span>
       </p>
       {!supported ? (
-        <p className="muted">{et('chatsUnsupported')}</p>
+        <p className="muted">{t('evidence:chatsUnsupported')}</p>
       ) : chats === null && !error ? (
-        <p className="muted">{et('loading')}</p>
+        <p className="muted">{t('evidence:loading')}</p>
       ) : (
         <>
           <div className="ev-actions">
             {(chats ?? []).length > 0 && (
-              <div role="tablist" aria-label={et('chats')} className="ev-actions">
+              <div role="tablist" aria-label={t('evidence:chats')} className="ev-actions">
                 {(chats ?? []).map((chat) => (
                   <button
                     key={chat.chatId}
@@ -112,24 +112,28 @@ export function ChatPanel({ detail, prominentArbitrage }: { detail: ReturnDetail
                     onClick={() => void loadHistory(chat.chatId)}
                     data-testid={chat.type === 'ARBITRAGE' ? 'arbitrage-chat' : 'buyer-chat'}
                   >
-                    {chat.type === 'ARBITRAGE' ? et('arbitrage') : chat.type === 'CHAT' ? et('buyerChat') : codeLabel('chatType', chat.type, locale)} ·{' '}
-                    {codeLabel('chatStatus', chat.status, locale)}
+                    {chat.type === 'ARBITRAGE'
+                      ? t('evidence:arbitrage')
+                      : chat.type === 'CHAT'
+                        ? t('evidence:buyerChat')
+                        : codeLabel('chatType', chat.type, locale)}{' '}
+                    · {codeLabel('chatStatus', chat.status, locale)}
                   </button>
                 ))}
               </div>
             )}
             {!hasBuyerChat && (
               <button type="button" className="ev-button" onClick={() => void openChat()} disabled={busy} data-testid="open-chat">
-                {et('openChat')}
+                {t('evidence:openChat')}
               </button>
             )}
           </div>
           {activeChat && (
             <div className={`ev-chat${activeChat.type === 'ARBITRAGE' ? ' ev-chat-arbitrage' : ''}`} data-testid="chat" data-chat-type={activeChat.type}>
               {messages === null ? (
-                <p className="muted">{et('loading')}</p>
+                <p className="muted">{t('evidence:loading')}</p>
               ) : messages.length === 0 ? (
-                <p className="muted">{et('noMessages')}</p>
+                <p className="muted">{t('evidence:noMessages')}</p>
               ) : (
                 <ol className="ev-messages" data-testid="chat-messages">
                   {messages.map((m) => (
@@ -158,19 +162,19 @@ export function ChatPanel({ detail, prominentArbitrage }: { detail: ReturnDetail
                   <textarea
                     value={text}
                     onChange={(e) => setText(e.target.value)}
-                    placeholder={et('messagePlaceholder')}
-                    aria-label={et('messagePlaceholder')}
+                    placeholder={t('evidence:messagePlaceholder')}
+                    aria-label={t('evidence:messagePlaceholder')}
                     maxLength={4096}
                     rows={2}
                     data-testid="chat-input"
                   />
                   <div className="ev-actions">
                     <button type="submit" className="ev-button ev-primary" disabled={busy || !text.trim()} data-testid="chat-send">
-                      {et('send')}
+                      {t('evidence:send')}
                     </button>
                     {photos.length > 0 && (
                       <select
-                        aria-label={et('attachPhoto')}
+                        aria-label={t('evidence:attachPhoto')}
                         value=""
                         disabled={busy}
                         onChange={(e) => {
@@ -179,7 +183,7 @@ export function ChatPanel({ detail, prominentArbitrage }: { detail: ReturnDetail
                         }}
                         data-testid="chat-attach"
                       >
-                        <option value="">{et('attachPhoto')}…</option>
+                        <option value="">{t('evidence:attachPhoto')}…</option>
                         {photos.map((p, i) => (
                           <option key={p.imageHash} value={i}>
                             {p.label}

@@ -6,10 +6,10 @@ import { SavePackButton } from './SavePackButton.tsx';
 import { useBridge, useEvidenceStore } from './state.ts';
 import { codeLabel } from '../../preload/market-words.ts';
 import { formatMsk } from '../../preload/moscow-time.ts';
-import { useEvidenceText } from './texts.ts';
+import { useI18n } from '../i18n/index.ts';
 
 export function DisputeWorkspace() {
-  const { et, locale } = useEvidenceText();
+  const { t, locale } = useI18n();
   const bridge = useBridge();
   const open = useEvidenceStore((s) => s.disputesOpen);
   const setOpen = useEvidenceStore((s) => s.setDisputesOpen);
@@ -34,9 +34,9 @@ export function DisputeWorkspace() {
   return (
     <div className="ev-workspace" role="dialog" aria-modal="true" aria-labelledby="ev-disputes-title" data-testid="disputes">
       <div className="ev-workspace-head">
-        <h2 id="ev-disputes-title">{et('disputes')}</h2>
+        <h2 id="ev-disputes-title">{t('evidence:disputes')}</h2>
         <button type="button" className="ev-button ev-close" onClick={() => setOpen(false)}>
-          {et('close')}
+          {t('evidence:close')}
         </button>
       </div>
       {error && (
@@ -45,21 +45,21 @@ export function DisputeWorkspace() {
         </p>
       )}
       {disputes === null && !error ? (
-        <p className="muted">{et('loading')}</p>
+        <p className="muted">{t('evidence:loading')}</p>
       ) : disputes?.length === 0 ? (
-        <p className="muted">{et('noDisputes')}</p>
+        <p className="muted">{t('evidence:noDisputes')}</p>
       ) : (
         <ul className="ev-dispute-list">
           {disputes?.map((d) => (
             <li key={d.row.returnId} className="ev-card" data-testid="dispute" data-return-id={d.row.returnId}>
               <p className="ev-item-head">
-                <span className="ev-item-name">{et('returnN', { id: d.row.returnId })}</span>
+                <span className="ev-item-name">{t('evidence:returnN', { id: d.row.returnId })}</span>
                 <span className="muted">
                   {d.row.campaignName ?? d.row.campaignId} · {d.row.skus.join(', ')} · {d.row.updatedAt ? formatMsk(d.row.updatedAt, locale) : ''}
                 </span>
               </p>
               <p className={d.arbitrageChat ? 'ev-arbitrage-line' : 'muted'} data-testid="dispute-chat">
-                {d.arbitrageChat ? `${et('arbitrage')}: ${codeLabel('chatStatus', d.arbitrageChat.status, locale)}` : '—'}
+                {d.arbitrageChat ? `${t('evidence:arbitrage')}: ${codeLabel('chatStatus', d.arbitrageChat.status, locale)}` : '—'}
               </p>
               <div className="ev-actions">
                 <button
@@ -70,7 +70,7 @@ export function DisputeWorkspace() {
                     openReturn(d.row.returnId);
                   }}
                 >
-                  {et('openReturn')}
+                  {t('evidence:openReturn')}
                 </button>
               </div>
               <SavePackButton returnId={d.row.returnId} />

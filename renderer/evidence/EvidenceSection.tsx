@@ -5,23 +5,23 @@ import { ApplicationCard } from './ApplicationCard.tsx';
 import { ChatPanel } from './ChatPanel.tsx';
 import { SavePackButton } from './SavePackButton.tsx';
 import { useEvidenceStore } from './state.ts';
-import { useEvidenceText } from './texts.ts';
+import { useI18n } from '../i18n/index.ts';
 import './evidence.css';
 
 const DISPUTE = 'PREMODERATION_DISPUTE';
 
 export function EvidenceSection({ detail }: { detail: ReturnDetail }) {
-  const { et } = useEvidenceText();
+  const { t } = useI18n();
   const setDisputesOpen = useEvidenceStore((s) => s.setDisputesOpen);
   const returnId = detail.row.returnId;
   const inDispute = detail.row.refundStatus === DISPUTE;
   return (
     <section className="section ev-section" aria-labelledby="ev-title" data-testid="evidence">
       <h2 className="section-title ev-title" id="ev-title">
-        {et('documents')}
+        {t('evidence:documents')}
         <span className="ev-head-actions">
           <button type="button" className="ev-button" onClick={() => setDisputesOpen(true)} data-testid="open-disputes">
-            {et('disputeWorkspace')}
+            {t('evidence:disputeWorkspace')}
           </button>
         </span>
       </h2>
@@ -34,11 +34,11 @@ export function EvidenceSection({ detail }: { detail: ReturnDetail }) {
 
 /** A return in dispute says so at the top: the arbiter decides, not the seller. */
 export function DisputeBanner({ detail }: { detail: ReturnDetail }) {
-  const { et } = useEvidenceText();
+  const { t } = useI18n();
   if (detail.row.refundStatus !== DISPUTE) return null;
   return (
     <p className="ev-dispute-banner" role="note" data-testid="dispute-banner">
-      {et('disputeBanner')}
+      {t('evidence:disputeBanner')}
     </p>
   );
 }

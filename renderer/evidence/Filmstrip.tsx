@@ -1,12 +1,13 @@
 // One item's buyer photos as thumbnails: the first few, and a "+3" that opens the rest.
 import type { ItemPhotos, PhotoView } from '../../preload/contract.ts';
-import { problemKey, useEvidenceText } from './texts.ts';
+import { problemKey } from './file-text.ts';
+import { useI18n } from '../i18n/index.ts';
 
 /** Thumbnails shown per item before the rest fold into "+N". */
 export const FILMSTRIP_LIMIT = 5;
 
 export function Filmstrip({ item, onOpen, onCompare }: { item: ItemPhotos; onOpen: (index: number) => void; onCompare?: () => void }) {
-  const { et } = useEvidenceText();
+  const { t } = useI18n();
   const count = item.photos.length;
   const done = item.photos.filter((p) => p.state === 'cached').length;
   const name = item.name ?? item.shopSku;
@@ -16,20 +17,20 @@ export function Filmstrip({ item, onOpen, onCompare }: { item: ItemPhotos; onOpe
     <div className="ev-item" data-testid="gallery">
       <p className="ev-item-head">
         <span className="muted" data-testid="gallery-count">
-          {count === 0 ? et('noPhotos') : hidden > 0 ? et('photosShown', { shown: shown.length, count }) : et('photoCount', { count })}
-          {count > 0 && done < count ? ` · ${et('loaded', { done, count })}` : ''}
+          {count === 0 ? t('evidence:noPhotos') : hidden > 0 ? t('evidence:photosShown', { shown: shown.length, count }) : t('evidence:photoCount', { count })}
+          {count > 0 && done < count ? ` · ${t('evidence:loaded', { done, count })}` : ''}
         </span>
         {onCompare && count > 0 && (
           <button type="button" className="link small" onClick={onCompare} data-testid="compare">
-            {et('compareCatalog')}
+            {t('evidence:compareCatalog')}
           </button>
         )}
       </p>
       {count > 0 && (
-        <ul className="ev-strip" aria-label={`${et('photosOf')}: ${name}`}>
+        <ul className="ev-strip" aria-label={`${t('evidence:photosOf')}: ${name}`}>
           {shown.map((photo, i) => (
             <li key={photo.imageHash}>
-              <PhotoTile photo={photo} label={et('openViewer', { n: i + 1, item: name })} onOpen={() => onOpen(i)} />
+              <PhotoTile photo={photo} label={t('evidence:openViewer', { n: i + 1, item: name })} onOpen={() => onOpen(i)} />
             </li>
           ))}
           {hidden > 0 && (
@@ -38,7 +39,7 @@ export function Filmstrip({ item, onOpen, onCompare }: { item: ItemPhotos; onOpe
                 type="button"
                 className="ev-tile ev-tile-more"
                 onClick={() => onOpen(shown.length)}
-                aria-label={et('morePhotos', { count: hidden })}
+                aria-label={t('evidence:morePhotos', { count: hidden })}
                 data-testid="photos-more"
               >
                 +{hidden}
@@ -52,7 +53,7 @@ export function Filmstrip({ item, onOpen, onCompare }: { item: ItemPhotos; onOpe
 }
 
 function PhotoTile({ photo, label, onOpen }: { photo: PhotoView; label: string; onOpen: () => void }) {
-  const { et } = useEvidenceText();
+  const { t } = useI18n();
   if (photo.state === 'failed' && photo.problem !== 'unavailable') {
     return (
       <div
@@ -63,12 +64,12 @@ function PhotoTile({ photo, label, onOpen }: { photo: PhotoView; label: string; 
         data-problem={photo.problem ?? ''}
         title={photo.reason ?? ''}
         role="img"
-        aria-label={`${et('broken')}: ${photo.reason ?? ''}`}
+        aria-label={`${t('evidence:broken')}: ${photo.reason ?? ''}`}
       >
         <span className="ev-broken-icon" aria-hidden="true">
           ⊘
         </span>
-        <span className="ev-broken-text">{et(problemKey(photo.problem))}</span>
+        <span className="ev-broken-text">{t(problemKey(photo.problem))}</span>
       </div>
     );
   }
@@ -89,7 +90,7 @@ function PhotoTile({ photo, label, onOpen }: { photo: PhotoView; label: string; 
         <img src={src} alt="" loading="lazy" decoding="async" draggable={false} />
       ) : (
         <span className={`ev-tile-wait${photo.problem === 'unavailable' ? ' ev-tile-offline' : ''}`}>
-          {photo.problem === 'unavailable' ? et('offline') : ''}
+          {photo.problem === 'unavailable' ? t('evidence:offline') : ''}
         </span>
       )}
     </button>

@@ -3,7 +3,7 @@
 import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import * as pdfjs from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
-import { useEvidenceText } from './texts.ts';
+import { useI18n } from '../i18n/index.ts';
 
 pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
 
@@ -15,11 +15,11 @@ function fromBase64(base64: string): Uint8Array {
 }
 
 export function PdfView({ base64, onError }: { base64: string; onError: (message: string) => void }) {
-  const { et } = useEvidenceText();
+  const { t } = useI18n();
   const host = useRef<HTMLDivElement>(null);
   const [pages, setPages] = useState(0);
   // Read when a page is drawn: a change of language or of the parent's handler does not redraw the document.
-  const pageLabel = useEffectEvent((n: number, count: number) => et('page', { n, count }));
+  const pageLabel = useEffectEvent((n: number, count: number) => t('evidence:page', { n, count }));
   const fail = useEffectEvent((message: string) => onError(message));
   useEffect(() => {
     let cancelled = false;

@@ -12,7 +12,8 @@ import {
   type WheelEvent as ReactWheelEvent,
 } from 'react';
 import { useBridge, useEvidenceStore, type ViewerSource } from './state.ts';
-import { describeFile, problemKey, useEvidenceText } from './texts.ts';
+import { describeFile, problemKey } from './file-text.ts';
+import { useI18n } from '../i18n/index.ts';
 
 /** Zoom relative to "fit" (1 = the whole picture fills the pane), pan in CSS pixels, rotation in degrees. */
 interface PaneView {
@@ -36,7 +37,7 @@ function fitScale(source: ViewerSource, box: { w: number; h: number }, rot: numb
 }
 
 export function PhotoViewer({ docked = false }: { docked?: boolean }) {
-  const { et } = useEvidenceText();
+  const { t } = useI18n();
   const bridge = useBridge();
   const viewer = useEvidenceStore((s) => s.viewer);
   const { closeViewer, setPanes, showInPane, setActivePane, toggleSync, updateSource, addSources, setDocked } = useEvidenceStore.getState();
@@ -52,7 +53,7 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
   const returnId = viewer.returnId;
 
   // Named when the list arrives: the list is fetched once per opening, not again when the language changes.
-  const catalogLabel = useEffectEvent((shopSku: string) => `${et('catalog')} · ${shopSku}`);
+  const catalogLabel = useEffectEvent((shopSku: string) => `${t('evidence:catalog')} · ${shopSku}`);
 
   // Buyer photos not cached yet are fetched when a pane shows them; catalogue pictures join the list.
   useEffect(() => {
@@ -235,7 +236,7 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
       className={`ev-viewer${docked ? ' ev-viewer-docked' : ''}`}
       role={docked ? 'region' : 'dialog'}
       aria-modal={docked ? undefined : true}
-      aria-label={et('viewer')}
+      aria-label={t('evidence:viewer')}
       ref={root}
       tabIndex={-1}
       data-testid="viewer"
@@ -243,8 +244,8 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
       data-sync={viewer.sync}
       data-docked={docked}
     >
-      <div className="ev-toolbar" role="toolbar" aria-label={et('viewer')}>
-        <span className="ev-toolbar-group" role="group" aria-label={et('panes')}>
+      <div className="ev-toolbar" role="toolbar" aria-label={t('evidence:viewer')}>
+        <span className="ev-toolbar-group" role="group" aria-label={t('evidence:panes')}>
           {([1, 2, 4] as const).map((n) => (
             <button key={n} type="button" className="ev-button" aria-pressed={viewer.panes === n} onClick={() => setPanes(n)} data-testid={`panes-${n}`}>
               {n}
@@ -252,37 +253,37 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
           ))}
         </span>
         <button type="button" className="ev-button" aria-pressed={viewer.sync} onClick={toggleSync} data-testid="sync">
-          {et('sync')}
+          {t('evidence:sync')}
         </button>
-        <button type="button" className="ev-button" onClick={() => zoomBy(active, 0.8)} aria-label={et('zoomOut')}>
+        <button type="button" className="ev-button" onClick={() => zoomBy(active, 0.8)} aria-label={t('evidence:zoomOut')}>
           −
         </button>
-        <button type="button" className="ev-button" onClick={() => zoomBy(active, 1.25)} aria-label={et('zoomIn')} data-testid="zoom-in">
+        <button type="button" className="ev-button" onClick={() => zoomBy(active, 1.25)} aria-label={t('evidence:zoomIn')} data-testid="zoom-in">
           +
         </button>
         <button type="button" className="ev-button" onClick={() => change(active, (v) => ({ ...v, zoom: 1, x: 0, y: 0 }))}>
-          {et('fit')}
+          {t('evidence:fit')}
         </button>
         <button type="button" className="ev-button" onClick={() => oneToOne(active)}>
-          {et('oneToOne')}
+          {t('evidence:oneToOne')}
         </button>
         <button type="button" className="ev-button" onClick={() => change(active, (v) => ({ ...v, rot: (v.rot + 90) % 360 }))} data-testid="rotate">
-          {et('rotate')}
+          {t('evidence:rotate')}
         </button>
         <button type="button" className="ev-button" onClick={fullScreen}>
-          {et('fullScreen')}
+          {t('evidence:fullScreen')}
         </button>
         <button type="button" className="ev-button" onClick={() => setDocked(!docked)} data-testid="viewer-dock">
-          {docked ? et('undock') : et('dock')}
+          {docked ? t('evidence:undock') : t('evidence:dock')}
         </button>
-        <span className="ev-keys muted">{et('keys')}</span>
+        <span className="ev-keys muted">{t('evidence:keys')}</span>
         <button type="button" className="ev-button ev-close" onClick={closeViewer} data-testid="viewer-close">
-          {et('close')}
+          {t('evidence:close')}
         </button>
       </div>
       {viewer.compare && catalogLoaded && (
         <p className="ev-viewer-note" role="status" data-testid="no-catalog">
-          {et('noCatalog')}
+          {t('evidence:noCatalog')}
         </p>
       )}
       <div className={`ev-panes ev-panes-${viewer.panes}`}>
@@ -322,7 +323,7 @@ interface PaneProps {
 }
 
 function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActivate, onChoose, onZoom, onPan }: PaneProps) {
-  const { et, locale } = useEvidenceText();
+  const { t, locale } = useI18n();
   const stage = useRef<HTMLDivElement>(null);
   const [box, setBox] = useState({ w: 0, h: 0 });
   const drag = useRef<{ x: number; y: number } | null>(null);
@@ -409,19 +410,19 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
           />
         ) : broken ? (
           <p className="ev-pane-broken" role="img" aria-label={source?.reason ?? ''}>
-            ⊘ {et(problemKey(source?.problem ?? null))}
+            ⊘ {t(problemKey(source?.problem ?? null))}
             <br />
             <span className="muted">{source?.reason}</span>
           </p>
         ) : (
-          <p className="ev-pane-wait muted">{source?.problem === 'unavailable' ? et('offline') : et('loading')}</p>
+          <p className="ev-pane-wait muted">{source?.problem === 'unavailable' ? t('evidence:offline') : t('evidence:loading')}</p>
         )}
       </div>
       <figcaption className="ev-caption">
         <select
           value={sourceIndex}
           onChange={(e) => onChoose(Number(e.target.value))}
-          aria-label={et('choosePhoto', { n: pane + 1 })}
+          aria-label={t('evidence:choosePhoto', { n: pane + 1 })}
           data-testid="pane-source"
         >
           {[...new Set(sources.map((s) => s.shopSku))].map((sku) => (
@@ -438,7 +439,7 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
         </select>
         <span className="muted" data-testid="pane-info">
           {source?.mime && source.size !== null
-            ? describeFile({ width: source.width, height: source.height, mime: source.mime, size: source.size }, locale)
+            ? describeFile({ width: source.width, height: source.height, mime: source.mime, size: source.size }, t, locale)
             : ''}
           {` · ${Math.round(scale * 100)}%`}
         </span>

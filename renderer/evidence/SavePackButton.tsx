@@ -3,10 +3,10 @@ import { useState } from 'react';
 import type { EvidencePack } from '../../preload/contract.ts';
 import { useAppStore } from '../state/store.ts';
 import { useBridge } from './state.ts';
-import { useEvidenceText } from './texts.ts';
+import { useI18n } from '../i18n/index.ts';
 
 export function SavePackButton({ returnId }: { returnId: number }) {
-  const { et } = useEvidenceText();
+  const { t } = useI18n();
   const bridge = useBridge();
   const nativeDialogs = useAppStore((s) => s.info?.capabilities.nativeDialogs ?? false);
   const [busy, setBusy] = useState(false);
@@ -24,18 +24,18 @@ export function SavePackButton({ returnId }: { returnId: number }) {
   return (
     <div className="ev-pack">
       <button type="button" className="ev-button ev-primary" onClick={() => void save()} disabled={busy} data-testid="save-pack">
-        {nativeDialogs ? et('savePack') : et('savePackHere')}
+        {nativeDialogs ? t('evidence:savePack') : t('evidence:savePackHere')}
       </button>
-      {busy && <span className="muted"> {et('loading')}</span>}
+      {busy && <span className="muted"> {t('evidence:loading')}</span>}
       {pack && (
         <p className="muted" role="status" data-testid="pack-result" data-folder={pack.folder ?? ''}>
-          {et('packSaved', { folder: pack.folder ?? '', count: pack.files.length })}
-          {pack.missing.length > 0 && <> · {et('packMissing', { list: pack.missing.join('; ') })}</>}
+          {t('evidence:packSaved', { folder: pack.folder ?? '', count: pack.files.length })}
+          {pack.missing.length > 0 && <> · {t('evidence:packMissing', { list: pack.missing.join('; ') })}</>}
           {!nativeDialogs && pack.downloadUrl && (
             <>
               {' '}
               <a className="button-link" href={pack.downloadUrl} download data-testid="pack-download">
-                {et('packDownload')}
+                {t('evidence:packDownload')}
               </a>
             </>
           )}

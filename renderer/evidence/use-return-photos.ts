@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ItemPhotos, PhotoView } from '../../preload/contract.ts';
 import { loadedInboxRows } from '../state/queries.ts';
 import { useBridge, useEvidenceStore, type ViewerSource } from './state.ts';
-import { useEvidenceText } from './texts.ts';
+import { useI18n } from '../i18n/index.ts';
 
 /** How many of the next inbox rows get their photos fetched in the background. */
 const PREFETCH_AHEAD = 5;
@@ -41,7 +41,7 @@ export interface ReturnPhotos {
 
 /** The photos of one return for the gallery and the viewer (read once per opened return). */
 export function useReturnPhotos(returnId: number): ReturnPhotos {
-  const { et } = useEvidenceText();
+  const { t } = useI18n();
   const bridge = useBridge();
   const [items, setItems] = useState<ItemPhotos[] | null>(null);
   const openViewer = useEvidenceStore((s) => s.openViewer);
@@ -91,7 +91,7 @@ export function useReturnPhotos(returnId: number): ReturnPhotos {
     }
     openViewer(
       returnId,
-      photoSources(returnId, items, (n) => et('photoN', { n })),
+      photoSources(returnId, items, (n) => t('evidence:photoN', { n })),
       start + photoIndex,
       options.compare ? 2 : 1,
       { compare: options.compare ?? false },

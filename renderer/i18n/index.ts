@@ -1,7 +1,10 @@
 import i18next from 'i18next';
+import { useCallback } from 'react';
 import { initReactI18next, useTranslation } from 'react-i18next';
+import { i18nextOptions, resourcesOf } from '../../locales/index.ts';
 import { codeLabel, pickLocale, type CodeGroup } from '../../preload/market-words.ts';
 import { en, type Dictionary } from './en.ts';
+import { namespaces } from './namespaces.ts';
 import { ru } from './ru.ts';
 
 export const dictionaries: Record<'ru' | 'en', Dictionary> = { ru, en };
@@ -12,11 +15,11 @@ const browserLanguages = (): readonly string[] => (navigator.languages?.length ?
 /** Starts i18next in the browser's language; main's choice (settings, else its system's) replaces it on connect. */
 export function initI18n(): typeof i18next {
   void i18next.use(initReactI18next).init({
-    resources: { en: { translation: en }, ru: { translation: ru } },
+    ...i18nextOptions,
+    resources: resourcesOf(namespaces),
+    ns: Object.keys(namespaces),
+    defaultNS: 'translation',
     lng: pickLocale(null, browserLanguages()),
-    fallbackLng: 'en',
-    interpolation: { escapeValue: false },
-    returnNull: false,
   });
   document.documentElement.lang = i18next.language;
   return i18next;
@@ -37,16 +40,23 @@ export function currentLocale(): 'ru' | 'en' {
   return i18next.language === 'ru' ? 'ru' : 'en';
 }
 
-/** t, the current locale, and the Market's codes in words (unknown ones as "Unknown (CODE)"), for components. */
+/**
+ * t (keys of other namespaces written "evidence:…"), the current locale, and the Market's codes in
+ * words (unknown ones as "Unknown (CODE)"), for components. Each function keeps its identity until
+ * the language changes, so effects may list them.
+ */
 export function useI18n() {
   const { t, i18n } = useTranslation();
   const locale: 'ru' | 'en' = i18n.language === 'ru' ? 'ru' : 'en';
-  const label = (group: CodeGroup, value: string | null | undefined) => codeLabel(group, value, locale);
+  const label = useCallback((group: CodeGroup, value: string | null | undefined) => codeLabel(group, value, locale), [locale]);
   /** A store's sync error ("network: The Market could not be reached…" as main keeps it) in the operator's words. */
-  const syncError = (stored: string): string => {
-    const kind = /^([a-z-]+): /.exec(stored)?.[1];
-    return kind && i18n.exists(`marketError.${kind}`) ? t(`marketError.${kind}`) : stored;
-  };
+  const syncError = useCallback(
+    (stored: string): string => {
+      const kind = /^([a-z-]+): /.exec(stored)?.[1];
+      return kind && i18next.exists(`marketError.${kind}`) ? t(`marketError.${kind}`) : stored;
+    },
+    [t],
+  );
   return { t, locale, label, syncError };
 }
 

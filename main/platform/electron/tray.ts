@@ -5,7 +5,7 @@
 import { app, Menu, nativeImage, Tray, type BrowserWindow } from 'electron';
 import type { TrayCounts } from '../../alerts/engine.ts';
 import type { Logger } from '../../log.ts';
-import { trayTitle, trayTooltip, type TrayLocale } from '../../alerts/tray-text.ts';
+import { trayMenuLabels, trayTitle, trayTooltip, type TrayLocale } from '../../alerts/tray-text.ts';
 import { bringToFront } from './notifier.ts';
 
 export type { TrayLocale } from '../../alerts/tray-text.ts';
@@ -30,11 +30,6 @@ export interface AppTray {
   destroy(): void;
 }
 
-const LABELS = {
-  en: { open: 'Open ReturnDesk', sync: 'Sync now', quit: 'Quit' },
-  ru: { open: 'Открыть ReturnDesk', sync: 'Синхронизировать', quit: 'Выйти' },
-} as const;
-
 export function createTray(options: TrayOptions): AppTray {
   const locale = options.locale ?? (() => 'en' as const);
   let counts: TrayCounts = { awaitingCount: 0, urgentCount: 0, undeliveredCount: 0 };
@@ -44,7 +39,7 @@ export function createTray(options: TrayOptions): AppTray {
   const open = (): void => bringToFront(options.getWindow() ?? options.openWindow());
 
   const refresh = (): void => {
-    const labels = LABELS[locale()];
+    const labels = trayMenuLabels(locale());
     tray.setToolTip(trayTooltip(counts, locale()));
     tray.setContextMenu(
       Menu.buildFromTemplate([

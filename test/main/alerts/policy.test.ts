@@ -13,7 +13,7 @@ import {
   type OutboxProblem,
   type TzOffset,
 } from '../../../main/alerts/policy.ts';
-import { formatDuration, ruPlural, within } from '../../../main/alerts/texts.ts';
+import { countReturns, formatDuration, within } from '../../../main/alerts/texts.ts';
 import { aReturn, HOUR, MINUTE, T0 } from './fixtures.ts';
 
 const UTC: TzOffset = () => 0;
@@ -339,7 +339,7 @@ describe('alert policy: pickup, disputes, outbox', () => {
 
 describe('alert policy: Russian', () => {
   it('chooses one, few or many by the last two digits', () => {
-    const form = (n: number): string => `${n} ${ruPlural(n, 'возврат', 'возврата', 'возвратов')}`;
+    const form = (n: number): string => countReturns(n, 'ru');
     expect([1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111, 112, 122].map(form)).toEqual([
       '1 возврат',
       '2 возврата',

@@ -1,5 +1,5 @@
-// Words of the evidence UI (photos, viewer, application, chats, disputes), in both languages.
-import { useI18n } from '../i18n/index.ts';
+// The `evidence` namespace: words of the photos, the viewer, the application, chats and disputes.
+import type { Namespace } from '../../locales/index.ts';
 
 const en = {
   section: 'Photos and documents',
@@ -70,11 +70,11 @@ const en = {
   returnN: 'Return {{id}}',
   loading: 'Loading…',
   offline: 'Offline',
+  sizeMB: '{{size}} MB',
+  sizeKB: '{{size}} KB',
 };
 
-type Key = keyof typeof en;
-
-const ru: Record<Key, string> = {
+const ru: Record<keyof typeof en, string> = {
   section: 'Фото и документы',
   photosOf: 'Фото покупателя',
   photoCount: 'Фото: {{count}}',
@@ -143,44 +143,8 @@ const ru: Record<Key, string> = {
   returnN: 'Возврат {{id}}',
   loading: 'Загрузка…',
   offline: 'Нет связи',
+  sizeMB: '{{size}} МБ',
+  sizeKB: '{{size}} КБ',
 };
 
-export type EvidenceTextKey = Key;
-
-/** t() for the evidence UI in the operator's language. */
-export function useEvidenceText(): { et: (key: Key, params?: Record<string, string | number>) => string; locale: 'ru' | 'en' } {
-  const { locale } = useI18n();
-  const dict = locale === 'ru' ? ru : en;
-  const et = (key: Key, params: Record<string, string | number> = {}): string =>
-    dict[key].replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? ''));
-  return { et, locale };
-}
-
-/** The short name of a media problem. */
-export function problemKey(problem: string | null): Key {
-  switch (problem) {
-    case 'not-an-image':
-      return 'problem_notAnImage';
-    case 'truncated':
-      return 'problem_truncated';
-    case 'too-large':
-      return 'problem_tooLarge';
-    case 'not-a-pdf':
-      return 'problem_notAPdf';
-    case 'unavailable':
-      return 'problem_unavailable';
-    default:
-      return 'problem_notFound';
-  }
-}
-
-/** "4000×3000 · JPEG · 3.9 MB" */
-export function describeFile(file: { width: number | null; height: number | null; mime: string; size: number }, locale: 'ru' | 'en'): string {
-  const type = file.mime === 'image/jpeg' ? 'JPEG' : file.mime === 'image/png' ? 'PNG' : file.mime === 'application/pdf' ? 'PDF' : file.mime;
-  const mb = file.size / 1048576;
-  const size =
-    mb >= 1
-      ? `${mb.toLocaleString(locale, { maximumFractionDigits: 1 })} ${locale === 'ru' ? 'МБ' : 'MB'}`
-      : `${Math.max(1, Math.round(file.size / 1024))} ${locale === 'ru' ? 'КБ' : 'KB'}`;
-  return [file.width && file.height ? `${file.width}×${file.height}` : null, type, size].filter(Boolean).join(' · ');
-}
+export const evidence = { en, ru } satisfies Namespace;

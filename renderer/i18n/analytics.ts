@@ -1,5 +1,5 @@
-// Words of the analytics screen and the report dialog, in the two languages of the app.
-import { useI18n } from '../i18n/index.ts';
+// The `analytics` namespace: words of the analytics screen and the report dialog.
+import type { Namespace } from '../../locales/index.ts';
 
 const en = {
   nav: 'Analytics',
@@ -149,9 +149,7 @@ const en = {
   },
 };
 
-export type AnalyticsText = typeof en;
-
-const ru: AnalyticsText = {
+const ru: typeof en = {
   nav: 'Аналитика',
   title: 'Отчёты и аналитика',
   subtitle: 'По локальной базе: работает без сети. Суммы в рублях.',
@@ -299,13 +297,4 @@ const ru: AnalyticsText = {
   },
 };
 
-/** Replaces {{name}} placeholders. */
-export function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key] ?? ''));
-}
-
-/** The screen's words in the operator's language, plus the app's enum labels and locale. */
-export function useAnalyticsText() {
-  const { locale, label } = useI18n();
-  return { x: locale === 'ru' ? ru : en, locale, label };
-}
+export const analytics = { en, ru } satisfies Namespace;
