@@ -16,14 +16,14 @@ interface Section {
 const here = import.meta.dirname;
 const sections: Section[] = [
   {
-    title: '1. Ingest: 10,000 returns through the real client, scheduler and store',
-    file: 'ingest.ts',
-    run: async () => (await import('./ingest.ts')).runIngestBench({ returns: 10_000 }),
-  },
-  {
     title: '0. Demo data: the sandbox generates 50,000 returns',
     file: 'sandbox-scale.ts',
     run: async () => (await import('./sandbox-scale.ts')).runSandboxScaleBench({ returns: 50_000 }),
+  },
+  {
+    title: '1. Ingest: 10,000 returns through the real client, scheduler and store',
+    file: 'ingest.ts',
+    run: async () => (await import('./ingest.ts')).runIngestBench({ returns: 10_000 }),
   },
   { title: '2. Steady polling', file: 'polling.ts', run: async () => (await import('./polling.ts')).runPollingBench() },
   {
