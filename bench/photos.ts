@@ -11,7 +11,7 @@ import { answerMedia } from '../main/evidence/media-server.ts';
 import { silentLogger } from '../main/log.ts';
 import { MarketClient } from '../main/market/client.ts';
 import { KeyScheduler } from '../main/market/scheduler.ts';
-import type { MarketSession } from '../main/session.ts';
+import type { MarketSession } from '../main/composition.ts';
 import { openStore, storePath } from '../main/store/store.ts';
 import { SyncEngine } from '../main/sync/engine.ts';
 import { sandboxAdmin } from '../sandbox/admin-client.ts';

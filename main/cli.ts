@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createCallbackNotifier, formatWatchLine } from './alerts/index.ts';
 import { loadConfig, parseBaseUrl, PRODUCTION_BASE_URL, type RuntimeConfig } from './config.ts';
-import { consoleSink, createLogger, fileSink, type Logger } from './log.ts';
+import { consoleSink, type Logger } from './log.ts';
 import { runDecide, runOutboxDrain, runOutboxList } from './outbox/cli.ts';
-import { resolveEndpoint, type MarketEndpoint } from './session.ts';
+import { hostLogger, resolveEndpoint, type MarketEndpoint } from './composition.ts';
 import { createSettingsStore, jsonFileBackend } from './settings/settings-store.ts';
 import { listAwaiting, problemText, runSyncOnce } from './sync/cli.ts';
 
@@ -333,11 +333,7 @@ export async function runCli(argv: string[], out: (line: string) => void = (l) =
   const terminal = (line: string): void => {
     if (verbose || (JSON.parse(line) as { level: string }).level === 'error') consoleSink(line);
   };
-  const logger = createLogger({
-    sinks: [terminal, fileSink(join(config.dataDir, 'logs', 'returndesk-cli.log'))],
-    secrets: () => [config.apiKey],
-    level: wanted === 'debug' || wanted === 'info' ? wanted : 'warn',
-  });
+  const logger = hostLogger(config, { file: 'returndesk-cli.log', terminal, level: wanted === 'debug' || wanted === 'info' ? wanted : 'warn' });
   try {
     return await command.run({ config, logger, values, positionals, out });
   } catch (error) {

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { loadConfig } from './config.ts';
 import type { Sender } from './ipc/router.ts';
-import { consoleSink, createLogger, fileSink } from './log.ts';
+import { hostLogger } from './composition.ts';
 import { createServices, type Services } from './services.ts';
 import { createSettingsStore } from './settings/settings-store.ts';
 import { createElectronNotifier } from './platform/electron/notifier.ts';
@@ -80,7 +80,7 @@ async function serveRenderer(request: Request): Promise<Response> {
 
 async function start(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ sinks: [consoleSink, fileSink(join(config.dataDir, 'logs', 'returndesk.log'))], secrets: () => [config.apiKey] });
+  const logger = hostLogger(config, { file: 'returndesk.log' });
   // Any web contents not made by our window factory (devtools, a future webview) is locked down too.
   app.on('web-contents-created', (_event, contents) => lockDown(contents));
   await app.whenReady();

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.ts';
-import { consoleSink, createLogger, fileSink } from './log.ts';
+import { hostLogger } from './composition.ts';
 import { createServices } from './services.ts';
 import { createSettingsStore, jsonFileBackend } from './settings/settings-store.ts';
 import { startWebServer } from './web/server.ts';
@@ -78,8 +78,7 @@ export async function runWebMode(argv: string[] = process.argv.slice(2), rendere
     options: { port: { type: 'string', default: process.env.RETURNDESK_WEB_PORT ?? '0' }, host: { type: 'string', default: '127.0.0.1' } },
   });
   const config = loadConfig();
-  const secrets = (): string[] => [config.apiKey ?? ''];
-  const logger = createLogger({ sinks: [consoleSink, fileSink(join(config.dataDir, 'logs', 'returndesk.log'))], secrets });
+  const logger = hostLogger(config, { file: 'returndesk.log' });
   const settings = createSettingsStore(jsonFileBackend(join(config.dataDir, 'settings.json'), logger), logger);
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const services = await createServices({

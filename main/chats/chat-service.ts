@@ -1,7 +1,7 @@
 /** Chats about a return: the buyer chat (created on demand) and the arbitrage chat of a dispute. */
 import type { ChatMessageView, ChatView, ReturnChats } from '../../preload/contract.ts';
 import type { ChatDTO, ChatMessageDTO } from '../market/schemas.ts';
-import type { MarketSession } from '../session.ts';
+import type { MarketClient } from '../market/client.ts';
 import type { Store } from '../store/store.ts';
 import { sendChatFile } from './chat-files.ts';
 
@@ -36,14 +36,20 @@ export const toMessageView = (m: ChatMessageDTO): ChatMessageView => ({
   files: (m.payload ?? []).map((f) => ({ name: f.name, size: f.size })),
 });
 
+/** What chats need of the current key: its client, and its endpoint for sending files. */
+export interface ChatMarket {
+  client: Pick<MarketClient, 'listChats' | 'createChat' | 'getChatHistory' | 'sendChatMessage' | 'scheduler'>;
+  endpoint: { baseUrl: string; apiKey: string };
+}
+
 export interface ChatServiceOptions {
   store: Store;
-  session: () => MarketSession;
+  session: () => ChatMarket;
 }
 
 export class ChatService {
   readonly #store: Store;
-  readonly #session: () => MarketSession;
+  readonly #session: () => ChatMarket;
   /** `returnId/chatId` of chats seen about each return: a chat id from the renderer must be one of them. */
   readonly #known = new Set<string>();
 

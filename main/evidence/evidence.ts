@@ -5,13 +5,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ApplicationView, AuditEntry, ChatView, DisputeView, EvidencePack, MediaFileView, PhotoView } from '../../preload/contract.ts';
-import { ChatService, returnChatsSupported } from '../chats/chat-service.ts';
+import { ChatService, returnChatsSupported, type ChatMarket } from '../chats/chat-service.ts';
 import type { Logger } from '../log.ts';
 import { MediaError } from '../photos/image-check.ts';
 import { MediaStore, type MediaFile, type MediaKind } from '../photos/media-store.ts';
-import { PhotoCache, type PhotoState } from '../photos/photo-cache.ts';
+import { PhotoCache, type PhotoMarket, type PhotoState } from '../photos/photo-cache.ts';
 import { ThumbnailMaker } from '../photos/thumb-maker.ts';
-import type { MarketSession } from '../session.ts';
 import type { Store } from '../store/store.ts';
 import type { EvidenceDialogs } from './dialogs.ts';
 import { Downloads, mediaUrl, newMediaToken } from './media-server.ts';
@@ -20,7 +19,8 @@ import { zipArchive, type ZipEntry } from './zip.ts';
 
 export interface EvidenceOptions {
   store: Store;
-  session: () => MarketSession;
+  /** The current key's Market, as photos and chats need it. */
+  session: () => PhotoMarket & ChatMarket;
   dataDir: string;
   logger: Logger;
   /** Desktop only: native save and folder dialogs. */

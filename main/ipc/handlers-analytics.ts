@@ -1,23 +1,21 @@
 // Handlers of the reports, analytics and exports channels, spread into createHandlers.
-import { AnalyticsQuery, OrderMoneyQuery, type AnalyticsResult, type ChannelName, type InboxRow, type OutboxState } from '../../preload/contract.ts';
-import { computeAnalytics } from '../analytics/analytics.ts';
-import { orderMoney } from '../analytics/order-money.ts';
+import { AnalyticsQuery, OrderMoneyQuery, type AnalyticsResult, type ChannelName } from '../../preload/contract.ts';
+import type { Outbox } from '../outbox/outbox.ts';
 import { analyticsTableCsv, collect, inboxCsv, orderMoneyCsv, stamp, writeExport } from '../reports/exports.ts';
 import type { FileTargets } from '../reports/files.ts';
 import type { ReportRunner } from '../reports/united-returns.ts';
-import type { MarketSession } from '../session.ts';
-import type { Store } from '../store/store.ts';
+import type { AnalyticsReader, ReturnsReader } from '../returns/reader.ts';
 import { DomainError, type Handlers } from './router.ts';
-import { toInboxRow } from './views.ts';
 
 export type AnalyticsChannel = Extract<ChannelName, `analytics.${string}` | `files.${string}` | `exports.${string}` | `reports.${string}`>;
 
 export interface AnalyticsHandlerDeps {
-  store: Store;
-  session: () => MarketSession;
+  returns: Pick<ReturnsReader, 'page'>;
+  analytics: AnalyticsReader;
+  /** The current key's outbox, for the audit export. */
+  session: () => { outbox: Pick<Outbox, 'exportAuditCsv'> };
   files: FileTargets;
   reports: ReportRunner;
-  outboxStateOf: (returnId: number) => OutboxState | null;
   now?: () => number;
   /** The language of the exports (headings, words, separators): the operator's. */
   locale?: () => 'ru' | 'en';
@@ -40,16 +38,13 @@ export function createAnalyticsHandlers(deps: AnalyticsHandlerDeps): Pick<Handle
   const locale = deps.locale ?? (() => 'en' as const);
   const analytics = (query: AnalyticsQuery): AnalyticsResult => {
     const q = AnalyticsQuery.parse(query);
-    return guarded(() => computeAnalytics(deps.store.analytics, { from: q.from, to: q.to, campaignIds: q.campaignIds, bucket: q.bucket }, now()));
+    return guarded(() => deps.analytics.compute({ from: q.from, to: q.to, campaignIds: q.campaignIds, bucket: q.bucket }, now()));
   };
-  const page = (filter: Parameters<Store['inboxPage']>[0], offset: number, limit: number): { rows: InboxRow[]; total: number } => {
-    const result = deps.store.inboxPage(filter, { offset, limit });
-    return { rows: result.rows.map((row) => toInboxRow(row, deps.outboxStateOf(row.id))), total: result.total };
-  };
+  const page = deps.returns.page;
 
   return {
     'analytics.get': ({ query }) => analytics(query),
-    'analytics.orderMoney': ({ query }) => guarded(() => orderMoney(deps.store, OrderMoneyQuery.parse(query))),
+    'analytics.orderMoney': ({ query }) => guarded(() => deps.analytics.orderMoney(OrderMoneyQuery.parse(query))),
     'files.chooseFolder': () => deps.files.choose(),
     'files.open': ({ path, confirmed }) => deps.files.open(path, confirmed === true),
     'exports.inbox': async ({ filter, folder }) => {
@@ -74,7 +69,7 @@ export function createAnalyticsHandlers(deps: AnalyticsHandlerDeps): Pick<Handle
         const all = [];
         for (let offset = 0; ; offset += 500) {
           const p = guarded(() =>
-            orderMoney(deps.store, { from: q.from, to: q.to, campaignIds: q.campaignIds, sort: 'orderId', descending: false, offset, limit: 500 }),
+            deps.analytics.orderMoney({ from: q.from, to: q.to, campaignIds: q.campaignIds, sort: 'orderId', descending: false, offset, limit: 500 }),
           );
           all.push(...p.rows);
           if (p.rows.length < 500) break;

@@ -1,26 +1,32 @@
-import type { ApiKeyStatus, AppInfo, GlobalStatus, OutboxState, Settings, StoreView } from '../../preload/contract.ts';
+import type { ApiKeyStatus, AppInfo, GlobalStatus, Settings, StoreView } from '../../preload/contract.ts';
 import { DraftRejectedError } from '../outbox/errors.ts';
-import type { MarketSession } from '../session.ts';
+import type { Outbox } from '../outbox/outbox.ts';
+import type { ReturnsReader } from '../returns/reader.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
-import type { Store } from '../store/store.ts';
-import { watchedAfter } from '../sync/engine.ts';
+import { watchedAfter, type SyncEngine } from '../sync/engine.ts';
 import { DomainError, type EventHub, type Handlers, type Sender } from './router.ts';
-import { toInboxRow, toReturnDetail } from './views.ts';
 import { createAnalyticsHandlers, type AnalyticsHandlerDeps } from './handlers-analytics.ts';
 import { createEvidenceHandlers } from './handlers-evidence.ts';
 import { createDiagnosticsHandlers } from './handlers-diagnostics.ts';
 import { createAlertHandlers, type AlertHandlerDeps } from './handlers-alerts.ts';
 import type { Evidence } from '../evidence/evidence.ts';
 
+/** What the channels need of the current key. */
+export interface HandlerMarket {
+  sync: Pick<SyncEngine, 'syncNow'>;
+  outbox: Pick<Outbox, 'available' | 'validate' | 'submit' | 'edit' | 'cancel' | 'list' | 'retry' | 'audit'>;
+}
+
 export interface HandlerDeps {
   settings: SettingsStore;
   events: EventHub;
   info: (sender: Sender) => AppInfo;
-  store: Store;
-  session: () => MarketSession;
+  /** Returns and stores as the local store holds them. */
+  returns: ReturnsReader;
+  /** The current key's sync and outbox. */
+  session: () => HandlerMarket;
   status: () => GlobalStatus;
   storeViews: () => StoreView[];
-  outboxStateOf: (returnId: number) => OutboxState | null;
   defaultOperatorName: () => string;
   /** Who is deciding: the operator name from settings, else the OS user. */
   operator: () => string;
@@ -71,22 +77,19 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return next;
     },
 
-    'returns.list': ({ filter, offset, limit }) => {
-      const page = deps.store.inboxPage(filter, { offset, limit });
-      return { rows: page.rows.map((row) => toInboxRow(row, deps.outboxStateOf(row.id))), total: page.total };
-    },
-    'returns.counts': ({ filter }) => deps.store.inboxCounts(filter),
+    'returns.list': ({ filter, offset, limit }) => deps.returns.page(filter, offset, limit),
+    'returns.counts': ({ filter }) => deps.returns.counts(filter),
     'returns.get': ({ returnId }) => {
-      const detail = deps.store.returnDetail(returnId);
+      const detail = deps.returns.detail(returnId);
       if (!detail) throw new DomainError('NOT_FOUND', `Return ${returnId} is not in the local store.`);
-      return toReturnDetail(detail, deps.outboxStateOf);
+      return detail;
     },
 
     'stores.list': () => deps.storeViews(),
     'stores.setWatched': ({ campaignId, watched }) => {
-      if (!deps.store.getCampaign(campaignId)) throw new DomainError('NOT_FOUND', `Store ${campaignId} is not known; sync first.`);
+      if (!deps.returns.hasStore(campaignId)) throw new DomainError('NOT_FOUND', `Store ${campaignId} is not known; sync first.`);
       // The watched stores are one setting: saved, then applied to what sync polls, like any settings change.
-      const known = deps.store.listCampaigns().map((c) => c.id);
+      const known = deps.returns.storeIds();
       const next = withDefaults(deps.settings.set({ watchedCampaignIds: watchedAfter(deps.settings.get().watchedCampaignIds, known, campaignId, watched) }));
       deps.events.emit('settings.changed', next);
       deps.onSettingsChanged(next);

@@ -14,13 +14,14 @@ import { OutboxState as OutboxStateSchema } from '../../preload/contract.ts';
 import type { RuleLocale } from '../../preload/decision-rules.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
-import { MarketClient, type MarketClientOptions } from '../market/client.ts';
+import { composeMarket } from '../composition.ts';
+import type { MarketClient, MarketClientOptions } from '../market/client.ts';
 import { describeError } from '../market/errors.ts';
 import { systemClock, type Clock } from '../market/scheduler.ts';
 import { openStore, storePath, type Store } from '../store/store.ts';
 import { DraftRejectedError, ReturnNotKnownError } from './errors.ts';
 import { itemsSummary } from './draft.ts';
-import { Outbox, type OutboxOptions, type OutboxStatus } from './outbox.ts';
+import type { Outbox, OutboxOptions, OutboxStatus } from './outbox.ts';
 import { outboxStateWords } from '../../preload/decision-rules.ts';
 
 export interface Output {
@@ -138,14 +139,27 @@ export function parseDecideArgs(args: DecideArgs, singleItemId?: number): { draf
   }
 }
 
-function open(options: OutboxCliOptions): { store: Store; outbox: Outbox; client: MarketClient } {
+/** The store and the key's parts, assembled as the app does; `close` stops them before the store closes. */
+function open(options: OutboxCliOptions): { store: Store; outbox: Outbox; client: MarketClient; close(): Promise<void> } {
   const store = openStore(storePath(options.dataDir));
   try {
-    const clock = options.clock ?? systemClock;
-    const logger = options.logger ?? silentLogger;
-    const client = new MarketClient({ ...options.client, apiKey: options.apiKey, baseUrl: options.baseUrl, logger, clock });
-    const outbox = new Outbox({ ...options.outbox, store, client, clock, logger, locale: () => options.locale ?? 'en' });
-    return { store, outbox, client };
+    const parts = composeMarket({
+      endpoint: { baseUrl: options.baseUrl, apiKey: options.apiKey },
+      store,
+      logger: options.logger ?? silentLogger,
+      clock: options.clock ?? systemClock,
+      ...(options.client ? { client: options.client } : {}),
+      outbox: { ...options.outbox, locale: () => options.locale ?? 'en' },
+    });
+    return {
+      store,
+      outbox: parts.outbox,
+      client: parts.client,
+      async close() {
+        await parts.stop();
+        store.close();
+      },
+    };
   } catch (error) {
     store.close();
     throw error;
@@ -168,7 +182,7 @@ export async function runDecide(options: OutboxCliOptions & DecideArgs): Promise
   } catch (error) {
     return { code: 2, text: write(`${(error as Error).message}\n`) };
   }
-  const { store, outbox } = open(options);
+  const { store, outbox, close } = open(options);
   try {
     const known = store.getReturn(returnId) !== undefined;
     const unknown = (): CliResult => ({
@@ -211,7 +225,7 @@ export async function runDecide(options: OutboxCliOptions & DecideArgs): Promise
       return { code: 1, text: write(`Could not queue the decision: ${d.kind}: ${d.message}\n`) };
     }
   } finally {
-    store.close();
+    await close();
   }
 }
 
@@ -248,7 +262,7 @@ export function runOutboxList(
     }
     states.push(parsed.data);
   }
-  // Listing needs no key and no network.
+  // Listing needs no key and no network; nothing was started, so closing the store is all there is to close.
   const { store, outbox } = open({ ...options, apiKey: 'offline-listing' });
   try {
     const entries = outbox.list({ returnId: options.returnId, states });
@@ -277,7 +291,7 @@ export function runOutboxList(
 export async function runOutboxDrain(
   options: OutboxCliOptions & { timeoutMs?: number; operator?: string },
 ): Promise<CliResult & { drained: boolean; status: OutboxStatus; entries: OutboxEntry[] }> {
-  const { store, outbox, client } = open(options);
+  const { outbox, client, close } = open(options);
   const timeoutMs = options.timeoutMs ?? 120_000;
   const handled = new Map<number, OutboxEntry>();
   const lines: string[] = [];
@@ -338,7 +352,6 @@ export async function runOutboxDrain(
   } finally {
     outbox.off('changed', onChanged);
     outbox.off('status', onStatus);
-    await outbox.stop();
-    store.close();
+    await close();
   }
 }

@@ -1,5 +1,4 @@
 export * from './audit.ts';
-export * from './cli.ts';
 export * from './csv.ts';
 export * from './errors.ts';
 export * from './outbox.ts';

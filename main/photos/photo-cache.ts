@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isMarketError } from '../market/errors.ts';
 import type { Priority } from '../market/scheduler.ts';
 import type { Logger } from '../log.ts';
-import type { MarketSession } from '../session.ts';
+import type { MarketClient } from '../market/client.ts';
 import type { Store } from '../store/store.ts';
 import { checkImage, checkPdf, MediaError, type MediaProblem } from './image-check.ts';
 import type { MediaFile, MediaRef, MediaStore } from './media-store.ts';
@@ -31,10 +31,15 @@ export interface ItemPhotoStates {
   photos: PhotoState[];
 }
 
+/** What photos need of the current key: the client's downloads. */
+export interface PhotoMarket {
+  client: Pick<MarketClient, 'getReturnPhoto' | 'getOfferMappings' | 'downloadReport' | 'getReturnApplication'>;
+}
+
 export interface PhotoCacheOptions {
   store: Store;
   media: MediaStore;
-  session: () => MarketSession;
+  session: () => PhotoMarket;
   thumbs: ThumbnailMaker;
   logger: Logger;
   now?: () => number;
@@ -69,7 +74,7 @@ export function toMediaError(error: unknown): MediaError {
 export class PhotoCache {
   readonly media: MediaStore;
   readonly #store: Store;
-  readonly #session: () => MarketSession;
+  readonly #session: () => PhotoMarket;
   readonly #thumbs: ThumbnailMaker;
   readonly #logger: Logger;
   readonly #now: () => number;

@@ -1,12 +1,10 @@
-// Composition of the reports and analytics services: file targets, the report runner and the handlers' dependencies.
-import type { OutboxState } from '../../preload/contract.ts';
-import type { AnalyticsHandlerDeps } from '../ipc/handlers-analytics.ts';
-import type { EventHub } from '../ipc/router.ts';
+// The reports' services: file targets and the report runner over the current key's client.
+import type { ReportJob } from '../../preload/contract.ts';
 import type { Logger } from '../log.ts';
-import type { MarketSession } from '../session.ts';
+import type { KeyScheduler } from '../market/scheduler.ts';
 import type { Store } from '../store/store.ts';
 import { FileTargets, type FileDialogs } from './files.ts';
-import { ReportRunner, type ReportRunnerOptions } from './united-returns.ts';
+import { ReportRunner, type ReportClient, type ReportRunnerOptions } from './united-returns.ts';
 
 export interface ReportServicesOptions {
   dataDir: string;
@@ -16,9 +14,10 @@ export interface ReportServicesOptions {
   offerDownload?: (path: string, mime: string) => string;
   dialogs: FileDialogs | null;
   store: Store;
-  session: () => MarketSession;
-  events: EventHub;
-  outboxStateOf: (returnId: number) => OutboxState | null;
+  /** The current key's client: the report's calls and its hourly budget. */
+  client: () => ReportClient & { scheduler: Pick<KeyScheduler, 'stats'> };
+  /** A job moved on: the screens hear of it. */
+  progress: (job: ReportJob) => void;
   logger: Logger;
   runner?: Partial<Pick<ReportRunnerOptions, 'pollMinMs' | 'pollMaxMs' | 'timeoutMs'>>;
 }
@@ -38,26 +37,24 @@ export function businessOfStores(store: Store, campaignIds: readonly number[]): 
 }
 
 export function createReportServices(options: ReportServicesOptions): {
-  handlerDeps: AnalyticsHandlerDeps;
   files: FileTargets;
   reports: ReportRunner;
   stop(): void;
 } {
   const files = new FileTargets(options.dataDir, options.dialogs, options.offerDownload ?? null);
   const reports = new ReportRunner({
-    client: () => options.session().client,
+    client: options.client,
     businessOf: (ids) => businessOfStores(options.store, ids),
     files,
-    emit: (job) => options.events.emit('reports.progress', job),
+    emit: options.progress,
     logger: options.logger.child({ module: 'reports' }),
     budgetResetAt: () => {
-      const budget = options.session().client.scheduler.stats().budgets.generateUnitedReturnsReport;
+      const budget = options.client().scheduler.stats().budgets.generateUnitedReturnsReport;
       return budget && budget.remaining <= 0 && budget.resetAt > Date.now() ? budget.resetAt : null;
     },
     ...options.runner,
   });
   return {
-    handlerDeps: { store: options.store, session: options.session, files, reports, outboxStateOf: options.outboxStateOf, locale: options.locale },
     files,
     reports,
     stop: () => reports.stop(),

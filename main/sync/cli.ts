@@ -1,11 +1,12 @@
 import type { Settings } from '../../preload/contract.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
-import { MarketClient, type MarketClientOptions } from '../market/client.ts';
+import { composeMarket } from '../composition.ts';
+import type { MarketClientOptions } from '../market/client.ts';
 import type { Clock } from '../market/scheduler.ts';
 import { systemClock } from '../market/scheduler.ts';
 import { openStore, storePath, type ReturnRow, type Store } from '../store/store.ts';
-import { SyncEngine, type SyncOptions, type SyncSummary } from './engine.ts';
+import type { SyncOptions, SyncSummary } from './engine.ts';
 
 export interface Output {
   write(text: string): unknown;
@@ -38,19 +39,21 @@ export async function runSyncOnce(options: RunSyncOnceOptions): Promise<RunSyncO
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const store = openStore(storePath(options.dataDir));
-  try {
-    // One run, someone waiting: a spent budget is reported with its time, not waited out for minutes.
-    const retry = { maxRateLimitWaitMs: 30_000, ...options.client?.retry };
-    const client = new MarketClient({ ...options.client, retry, apiKey: options.apiKey, baseUrl: options.baseUrl, logger, clock });
-    const settings = options.settings;
-    const engine = new SyncEngine({
-      client,
-      store,
-      logger,
-      clock,
+  // One run, someone waiting: a spent budget is reported with its time, not waited out for minutes.
+  const retry = { maxRateLimitWaitMs: 30_000, ...options.client?.retry };
+  const settings = options.settings;
+  const { sync: engine, stop } = composeMarket({
+    endpoint: { baseUrl: options.baseUrl, apiKey: options.apiKey },
+    store,
+    logger,
+    clock,
+    client: { ...options.client, retry },
+    sync: {
       options: { ...(settings ? { backfillDays: settings.backfillDays } : {}), ...options.sync },
       ...(settings ? { watchedStores: () => settings.watchedCampaignIds } : {}),
-    });
+    },
+  });
+  try {
     const summary = await engine.syncNow();
     const now = clock.now();
     const awaiting = store.awaitingDecision(now);
@@ -76,6 +79,7 @@ export async function runSyncOnce(options: RunSyncOnceOptions): Promise<RunSyncO
     options.out?.write(text);
     return { ok, summary, awaiting, text };
   } finally {
+    await stop();
     store.close();
   }
 }

@@ -5,7 +5,7 @@ import { ReturnDetail } from '../../../preload/contract.ts';
 import { compensationMax } from '../../../preload/decision-rules.ts';
 import { orderMoney } from '../../../main/analytics/order-money.ts';
 import { mskDay } from '../../../main/analytics/period.ts';
-import { toReturnDetail } from '../../../main/ipc/views.ts';
+import { toReturnDetail } from '../../../main/returns/views.ts';
 import type { AdminReturn } from '../../../sandbox/admin-client.ts';
 import { quote } from '../../helpers/spec-quotes.ts';
 import { campaignOf, startHarness, syncReturn, type Harness } from '../outbox/helpers.ts';

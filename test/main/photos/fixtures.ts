@@ -8,10 +8,10 @@ import type { Logger } from '../../../main/log.ts';
 import { MarketClient } from '../../../main/market/client.ts';
 import { KeyScheduler } from '../../../main/market/scheduler.ts';
 import { Outbox } from '../../../main/outbox/outbox.ts';
-import type { MarketSession } from '../../../main/session.ts';
+import type { MarketSession } from '../../../main/composition.ts';
 import { openStore, storePath, type Store } from '../../../main/store/store.ts';
 import { SyncEngine } from '../../../main/sync/engine.ts';
-import { toInboxRow } from '../../../main/ipc/views.ts';
+import { toInboxRow } from '../../../main/returns/views.ts';
 import { memoryLogger } from '../../helpers/logs.ts';
 
 export interface EvidenceWorld {

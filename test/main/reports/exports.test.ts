@@ -13,7 +13,7 @@ import { freeName, writeFileAtomic } from '../../../main/reports/atomic.ts';
 import { parseCsv, toCsv } from '../../../main/reports/csv.ts';
 import { FileTargets } from '../../../main/reports/files.ts';
 import { ReportRunner } from '../../../main/reports/united-returns.ts';
-import type { MarketSession } from '../../../main/session.ts';
+import { createAnalyticsReader, createReturnsReader } from '../../../main/returns/reader.ts';
 import type { Store } from '../../../main/store/store.ts';
 import { NOW, seededStore } from '../analytics/seed.ts';
 
@@ -31,8 +31,9 @@ beforeEach(() => {
   const outbox = new Outbox({ store, client: new MarketClient({ apiKey: 'unused-key', baseUrl: 'http://127.0.0.1:9', logger: silentLogger }) });
   const files = new FileTargets(dir, null);
   depsOf = () => ({
-    store,
-    session: () => ({ outbox }) as unknown as MarketSession,
+    returns: createReturnsReader(store),
+    analytics: createAnalyticsReader(store),
+    session: () => ({ outbox }),
     files,
     reports: new ReportRunner({
       client: () => {
@@ -43,7 +44,6 @@ beforeEach(() => {
       emit: () => undefined,
       logger: silentLogger,
     }),
-    outboxStateOf: (id: number) => (store.latestOutboxState(id) as never) ?? null,
     now: () => NOW,
   });
   handlers = createAnalyticsHandlers(depsOf());
