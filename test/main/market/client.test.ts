@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MarketClient } from '../../../main/market/client.ts';
 import type { MarketError } from '../../../main/market/errors.ts';
 import { MarketAuthError } from '../../../main/market/errors.ts';
@@ -227,7 +227,10 @@ describe('MarketClient', () => {
     server = await startTestServer(() => undefined); // never answers
     const controller = new AbortController();
     const pending = client(server.url).getReturn(11, 1001, 1, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
+    // Aborted once the request is on the wire, however long a loaded machine takes to send it.
+    const seen = server.requests;
+    await vi.waitFor(() => expect(seen).toHaveLength(1), { timeout: 10_000 });
+    controller.abort();
     await expect(pending).rejects.toMatchObject({ kind: 'network', causeCode: 'ERR_CANCELED' });
     expect(server.requests).toHaveLength(1);
   });
