@@ -1,0 +1,709 @@
+/**
+ * `npm run soak [-- --days 7 --seed N --rate 1250]`: an operator's week on an accelerated sandbox clock.
+ * The app (scripts/soak-app.ts: the services web mode runs, behind its WebSocket) works a data folder
+ * against the sandbox while returns arrive, buyers write, faults come and go on a schedule, an operator
+ * decides during the Moscow working day, and the process is SIGKILLed and started again. Prints the
+ * figures beside their goals and writes bench/soak.json; a run that misses a goal keeps its seed there.
+ */
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AlertRecord, AvailableDecisions, DecisionDraft, GlobalStatus, InboxRow, OutboxEntry } from '../preload/contract.ts';
+import { sandboxAdmin } from '../sandbox/admin-client.ts';
+import { startSandbox } from '../sandbox/index.ts';
+import { createRng, type Rng } from '../sandbox/rng.ts';
+import type { SoakScriptReport, ScheduledFault } from '../sandbox/soak-script.ts';
+import { AppExited, residentBytes, startApp, type AppProcess } from './soak-app-process.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const MSK = 3 * HOUR;
+/** The app's fast poll and alert tick (default settings). */
+const POLL_MS = MINUTE;
+
+export interface SoakOptions {
+  days: number;
+  seed: number;
+  /** Sandbox milliseconds per real millisecond. */
+  rate: number;
+  perDay: number;
+  kills: number;
+  /** Share of awaiting returns the operator decides at once, near the deadline; the rest never. */
+  decideNow: number;
+  decideNear: number;
+  /** Turn the full-disk window on (needs prlimit). */
+  diskFull: boolean;
+  log?: (line: string) => void;
+}
+
+export const DEFAULTS: SoakOptions = { days: 7, seed: 1, rate: 1250, perDay: 200, kills: 24, decideNow: 0.45, decideNear: 0.3, diskFull: true };
+
+export interface Figure {
+  name: string;
+  value: number | string | null;
+  unit: string;
+  goal: string;
+  met: boolean | null;
+}
+
+export interface SoakResult {
+  seed: number;
+  options: Omit<SoakOptions, 'log'>;
+  wallSeconds: number;
+  load: number[];
+  figures: Figure[];
+  counts: Record<string, number>;
+  /** What went wrong, each with what the figures need to find it again. */
+  defects: string[];
+  notes: string[];
+}
+
+interface Window {
+  from: number;
+  to: number;
+}
+
+const overlap = (windows: readonly Window[], from: number, to: number): number => {
+  // Union of the windows' parts inside [from, to].
+  const parts = windows
+    .map((w) => ({ from: Math.max(w.from, from), to: Math.min(w.to, to) }))
+    .filter((w) => w.to > w.from)
+    .sort((a, b) => a.from - b.from);
+  let total = 0;
+  let end = -Infinity;
+  for (const p of parts) {
+    if (p.to <= end) continue;
+    total += p.to - Math.max(p.from, end);
+    end = p.to;
+  }
+  return total;
+};
+
+const mskHour = (ms: number): number => new Date(ms + MSK).getUTCHours() + new Date(ms + MSK).getUTCMinutes() / 60;
+const mskMidnight = (ms: number): number => Math.floor((ms + MSK) / DAY) * DAY - MSK;
+const percentile = (values: number[], p: number): number | null => {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Quiet hours of the operator (22:00–08:00 Moscow), as windows over the run. */
+function quietWindows(from: number, to: number): Window[] {
+  const out: Window[] = [];
+  for (let day = mskMidnight(from) - DAY; day < to; day += DAY) out.push({ from: day + 22 * HOUR, to: day + DAY + 8 * HOUR });
+  return out;
+}
+
+/** The week's faults: an offline window and a 5xx burst a day, slow and malformed answers, 420s, a 401 storm. */
+function faultSchedule(rng: Rng, start: number, days: number): ScheduledFault[] {
+  const faults: ScheduledFault[] = [];
+  const at = (day: number, hour: number): number => mskMidnight(start) + day * DAY + hour * HOUR + rng.int(0, 59) * MINUTE;
+  const window = (type: ScheduledFault['type'], from: number, minutes: number, extra: Partial<ScheduledFault> = {}): void => {
+    if (from >= start && from < start + days * DAY) faults.push({ type, from, to: from + minutes * MINUTE, ...extra });
+  };
+  for (let day = 0; day < Math.ceil(days) + 1; day++) {
+    window('drop', at(day, rng.int(8, 20)), rng.int(20, 60));
+    window('error5xx', at(day, rng.int(0, 23)), rng.int(10, 30), { rate: 0.5, status: 503 });
+    window('parallel', at(day, rng.int(0, 23)), 60);
+    if (day % 2 === 0) window('latency', at(day, rng.int(9, 18)), 60, { latencyMs: rng.int(20, 60), rate: 0.3 });
+    if (day % 2 === 1) window('malformed', at(day, rng.int(0, 23)), 20, { rate: 0.2 });
+    if (day % 3 === 1) window('budget', at(day, rng.int(10, 16)), 60, { scale: 0.01 });
+  }
+  // One 401 storm in the week, in working hours (the operator re-enters the key after it).
+  window('unauthorized', at(Math.min(2, Math.max(0, Math.ceil(days) - 1)), 11), 20);
+  return faults.sort((a, b) => a.from - b.from);
+}
+
+type Plan = 'now' | 'near' | 'never';
+
+export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakResult> {
+  const options: SoakOptions = { ...DEFAULTS, ...partial };
+  const log = options.log ?? (() => undefined);
+  const wallStart = Date.now();
+  const rng = createRng(options.seed * 7_919 + 17);
+  const sandbox = await startSandbox({ port: 0, quiet: true, seed: options.seed, returns: 30, startTime: new Date('2026-07-06T06:00:00+03:00') });
+  const admin = sandboxAdmin(sandbox.url);
+  const dataDir = mkdtempSync(join(tmpdir(), 'returndesk-soak-'));
+  const defects: string[] = [];
+  const notes: string[] = [];
+  const counts: Record<string, number> = {};
+  const bump = (name: string, by = 1): void => void (counts[name] = (counts[name] ?? 0) + by);
+  let app: AppProcess | null = null;
+  try {
+    const clockAnswer = await fetch(`${sandbox.url}/_sandbox/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rate: options.rate }),
+    });
+    const anchorInfo = (await clockAnswer.json()) as { nowMs: number; realTime: number; rate: number };
+    const clock = { sandboxMs: anchorInfo.nowMs, realMs: anchorInfo.realTime, rate: anchorInfo.rate };
+    const now = (): number => clock.sandboxMs + (Date.now() - clock.realMs) * clock.rate;
+    const start = now();
+    const end = start + options.days * DAY;
+    const faults = faultSchedule(rng, start, options.days);
+    const scripted = await fetch(`${sandbox.url}/_sandbox/soak`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seed: options.seed, days: options.days, perDay: options.perDay, faults }),
+    });
+    if (!scripted.ok) throw new Error(`the sandbox refused the soak script: ${await scripted.text()}`);
+
+    // What the app tells its screens, as they happen.
+    const firstSeen = new Map<number, number>();
+    const statusSeen = { diskFull: 0, authProblem: 0 };
+    const onEvent = (event: string, payload: unknown): void => {
+      if (event === 'returns.changed') {
+        const t = now();
+        for (const id of (payload as { returnIds: number[] }).returnIds) if (!firstSeen.has(id)) firstSeen.set(id, t);
+      } else if (event === 'status.changed') {
+        const status = payload as GlobalStatus;
+        if (status.diskFull) statusSeen.diskFull++;
+        if (status.authProblem) statusSeen.authProblem++;
+      }
+    };
+
+    const down: Window[] = [];
+    let downSince: number | null = start;
+    const launch = async (extra: { slowMigrationMs?: number; onMigrating?: (child: ChildProcess) => void } = {}): Promise<AppProcess> => {
+      const started = await startApp({
+        dataDir,
+        baseUrl: sandbox.url,
+        apiKey: sandbox.apiKey,
+        clock,
+        onEvent,
+        ...(extra.slowMigrationMs ? { slowMigrationMs: extra.slowMigrationMs, onMigrating: (child: ChildProcess) => extra.onMigrating?.(child) } : {}),
+      });
+      if (downSince !== null) down.push({ from: downSince, to: now() });
+      downSince = null;
+      return started;
+    };
+    const stopApp = async (signal: NodeJS.Signals): Promise<void> => {
+      if (!app) return;
+      const current = app;
+      app = null;
+      downSince = now();
+      current.kill(signal);
+      await current.exited;
+      current.bridge.close();
+    };
+
+    app = await launch();
+    const settings = await app.bridge.call('settings.set', {
+      operatorName: 'Soak operator',
+      locale: 'en',
+      quietHours: { enabled: true, start: '22:00', end: '08:00' },
+    });
+    if (!settings.ok) throw new Error(`settings.set failed: ${settings.error.message}`);
+
+    // The week's events on the driver's side: kills, the operator's absences, the full disk.
+    const killAt = Array.from({ length: options.kills }, () => start + (0.02 + 0.96 * rng.next()) * (end - start)).sort((a, b) => a - b);
+    const migrationKill = killAt[Math.floor(killAt.length / 3)];
+    const absences: Window[] = [];
+    for (let day = 0; day < Math.ceil(options.days) + 1; day++) {
+      const from = mskMidnight(start) + day * DAY + rng.int(10, 16) * HOUR + rng.int(0, 59) * MINUTE;
+      absences.push({ from, to: from + HOUR });
+    }
+    const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0;
+    const diskFullAt = options.diskFull && hasPrlimit ? mskMidnight(start) + Math.min(3, Math.floor(options.days / 2)) * DAY + 13 * HOUR + 20 * MINUTE : null;
+    const diskFull: Window | null = diskFullAt !== null && diskFullAt < end - 4 * HOUR ? { from: diskFullAt, to: diskFullAt + 2 * HOUR } : null;
+    if (options.diskFull && !hasPrlimit) notes.push('prlimit is not installed: the full-disk window was not run');
+    let diskLimited = false;
+    const storm = faults.find((f) => f.type === 'unauthorized');
+    let keyReentered = false;
+    const diskFullMessages = new Set<string>();
+
+    // The operator's state.
+    const plans = new Map<number, { plan: Plan; leadMs: number }>();
+    const decided = new Map<number, { at: number; deadline: number; offline: boolean }>();
+    const refusals = new Map<string, number>();
+    let nextCheck = start;
+    const memory: Array<{ day: number; rss: number }> = [];
+    let nextMemory = start + DAY;
+    let walMax = 0;
+    const sqlite = join(dataDir, 'returndesk.sqlite');
+    const fileSize = (path: string): number => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+    let market: { online: boolean } = { online: true };
+
+    const operatorCheck = async (bridge: AppProcess['bridge'], t: number): Promise<void> => {
+      const page = await bridge.call<{ rows: InboxRow[]; total: number }>('returns.list', { filter: { awaitingDecision: true }, offset: 0, limit: 500 });
+      if (!page.ok) return void bump('operator: list failed');
+      const status = await bridge.call<GlobalStatus>('status.get');
+      if (status.ok) market = { online: status.value.online };
+      for (const row of page.value.rows) {
+        if (row.returnType !== 'RETURN' || row.outboxState !== null || !row.decisionDeadline || decided.has(row.returnId)) continue;
+        const deadline = Date.parse(row.decisionDeadline);
+        let plan = plans.get(row.returnId);
+        if (!plan) {
+          const roll = rng.next();
+          plan = { plan: roll < options.decideNow ? 'now' : roll < options.decideNow + options.decideNear ? 'near' : 'never', leadMs: rng.int(2, 10) * HOUR };
+          plans.set(row.returnId, plan);
+        }
+        const left = deadline - t;
+        // The operator never decides in the last hour: at this speed a restart alone takes half an hour of the Market's time.
+        if (left < HOUR || plan.plan === 'never' || (plan.plan === 'near' && left > plan.leadMs)) continue;
+        const available = await bridge.call<AvailableDecisions>('decisions.available', { returnId: row.returnId });
+        if (!available.ok) {
+          bump('operator: options unavailable');
+          continue;
+        }
+        const draft = draftFor(available.value, rng);
+        if (!draft) continue;
+        const submitted = await bridge.call<OutboxEntry>('decisions.submit', { draft });
+        if (submitted.ok) {
+          decided.set(row.returnId, { at: now(), deadline, offline: !market.online });
+          bump(market.online ? 'decisions: while online' : 'decisions: while offline');
+        } else {
+          refusals.set(submitted.error.message, (refusals.get(submitted.error.message) ?? 0) + 1);
+          if (diskFull && t >= diskFull.from && t < diskFull.to) diskFullMessages.add(submitted.error.message);
+        }
+      }
+    };
+
+    let lastLog = 0;
+    while (now() < end) {
+      const t = now();
+      if (Date.now() - lastLog > 15_000) {
+        lastLog = Date.now();
+        log(`day ${((t - start) / DAY).toFixed(2)}: ${decided.size} decided, ${counts.kills ?? 0} kills, ${firstSeen.size} returns seen`);
+      }
+      walMax = Math.max(walMax, fileSize(`${sqlite}-wal`));
+      if (app && t >= nextMemory) {
+        const rss = residentBytes(app.pid);
+        if (rss !== null) memory.push({ day: Math.round((t - start) / DAY), rss });
+        nextMemory += DAY;
+      }
+      // The full disk: the running process may write nothing more until space comes back.
+      if (app && diskFull && !diskLimited && t >= diskFull.from && t < diskFull.to) {
+        const limited = spawnSync('prlimit', ['--pid', String(app.pid), `--fsize=${128 * 1024}`]);
+        diskLimited = limited.status === 0;
+        if (!diskLimited) notes.push(`prlimit failed: ${String(limited.stderr)}`);
+        else bump('disk full: limited');
+      }
+      if (app && diskFull && diskLimited && t >= diskFull.to) {
+        spawnSync('prlimit', ['--pid', String(app.pid), '--fsize=unlimited']);
+        diskLimited = false;
+        diskFull.to = Math.min(diskFull.to, t);
+        bump('disk full: space back');
+      }
+      if (app && killAt.length > 0 && t >= killAt[0]!) {
+        killAt.shift();
+        await stopApp('SIGKILL');
+        bump('kills');
+        if (t >= (migrationKill ?? Infinity) && !counts['kills during a migration']) {
+          try {
+            app = await launch({
+              slowMigrationMs: 3_000,
+              onMigrating: (child) => setTimeout(() => child.kill('SIGKILL'), rng.int(100, 1_500)),
+            });
+            defects.push(`seed ${options.seed}: the app came up although it was to be killed during its migration`);
+          } catch (error) {
+            if (error instanceof AppExited && error.how === 'SIGKILL') bump('kills during a migration');
+            else throw error;
+          }
+          bump('kills');
+        }
+        app = await launch();
+        if (diskFull && t >= diskFull.from && t < diskFull.to) diskLimited = false; // the new process has no limit yet
+        continue;
+      }
+      // The operator re-enters the key after the 401 storm (in web mode the key comes with the start).
+      if (app && storm && !keyReentered && t >= storm.to + 15 * MINUTE) {
+        keyReentered = true;
+        const status = await app.bridge.call<GlobalStatus>('status.get');
+        if (status.ok && status.value.authProblem) {
+          bump('key re-entered');
+          await stopApp('SIGTERM');
+          app = await launch();
+        } else bump('401 storm: no key problem left to fix');
+        continue;
+      }
+      if (app && t >= nextCheck) {
+        const h = mskHour(t);
+        const working = h >= 9 && h < 18 && !absences.some((a) => t >= a.from && t < a.to);
+        if (working) await operatorCheck(app.bridge, t);
+        nextCheck = t + 10 * MINUTE;
+        continue;
+      }
+      await sleep(5);
+    }
+
+    // The week is over: faults have ended; let the queue finish (a minute of real time at most).
+    log('the week is over; letting the queue drain');
+    const drainUntil = Date.now() + 60_000;
+    let undelivered = -1;
+    while (app && Date.now() < drainUntil) {
+      const list = await app.bridge.call<OutboxEntry[]>('outbox.list', { states: ['queued', 'sending'] });
+      undelivered = list.ok ? list.value.length : -1;
+      if (undelivered === 0) break;
+      await sleep(250);
+    }
+    const runEnd = now();
+
+    // Figures from the sandbox: what the Market received and did.
+    const report = (await (await fetch(`${sandbox.url}/_sandbox/soak`)).json()) as SoakScriptReport & {
+      requestsPerHour: Array<{ hour: string; byOperation: Record<string, number> }>;
+      budgets: Record<string, { amount: number; periodMs: number }>;
+      count420: { parallel: number; budget: number };
+      budgetOverruns: number;
+    };
+    const received = await admin.received();
+    const accepted = new Map<number, number[]>();
+    for (const r of received) {
+      if (r.operationId === 'submitReturnDecision' && r.statusCode === 200 && r.returnId) {
+        accepted.set(r.returnId, [...(accepted.get(r.returnId) ?? []), Date.parse(r.sandboxTime)]);
+      }
+    }
+    const excused = [...down, ...faults.filter((f) => ['drop', 'unauthorized', 'budget'].includes(f.type)), ...(diskFull ? [diskFull] : [])];
+    if (storm) excused.push({ from: storm.from, to: storm.to + 15 * MINUTE });
+    let once = 0;
+    let lost = 0;
+    let twice = 0;
+    let lateByApp = 0;
+    let worstLateMs = 0;
+    const lostIds: number[] = [];
+    for (const [returnId, d] of decided) {
+      const times = accepted.get(returnId) ?? [];
+      if (times.length === 1) once++;
+      if (times.length === 0) {
+        lost++;
+        lostIds.push(returnId);
+      }
+      if (times.length > 1) twice++;
+      if (times.length > 0) {
+        // Hold (5 s) and sending aside, time the queue waited while the app ran and the Market answered.
+        const waited = times[0]! - d.at - overlap(excused, d.at, times[0]!);
+        worstLateMs = Math.max(worstLateMs, waited);
+        if (waited > 10 * MINUTE) lateByApp++;
+      }
+    }
+    if (lost) defects.push(`seed ${options.seed}: decisions never delivered for returns ${lostIds.slice(0, 10).join(', ')}`);
+    if (twice) defects.push(`seed ${options.seed}: ${twice} decisions delivered twice`);
+    const autoConfirmedAfterDecision = report.autoConfirmed.filter((a) => {
+      const d = decided.get(a.returnId);
+      return d !== undefined && d.at < Date.parse(a.deadline);
+    });
+    if (autoConfirmedAfterDecision.length)
+      defects.push(
+        `seed ${options.seed}: the Market confirmed returns the operator had decided in time: ${autoConfirmedAfterDecision.map((a) => a.returnId).join(', ')}`,
+      );
+
+    // Figures from the app, through its contract: alerts, stored returns.
+    const finalApp = app as AppProcess | null;
+    const alerts: AlertRecord[] = [];
+    const stored = new Set<number>();
+    if (finalApp) {
+      let beforeId: number | undefined;
+      for (;;) {
+        const page = await finalApp.bridge.call<{ alerts: AlertRecord[]; total: number }>('alerts.history', { limit: 500, ...(beforeId ? { beforeId } : {}) });
+        if (!page.ok || page.value.alerts.length === 0) break;
+        alerts.push(...page.value.alerts);
+        beforeId = page.value.alerts.at(-1)!.id;
+      }
+      for (const a of report.arrivals) {
+        if (a.returnId === null) continue;
+        const got = await finalApp.bridge.call('returns.get', { returnId: a.returnId });
+        if (got.ok) stored.add(a.returnId);
+      }
+    }
+    const arrivals = report.arrivals.filter((a) => a.returnId !== null && Date.parse(a.at) <= runEnd - 30 * MINUTE);
+    const returnsLost = arrivals.filter((a) => !stored.has(a.returnId!)).map((a) => a.returnId!);
+    if (returnsLost.length) defects.push(`seed ${options.seed}: returns never stored: ${returnsLost.slice(0, 10).join(', ')}`);
+
+    // Alerts: each threshold a return reached undecided, alerted within one poll interval (time the app was down aside).
+    const thresholds = [24, 6, 1];
+    const quiet = quietWindows(start, runEnd);
+    const alertsFor = new Map<number, AlertRecord[]>();
+    for (const a of alerts) for (const id of a.returnIds) alertsFor.set(id, [...(alertsFor.get(id) ?? []), a]);
+    let crossings = 0;
+    let onTime = 0;
+    let missed = 0;
+    let heldForQuiet = 0;
+    let worstAlertLateMs = 0;
+    const missedIds: string[] = [];
+    for (const a of arrivals) {
+      if (a.type !== 'RETURN') continue;
+      const deadline = Date.parse(a.at) + 48 * HOUR;
+      const decidedAt = decided.get(a.returnId!)?.at ?? Infinity;
+      for (const threshold of thresholds) {
+        const crossing = deadline - threshold * HOUR;
+        if (crossing < start || crossing > runEnd - HOUR || decidedAt <= crossing) continue;
+        // The Market decided it already (auto-confirmed returns leave before their deadline only by a decision).
+        crossings++;
+        const alert = (alertsFor.get(a.returnId!) ?? [])
+          .filter((x) => (x.kind === 'deadline' || x.kind === 'expired') && Date.parse(x.at) >= crossing - POLL_MS)
+          .sort((x, y) => Date.parse(x.at) - Date.parse(y.at))[0];
+        if (!alert || Date.parse(alert.at) > deadline + POLL_MS) {
+          // Decided after the crossing and before the alert could be raised is not a miss.
+          if (decidedAt < crossing + 2 * POLL_MS) {
+            crossings--;
+            continue;
+          }
+          missed++;
+          missedIds.push(`${a.returnId}@${threshold}h`);
+          continue;
+        }
+        const at = Date.parse(alert.at);
+        const quietHeld = threshold !== 1 ? overlap(quiet, crossing, at) : 0;
+        if (quietHeld > 0) heldForQuiet++;
+        const late = at - crossing - overlap([...down, ...(quietHeld > 0 ? quiet : [])], crossing, at);
+        worstAlertLateMs = Math.max(worstAlertLateMs, late);
+        if (late <= POLL_MS) onTime++;
+      }
+    }
+    const repeatKeys = new Map<string, number>();
+    for (const a of alerts) {
+      if (!['deadline', 'expired', 'undelivered', 'undeliveredExpired'].includes(a.kind)) continue;
+      const key = `${a.kind}|${[...a.returnIds].sort().join(',')}|${a.title}`;
+      repeatKeys.set(key, (repeatKeys.get(key) ?? 0) + 1);
+    }
+    const repeated = [...repeatKeys.values()].reduce((n, v) => n + Math.max(0, v - 1), 0);
+    const inQuiet = alerts.filter((a) => a.urgency === 'normal' && quiet.some((w) => Date.parse(a.at) > w.from && Date.parse(a.at) < w.to)).length;
+    const escalations = alerts.filter((a) => a.kind === 'undelivered' || a.kind === 'undeliveredExpired');
+    const escalationLeads = escalations.flatMap((a) =>
+      a.returnIds.map((id) => (decided.get(id)?.deadline ?? Date.parse(a.at)) - Date.parse(a.at)).filter((ms) => Number.isFinite(ms)),
+    );
+
+    // Budgets: the busiest hour of each method against its hourly budget.
+    let maxShare = 0;
+    let maxShareMethod = '';
+    for (const hour of report.requestsPerHour) {
+      for (const [op, n] of Object.entries(hour.byOperation)) {
+        const budget = report.budgets[op];
+        if (!budget || budget.periodMs !== HOUR) continue;
+        if (n / budget.amount > maxShare) {
+          maxShare = n / budget.amount;
+          maxShareMethod = op;
+        }
+      }
+    }
+
+    // Sync lag: a return's creation at the sandbox to its first row event from the app.
+    const lags: number[] = [];
+    const lagsUp: number[] = [];
+    const unreachable = faults.filter((f) => f.type === 'drop' || f.type === 'unauthorized');
+    for (const a of arrivals) {
+      const seen = firstSeen.get(a.returnId!);
+      if (seen === undefined) continue;
+      const created = Date.parse(a.at);
+      lags.push(seen - created);
+      if (overlap([...down, ...unreachable], created, seen) === 0) lagsUp.push(seen - created);
+    }
+
+    const memFirst = memory.find((m) => m.day >= 1)?.rss ?? null;
+    const memLast = memory.at(-1)?.rss ?? null;
+    const memDays = (memory.at(-1)?.day ?? 1) - (memory.find((m) => m.day >= 1)?.day ?? 1);
+    const dbBytes = fileSize(sqlite) + fileSize(`${sqlite}-wal`);
+    let storedTotal = 0;
+    if (finalApp) {
+      const page = await finalApp.bridge.call<{ total: number }>('returns.list', { filter: {}, offset: 0, limit: 1 });
+      if (page.ok) storedTotal = page.value.total;
+    }
+    const mb = (bytes: number | null): number | null => (bytes === null ? null : Math.round((bytes / 1048576) * 10) / 10);
+    const minutes = (ms: number | null): number | null => (ms === null ? null : Math.round((ms / MINUTE) * 10) / 10);
+
+    Object.assign(counts, {
+      arrivals: arrivals.length,
+      'buyer chat messages': report.chatMessages,
+      'disputes started': report.disputesStarted,
+      'decisions by the operator': decided.size,
+      'fault windows': faults.length,
+      'alerts raised': alerts.length,
+      'threshold crossings': crossings,
+      'alerts held for quiet hours': heldForQuiet,
+      'disk full seen by the app (status events)': statusSeen.diskFull,
+      'key problem seen by the app (status events)': statusSeen.authProblem,
+      'undelivered after the drain': Math.max(0, undelivered),
+    });
+    for (const [message, n] of refusals) notes.push(`operator refused ${n}×: ${message}`);
+    if (diskFull)
+      notes.push(
+        `full disk ${new Date(diskFull.from).toISOString()}–${new Date(diskFull.to).toISOString()}: the operator was told ${[...diskFullMessages].map((m) => `"${m}"`).join('; ') || '(nothing refused)'}`,
+      );
+    if (missedIds.length) notes.push(`alerts missing (return@threshold): ${missedIds.slice(0, 20).join(', ')}`);
+
+    const figures: Figure[] = [
+      {
+        name: 'auto-confirmed after a timely decision',
+        value: autoConfirmedAfterDecision.length,
+        unit: 'returns',
+        goal: '0',
+        met: autoConfirmedAfterDecision.length === 0,
+      },
+      {
+        name: 'decisions delivered exactly once',
+        value: decided.size ? Math.round((once / decided.size) * 10_000) / 100 : null,
+        unit: `% of ${decided.size}`,
+        goal: '100 %',
+        met: decided.size > 0 && once === decided.size,
+      },
+      { name: 'decisions lost', value: lost, unit: 'decisions', goal: '0', met: lost === 0 },
+      { name: 'decisions sent twice', value: twice, unit: 'decisions', goal: '0', met: twice === 0 },
+      {
+        name: 'decisions late because of the app (> 10 min queued while up and online)',
+        value: lateByApp,
+        unit: `decisions (worst ${minutes(worstLateMs)} min)`,
+        goal: '0',
+        met: lateByApp === 0,
+      },
+      {
+        name: 'threshold alerts within one poll interval',
+        value: crossings ? Math.round((onTime / crossings) * 10_000) / 100 : null,
+        unit: `% of ${crossings} (worst ${minutes(worstAlertLateMs)} min, ${missed} missed)`,
+        goal: '100 %',
+        met: crossings > 0 && onTime === crossings,
+      },
+      { name: 'alerts repeated', value: repeated, unit: 'alerts', goal: '0', met: repeated === 0 },
+      {
+        name: 'normal alerts raised in quiet hours (22:00–08:00 MSK)',
+        value: inQuiet,
+        unit: `alerts (${heldForQuiet} held and raised after)`,
+        goal: '0',
+        met: inQuiet === 0,
+      },
+      {
+        name: 'undelivered decisions escalated',
+        value: escalations.length,
+        unit: `alerts, lead time min ${minutes(percentile(escalationLeads, 0))} / p50 ${minutes(percentile(escalationLeads, 50))} min`,
+        goal: 'reported',
+        met: null,
+      },
+      {
+        name: 'busiest hour of a method vs its hourly budget',
+        value: Math.round(maxShare * 1000) / 10,
+        unit: `% (${maxShareMethod || 'none'})`,
+        goal: '≤ 100 %',
+        met: maxShare <= 1,
+      },
+      {
+        name: '420s received',
+        value: report.count420.parallel + report.count420.budget,
+        unit: `(${report.count420.parallel} parallel, ${report.count420.budget} budget)`,
+        goal: 'reported',
+        met: null,
+      },
+      {
+        name: 'budget overruns (asked again after a 420 in the same window)',
+        value: report.budgetOverruns,
+        unit: 'requests',
+        goal: '0',
+        met: report.budgetOverruns === 0,
+      },
+      {
+        name: 'process memory, first full day vs last',
+        value: memFirst === null || memLast === null ? null : `${mb(memFirst)} → ${mb(memLast)}`,
+        unit: `MB (${memFirst !== null && memLast !== null && memDays > 0 ? mb((memLast - memFirst) / memDays) : 'n/a'} MB/day; restarts reset it)`,
+        goal: 'reported',
+        met: null,
+      },
+      {
+        name: 'database size per 1,000 returns',
+        value: storedTotal ? mb((dbBytes / storedTotal) * 1000) : null,
+        unit: `MB (${mb(dbBytes)} MB for ${storedTotal})`,
+        goal: 'reported',
+        met: null,
+      },
+      { name: 'WAL size, largest seen', value: mb(walMax), unit: 'MB', goal: '≤ 64 MB', met: walMax <= 64 * 1048576 },
+      {
+        name: 'sync lag p50 / p95 (sandbox time)',
+        value: `${minutes(percentile(lags, 50))} / ${minutes(percentile(lags, 95))}`,
+        unit: `min (app up and Market reachable: ${minutes(percentile(lagsUp, 50))} / ${minutes(percentile(lagsUp, 95))})`,
+        goal: 'p95 ≤ 2 poll intervals while up',
+        met: (percentile(lagsUp, 95) ?? Infinity) <= 2 * POLL_MS,
+      },
+      { name: 'returns lost', value: returnsLost.length, unit: `of ${arrivals.length}`, goal: '0', met: returnsLost.length === 0 },
+      {
+        name: 'SIGKILLs',
+        value: counts.kills ?? 0,
+        unit: `(${counts['kills during a migration'] ?? 0} during a migration)`,
+        goal: `≥ ${options.kills}`,
+        met: (counts.kills ?? 0) >= options.kills,
+      },
+    ];
+    return {
+      seed: options.seed,
+      options: { ...options, log: undefined } as Omit<SoakOptions, 'log'>,
+      wallSeconds: Math.round((Date.now() - wallStart) / 100) / 10,
+      load: loadavg().map((l) => Math.round(l * 100) / 100),
+      figures,
+      counts,
+      defects,
+      notes,
+    };
+  } finally {
+    const last = app as AppProcess | null;
+    if (last) {
+      last.kill('SIGTERM');
+      await Promise.race([last.exited, sleep(10_000)]);
+      last.kill('SIGKILL');
+      last.bridge.close();
+    }
+    await sandbox.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Refund where the Market allows it, else the first decision it allows (with its first reason); a comment always. */
+function draftFor(available: AvailableDecisions, rng: Rng): DecisionDraft | null {
+  const types = available.decisions.map((d) => d.decisionType);
+  if (types.length === 0) return null;
+  const type = types.includes('REFUND_MONEY') && rng.chance(0.8) ? 'REFUND_MONEY' : types.includes('DECLINE_REFUND') ? 'DECLINE_REFUND' : types[0]!;
+  const reason = available.decisions.find((d) => d.decisionType === type)?.reasonTypes[0];
+  if (type === 'PARTIAL_MONEY_REFUND') return null;
+  return {
+    returnId: available.returnId,
+    items: available.items.map((item) => ({
+      returnItemId: item.returnItemId,
+      decisionType: type,
+      ...(type === 'DECLINE_REFUND' && reason ? { reasonType: reason } : {}),
+      comment: 'Checked the photos and the order.',
+    })),
+  };
+}
+
+export function figureTable(result: SoakResult): string {
+  const rows = result.figures.map((f) => [f.met === null ? '' : f.met ? 'met' : 'MISS', f.name, `${f.value ?? 'n/a'} ${f.unit}`, f.goal]);
+  const widths = [4, ...[1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)))];
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      days: { type: 'string', default: String(DEFAULTS.days) },
+      seed: { type: 'string', default: String(Math.floor(Math.random() * 1_000_000)) },
+      rate: { type: 'string', default: String(DEFAULTS.rate) },
+      'per-day': { type: 'string', default: String(DEFAULTS.perDay) },
+      kills: { type: 'string' },
+      'no-disk-full': { type: 'boolean', default: false },
+      out: { type: 'string', default: join(import.meta.dirname, 'soak.json') },
+    },
+  });
+  const days = Number(values.days);
+  const number = (name: string, text: string, min: number, max: number): number => {
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      process.stderr.write(`--${name} must be a number from ${min} to ${max}, not "${text}"\n`);
+      process.exit(2);
+    }
+    return n;
+  };
+  const result = await runSoak({
+    days: number('days', values.days, 0.25, 30),
+    seed: number('seed', values.seed, 0, 2 ** 31),
+    rate: number('rate', values.rate, 1, 100_000),
+    perDay: number('per-day', values['per-day'], 0, 5000),
+    kills: values.kills === undefined ? Math.max(3, Math.ceil(days * 3.4)) : number('kills', values.kills, 0, 1000),
+    diskFull: !values['no-disk-full'],
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
+  process.stdout.write(`\nSoak: ${days} days, seed ${result.seed}, ${result.wallSeconds} s wall, load ${result.load.join(' ')}\n${figureTable(result)}\n`);
+  for (const note of result.notes) process.stdout.write(`note: ${note}\n`);
+  for (const defect of result.defects) process.stdout.write(`DEFECT: ${defect}\n`);
+  writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`written: ${values.out}\n`);
+  process.exit(result.figures.some((f) => f.met === false) ? 1 : 0);
+}
