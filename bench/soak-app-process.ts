@@ -27,7 +27,8 @@ export interface StartOptions {
   dataDir: string;
   baseUrl: string;
   apiKey: string;
-  clock: { sandboxMs: number; realMs: number; rate: number };
+  /** Called once the process has loaded; the clock it answers with is the one the app runs on. */
+  clock: () => Promise<{ sandboxMs: number; realMs: number; rate: number }>;
   /** Start with a long schema step first; `onMigrating` is called once it runs. */
   slowMigrationMs?: number;
   onMigrating?: (child: ChildProcess) => void;
@@ -36,16 +37,7 @@ export interface StartOptions {
 
 /** Starts the app and opens its bridge; rejects with what it printed when it does not come up. */
 export async function startApp(options: StartOptions): Promise<AppProcess> {
-  const args = [
-    join(root, 'scripts', 'soak-app.ts'),
-    '--clock-now',
-    String(options.clock.sandboxMs),
-    '--clock-real',
-    String(options.clock.realMs),
-    '--clock-rate',
-    String(options.clock.rate),
-    ...(options.slowMigrationMs ? ['--slow-migration', String(options.slowMigrationMs)] : []),
-  ];
+  const args = [join(root, 'scripts', 'soak-app.ts'), ...(options.slowMigrationMs ? ['--slow-migration', String(options.slowMigrationMs)] : [])];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: {
@@ -57,15 +49,24 @@ export async function startApp(options: StartOptions): Promise<AppProcess> {
       // The operator's working day, quiet hours and the Market all run on Moscow time.
       TZ: 'Europe/Moscow',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
   child.stderr!.on('data', (chunk) => (out += String(chunk)));
   const url = await new Promise<string>((resolve, reject) => {
     let migrating = false;
+    let waiting = false;
+    child.stdin!.on('error', () => undefined);
     child.stdout!.on('data', (chunk) => {
       out += String(chunk);
+      if (!waiting && out.includes('Waiting for the clock')) {
+        waiting = true;
+        options.clock().then(
+          (clock) => child.stdin!.write(`${JSON.stringify(clock)}\n`),
+          (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
+        );
+      }
       if (!migrating && out.includes('Migrating the data folder')) {
         migrating = true;
         options.onMigrating?.(child);
@@ -74,6 +75,10 @@ export async function startApp(options: StartOptions): Promise<AppProcess> {
       if (match?.[1]) resolve(match[1]);
     });
     void exited.then((how) => reject(new AppExited(how, out)));
+    setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the app did not come up within 120 s:\n${out.slice(-2000)}`));
+    }, 120_000).unref();
   });
   const bridge = await openBridge(url, options.onEvent);
   return { pid: child.pid!, url, bridge, output: () => out, exited, kill: (signal) => child.kill(signal) };

@@ -6,7 +6,7 @@
  * figures beside their goals and writes bench/soak.json; a run that misses a goal keeps its seed there.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,10 +36,22 @@ export interface SoakOptions {
   decideNear: number;
   /** Turn the full-disk window on (needs prlimit). */
   diskFull: boolean;
+  /** The least time left at which the operator still decides (the Market's ms): it must cover what a loaded machine takes in real time × rate. */
+  minLeadMs: number;
   log?: (line: string) => void;
 }
 
-export const DEFAULTS: SoakOptions = { days: 7, seed: 1, rate: 1250, perDay: 200, kills: 24, decideNow: 0.45, decideNear: 0.3, diskFull: true };
+export const DEFAULTS: SoakOptions = {
+  days: 7,
+  seed: 1,
+  rate: 1500,
+  perDay: 200,
+  kills: 24,
+  decideNow: 0.45,
+  decideNear: 0.3,
+  diskFull: true,
+  minLeadMs: HOUR,
+};
 
 export interface Figure {
   name: string;
@@ -87,7 +99,7 @@ const mskMidnight = (ms: number): number => Math.floor((ms + MSK) / DAY) * DAY -
 const percentile = (values: number[], p: number): number | null => {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))]!;
 };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -134,13 +146,20 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   const bump = (name: string, by = 1): void => void (counts[name] = (counts[name] ?? 0) + by);
   let app: AppProcess | null = null;
   try {
-    const clockAnswer = await fetch(`${sandbox.url}/_sandbox/clock`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ rate: options.rate }),
-    });
-    const anchorInfo = (await clockAnswer.json()) as { nowMs: number; realTime: number; rate: number };
-    const clock = { sandboxMs: anchorInfo.nowMs, realMs: anchorInfo.realTime, rate: anchorInfo.rate };
+    // The sandbox clock runs at `rate` while the app runs, and at real time while it loads (a restart then
+    // costs the Market's week the downtime chosen for it, not the seconds Node takes to load on a busy machine).
+    let clock = { sandboxMs: 0, realMs: 0, rate: 1 };
+    const setRate = async (rate: number): Promise<typeof clock> => {
+      const answer = await fetch(`${sandbox.url}/_sandbox/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rate }),
+      });
+      const info = (await answer.json()) as { nowMs: number; realTime: number; rate: number };
+      clock = { sandboxMs: info.nowMs, realMs: info.realTime, rate: info.rate };
+      return clock;
+    };
+    await setRate(1);
     const now = (): number => clock.sandboxMs + (Date.now() - clock.realMs) * clock.rate;
     const start = now();
     const end = start + options.days * DAY;
@@ -168,12 +187,16 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
 
     const down: Window[] = [];
     let downSince: number | null = start;
-    const launch = async (extra: { slowMigrationMs?: number; onMigrating?: (child: ChildProcess) => void } = {}): Promise<AppProcess> => {
+    const launch = async (extra: { downMs?: number; slowMigrationMs?: number; onMigrating?: (child: ChildProcess) => void } = {}): Promise<AppProcess> => {
+      await setRate(1);
       const started = await startApp({
         dataDir,
         baseUrl: sandbox.url,
         apiKey: sandbox.apiKey,
-        clock,
+        clock: async () => {
+          if (extra.downMs) await admin.advanceClock(extra.downMs);
+          return setRate(options.rate);
+        },
         onEvent,
         ...(extra.slowMigrationMs ? { slowMigrationMs: extra.slowMigrationMs, onMigrating: (child: ChildProcess) => extra.onMigrating?.(child) } : {}),
       });
@@ -200,7 +223,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     if (!settings.ok) throw new Error(`settings.set failed: ${settings.error.message}`);
 
     // The week's events on the driver's side: kills, the operator's absences, the full disk.
-    const killAt = Array.from({ length: options.kills }, () => start + (0.02 + 0.96 * rng.next()) * (end - start)).sort((a, b) => a - b);
+    const killAt = Array.from({ length: options.kills }, () => start + (0.02 + 0.9 * rng.next()) * (end - start)).sort((a, b) => a - b);
     const migrationKill = killAt[Math.floor(killAt.length / 3)];
     const absences: Window[] = [];
     for (let day = 0; day < Math.ceil(options.days) + 1; day++) {
@@ -243,8 +266,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
           plans.set(row.returnId, plan);
         }
         const left = deadline - t;
-        // The operator never decides in the last hour: at this speed a restart alone takes half an hour of the Market's time.
-        if (left < HOUR || plan.plan === 'never' || (plan.plan === 'near' && left > plan.leadMs)) continue;
+        if (left < options.minLeadMs || plan.plan === 'never' || (plan.plan === 'near' && left > plan.leadMs)) continue;
         const available = await bridge.call<AvailableDecisions>('decisions.available', { returnId: row.returnId });
         if (!available.ok) {
           bump('operator: options unavailable');
@@ -266,9 +288,15 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     let lastLog = 0;
     while (now() < end) {
       const t = now();
-      if (Date.now() - lastLog > 15_000) {
+      if (Date.now() - lastLog > 5_000) {
         lastLog = Date.now();
-        log(`day ${((t - start) / DAY).toFixed(2)}: ${decided.size} decided, ${counts.kills ?? 0} kills, ${firstSeen.size} returns seen`);
+        const status = app ? await app.bridge.call<GlobalStatus>('status.get', undefined, 5_000) : null;
+        const said = status?.ok
+          ? `online ${status.value.online}, last sync ${status.value.lastSync ?? '-'}, outbox ${JSON.stringify(status.value.outbox)}${status.value.authProblem ? `, ${status.value.authProblem}` : ''}${status.value.diskFull ? ', disk full' : ''}`
+          : 'app down';
+        log(
+          `day ${((t - start) / DAY).toFixed(2)} (${new Date(t).toISOString()}): ${decided.size} decided, ${counts.kills ?? 0} kills, ${firstSeen.size} returns seen; ${said}`,
+        );
       }
       walMax = Math.max(walMax, fileSize(`${sqlite}-wal`));
       if (app && t >= nextMemory) {
@@ -278,16 +306,21 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       }
       // The full disk: the running process may write nothing more until space comes back.
       if (app && diskFull && !diskLimited && t >= diskFull.from && t < diskFull.to) {
-        const limited = spawnSync('prlimit', ['--pid', String(app.pid), `--fsize=${128 * 1024}`]);
+        const pid = app.pid;
+        const limited = spawnSync('prlimit', ['--pid', String(pid), `--fsize=${128 * 1024}`]);
         diskLimited = limited.status === 0;
         if (!diskLimited) notes.push(`prlimit failed: ${String(limited.stderr)}`);
-        else bump('disk full: limited');
-      }
-      if (app && diskFull && diskLimited && t >= diskFull.to) {
-        spawnSync('prlimit', ['--pid', String(app.pid), '--fsize=unlimited']);
-        diskLimited = false;
-        diskFull.to = Math.min(diskFull.to, t);
-        bump('disk full: space back');
+        else {
+          bump('disk full: limited');
+          // Space comes back on the sandbox clock, whatever the driver is waiting for then.
+          setTimeout(
+            () => {
+              if (spawnSync('prlimit', ['--pid', String(pid), '--fsize=unlimited']).status === 0) bump('disk full: space back');
+              diskLimited = false;
+            },
+            Math.max(0, (diskFull.to - now()) / clock.rate),
+          );
+        }
       }
       if (app && killAt.length > 0 && t >= killAt[0]!) {
         killAt.shift();
@@ -306,7 +339,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
           }
           bump('kills');
         }
-        app = await launch();
+        app = await launch({ downMs: rng.int(1, 10) * MINUTE });
         if (diskFull && t >= diskFull.from && t < diskFull.to) diskLimited = false; // the new process has no limit yet
         continue;
       }
@@ -317,7 +350,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         if (status.ok && status.value.authProblem) {
           bump('key re-entered');
           await stopApp('SIGTERM');
-          app = await launch();
+          app = await launch({ downMs: 2 * MINUTE });
         } else bump('401 storm: no key problem left to fix');
         continue;
       }
@@ -340,6 +373,23 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       undelivered = list.ok ? list.value.length : -1;
       if (undelivered === 0) break;
       await sleep(250);
+    }
+    // And let sync catch up with what the Market holds (a return is lost only if it never arrives).
+    const soakReport = async (): Promise<SoakScriptReport> => (await (await fetch(`${sandbox.url}/_sandbox/soak`)).json()) as SoakScriptReport;
+    const expectedIds = new Set((await soakReport()).arrivals.flatMap((a) => (a.returnId === null ? [] : [a.returnId])));
+    const catchUpUntil = Date.now() + 60_000;
+    while (app && Date.now() < catchUpUntil) {
+      const bridge: AppProcess['bridge'] = (app as AppProcess).bridge;
+      const have = new Set<number>();
+      for (let offset = 0; ; offset += 500) {
+        const page = await bridge.call<{ rows: InboxRow[] }>('returns.list', { filter: {}, offset, limit: 500 });
+        if (!page.ok) break;
+        for (const row of page.value.rows) have.add(row.returnId);
+        if (page.value.rows.length < 500) break;
+      }
+      if ([...expectedIds].every((id) => have.has(id))) break;
+      await bridge.call('sync.now');
+      await sleep(1_000);
     }
     const runEnd = now();
 
@@ -382,10 +432,21 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     }
     if (lost) defects.push(`seed ${options.seed}: decisions never delivered for returns ${lostIds.slice(0, 10).join(', ')}`);
     if (twice) defects.push(`seed ${options.seed}: ${twice} decisions delivered twice`);
-    const autoConfirmedAfterDecision = report.autoConfirmed.filter((a) => {
+    const decidedInTime = report.autoConfirmed.filter((a) => {
       const d = decided.get(a.returnId);
       return d !== undefined && d.at < Date.parse(a.deadline);
     });
+    // A deadline that passed while the disk was full: the queue may not send what it cannot first record as sending.
+    const inDiskFull = (a: { deadline: string }): boolean =>
+      diskFull !== null && Date.parse(a.deadline) >= diskFull.from && Date.parse(a.deadline) <= diskFull.to;
+    const autoConfirmedAfterDecision = decidedInTime.filter((a) => !inDiskFull(a));
+    if (decidedInTime.length > autoConfirmedAfterDecision.length)
+      notes.push(
+        `auto-confirmed with the deadline inside the full-disk window: ${decidedInTime
+          .filter(inDiskFull)
+          .map((a) => a.returnId)
+          .join(', ')}`,
+      );
     if (autoConfirmedAfterDecision.length)
       defects.push(
         `seed ${options.seed}: the Market confirmed returns the operator had decided in time: ${autoConfirmedAfterDecision.map((a) => a.returnId).join(', ')}`,
@@ -403,13 +464,14 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         alerts.push(...page.value.alerts);
         beforeId = page.value.alerts.at(-1)!.id;
       }
-      for (const a of report.arrivals) {
-        if (a.returnId === null) continue;
-        const got = await finalApp.bridge.call('returns.get', { returnId: a.returnId });
-        if (got.ok) stored.add(a.returnId);
+      for (let offset = 0; ; offset += 500) {
+        const page = await finalApp.bridge.call<{ rows: InboxRow[]; total: number }>('returns.list', { filter: {}, offset, limit: 500 });
+        if (!page.ok) break;
+        for (const row of page.value.rows) stored.add(row.returnId);
+        if (page.value.rows.length < 500) break;
       }
     }
-    const arrivals = report.arrivals.filter((a) => a.returnId !== null && Date.parse(a.at) <= runEnd - 30 * MINUTE);
+    const arrivals = report.arrivals.filter((a) => a.returnId !== null && Date.parse(a.at) <= end);
     const returnsLost = arrivals.filter((a) => !stored.has(a.returnId!)).map((a) => a.returnId!);
     if (returnsLost.length) defects.push(`seed ${options.seed}: returns never stored: ${returnsLost.slice(0, 10).join(', ')}`);
 
@@ -461,7 +523,15 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       repeatKeys.set(key, (repeatKeys.get(key) ?? 0) + 1);
     }
     const repeated = [...repeatKeys.values()].reduce((n, v) => n + Math.max(0, v - 1), 0);
-    const inQuiet = alerts.filter((a) => a.urgency === 'normal' && quiet.some((w) => Date.parse(a.at) > w.from && Date.parse(a.at) < w.to)).length;
+    const quietAlerts = alerts.filter((a) => a.urgency === 'normal' && quiet.some((w) => Date.parse(a.at) > w.from && Date.parse(a.at) < w.to));
+    const inQuiet = quietAlerts.length;
+    if (inQuiet)
+      notes.push(
+        `normal alerts in quiet hours: ${quietAlerts
+          .slice(0, 5)
+          .map((a) => `${a.kind} at ${a.at} "${a.title}"`)
+          .join('; ')}`,
+      );
     const escalations = alerts.filter((a) => a.kind === 'undelivered' || a.kind === 'undeliveredExpired');
     const escalationLeads = escalations.flatMap((a) =>
       a.returnIds.map((id) => (decided.get(id)?.deadline ?? Date.parse(a.at)) - Date.parse(a.at)).filter((ms) => Number.isFinite(ms)),
@@ -502,6 +572,14 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       const page = await finalApp.bridge.call<{ total: number }>('returns.list', { filter: {}, offset: 0, limit: 1 });
       if (page.ok) storedTotal = page.value.total;
     }
+    // What the app logged (the OS's view of its files): a rollback of a transaction SQLite already ended hides the disk-full cause.
+    let poisoned = 0;
+    for (const name of readdirSync(join(dataDir, 'logs'), { withFileTypes: true })) {
+      if (!name.isFile()) continue;
+      poisoned += (readFileSync(join(dataDir, 'logs', name.name), 'utf8').match(/cannot rollback|no such savepoint/g) ?? []).length;
+    }
+    if (poisoned)
+      defects.push(`seed ${options.seed}: ${poisoned} log lines say "cannot rollback" / "no such savepoint" (a second ROLLBACK after a failed COMMIT)`);
     const mb = (bytes: number | null): number | null => (bytes === null ? null : Math.round((bytes / 1048576) * 10) / 10);
     const minutes = (ms: number | null): number | null => (ms === null ? null : Math.round((ms / MINUTE) * 10) / 10);
 
@@ -615,6 +693,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         met: (percentile(lagsUp, 95) ?? Infinity) <= 2 * POLL_MS,
       },
       { name: 'returns lost', value: returnsLost.length, unit: `of ${arrivals.length}`, goal: '0', met: returnsLost.length === 0 },
+      { name: 'rollbacks that hid a full disk (log lines)', value: poisoned, unit: 'lines', goal: '0', met: poisoned === 0 },
       {
         name: 'SIGKILLs',
         value: counts.kills ?? 0,
@@ -642,7 +721,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       last.bridge.close();
     }
     await sandbox.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.RETURNDESK_SOAK_KEEP) log(`data folder kept: ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

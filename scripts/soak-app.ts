@@ -3,8 +3,11 @@
  * the desktop app use) on a data folder, against the sandbox, on a clock that follows the sandbox's
  * accelerated one. The soak drives it only through the WebSocket contract, SIGKILLs it and starts it again.
  *
- *   node scripts/soak-app.ts --clock-now MS --clock-real MS --clock-rate N [--slow-migration MS]
+ *   node scripts/soak-app.ts [--slow-migration MS]
  *   env: RETURNDESK_DATA_DIR, RETURNDESK_API_KEY, RETURNDESK_BASE_URL
+ * Once loaded it prints "Waiting for the clock" and reads one line from stdin: { sandboxMs, realMs, rate }
+ * (the sandbox's time at a real instant, and its speed), so the soak can hold the sandbox clock while the
+ * process loads and restarts cost the Market's week only the minutes the soak chooses.
  */
 import { mkdtempSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,19 +61,22 @@ function runSlowUpgrade(dataDir: string, ms: number): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      'clock-now': { type: 'string' },
-      'clock-real': { type: 'string' },
-      'clock-rate': { type: 'string' },
-      'slow-migration': { type: 'string' },
-    },
-  });
-  const anchor = { sandboxMs: Number(values['clock-now']), realMs: Number(values['clock-real']), rate: Number(values['clock-rate']) };
-  if (!Number.isFinite(anchor.sandboxMs) || !Number.isFinite(anchor.realMs) || !(anchor.rate >= 1))
-    throw new Error('--clock-now, --clock-real (epoch ms) and --clock-rate (≥ 1) are required');
+  const { values } = parseArgs({ options: { 'slow-migration': { type: 'string' } } });
   const config = loadConfig();
   if (values['slow-migration']) runSlowUpgrade(config.dataDir, Number(values['slow-migration']));
+  process.stdout.write('Waiting for the clock\n');
+  const line = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    process.stdin.on('data', (chunk) => {
+      text += String(chunk);
+      if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
+    });
+    process.stdin.once('end', () => reject(new Error('stdin closed before the clock was given')));
+  });
+  process.stdin.pause();
+  const anchor = JSON.parse(line) as { sandboxMs: number; realMs: number; rate: number };
+  if (!Number.isFinite(anchor.sandboxMs) || !Number.isFinite(anchor.realMs) || !(anchor.rate >= 1))
+    throw new Error('the clock line needs sandboxMs, realMs (epoch ms) and rate (≥ 1)');
   const logger = createLogger({ sinks: [consoleSink, fileSink(join(config.dataDir, 'logs', 'returndesk.log'))], secrets: () => [config.apiKey ?? ''] });
   const settings = createSettingsStore(jsonFileBackend(join(config.dataDir, 'settings.json'), logger), logger);
   const version = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;

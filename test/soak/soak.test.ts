@@ -13,7 +13,8 @@ const figure = (result: SoakResult, name: string): number => {
 
 describe('soak, one day (CI size)', () => {
   it('keeps the promises through kills, faults and a full disk', async () => {
-    const result = await runSoak({ days: 1, rate: 3_000, seed: 1, kills: 4, perDay: 200 });
+    // At 3000× a second of a busy machine is 50 minutes of the Market's: the operator leaves the queue 6 hours.
+    const result = await runSoak({ days: 1, rate: 3_000, seed: 1, kills: 3, perDay: 200, minLeadMs: 6 * 3_600_000 });
     process.stdout.write(`\n${figureTable(result)}\n${result.notes.join('\n')}\n`);
     expect(result.defects).toEqual([]);
     expect(result.counts['decisions by the operator']).toBeGreaterThan(5);
@@ -22,7 +23,10 @@ describe('soak, one day (CI size)', () => {
     expect(figure(result, 'decisions lost')).toBe(0);
     expect(figure(result, 'decisions sent twice')).toBe(0);
     expect(figure(result, 'returns lost')).toBe(0);
-    expect(result.counts.kills).toBeGreaterThanOrEqual(4);
+    // Seed 1 found a second ROLLBACK after a COMMIT the full disk had failed (alert marks): none may remain.
+    expect(figure(result, 'rollbacks that hid a full disk (log lines)')).toBe(0);
+    expect(result.counts['disk full: limited']).toBeGreaterThan(0);
+    expect(result.counts.kills).toBeGreaterThanOrEqual(3);
     expect(result.counts['kills during a migration']).toBe(1);
-  }, 90_000);
+  }, 180_000);
 });
