@@ -18,7 +18,7 @@ import { consoleSink, createLogger, fileSink } from '../main/log.ts';
 import type { Clock } from '../main/market/scheduler.ts';
 import { createServices } from '../main/services.ts';
 import { createSettingsStore, jsonFileBackend } from '../main/settings/settings-store.ts';
-import { MIGRATIONS } from '../main/store/migrations.ts';
+import { MIGRATIONS } from '../main/store/schema.ts';
 import { openStore, storePath } from '../main/store/store.ts';
 import { startWebServer } from '../main/web/server.ts';
 
