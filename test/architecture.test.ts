@@ -58,7 +58,7 @@ interface Rule {
 }
 
 /** The one file in main/ that may start the built-in sandbox (demo mode). */
-const DEMO_ENTRY = 'main/session.ts';
+const DEMO_ENTRY = 'main/composition.ts';
 
 const rules: Rule[] = [
   {
