@@ -34,33 +34,18 @@ export function atLeast(name: string, value: number, unit: string, min: number, 
   return { name, value, unit, goal: min, floor: null, met: Number.isFinite(value) && value >= min, rule: `≥ goal: ${why}` };
 }
 
-/** Held to `factor` × a floor measured in the same run. */
-export function overFloor(name: string, value: number, unit: string, floor: number, factor: number, floorName: string): Figure {
+/** Held to `factor` × a floor measured in the same run, at most (a cost) or at least (a rate the Market allows, a count served). */
+function againstFloor(atMost: boolean, name: string, value: number, unit: string, floor: number, factor: number, floorName: string): Figure {
   const goal = factor * floor;
-  return {
-    name,
-    value,
-    unit,
-    goal: round(goal, 4),
-    floor: round(floor, 4),
-    met: Number.isFinite(value) && value <= goal,
-    rule: `≤ ${factor} × floor (${floorName})`,
-  };
+  const met = Number.isFinite(value) && (atMost ? value <= goal : value >= goal);
+  return { name, value, unit, goal: round(goal, 4), floor: round(floor, 4), met, rule: `${atMost ? '≤' : '≥'} ${factor} × floor (${floorName})` };
 }
 
-/** Held to at least `factor` × a floor (a rate the Market allows, a count served). */
-export function atLeastFloor(name: string, value: number, unit: string, floor: number, factor: number, floorName: string): Figure {
-  const goal = factor * floor;
-  return {
-    name,
-    value,
-    unit,
-    goal: round(goal, 4),
-    floor: round(floor, 4),
-    met: Number.isFinite(value) && value >= goal,
-    rule: `≥ ${factor} × floor (${floorName})`,
-  };
-}
+export const overFloor = (name: string, value: number, unit: string, floor: number, factor: number, floorName: string): Figure =>
+  againstFloor(true, name, value, unit, floor, factor, floorName);
+
+export const atLeastFloor = (name: string, value: number, unit: string, floor: number, factor: number, floorName: string): Figure =>
+  againstFloor(false, name, value, unit, floor, factor, floorName);
 
 /** A section that could not run: counted, and missed. */
 export function failed(name: string, why: string): Figure {
