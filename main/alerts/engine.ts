@@ -2,13 +2,15 @@
  * Runs the alert policy every minute: reads the returns, shows what is due through a Notifier,
  * records the marks so nothing is said twice, and keeps the counts the tray shows.
  */
+import type { AlertRecord } from '../../preload/contract.ts';
 import type { Logger } from '../log.ts';
 import type { AlertMarkStore } from './marks.ts';
 import {
   countDeadlines,
   evaluateAlerts,
+  isQuietTime,
   markKey,
-  systemTzOffset,
+  moscowTzOffset,
   type AlertLocale,
   type AlertNotification,
   type AlertSettings,
@@ -20,7 +22,8 @@ import {
 /** The OS (or browser, or terminal) side of an alert. */
 export interface Notifier {
   isSupported(): boolean;
-  show(notification: AlertNotification): void;
+  /** `kept` is the alert as the history keeps it, when the engine has a history. */
+  show(notification: AlertNotification, kept?: AlertRecord): void;
   /** Registers the handler a click on a shown notification calls with its target. */
   onClick(handler: (target: AlertTarget) => void): void;
 }
@@ -49,8 +52,13 @@ export interface AlertEngineOptions {
   settings: () => AlertSettings;
   locale: () => AlertLocale;
   logger: Logger;
-  /** Minutes east of UTC; defaults to the machine's zone, re-read every tick. */
+  /** Minutes east of UTC in which quiet hours are read; Moscow time by default, the time every screen shows. */
   tzOffset?: TzOffset;
+  /**
+   * Where each alert is kept before it is shown (the alert history), written in one transaction with
+   * its marks: a kill between the two can neither repeat the alert nor lose it.
+   */
+  keep?: { transaction<T>(fn: () => T): T; record(notification: AlertNotification, at: number): AlertRecord };
   intervalMs?: number;
   /** The timers of the workstation's clock (an injected clock runs the minute ticks too); real timers by default. */
   timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
@@ -78,7 +86,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const { clock, marks, notifier, logger } = options;
   const intervalMs = options.intervalMs ?? 60_000;
   const retentionMs = options.marksRetentionMs ?? 90 * DAY;
-  const tzOffset = options.tzOffset ?? systemTzOffset;
+  const tzOffset = options.tzOffset ?? moscowTzOffset;
   const countListeners = new Set<(counts: TrayCounts) => void>();
   const clickHandlers = new Set<(target: AlertTarget) => void>();
   let known: Set<string> | null = null;
@@ -106,39 +114,68 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   };
 
   const evaluate = async (): Promise<TickReport> => {
-    const now = clock.now();
     const settings = options.settings();
-    if (now - lastPrune >= DAY) {
-      lastPrune = now;
-      const removed = marks.prune(now - retentionMs);
+    if (clock.now() - lastPrune >= DAY) {
+      lastPrune = clock.now();
+      const removed = marks.prune(lastPrune - retentionMs);
       if (removed > 0) {
         known = null;
         logger.info('alerts: old marks forgotten', { removed });
       }
     }
     known ??= marks.keys();
+    const seen = known;
     const snapshot = await options.source();
-    const decision = evaluateAlerts({ snapshot, settings, tzOffset, now, previousTick, marks: known, locale: options.locale() });
+    // The time is taken after the snapshot is read: reading it may take a while on a loaded machine.
+    const now = clock.now();
+    const decide = (at: number) => evaluateAlerts({ snapshot, settings, tzOffset, now: at, previousTick, marks: seen, locale: options.locale() });
+    let decision = decide(now);
     if (decision.clockJump) logger.info('alerts: clock jump since the previous tick', { previousTick, now, heldBack: decision.heldBack });
-    if (decision.notifications.length > 0 && !notifier.isSupported() && !warnedUnsupported) {
-      warnedUnsupported = true;
-      logger.warn('alerts: notifications are not supported here; the notifier falls back to what it can');
-    }
-    for (const notification of decision.notifications) {
+    const shown: AlertNotification[] = [];
+    let heldBack = decision.heldBack;
+    for (let i = 0; i < decision.groups.length; i++) {
+      const at = clock.now();
+      if (!decision.quiet && isQuietTime(at, settings.quietHours, tzOffset)) {
+        // Quiet hours began while this tick ran: decide again for now, so only what breaks through is shown.
+        decision = decide(at);
+        heldBack = decision.heldBack;
+        i = -1;
+        continue;
+      }
+      const { notification, marks: groupMarks } = decision.groups[i]!;
+      if (!notifier.isSupported() && !warnedUnsupported) {
+        warnedUnsupported = true;
+        logger.warn('alerts: notifications are not supported here; the notifier falls back to what it can');
+      }
+      let kept: AlertRecord | undefined;
       try {
-        notifier.show(notification);
+        const keep = options.keep;
+        kept = keep
+          ? keep.transaction(() => {
+              const record = keep.record(notification, at);
+              marks.record(groupMarks);
+              return record;
+            })
+          : (marks.record(groupMarks), undefined);
+      } catch (error) {
+        // Neither the alert nor its marks were kept (a full disk, say): it is due again on the next tick.
+        logger.error('alerts: could not keep an alert', { kind: notification.kind, error: error instanceof Error ? error : String(error) });
+        continue;
+      }
+      for (const mark of groupMarks) seen.add(markKey(mark.returnId, mark.kind, mark.threshold));
+      shown.push(notification);
+      try {
+        notifier.show(notification, kept);
         logger.info('alerts: shown', { kind: notification.kind, count: notification.returnIds.length, urgency: notification.urgency });
       } catch (error) {
-        // The mark is still recorded: a notifier that throws would otherwise repeat the alert every minute.
+        // The marks stay recorded: a notifier that throws would otherwise repeat the alert every minute.
         logger.error('alerts: notifier failed', { kind: notification.kind, error: error instanceof Error ? error : String(error) });
       }
     }
-    marks.record(decision.marks);
-    for (const mark of decision.marks) known.add(markKey(mark.returnId, mark.kind, mark.threshold));
     previousTick = now;
     const counts = countDeadlines(snapshot.returns, now, settings.alertThresholdsHours);
     setCounts(counts);
-    return { notifications: decision.notifications, heldBack: decision.heldBack, clockJump: decision.clockJump, counts };
+    return { notifications: shown, heldBack, clockJump: decision.clockJump, counts };
   };
 
   const tick = (): Promise<TickReport> => {

@@ -6,6 +6,7 @@
  */
 import { awaitsDecision, computeDeadlines, DECISION_WINDOW_MS, type DeadlineInput, type OutboxState } from '../deadlines/deadlines.ts';
 import type { AlertTarget } from '../../preload/contract.ts';
+import { MSK_OFFSET_MS } from '../../preload/moscow-time.ts';
 import { alertText, type AlertLocale, type ReturnRef, type UndeliveredReason } from './texts.ts';
 
 export type { AlertLocale, UndeliveredReason } from './texts.ts';
@@ -112,6 +113,9 @@ export type TzOffset = (at: number) => number;
 /** The machine's own time zone, re-read at every call so a time-zone change is seen at once. */
 export const systemTzOffset: TzOffset = (at) => -new Date(at).getTimezoneOffset();
 
+/** Moscow time (UTC+3 all year), in which the app shows every time, so quiet hours are read in it too. */
+export const moscowTzOffset: TzOffset = () => MSK_OFFSET_MS / 60_000;
+
 export type { AlertTarget } from '../../preload/contract.ts';
 
 export interface AlertNotification {
@@ -139,6 +143,8 @@ export interface AlertPolicyInput {
 export interface AlertDecision {
   notifications: AlertNotification[];
   marks: AlertMark[];
+  /** Each notification with the marks that say it was shown, so a notification not shown records none. */
+  groups: Array<{ notification: AlertNotification; marks: AlertMark[] }>;
   /** Alerts due but held back by quiet hours; they are shown on the first tick after quiet hours. */
   heldBack: number;
   quiet: boolean;
@@ -428,18 +434,21 @@ export function evaluateAlerts(input: AlertPolicyInput): AlertDecision {
   const shown = quiet ? candidates.filter((c) => c.breaksQuiet) : candidates;
   const heldBack = candidates.length - shown.length;
 
-  const newMarks = new Map<string, AlertMark>();
-  const addMark = (returnId: number, kind: AlertKind, threshold: number, skipped: boolean): void => {
-    const key = markKey(returnId, kind, threshold);
-    const existing = newMarks.get(key);
-    if (!existing || (existing.skipped && !skipped)) newMarks.set(key, { returnId, kind, threshold, alertedAt: now, skipped });
+  const marksOf = (list: readonly Candidate[]): AlertMark[] => {
+    const found = new Map<string, AlertMark>();
+    const add = (returnId: number, kind: AlertKind, threshold: number, skipped: boolean): void => {
+      const key = markKey(returnId, kind, threshold);
+      const existing = found.get(key);
+      if (!existing || (existing.skipped && !skipped)) found.set(key, { returnId, kind, threshold, alertedAt: now, skipped });
+    };
+    for (const c of list) {
+      add(c.ref.returnId, c.kind, c.threshold, false);
+      for (const s of c.supersedes) add(c.ref.returnId, s.kind, s.threshold, true);
+    }
+    return [...found.values()];
   };
-  for (const c of shown) {
-    addMark(c.ref.returnId, c.kind, c.threshold, false);
-    for (const s of c.supersedes) addMark(c.ref.returnId, s.kind, s.threshold, true);
-  }
 
-  const notifications: AlertNotification[] = [];
+  const groups: AlertDecision['groups'] = [];
   for (const kind of KIND_ORDER) {
     const group = shown.filter((c) => c.kind === kind).sort((a, b) => a.urgencyKey - b.urgencyKey || a.ref.returnId - b.ref.returnId);
     const first = group[0];
@@ -457,15 +466,16 @@ export function evaluateAlerts(input: AlertPolicyInput): AlertDecision {
       },
       locale,
     );
-    notifications.push({
+    const notification: AlertNotification = {
       kind,
       title: text.title,
       body: text.body,
       urgency: group.some((c) => c.critical) ? 'critical' : 'normal',
       target: targetOf(kind, group, returnIds),
       returnIds,
-    });
+    };
+    groups.push({ notification, marks: marksOf(group) });
   }
 
-  return { notifications, marks: [...newMarks.values()], heldBack, quiet, clockJump };
+  return { notifications: groups.map((g) => g.notification), marks: marksOf(shown), groups, heldBack, quiet, clockJump };
 }

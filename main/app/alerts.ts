@@ -51,11 +51,11 @@ export function createAppAlerts(deps: {
   const history = store.alertHistory;
   // Alerts older than 90 days that no longer wait for anyone leave the history.
   history.prune(Date.now() - 90 * 86_400_000);
-  /** Every alert is kept first (it waits there for a screen), then sent to open screens and to the host's notifier. */
+  /** Every alert is kept first (the engine writes it to the history with its marks), then sent to open screens and to the host's notifier. */
   const notifier: Notifier = {
     isSupported: () => deps.hostNotifier?.isSupported() ?? true,
-    show(notification) {
-      events.emit('alerts.notification', history.record(notification, marketNow()));
+    show(notification, kept) {
+      if (kept) events.emit('alerts.notification', kept);
       deps.hostNotifier?.show(notification);
     },
     onClick: (handler) => deps.hostNotifier?.onClick(handler),
@@ -94,6 +94,7 @@ export function createAppAlerts(deps: {
     clock: { now: marketNow },
     ...(deps.timers ? { timers: deps.timers } : {}),
     marks: createStoredMarkStore(store.alertMarks),
+    keep: { transaction: (fn) => store.transaction(fn), record: (notification, at) => history.record(notification, at) },
     notifier,
     source,
     settings: () => deps.settings.get(),
