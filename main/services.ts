@@ -85,7 +85,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const background = options.background ?? true;
   const events = new EventHub(logger);
   const trustedOrigins = new Set<string>();
-  const store = openStore(storePath(config.dataDir));
+  const store = openStore(storePath(config.dataDir), { backgroundCheckpoints: true });
   if (store.folderProblems.length)
     logger.warn('parts of the data folder stay readable by other users: they belong to another owner', { paths: store.folderProblems.slice(0, 20) });
   const secretStore = options.secretStore ?? noEncryption;

@@ -15,6 +15,7 @@ import { mskDayEnd, mskDayStart } from '../../preload/moscow-time.ts';
 import { awaitsDecision, DECISION_WINDOW_MS } from '../market/return-rules.ts';
 import { PRIVATE_FILE_MODE, securePrivateFolder } from './data-folder.ts';
 import { DiskFullError, diskFullOf } from './disk-full.ts';
+import { BackgroundCheckpointer } from './checkpointer.ts';
 import { migrate, type Migration } from './migrations.ts';
 import { MIGRATIONS } from './schema.ts';
 import { sqliteAlertHistory, sqliteAlertMarks, sqliteChatWatch } from './alerts.ts';
@@ -176,6 +177,8 @@ export interface SkipRecord {
 export interface StoreOptions {
   /** Extra migrations after the built-in ones (tests of the migration mechanism). */
   migrations?: readonly Migration[];
+  /** Checkpoint the WAL on a worker thread instead of inside this connection's commits (the app's store). */
+  backgroundCheckpoints?: boolean;
 }
 
 type Row = Record<string, SQLInputValue>;
@@ -216,6 +219,8 @@ export class Store
   readonly folderProblems: string[] = [];
   private readonly statements = new Map<string, StatementSync>();
   private txDepth = 0;
+  /** Set while a worker checkpoints the WAL for this connection. */
+  readonly checkpointer: BackgroundCheckpointer | null = null;
 
   // The table families' repositories on this connection.
   readonly alertMarks: AlertMarkRepository<'sync'> = sqliteAlertMarks(this);
@@ -249,6 +254,13 @@ export class Store
       this.db.close();
       throw diskFullOf(error, this.folder) ?? error;
     }
+    if (options.backgroundCheckpoints && path !== ':memory:') {
+      // A checkpoint copies the WAL into the database and fsyncs both: tens of ms a commit must not carry.
+      this.db.exec('PRAGMA wal_autocheckpoint = 0');
+      this.checkpointer = new BackgroundCheckpointer(path, () => {
+        if (this.db.isOpen) this.db.exec('PRAGMA wal_autocheckpoint = 1000');
+      });
+    }
   }
 
   /** The folder the database lives in (named in the operator's messages). */
@@ -264,6 +276,7 @@ export class Store
 
   close(): void {
     this.statements.clear();
+    this.checkpointer?.close();
     if (this.db.isOpen) this.db.close();
   }
 

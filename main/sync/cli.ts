@@ -38,7 +38,7 @@ export interface RunSyncOnceResult {
 export async function runSyncOnce(options: RunSyncOnceOptions): Promise<RunSyncOnceResult> {
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
-  const store = openStore(storePath(options.dataDir));
+  const store = openStore(storePath(options.dataDir), { backgroundCheckpoints: true });
   // One run, someone waiting: a spent budget is reported with its time, not waited out for minutes.
   const retry = { maxRateLimitWaitMs: 30_000, ...options.client?.retry };
   const settings = options.settings;

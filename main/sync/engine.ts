@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import type { MarketClient, ReturnFilters, SkippedItem } from '../market/client.ts';
@@ -10,6 +11,9 @@ import { AWAITING_STATUSES, type CampaignRow, type Store } from '../store/store.
 import { DECISION_OPTIONS_MAX_AGE_MS, toAvailableDecisions } from './decision-options.ts';
 
 const DAY = 86_400_000;
+
+/** Returns (or orders) written per transaction: a page is stored in chunks with a turn of the event loop between them, so the UI process never waits long. */
+export const WRITE_CHUNK = 25;
 
 /** What went wrong, without the key: kind, words, and for the Market's errors the status, cause and when to retry. */
 export type SyncProblem = ReturnType<typeof describeError>;
@@ -354,7 +358,7 @@ export class SyncEngine {
       optionsDeferred: 0,
     };
     const changedOrders = new Set<number>();
-    const changed = this.ingest(campaign, fresh, [], result, changedOrders);
+    const changed = await this.ingest(campaign, fresh, [], result, changedOrders);
     await this.fetchOrders(campaign, 'fast', [...changedOrders], result, priority);
     return changed;
   }
@@ -582,7 +586,7 @@ export class SyncEngine {
       }
     }
     result.fetched += fresh.length;
-    this.ingest(campaign, fresh, [], result, changedOrders);
+    await this.ingest(campaign, fresh, [], result, changedOrders);
   }
 
   /** Pages through getReturns with `filters`, ingesting each page as it arrives. */
@@ -605,7 +609,7 @@ export class SyncEngine {
       result.pages++;
       result.fetched += response.returns.length;
       if (seen) for (const r of response.returns) seen.add(r.id);
-      this.ingest(campaign, response.returns, response.skipped, result, changedOrders);
+      await this.ingest(campaign, response.returns, response.skipped, result, changedOrders);
       let next = response.nextPageToken;
       if (next && tokens.has(next)) {
         this.logger.warn('server repeated a page token; stopping this listing', { campaignId: campaign.id, lane });
@@ -622,32 +626,29 @@ export class SyncEngine {
     return false;
   }
 
-  /** Stores one page of returns; gives the ids of those that were new or changed. */
-  private ingest(campaign: CampaignRow, returns: ReturnDTO[], skipped: SkippedItem[], result: LaneResult, changedOrders: Set<number>): number[] {
-    const now = this.clock.now();
-    const upsert = this.store.transaction(() => {
-      const r = this.store.upsertReturns(campaign.id, returns, now);
-      this.store.recordSkips(campaign.id, 'return', skipped, now);
-      this.store.clearSkips(
-        campaign.id,
-        'return',
-        returns.map((x) => x.id),
-      );
-      let watermark = this.store.getCursor(campaign.id).watermark ?? Number.NEGATIVE_INFINITY;
-      // A date far in the future (bad data) must not push the poll window past today's updates.
-      const ceiling = now + DAY;
-      for (const dto of returns) {
-        const updated = dto.updateDate ? Date.parse(dto.updateDate) : Number.NaN;
-        if (!Number.isNaN(updated) && updated > watermark && updated <= ceiling) watermark = updated;
-      }
-      if (Number.isFinite(watermark)) this.store.saveCursor(campaign.id, { watermark });
-      return r;
-    });
-    result.inserted += upsert.inserted.length;
-    result.updated += upsert.updated.length;
-    result.unchanged += upsert.unchanged;
+  /**
+   * Stores one page of returns; gives the ids of those that were new or changed. Each chunk commits on
+   * its own (upserts are idempotent); the skips and the watermark commit with the last chunk, so a crash
+   * mid-page leaves the cursor before this page and the next sync reads it again.
+   */
+  private async ingest(campaign: CampaignRow, returns: ReturnDTO[], skipped: SkippedItem[], result: LaneResult, changedOrders: Set<number>): Promise<number[]> {
+    const changed: number[] = [];
+    for (let start = 0; start === 0 || start < returns.length; start += WRITE_CHUNK) {
+      if (start > 0) await nextTurn();
+      const chunk = returns.slice(start, start + WRITE_CHUNK);
+      const last = start + WRITE_CHUNK >= returns.length;
+      const now = this.clock.now();
+      const upsert = this.store.transaction(() => {
+        const r = this.store.upsertReturns(campaign.id, chunk, now);
+        if (last) this.commitPage(campaign.id, returns, skipped, now);
+        return r;
+      });
+      result.inserted += upsert.inserted.length;
+      result.updated += upsert.updated.length;
+      result.unchanged += upsert.unchanged;
+      changed.push(...upsert.inserted, ...upsert.updated);
+    }
     result.skipped += skipped.length;
-    const changed = [...upsert.inserted, ...upsert.updated];
     if (changed.length) {
       const changedSet = new Set(changed);
       for (const dto of returns) if (changedSet.has(dto.id)) changedOrders.add(dto.orderId);
@@ -657,6 +658,24 @@ export class SyncEngine {
       this.emit('skipped', { campaignId: campaign.id, entity: 'return', items: skipped.map(({ id, reason }) => ({ id, reason })) });
     }
     return changed;
+  }
+
+  /** The page's bookkeeping, in the transaction of its last chunk: its skips, and the watermark moved past it. */
+  private commitPage(campaignId: number, returns: readonly ReturnDTO[], skipped: SkippedItem[], now: number): void {
+    this.store.recordSkips(campaignId, 'return', skipped, now);
+    this.store.clearSkips(
+      campaignId,
+      'return',
+      returns.map((x) => x.id),
+    );
+    let watermark = this.store.getCursor(campaignId).watermark ?? Number.NEGATIVE_INFINITY;
+    // A date far in the future (bad data) must not push the poll window past today's updates.
+    const ceiling = now + DAY;
+    for (const dto of returns) {
+      const updated = dto.updateDate ? Date.parse(dto.updateDate) : Number.NaN;
+      if (!Number.isNaN(updated) && updated > watermark && updated <= ceiling) watermark = updated;
+    }
+    if (Number.isFinite(watermark)) this.store.saveCursor(campaignId, { watermark });
   }
 
   /** getBusinessOrders in batches of 50 ids. */
@@ -677,7 +696,11 @@ export class SyncEngine {
           signal: this.abort.signal,
         });
         const now = this.clock.now();
-        const written = this.store.upsertOrders(page.orders, now);
+        const written: number[] = [];
+        for (let start = 0; start < page.orders.length; start += WRITE_CHUNK) {
+          if (start > 0) await nextTurn();
+          written.push(...this.store.upsertOrders(page.orders.slice(start, start + WRITE_CHUNK), now));
+        }
         result.ordersFetched += written.length;
         if (page.skipped.length) {
           this.store.recordSkips(campaign.id, 'order', page.skipped, now);
