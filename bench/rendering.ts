@@ -103,7 +103,11 @@ function productionModules(): string[] {
 export async function runRenderingBench(): Promise<{ figures: Figure[] }> {
   // The section builds what it measures: the renderer of this checkout.
   const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.ts'), 'renderer'], { cwd: root, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`the renderer did not build: ${(build.stderr || build.stdout).slice(-400)}`);
+  if (build.status !== 0) {
+    // build.ts says what failed on its "build failed:" line (a dependency not installed, the bundler's error).
+    const why = /^build failed: (.*)$/m.exec(build.stderr)?.[1] ?? `${build.stderr}${build.stdout}`.trim().split('\n').slice(0, 3).join(' ');
+    throw new Error(`the renderer did not build: ${why.slice(0, 600)}`);
+  }
   const figures = bundleFigures();
   figures.push(...(await measureInbox(10_000, false)));
   figures.push(...(await measureInbox(50_000, true)));
