@@ -39,8 +39,11 @@ export interface ServicesOptions {
   secretStore?: SecretStore;
   /** Native notifications (desktop); web mode sends alerts to the tab as events instead. */
   notifier?: Notifier;
-  /** False for one-shot CLI commands: no background polling or alert timers. */
-  background?: boolean;
+  /**
+   * False for one-shot CLI commands: no background polling or alert timers. 'deferred' (web mode): none
+   * until `startBackground()`, so the first page is served before sync competes for the event loop.
+   */
+  background?: boolean | 'deferred';
   /** Native folder dialog and opening files (desktop); web and CLI save under <dataDir>/reports. */
   dialogs?: FileDialogs;
   /** Native save-as and folder dialogs for the application PDF and evidence packs (desktop). */
@@ -66,6 +69,8 @@ export interface Services {
   locale(): 'ru' | 'en';
   info(sender?: Sender): AppInfo;
   status(): GlobalStatus;
+  /** Starts polling, the outbox and alert timers when they were deferred; does nothing the second time. */
+  startBackground(): void;
   close(): Promise<void>;
 }
 
@@ -82,7 +87,9 @@ const noEncryption: SecretStore = {
 
 export async function createServices(options: ServicesOptions): Promise<Services> {
   const { config, logger, settings, host, version } = options;
-  const background = options.background ?? true;
+  let background = (options.background ?? true) === true;
+  const deferred = options.background === 'deferred';
+  let closing = false;
   const events = new EventHub(logger);
   const trustedOrigins = new Set<string>();
   const store = openStore(storePath(config.dataDir), { backgroundCheckpoints: true });
@@ -276,7 +283,15 @@ export async function createServices(options: ServicesOptions): Promise<Services
     locale,
     info,
     status: board.status,
+    startBackground() {
+      if (background || !deferred || closing) return;
+      background = true;
+      current.sync.start();
+      current.outbox.start();
+      alerts.engine.start();
+    },
     async close() {
+      closing = true;
       // Producers first; then the session (sync stopped and awaited before the outbox), and only then the store.
       alerts.engine.stop();
       await feeds.push.close();

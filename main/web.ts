@@ -16,6 +16,9 @@ const root = join(import.meta.dirname, '..');
 
 const BUILT_RENDERER = join(root, 'out', 'renderer');
 
+/** Longest wait for the first page before sync and the outbox start without it. */
+const BACKGROUND_AFTER_MS = 5_000;
+
 /** Newest modification time of the files the renderer bundle is built from. */
 function newestSource(): number {
   let newest = 0;
@@ -86,11 +89,15 @@ export async function runWebMode(argv: string[] = process.argv.slice(2), rendere
     logger,
     settings,
     version,
+    // Sync, the outbox and alert timers wait until the first inbox page is served, so start-up answers first.
+    background: 'deferred',
     host: { capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, electron: null, chrome: null },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${values.port}"`);
-  const server = await startWebServer({ services, logger, rendererDir, port, host: values.host });
+  const server = await startWebServer({ services, logger, rendererDir, port, host: values.host, onFirstPage: () => services.startBackground() });
+  // Nobody opened the page: background work starts anyway, a few seconds after start-up.
+  setTimeout(() => services.startBackground(), BACKGROUND_AFTER_MS).unref();
   const { endpoint } = services.session();
   const mode = endpoint.mode === 'demo' ? 'demo data from the built-in sandbox (no API key set)' : `live: ${new URL(endpoint.baseUrl).host}`;
   process.stdout.write(`ReturnDesk web mode — ${mode}\nData folder: ${config.dataDir}\nOpen: ${server.url}\n`);

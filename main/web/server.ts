@@ -18,6 +18,8 @@ export interface WebServerOptions {
   host?: string;
   /** Per-launch secret; generated when omitted. */
   token?: string;
+  /** Called once, after the first inbox page has been sent to a page (web mode starts sync then). */
+  onFirstPage?: () => void;
 }
 
 export interface RunningWebServer {
@@ -116,6 +118,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   let origins = new Set<string>();
   let origin = '';
   let nextConnection = 1;
+  let firstPage = options.onFirstPage;
 
   const server: Server = createServer((request, response) => {
     try {
@@ -236,6 +239,12 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       }
       const result = await services.router.dispatch(request.channel, request.args, sender);
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: request.id, result }));
+      if (request.channel === 'returns.list' && firstPage) {
+        const first = firstPage;
+        firstPage = undefined;
+        // After the frame is written: the page paints while whatever the callback starts begins.
+        setImmediate(first);
+      }
     };
   }
 

@@ -114,6 +114,30 @@ describe('web mode server', () => {
     expect((await handshake(`/bridge?token=${server.token}`, {})).outcome).toBe(403);
   });
 
+  it('tells web mode once, after the first inbox page is sent, so sync starts behind the first paint', async () => {
+    const rendererDir = mkdtempSync(join(tmpdir(), 'returndesk-renderer-'));
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>ReturnDesk</title>');
+    let firstPages = 0;
+    const second = await startWebServer({ services, logger, rendererDir, port: 0, onFirstPage: () => firstPages++ });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${second.port}/bridge?token=${second.token}`, { headers: { Origin: second.origin } });
+      await new Promise((resolve) => ws.once('open', resolve));
+      await call(ws, { id: 1, channel: 'app.info' });
+      await new Promise((r) => setImmediate(r));
+      expect(firstPages).toBe(0);
+      const page = (await call(ws, { id: 2, channel: 'returns.list', args: { filter: {}, offset: 0, limit: 50 } })) as { result: { ok: boolean } };
+      expect(page.result.ok).toBe(true);
+      await new Promise((r) => setImmediate(r));
+      expect(firstPages).toBe(1);
+      await call(ws, { id: 3, channel: 'returns.list', args: { filter: {}, offset: 50, limit: 50 } });
+      await new Promise((r) => setImmediate(r));
+      expect(firstPages).toBe(1);
+      ws.close();
+    } finally {
+      await second.close();
+    }
+  });
+
   it('refuses to bind anywhere but loopback', async () => {
     await expect(startWebServer({ services, logger, rendererDir: '/nonexistent', host: '0.0.0.0' })).rejects.toThrow(/loopback only/);
   });
