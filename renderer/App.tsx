@@ -4,7 +4,6 @@ import { BridgeErrorNotice } from './components/BridgeErrorNotice.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { InboxList } from './components/InboxList.tsx';
 import { ReturnPane } from './components/ReturnPane.tsx';
-import { SettingsScreen } from './components/SettingsScreen.tsx';
 import { ShortcutsDialog } from './components/ShortcutsDialog.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
@@ -19,6 +18,8 @@ import { useShortcuts } from './state/shortcuts.ts';
 import { useAppStore } from './state/store.ts';
 
 // Charts (recharts) load when the operator opens analytics, not with the inbox.
+// Settings, like analytics, is opened on demand: neither is in the first load.
+const SettingsScreen = lazy(() => import('./components/SettingsScreen.tsx').then((m) => ({ default: m.SettingsScreen })));
 const AnalyticsScreen = lazy(() => import('./analytics/AnalyticsScreen.tsx').then((m) => ({ default: m.AnalyticsScreen })));
 
 export function App() {
@@ -84,7 +85,9 @@ export function App() {
         ) : view === 'settings' ? (
           <main className="pane pane-settings" aria-label={t('settings.title')}>
             <ErrorBoundary pane={t('settings.title')}>
-              <SettingsScreen />
+              <Suspense fallback={null}>
+                <SettingsScreen />
+              </Suspense>
             </ErrorBoundary>
           </main>
         ) : (
