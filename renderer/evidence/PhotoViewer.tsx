@@ -99,6 +99,7 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
         const p = r.value;
         updateSource(index, {
           url: p.file?.url ?? null,
+          thumbUrl: p.thumb?.url ?? null,
           mime: p.file?.mime ?? null,
           width: p.file?.width ?? null,
           height: p.file?.height ?? null,
@@ -364,6 +365,12 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
   };
 
   const scale = source ? fitScale(source, box, view.rot) * view.zoom : 1;
+  const [decodedUrl, setDecodedUrl] = useState<string | null>(null);
+  const imageStyle = {
+    width: source?.width ?? 0,
+    height: source?.height ?? 0,
+    transform: `translate(-50%, -50%) translate(${view.x}px, ${view.y}px) rotate(${view.rot}deg) scale(${scale})`,
+  };
   const broken = source?.problem && source.problem !== 'unavailable';
   return (
     <figure
@@ -385,29 +392,44 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
         onPointerCancel={() => (drag.current = null)}
       >
         {source?.url && source.width && source.height ? (
-          <img
-            key={source.url}
-            src={source.url}
-            alt={source.label}
-            draggable={false}
-            decoding="async"
-            className="ev-image"
-            data-testid="viewer-image"
-            style={{
-              width: source.width,
-              height: source.height,
-              transform: `translate(-50%, -50%) translate(${view.x}px, ${view.y}px) rotate(${view.rot}deg) scale(${scale})`,
-            }}
-            onLoad={(e) => {
-              const img = e.currentTarget;
-              void img
-                .decode()
-                .catch(() => undefined)
-                .then(() => {
-                  img.dataset.decodedAt = String(performance.now());
-                });
-            }}
-          />
+          <>
+            {/* Progressive: the thumbnail, scaled to the same box, until the full picture is decoded on top of it. */}
+            {source.thumbUrl && decodedUrl !== source.url ? (
+              <img
+                key={`preview:${source.thumbUrl}`}
+                src={source.thumbUrl}
+                alt=""
+                aria-hidden="true"
+                draggable={false}
+                className="ev-image ev-image-preview"
+                data-testid="viewer-preview"
+                style={imageStyle}
+                onLoad={(e) => (e.currentTarget.dataset.shownAt = String(performance.now()))}
+              />
+            ) : null}
+            <img
+              key={source.url}
+              src={source.url}
+              alt={source.label}
+              draggable={false}
+              decoding="async"
+              className="ev-image"
+              data-testid="viewer-image"
+              style={imageStyle}
+              onLoad={(e) => {
+                const img = e.currentTarget;
+                const url = source.url;
+                // decode() finishes off the main thread; only then does the preview give way.
+                void img
+                  .decode()
+                  .catch(() => undefined)
+                  .then(() => {
+                    img.dataset.decodedAt = String(performance.now());
+                    setDecodedUrl(url);
+                  });
+              }}
+            />
+          </>
         ) : broken ? (
           <p className="ev-pane-broken" role="img" aria-label={source?.reason ?? ''}>
             ⊘ {t(problemKey(source?.problem ?? null))}

@@ -7,6 +7,8 @@ export interface ViewerSource {
   label: string;
   /** Media URL when cached; null until photos.fetch has run. */
   url: string | null;
+  /** The cached thumbnail's URL: shown scaled up at once, until the full picture is decoded. */
+  thumbUrl?: string | null;
   mime: string | null;
   width: number | null;
   height: number | null;

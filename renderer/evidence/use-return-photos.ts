@@ -19,6 +19,7 @@ export function photoSources(returnId: number, items: ItemPhotos[], label: (n: n
         label: `${label(n)} · ${item.name ?? item.shopSku}`,
         shopSku: item.shopSku,
         url: p.file?.url ?? null,
+        thumbUrl: p.thumb?.url ?? null,
         mime: p.file?.mime ?? null,
         width: p.file?.width ?? null,
         height: p.file?.height ?? null,
