@@ -85,6 +85,9 @@ const noEncryption: SecretStore = {
   },
 };
 
+/** How long after start-up (with background work on) the thumbnail worker is started. */
+const WARM_THUMBNAILS_AFTER_MS = 3_000;
+
 export async function createServices(options: ServicesOptions): Promise<Services> {
   const { config, logger, settings, host, version } = options;
   let background = (options.background ?? true) === true;
@@ -212,6 +215,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
     audit: (returnId) => current.outbox.audit(returnId, 5000),
     disputes: () => returns.page({ inDispute: true }, 0, 500).rows,
   });
+  // The thumbnail worker starts before the first photo is opened, once start-up is done.
+  if (background) setTimeout(() => evidence.photos.warm(), WARM_THUMBNAILS_AFTER_MS).unref();
   const reports = createReportServices({
     dataDir: config.dataDir,
     locale,
@@ -289,6 +294,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       current.sync.start();
       current.outbox.start();
       alerts.engine.start();
+      evidence.photos.warm();
     },
     async close() {
       closing = true;

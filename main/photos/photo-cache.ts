@@ -361,6 +361,11 @@ export class PhotoCache {
     return readFileSync(this.media.pathOf(file.sha256, file.mime));
   }
 
+  /** Starts the thumbnail worker ahead of the first photo. */
+  warm(): void {
+    this.#thumbs.warm();
+  }
+
   async close(): Promise<void> {
     this.#prefetchQueue.length = 0;
     await this.#thumbs.close();

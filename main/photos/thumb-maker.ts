@@ -116,6 +116,15 @@ export class ThumbnailMaker {
     );
   }
 
+  /**
+   * Loads sharp and starts the worker before the first photo needs it (the app calls this once its
+   * first screen is up); a failure is kept and told to the first photo, as without warming.
+   */
+  warm(): void {
+    if (this.#closed) return;
+    this.#ensureWorker().catch(() => undefined);
+  }
+
   /** Unreferences the worker when idle so it never keeps the process alive. */
   idle(): void {
     if (!this.#running && this.#queue.length === 0) this.#worker?.unref();

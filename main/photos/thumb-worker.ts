@@ -1,6 +1,9 @@
 /** Worker thread: makes thumbnails off the main event loop, one job at a time. */
 import { parentPort } from 'node:worker_threads';
-import { makeThumbnail } from './thumbnail.ts';
+import { loadSharp, makeThumbnail } from './thumbnail.ts';
+
+// sharp loads as the worker starts, not with the first photo; a failure is told to that photo.
+loadSharp().catch(() => undefined);
 
 parentPort?.on('message', (job: { id: number; bytes: Uint8Array }) => {
   makeThumbnail(Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength)).then(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../main/log.ts';
 import { checkImage } from '../../../main/photos/image-check.ts';
 import { ThumbnailMaker, thumbWorkerFile } from '../../../main/photos/thumb-maker.ts';
@@ -78,6 +78,34 @@ describe('thumbnails through sharp in a worker thread', () => {
     await m.make(photo, true);
     spinning = false;
     expect(turns).toBeGreaterThan(2);
+  });
+
+  it('warmed at start-up, the worker is already running when the first photo comes, and is not started twice', async () => {
+    let started = 0;
+    const m = maker({
+      workerFile: () => {
+        started++;
+        return thumbWorkerFile();
+      },
+    });
+    m.warm();
+    await vi.waitFor(() => expect(started).toBe(1));
+    const thumb = await m.make(
+      await sharp({ create: { width: 64, height: 32, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer(),
+      true,
+    );
+    expect({ width: thumb.width, height: thumb.height, started }).toEqual({ width: 64, height: 32, started: 1 });
+  });
+
+  it('warming a maker with no worker file keeps the reason for the first photo', async () => {
+    const m = maker({ workerFile: () => null });
+    m.warm();
+    const photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
+    await expect(m.make(photo, true)).rejects.toThrow('No thumbnails: the thumbnail worker (thumb-worker) is missing from this installation');
   });
 
   it('without its worker file says so for every waiting photo, instead of making one on the main thread', async () => {
