@@ -17,7 +17,12 @@ import { atLeast, limit, overFloor, percentile, printFigures, reference, round, 
 const root = join(import.meta.dirname, '..');
 
 /** Starts a child process and resolves with the first match of `pattern` in its stdout. */
-function startAndRead(args: string[], env: NodeJS.ProcessEnv, pattern: RegExp, timeoutMs: number): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+export function startAndRead(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
