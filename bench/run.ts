@@ -1,7 +1,6 @@
 // `npm run bench`: every performance figure of ReturnDesk in one run, each printed beside its goal and
 // floor, written to bench/results.json as { machine, figures: [{ name, value, unit, goal, floor, met, rule }] }.
 // Reference figures (met: null) are printed and kept but not counted.
-import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -36,24 +35,13 @@ const sections: Section[] = [
     file: 'rendering.ts',
     run: async () => (await import('./rendering.ts')).runRenderingBench(),
   },
-  { title: '5. Photos', file: 'photos.ts', run: async () => (measureViewerInChromium(), (await import('./photos.ts')).runPhotosBench()) },
+  { title: '5. Photos', file: 'photos.ts', run: async () => (await import('./photos.ts')).runPhotosBench() },
   {
     title: '6. Outbox drain: 1,000 decisions under a scaled hourly budget',
     file: 'outbox-drain.ts',
     run: async () => (await import('./outbox-drain.ts')).runOutboxDrainBench({ decisions: 1000 }),
   },
 ];
-
-/** The viewer figure comes from the evidence end-to-end test, run now so it belongs to this run. */
-function measureViewerInChromium(): void {
-  const root = join(here, '..');
-  spawnSync(process.execPath, [join(root, 'scripts', 'build.ts'), 'renderer'], { cwd: root, stdio: 'ignore' });
-  const run = spawnSync(join(root, 'node_modules', '.bin', 'playwright'), ['test', 'test/e2e/evidence-photos.spec.ts', '--reporter=dot'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) process.stdout.write(`  (the viewer measurement run failed: ${run.stdout.slice(-300)})\n`);
-}
 
 const all: Figure[] = [];
 const started = Date.now();
