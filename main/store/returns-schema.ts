@@ -1,6 +1,9 @@
 /** The returns cache's tables (campaigns, returns and their parts, orders, sync bookkeeping, product names): their schema steps. */
 import type { Migration } from './migrations.ts';
-import { foldForSearch } from './search-text.ts';
+import { foldForSearch, itemSearchKeys } from './search-text.ts';
+
+/** The inbox order's key for a return without a decision deadline: after every deadline. */
+export const NO_DEADLINE_KEY = 9007199254740991;
 
 /** Times are epoch milliseconds (UTC) in INTEGER columns; raw DTOs are JSON text. */
 export const RETURNS_MIGRATIONS: readonly Migration[] = [
@@ -182,6 +185,38 @@ export const RETURNS_MIGRATIONS: readonly Migration[] = [
     up(db) {
       db.exec(`
         CREATE INDEX IF NOT EXISTS returns_facets ON returns(campaign_id, return_type, refund_status, shipment_status, awaiting_decision, fast_return, photo_count, created_at);
+      `);
+    },
+  },
+  {
+    version: 9,
+    name: "search from one index: each item keeps its SKU folded for search and its return's place in the inbox order, so a search reads its page and count without the returns",
+    up(db) {
+      // sku_key: the SKU as foldForSearch gives it; prev_key: see itemSearchKeys; inbox_key, inbox_updated: the return's INBOX_ORDER.
+      db.exec(`
+        ALTER TABLE return_items ADD COLUMN sku_key TEXT;
+        ALTER TABLE return_items ADD COLUMN prev_key TEXT;
+        ALTER TABLE return_items ADD COLUMN inbox_key INTEGER;
+        ALTER TABLE return_items ADD COLUMN inbox_updated INTEGER;
+      `);
+      const put = db.prepare('UPDATE return_items SET sku_key = ?, prev_key = ? WHERE return_id = ? AND idx = ?');
+      const items = db.prepare('SELECT return_id, idx, shop_sku FROM return_items ORDER BY return_id, idx').all() as Array<{
+        return_id: number;
+        idx: number;
+        shop_sku: string;
+      }>;
+      for (let first = 0; first < items.length;) {
+        let end = first;
+        while (end < items.length && items[end]!.return_id === items[first]!.return_id) end++;
+        const ofReturn = items.slice(first, end);
+        itemSearchKeys(ofReturn.map((i) => i.shop_sku)).forEach(({ key, prev }, i) => put.run(key, prev, ofReturn[i]!.return_id, ofReturn[i]!.idx));
+        first = end;
+      }
+      db.exec(`
+        UPDATE return_items SET inbox_key = coalesce(r.decision_deadline, ${NO_DEADLINE_KEY}), inbox_updated = r.updated_at
+          FROM returns r WHERE r.id = return_items.return_id;
+        DROP INDEX IF EXISTS return_items_sku;
+        CREATE INDEX return_items_search ON return_items(sku_key, inbox_key, inbox_updated DESC, return_id DESC, prev_key);
       `);
     },
   },

@@ -36,7 +36,8 @@ import type {
 } from './repositories.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import { lineMoney, lineOf, orderBalance, positionMoney } from '../market/money.ts';
-import { foldForSearch } from './search-text.ts';
+import { compareAsSqlite, foldForSearch, itemSearchKeys, prefixEnd } from './search-text.ts';
+import { NO_DEADLINE_KEY } from './returns-schema.ts';
 import { countFacets, FACET_COLUMNS, nonFacetFilter, type FacetGroup } from './inbox-facets.ts';
 
 /** Shortest text matched inside product names: one letter would match nearly every product. */
@@ -249,6 +250,8 @@ export class Store
       this.db.exec('PRAGMA foreign_keys = ON');
       this.db.exec('PRAGMA synchronous = NORMAL');
       this.db.exec('PRAGMA busy_timeout = 5000');
+      // 16 MiB of pages instead of 2: a page of the inbox or a search reads index and row pages that would not stay cached.
+      this.db.exec('PRAGMA cache_size = -16384');
       this.schemaVersion = migrate(this.db, [...MIGRATIONS, ...(options.migrations ?? [])]);
     } catch (error) {
       this.db.close();
@@ -418,6 +421,7 @@ export class Store
   private writeReturn(campaignId: number, placement: string | null, dto: ReturnDTO, raw: string, now: number, existed: boolean): void {
     const createdAt = ms(dto.creationDate);
     const awaiting = awaitsDecision(placement, dto.refundStatus);
+    const deadline = awaiting && createdAt !== null ? createdAt + DECISION_WINDOW_MS : null;
     const amount = amountOr(dto.amount, dto.refundAmount);
     let photoCount = 0;
     let marked = false;
@@ -454,7 +458,7 @@ export class Store
       photoCount,
       itemCount: dto.items.length,
       awaiting: bool(awaiting),
-      deadline: awaiting && createdAt !== null ? createdAt + DECISION_WINDOW_MS : null,
+      deadline,
       pickupTill: ms(dto.pickupTillDate),
       raw,
       now,
@@ -464,15 +468,24 @@ export class Store
         this.stmt(`DELETE FROM ${table} WHERE return_id = ?`).run(dto.id);
       }
     }
+    // Search reads the return's inbox order from its items: they are rewritten whenever the return's row is.
+    const searchKeys = itemSearchKeys(dto.items.map((item) => item.shopSku));
     dto.items.forEach((item, idx) => {
       const returnItemId = item.decisions?.find((d) => typeof d.returnItemId === 'number')?.returnItemId ?? null;
-      this.stmt('INSERT INTO return_items (return_id, idx, shop_sku, market_sku, count, return_item_id) VALUES (?, ?, ?, ?, ?, ?)').run(
+      this.stmt(
+        `INSERT INTO return_items (return_id, idx, shop_sku, market_sku, count, return_item_id, sku_key, prev_key, inbox_key, inbox_updated)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
         dto.id,
         idx,
         item.shopSku,
         nul(item.marketSku),
         item.count,
         returnItemId,
+        searchKeys[idx]!.key,
+        searchKeys[idx]!.prev,
+        deadline ?? NO_DEADLINE_KEY,
+        ms(dto.updateDate),
       );
       (item.decisions ?? []).forEach((d, seq) => {
         const itemAmount = amountOr(d.amount, d.refundAmount);
@@ -584,7 +597,9 @@ export class Store
   inboxPage(filter: InboxFilter = {}, page: { limit?: number; offset?: number } = {}): { rows: ReturnRow[]; total: number } {
     const limit = Math.min(Math.max(1, Math.floor(page.limit ?? 50)), 500);
     const offset = Math.max(0, Math.floor(page.offset ?? 0));
-    const { where, params } = buildWhere(filter, this.#broadSearch(filter.search));
+    const search = this.#searchPlan(filter.search);
+    if (search && searchIsTheOnlyFilter(filter)) return this.#searchPage(search, limit, offset);
+    const { where, params } = buildWhere(filter, search, this.#broadSearch(search));
     // Two steps: pick the page's ids along the inbox-order index, then read only those rows (without the raw JSON).
     const rows = this.stmt(
       `${RETURN_LIST_COLUMNS} FROM (SELECT r.id AS page_id FROM returns r ${where} ORDER BY ${INBOX_ORDER} LIMIT ? OFFSET ?) page
@@ -597,21 +612,115 @@ export class Store
   }
 
   /**
+   * What a search looks for: a SKU prefix (the range of folded SKUs starting with the text), the SKUs of
+   * products whose names contain it (a scan of the catalogue, not of the returns), and an id typed as digits.
+   */
+  #searchPlan(text: string | undefined): SearchPlan | null {
+    const trimmed = text?.trim();
+    if (!trimmed) return null;
+    const key = foldForSearch(trimmed);
+    const end = prefixEnd(key);
+    const digits = trimmed.replace(/[\s\u00a0]/g, '');
+    const id = /^\d{1,18}$/.test(digits) ? Number(digits) : null;
+    const prefixHits = this.stmt('SELECT 1 FROM return_items WHERE sku_key >= ? AND sku_key < ? LIMIT 1').get(key, end) !== undefined;
+    const inPrefix = (sku: string): boolean => prefixHits && compareAsSqlite(sku, key) >= 0 && compareAsSqlite(sku, end) < 0;
+    const names =
+      [...key].length < SEARCH_NAME_MIN
+        ? []
+        : [
+            ...new Set(
+              this.stmt('SELECT offer_id FROM product_names WHERE instr(folded, ?) > 0')
+                .all(key)
+                .map((r) => foldForSearch(String((r as Row).offer_id))),
+            ),
+          ].filter((sku) => !inPrefix(sku));
+    return { key, end, prefixHits, names, id };
+  }
+
+  /**
+   * A search alone, from the return_items_search index: the page in inbox order and the count read from the
+   * index, the returns' rows only for the page. A SKU prefix alone counts each return by its lowest matching item.
+   */
+  #searchPage(plan: SearchPlan, limit: number, offset: number): { rows: ReturnRow[]; total: number } {
+    let ids: number[];
+    let total: number;
+    if (!plan.names.length && plan.id === null) {
+      const first = 'FROM return_items WHERE sku_key >= ? AND sku_key < ? AND (prev_key IS NULL OR prev_key < ?)';
+      total = plan.prefixHits ? Number((this.stmt(`SELECT COUNT(*) AS n ${first}`).get(plan.key, plan.end, plan.key) as Row).n) : 0;
+      ids = total ? this.#prefixPageIds(plan, limit, offset) : [];
+    } else {
+      const { sql, params } = searchArms(plan);
+      total = Number((this.stmt(`SELECT COUNT(DISTINCT return_id) AS n FROM (${sql})`).get(...params) as Row).n);
+      ids = this.#distinctPageIds(sql, params, limit, offset);
+    }
+    const rows = ids.length
+      ? this.stmt(
+          `${RETURN_LIST_COLUMNS} FROM json_each(?) page JOIN returns r ON r.id = page.value LEFT JOIN campaigns c ON c.id = r.campaign_id ORDER BY page.key`,
+        )
+          .all(JSON.stringify(ids))
+          .map((r) => returnRow(r as Row))
+      : [];
+    return { rows, total };
+  }
+
+  /**
+   * A page of a SKU prefix: each SKU's entries already lie in inbox order, so a few SKUs are merged as they
+   * are read and the merge stops at the page; a prefix shared by many SKUs sorts its entries, keeping only the page.
+   */
+  #prefixPageIds(plan: SearchPlan, limit: number, offset: number): number[] {
+    const skus: string[] = [];
+    for (let after: string | null = null; skus.length <= PREFIX_MERGE_SKUS;) {
+      const next = (
+        after === null
+          ? this.stmt('SELECT sku_key FROM return_items WHERE sku_key >= ? AND sku_key < ? ORDER BY sku_key LIMIT 1').get(plan.key, plan.end)
+          : this.stmt('SELECT sku_key FROM return_items WHERE sku_key > ? AND sku_key < ? ORDER BY sku_key LIMIT 1').get(after, plan.end)
+      ) as Row | undefined;
+      if (!next) break;
+      after = String(next.sku_key);
+      skus.push(after);
+    }
+    const order = 'ORDER BY inbox_key, inbox_updated DESC, return_id DESC LIMIT ? OFFSET ?';
+    const read =
+      skus.length <= PREFIX_MERGE_SKUS
+        ? this.stmt(
+            `${skus.map(() => 'SELECT inbox_key, inbox_updated, return_id FROM return_items WHERE sku_key = ? AND (prev_key IS NULL OR prev_key < ?)').join(' UNION ALL ')} ${order}`,
+          ).all(...skus.flatMap((sku) => [sku, plan.key]), limit, offset)
+        : this.stmt(`SELECT return_id FROM return_items WHERE sku_key >= ? AND sku_key < ? AND (prev_key IS NULL OR prev_key < ?) ${order}`).all(
+            plan.key,
+            plan.end,
+            plan.key,
+            limit,
+            offset,
+          );
+    return read.map((r) => Number((r as Row).return_id));
+  }
+
+  /** A page of rows in inbox order that may name a return more than once (side by side, as its keys are equal): read on until it is full. */
+  #distinctPageIds(sql: string, params: SQLInputValue[], limit: number, offset: number): number[] {
+    const wanted = offset + limit;
+    for (let read = wanted + 32; ; read *= 2) {
+      const rows = this.stmt(`SELECT return_id FROM (${sql}) ORDER BY inbox_key, inbox_updated DESC, return_id DESC LIMIT ?`).all(...params, read);
+      const ids: number[] = [];
+      for (const row of rows) {
+        const id = Number((row as Row).return_id);
+        if (ids[ids.length - 1] !== id) ids.push(id);
+      }
+      if (ids.length >= wanted || rows.length < read) return ids.slice(offset, wanted);
+    }
+  }
+
+  /**
    * Whether a search matches so many items that checking each index entry beats looking each hit up:
    * a hit costs a lookup of its row, while a walk of the inbox index stops once the page is full.
    */
-  #broadSearch(search: string | undefined): boolean {
-    const text = search?.trim();
-    if (!text) return false;
-    let items = Number((this.stmt('SELECT COUNT(*) AS n FROM return_items WHERE shop_sku >= ? AND shop_sku < ?').get(text, `${text}\u{10FFFF}`) as Row).n);
-    const folded = foldForSearch(text);
-    if (items <= BROAD_SEARCH_ITEMS && [...folded].length >= SEARCH_NAME_MIN) {
+  #broadSearch(plan: SearchPlan | null): boolean {
+    if (!plan) return false;
+    let items = plan.prefixHits
+      ? Number((this.stmt('SELECT COUNT(*) AS n FROM return_items WHERE sku_key >= ? AND sku_key < ?').get(plan.key, plan.end) as Row).n)
+      : 0;
+    if (items <= BROAD_SEARCH_ITEMS && plan.names.length) {
       items += Number(
-        (
-          this.stmt('SELECT COUNT(*) AS n FROM return_items WHERE shop_sku IN (SELECT offer_id FROM product_names WHERE instr(folded, ?) > 0)').get(
-            folded,
-          ) as Row
-        ).n,
+        (this.stmt('SELECT COUNT(*) AS n FROM return_items WHERE sku_key IN (SELECT value FROM json_each(?))').get(JSON.stringify(plan.names)) as Row).n,
       );
     }
     return items > BROAD_SEARCH_ITEMS;
@@ -620,7 +729,8 @@ export class Store
   /** Counts for the inbox's filter chips; each facet is counted with the other filters applied. */
   inboxCounts(filter: InboxFilter = {}): InboxCounts {
     // One pass along the returns_facets index: the rows of the non-facet filters, grouped by every facet's column.
-    const { where, params } = buildWhere(nonFacetFilter(filter), this.#broadSearch(filter.search));
+    const search = this.#searchPlan(filter.search);
+    const { where, params } = buildWhere(nonFacetFilter(filter), search, this.#broadSearch(search));
     const groups = this.stmt(`SELECT ${FACET_COLUMNS}, COUNT(*) AS n FROM returns r ${where} GROUP BY ${FACET_COLUMNS}`).all(...params);
     return countFacets(groups as unknown as FacetGroup[], filter);
   }
@@ -987,6 +1097,49 @@ const RETURN_LIST_COLUMNS = `
     r.decision_deadline, r.pickup_till, c.business_name AS campaign_name, c.domain AS campaign_domain, c.placement_type AS placement_type,
     (SELECT group_concat(shop_sku, char(31)) FROM (SELECT shop_sku FROM return_items WHERE return_id = r.id ORDER BY idx)) AS skus`;
 
+/** Up to this many SKUs under a prefix are merged in inbox order as read; more are sorted (measured at 50,000 returns). */
+const PREFIX_MERGE_SKUS = 16;
+
+/** A search as the store runs it (see Store.#searchPlan). */
+interface SearchPlan {
+  /** The text folded as SKUs and names are: a SKU matches when it starts with it. */
+  key: string;
+  /** Above every SKU starting with `key`. */
+  end: string;
+  /** Whether any SKU starts with `key`. */
+  prefixHits: boolean;
+  /** Folded SKUs of products whose names contain `key`, beyond those starting with it. */
+  names: string[];
+  /** The text as a return or order id, when it is digits. */
+  id: number | null;
+}
+
+/** Each way a search finds returns, as rows of (inbox order, return id); a return found twice gives the same row twice. */
+function searchArms(plan: SearchPlan): { sql: string; params: SQLInputValue[] } {
+  const columns = 'SELECT inbox_key, inbox_updated, return_id FROM return_items';
+  const arms: string[] = [];
+  const params: SQLInputValue[] = [];
+  if (plan.prefixHits) {
+    arms.push(`${columns} WHERE sku_key >= ? AND sku_key < ?`);
+    params.push(plan.key, plan.end);
+  }
+  if (plan.names.length) {
+    arms.push(`${columns} WHERE sku_key IN (SELECT value FROM json_each(?))`);
+    params.push(JSON.stringify(plan.names));
+  }
+  if (plan.id !== null) {
+    const own = `SELECT coalesce(decision_deadline, ${NO_DEADLINE_KEY}) AS inbox_key, updated_at AS inbox_updated, id AS return_id FROM returns`;
+    arms.push(`${own} WHERE id = ?`, `${own} WHERE order_id = ?`);
+    params.push(plan.id, plan.id);
+  }
+  return { sql: arms.join(' UNION ALL '), params };
+}
+
+/** Whether the filter is a search and nothing else (what the inbox sends while the operator types). */
+function searchIsTheOnlyFilter(filter: InboxFilter): boolean {
+  return Object.entries(filter).every(([name, value]) => name === 'search' || value === undefined || (Array.isArray(value) && value.length === 0));
+}
+
 /** Above this many matching items a search is checked along the index instead of looked up hit by hit (measured at 50,000 returns). */
 const BROAD_SEARCH_ITEMS = 500;
 
@@ -1031,7 +1184,7 @@ function returnRow(r: Row): ReturnRow {
 
 const DISPUTE_STATUS = 'PREMODERATION_DISPUTE';
 
-function buildWhere(filter: InboxFilter, broadSearch = false): { where: string; params: SQLInputValue[] } {
+function buildWhere(filter: InboxFilter, search: SearchPlan | null, broadSearch: boolean): { where: string; params: SQLInputValue[] } {
   const clauses: string[] = [];
   const params: SQLInputValue[] = [];
   if (filter.awaitingDecision !== undefined) clauses.push(`r.awaiting_decision = ${filter.awaitingDecision ? 1 : 0}`);
@@ -1066,23 +1219,18 @@ function buildWhere(filter: InboxFilter, broadSearch = false): { where: string; 
   statusIn('r.shipment_status', filter.shipmentStatuses);
   if (filter.fastReturn !== undefined) clauses.push(`r.fast_return = ${filter.fastReturn ? 1 : 0}`);
   if (filter.hasPhotos !== undefined) clauses.push(filter.hasPhotos ? 'r.photo_count > 0' : 'r.photo_count = 0');
-  const search = filter.search?.trim();
   if (search) {
-    // A union of index lookups, never a scan of the returns: return or order id (exact), shop SKU
-    // (prefix, any case), product name (contains, any case and script: a scan of the catalogue's names only).
+    // A union of index lookups, never a scan of the returns: return or order id (exact), folded SKU (prefix), SKUs of matching product names.
     const parts: string[] = [];
-    const digits = search.replace(/[\s\u00a0]/g, '');
-    if (/^\d{1,18}$/.test(digits)) {
+    if (search.id !== null) {
       parts.push('SELECT id FROM returns WHERE id = ?', 'SELECT id FROM returns WHERE order_id = ?');
-      params.push(Number(digits), Number(digits));
+      params.push(search.id, search.id);
     }
-    parts.push('SELECT return_id FROM return_items WHERE shop_sku >= ? AND shop_sku < ?');
-    params.push(search, `${search}\u{10FFFF}`);
-    const folded = foldForSearch(search);
-    if ([...folded].length >= SEARCH_NAME_MIN) {
-      // The names first (a catalogue, not the returns), then their items through the SKU index.
-      parts.push('SELECT return_id FROM return_items WHERE shop_sku IN (SELECT offer_id FROM product_names WHERE instr(folded, ?) > 0)');
-      params.push(folded);
+    parts.push('SELECT return_id FROM return_items WHERE sku_key >= ? AND sku_key < ?');
+    params.push(search.key, search.end);
+    if (search.names.length) {
+      parts.push('SELECT return_id FROM return_items WHERE sku_key IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(search.names));
     }
     // A broad search keeps "+" so the planner walks the inbox index and probes the hit list, instead of one lookup per hit.
     clauses.push(`${broadSearch ? '+' : ''}r.id IN (${parts.join(' UNION ')})`);

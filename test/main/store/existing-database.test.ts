@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../../main/store/migrations.ts';
 import { MIGRATIONS } from '../../../main/store/schema.ts';
 import { openStore } from '../../../main/store/store.ts';
+import { expectSearchAsScan } from './search-scan.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'returndesk-v7.sqlite');
 
@@ -64,7 +65,16 @@ describe('a database made by the previous version', () => {
     expect(store.schemaVersion).toBe(MIGRATIONS.length);
     store.close();
     const after = read(path);
-    expect(after.rows).toEqual(before.rows);
+    // Every row of every table keeps every value it had; later steps only add columns and tables.
+    const asBefore = Object.fromEntries(
+      Object.entries(before.rows).map(([table, rows]) => [
+        table,
+        after.rows[table]!.map((row) =>
+          Object.fromEntries(Object.keys((rows[0] ?? row) as object).map((column) => [column, (row as Record<string, unknown>)[column]])),
+        ),
+      ]),
+    );
+    expect(asBefore).toEqual(before.rows);
     const fresh = openStore(':memory:');
     try {
       expect(after.schema).toEqual(snapshot(fresh.db).schema);
@@ -85,6 +95,24 @@ describe('a database made by the previous version', () => {
       expect(snapshot(db)).toEqual({ ...read(path), rows: Object.fromEntries(Object.keys(read(path).rows).map((t) => [t, []])) });
     } finally {
       db.close();
+    }
+  });
+
+  it('fills the search index for the kept returns: a search finds what a reading of their rows finds', () => {
+    const store = openStore(path);
+    try {
+      const unfilled = store.db.prepare('SELECT COUNT(*) AS n FROM return_items WHERE sku_key IS NULL OR inbox_key IS NULL').get() as { n: number };
+      expect(unfilled.n).toBe(0);
+      const item = store.db.prepare('SELECT ri.shop_sku, r.order_id FROM return_items ri JOIN returns r ON r.id = ri.return_id LIMIT 1').get() as {
+        shop_sku: string;
+        order_id: number;
+      };
+      const name = (store.db.prepare('SELECT name FROM product_names LIMIT 1').get() as { name: string }).name;
+      for (const text of [item.shop_sku, item.shop_sku.slice(0, 4).toLowerCase(), name.split(' ')[0]!.toUpperCase(), String(item.order_id)]) {
+        expect(expectSearchAsScan(store, text).length, text).toBeGreaterThan(0);
+      }
+    } finally {
+      store.close();
     }
   });
 

@@ -22,7 +22,7 @@ describe('store', () => {
       .all()
       .map((r) => (r as { name: string }).name);
     expect(indexes).toEqual(
-      expect.arrayContaining(['returns_awaiting_deadline', 'returns_campaign', 'returns_refund_status', 'returns_order', 'return_items_sku']),
+      expect.arrayContaining(['returns_awaiting_deadline', 'returns_campaign', 'returns_refund_status', 'returns_order', 'return_items_search']),
     );
   });
 
