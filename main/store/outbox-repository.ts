@@ -279,7 +279,8 @@ export class SqliteOutboxRepository implements OutboxRepository<'sync'> {
     change: OutboxChange,
     audit: { at: number; action: string; serverAnswer: string | null; describe?: DraftDescriber },
   ): boolean {
-    return this.#store.transaction(() => {
+    // "accepted by the Market" and its audit row must outlive a power cut like the decision itself.
+    return this.#durably(() => {
       const read = this.read(id);
       // Only the state this attempt started from may be left: an edit or cancel in between wins.
       if (!read || !('record' in read) || read.record.state !== expected) return false;
@@ -320,7 +321,7 @@ export class SqliteOutboxRepository implements OutboxRepository<'sync'> {
 
   quarantine(id: number, reason: string, at: number): void {
     const raw = this.#sql.get('SELECT return_id, order_id, campaign_id, state, operator FROM outbox WHERE id = ?').get(id) as Raw | undefined;
-    this.#store.transaction(() => {
+    this.#durably(() => {
       this.#sql.get('UPDATE outbox SET quarantined = 1, quarantine_reason = ?, updated_at = ? WHERE id = ?').run(reason, at, id);
       insertAudit(this.#sql, {
         at,
@@ -339,7 +340,7 @@ export class SqliteOutboxRepository implements OutboxRepository<'sync'> {
   }
 
   requestSendNow(ids: readonly number[] | 'all', { dueAt, at }: { dueAt: number; at: number }, operator: string): number[] {
-    return this.#store.transaction(() => {
+    return this.#durably(() => {
       // "Send everything now" leaves the decisions still held for taking back where they are.
       const chosen =
         ids === 'all'
@@ -467,27 +468,36 @@ export class SqliteOutboxRepository implements OutboxRepository<'sync'> {
     insertAudit(this.#sql, { ...a, returnId: Number(row.return_id), orderId: num(row.order_id), campaignId: num(row.campaign_id), outboxId: id });
   }
 
-  /** One transaction, fsynced at commit: what the operator decided survives a power cut, not only a crash. */
   #durably<T>(fn: () => T): T {
-    this.#store.db.exec('PRAGMA synchronous = FULL');
-    try {
-      return this.#store.transaction(fn);
-    } finally {
-      this.#store.db.exec('PRAGMA synchronous = NORMAL');
-    }
+    return durably(this.#store, fn);
+  }
+}
+
+/**
+ * One transaction, fsynced at commit (synchronous = FULL), on a connection that writes the Market's data
+ * with NORMAL: what the operator decided, and its audit, survive a power cut, not only a crash.
+ */
+function durably<T>(store: Store, fn: () => T): T {
+  store.db.exec('PRAGMA synchronous = FULL');
+  try {
+    return store.transaction(fn);
+  } finally {
+    store.db.exec('PRAGMA synchronous = NORMAL');
   }
 }
 
 export class SqliteAuditRepository implements AuditRepository<'sync'> {
+  readonly #store: Store;
   readonly #sql: Statements;
 
   constructor(store: Store) {
     assertOutboxSchema(store.db);
+    this.#store = store;
     this.#sql = new Statements(store);
   }
 
   append(record: AuditRecord): void {
-    insertAudit(this.#sql, record);
+    durably(this.#store, () => insertAudit(this.#sql, record));
   }
 
   latest(returnId: number | undefined, limit: number): AuditEntry[] {

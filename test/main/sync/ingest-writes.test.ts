@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
 import { MarketClient } from '../../../main/market/client.ts';
-import { KeyScheduler } from '../../../main/market/scheduler.ts';
+import { KeyScheduler, systemClock, type Clock } from '../../../main/market/scheduler.ts';
 import { BackgroundCheckpointer } from '../../../main/store/checkpointer.ts';
 import { openStore, storePath, type Store } from '../../../main/store/store.ts';
 import { SyncEngine, WRITE_CHUNK } from '../../../main/sync/engine.ts';
 import { returnsAtTheMarket } from '../../helpers/market-returns.ts';
-import { sandboxAdmin } from '../../../sandbox/admin-client.ts';
+import { memoryLogger } from '../../helpers/logs.ts';
+import { sandboxAdmin, type SandboxAdmin } from '../../../sandbox/admin-client.ts';
 
 describe('ingest writes', () => {
   let sandbox: RunningSandbox;
@@ -90,5 +91,143 @@ describe('ingest writes', () => {
       void checkpointer.now();
     });
     expect(why).toMatch(/unable to open|exited/);
+  });
+
+  describe('bad answers mid-ingest: nothing stored is lost, the next sync resumes', () => {
+    const PAGE = 10;
+    /** Runs `arm` with the store whose backfill is the first to store its second page (each store has 7 or more). */
+    const afterSecondPage = (engine: SyncEngine, arm: (campaignId: number) => Promise<unknown>): Promise<void> =>
+      new Promise((resolve) => {
+        let armed = false;
+        engine.on('progress', (e) => {
+          if (armed || e.phase !== 'backfill' || e.pages < 2) return;
+          armed = true;
+          void arm(e.campaignId).then(() => resolve());
+        });
+      });
+    const storedIds = (): Set<number> =>
+      new Set(
+        store.db
+          .prepare('SELECT id FROM returns')
+          .all()
+          .map((r) => Number((r as { id: number }).id)),
+      );
+    const backfillPages = (engine: SyncEngine): Map<number, number> => {
+      const pages = new Map<number, number>();
+      engine.on('progress', (e) => {
+        if (e.phase === 'backfill') pages.set(e.campaignId, e.pages);
+      });
+      return pages;
+    };
+
+    /** Real time plus whatever the test moves it on by: an hour passes for the budget without waiting it out. */
+    const movableClock = (): Clock & { advance(ms: number): void } => {
+      let offset = 0;
+      return { ...systemClock, now: () => Date.now() + offset, advance: (ms) => (offset += ms) };
+    };
+
+    const cases: Array<{
+      name: string;
+      arm: (admin: SandboxAdmin, campaignId: number) => Promise<unknown>;
+      kind: string;
+      recover: (admin: SandboxAdmin, clock: ReturnType<typeof movableClock>) => Promise<unknown>;
+    }> = [
+      {
+        // The client retries an unparseable answer as it would a 5xx; five in a row outlast its three attempts.
+        name: 'truncated, unparseable pages',
+        arm: (admin, campaignId) => admin.setFaults({ type: 'malformed', path: `/campaigns/${campaignId}/returns$`, count: 5 }),
+        kind: 'malformed',
+        recover: (admin) => admin.clearFaults(),
+      },
+      {
+        name: '5xx beyond the retries',
+        arm: (admin, campaignId) => admin.setFaults({ type: 'error5xx', path: `/campaigns/${campaignId}/returns$`, count: 12, status: 503 }),
+        kind: 'server',
+        recover: (admin) => admin.clearFaults(),
+      },
+    ];
+
+    for (const { name, arm, kind, recover } of cases) {
+      it(`${name}: the lane fails saying so, keeps every return it stored, and the next sync reads on from the saved page`, async () => {
+        store = openStore(storePath(dir), { backgroundCheckpoints: true });
+        const admin = sandboxAdmin(sandbox.url);
+        const expected = await returnsAtTheMarket(sandbox, admin, 3650);
+        const clock = movableClock();
+        const engine = new SyncEngine({
+          client: new MarketClient({
+            apiKey: sandbox.apiKey,
+            baseUrl: sandbox.url,
+            clock,
+            scheduler: new KeyScheduler({ clock }),
+            retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, parallelPauseMs: 20, maxRateLimitWaitMs: 1_000 },
+          }),
+          store,
+          clock,
+          options: { backfillDays: 3650, pageLimit: PAGE },
+        });
+        const armed = afterSecondPage(engine, (campaignId) => arm(admin, campaignId));
+        const first = await engine.syncNow();
+        await armed;
+        const failed = first.stores.filter((st) => st.errors.length > 0);
+        expect(failed.flatMap((st) => st.errors.map((e) => e.kind))).toContain(kind);
+        const kept = storedIds();
+        expect(kept.size).toBeGreaterThan(0);
+        expect(kept.size).toBeLessThan(expected.size);
+        expect(failed.every((st) => store.getCursor(st.campaignId).lastError !== null)).toBe(true);
+        // Stores stopped mid-backfill keep the page to go on from.
+        const midway = failed.filter((st) => !store.getCursor(st.campaignId).backfillDone && store.getCursor(st.campaignId).backfillPageToken !== null);
+        expect(midway.length).toBeGreaterThan(0);
+
+        await recover(admin, clock);
+        const pages = backfillPages(engine);
+        const second = await engine.syncNow();
+        expect(second.stores.flatMap((st) => st.errors)).toEqual([]);
+        const now = storedIds();
+        expect([...kept].filter((id) => !now.has(id))).toEqual([]);
+        expect(now).toEqual(expected);
+        // Resumed, not restarted: each store stopped midway read fewer pages than its whole listing.
+        for (const st of midway) expect(pages.get(st.campaignId)!).toBeLessThan(Math.ceil(store.countReturns(st.campaignId) / PAGE));
+      }, 60_000);
+    }
+
+    it('420 mid-ingest, another app on the key holding both parallel slots: the client pauses and retries, the same sync stores every return', async () => {
+      store = openStore(storePath(dir), { backgroundCheckpoints: true });
+      const admin = sandboxAdmin(sandbox.url);
+      const expected = await returnsAtTheMarket(sandbox, admin, 3650);
+      const log = memoryLogger();
+      const engine = new SyncEngine({
+        client: new MarketClient({
+          apiKey: sandbox.apiKey,
+          baseUrl: sandbox.url,
+          logger: log.logger,
+          scheduler: new KeyScheduler(),
+          retry: { baseDelayMs: 5, maxDelayMs: 50, parallelPauseMs: 100 },
+        }),
+        store,
+        options: { backfillDays: 3650, pageLimit: PAGE },
+      });
+      // The other app's two slow requests take both of the key's parallel slots for 400 ms each; one refused
+      // with 420 itself (ours held the slot) tries again until both have been served.
+      const other = async (): Promise<void> => {
+        for (;;) {
+          const res = await fetch(`${sandbox.url}/v2/campaigns`, { headers: { 'Api-Key': sandbox.apiKey } });
+          if (res.status !== 420) return;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      };
+      let theirs: Promise<unknown> = Promise.resolve();
+      const armed = afterSecondPage(engine, async () => {
+        await admin.setFaults({ type: 'latency', path: '/v2/campaigns$', latencyMs: 400 });
+        theirs = Promise.all([other(), other()]);
+      });
+      const summary = await engine.syncNow();
+      await armed;
+      await theirs;
+      await admin.clearFaults();
+      // Our client met the 420 (not only the other app) and waited it out.
+      expect(log.lines.some((line) => line.includes('rate limited'))).toBe(true);
+      expect(summary.stores.flatMap((st) => st.errors)).toEqual([]);
+      expect(storedIds()).toEqual(expected);
+    }, 60_000);
   });
 });
