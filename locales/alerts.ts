@@ -73,6 +73,10 @@ export const alerts = {
       title: 'Decision conflict: {{returns}}',
       body: '{{named}}: the return changed in the Market — review it',
     },
+    generic: {
+      title: 'ReturnDesk alert',
+      body: 'About {{returns}}',
+    },
   },
   ru: {
     returns_one: '{{count}} возврат',
@@ -150,6 +154,10 @@ export const alerts = {
     outboxConflict: {
       title: 'Конфликт решения: {{returns}}',
       body: '{{named}}: возврат изменился в Маркете — проверьте его',
+    },
+    generic: {
+      title: 'Оповещение ReturnDesk',
+      body: 'Касается: {{returns}}',
     },
   },
 } satisfies Namespace;

@@ -834,12 +834,56 @@ const diagnosticsChannels = {
 export const AlertTarget = z.union([z.object({ returnId: z.number().int() }), z.object({ filter: z.enum(['awaiting', 'disputes', 'outbox']) })]);
 export type AlertTarget = z.infer<typeof AlertTarget>;
 
+/** The kinds of alert this version raises; a kept alert's kind stays an open string, since kinds grow. */
+export const AlertKind = z.enum([
+  'newAwaiting',
+  'deadline',
+  'expired',
+  'undelivered',
+  'undeliveredExpired',
+  'pickup',
+  'dispute',
+  'disputeFinished',
+  'chatMessage',
+  'outboxFailed',
+  'outboxConflict',
+]);
+export type AlertKind = z.infer<typeof AlertKind>;
+
+/** Why a queued decision has not reached the Market yet. */
+export const UndeliveredReason = z.enum(['unreachable', 'server-error', 'rate-limited', 'auth', 'garbage', 'unknown-outcome', 'waiting']);
+export type UndeliveredReason = z.infer<typeof UndeliveredReason>;
+
+/** A return as an alert names it. */
+export const AlertReturnRef = z.object({ returnId: z.number().int(), orderId: z.number().int(), campaignName: z.string().max(500).nullable() });
+export type AlertReturnRef = z.infer<typeof AlertReturnRef>;
+
+/** What an alert says, kept beside it so its words are written in the operator's language each time it is shown. */
+export const AlertFacts = z.object({
+  /** Returns in the group. */
+  count: z.number().int().min(0),
+  /** The most urgent (or the newest) return of the group. */
+  first: AlertReturnRef,
+  /** Time left when it was raised until the deadline that matters for its kind (decision or pickup), ms. */
+  timeLeftMs: z.number().nullable(),
+  /** Deadline alerts: the largest threshold crossed in the group, minutes. */
+  thresholdMinutes: z.number().nullable(),
+  /** The Market's or the outbox's message of a failed decision, as given. */
+  message: z.string().max(500).nullable(),
+  /** Undelivered decisions: why the first of the group has not gone out. */
+  reason: UndeliveredReason.nullable(),
+});
+export type AlertFacts = z.infer<typeof AlertFacts>;
+
 export const AlertRecord = z.object({
   id: z.number().int(),
   /** deadline, expired, undelivered, undeliveredExpired, dispute, disputeFinished, chatMessage, outboxFailed, outboxConflict, newAwaiting, pickup; open, since kinds grow. */
   kind: z.string(),
+  /** The words in the language spoken when it was raised: shown only when `facts` are missing (an alert kept by an older version) or of a kind this version does not know. */
   title: z.string(),
   body: z.string(),
+  /** What it says, written in words when shown; null for alerts kept before facts were. */
+  facts: AlertFacts.nullable(),
   /** Critical alerts (expiry, conflict, the last threshold) stay on screen until dismissed. */
   urgency: z.enum(['normal', 'critical']),
   target: AlertTarget,

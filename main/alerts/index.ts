@@ -3,7 +3,7 @@ export * from './engine.ts';
 export * from './marks.ts';
 export * from './callback-notifier.ts';
 export * from './watch.ts';
-export { formatDuration } from './texts.ts';
+export { alertText, formatDuration } from './texts.ts';
 export * from './tray-text.ts';
 export * from './undelivered.ts';
 export * from './chat-watch.ts';

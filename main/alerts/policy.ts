@@ -5,24 +5,12 @@
  * elapsed ticks, so a sleep/resume, a restart or a time-zone change can neither replay nor lose alerts.
  */
 import { awaitsDecision, computeDeadlines, DECISION_WINDOW_MS, type DeadlineInput, type OutboxState } from '../deadlines/deadlines.ts';
-import type { AlertTarget } from '../../preload/contract.ts';
+import type { AlertFacts, AlertKind, AlertTarget } from '../../preload/contract.ts';
 import { MSK_OFFSET_MS } from '../../preload/moscow-time.ts';
 import { alertText, type AlertLocale, type ReturnRef, type UndeliveredReason } from './texts.ts';
 
 export type { AlertLocale, UndeliveredReason } from './texts.ts';
-
-export type AlertKind =
-  | 'newAwaiting'
-  | 'deadline'
-  | 'expired'
-  | 'undelivered'
-  | 'undeliveredExpired'
-  | 'pickup'
-  | 'dispute'
-  | 'disputeFinished'
-  | 'chatMessage'
-  | 'outboxFailed'
-  | 'outboxConflict';
+export type { AlertFacts, AlertKind } from '../../preload/contract.ts';
 
 /**
  * "This was said (or deliberately skipped) about this return." `threshold` is the deadline threshold
@@ -120,6 +108,9 @@ export type { AlertTarget } from '../../preload/contract.ts';
 
 export interface AlertNotification {
   kind: AlertKind;
+  /** What it says; a screen writes its words from these in the language spoken when it shows it. */
+  facts: AlertFacts;
+  /** The words in the language spoken when it was raised (the native notification, `cli watch`, the kept fallback). */
   title: string;
   body: string;
   urgency: 'normal' | 'critical';
@@ -454,20 +445,18 @@ export function evaluateAlerts(input: AlertPolicyInput): AlertDecision {
     const first = group[0];
     if (!first) continue;
     const returnIds = [...new Set(group.map((c) => c.ref.returnId))];
-    const text = alertText(
-      kind,
-      {
-        count: returnIds.length,
-        first: first.ref,
-        timeLeftMs: first.timeLeftMs,
-        thresholdMinutes: kind === 'deadline' || kind === 'undelivered' ? Math.max(...group.map((c) => c.threshold)) : null,
-        message: first.message,
-        reason: first.reason ?? null,
-      },
-      locale,
-    );
+    const facts: AlertFacts = {
+      count: returnIds.length,
+      first: { returnId: first.ref.returnId, orderId: first.ref.orderId, campaignName: first.ref.campaignName ?? null },
+      timeLeftMs: first.timeLeftMs,
+      thresholdMinutes: kind === 'deadline' || kind === 'undelivered' ? Math.max(...group.map((c) => c.threshold)) : null,
+      message: first.message,
+      reason: first.reason ?? null,
+    };
+    const text = alertText(kind, facts, locale);
     const notification: AlertNotification = {
       kind,
+      facts,
       title: text.title,
       body: text.body,
       urgency: group.some((c) => c.critical) ? 'critical' : 'normal',

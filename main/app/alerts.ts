@@ -1,6 +1,7 @@
 /** The alerts of a running app: what they look at, where each one is kept first, and the engine that raises them. */
 import type { OutboxState } from '../../preload/contract.ts';
 import {
+  alertText,
   createAlertEngine,
   createStoredMarkStore,
   type AlertHistory,
@@ -56,7 +57,8 @@ export function createAppAlerts(deps: {
     isSupported: () => deps.hostNotifier?.isSupported() ?? true,
     show(notification, kept) {
       if (kept) events.emit('alerts.notification', kept);
-      deps.hostNotifier?.show(notification);
+      // The native notification speaks the UI's language at the moment it is shown.
+      deps.hostNotifier?.show({ ...notification, ...alertText(notification.kind, notification.facts, deps.locale()) });
     },
     onClick: (handler) => deps.hostNotifier?.onClick(handler),
   };

@@ -4,7 +4,7 @@
  * repositories declared in repositories.ts, with the schema steps that create the tables.
  */
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type { AlertRecord } from '../../preload/contract.ts';
+import { AlertFacts, type AlertRecord } from '../../preload/contract.ts';
 import type { Migration } from './migrations.ts';
 import type {
   AlertHistoryRepository,
@@ -82,6 +82,15 @@ export const ALERT_MIGRATIONS: readonly Migration[] = [
     `);
     },
   },
+  {
+    version: 10,
+    name: 'alert facts: each alert keeps what it says, so a screen writes its words in the language it speaks when it shows it',
+    up(db: DatabaseSync): void {
+      const columns = db.prepare('PRAGMA table_info(alert_history)').all() as Array<{ name: string }>;
+      // Rows kept before this step have none: they show the words they were kept with.
+      if (!columns.some((c) => c.name === 'facts_json')) db.exec('ALTER TABLE alert_history ADD COLUMN facts_json TEXT');
+    },
+  },
 ];
 
 const num = (v: SQLInputValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
@@ -115,12 +124,24 @@ const PENDING = "dismissed_at IS NULL AND (acknowledged_at IS NULL OR urgency = 
 
 const iso = (v: SQLInputValue | undefined): string | null => (v === null || v === undefined ? null : new Date(Number(v)).toISOString());
 
+/** The facts kept with an alert; null for a row without them (an older version kept it) or with facts this version cannot read. */
+function factsOf(text: SQLInputValue | undefined): AlertRecord['facts'] {
+  if (typeof text !== 'string') return null;
+  try {
+    const parsed = AlertFacts.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 function toRecord(row: Row): AlertRecord {
   return {
     id: Number(row.id),
     kind: String(row.kind),
     title: String(row.title),
     body: String(row.body),
+    facts: factsOf(row.facts_json),
     urgency: row.urgency === 'critical' ? 'critical' : 'normal',
     target: JSON.parse(String(row.target_json)) as AlertRecord['target'],
     returnIds: JSON.parse(String(row.return_ids_json)) as number[],
@@ -145,8 +166,17 @@ export function sqliteAlertHistory(sql: SqliteConnection): AlertHistoryRepositor
     record(alert: NewAlert, at: number): AlertRecord {
       return sql.transaction(() => {
         const info = sql
-          .stmt('INSERT INTO alert_history (at, kind, title, body, urgency, target_json, return_ids_json) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(at, alert.kind, alert.title, alert.body, alert.urgency, JSON.stringify(alert.target), JSON.stringify(alert.returnIds));
+          .stmt('INSERT INTO alert_history (at, kind, title, body, facts_json, urgency, target_json, return_ids_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(
+            at,
+            alert.kind,
+            alert.title,
+            alert.body,
+            alert.facts ? JSON.stringify(alert.facts) : null,
+            alert.urgency,
+            JSON.stringify(alert.target),
+            JSON.stringify(alert.returnIds),
+          );
         return get(Number(info.lastInsertRowid))!;
       });
     },

@@ -35,7 +35,7 @@ export interface AlertMarkRepository<E extends Engine = 'async'> {
 }
 
 /** An alert as raised, before the history gives it an id. */
-export type NewAlert = Pick<AlertRecord, 'kind' | 'title' | 'body' | 'urgency' | 'target' | 'returnIds'>;
+export type NewAlert = Pick<AlertRecord, 'kind' | 'title' | 'body' | 'urgency' | 'target' | 'returnIds'> & { facts?: AlertRecord['facts'] };
 
 /** Every alert shown; one waits until a screen acknowledges it, a critical one until it is dismissed. */
 export interface AlertHistoryRepository<E extends Engine = 'async'> {

@@ -1,4 +1,5 @@
 import type { AlertRecord } from '../../preload/contract.ts';
+import { alertRecordWords } from '../../preload/alert-words.ts';
 import { useI18n } from '../i18n/index.ts';
 import { formatMsk } from '../../preload/moscow-time.ts';
 import { useModalDialog } from '../lib/use-modal-dialog.ts';
@@ -31,6 +32,7 @@ export function AlertHistory() {
       <ol className="alert-history-list">
         {history.alerts.map((alert) => {
           const state = stateOf(alert);
+          const words = alertRecordWords(alert, locale);
           return (
             <li
               key={alert.id}
@@ -46,8 +48,8 @@ export function AlertHistory() {
                 </time>
                 <span className={`alert-state alert-state-${state}`}>{t(`alerts.state.${state}`)}</span>
               </div>
-              <strong>{alert.title}</strong>
-              <div>{alert.body}</div>
+              <strong>{words.title}</strong>
+              <div>{words.body}</div>
               <div className="alert-row-actions">
                 <button
                   type="button"

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import type { AlertRecord } from '../../preload/contract.ts';
+import { alertRecordWords } from '../../preload/alert-words.ts';
 import { useI18n } from '../i18n/index.ts';
 import { navigateTo } from '../state/actions.ts';
 import { dismissAlert, hideAlert, setHistoryOpen, useAlertsStore } from '../state/alerts.ts';
@@ -39,6 +40,8 @@ function AlertActions({ alert }: { alert: AlertRecord }) {
 }
 
 function NormalToast({ alert }: { alert: AlertRecord }) {
+  const { locale } = useI18n();
+  const words = alertRecordWords(alert, locale);
   useEffect(() => {
     const timer = setTimeout(() => hideAlert(alert.id), NORMAL_MS);
     return () => clearTimeout(timer);
@@ -46,8 +49,8 @@ function NormalToast({ alert }: { alert: AlertRecord }) {
   return (
     <div className="toast toast-normal" data-testid="toast" data-alert-id={alert.id} data-kind={alert.kind} data-urgency="normal">
       <div className="grow">
-        <strong>{alert.title}</strong>
-        <div>{alert.body}</div>
+        <strong>{words.title}</strong>
+        <div>{words.body}</div>
       </div>
       <AlertActions alert={alert} />
     </div>
@@ -60,7 +63,7 @@ function NormalToast({ alert }: { alert: AlertRecord }) {
  * normal ones float in the corner for a few seconds.
  */
 export function Toasts() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const onScreen = useAlertsStore((s) => s.onScreen);
   const critical = onScreen.filter((a) => a.urgency === 'critical');
   const normal = onScreen.filter((a) => a.urgency !== 'critical');
@@ -69,23 +72,26 @@ export function Toasts() {
     <>
       {critical.length > 0 && (
         <section className="critical-alerts" aria-label={t('alerts.criticalTitle')} data-testid="critical-alerts">
-          {critical.slice(-MAX_CRITICAL).map((alert) => (
-            <div
-              key={alert.id}
-              className="toast toast-critical"
-              role="alert"
-              data-testid="toast"
-              data-alert-id={alert.id}
-              data-kind={alert.kind}
-              data-urgency="critical"
-            >
-              <AlertIcon size={16} />
-              <div className="grow">
-                <strong>{alert.title}</strong> <span>{alert.body}</span>
+          {critical.slice(-MAX_CRITICAL).map((alert) => {
+            const words = alertRecordWords(alert, locale);
+            return (
+              <div
+                key={alert.id}
+                className="toast toast-critical"
+                role="alert"
+                data-testid="toast"
+                data-alert-id={alert.id}
+                data-kind={alert.kind}
+                data-urgency="critical"
+              >
+                <AlertIcon size={16} />
+                <div className="grow">
+                  <strong>{words.title}</strong> <span>{words.body}</span>
+                </div>
+                <AlertActions alert={alert} />
               </div>
-              <AlertActions alert={alert} />
-            </div>
-          ))}
+            );
+          })}
           {hidden > 0 && (
             <button type="button" className="link" onClick={() => setHistoryOpen(true)} data-testid="toast-more">
               {t('alerts.more', { count: hidden })}

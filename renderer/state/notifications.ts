@@ -1,4 +1,6 @@
 import type { AlertRecord } from '../../preload/contract.ts';
+import { alertRecordWords } from '../../preload/alert-words.ts';
+import { currentLocale } from '../i18n/index.ts';
 import { navigateTo } from './actions.ts';
 
 export type BrowserNotificationState = 'granted' | 'denied' | 'default' | 'unsupported';
@@ -20,7 +22,9 @@ export async function requestBrowserNotifications(): Promise<BrowserNotification
 export function showBrowserNotification(alert: AlertRecord): boolean {
   if (browserNotificationState() !== 'granted') return false;
   try {
-    const notification = new Notification(alert.title, { body: alert.body, tag: `alert-${alert.id}`, requireInteraction: alert.urgency === 'critical' });
+    // In the page's language now, not the one main spoke when it raised the alert (a tab opened later, a language switched since).
+    const words = alertRecordWords(alert, currentLocale());
+    const notification = new Notification(words.title, { body: words.body, tag: `alert-${alert.id}`, requireInteraction: alert.urgency === 'critical' });
     notification.onclick = () => {
       window.focus();
       navigateTo(alert.target);

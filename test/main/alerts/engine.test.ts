@@ -14,6 +14,14 @@ import { memoryLogger } from '../../helpers/logs.ts';
 import { aReturn, HOUR, MINUTE, T0 } from './fixtures.ts';
 
 const DEADLINE = T0 + 48 * HOUR;
+const FACTS: AlertNotification['facts'] = {
+  count: 1,
+  first: { returnId: 1, orderId: 1001, campaignName: null },
+  timeLeftMs: null,
+  thresholdMinutes: null,
+  message: null,
+  reason: null,
+};
 
 function fakeNotifier(): Notifier & { shown: AlertNotification[]; click(target: AlertTarget): void } {
   const shown: AlertNotification[] = [];
@@ -210,7 +218,7 @@ describe('web and CLI notifiers', () => {
     const notifier = createCallbackNotifier((n) => delivered.push(n));
     const clicks: AlertTarget[] = [];
     notifier.onClick((t) => clicks.push(t));
-    const n: AlertNotification = { kind: 'dispute', title: 't', body: 'b', urgency: 'normal', target: { filter: 'disputes' }, returnIds: [1, 2] };
+    const n: AlertNotification = { kind: 'dispute', facts: FACTS, title: 't', body: 'b', urgency: 'normal', target: { filter: 'disputes' }, returnIds: [1, 2] };
     notifier.show(n);
     notifier.click({ filter: 'disputes' });
     expect(delivered).toEqual([n]);
@@ -219,12 +227,12 @@ describe('web and CLI notifiers', () => {
   });
 
   it('cli watch prints each notification as one line, time and kind first', () => {
-    expect(formatWatchLine(0, { kind: 'expired', title: 'T', body: 'B', urgency: 'critical', target: { returnId: 1 }, returnIds: [1] })).toBe(
+    expect(formatWatchLine(0, { kind: 'expired', facts: FACTS, title: 'T', body: 'B', urgency: 'critical', target: { returnId: 1 }, returnIds: [1] })).toBe(
       '1970-01-01T00:00:00.000Z expired            T — B',
     );
     // The longest kind still leaves a space before the title.
-    expect(formatWatchLine(0, { kind: 'undeliveredExpired', title: 'T', body: 'B', urgency: 'critical', target: { returnId: 1 }, returnIds: [1] })).toBe(
-      '1970-01-01T00:00:00.000Z undeliveredExpired T — B',
-    );
+    expect(
+      formatWatchLine(0, { kind: 'undeliveredExpired', facts: FACTS, title: 'T', body: 'B', urgency: 'critical', target: { returnId: 1 }, returnIds: [1] }),
+    ).toBe('1970-01-01T00:00:00.000Z undeliveredExpired T — B');
   });
 });

@@ -13,6 +13,7 @@ import { servicesOn } from '../../helpers/sandbox-services.ts';
 const T0 = Date.UTC(2025, 0, 15, 9, 0);
 const note = (over: Partial<AlertNotification> = {}): AlertNotification => ({
   kind: 'deadline',
+  facts: { count: 1, first: { returnId: 1, orderId: 1001, campaignName: null }, timeLeftMs: 359 * 60_000, thresholdMinutes: 360, message: null, reason: null },
   title: '1 return needs a decision within 6 hours',
   body: 'Order 1001, return 1 — 5 h 59 min left',
   urgency: 'normal',
@@ -149,5 +150,28 @@ describe('an alert raised while no screen is open', () => {
     const mine = raised.find((a) => a.returnIds.includes(r.id))!;
     expect(mine).toMatchObject({ kind: 'deadline', urgency: 'critical', target: { returnId: r.id }, acknowledgedAt: null, dismissedAt: null });
     expect(mine.id).toBeGreaterThan(0);
+    // It carries what it says, so a screen writes it in its own language; the history keeps the same.
+    expect(mine.facts).toMatchObject({ count: 1, first: { returnId: r.id }, thresholdMinutes: 60 });
+    const kept = (await services.router.dispatch('alerts.history', { limit: 50 }, tab)) as { value: { alerts: AlertRecord[] } };
+    expect(kept.value.alerts.find((a) => a.id === mine.id)?.facts).toEqual(mine.facts);
+  });
+
+  it('writes the native notification in the language the operator switched to', async () => {
+    const admin = sandboxAdmin(sandbox.url);
+    const { now } = await admin.clock();
+    expect(await services.router.dispatch('settings.set', { locale: 'ru' }, tab)).toMatchObject({ ok: true });
+    try {
+      const r = await admin.createReturn({
+        type: 'RETURN',
+        status: 'PREMODERATION_DECISION_WAITING',
+        createdAt: new Date(Date.parse(now) - 47.5 * 3_600_000).toISOString(),
+      });
+      await services.session().sync.syncNow();
+      await services.alerts.tick();
+      const shown = printed.find((n) => n.returnIds.includes(r.id))!;
+      expect(shown.title).toMatch(/^Решение нужно в течение 1 часа: 1 возврат/);
+    } finally {
+      await services.router.dispatch('settings.set', { locale: 'en' }, tab);
+    }
   });
 });

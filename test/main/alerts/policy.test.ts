@@ -316,7 +316,16 @@ describe('alert policy: pickup, disputes, outbox', () => {
     expect(sim.at(T0, [aReturn(1)]).notifications.map((n) => n.kind)).toEqual(['newAwaiting']);
     const d = sim.at(T0 + HOUR, [aReturn(1, { refundStatus: 'PREMODERATION_DISPUTE' })]);
     expect(d.notifications).toEqual([
-      { kind: 'dispute', title: 'Dispute opened: 1 return', body: 'Order 1001, return 1', urgency: 'normal', target: { returnId: 1 }, returnIds: [1] },
+      {
+        kind: 'dispute',
+        // The facts a screen writes its words from, in whatever language it speaks then.
+        facts: { count: 1, first: { returnId: 1, orderId: 1001, campaignName: null }, timeLeftMs: null, thresholdMinutes: null, message: null, reason: null },
+        title: 'Dispute opened: 1 return',
+        body: 'Order 1001, return 1',
+        urgency: 'normal',
+        target: { returnId: 1 },
+        returnIds: [1],
+      },
     ]);
     expect(sim.at(T0 + 2 * HOUR, [aReturn(1, { refundStatus: 'PREMODERATION_DISPUTE' })]).notifications).toEqual([]);
   });
