@@ -1,5 +1,5 @@
 // Store queries over 50,000 returns: inbox pages, filter-chip counts, searches, and the event-loop
-// delay while they are served. Run: ./node_modules/.bin/node bench/store-queries.ts [--returns 50000]
+// delay while they are served. Run: ./node_modules/.bin/node bench/store-queries.ts [--returns 50000] [--keep file.sqlite]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,7 @@ async function eventLoopDelayDuringQueries(store: Store, searches: readonly stri
   return { p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 };
 }
 
-export async function runStoreQueriesBench(options: { returns?: number } = {}): Promise<{ figures: Figure[] }> {
+export async function runStoreQueriesBench(options: { returns?: number; keep?: string } = {}): Promise<{ figures: Figure[] }> {
   const total = options.returns ?? 50_000;
   const sandbox = await startSandbox({ port: 0, seed: 42, returns: 300, quiet: true });
   const dir = mkdtempSync(join(tmpdir(), 'rd-bench-store-'));
@@ -103,6 +103,8 @@ export async function runStoreQueriesBench(options: { returns?: number } = {}): 
     const searchCounts = timeRuns(30, (i) => store.inboxCounts({ search: [sku, broad, word][i % 3]! }));
     const broadCountsCpu = cpu(() => timeRuns(10, () => store.inboxCounts({ search: broad }))) / 10;
     const loopDelay = await eventLoopDelayDuringQueries(store, [sku, broad, word], total);
+    // The measured database kept for bench/search-candidates.ts, which tries other search structures on it.
+    if (options.keep) store.db.exec(`VACUUM INTO '${options.keep.replace(/'/g, "''")}'`);
     const ms = (v: number): number => round(v, 2);
     return {
       figures: [
@@ -145,6 +147,6 @@ function c(campaigns: ReadonlyArray<{ id: number; placementType: string | null }
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { returns: { type: 'string' } } });
-  printFigures('Store queries', (await runStoreQueriesBench({ returns: values.returns ? Number(values.returns) : undefined })).figures);
+  const { values } = parseArgs({ options: { returns: { type: 'string' }, keep: { type: 'string' } } });
+  printFigures('Store queries', (await runStoreQueriesBench({ returns: values.returns ? Number(values.returns) : undefined, keep: values.keep })).figures);
 }
