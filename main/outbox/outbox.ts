@@ -19,6 +19,7 @@ import { MarketError } from '../market/errors.ts';
 import { systemClock, type Clock } from '../market/scheduler.ts';
 import type { ReturnDTO } from '../market/schemas.ts';
 import { SqliteAuditRepository, SqliteOutboxRepository, type AuditRepository, type OutboxRepository } from '../store/outbox-repository.ts';
+import { diskFullOf } from '../store/disk-full.ts';
 import type { Store } from '../store/store.ts';
 import { DECISION_OPTIONS_MAX_AGE_MS, toAvailableDecisions } from '../sync/decision-options.ts';
 import { AuditLog } from './audit.ts';
@@ -210,7 +211,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       const result = await this.client.getAvailableDecisions(businessId, ret.campaignId, returnId, { priority: 'interactive' });
       const now = this.clock.now();
       const decisions = toAvailableDecisions(result);
-      this.store.saveDecisionOptions(returnId, decisions, now);
+      this.keepAvailable(returnId, decisions, now);
       this.probe.set(true);
       return AvailableDecisions.parse({ returnId, decisions, items: this.itemsOf(returnId), source: 'market', fetchedAt: new Date(now).toISOString() });
     } catch (error) {
@@ -429,6 +430,15 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const issues = checkDraft(draft, available, locale);
     if (issues.length) throw new DraftRejectedError(issues);
     return { draft, ret, available };
+  }
+
+  /** Keeps the Market's answer for offline use; a full disk only costs the copy, never the answer the operator asked for. */
+  private keepAvailable(returnId: number, decisions: ReturnType<typeof toAvailableDecisions>, now: number): void {
+    try {
+      this.store.saveDecisionOptions(returnId, decisions, now);
+    } catch (error) {
+      this.logger.warn('available decisions not kept', { returnId, error: describeFailure(diskFullOf(error, this.store.folder) ?? error) });
+    }
   }
 
   /** The kept answer when it is current, else the Market, else any kept answer; refused when none. */

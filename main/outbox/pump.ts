@@ -1,5 +1,6 @@
 // The delivery loop: sends due decisions (a few at once), wakes for the next retry, and tells who waits when nothing is left.
 import { MarketError } from '../market/errors.ts';
+import { DiskFullError } from '../store/disk-full.ts';
 import { retryDelay } from './backoff.ts';
 import { toDecisionInput } from './draft.ts';
 import { errorAnswer } from './market-failures.ts';
@@ -25,6 +26,9 @@ export class Pump {
   #wakeHandle: unknown;
   #wakeAt = Number.POSITIVE_INFINITY;
   #idleWaiters: Array<() => void> = [];
+  /** Attempts that crashed in a row (a full disk fails every write) and when the next may start: a crash backs off, never spins. */
+  #crashes = 0;
+  #crashedUntil = 0;
 
   constructor(options: PumpOptions) {
     this.#o = options;
@@ -117,6 +121,10 @@ export class Pump {
       return;
     }
     const now = clock.now();
+    if (now < this.#crashedUntil) {
+      this.#wake(this.#crashedUntil);
+      return;
+    }
     const free = this.#o.concurrency - this.#inFlight.size;
     if (free > 0) {
       const due = rows.repository
@@ -125,7 +133,10 @@ export class Pump {
         .slice(0, free);
       for (const id of due) {
         const work = this.#attempt(id)
-          .catch((error: unknown) => this.#o.logger.error('outbox attempt crashed', { outboxId: id, error: error instanceof Error ? error : String(error) }))
+          .then(
+            () => void (this.#crashes = 0),
+            (error: unknown) => this.#crashed(id, error),
+          )
           .finally(() => {
             this.#inFlight.delete(id);
             this.#notifyIdle();
@@ -137,6 +148,16 @@ export class Pump {
     const next = rows.repository.nextAttemptAfter(now);
     if (next !== null) this.#wake(next);
     this.#notifyIdle();
+  }
+
+  /** An attempt that could not even record its step (a full disk): the row stays as it was, and the queue waits before the next try. */
+  #crashed(id: number, error: unknown): void {
+    this.#crashes++;
+    const delay = this.#delay(this.#crashes);
+    this.#crashedUntil = this.#o.clock.now() + delay;
+    const fields = { outboxId: id, crashes: this.#crashes, retryInMs: delay, error: error instanceof Error ? error : String(error) };
+    if (error instanceof DiskFullError) this.#o.logger.warn('outbox paused: the disk is full', fields);
+    else this.#o.logger.error('outbox attempt crashed', fields);
   }
 
   #wake(at: number): void {
