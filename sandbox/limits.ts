@@ -42,6 +42,9 @@ export class Limiter {
   count420 = 0;
   /** Parallel slots another client of the same key holds (a scheduled fault): fewer are left for the caller. */
   reservedSlots = 0;
+  /** Share of requests (0–1) that find every slot taken by that other client while it holds one: a 420 whatever the caller does. */
+  contention = 0;
+  private contended = 0;
   /** 420s by cause: the parallel limit, or a spent budget. */
   readonly count420By = { parallel: 0, budget: 0 };
   /** Budget 420s per method and window: more than one in a window is a client that ignored the first. */
@@ -62,7 +65,9 @@ export class Limiter {
   /** Claims one of the parallel slots; throws 420 when the key already has two requests in flight. */
   enter(apiKey: string): void {
     const n = (this.inFlight.get(apiKey) ?? 0) + 1;
-    if (n + this.reservedSlots > PARALLEL_LIMIT) {
+    // Every 1/contention-th request while another client holds a slot finds both taken (deterministic, so a seed repeats).
+    const crowded = this.reservedSlots > 0 && this.contention > 0 && ++this.contended % Math.max(1, Math.round(1 / this.contention)) === 0;
+    if (crowded || n + this.reservedSlots > PARALLEL_LIMIT) {
       this.count420++;
       this.count420By.parallel++;
       throw new ApiError(420, 'LIMIT_EXCEEDED', `Hit rate limit of ${PARALLEL_LIMIT} parallel requests`);
@@ -111,10 +116,21 @@ export class Limiter {
     this.maxInFlight.clear();
     this.count420 = 0;
     this.reservedSlots = 0;
+    this.contention = 0;
+    this.contended = 0;
     this.count420By.parallel = 0;
     this.count420By.budget = 0;
     this.budget420ByWindow.clear();
     this.hourly.clear();
+  }
+
+  /** Another client of the key spent these methods' budgets in the current window: the caller's next request is a 420. */
+  spend(apiKey: string, operationIds: readonly string[], now: number): void {
+    for (const op of operationIds) {
+      const b = this.budget(op);
+      if (!b) continue;
+      this.windows.set(`${apiKey}\u0000${op}`, { start: Math.floor(now / b.periodMs) * b.periodMs, used: b.amount });
+    }
   }
 
   /** Forgets how much of each window was used (a new budget scale), keeping the counters. */

@@ -98,6 +98,8 @@ export function createHandler(ctx: SandboxContext, routes: Route[], admin: Admin
     }
     const op = match.route.operationId;
     ctx.stats.byOperation[op] = (ctx.stats.byOperation[op] ?? 0) + 1;
+    // Every request as it reaches the Market, faults or not: a scripted week counts the client's polls.
+    ctx.soak?.requested?.(op, path, url.searchParams, ctx.now());
 
     if (ctx.faults.take('unauthorized', path) || apiKey === '' || !ctx.isKnownKey(apiKey)) {
       count(401);

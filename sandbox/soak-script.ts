@@ -26,6 +26,7 @@ export interface ScheduledFault {
   to: number;
   path?: string;
   rate?: number;
+  /** `latency`: the delay on the sandbox clock (the real delay is this over the clock's rate when the window opens). */
   latencyMs?: number;
   status?: number;
   /** `budget`: every hourly budget multiplied by this during the window (usage starts afresh). */
@@ -63,6 +64,8 @@ export interface SoakScriptReport {
   /** Returns the Market confirmed on its own at the 48-hour deadline, among every return of the world. */
   autoConfirmed: Array<{ returnId: number; deadline: string }>;
   faults: Array<ScheduledFault & { state: 'waiting' | 'on' | 'over' }>;
+  /** Per store (campaign id): sandbox times its listing by status reached the Market. */
+  polls: Record<string, number[]>;
 }
 
 export class SoakScript {
@@ -79,6 +82,8 @@ export class SoakScript {
   private disputesFinished = 0;
   private readonly disputed = new Map<number, number>();
   private playing = false;
+  /** When each store's listing by status (getReturns with `statuses`, first page) reached the Market: the client's fast poll as the Market sees it. */
+  private readonly polls = new Map<number, number[]>();
 
   constructor(ctx: SandboxContext, body: unknown) {
     const b = asObject(body, 'body');
@@ -175,6 +180,29 @@ export class SoakScript {
     return out.sort((a, b) => a.at - b.at);
   }
 
+  /** A request reached the Market (before any fault): a first page of returns by status is a poll. */
+  requested(operationId: string, path: string, query: URLSearchParams, now: number): void {
+    if (operationId !== 'getReturns' || !query.has('statuses') || query.has('pageToken') || query.has('page_token')) return;
+    const campaignId = Number(/campaigns\/(\d+)/.exec(path)?.[1]);
+    if (!Number.isFinite(campaignId)) return;
+    const times = this.polls.get(campaignId) ?? [];
+    times.push(now);
+    this.polls.set(campaignId, times);
+  }
+
+  /** Per store: the last poll and the gap before it (sandbox ms), for a driver that paces the clock. */
+  pollState(): { now: number; stores: Array<{ campaignId: number; polls: number; last: number | null; lastGap: number | null }> } {
+    return {
+      now: this.ctx.now(),
+      stores: [...this.polls].map(([campaignId, times]) => ({
+        campaignId,
+        polls: times.length,
+        last: times.at(-1) ?? null,
+        lastGap: times.length > 1 ? times.at(-1)! - times.at(-2)! : null,
+      })),
+    };
+  }
+
   /** Plays everything due by the sandbox's now: arrivals, buyer messages, disputes, fault windows. */
   play(): void {
     if (this.playing) return;
@@ -235,16 +263,26 @@ export class SoakScript {
           f.previousScale = limiter.scale;
           limiter.scale = f.scale ?? 0.01;
           limiter.resetUsage();
-        } else if (f.type === 'parallel') limiter.reservedSlots++;
-        else f.ids = faults.add({ type: f.type, path: f.path, rate: f.rate, latencyMs: f.latencyMs, status: f.status }).map((x) => x.id);
+          // Another integration of the cabinet read heavily: the sync's methods are spent for this hour already.
+          limiter.spend(this.ctx.options.apiKey, SPENT_IN_BUDGET_WINDOW, now);
+        } else if (f.type === 'parallel') {
+          limiter.reservedSlots++;
+          limiter.contention = f.rate ?? 0.25;
+        } else {
+          // A slow answer is slow on the Market's clock: at 1500× a 60 ms delay would be a 90 s answer.
+          const latencyMs = f.latencyMs === undefined ? undefined : Math.max(1, Math.round(f.latencyMs / this.ctx.clock.rate));
+          f.ids = faults.add({ type: f.type, path: f.path, rate: f.rate, latencyMs, status: f.status }).map((x) => x.id);
+        }
       }
       if (f.state !== 'over' && now >= f.to) {
         if (f.state === 'on') {
           if (f.type === 'budget') {
             limiter.scale = f.previousScale ?? 1;
             limiter.resetUsage();
-          } else if (f.type === 'parallel') limiter.reservedSlots = Math.max(0, limiter.reservedSlots - 1);
-          else faults.remove(f.ids);
+          } else if (f.type === 'parallel') {
+            limiter.reservedSlots = Math.max(0, limiter.reservedSlots - 1);
+            if (limiter.reservedSlots === 0) limiter.contention = 0;
+          } else faults.remove(f.ids);
         }
         f.state = 'over';
       }
@@ -266,9 +304,13 @@ export class SoakScript {
       disputesFinished: this.disputesFinished,
       autoConfirmed,
       faults: this.faults.map(({ ids: _ids, previousScale: _scale, ...f }) => f),
+      polls: Object.fromEntries(this.polls),
     };
   }
 }
+
+/** What a `budget` window finds spent by another client: the reads a sync makes (decisions keep their budget). */
+const SPENT_IN_BUDGET_WINDOW = ['getReturns', 'getReturn', 'getBusinessOrders', 'getReturnAvailableDecisions', 'getChats'];
 
 const BUYER_LINES = [
   'Здравствуйте! Когда будет решение по возврату?',

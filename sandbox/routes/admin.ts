@@ -387,6 +387,12 @@ function soak(ctx: SandboxContext, req: Req): ApiResult {
   });
 }
 
+/** GET /_sandbox/soak/polls: each store's last poll and the gap before it, cheap enough to ask many times a second. */
+function soakPolls(ctx: SandboxContext): ApiResult {
+  if (!(ctx.soak instanceof SoakScript)) throw notFound('No soak script runs: POST /_sandbox/soak starts one');
+  return json(ctx.soak.pollState());
+}
+
 function push(ctx: SandboxContext, req: Req): ApiResult {
   if (req.method === 'POST') {
     const b = bodyOf(req);
@@ -426,6 +432,7 @@ export const adminRoutes: AdminRoute[] = [
   { method: 'GET', pattern: /^\/_sandbox\/received$/, handler: (ctx) => json({ received: ctx.received }) },
   { method: 'GET', pattern: /^\/_sandbox\/stats$/, handler: stats },
   { method: 'GET', pattern: /^\/_sandbox\/soak$/, handler: soak },
+  { method: 'GET', pattern: /^\/_sandbox\/soak\/polls$/, handler: soakPolls },
   { method: 'POST', pattern: /^\/_sandbox\/soak$/, handler: soak },
   { method: 'DELETE', pattern: /^\/_sandbox\/soak$/, handler: soak },
   { method: 'GET', pattern: /^\/_sandbox\/limits$/, handler: limits },
