@@ -21,6 +21,8 @@ export interface AppProcess {
   /** Resolves with the exit code or signal. */
   exited: Promise<string>;
   kill(signal: NodeJS.Signals): void;
+  /** Retunes the app's clock to the sandbox's (after the soak changed the rate). */
+  setClock(clock: { sandboxMs: number; realMs: number; rate: number }): void;
 }
 
 export interface StartOptions {
@@ -53,7 +55,13 @@ export async function startApp(options: StartOptions): Promise<AppProcess> {
   });
   let out = '';
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
-  child.stderr!.on('data', (chunk) => (out += String(chunk)));
+  // The tail is enough to say why it did not come up; a week of log lines is not kept in memory.
+  child.stderr!.on('data', (chunk) => (out = (out + String(chunk)).slice(-20_000)));
+  // Cleared once up (or gone): left running, it would SIGKILL every app that lived past two minutes.
+  const giveUp = setTimeout(() => {
+    child.kill('SIGKILL');
+    out += '\n(the soak gave up: the app did not come up within 120 s)';
+  }, 120_000);
   const url = await new Promise<string>((resolve, reject) => {
     let migrating = false;
     let waiting = false;
@@ -75,13 +83,17 @@ export async function startApp(options: StartOptions): Promise<AppProcess> {
       if (match?.[1]) resolve(match[1]);
     });
     void exited.then((how) => reject(new AppExited(how, out)));
-    setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the app did not come up within 120 s:\n${out.slice(-2000)}`));
-    }, 120_000).unref();
-  });
+  }).finally(() => clearTimeout(giveUp));
   const bridge = await openBridge(url, options.onEvent);
-  return { pid: child.pid!, url, bridge, output: () => out, exited, kill: (signal) => child.kill(signal) };
+  return {
+    pid: child.pid!,
+    url,
+    bridge,
+    output: () => out,
+    exited,
+    kill: (signal) => child.kill(signal),
+    setClock: (clock) => void child.stdin!.write(`${JSON.stringify(clock)}\n`),
+  };
 }
 
 export class AppExited extends Error {

@@ -36,8 +36,12 @@ export interface SoakOptions {
   decideNear: number;
   /** Turn the full-disk window on (needs prlimit). */
   diskFull: boolean;
-  /** The least time left at which the operator still decides (the Market's ms): it must cover what a loaded machine takes in real time × rate. */
+  /** The least time left at which the operator still decides (the Market's ms). */
   minLeadMs: number;
+  /** The slowest the clock may run while the app catches up with its poll (sandbox ms per real ms). */
+  minRate: number;
+  /** Slow the clock while the app falls behind its poll (else it runs at `rate` throughout). */
+  pace: boolean;
   log?: (line: string) => void;
 }
 
@@ -51,6 +55,8 @@ export const DEFAULTS: SoakOptions = {
   decideNear: 0.3,
   diskFull: true,
   minLeadMs: HOUR,
+  minRate: 50,
+  pace: true,
 };
 
 export interface Figure {
@@ -121,7 +127,7 @@ function faultSchedule(rng: Rng, start: number, days: number): ScheduledFault[] 
     window('drop', at(day, rng.int(8, 20)), rng.int(20, 60));
     window('error5xx', at(day, rng.int(0, 23)), rng.int(10, 30), { rate: 0.5, status: 503 });
     window('parallel', at(day, rng.int(0, 23)), 60);
-    if (day % 2 === 0) window('latency', at(day, rng.int(9, 18)), 60, { latencyMs: rng.int(20, 60), rate: 0.3 });
+    if (day % 2 === 0) window('latency', at(day, rng.int(9, 18)), 60, { latencyMs: rng.int(2, 10) * 1000, rate: 0.3 });
     if (day % 2 === 1) window('malformed', at(day, rng.int(0, 23)), 20, { rate: 0.2 });
     if (day % 3 === 1) window('budget', at(day, rng.int(10, 16)), 60, { scale: 0.01 });
   }
@@ -187,21 +193,44 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
 
     const down: Window[] = [];
     let downSince: number | null = start;
-    const launch = async (extra: { downMs?: number; slowMigrationMs?: number; onMigrating?: (child: ChildProcess) => void } = {}): Promise<AppProcess> => {
-      await setRate(1);
+    let lastLaunch = start;
+    let exitedByItself: { how: string; output: string } | null = null;
+    /** When the operator re-entered the key after the 401 storm (the sync engine halts on a refused key until then). */
+    let keyBack = Infinity;
+    // The pace: the clock runs at `rate` at most, slower while the app falls behind its poll (see `pace` below).
+    const paced = { rate: options.rate, changedAt: 0, realAt: Date.now(), weighted: 0, real: 0, lowest: options.rate, changes: 0 };
+    const runAt = async (rate: number): Promise<void> => {
+      const realNow = Date.now();
+      if (clock.rate > 1) {
+        paced.weighted += (realNow - paced.realAt) * clock.rate;
+        paced.real += realNow - paced.realAt;
+      }
+      paced.realAt = realNow;
+      await setRate(rate);
+      app?.setClock(clock);
+    };
+    const launch = async (
+      extra: { downMs?: number; slowMigrationMs?: number; onMigrating?: (child: ChildProcess) => void; held?: boolean } = {},
+    ): Promise<AppProcess> => {
+      await runAt(1);
       const started = await startApp({
         dataDir,
         baseUrl: sandbox.url,
         apiKey: sandbox.apiKey,
         clock: async () => {
           if (extra.downMs) await admin.advanceClock(extra.downMs);
-          return setRate(options.rate);
+          return setRate(extra.held ? 1 : paced.rate);
         },
         onEvent,
         ...(extra.slowMigrationMs ? { slowMigrationMs: extra.slowMigrationMs, onMigrating: (child: ChildProcess) => extra.onMigrating?.(child) } : {}),
       });
       if (downSince !== null) down.push({ from: downSince, to: now() });
       downSince = null;
+      lastLaunch = now();
+      // An exit nobody asked for (not a kill of the soak's) is the app's defect: noted, and the app started again.
+      void started.exited.then((how) => {
+        if (app === started) exitedByItself = { how, output: started.output() };
+      });
       return started;
     };
     const stopApp = async (signal: NodeJS.Signals): Promise<void> => {
@@ -214,13 +243,16 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       current.bridge.close();
     };
 
-    app = await launch();
+    // The operator's settings are in before the week speeds up (else the first alerts come before quiet hours are set).
+    app = await launch({ held: true });
     const settings = await app.bridge.call('settings.set', {
       operatorName: 'Soak operator',
       locale: 'en',
       quietHours: { enabled: true, start: '22:00', end: '08:00' },
     });
     if (!settings.ok) throw new Error(`settings.set failed: ${settings.error.message}`);
+    const quietFrom = now();
+    await runAt(paced.rate);
 
     // The week's events on the driver's side: kills, the operator's absences, the full disk.
     const killAt = Array.from({ length: options.kills }, () => start + (0.02 + 0.9 * rng.next()) * (end - start)).sort((a, b) => a - b);
@@ -285,9 +317,51 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       }
     };
 
+    /**
+     * The pace: a busy machine must make the week longer, not the app late. Each store's fast poll is
+     * seen at the sandbox; while the app is up and nothing excuses a pause in polling (a budget window,
+     * the key refused, a start), a poll gap over 1.5 intervals slows the clock, one under 1.35 speeds it
+     * up again, never past --rate.
+     */
+    let paceCheck = 0;
+    const pace = async (t: number): Promise<void> => {
+      if (!options.pace || !app || Date.now() - paceCheck < 200) return;
+      paceCheck = Date.now();
+      const budget = faults.some((f) => f.type === 'budget' && t >= f.from && t < f.to + 2 * HOUR);
+      const keyRefused = storm !== undefined && t >= storm.from && t < keyBack + 5 * MINUTE;
+      if (budget || keyRefused || t - lastLaunch < 5 * MINUTE) return;
+      const polls = (await (await fetch(`${sandbox.url}/_sandbox/soak/polls`)).json()) as {
+        now: number;
+        stores: Array<{ last: number | null; lastGap: number | null }>;
+      };
+      if (polls.stores.length === 0) return;
+      const gap = Math.max(...polls.stores.map((p) => Math.max(p.last === null ? 0 : polls.now - Math.max(p.last, lastLaunch), p.lastGap ?? 0)));
+      let rate = paced.rate;
+      if (gap > 1.5 * POLL_MS) rate = Math.max(options.minRate, Math.round(paced.rate * 0.7));
+      else if (gap < 1.35 * POLL_MS && Date.now() - paced.changedAt > 1_000) rate = Math.min(options.rate, Math.round(paced.rate * 1.15));
+      if (rate === paced.rate) return;
+      paced.rate = rate;
+      paced.changedAt = Date.now();
+      paced.lowest = Math.min(paced.lowest, rate);
+      paced.changes++;
+      await runAt(rate);
+    };
+
     let lastLog = 0;
     while (now() < end) {
       const t = now();
+      if (app && exitedByItself) {
+        const { how, output } = exitedByItself as { how: string; output: string };
+        exitedByItself = null;
+        bump('app exited by itself');
+        defects.push(`seed ${options.seed}: the app exited by itself (${how}) at ${new Date(t).toISOString()}: ${output.slice(-600)}`);
+        (app as AppProcess).bridge.close();
+        app = null;
+        downSince = t;
+        app = await launch({ downMs: MINUTE });
+        continue;
+      }
+      await pace(t);
       if (Date.now() - lastLog > 5_000) {
         lastLog = Date.now();
         const status = app ? await app.bridge.call<GlobalStatus>('status.get', undefined, 5_000) : null;
@@ -307,22 +381,25 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       // The full disk: the running process may write nothing more until space comes back.
       if (app && diskFull && !diskLimited && t >= diskFull.from && t < diskFull.to) {
         const pid = app.pid;
-        const limited = spawnSync('prlimit', ['--pid', String(pid), `--fsize=${128 * 1024}`]);
+        // The soft limit only: lowering the hard one cannot be undone without CAP_SYS_RESOURCE, and space must come back.
+        const limited = spawnSync('prlimit', ['--pid', String(pid), `--fsize=${128 * 1024}:unlimited`]);
         diskLimited = limited.status === 0;
         if (!diskLimited) notes.push(`prlimit failed: ${String(limited.stderr)}`);
         else {
           bump('disk full: limited');
-          // Space comes back on the sandbox clock, whatever the driver is waiting for then.
-          setTimeout(
-            () => {
-              if (spawnSync('prlimit', ['--pid', String(pid), '--fsize=unlimited']).status === 0) bump('disk full: space back');
-              diskLimited = false;
-            },
-            Math.max(0, (diskFull.to - now()) / clock.rate),
-          );
+          // Space comes back on the sandbox clock (whose pace may change), whatever the driver is waiting for then.
+          const lift = setInterval(() => {
+            if (now() < diskFull.to) return;
+            clearInterval(lift);
+            if (spawnSync('prlimit', ['--pid', String(pid), '--fsize=unlimited:unlimited']).status === 0) bump('disk full: space back');
+            else if (app?.pid === pid) defects.push(`seed ${options.seed}: the full disk could not be lifted from the running app (prlimit refused)`);
+            diskLimited = false;
+          }, 20);
         }
       }
-      if (app && killAt.length > 0 && t >= killAt[0]!) {
+      // No kill in the 401 storm: the operator must see the refused key and re-enter it (a kill is a fresh start).
+      const stormNear = storm !== undefined && t >= storm.from - 30 * MINUTE && t < storm.to + 30 * MINUTE;
+      if (app && killAt.length > 0 && t >= killAt[0]! && !stormNear) {
         killAt.shift();
         await stopApp('SIGKILL');
         bump('kills');
@@ -352,6 +429,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
           await stopApp('SIGTERM');
           app = await launch({ downMs: 2 * MINUTE });
         } else bump('401 storm: no key problem left to fix');
+        keyBack = now();
         continue;
       }
       if (app && t >= nextCheck) {
@@ -492,7 +570,10 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       const decidedAt = decided.get(a.returnId!)?.at ?? Infinity;
       for (const threshold of thresholds) {
         const crossing = deadline - threshold * HOUR;
-        if (crossing < start || crossing > runEnd - HOUR || decidedAt <= crossing) continue;
+        // A normal alert crossing in quiet hours is due when they end: one due after the run cannot be counted.
+        const held = threshold !== 1 ? quiet.find((w) => crossing > w.from && crossing < w.to) : undefined;
+        const due = held ? held.to : crossing;
+        if (crossing < start || due > runEnd - HOUR || decidedAt <= crossing) continue;
         // The Market decided it already (auto-confirmed returns leave before their deadline only by a decision).
         crossings++;
         const alert = (alertsFor.get(a.returnId!) ?? [])
@@ -523,7 +604,10 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       repeatKeys.set(key, (repeatKeys.get(key) ?? 0) + 1);
     }
     const repeated = [...repeatKeys.values()].reduce((n, v) => n + Math.max(0, v - 1), 0);
-    const quietAlerts = alerts.filter((a) => a.urgency === 'normal' && quiet.some((w) => Date.parse(a.at) > w.from && Date.parse(a.at) < w.to));
+    // Counted from when the operator set quiet hours (the first start's alerts come before any setting can).
+    const quietAlerts = alerts.filter(
+      (a) => a.urgency === 'normal' && Date.parse(a.at) >= quietFrom && quiet.some((w) => Date.parse(a.at) > w.from && Date.parse(a.at) < w.to),
+    );
     const inQuiet = quietAlerts.length;
     if (inQuiet)
       notes.push(
@@ -554,7 +638,15 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     // Sync lag: a return's creation at the sandbox to its first row event from the app.
     const lags: number[] = [];
     const lagsUp: number[] = [];
-    const unreachable = faults.filter((f) => f.type === 'drop' || f.type === 'unauthorized');
+    // Unreachable, or the reads' budget spent by another client (the app may not ask until the window ends).
+    const budgetWindows = faults.filter((f) => f.type === 'budget').map((f) => ({ from: f.from, to: Math.ceil(f.to / HOUR) * HOUR }));
+    const unreachable = [
+      ...faults.filter((f) => f.type === 'drop' || f.type === 'unauthorized'),
+      ...budgetWindows,
+      ...(storm ? [{ from: storm.from, to: Math.max(storm.to, Number.isFinite(keyBack) ? keyBack : storm.to) }] : []),
+      // Nothing can be stored while the disk is full.
+      ...(diskFull ? [diskFull] : []),
+    ];
     for (const a of arrivals) {
       const seen = firstSeen.get(a.returnId!);
       if (seen === undefined) continue;
@@ -562,6 +654,23 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       lags.push(seen - created);
       if (overlap([...down, ...unreachable], created, seen) === 0) lagsUp.push(seen - created);
     }
+
+    // The app's fast poll as the Market saw it: gaps between a store's listings by status, while the app was up
+    // and nothing kept it from asking (the first minutes after a start aside).
+    const pollGaps: number[] = [];
+    const starts = down.map((d) => ({ from: d.from, to: d.to + 5 * MINUTE }));
+    for (const times of Object.values(report.polls)) {
+      for (let i = 1; i < times.length; i++) {
+        const [a, b] = [times[i - 1]!, times[i]!];
+        if (overlap([...starts, ...unreachable], a, b) === 0) pollGaps.push(b - a);
+      }
+    }
+    const pollP95 = percentile(pollGaps, 95);
+    const pollsPerHour = pollGaps.length ? Math.round((HOUR / (pollGaps.reduce((x, y) => x + y, 0) / pollGaps.length)) * 10) / 10 : null;
+    const sandboxMinutesPerSecond = Math.round(((runEnd - start) / MINUTE / ((Date.now() - wallStart) / 1000)) * 10) / 10;
+    notes.push(
+      `clock: ${sandboxMinutesPerSecond} sandbox minutes per real second over the run (rate ${options.rate} at most, ${paced.lowest} at the slowest, ${paced.changes} changes of pace)`,
+    );
 
     const memFirst = memory.find((m) => m.day >= 1)?.rss ?? null;
     const memLast = memory.at(-1)?.rss ?? null;
@@ -582,6 +691,9 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       defects.push(`seed ${options.seed}: ${poisoned} log lines say "cannot rollback" / "no such savepoint" (a second ROLLBACK after a failed COMMIT)`);
     const mb = (bytes: number | null): number | null => (bytes === null ? null : Math.round((bytes / 1048576) * 10) / 10);
     const minutes = (ms: number | null): number | null => (ms === null ? null : Math.round((ms / MINUTE) * 10) / 10);
+    // The clock outran the app (a fixed rate on a busy machine): timing figures then measure the machine, not the app.
+    if (pollGaps.length && (pollP95 ?? 0) > 1.5 * POLL_MS)
+      notes.push(`the fast poll fell behind the clock (p95 gap ${minutes(pollP95)} min): alert and lag figures of this run are the machine's, not the app's`);
 
     Object.assign(counts, {
       arrivals: arrivals.length,
@@ -691,6 +803,13 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         unit: `min (app up and Market reachable: ${minutes(percentile(lagsUp, 50))} / ${minutes(percentile(lagsUp, 95))})`,
         goal: 'p95 ≤ 2 poll intervals while up',
         met: (percentile(lagsUp, 95) ?? Infinity) <= 2 * POLL_MS,
+      },
+      {
+        name: 'fast poll interval while up (sandbox)',
+        value: `${minutes(percentile(pollGaps, 50))} / ${minutes(pollP95)}`,
+        unit: `min p50 / p95 (${pollsPerHour ?? 'n/a'} polls per hour of ${HOUR / POLL_MS})`,
+        goal: 'p95 ≤ 1.5 poll intervals',
+        met: pollGaps.length > 0 && (pollP95 ?? Infinity) <= 1.5 * POLL_MS,
       },
       { name: 'returns lost', value: returnsLost.length, unit: `of ${arrivals.length}`, goal: '0', met: returnsLost.length === 0 },
       { name: 'rollbacks that hid a full disk (log lines)', value: poisoned, unit: 'lines', goal: '0', met: poisoned === 0 },

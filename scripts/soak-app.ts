@@ -5,9 +5,10 @@
  *
  *   node scripts/soak-app.ts [--slow-migration MS]
  *   env: RETURNDESK_DATA_DIR, RETURNDESK_API_KEY, RETURNDESK_BASE_URL
- * Once loaded it prints "Waiting for the clock" and reads one line from stdin: { sandboxMs, realMs, rate }
+ * Once loaded it prints "Waiting for the clock" and reads a line from stdin: { sandboxMs, realMs, rate }
  * (the sandbox's time at a real instant, and its speed), so the soak can hold the sandbox clock while the
- * process loads and restarts cost the Market's week only the minutes the soak chooses.
+ * process loads and restarts cost the Market's week only the minutes the soak chooses. Later lines retune
+ * the clock: the soak slows the week down when this process falls behind its poll on a busy machine.
  */
 import { mkdtempSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,18 +23,68 @@ import { MIGRATIONS } from '../main/store/schema.ts';
 import { openStore, storePath } from '../main/store/store.ts';
 import { startWebServer } from '../main/web/server.ts';
 
-/** The sandbox's clock as this process sees it: sandbox time at a real instant, advancing `rate` times faster. */
-export function followerClock(anchor: { sandboxMs: number; realMs: number; rate: number }): Clock {
-  const { sandboxMs, realMs, rate } = anchor;
-  return {
-    now: () => sandboxMs + (Date.now() - realMs) * rate,
-    setTimeout: (fn, ms, options) => {
-      const handle = setTimeout(fn, Math.max(0, ms / rate));
-      if (!options?.keepAlive) handle.unref?.();
-      return handle;
-    },
-    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+export interface ClockAnchor {
+  sandboxMs: number;
+  realMs: number;
+  rate: number;
+}
+
+/**
+ * The sandbox's clock as this process sees it: sandbox time at a real instant, advancing `rate` times
+ * faster. `retune` takes a new anchor when the soak changes the rate; pending timers keep their sandbox
+ * due time and are re-armed for the new speed (a timer checks its due time when it fires, so it is never early).
+ */
+export function followerClock(initial: ClockAnchor): Clock & { retune(anchor: ClockAnchor): void } {
+  let anchor = initial;
+  interface Timer {
+    due: number;
+    fn: () => void;
+    keepAlive: boolean;
+    handle?: ReturnType<typeof setTimeout>;
+  }
+  const pending = new Set<Timer>();
+  const now = (): number => anchor.sandboxMs + (Date.now() - anchor.realMs) * anchor.rate;
+  const arm = (timer: Timer): void => {
+    timer.handle = setTimeout(
+      () => {
+        // Less than a real millisecond left is due now.
+        if (timer.due - now() > anchor.rate) return arm(timer);
+        pending.delete(timer);
+        timer.fn();
+      },
+      Math.max(0, (timer.due - now()) / anchor.rate),
+    );
+    if (!timer.keepAlive) timer.handle.unref?.();
   };
+  return {
+    now,
+    setTimeout: (fn, ms, options) => {
+      const timer: Timer = { due: now() + Math.max(0, ms), fn, keepAlive: options?.keepAlive === true };
+      pending.add(timer);
+      arm(timer);
+      return timer;
+    },
+    clearTimeout: (handle) => {
+      const timer = handle as Timer | undefined;
+      if (!timer || !pending.delete(timer)) return;
+      clearTimeout(timer.handle);
+    },
+    retune: (next) => {
+      anchor = next;
+      for (const timer of pending) {
+        clearTimeout(timer.handle);
+        arm(timer);
+      }
+    },
+  };
+}
+
+/** One clock line from the soak: { sandboxMs, realMs, rate }. */
+function parseAnchor(line: string): ClockAnchor {
+  const anchor = JSON.parse(line) as ClockAnchor;
+  if (!Number.isFinite(anchor.sandboxMs) || !Number.isFinite(anchor.realMs) || !(anchor.rate >= 1))
+    throw new Error('the clock line needs sandboxMs, realMs (epoch ms) and rate (≥ 1)');
+  return anchor;
 }
 
 /**
@@ -65,18 +116,28 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (values['slow-migration']) runSlowUpgrade(config.dataDir, Number(values['slow-migration']));
   process.stdout.write('Waiting for the clock\n');
-  const line = await new Promise<string>((resolve, reject) => {
+  // The first line starts the clock; every later one retunes it (the soak slowed the week down or sped it up).
+  const started: { clock?: ReturnType<typeof followerClock> } = {};
+  const first = new Promise<ClockAnchor>((resolve, reject) => {
     let text = '';
     process.stdin.on('data', (chunk) => {
       text += String(chunk);
-      if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n')) {
+        const line = text.slice(0, end);
+        text = text.slice(end + 1);
+        if (!line.trim()) continue;
+        try {
+          if (started.clock) started.clock.retune(parseAnchor(line));
+          else resolve(parseAnchor(line));
+        } catch (error) {
+          if (!started.clock) reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
     });
     process.stdin.once('end', () => reject(new Error('stdin closed before the clock was given')));
   });
-  process.stdin.pause();
-  const anchor = JSON.parse(line) as { sandboxMs: number; realMs: number; rate: number };
-  if (!Number.isFinite(anchor.sandboxMs) || !Number.isFinite(anchor.realMs) || !(anchor.rate >= 1))
-    throw new Error('the clock line needs sandboxMs, realMs (epoch ms) and rate (≥ 1)');
+  const clock = followerClock(await first);
+  started.clock = clock;
   const logger = createLogger({ sinks: [consoleSink, fileSink(join(config.dataDir, 'logs', 'returndesk.log'))], secrets: () => [config.apiKey ?? ''] });
   const settings = createSettingsStore(jsonFileBackend(join(config.dataDir, 'settings.json'), logger), logger);
   const version = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -85,7 +146,7 @@ async function main(): Promise<void> {
     logger,
     settings,
     version,
-    clock: followerClock(anchor),
+    clock,
     host: { capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, electron: null, chrome: null },
   });
   // The soak speaks only the WebSocket contract; the page itself is not needed.
