@@ -8,22 +8,25 @@ import { ShortcutsDialog } from './components/ShortcutsDialog.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Toasts } from './components/Toasts.tsx';
-import { AlertHistory } from './components/AlertHistory.tsx';
 import { UndoBar } from './components/UndoBar.tsx';
 import { EvidenceLayer } from './evidence/EvidenceLayer.tsx';
 import { PhotoViewer } from './evidence/PhotoViewer.tsx';
 import { useEvidenceStore } from './evidence/state.ts';
 import { applyLocale, useI18n } from './i18n/index.ts';
+import { useAlertsStore } from './state/alerts.ts';
 import { useShortcuts } from './state/shortcuts.ts';
 import { useAppStore } from './state/store.ts';
 
 // Charts (recharts) load when the operator opens analytics, not with the inbox.
 // Settings, like analytics, is opened on demand: neither is in the first load.
 const SettingsScreen = lazy(() => import('./components/SettingsScreen.tsx').then((m) => ({ default: m.SettingsScreen })));
+// The alert history is read when opened; it stays out of the first load.
+const AlertHistory = lazy(() => import('./components/AlertHistory.tsx').then((m) => ({ default: m.AlertHistory })));
 const AnalyticsScreen = lazy(() => import('./analytics/AnalyticsScreen.tsx').then((m) => ({ default: m.AnalyticsScreen })));
 
 export function App() {
   const { t } = useI18n();
+  const historyOpen = useAlertsStore((s) => s.historyOpen);
   const { connection, info, theme, locale, systemLocale, view, lastError, clearError, setView } = useAppStore(
     useShallow((s) => ({
       connection: s.connection,
@@ -117,7 +120,11 @@ export function App() {
         <StatusBar />
       </ErrorBoundary>
       <ShortcutsDialog />
-      <AlertHistory />
+      {historyOpen && (
+        <Suspense fallback={null}>
+          <AlertHistory />
+        </Suspense>
+      )}
       <UndoBar />
       <EvidenceLayer />
     </div>

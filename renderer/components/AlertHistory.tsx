@@ -1,9 +1,9 @@
 import type { AlertRecord } from '../../preload/contract.ts';
-import { alertRecordWords } from '../../preload/alert-words.ts';
 import { useI18n } from '../i18n/index.ts';
 import { formatMsk } from '../../preload/moscow-time.ts';
 import { useModalDialog } from '../lib/use-modal-dialog.ts';
 import { navigateTo } from '../state/actions.ts';
+import { alertWords } from '../state/alert-words.ts';
 import { dismissAlert, loadHistory, setHistoryOpen, useAlertsStore } from '../state/alerts.ts';
 import { BridgeErrorNotice } from './BridgeErrorNotice.tsx';
 
@@ -32,7 +32,7 @@ export function AlertHistory() {
       <ol className="alert-history-list">
         {history.alerts.map((alert) => {
           const state = stateOf(alert);
-          const words = alertRecordWords(alert, locale);
+          const words = alertWords(alert, locale);
           return (
             <li
               key={alert.id}

@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
 import type { AlertRecord } from '../../preload/contract.ts';
-import { alertRecordWords } from '../../preload/alert-words.ts';
 import { useI18n } from '../i18n/index.ts';
 import { navigateTo } from '../state/actions.ts';
+import { alertWords } from '../state/alert-words.ts';
 import { dismissAlert, hideAlert, setHistoryOpen, useAlertsStore } from '../state/alerts.ts';
 import { AlertIcon, CloseIcon } from './icons.tsx';
 
@@ -41,7 +41,7 @@ function AlertActions({ alert }: { alert: AlertRecord }) {
 
 function NormalToast({ alert }: { alert: AlertRecord }) {
   const { locale } = useI18n();
-  const words = alertRecordWords(alert, locale);
+  const words = alertWords(alert, locale);
   useEffect(() => {
     const timer = setTimeout(() => hideAlert(alert.id), NORMAL_MS);
     return () => clearTimeout(timer);
@@ -73,7 +73,7 @@ export function Toasts() {
       {critical.length > 0 && (
         <section className="critical-alerts" aria-label={t('alerts.criticalTitle')} data-testid="critical-alerts">
           {critical.slice(-MAX_CRITICAL).map((alert) => {
-            const words = alertRecordWords(alert, locale);
+            const words = alertWords(alert, locale);
             return (
               <div
                 key={alert.id}

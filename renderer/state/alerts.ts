@@ -5,6 +5,7 @@
  */
 import { create } from 'zustand';
 import type { AlertRecord, BridgeError } from '../../preload/contract.ts';
+import { alertWordsReady } from './alert-words.ts';
 import { showBrowserNotification } from './notifications.ts';
 import { useAppStore } from './store.ts';
 import { bridge } from './bridge.ts';
@@ -24,8 +25,14 @@ export const useAlertsStore = create<AlertsState>()(() => ({
   history: { alerts: [], total: 0, error: null, loading: false },
 }));
 
-/** Puts alerts from main on screen (or in a browser notification) and tells main this screen has shown them. */
+/** Puts alerts from main on screen (or in a browser notification) once their words can be written, and tells main this screen has shown them. */
 export function receiveAlerts(records: readonly AlertRecord[]): void {
+  if (records.length === 0) return;
+  // Calls made before the words have loaded keep their order: each waits on the same promise.
+  void alertWordsReady().then(() => showAlerts(records));
+}
+
+function showAlerts(records: readonly AlertRecord[]): void {
   const { onScreen } = useAlertsStore.getState();
   const known = new Set(onScreen.map((a) => a.id));
   const inTab = useAppStore.getState().info?.transport === 'websocket';
@@ -85,7 +92,7 @@ export async function loadHistory(more = false): Promise<void> {
   const current = useAlertsStore.getState().history;
   const beforeId = more ? current.alerts.at(-1)?.id : undefined;
   useAlertsStore.setState({ history: { ...current, loading: true } });
-  const answer = await api.alerts.history({ limit: 100, ...(beforeId ? { beforeId } : {}) });
+  const [answer] = await Promise.all([api.alerts.history({ limit: 100, ...(beforeId ? { beforeId } : {}) }), alertWordsReady()]);
   const latest = useAlertsStore.getState().history;
   useAlertsStore.setState({
     history: answer.ok

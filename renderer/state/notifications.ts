@@ -1,7 +1,7 @@
 import type { AlertRecord } from '../../preload/contract.ts';
-import { alertRecordWords } from '../../preload/alert-words.ts';
 import { currentLocale } from '../i18n/index.ts';
 import { navigateTo } from './actions.ts';
+import { alertWords } from './alert-words.ts';
 
 export type BrowserNotificationState = 'granted' | 'denied' | 'default' | 'unsupported';
 
@@ -23,7 +23,7 @@ export function showBrowserNotification(alert: AlertRecord): boolean {
   if (browserNotificationState() !== 'granted') return false;
   try {
     // In the page's language now, not the one main spoke when it raised the alert (a tab opened later, a language switched since).
-    const words = alertRecordWords(alert, currentLocale());
+    const words = alertWords(alert, currentLocale());
     const notification = new Notification(words.title, { body: words.body, tag: `alert-${alert.id}`, requireInteraction: alert.urgency === 'critical' });
     notification.onclick = () => {
       window.focus();

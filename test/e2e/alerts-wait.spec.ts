@@ -7,6 +7,7 @@ import { sandboxAdmin } from '../../sandbox/admin-client.ts';
 import { startSandbox } from '../../sandbox/index.ts';
 import { startWebProcess } from '../helpers/web-process.ts';
 import { saveScreen } from './helpers.ts';
+import { setLanguage } from './ui-helpers.ts';
 
 interface Kept {
   kind: string;
@@ -96,6 +97,15 @@ test('an alert raised while no tab was open appears when one opens; a critical o
     await expect(page.getByTestId('connection')).toHaveText(/Connected|Подключено/);
     await expect(critical).toBeVisible();
     await expect(normal).toHaveCount(0);
+
+    // Raised while main spoke English; the operator switches to Russian with the banner on screen: it follows.
+    await expect(critical).toContainText('1 return needs a decision within 1 hour');
+    await setLanguage(page, 'ru');
+    await expect(critical).toContainText('Решение нужно в течение 1 часа: 1 возврат');
+    await expect(critical).toContainText(`возврат ${soon.id}`);
+    await saveScreen(page, 'alert-banner-after-language-switch');
+    await setLanguage(page, 'en');
+    await expect(critical).toContainText('1 return needs a decision within 1 hour');
 
     // Dismissed, it is gone — from this tab and from the next one.
     await critical.getByTestId('toast-dismiss').click();
