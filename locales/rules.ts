@@ -44,7 +44,12 @@ export const rules = {
       kopecks: 'The compensation may have at most two decimal places (kopecks).',
       belowMin: 'The compensation must be at least {{min}}.',
       aboveMax: 'The compensation must be at most {{max}}.',
-      abovePercent: 'The compensation is above {{maxPercent}}% of the position ({{amount}} for {{count}} pcs): at most {{limit}}.',
+      abovePercent: 'The compensation is above {{maxPercent}}% of the position ({{amount}} for {{count}}): at most {{limit}}.',
+    },
+    // A quantity of goods, as in "for 2 items"; plural forms from Intl.PluralRules.
+    pieces: {
+      count_one: '{{count}} item',
+      count_other: '{{count}} items',
     },
   },
   ru: {
@@ -88,7 +93,14 @@ export const rules = {
       kopecks: 'В сумме компенсации не больше двух знаков после запятой (копейки).',
       belowMin: 'Компенсация — не меньше {{min}}.',
       aboveMax: 'Компенсация — не больше {{max}}.',
-      abovePercent: 'Компенсация больше {{maxPercent}}% суммы позиции ({{amount}} за {{count}} шт.): не больше {{limit}}.',
+      abovePercent: 'Компенсация больше {{maxPercent}}% суммы позиции ({{amount}} за {{count}}): не больше {{limit}}.',
+    },
+    // «за 1 штуку», «за 2 штуки», «за 5 штук», «за 1,5 штуки».
+    pieces: {
+      count_one: '{{count}} штуку',
+      count_few: '{{count}} штуки',
+      count_many: '{{count}} штук',
+      count_other: '{{count}} штуки',
     },
   },
 } satisfies Namespace;

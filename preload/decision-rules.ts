@@ -54,6 +54,11 @@ export type Rule = (typeof RULES)[number];
 const p = (params: Params, key: string): string => (params[key] === undefined ? '?' : String(params[key]));
 
 /** An outbox entry's state in words, as the operator reads it ("queued" / "в очереди"); an unknown state reads as itself. */
+/** A quantity of goods in words with its plural: "1 item", "2 items" / "1 штуку", "5 штук" (after "for" / "за"). */
+export function quantity(count: number, locale: RuleLocale): string {
+  return translator(locale)('rules:pieces.count', { count });
+}
+
 export function outboxStateWords(state: string, locale: RuleLocale): string {
   return hasText(`outbox:state.${state}`) ? translator(locale)(`outbox:state.${state}`) : state;
 }
@@ -80,6 +85,7 @@ function wordsOf(rule: string, locale: RuleLocale): Record<string, Words> {
   const rub: Words = (x, key) => (typeof x[key] === 'number' ? formatRub(x[key], locale) : p(x, key));
   const at: Words = (x, key) => (x[key] === undefined ? '?' : formatMsk(String(x[key]), locale));
   const state: Words = (x, key) => outboxStateWords(p(x, key), locale);
+  const pieces: Words = (x, key) => (typeof x[key] === 'number' ? quantity(x[key], locale) : p(x, key));
   const what: Words = (x, key) => (hasText(`rules:commentWhat.${p(x, key)}`) ? translator(locale)(`rules:commentWhat.${p(x, key)}`) : p(x, key));
   const decisionTypes = codes('decisionType');
   const declineReasons = codes('declineReason');
@@ -97,7 +103,7 @@ function wordsOf(rule: string, locale: RuleLocale): Record<string, Words> {
     'compensation.notANumber': { min: rub, max: rub },
     'compensation.belowMin': { min: rub },
     'compensation.aboveMax': { max: rub },
-    'compensation.abovePercent': { amount: rub, limit: rub },
+    'compensation.abovePercent': { amount: rub, limit: rub, count: pieces },
   };
   return byRule[rule] ?? {};
 }

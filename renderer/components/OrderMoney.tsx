@@ -1,4 +1,5 @@
 import type { LineMoney, Money, OrderTakeBack, ReturnDetail } from '../../preload/contract.ts';
+import { quantity } from '../../preload/decision-rules.ts';
 import { useI18n } from '../i18n/index.ts';
 import { formatMoney } from '../lib/money.ts';
 import { openReturn } from '../state/actions.ts';
@@ -93,7 +94,7 @@ function AmountRow({ label, value, testId, sum }: { label: string; value: string
   );
 }
 
-/** "4 180 ₽ for 2 pcs (paid 3 970 ₽ · Market subsidy 210 ₽)": the amount a position's refund and compensation ceiling are counted from. */
+/** "4 180 ₽ for 2 items (paid 3 970 ₽ · Market subsidy 210 ₽)": the amount a position's refund and compensation ceiling are counted from. */
 export function PositionAmount({ position, count }: { position: LineMoney | null; count: number }) {
   const { mt, locale } = useMoneyText();
   if (!position?.total) return null;
@@ -104,7 +105,7 @@ export function PositionAmount({ position, count }: { position: LineMoney | null
   );
   return (
     <span className="position-amount" data-testid="position-amount" data-total={position.total.value}>
-      {mt('positionFor', { total: formatMoney(position.total, locale), count })}
+      {mt('positionFor', { total: formatMoney(position.total, locale), count: quantity(count, locale) })}
       {parts.length > 1 && <span className="muted"> ({parts.join(' · ')})</span>}
     </span>
   );

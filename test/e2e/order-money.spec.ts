@@ -104,7 +104,7 @@ test.describe('the money of a return’s order, as the Market counts it (web mod
     const item = form.getByTestId('item-decision').first();
     const legend = item.getByTestId('position-amount');
     await expect(legend).toHaveAttribute('data-total', '4180', { timeout: 30_000 });
-    await expect(legend).toContainText('for 2 pcs');
+    await expect(legend).toContainText('for 2 items');
     await expect(legend).toContainText('Market subsidy');
     await expect(item.getByTestId('item-refund')).toContainText(/Refund RUB\s4,180/);
     await form.getByTestId('choice-PARTIAL_MONEY_REFUND').check();
@@ -117,7 +117,7 @@ test.describe('the money of a return’s order, as the Market counts it (web mod
     await expect(page.getByTestId('order-money')).toContainText('Стоимость заказа');
     await expectMoney(page, 'ru', world);
     await expect(page.getByTestId('order-money')).toContainText('Невыкуп');
-    await expect(legend).toContainText('за 2 шт.');
+    await expect(legend).toContainText('за 2 штуки');
     await expect(item.getByTestId('item-refund')).toContainText('Сумма возврата');
     await saveScreen(page, 'order-money-ru');
     await page.getByTestId('order').screenshot({ path: join(screenshotsDir, 'order-money-block-ru.png') });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DraftIssue, type AvailableDecisions, type DecisionDraft } from '../../preload/contract.ts';
-import { RULES, SUBMIT_RULES, checkDraft, compensationMax, describeRule, draftSchemaIssues, percentLimit } from '../../preload/decision-rules.ts';
+import { RULES, SUBMIT_RULES, checkDraft, compensationMax, describeRule, draftSchemaIssues, percentLimit, quantity } from '../../preload/decision-rules.ts';
 
 const rub = (value: number) => ({ value, currencyId: 'RUR' });
 /** A position whose amount is all the buyer's money (no Plus points, no subsidy). */
@@ -107,7 +107,7 @@ describe('checkDraft', () => {
     const over = checkDraft(draft([partial(1, 3000.01), refund2]), available, 'en');
     expect(rules(over)).toEqual(['1:compensation:compensation.abovePercent']);
     expect(over[0]!.params).toMatchObject({ limit: 3000, maxPercent: 50, amount: 6000, count: 2 });
-    expect(over[0]!.message.replace(/\s/g, ' ')).toBe('The compensation is above 50% of the position (RUB 6,000 for 2 pcs): at most RUB 3,000.');
+    expect(over[0]!.message.replace(/\s/g, ' ')).toBe('The compensation is above 50% of the position (RUB 6,000 for 2 items): at most RUB 3,000.');
     // Item 2: 50 % of 401 = 200.5 → 200 whole roubles.
     expect(rules(checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY' }, partial(2, 200)]), available, 'en'))).toEqual([]);
     expect(rules(checkDraft(draft([{ returnItemId: 1, decisionType: 'REFUND_MONEY' }, partial(2, 200.5)]), available, 'en'))).toEqual([
@@ -193,5 +193,13 @@ describe('describeRule', () => {
     // The Market writes "2020-02-02T14:30:30+03:00" (ISO 8601 со смещением относительно UTC): shown in Moscow time.
     expect(describeRule('return.deadlinePassed', { returnId: 5, deadline: '2025-12-01T18:58:00Z' }, 'ru')).toContain('(1 дек. 2025, 21:58 МСК)');
     expect(describeRule('no.such.rule', { a: 1 }, 'ru')).toBe('no.such.rule (a=1)');
+  });
+});
+
+describe('a quantity of goods in words', () => {
+  it('takes its plural form from the count in both languages ("for 1 item", not "for 1 pcs")', () => {
+    expect([1, 2, 5, 21].map((n) => quantity(n, 'en'))).toEqual(['1 item', '2 items', '5 items', '21 items']);
+    // After «за»: одну штуку, две штуки, пять штук, двадцать одну штуку, одиннадцать штук.
+    expect([1, 2, 5, 21, 11, 1.5].map((n) => quantity(n, 'ru'))).toEqual(['1 штуку', '2 штуки', '5 штук', '21 штуку', '11 штук', '1.5 штуки']);
   });
 });

@@ -45,7 +45,7 @@ describe('a compensation as the operator types it', () => {
     expect(typed('−1', 'en')).toEqual(['The compensation must be at least RUB 1.']);
   });
   it('names the limit the hint shows, in the same number format', () => {
-    expect(typed('10 975,50')).toEqual(['Компенсация больше 50% суммы позиции (21 950 ₽ за 1 шт.): не больше 10 975 ₽.']);
+    expect(typed('10 975,50')).toEqual(['Компенсация больше 50% суммы позиции (21 950 ₽ за 1 штуку): не больше 10 975 ₽.']);
     expect(typed('10 975')).toEqual([]);
     expect(typed('1e9')).toEqual(['Введите сумму цифрами, например 1 250 или 1 250,50: от 1 ₽ до 10 975 ₽.']);
     expect(typed('12,345')).toEqual(['В сумме компенсации не больше двух знаков после запятой (копейки).']);
