@@ -1,5 +1,6 @@
 /**
- * `npm run soak [-- --days 7 --seed N --rate 1250]`: an operator's week on an accelerated sandbox clock.
+ * `npm run soak [-- --days 7 --seed N --rate 1500 --no-pace]`: an operator's week on an accelerated sandbox clock
+ * (at most --rate; slower while the app falls behind its poll, unless --no-pace).
  * The app (scripts/soak-app.ts: the services web mode runs, behind its WebSocket) works a data folder
  * against the sandbox while returns arrive, buyers write, faults come and go on a schedule, an operator
  * decides during the Moscow working day, and the process is SIGKILLed and started again. Prints the
@@ -878,6 +879,7 @@ if (import.meta.main) {
       'per-day': { type: 'string', default: String(DEFAULTS.perDay) },
       kills: { type: 'string' },
       'no-disk-full': { type: 'boolean', default: false },
+      'no-pace': { type: 'boolean', default: false },
       out: { type: 'string', default: join(import.meta.dirname, 'soak.json') },
     },
   });
@@ -897,6 +899,7 @@ if (import.meta.main) {
     perDay: number('per-day', values['per-day'], 0, 5000),
     kills: values.kills === undefined ? Math.max(3, Math.ceil(days * 3.4)) : number('kills', values.kills, 0, 1000),
     diskFull: !values['no-disk-full'],
+    pace: !values['no-pace'],
     log: (line) => process.stdout.write(`${line}\n`),
   });
   process.stdout.write(`\nSoak: ${days} days, seed ${result.seed}, ${result.wallSeconds} s wall, load ${result.load.join(' ')}\n${figureTable(result)}\n`);
