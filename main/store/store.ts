@@ -246,10 +246,11 @@ export class Store
     }
     this.db = new DatabaseSync(path);
     try {
+      // First: another connection (a closing checkpoint worker, the CLI beside the app) may hold a lock for a moment.
+      this.db.exec('PRAGMA busy_timeout = 5000');
       this.db.exec('PRAGMA journal_mode = WAL');
       this.db.exec('PRAGMA foreign_keys = ON');
       this.db.exec('PRAGMA synchronous = NORMAL');
-      this.db.exec('PRAGMA busy_timeout = 5000');
       // 16 MiB of pages instead of 2: a page of the inbox or a search reads index and row pages that would not stay cached.
       this.db.exec('PRAGMA cache_size = -16384');
       this.schemaVersion = migrate(this.db, [...MIGRATIONS, ...(options.migrations ?? [])]);
