@@ -96,8 +96,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const events = new EventHub(logger);
   const trustedOrigins = new Set<string>();
   const store = openStore(storePath(config.dataDir), { backgroundCheckpoints: true });
-  if (store.folderProblems.length)
-    logger.warn('parts of the data folder stay readable by other users: they belong to another owner', { paths: store.folderProblems.slice(0, 20) });
+  if (store.folderProblems.length) logger.warn('parts of the data folder stay readable by other users', { problems: store.folderProblems.slice(0, 20) });
   const secretStore = options.secretStore ?? noEncryption;
   const vault = new ApiKeyVault({ dataDir: config.dataDir, secretStore, env: config.apiKey ? { RETURNDESK_API_KEY: config.apiKey } : {} });
 
