@@ -26,7 +26,8 @@ export function securePrivateFolder(dir: string, platform: NodeJS.Platform = pro
       problems.push(`${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
   };
-  const walk = (path: string): void => {
+  // `keep` picks which entries of this folder are walked: ReturnDesk's own at the top, everything below them.
+  const walk = (path: string, keep: (name: string) => boolean = () => true): void => {
     let stat;
     try {
       stat = lstatSync(path);
@@ -43,20 +44,13 @@ export function securePrivateFolder(dir: string, platform: NodeJS.Platform = pro
       } catch (error) {
         problems.push(`${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
-      for (const name of names) walk(join(path, name));
+      for (const name of names) if (keep(name)) walk(join(path, name));
     } else if ((stat.mode & 0o077) !== 0) tighten(path, PRIVATE_FILE_MODE);
   };
   const top = lstatSync(dir);
   const uid = process.getuid?.();
   if ((top.mode & 0o1000) !== 0 || (uid !== undefined && top.uid !== uid))
     return [`${dir}: a folder shared with other users (sticky, or another owner's): left as it is; keep ReturnDesk's data in a folder of its own`];
-  if ((top.mode & 0o777) !== PRIVATE_DIR_MODE) tighten(dir, PRIVATE_DIR_MODE);
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir);
-  } catch (error) {
-    problems.push(`${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  for (const name of names) if (OWN_ENTRY.test(name)) walk(join(dir, name));
+  walk(dir, (name) => OWN_ENTRY.test(name));
   return problems;
 }

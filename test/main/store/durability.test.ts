@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteAuditRepository, SqliteOutboxRepository } from '../../../main/store/outbox-repository.ts';
+import { enqueueRefund } from '../../helpers/outbox-rows.ts';
 import { openStore, storePath, type Store } from '../../../main/store/store.ts';
 import type { ReturnDTO } from '../../../main/market/schemas.ts';
 
@@ -44,23 +45,7 @@ describe('durability of each kind of write', () => {
   it('every write of the outbox and of the audit commits at FULL, and the connection is NORMAL again after it', () => {
     const outbox = new SqliteOutboxRepository(store);
     const audit = new SqliteAuditRepository(store);
-    const enqueue = (returnId: number): number => {
-      const r = outbox.enqueue(
-        {
-          returnId,
-          orderId: 1,
-          campaignId: 1,
-          draft: { returnId, items: [{ returnItemId: 1, decisionType: 'REFUND_MONEY' }] },
-          operator: 'o',
-          at: T0,
-          nextAttemptAt: T0,
-          explanationCode: 'queued',
-        },
-        describeDraft,
-      );
-      if (!('id' in r)) throw new Error('refused');
-      return r.id;
-    };
+    const enqueue = (returnId: number): number => enqueueRefund(outbox, returnId, T0);
     const writes: Array<[string, () => unknown]> = [];
     let a = 0;
     let b = 0;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteAuditRepository, SqliteOutboxRepository } from '../../../main/store/outbox-repository.ts';
+import { enqueueRefund } from '../../helpers/outbox-rows.ts';
 import { openStore, type Store } from '../../../main/store/store.ts';
 import { outboxRepositorySuite } from './outbox-repository.suite.ts';
 
@@ -19,23 +20,7 @@ describe('outbox repository, what only SQLite can be asked', () => {
   });
   afterEach(() => store.close());
 
-  const enqueue = (returnId: number): number => {
-    const stored = outbox.enqueue(
-      {
-        returnId,
-        orderId: 1,
-        campaignId: 1,
-        draft: { returnId, items: [{ returnItemId: 1, decisionType: 'REFUND_MONEY' }] },
-        operator: 'o',
-        at: T0,
-        nextAttemptAt: T0,
-        explanationCode: 'queued',
-      },
-      describeDraft,
-    );
-    if (!('id' in stored)) throw new Error('refused');
-    return stored.id;
-  };
+  const enqueue = (returnId: number): number => enqueueRefund(outbox, returnId, T0);
   const state = (id: number): unknown => (store.db.prepare('SELECT state FROM outbox WHERE id = ?').get(id) as { state: string }).state;
 
   it('says why a row cannot be read instead of handing it to the queue', () => {
