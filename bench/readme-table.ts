@@ -48,7 +48,16 @@ export function replaceLastRun(readme: string, section: string): string {
 if (import.meta.main) {
   const { values } = parseArgs({ options: { note: { type: 'string', default: '' } } });
   const root = join(import.meta.dirname, '..');
-  const results = JSON.parse(readFileSync(join(root, 'bench', 'results.json'), 'utf8')) as Results;
+  const file = join(root, 'bench', 'results.json');
+  let results: Results;
+  try {
+    results = JSON.parse(readFileSync(file, 'utf8')) as Results;
+    if (!Array.isArray(results.figures) || typeof results.machine?.at !== 'string') throw new Error('it has no machine and figures');
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it is missing: run `npm run bench` first' : (error as Error).message;
+    process.stderr.write(`bench/readme-table.ts: cannot read ${file}: ${why}\nREADME.md is unchanged.\n`);
+    process.exit(2);
+  }
   const readme = join(root, 'README.md');
   writeFileSync(readme, replaceLastRun(readFileSync(readme, 'utf8'), lastRunSection(results, values.note)));
   process.stdout.write(`README.md: the last run's table (${results.figures.length} figures, ${results.machine.at}) written\n`);
