@@ -15,7 +15,7 @@ import { mskDayEnd, mskDayStart } from '../../preload/moscow-time.ts';
 import { awaitsDecision, DECISION_WINDOW_MS } from '../market/return-rules.ts';
 import { PRIVATE_FILE_MODE, securePrivateFolder } from './data-folder.ts';
 import { DiskFullError, diskFullOf } from './disk-full.ts';
-import { BackgroundCheckpointer } from './checkpointer.ts';
+import { BackgroundCheckpointer, WAL_KEPT_BYTES, type CheckpointerOptions } from './checkpointer.ts';
 import { migrate, type Migration } from './migrations.ts';
 import { MIGRATIONS } from './schema.ts';
 import { sqliteAlertHistory, sqliteAlertMarks, sqliteChatWatch } from './alerts.ts';
@@ -179,7 +179,7 @@ export interface StoreOptions {
   /** Extra migrations after the built-in ones (tests of the migration mechanism). */
   migrations?: readonly Migration[];
   /** Checkpoint the WAL on a worker thread instead of inside this connection's commits (the app's store). */
-  backgroundCheckpoints?: boolean;
+  backgroundCheckpoints?: boolean | CheckpointerOptions;
 }
 
 type Row = Record<string, SQLInputValue>;
@@ -251,6 +251,8 @@ export class Store
       this.db.exec('PRAGMA journal_mode = WAL');
       this.db.exec('PRAGMA foreign_keys = ON');
       this.db.exec('PRAGMA synchronous = NORMAL');
+      // A WAL that grew in a burst is cut back when it starts over, instead of keeping its largest size on disk.
+      this.db.exec(`PRAGMA journal_size_limit = ${WAL_KEPT_BYTES}`);
       // 16 MiB of pages instead of 2: a page of the inbox or a search reads index and row pages that would not stay cached.
       this.db.exec('PRAGMA cache_size = -16384');
       this.schemaVersion = migrate(this.db, [...MIGRATIONS, ...(options.migrations ?? [])]);
@@ -261,9 +263,13 @@ export class Store
     if (options.backgroundCheckpoints && path !== ':memory:') {
       // A checkpoint copies the WAL into the database and fsyncs both: tens of ms a commit must not carry.
       this.db.exec('PRAGMA wal_autocheckpoint = 0');
-      this.checkpointer = new BackgroundCheckpointer(path, () => {
-        if (this.db.isOpen) this.db.exec('PRAGMA wal_autocheckpoint = 1000');
-      });
+      this.checkpointer = new BackgroundCheckpointer(
+        path,
+        () => {
+          if (this.db.isOpen) this.db.exec('PRAGMA wal_autocheckpoint = 1000');
+        },
+        options.backgroundCheckpoints === true ? {} : options.backgroundCheckpoints,
+      );
     }
   }
 

@@ -87,7 +87,7 @@ describe('ingest writes', () => {
 
   it('a checkpoint worker that cannot open the database says why, so the store can checkpoint itself again', async () => {
     const why = await new Promise<string>((resolve) => {
-      const checkpointer = new BackgroundCheckpointer(join(dir, 'no-such-folder', 'x.sqlite'), resolve, 60_000);
+      const checkpointer = new BackgroundCheckpointer(join(dir, 'no-such-folder', 'x.sqlite'), resolve, { intervalMs: 60_000 });
       void checkpointer.now();
     });
     expect(why).toMatch(/unable to open|exited/);
