@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import type { MarketClient, ReturnFilters, SkippedItem } from '../market/client.ts';
@@ -14,6 +13,35 @@ const DAY = 86_400_000;
 
 /** Returns (or orders) written per transaction: a page is stored in chunks with a turn of the event loop between them, so the UI process never waits long. */
 export const WRITE_CHUNK = 25;
+
+/**
+ * Turns of the event loop for write chunks, one chunk per turn: every store syncs at once, and a plain
+ * setImmediate per chunk would run each store's next chunk in the same turn (three chunks, ~50 ms, before a timer or the UI).
+ */
+export class WriteTurns {
+  readonly #waiting: Array<() => void> = [];
+  #scheduled = false;
+
+  /** Resolves on a later turn of the event loop, after the chunks that asked before it, one per turn. */
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#waiting.push(resolve);
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(this.#grant);
+      }
+    });
+  }
+
+  readonly #grant = (): void => {
+    this.#waiting.shift()?.();
+    // Queued behind the chunk just let go (it runs as the next microtask), so the next turn is asked for after it.
+    queueMicrotask(() => {
+      if (this.#waiting.length > 0) setImmediate(this.#grant);
+      else this.#scheduled = false;
+    });
+  };
+}
 
 /** What went wrong, without the key: kind, words, and for the Market's errors the status, cause and when to retry. */
 export type SyncProblem = ReturnType<typeof describeError>;
@@ -179,6 +207,8 @@ export class SyncEngine {
   private haltedWith: MarketAuthError | undefined;
   /** Aborted by stop(): requests and retry waits of running lanes end instead of outliving the engine. */
   private abort = new AbortController();
+  /** Shared by every store's lanes: one write chunk per turn of the event loop. */
+  private readonly turns = new WriteTurns();
 
   constructor(deps: SyncEngineDeps) {
     this.client = deps.client;
@@ -634,7 +664,8 @@ export class SyncEngine {
   private async ingest(campaign: CampaignRow, returns: ReturnDTO[], skipped: SkippedItem[], result: LaneResult, changedOrders: Set<number>): Promise<number[]> {
     const changed: number[] = [];
     for (let start = 0; start === 0 || start < returns.length; start += WRITE_CHUNK) {
-      if (start > 0) await nextTurn();
+      // The first chunk too: the page was just decoded in this turn.
+      await this.turns.next();
       const chunk = returns.slice(start, start + WRITE_CHUNK);
       const last = start + WRITE_CHUNK >= returns.length;
       const now = this.clock.now();
@@ -698,7 +729,7 @@ export class SyncEngine {
         const now = this.clock.now();
         const written: number[] = [];
         for (let start = 0; start < page.orders.length; start += WRITE_CHUNK) {
-          if (start > 0) await nextTurn();
+          await this.turns.next();
           written.push(...this.store.upsertOrders(page.orders.slice(start, start + WRITE_CHUNK), now));
         }
         result.ordersFetched += written.length;

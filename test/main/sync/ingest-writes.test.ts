@@ -60,6 +60,29 @@ describe('ingest writes', () => {
     expect(writes.filter((w) => !w.afterTurn)).toEqual([]);
   }, 60_000);
 
+  it('stores syncing at once write one chunk per turn of the event loop, not one chunk of each store in the same turn', async () => {
+    store = openStore(storePath(dir));
+    const engine = engineFor(store);
+    // One marker for every store, set from a macrotask queued as each write ends.
+    let turned = true;
+    const writes: Array<{ campaignId: number; afterTurn: boolean }> = [];
+    const upsert = store.upsertReturns.bind(store);
+    store.upsertReturns = (campaignId, returns, now) => {
+      writes.push({ campaignId, afterTurn: turned });
+      const result = upsert(campaignId, returns, now);
+      turned = false;
+      setImmediate(() => (turned = true));
+      return result;
+    };
+    const summary = await engine.syncNow();
+    expect(summary.error).toBeUndefined();
+    // The stores' ingests did overlap: a write of one store came between two writes of another.
+    const interleaved = writes.some((w, i) => i >= 2 && writes[i - 2]!.campaignId === w.campaignId && writes[i - 1]!.campaignId !== w.campaignId);
+    expect(new Set(writes.map((w) => w.campaignId)).size).toBeGreaterThan(1);
+    expect(interleaved).toBe(true);
+    expect(writes.filter((w) => !w.afterTurn)).toEqual([]);
+  }, 60_000);
+
   it('checkpoints the WAL on a worker: the app connection never does, and every committed frame reaches the database file', async () => {
     store = openStore(storePath(dir), { backgroundCheckpoints: true });
     expect((store.db.prepare('PRAGMA wal_autocheckpoint').get() as { wal_autocheckpoint: number }).wal_autocheckpoint).toBe(0);
