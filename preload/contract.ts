@@ -689,6 +689,11 @@ export const PhotoView = z.object({
   state: z.enum(['cached', 'missing', 'failed']),
   file: MediaFileView.nullable(),
   thumb: MediaFileView.nullable(),
+  /**
+   * What the viewer shows at screen size: a copy fitting 2560×1600, or the original itself (same URL)
+   * when it is no larger; null until the copy is made. Zoomed past its pixels, the viewer loads the original.
+   */
+  screen: MediaFileView.nullable(),
   problem: MediaProblem.nullable(),
   /** The reason in words, for the broken tile. */
   reason: z.string().nullable(),
@@ -706,7 +711,9 @@ export type ItemPhotos = z.infer<typeof ItemPhotos>;
 
 export const CatalogPictures = z.object({
   shopSku: z.string(),
-  pictures: z.array(z.object({ file: MediaFileView.nullable(), problem: MediaProblem.nullable(), reason: z.string().nullable() })),
+  pictures: z.array(
+    z.object({ file: MediaFileView.nullable(), screen: MediaFileView.nullable(), problem: MediaProblem.nullable(), reason: z.string().nullable() }),
+  ),
 });
 export type CatalogPictures = z.infer<typeof CatalogPictures>;
 
@@ -769,10 +776,20 @@ const evidenceChannels = {
   'media.token': { args: NoArgs, result: z.object({ token: z.string() }) },
   /** Per item, the return's photos and their cache state (no network). */
   'photos.list': { args: z.object({ returnId: returnIdArg }).strict(), result: z.object({ returnId: z.number().int(), items: z.array(ItemPhotos) }) },
-  /** Ensures a photo (and its thumbnail) is cached; a refused file comes back as state "failed" with the reason. */
+  /**
+   * Ensures a photo, its thumbnail and its screen-sized copy are cached; answers once the photo is
+   * ('photo'), its thumbnail is ('thumb'), its screen-sized copy is, made behind the thumbnails
+   * ('screen') or first of all ('view': the viewer shows it now). A refused file comes back as state
+   * "failed" with the reason.
+   */
   'photos.fetch': {
     args: z
-      .object({ returnId: returnIdArg, itemId: z.number().int().positive(), imageHash: imageHashArg, kind: z.enum(['photo', 'thumb']).default('photo') })
+      .object({
+        returnId: returnIdArg,
+        itemId: z.number().int().positive(),
+        imageHash: imageHashArg,
+        kind: z.enum(['photo', 'thumb', 'screen', 'view']).default('photo'),
+      })
       .strict(),
     result: PhotoView,
   },

@@ -100,7 +100,7 @@ export function sandboxAdmin(url: string) {
       }>('GET', '/info'),
     reset: () => call<{ ok: boolean }>('POST', '/reset', {}),
     /** Serves this photo broken: not an image, cut short, or over 50 MB ('clear' undoes it). */
-    setPhotoFault: (hash: string, kind: 'not-an-image' | 'truncated' | 'oversize' | 'clear') =>
+    setPhotoFault: (hash: string, kind: 'not-an-image' | 'truncated' | 'oversize' | 'corrupt' | 'empty' | 'png-as-jpeg' | 'clear') =>
       call<{ hash: string; fault: string | null }>('POST', `/photos/${hash}/fault`, { kind }),
   };
 }

@@ -82,7 +82,17 @@ export class Evidence {
   }
 
   photoView(state: PhotoState): PhotoView {
-    return { ...state, file: this.fileView('photo', state.file), thumb: this.fileView('thumb', state.thumb) };
+    return {
+      ...state,
+      file: this.fileView('photo', state.file),
+      thumb: this.fileView('thumb', state.thumb),
+      screen: this.screenView(state.file, state.screen),
+    };
+  }
+
+  /** The picture shown at screen size: the original's own URL when it is the original (one download, one decode). */
+  screenView(file: MediaFile | null, screen: MediaFile | null, originalKind: MediaKind = 'photo'): MediaFileView | null {
+    return this.fileView(screen && file && screen.sha256 === file.sha256 ? originalKind : 'screen', screen);
   }
 
   async application(returnId: number): Promise<ApplicationView> {

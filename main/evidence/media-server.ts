@@ -49,6 +49,7 @@ export type MediaAnswer = { status: 200; path: string; headers: Record<string, s
 const KIND_MIMES: Record<MediaKind, (mime: string) => boolean> = {
   photo: (m) => m === 'image/jpeg' || m === 'image/png',
   thumb: (m) => m === 'image/jpeg',
+  screen: (m) => m === 'image/jpeg',
   catalog: (m) => m === 'image/jpeg' || m === 'image/png',
   pdf: (m) => m === 'application/pdf',
 };

@@ -32,8 +32,11 @@ export function createEvidenceHandlers(evidence: () => Evidence): Pick<Handlers,
     },
     'photos.fetch': async ({ returnId, itemId, imageHash, kind }) => {
       const e = evidence();
-      // The viewer gets its photo at once; the filmstrip waits for the thumbnail.
-      return e.photoView(await e.photos.ensurePhoto(returnId, itemId, imageHash, 'interactive', kind === 'thumb' ? 'await' : 'later'));
+      // The filmstrip waits for the thumbnail (the screen-sized copy is queued behind it), the gallery then for
+      // the copy; the viewer for the copy it shows, made ahead of everything else; 'photo' only for the download.
+      const screen = kind === 'thumb' || kind === 'photo' ? 'later' : kind === 'view' ? 'viewer' : 'await';
+      const state = await e.photos.ensurePhoto(returnId, itemId, imageHash, 'interactive', kind === 'thumb' ? 'await' : 'later', screen);
+      return e.photoView(state);
     },
     'photos.prefetch': ({ returnIds }) => ({ queued: evidence().photos.prefetch(returnIds) }),
     'photos.catalog': async ({ returnId }) => {
@@ -41,7 +44,12 @@ export function createEvidenceHandlers(evidence: () => Evidence): Pick<Handlers,
       const items = await e.photos.catalog(returnId, 'interactive');
       return items.map((item) => ({
         shopSku: item.shopSku,
-        pictures: item.pictures.map((p) => ({ file: e.fileView('catalog', p.file), problem: p.problem, reason: p.reason })),
+        pictures: item.pictures.map((p) => ({
+          file: e.fileView('catalog', p.file),
+          screen: e.screenView(p.file, p.screen, 'catalog'),
+          problem: p.problem,
+          reason: p.reason,
+        })),
       }));
     },
     'application.get': ({ returnId }) => evidence().application(returnId),

@@ -77,6 +77,7 @@ function pngComplete(bytes: Buffer): boolean {
 export function checkImage(bytes: Buffer, contentType: string, maxBytes = MAX_PHOTO_BYTES): ImageFacts {
   if (bytes.length > maxBytes)
     throw new MediaError('too-large', `The file is ${(bytes.length / 1048576).toFixed(1)} MB; photos are limited to ${Math.round(maxBytes / 1048576)} MB.`);
+  if (bytes.length === 0) throw new MediaError('not-an-image', 'The Market sent an empty file (0 bytes) instead of the photo.');
   const declared = contentType.split(';')[0]!.trim().toLowerCase();
   const isJpeg = startsWith(bytes, JPEG_MAGIC);
   const isPng = startsWith(bytes, PNG_MAGIC);

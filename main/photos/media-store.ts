@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } fr
 import { join } from 'node:path';
 import type { MediaFile, MediaIndexRepository, MediaRef } from '../store/repositories.ts';
 
-export type MediaKind = 'photo' | 'thumb' | 'catalog' | 'pdf';
-export const MEDIA_KINDS: readonly MediaKind[] = ['photo', 'thumb', 'catalog', 'pdf'];
+export type MediaKind = 'photo' | 'thumb' | 'screen' | 'catalog' | 'pdf';
+export const MEDIA_KINDS: readonly MediaKind[] = ['photo', 'thumb', 'screen', 'catalog', 'pdf'];
 
 export type { MediaFile, MediaRef };
 

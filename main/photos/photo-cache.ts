@@ -11,7 +11,8 @@ import type { MarketClient } from '../market/client.ts';
 import type { Store } from '../store/store.ts';
 import { checkImage, checkPdf, MediaError, type MediaProblem } from './image-check.ts';
 import type { MediaFile, MediaRef, MediaStore } from './media-store.ts';
-import type { ThumbnailMaker } from './thumb-maker.ts';
+import { JOB_PRIORITY, type ThumbnailMaker } from './thumb-maker.ts';
+import { needsScreenCopy, SCREEN_BOX } from './thumbnail.ts';
 
 export interface PhotoState {
   itemId: number | null;
@@ -19,6 +20,16 @@ export interface PhotoState {
   state: 'cached' | 'missing' | 'failed';
   file: MediaFile | null;
   thumb: MediaFile | null;
+  /** What the viewer shows at screen size: the screen-sized copy, or the original when it is no larger; null until made. */
+  screen: MediaFile | null;
+  problem: MediaProblem | null;
+  reason: string | null;
+}
+
+/** A catalogue picture as the viewer gets it: the file, its screen-sized copy when made, or why there is none. */
+export interface CatalogPicture {
+  file: MediaFile | null;
+  screen: MediaFile | null;
   problem: MediaProblem | null;
   reason: string | null;
 }
@@ -57,6 +68,14 @@ const FAILURE_TTL_MS = 3_600_000;
 const PREFETCH_PARALLEL = 2;
 
 const photoSource = (returnId: number, itemId: number, imageHash: string): string => `${returnId}/${itemId}/${imageHash}`;
+/** The screen-sized copy is named by the original's bytes and the box it fits: any picture with those bytes shares it. */
+const screenSource = (sha256: string): string => `${sha256}@${SCREEN_BOX.width}x${SCREEN_BOX.height}`;
+
+/**
+ * When a picture's screen-sized copy is wanted: for the viewer (first in the worker's queue, awaited),
+ * behind the thumbnails and awaited ('await') or not ('later'), or not at all.
+ */
+export type ScreenWanted = 'viewer' | 'await' | 'later' | 'none';
 
 /** Turns a failed download or check into the reason the operator sees. */
 export function toMediaError(error: unknown): MediaError {
@@ -65,6 +84,8 @@ export function toMediaError(error: unknown): MediaError {
     if (error.kind === 'not-found') return new MediaError('not-found', 'The Market no longer has this file (404).');
     if (error.kind === 'malformed' && /larger than allowed/i.test(error.serverMessage ?? ''))
       return new MediaError('too-large', 'The file is larger than 50 MB.');
+    if (error.kind === 'malformed' && /^empty file$/.test(error.serverMessage ?? ''))
+      return new MediaError('not-an-image', 'The Market sent an empty file (0 bytes) instead of the photo.');
     if (error.kind === 'malformed') return new MediaError('not-an-image', `The Market sent something else: ${error.serverMessage ?? error.message}`);
     return new MediaError('unavailable', `${error.message} It will be fetched when the Market can be reached.`);
   }
@@ -83,6 +104,12 @@ export class PhotoCache {
   readonly #prefetchQueue: Array<() => Promise<unknown>> = [];
   #prefetchRunning = 0;
   #offlineUntil = 0;
+  #closed = false;
+  /**
+   * Why a cached picture may not show right, by its sha256: the decoder's complaint (damaged data) or
+   * refusal. Found again whenever its screen-sized copy is asked for (a damaged picture gets none).
+   */
+  readonly #pictureNotes = new Map<string, string>();
 
   constructor(options: PhotoCacheOptions) {
     this.#store = options.store;
@@ -133,25 +160,94 @@ export class PhotoCache {
 
   /** Cache state of one photo without any network. */
   state(returnId: number, itemId: number | null, imageHash: string): PhotoState {
-    const base = { itemId, imageHash, file: null, thumb: null, problem: null, reason: null };
+    const base = { itemId, imageHash, file: null, thumb: null, screen: null, problem: null, reason: null };
     if (itemId === null) return { ...base, state: 'failed', problem: 'not-found', reason: 'The Market gave this photo no item id.' };
     const source = photoSource(returnId, itemId, imageHash);
     const ref = this.media.ref('photo', source);
     const file = ref ? this.media.file(ref.sha256) : null;
     if (file) {
       const thumb = ref?.thumbSha256 ? this.media.file(ref.thumbSha256) : null;
-      return { ...base, state: 'cached', file, thumb, reason: thumb ? null : this.#thumbs.problem };
+      const screen = this.screenOf(file);
+      return { ...base, state: 'cached', file, thumb, screen, reason: this.#pictureNotes.get(file.sha256) ?? (thumb && screen ? null : this.#thumbs.problem) };
     }
     const failure = this.#failure(`photo:${source}`);
     if (failure) return { ...base, state: 'failed', problem: failure.problem, reason: failure.reason };
     return { ...base, state: 'missing' };
   }
 
+  /** The picture the viewer shows at screen size: the original when it fits the screen box, else its copy once made. */
+  screenOf(file: MediaFile): MediaFile | null {
+    if (!needsScreenCopy(file.width, file.height)) return file;
+    const ref = this.media.ref('screen', screenSource(file.sha256));
+    return ref ? this.media.file(ref.sha256) : null;
+  }
+
+  /**
+   * Makes the screen-sized copy of a cached picture if it needs one and has none: for the viewer at
+   * the front of the worker's queue, else behind the thumbnails ('later': the open return's after
+   * its thumbnails, prefetch's last). Resolves with the copy, or null when it cannot be made.
+   */
+  async ensureScreen(file: MediaFile, wanted: Exclude<ScreenWanted, 'none'>, priority: Priority): Promise<MediaFile | null> {
+    const have = this.screenOf(file);
+    if (have) return have;
+    const rank = wanted === 'viewer' ? JOB_PRIORITY.viewer : priority === 'background' ? JOB_PRIORITY.background : JOB_PRIORITY.screen;
+    try {
+      const copy = await this.#thumbs.picture(this.media.pathOf(file.sha256, file.mime), 'screen', rank, `screen:${file.sha256}`);
+      if (this.#closed) return null;
+      // A damaged picture is shown as the Market sent it, with the decoder's words, never as a smoothed copy.
+      if (copy.damaged) {
+        this.#noteDamage(file.sha256, copy.damaged);
+        return null;
+      }
+      const stored = this.media.put(copy.data, { mime: 'image/jpeg', width: copy.width, height: copy.height });
+      this.media.saveRef({
+        kind: 'screen',
+        source: screenSource(file.sha256),
+        returnId: null,
+        itemId: null,
+        imageHash: null,
+        sha256: stored.sha256,
+        thumbSha256: null,
+      });
+      return stored;
+    } catch (error) {
+      if (this.#closed) return null;
+      const message = (error as Error).message;
+      this.#logger.warn('screen-sized copy failed', { sha256: file.sha256.slice(0, 12), error: message });
+      // Without the image library every photo is shown as it came, and the tiles say why; a photo it refuses is told apart.
+      if (!this.#thumbs.problem)
+        this.#note(
+          file.sha256,
+          `The image library cannot decode this photo (${message.split('\n')[0]}): it may not show. The original can still be downloaded.`,
+        );
+      return null;
+    }
+  }
+
+  #noteDamage(sha256: string, complaint: string): void {
+    this.#note(sha256, `The photo's data is damaged (${complaint}): parts of it may show wrong. It is shown as the Market sent it.`);
+  }
+
+  /** Keeps why a picture may not show right, for as long as this app runs (bounded: the oldest notes go). */
+  #note(sha256: string, text: string): void {
+    this.#pictureNotes.delete(sha256);
+    this.#pictureNotes.set(sha256, text);
+    if (this.#pictureNotes.size > 1000) this.#pictureNotes.delete(this.#pictureNotes.keys().next().value!);
+  }
+
   /**
    * Ensures the photo is cached, and its thumbnail: awaited ('await'), made after the answer
-   * ('later'), or not at all ('none'). Refusals come back as state "failed" with the reason.
+   * ('later'), or not at all ('none'); and its screen-sized copy (ScreenWanted, 'viewer' awaited).
+   * Refusals come back as state "failed" with the reason.
    */
-  async ensurePhoto(returnId: number, itemId: number, imageHash: string, priority: Priority, thumb: 'await' | 'later' | 'none' = 'await'): Promise<PhotoState> {
+  async ensurePhoto(
+    returnId: number,
+    itemId: number,
+    imageHash: string,
+    priority: Priority,
+    thumb: 'await' | 'later' | 'none' = 'await',
+    screen: ScreenWanted = 'none',
+  ): Promise<PhotoState> {
     const source = photoSource(returnId, itemId, imageHash);
     const key = `photo:${source}`;
     try {
@@ -171,6 +267,10 @@ export class PhotoCache {
           this.#logger.warn('thumbnail failed', { returnId, itemId, error: (error as Error).message }),
         );
         if (thumb === 'await') await making;
+      }
+      if (screen !== 'none') {
+        const copying = this.ensureScreen(file, screen, priority);
+        if (screen !== 'later') await copying;
       }
       return this.state(returnId, itemId, imageHash);
     } catch (error) {
@@ -209,8 +309,10 @@ export class PhotoCache {
   }
 
   async #makeThumb(source: string, file: MediaFile, urgent: boolean, kind: MediaRef['kind'] = 'photo'): Promise<void> {
-    const bytes = readFileSync(this.media.pathOf(file.sha256, file.mime));
-    const thumb = await this.#thumbs.make(bytes, urgent);
+    const thumb = await this.#thumbs.make(this.media.pathOf(file.sha256, file.mime), urgent);
+    if (this.#closed) return;
+    // Not kept: the tile shows the damaged photo itself, and the damage is found again next time.
+    if (thumb.damaged) return this.#noteDamage(file.sha256, thumb.damaged);
     const stored = this.media.put(thumb.data, { mime: 'image/jpeg', width: thumb.width, height: thumb.height });
     this.media.setThumb(kind, source, stored.sha256);
   }
@@ -230,9 +332,9 @@ export class PhotoCache {
         for (const photo of item.photos) {
           if (photo.itemId === null) continue;
           if (photo.state === 'failed' && photo.problem !== 'unavailable') continue;
-          if (photo.state === 'cached' && photo.thumb) continue;
+          if (photo.state === 'cached' && photo.thumb && photo.screen) continue;
           const itemId = photo.itemId;
-          this.#prefetchQueue.push(() => this.ensurePhoto(returnId, itemId, photo.imageHash, 'background'));
+          this.#prefetchQueue.push(() => this.ensurePhoto(returnId, itemId, photo.imageHash, 'background', 'await', 'later'));
           queued++;
         }
       }
@@ -264,10 +366,7 @@ export class PhotoCache {
   }
 
   /** The products' catalogue pictures (first three per offer), cached like photos. */
-  async catalog(
-    returnId: number,
-    priority: Priority,
-  ): Promise<Array<{ shopSku: string; pictures: Array<{ file: MediaFile | null; problem: MediaProblem | null; reason: string | null }> }>> {
+  async catalog(returnId: number, priority: Priority): Promise<Array<{ shopSku: string; pictures: CatalogPicture[] }>> {
     const detail = this.#store.returnDetail(returnId);
     if (!detail) throw new MediaError('not-found', `Return ${returnId} is not in the local store.`);
     const skus = [...new Set(detail.items.map((i) => i.shopSku))];
@@ -292,15 +391,15 @@ export class PhotoCache {
     for (const sku of skus) {
       const have = (cached.get(sku) ?? []).map((r) => this.media.file(r.sha256)).filter((f): f is MediaFile => f !== null);
       if (have.length > 0) {
-        out.push({ shopSku: sku, pictures: have.map((file) => ({ file, problem: null, reason: null })) });
+        out.push({ shopSku: sku, pictures: have.map((file) => this.#catalogPicture(file, priority)) });
         continue;
       }
       if (mappingError) {
-        out.push({ shopSku: sku, pictures: [{ file: null, problem: mappingError.problem, reason: mappingError.message }] });
+        out.push({ shopSku: sku, pictures: [{ file: null, screen: null, problem: mappingError.problem, reason: mappingError.message }] });
         continue;
       }
       const urls = pictures.get(sku) ?? [];
-      const got = [];
+      const got: CatalogPicture[] = [];
       for (const [index, url] of urls.entries()) {
         try {
           const { data, contentType } = await this.#session().client.downloadReport(url, { priority });
@@ -315,15 +414,22 @@ export class PhotoCache {
             sha256: file.sha256,
             thumbSha256: null,
           });
-          got.push({ file, problem: null, reason: null });
+          got.push(this.#catalogPicture(file, priority));
         } catch (error) {
           const problem = toMediaError(error);
-          got.push({ file: null, problem: problem.problem, reason: problem.message });
+          got.push({ file: null, screen: null, problem: problem.problem, reason: problem.message });
         }
       }
       out.push({ shopSku: sku, pictures: got });
     }
     return out;
+  }
+
+  /** A cached catalogue picture with its screen-sized copy; a large one without a copy gets it made for the next look. */
+  #catalogPicture(file: MediaFile, priority: Priority): CatalogPicture {
+    const screen = this.screenOf(file);
+    if (!screen) void this.ensureScreen(file, 'later', priority);
+    return { file, screen, problem: null, reason: null };
   }
 
   /** Ensures the return application (PDF) is cached; non-purchases have none. */
@@ -367,6 +473,7 @@ export class PhotoCache {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     this.#prefetchQueue.length = 0;
     await this.#thumbs.close();
   }

@@ -1,14 +1,28 @@
-/** Runs thumbnail jobs one at a time in a worker thread (what the operator opened first); never on the main thread. */
+/**
+ * Runs thumbnail and screen-copy jobs one at a time in a worker thread (what the operator looks at
+ * first); never on the main thread.
+ */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.ts';
-import { loadSharp, type Thumbnail } from './thumbnail.ts';
+import { loadSharp, type PictureKind, type Thumbnail } from './thumbnail.ts';
+
+/**
+ * Order of the worker's queue: the picture on screen in the viewer, the open return's thumbnails,
+ * its screen-sized copies, then prefetch.
+ */
+export const JOB_PRIORITY = { viewer: 0, thumb: 1, screen: 2, background: 3 } as const;
 
 interface Job {
   id: number;
-  bytes: Buffer;
-  urgent: boolean;
+  /** The photo's bytes, or its cached file (read by the worker). */
+  input: Buffer | string;
+  kind: PictureKind;
+  priority: number;
+  /** Jobs asked for twice share one run; asked again sooner, the job moves up. */
+  key: string | null;
+  promise: Promise<Thumbnail>;
   resolve: (thumb: Thumbnail) => void;
   reject: (error: Error) => void;
 }
@@ -51,17 +65,45 @@ export class ThumbnailMaker {
   }
 
   /** Queues a thumbnail; urgent jobs (the open return) go ahead of prefetch. */
-  make(bytes: Buffer, urgent: boolean): Promise<Thumbnail> {
+  make(input: Buffer | string, urgent: boolean): Promise<Thumbnail> {
+    return this.picture(input, 'thumb', urgent ? JOB_PRIORITY.thumb : JOB_PRIORITY.background);
+  }
+
+  /**
+   * Queues a thumbnail or a screen-sized copy at a priority (JOB_PRIORITY); a job with the same key
+   * already waiting is not queued twice, and moves up when asked for sooner.
+   */
+  picture(input: Buffer | string, kind: PictureKind, priority: number, key: string | null = null): Promise<Thumbnail> {
     if (this.#closed) return Promise.reject(new Error('thumbnail maker is closed'));
-    return new Promise((resolve, reject) => {
-      const job: Job = { id: this.#nextId++, bytes, urgent, resolve, reject };
-      if (urgent) {
-        const firstLazy = this.#queue.findIndex((j) => !j.urgent);
-        if (firstLazy === -1) this.#queue.push(job);
-        else this.#queue.splice(firstLazy, 0, job);
-      } else this.#queue.push(job);
-      this.#pump();
+    if (key !== null) {
+      if (this.#running?.key === key) return this.#running.promise;
+      const at = this.#queue.findIndex((j) => j.key === key);
+      if (at >= 0) {
+        const waiting = this.#queue[at]!;
+        if (priority < waiting.priority) {
+          this.#queue.splice(at, 1);
+          waiting.priority = priority;
+          this.#enqueue(waiting);
+        }
+        return waiting.promise;
+      }
+    }
+    let resolve!: (thumb: Thumbnail) => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<Thumbnail>((res, rej) => {
+      resolve = res;
+      reject = rej;
     });
+    this.#enqueue({ id: this.#nextId++, input, kind, priority, key, promise, resolve, reject });
+    this.#pump();
+    return promise;
+  }
+
+  /** After every job of the same or a sooner priority: first asked, first made within a priority. */
+  #enqueue(job: Job): void {
+    const later = this.#queue.findIndex((j) => j.priority > job.priority);
+    if (later === -1) this.#queue.push(job);
+    else this.#queue.splice(later, 0, job);
   }
 
   /** sharp is loaded on the main thread first: on glibc Linux its libraries must outlive every worker. */
@@ -73,11 +115,12 @@ export class ThumbnailMaker {
       if (!file) throw new Error('the thumbnail worker (thumb-worker) is missing from this installation');
       const worker = new Worker(file);
       worker.unref();
-      worker.on('message', (msg: { id: number; ok: boolean; data?: Uint8Array; width?: number; height?: number; message?: string }) => {
+      worker.on('message', (msg: { id: number; ok: boolean; data?: Uint8Array; width?: number; height?: number; damaged?: string; message?: string }) => {
         const job = this.#running;
         if (!job || job.id !== msg.id) return;
         this.#running = null;
-        if (msg.ok && msg.data) job.resolve({ data: Buffer.from(msg.data), width: msg.width ?? 0, height: msg.height ?? 0 });
+        if (msg.ok && msg.data)
+          job.resolve({ data: Buffer.from(msg.data), width: msg.width ?? 0, height: msg.height ?? 0, ...(msg.damaged ? { damaged: msg.damaged } : {}) });
         else job.reject(new Error(msg.message ?? 'thumbnail failed'));
         this.#pump();
       });
@@ -103,7 +146,7 @@ export class ThumbnailMaker {
     this.#ensureWorker().then(
       (worker) => {
         worker.ref();
-        worker.postMessage({ id: job.id, bytes: job.bytes });
+        worker.postMessage(typeof job.input === 'string' ? { id: job.id, path: job.input, kind: job.kind } : { id: job.id, bytes: job.input, kind: job.kind });
       },
       (error: unknown) => {
         const message = `No thumbnails: ${error instanceof Error ? error.message : String(error)}`;

@@ -110,7 +110,8 @@ export interface MediaFile {
 }
 
 export interface MediaRef {
-  kind: 'photo' | 'catalog' | 'pdf';
+  /** 'screen': a picture's screen-sized copy, its source the original's sha256 and the box it fits. */
+  kind: 'photo' | 'catalog' | 'pdf' | 'screen';
   source: string;
   returnId: number | null;
   itemId: number | null;

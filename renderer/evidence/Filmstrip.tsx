@@ -80,14 +80,23 @@ function PhotoTile({ photo, label, onOpen }: { photo: PhotoView; label: string; 
       type="button"
       className="ev-tile"
       onClick={onOpen}
-      aria-label={label}
+      aria-label={photo.state === 'cached' && photo.reason ? `${label}: ${photo.reason}` : label}
       data-testid="photo-tile"
       data-image-hash={photo.imageHash}
       data-state={photo.state}
+      data-screen={photo.screen ? 'ready' : undefined}
       title={photo.reason ?? undefined}
     >
       {src ? (
-        <img src={src} alt="" loading="lazy" decoding="async" draggable={false} />
+        <>
+          <img src={src} alt="" loading="lazy" decoding="async" draggable={false} />
+          {/* A cached photo that may not show right (damaged data) says so on its tile; the words are in the title. */}
+          {photo.state === 'cached' && photo.reason ? (
+            <span className="ev-tile-note" data-testid="photo-note" aria-hidden="true">
+              ⚠
+            </span>
+          ) : null}
+        </>
       ) : (
         <span className={`ev-tile-wait${photo.problem === 'unavailable' ? ' ev-tile-offline' : ''}`}>
           {photo.problem === 'unavailable' ? t('evidence:offline') : ''}

@@ -11,7 +11,7 @@ import {
   type PointerEvent as ReactPointerEvent,
   type WheelEvent as ReactWheelEvent,
 } from 'react';
-import { useBridge, useEvidenceStore, type ViewerSource } from './state.ts';
+import { screenOf, useBridge, useEvidenceStore, type ViewerSource } from './state.ts';
 import { describeFile, problemKey } from './file-text.ts';
 import { useI18n } from '../i18n/index.ts';
 
@@ -73,6 +73,11 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
               label: catalogLabel(item.shopSku),
               shopSku: item.shopSku,
               url: p.file!.url,
+              // A catalogue picture without its copy yet is shown as it is: main makes the copy for the next look.
+              screenUrl: p.screen?.url ?? null,
+              screenWidth: p.screen?.width ?? null,
+              screenHeight: p.screen?.height ?? null,
+              screenKnown: true,
               mime: p.file!.mime,
               width: p.file!.width,
               height: p.file!.height,
@@ -93,13 +98,19 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
     if (!viewer.open || !bridge) return;
     for (const index of new Set(shownKey.split(',').map(Number))) {
       const source = viewer.sources[index];
-      if (!source || source.url || !source.ref || (source.problem && source.problem !== 'unavailable')) continue;
-      void bridge.photos.fetch({ ...source.ref, kind: 'photo' }).then((r) => {
+      if (!source || (source.url && source.screenKnown) || !source.ref || (source.problem && source.problem !== 'unavailable')) continue;
+      // The picture on screen goes first in main's queue: downloaded if need be, its screen-sized copy made.
+      void bridge.photos.fetch({ ...source.ref, kind: 'view' }).then((r) => {
         if (!r.ok) return;
         const p = r.value;
         updateSource(index, {
           url: p.file?.url ?? null,
           thumbUrl: p.thumb?.url ?? null,
+          thumbWidth: p.thumb?.width ?? null,
+          thumbHeight: p.thumb?.height ?? null,
+          ...screenOf(p),
+          // Answered without a copy (it could not be made): the original is shown, with the reason below.
+          screenKnown: p.state !== 'missing',
           mime: p.file?.mime ?? null,
           width: p.file?.width ?? null,
           height: p.file?.height ?? null,
@@ -126,14 +137,22 @@ export function PhotoViewer({ docked = false }: { docked?: boolean }) {
         const updated = next(before);
         if (!viewer.sync) return prev.map((v, i) => (i === pane ? updated : v));
         const factor = updated.zoom / before.zoom;
+        // Only the panes on screen follow: a hidden pane keeps its view (1:1 skips them too).
         return prev.map((v, i) =>
           i === pane
             ? updated
-            : { ...v, zoom: clampZoom(v.zoom * factor), x: v.x * factor + (updated.x - before.x * factor), y: v.y * factor + (updated.y - before.y * factor) },
+            : i >= viewer.panes
+              ? v
+              : {
+                  ...v,
+                  zoom: clampZoom(v.zoom * factor),
+                  x: v.x * factor + (updated.x - before.x * factor),
+                  y: v.y * factor + (updated.y - before.y * factor),
+                },
         );
       });
     },
-    [viewer.sync],
+    [viewer.sync, viewer.panes],
   );
 
   const zoomBy = useCallback(
@@ -366,12 +385,39 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
 
   const scale = source ? fitScale(source, box, view.rot) * view.zoom : 1;
   const [decodedUrl, setDecodedUrl] = useState<string | null>(null);
-  const imageStyle = {
-    width: source?.width ?? 0,
-    height: source?.height ?? 0,
-    transform: `translate(-50%, -50%) translate(${view.x}px, ${view.y}px) rotate(${view.rot}deg) scale(${scale})`,
+  const [originalFor, setOriginalFor] = useState<string | null>(null);
+  const [originalDecoded, setOriginalDecoded] = useState<string | null>(null);
+  /**
+   * Each layer is boxed at its own pixels and scaled to the original's place: the compositor rasters a
+   * will-change layer at its box size, so a 2133×1600 copy boxed as 4000×3000 cost as much as the original.
+   */
+  const layerStyle = (w: number | null | undefined, h: number | null | undefined) => {
+    const width = w || source?.width || 0;
+    const height = h || source?.height || 0;
+    const k = scale * (Math.max(source?.width ?? 0, source?.height ?? 0) / Math.max(width, height, 1));
+    return { width, height, transform: `translate(-50%, -50%) translate(${view.x}px, ${view.y}px) rotate(${view.rot}deg) scale(${k})` };
   };
+  const original = source?.url ?? null;
+  // The picture judged at screen size: the screen-sized copy, or the original once main said there is none.
+  const base = original ? (source?.screenUrl ?? (source?.screenKnown ? original : null)) : null;
+  const copyShare =
+    base !== original && source?.width && source.height && source.screenWidth && source.screenHeight
+      ? Math.max(source.screenWidth, source.screenHeight) / Math.max(source.width, source.height)
+      : 1;
+  // Zoomed past the copy's own pixels (1:1, a large screen): the original is loaded over it, and stays for this picture.
+  // (Only once the pane is measured: before that the scale is a stand-in 1.)
+  if (original && base && base !== original && originalFor !== original && box.w > 0 && box.h > 0 && scale * window.devicePixelRatio > copyShare * 1.01)
+    setOriginalFor(original);
+  const showOriginal = original !== null && base !== original && originalFor === original;
+  const originalShown = showOriginal && originalDecoded === original;
   const broken = source?.problem && source.problem !== 'unavailable';
+  const shownNote = !base
+    ? null
+    : base === original || originalShown
+      ? t('evidence:shownOriginal')
+      : showOriginal
+        ? t('evidence:loadingOriginal')
+        : t('evidence:shownCopy', { size: `${source?.screenWidth ?? 0}×${source?.screenHeight ?? 0}` });
   return (
     <figure
       className={`ev-pane${active ? ' ev-pane-active' : ''}`}
@@ -391,10 +437,10 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
         onPointerUp={() => (drag.current = null)}
         onPointerCancel={() => (drag.current = null)}
       >
-        {source?.url && source.width && source.height ? (
+        {original && source?.width && source.height ? (
           <>
-            {/* Progressive: the thumbnail, scaled to the same box, until the full picture is decoded on top of it. */}
-            {source.thumbUrl && decodedUrl !== source.url ? (
+            {/* Progressive: the thumbnail, scaled to the same box, until the screen-sized picture is decoded on top of it. */}
+            {source.thumbUrl && (!base || decodedUrl !== base) ? (
               <img
                 key={`preview:${source.thumbUrl}`}
                 src={source.thumbUrl}
@@ -403,32 +449,61 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
                 draggable={false}
                 className="ev-image ev-image-preview"
                 data-testid="viewer-preview"
-                style={imageStyle}
+                style={layerStyle(source.thumbWidth, source.thumbHeight)}
                 onLoad={(e) => (e.currentTarget.dataset.shownAt = String(performance.now()))}
               />
             ) : null}
-            <img
-              key={source.url}
-              src={source.url}
-              alt={source.label}
-              draggable={false}
-              decoding="async"
-              className="ev-image"
-              data-testid="viewer-image"
-              style={imageStyle}
-              onLoad={(e) => {
-                const img = e.currentTarget;
-                const url = source.url;
-                // decode() finishes off the main thread; only then does the preview give way.
-                void img
-                  .decode()
-                  .catch(() => undefined)
-                  .then(() => {
-                    img.dataset.decodedAt = String(performance.now());
-                    setDecodedUrl(url);
-                  });
-              }}
-            />
+            {!base && !source.thumbUrl ? <p className="ev-pane-wait muted">{t('evidence:loading')}</p> : null}
+            {base ? (
+              <img
+                key={base}
+                src={base}
+                alt={source.label}
+                draggable={false}
+                decoding="async"
+                className="ev-image"
+                data-testid="viewer-image"
+                data-variant={base === original ? 'original' : 'screen'}
+                style={base === original ? layerStyle(source.width, source.height) : layerStyle(source.screenWidth, source.screenHeight)}
+                onLoad={(e) => {
+                  const img = e.currentTarget;
+                  // decode() finishes off the main thread; only then does the preview give way.
+                  void img
+                    .decode()
+                    .catch(() => undefined)
+                    .then(() => {
+                      img.dataset.decodedAt = String(performance.now());
+                      setDecodedUrl(base);
+                      // The frame after the decode is the one that paints it: its end is what the operator sees.
+                      requestAnimationFrame(() => setTimeout(() => (img.dataset.paintedAt = String(performance.now())), 0));
+                    });
+                }}
+              />
+            ) : null}
+            {showOriginal ? (
+              <img
+                key={`original:${original}`}
+                src={original}
+                alt=""
+                aria-hidden="true"
+                draggable={false}
+                decoding="async"
+                className="ev-image"
+                data-testid="viewer-original"
+                style={{ ...layerStyle(source.width, source.height), visibility: originalShown ? 'visible' : 'hidden' }}
+                onLoad={(e) => {
+                  const img = e.currentTarget;
+                  // Hidden until decoded: the screen-sized copy stays sharp-enough underneath meanwhile.
+                  void img
+                    .decode()
+                    .catch(() => undefined)
+                    .then(() => {
+                      img.dataset.decodedAt = String(performance.now());
+                      setOriginalDecoded(original);
+                    });
+                }}
+              />
+            ) : null}
           </>
         ) : broken ? (
           <p className="ev-pane-broken" role="img" aria-label={source?.reason ?? ''}>
@@ -465,9 +540,29 @@ function Pane({ pane, active, source, sourceIndex, sources, view, onBox, onActiv
             : ''}
           {` · ${Math.round(scale * 100)}%`}
         </span>
+        {shownNote && (
+          <span className="muted" data-testid="pane-shown" data-variant={base === original || originalShown ? 'original' : showOriginal ? 'loading' : 'screen'}>
+            {shownNote}
+          </span>
+        )}
+        {original && source?.reason ? (
+          <span className="ev-pane-note" role="note" data-testid="pane-note">
+            ⚠ {source.reason}
+          </span>
+        ) : null}
+        {original && source?.mime && (
+          <a className="link small" href={original} download={downloadName(source)} data-testid="download-original">
+            {t('evidence:downloadOriginal')}
+          </a>
+        )}
       </figcaption>
     </figure>
   );
+}
+
+/** The original's file name when downloaded: the picture's key, with the extension of its type. */
+function downloadName(source: ViewerSource): string {
+  return `${source.key.replace(/[^A-Za-z0-9._-]+/g, '-')}.${source.mime === 'image/png' ? 'png' : 'jpg'}`;
 }
 
 /** The viewer's keys by their physical place (KeyboardEvent.code), so R, S and F work on the Russian layout too. */

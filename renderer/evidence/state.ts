@@ -1,5 +1,6 @@
 // Evidence UI state: the media token, the photo viewer (sources and panes) and the dispute workspace.
 import { create } from 'zustand';
+import type { PhotoView } from '../../preload/contract.ts';
 
 /** One picture the viewer can show: a buyer photo or a catalogue picture. */
 export interface ViewerSource {
@@ -7,8 +8,16 @@ export interface ViewerSource {
   label: string;
   /** Media URL when cached; null until photos.fetch has run. */
   url: string | null;
-  /** The cached thumbnail's URL: shown scaled up at once, until the full picture is decoded. */
+  /** The cached thumbnail's URL: shown scaled up at once, until the screen-sized picture is decoded. */
   thumbUrl?: string | null;
+  thumbWidth?: number | null;
+  thumbHeight?: number | null;
+  /** The picture shown at screen size (a copy within 2560×1600, or `url` itself); null until main has made it. */
+  screenUrl?: string | null;
+  screenWidth?: number | null;
+  screenHeight?: number | null;
+  /** Main has answered for the screen-sized picture: without one, the original is shown. */
+  screenKnown?: boolean;
   mime: string | null;
   width: number | null;
   height: number | null;
@@ -20,6 +29,11 @@ export interface ViewerSource {
   ref?: { returnId: number; itemId: number; imageHash: string };
   problem?: string | null;
   reason?: string | null;
+}
+
+/** The viewer's screen-sized picture of a photo as main answered it. */
+export function screenOf(p: PhotoView): Pick<ViewerSource, 'screenUrl' | 'screenWidth' | 'screenHeight' | 'screenKnown'> {
+  return { screenUrl: p.screen?.url ?? null, screenWidth: p.screen?.width ?? null, screenHeight: p.screen?.height ?? null, screenKnown: p.screen !== null };
 }
 
 interface EvidenceState {

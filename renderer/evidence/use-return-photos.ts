@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ItemPhotos, PhotoView } from '../../preload/contract.ts';
 import { loadedInboxRows } from '../state/queries.ts';
-import { useBridge, useEvidenceStore, type ViewerSource } from './state.ts';
+import { screenOf, useBridge, useEvidenceStore, type ViewerSource } from './state.ts';
 import { useI18n } from '../i18n/index.ts';
 
 /** How many of the next inbox rows get their photos fetched in the background. */
@@ -20,6 +20,9 @@ export function photoSources(returnId: number, items: ItemPhotos[], label: (n: n
         shopSku: item.shopSku,
         url: p.file?.url ?? null,
         thumbUrl: p.thumb?.url ?? null,
+        thumbWidth: p.thumb?.width ?? null,
+        thumbHeight: p.thumb?.height ?? null,
+        ...screenOf(p),
         mime: p.file?.mime ?? null,
         width: p.file?.width ?? null,
         height: p.file?.height ?? null,
@@ -63,12 +66,23 @@ export function useReturnPhotos(returnId: number): ReturnPhotos {
       const listed = await bridge.photos.list({ returnId });
       if (!listed.ok || alive.current !== returnId) return;
       setItems(listed.value.items);
-      // Thumbnails of what the operator opened: fetched at interactive priority, one request each.
+      // Thumbnails of what the operator opened, then their screen-sized copies (main makes them in that
+      // order): fetched at interactive priority, so a click on a photo finds its copy made.
       for (const item of listed.value.items) {
         for (const photo of item.photos) {
-          if (photo.itemId === null || (photo.state === 'cached' && photo.thumb) || (photo.state === 'failed' && photo.problem !== 'unavailable')) continue;
-          void bridge.photos.fetch({ returnId, itemId: photo.itemId, imageHash: photo.imageHash, kind: 'thumb' }).then((r) => {
-            if (r.ok && alive.current === returnId) setPhoto(item.idx, r.value);
+          if (
+            photo.itemId === null ||
+            (photo.state === 'cached' && photo.thumb && photo.screen) ||
+            (photo.state === 'failed' && photo.problem !== 'unavailable')
+          )
+            continue;
+          const ask = { returnId, itemId: photo.itemId, imageHash: photo.imageHash };
+          void bridge.photos.fetch({ ...ask, kind: photo.state === 'cached' && photo.thumb ? 'screen' : 'thumb' }).then(async (r) => {
+            if (!r.ok || alive.current !== returnId) return;
+            setPhoto(item.idx, r.value);
+            if (r.value.state !== 'cached' || r.value.screen) return;
+            const copied = await bridge.photos.fetch({ ...ask, kind: 'screen' });
+            if (copied.ok && alive.current === returnId) setPhoto(item.idx, copied.value);
           });
         }
       }

@@ -1,11 +1,12 @@
 // Admin hook for broken buyer photos: the fault modes cannot make a photo that is not an image,
-// a JPEG cut short inside a complete HTTP answer, or a photo over 50 MB.
+// a JPEG cut short inside a complete HTTP answer, a photo over 50 MB, a whole JPEG with damaged
+// data inside, an empty answer, or a PNG the server calls a JPEG.
 import type { SandboxContext } from '../context.ts';
 import { asObject, badRequest, enumValue, parseJsonBody, type ApiResult } from '../http.ts';
-import type { EncodedImage } from '../images.ts';
+import { imageFor, type EncodedImage } from '../images.ts';
 import type { AdminRoute, Req } from '../server.ts';
 
-const KINDS = ['not-an-image', 'truncated', 'oversize', 'clear'] as const;
+const KINDS = ['not-an-image', 'truncated', 'oversize', 'corrupt', 'empty', 'png-as-jpeg', 'clear'] as const;
 type PhotoFault = Exclude<(typeof KINDS)[number], 'clear'>;
 
 const faults = new WeakMap<SandboxContext, Map<string, PhotoFault>>();
@@ -21,6 +22,15 @@ export function applyPhotoFault(ctx: SandboxContext, hash: string, img: EncodedI
     img.data.copy(big, 0, 0, Math.min(img.data.length, big.length));
     return { body: big, contentType: 'image/jpeg' };
   }
+  if (fault === 'corrupt') {
+    // Start, frame header and end marker intact; 4 KB of the scan data in the middle overwritten.
+    const body = Buffer.from(img.data);
+    const at = Math.floor(body.length / 2);
+    for (let i = 0; i < 4096 && at + i < body.length - 2; i++) body[at + i] = (i * 7919) & 0xff;
+    return { body, contentType: 'image/jpeg' };
+  }
+  if (fault === 'empty') return { body: Buffer.alloc(0), contentType: 'image/jpeg' };
+  if (fault === 'png-as-jpeg') return { body: imageFor({ hash, format: 'png', width: 640, height: 480 }).data, contentType: 'image/jpeg' };
   return { body: img.data, contentType: img.contentType };
 }
 

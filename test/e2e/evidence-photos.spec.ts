@@ -122,6 +122,31 @@ test.describe('evidence: photos, application, chats and disputes (web mode, own 
       () => Number(document.querySelector<HTMLImageElement>('[data-testid="viewer-image"]')!.dataset.decodedAt) - (window as unknown as { __t0: number }).__t0,
     );
     await expect(viewer.getByTestId('pane-info').first()).toContainText('4000×3000 · JPEG');
+    // What the operator judges first is the screen-sized copy (4000×3000 fits 2560×1600 as 2133×1600), said under the picture.
+    await expect(big).toHaveAttribute('data-variant', 'screen');
+    await expect(big).toHaveAttribute('src', /^media\/screen\/[0-9a-f]{64}\?k=/);
+    const shown = viewer.getByTestId('pane-shown').first();
+    await expect(shown).toHaveAttribute('data-variant', 'screen');
+    await expect(shown).toContainText('2133×1600');
+    expect(await big.evaluate((img: HTMLImageElement) => `${img.naturalWidth}×${img.naturalHeight}`)).toBe('2133×1600');
+    // 1:1 needs more pixels than the copy has: the original is loaded over it, and the caption says so.
+    await page.keyboard.press('1');
+    const original = viewer.getByTestId('viewer-original').first();
+    await expect(original).toHaveAttribute('src', /^media\/photo\/[0-9a-f]{64}\?k=/);
+    await expect(original).toHaveAttribute('data-decoded-at', /\d/, { timeout: 60_000 });
+    await expect(original).toBeVisible();
+    await expect(shown).toHaveAttribute('data-variant', 'original');
+    await expect(viewer.getByTestId('pane-info').first()).toContainText('· 100%');
+    expect(await original.evaluate((img: HTMLImageElement) => `${img.naturalWidth}×${img.naturalHeight}`)).toBe('4000×3000');
+    await saveScreen(page, 'evidence-viewer-12mp-one-to-one');
+    // "Download the original": the photo's bytes as the Market sent them.
+    const [download] = await Promise.all([page.waitForEvent('download'), viewer.getByTestId('download-original').first().click()]);
+    const downloaded = join(mkdtempSync(join(tmpdir(), 'rd-dl-')), 'photo.jpg');
+    await download.saveAs(downloaded);
+    const head = readFileSync(downloaded);
+    expect(head.subarray(0, 3).toString('hex')).toBe('ffd8ff');
+    expect(head.length).toBeGreaterThan(1_000_000);
+    await page.keyboard.press('0');
     // The same photo once more: now from the browser's and main's caches.
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowLeft');

@@ -130,6 +130,87 @@ describe('photo cache against the sandbox', () => {
     expect(await photoCalls(world)).toBe(before);
   });
 
+  it('makes a screen-sized copy (within 2560×1600) of a photo larger than the screen, by the original’s content; a smaller photo is its own', async () => {
+    const created = await world.admin.createReturn({
+      type: 'RETURN',
+      items: [
+        {
+          photos: 2,
+          images: [
+            { format: 'jpeg', width: 2800, height: 2100 },
+            { format: 'png', width: 800, height: 600 },
+          ],
+        },
+      ],
+    });
+    await world.sync();
+    const [large, small] = world.store.returnDetail(created.id)!.items[0]!.photos.map((p) => ({ itemId: p.returnItemId!, imageHash: p.imageHash }));
+    // The filmstrip's answer comes with the thumbnail; the copy is queued behind it, not awaited.
+    const listed = await world.evidence.photos.ensurePhoto(created.id, large!.itemId, large!.imageHash, 'interactive', 'await', 'none');
+    expect(listed.thumb).not.toBeNull();
+    expect(listed.screen).toBeNull();
+    const viewed = await world.evidence.photos.ensurePhoto(created.id, large!.itemId, large!.imageHash, 'interactive', 'later', 'viewer');
+    // 2800×2100 fits 2560×1600 at 1600 / 2100: 2133×1600, a JPEG; the original stays as it came for zoom and download.
+    expect(viewed.screen).toMatchObject({ mime: 'image/jpeg', width: 2133, height: 1600 });
+    expect(viewed.file).toMatchObject({ mime: 'image/jpeg', width: 2800, height: 2100 });
+    const copyBytes = readFileSync(world.evidence.media.pathOf(viewed.screen!.sha256, 'image/jpeg'));
+    expect(checkImage(copyBytes, 'image/jpeg')).toMatchObject({ width: 2133, height: 1600 });
+    expect(copyBytes.length).toBeLessThan(viewed.file!.size);
+    // Served under its own URL; the photo's URL still serves the original.
+    const view = world.evidence.photoView(viewed);
+    expect(view.screen!.url).toMatch(/^media\/screen\/[0-9a-f]{64}\?k=/);
+    expect(view.screen!.url).not.toBe(view.file!.url);
+    const answer = answerMedia(
+      world.evidence.media,
+      world.evidence.token,
+      new URL(view.screen!.url, 'http://x/').pathname,
+      new URL(view.screen!.url, 'http://x/').searchParams,
+    );
+    expect(answer).toMatchObject({ status: 200, headers: { 'Content-Type': 'image/jpeg' } });
+    // Listed again (no network, no worker): the copy is known.
+    expect(world.evidence.photos.list(created.id)[0]!.photos[0]!.screen?.sha256).toBe(viewed.screen!.sha256);
+
+    // A picture within the box is shown as it is: its screen picture is the original, same URL, nothing made.
+    const smallState = await world.evidence.photos.ensurePhoto(created.id, small!.itemId, small!.imageHash, 'interactive', 'none', 'viewer');
+    expect(smallState.screen?.sha256).toBe(smallState.file!.sha256);
+    const smallView = world.evidence.photoView(smallState);
+    expect(smallView.screen!.url).toBe(smallView.file!.url);
+
+    // The copies count in the cache's bound like thumbnails: evicted as least recently used, made again when next viewed.
+    world.evidence.media.maxBytes = viewed.file!.size + 10;
+    await new Promise((r) => setTimeout(r, 5));
+    world.evidence.media.touch(viewed.file!.sha256);
+    const gone = world.evidence.media.evict();
+    expect(gone).toContain(viewed.screen!.sha256);
+    expect(world.evidence.media.totalBytes()).toBeLessThanOrEqual(world.evidence.media.maxBytes);
+    expect(world.evidence.photos.state(created.id, large!.itemId, large!.imageHash)).toMatchObject({ state: 'cached', screen: null });
+    world.evidence.media.maxBytes = 1024 * 1024 * 1024;
+    const again = await world.evidence.photos.ensurePhoto(created.id, large!.itemId, large!.imageHash, 'interactive', 'none', 'viewer');
+    expect(again.screen?.sha256).toBe(viewed.screen!.sha256);
+  });
+
+  it('a JPEG with damaged data, an empty answer and a PNG the server calls a JPEG: each told in words', async () => {
+    const { returnId, photos } = await returnWithPhotos(world, 3);
+    await world.admin.setPhotoFault(photos[0]!.imageHash, 'corrupt');
+    await world.admin.setPhotoFault(photos[1]!.imageHash, 'empty');
+    await world.admin.setPhotoFault(photos[2]!.imageHash, 'png-as-jpeg');
+    const [corrupt, empty, png] = photos.map((p) => () => world.evidence.photos.ensurePhoto(returnId, p.itemId, p.imageHash, 'interactive', 'await', 'viewer'));
+    // Whole by its markers, so it is kept; the decoder's complaint reaches the operator, and no smoothed copy hides it.
+    const damaged = await corrupt!();
+    expect(damaged).toMatchObject({ state: 'cached', thumb: null, problem: null });
+    expect(damaged.reason).toMatch(/^The photo's data is damaged \(.*Corrupt JPEG data.*\): parts of it may show wrong\. It is shown as the Market sent it\.$/);
+    expect(world.evidence.photos.list(returnId)[0]!.photos[0]!.reason).toBe(damaged.reason);
+    expect(await empty!()).toMatchObject({
+      state: 'failed',
+      problem: 'not-an-image',
+      reason: 'The Market sent an empty file (0 bytes) instead of the photo.',
+    });
+    // The bytes decide: a whole PNG is a PNG whatever the Content-Type said, served as image/png, with nothing to warn about.
+    const named = await png!();
+    expect(named).toMatchObject({ state: 'cached', file: { mime: 'image/png', width: 640, height: 480 }, reason: null });
+    expect(named.screen?.sha256).toBe(named.file!.sha256);
+  });
+
   it('serves media URLs only for cached files and only with the launch token', async () => {
     const { returnId, photos } = await returnWithPhotos(world, 1);
     const state = await world.evidence.photos.ensurePhoto(returnId, photos[0]!.itemId, photos[0]!.imageHash, 'interactive', 'none');

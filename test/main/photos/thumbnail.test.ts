@@ -7,8 +7,8 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../main/log.ts';
 import { checkImage } from '../../../main/photos/image-check.ts';
-import { ThumbnailMaker, thumbWorkerFile } from '../../../main/photos/thumb-maker.ts';
-import { THUMB_LONG_SIDE } from '../../../main/photos/thumbnail.ts';
+import { JOB_PRIORITY, ThumbnailMaker, thumbWorkerFile } from '../../../main/photos/thumb-maker.ts';
+import { SCREEN_BOX, THUMB_LONG_SIDE } from '../../../main/photos/thumbnail.ts';
 
 const makers: ThumbnailMaker[] = [];
 const dirs: string[] = [];
@@ -31,6 +31,55 @@ describe('thumbnails through sharp in a worker thread', () => {
     const thumb = await maker().make(photo, true);
     expect({ width: thumb.width, height: thumb.height }).toEqual({ width: THUMB_LONG_SIDE, height: 240 });
     expect(checkImage(thumb.data, 'image/jpeg')).toMatchObject({ mime: 'image/jpeg', width: 320, height: 240 });
+  });
+
+  it('makes the screen-sized copy within 2560×1600 from the cached file: 4:3 landscape 2133×1600, portrait 1200×1600', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rd-screen-'));
+    dirs.push(dir);
+    const m = maker();
+    for (const [w, h, expected] of [
+      [4000, 3000, { width: 2133, height: 1600 }],
+      [3000, 4000, { width: 1200, height: 1600 }],
+      [5120, 1600, { width: 2560, height: 800 }],
+    ] as const) {
+      const path = join(dir, `${w}x${h}.jpg`);
+      writeFileSync(
+        path,
+        await sharp({ create: { width: w, height: h, channels: 3, background: '#3366cc' } })
+          .jpeg()
+          .toBuffer(),
+      );
+      const copy = await m.picture(path, 'screen', JOB_PRIORITY.viewer);
+      expect({ width: copy.width, height: copy.height }).toEqual(expected);
+      expect(copy.width).toBeLessThanOrEqual(SCREEN_BOX.width);
+      expect(checkImage(copy.data, 'image/jpeg')).toMatchObject({ mime: 'image/jpeg', ...expected });
+    }
+  });
+
+  it('the viewer’s picture goes ahead of queued work, and a job asked for twice runs once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rd-queue-'));
+    dirs.push(dir);
+    const m = maker();
+    const path = join(dir, 'photo.jpg');
+    writeFileSync(
+      path,
+      await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#884422' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const done: string[] = [];
+    const track = (name: string, job: Promise<unknown>) => job.then(() => done.push(name));
+    // The first job starts the worker; the rest wait behind it in the queue.
+    const jobs = [
+      track('background-1', m.picture(path, 'screen', JOB_PRIORITY.background, 'b1')),
+      track('background-2', m.picture(path, 'screen', JOB_PRIORITY.background, 'b2')),
+      track('thumb', m.picture(path, 'thumb', JOB_PRIORITY.thumb, 't')),
+    ];
+    const again = m.picture(path, 'screen', JOB_PRIORITY.viewer, 'b2');
+    jobs.push(track('viewer', again));
+    await Promise.all(jobs);
+    // background-1 was already running; b2 asked for by the viewer moved to the front and ran once for both askers.
+    expect(done).toEqual(['background-1', 'background-2', 'viewer', 'thumb']);
   });
 
   it('puts a transparent PNG over white and never enlarges a small picture', async () => {
