@@ -19,6 +19,7 @@ import { sandboxAdmin } from '../sandbox/admin-client.ts';
 import { startSandbox } from '../sandbox/index.ts';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, requireChromium } from '../scripts/chromium.ts';
+import { npmRunWeb } from '../scripts/web.js';
 import { failed, limit, printFigures, reference, round, type Figure } from './figures.ts';
 import { startAndRead } from './rendering.ts';
 import { ThumbnailMaker } from '../main/photos/thumb-maker.ts';
@@ -205,7 +206,6 @@ export async function runPhotosBench(): Promise<{ figures: Figure[] }> {
  * judges painted at screen size (the 2133×1600 copy, decoded), then 1:1 → the original's 12 MP decoded.
  */
 async function measureViewer(): Promise<Figure[]> {
-  const root = join(import.meta.dirname, '..');
   const sandbox = await startSandbox({ port: 0, quiet: true, returns: 10 });
   const dataDir = mkdtempSync(join(tmpdir(), 'rd-bench-viewer-'));
   const browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_ARGS });
@@ -219,7 +219,7 @@ async function measureViewer(): Promise<Figure[]> {
     const created = await admin.createReturn({ campaignId: campaign.id, type: 'RETURN', items: [{ photos: 3, images: [big, big, big] }] });
     const hashes = created.items.flatMap((i) => i.decisions?.flatMap((d) => d.images ?? []) ?? []);
     web = await startAndRead(
-      [join(root, 'main', 'web.ts'), '--port', '0'],
+      [...npmRunWeb(), '--port', '0'],
       { RETURNDESK_DATA_DIR: dataDir, RETURNDESK_API_KEY: sandbox.apiKey, RETURNDESK_BASE_URL: sandbox.url },
       /Open: (\S+)/,
       120_000,

@@ -1,6 +1,6 @@
 /**
  * Web mode: the main-process services in plain Node, the renderer on 127.0.0.1, the contract over
- * a WebSocket. `npm run web [-- --port N]`.
+ * a WebSocket. `npm run web [-- --port N]` runs it from its bundle, out/web/web.js (scripts/web.js).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { createServices } from './services.ts';
 import { createSettingsStore, jsonFileBackend } from './settings/settings-store.ts';
 import { startWebServer } from './web/server.ts';
 
-const root = join(import.meta.dirname, '..');
+/** The checkout: one folder up from main/web.ts, two from its bundle out/web/web.js. */
+const root = join(import.meta.dirname, import.meta.url.endsWith('.ts') ? '..' : join('..', '..'));
 
 const BUILT_RENDERER = join(root, 'out', 'renderer');
 
@@ -111,9 +112,12 @@ export async function runWebMode(argv: string[] = process.argv.slice(2), rendere
   process.once('SIGTERM', () => void stop());
 }
 
-if (import.meta.main) {
+/** `npm run web`: starts web mode with the command line's options; a failure to start is one line and exit code 1. */
+export function startWebMode(): void {
   runWebMode().catch((error: unknown) => {
     process.stderr.write(`ReturnDesk web mode could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   });
 }
+
+if (import.meta.main) startWebMode();

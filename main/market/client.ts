@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance, type AxiosResponse, type RawAxiosResponseHeaders, type AxiosResponseHeaders } from 'axios';
+import type { AxiosInstance, AxiosResponse, RawAxiosResponseHeaders, AxiosResponseHeaders, CreateAxiosDefaults } from 'axios';
 import type { z } from 'zod';
 import { PRODUCTION_BASE_URL } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -149,6 +149,13 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID
 const MAX_BODY = 60 * 1024 * 1024;
 const MAX_RAW_SKIP = 64 * 1024;
 
+/** axios and Node's HTTP stack load with the first request, not at start-up: web mode answers its first page before any call. */
+let axiosLoading: Promise<(defaults: CreateAxiosDefaults) => AxiosInstance> | null = null;
+function loadAxios(): Promise<(defaults: CreateAxiosDefaults) => AxiosInstance> {
+  axiosLoading ??= import('axios').then((module) => (defaults) => module.default.create(defaults));
+  return axiosLoading;
+}
+
 /** The Yandex Market Partner API, for one API key. */
 export class MarketClient {
   readonly baseUrl: string;
@@ -159,9 +166,9 @@ export class MarketClient {
   readonly reachability: Reachability;
   // True private fields: the key and the keyed axios instance never show in inspect/JSON output.
   readonly #apiKey: string;
-  readonly #http: AxiosInstance;
+  #http: Promise<AxiosInstance> | null = null;
   /** For files on other hosts (report downloads): never carries the key. */
-  private readonly bareHttp: AxiosInstance;
+  private bareHttp: Promise<AxiosInstance> | null = null;
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -185,22 +192,34 @@ export class MarketClient {
     this.binaryTimeoutMs = options.binaryTimeoutMs ?? 120_000;
     this.time = options.time ?? new MarketTime({ clock: this.clock });
     this.reachability = options.reachability ?? new Reachability();
-    this.#http = axios.create({
-      baseURL: this.baseUrl,
-      headers: { 'Api-Key': this.#apiKey, Accept: 'application/json' },
-      responseType: 'arraybuffer',
-      validateStatus: () => true,
-      maxContentLength: MAX_BODY,
-      maxRedirects: 0,
-      transformResponse: [(data: unknown) => data],
-    });
-    this.bareHttp = axios.create({
-      responseType: 'arraybuffer',
-      validateStatus: () => true,
-      maxContentLength: MAX_BODY,
-      maxRedirects: 3,
-      transformResponse: [(data: unknown) => data],
-    });
+  }
+
+  /** The keyed instance for the API's own origin, or the bare one for files elsewhere; made on first use. */
+  private http(sameOrigin: boolean): Promise<AxiosInstance> {
+    if (sameOrigin) {
+      this.#http ??= loadAxios().then((create) =>
+        create({
+          baseURL: this.baseUrl,
+          headers: { 'Api-Key': this.#apiKey, Accept: 'application/json' },
+          responseType: 'arraybuffer',
+          validateStatus: () => true,
+          maxContentLength: MAX_BODY,
+          maxRedirects: 0,
+          transformResponse: [(data: unknown) => data],
+        }),
+      );
+      return this.#http;
+    }
+    this.bareHttp ??= loadAxios().then((create) =>
+      create({
+        responseType: 'arraybuffer',
+        validateStatus: () => true,
+        maxContentLength: MAX_BODY,
+        maxRedirects: 3,
+        transformResponse: [(data: unknown) => data],
+      }),
+    );
+    return this.bareHttp;
   }
 
   /** Requests sent by this client (attempts, retries included). */
@@ -700,8 +719,10 @@ export class MarketClient {
     this.requestCount++;
     let response: AxiosResponse<ArrayBuffer | Buffer>;
     const sameOrigin = !call.absoluteUrl || new URL(call.absoluteUrl).origin === new URL(this.baseUrl).origin;
+    // Outside the try: an HTTP library that cannot load is a broken installation, not an unreachable Market.
+    const http = await this.http(sameOrigin);
     try {
-      response = await (sameOrigin ? this.#http : this.bareHttp).request<Buffer>({
+      response = await http.request<Buffer>({
         method: call.httpMethod,
         url: call.absoluteUrl ?? call.path,
         headers: {

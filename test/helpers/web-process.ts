@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { npmRunWeb } from '../../scripts/web.js';
 import { withFileSizeLimit } from './cli-process.ts';
 
 export interface WebProcess {
@@ -34,8 +35,9 @@ export function startWebProcess(
   dataDir = mkdtempSync(join(tmpdir(), 'returndesk-web-')),
   options: WebProcessOptions = {},
 ): Promise<WebProcess> {
-  const entry = options.standInRenderer ? join(root, 'test', 'helpers', 'web-stand-in.ts') : join(root, 'main', 'web.ts');
-  const [command, args] = withFileSizeLimit(process.execPath, [entry, '--port', '0'], options.fileSizeLimitKiB);
+  // The operator's command runs the bundle (built first when stale); the stand-in runs the sources.
+  const entry = options.standInRenderer ? [join(root, 'test', 'helpers', 'web-stand-in.ts')] : npmRunWeb();
+  const [command, args] = withFileSizeLimit(process.execPath, [...entry, '--port', '0'], options.fileSizeLimitKiB);
   const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, RETURNDESK_DATA_DIR: dataDir, ...env },
