@@ -50,6 +50,25 @@ export function useReturnPhotos(returnId: number): ReturnPhotos {
   const [items, setItems] = useState<ItemPhotos[] | null>(null);
   const openViewer = useEvidenceStore((s) => s.openViewer);
   const alive = useRef(returnId);
+  /**
+   * The open return's screen-sized copies, loaded (not decoded) as soon as they are made: a click then
+   * only decodes. Held while the return is open so the browser keeps them; about 0.5 MB each.
+   */
+  const loaded = useRef(new Map<string, HTMLImageElement>());
+  useEffect(() => {
+    const held = loaded.current;
+    for (const photo of items?.flatMap((i) => i.photos) ?? []) {
+      const url = photo.screen?.url;
+      if (!url || held.has(url)) continue;
+      const img = new Image();
+      img.src = url;
+      held.set(url, img);
+    }
+  }, [items]);
+  useEffect(() => {
+    const held = loaded.current;
+    return () => held.clear();
+  }, [returnId]);
 
   const setPhoto = useCallback((itemIdx: number, photo: PhotoView) => {
     setItems(
