@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AlertRecord, AvailableDecisions, DecisionDraft, GlobalStatus, InboxRow, OutboxEntry } from '../preload/contract.ts';
+import type { AlertRecord, AuditEntry, AvailableDecisions, DecisionDraft, GlobalStatus, InboxRow, OutboxEntry } from '../preload/contract.ts';
 import { sandboxAdmin } from '../sandbox/admin-client.ts';
 import { startSandbox } from '../sandbox/index.ts';
 import { createRng, type Rng } from '../sandbox/rng.ts';
@@ -117,8 +117,11 @@ function quietWindows(from: number, to: number): Window[] {
   return out;
 }
 
+/** The driver's random stream of a seed: the fault schedule is drawn from it first, then the kills and the operator. */
+export const soakRng = (seed: number): Rng => createRng(seed * 7_919 + 17);
+
 /** The week's faults: an offline window and a 5xx burst a day, slow and malformed answers, 420s, a 401 storm. */
-function faultSchedule(rng: Rng, start: number, days: number): ScheduledFault[] {
+export function faultSchedule(rng: Rng, start: number, days: number): ScheduledFault[] {
   const faults: ScheduledFault[] = [];
   const at = (day: number, hour: number): number => mskMidnight(start) + day * DAY + hour * HOUR + rng.int(0, 59) * MINUTE;
   const window = (type: ScheduledFault['type'], from: number, minutes: number, extra: Partial<ScheduledFault> = {}): void => {
@@ -143,7 +146,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   const options: SoakOptions = { ...DEFAULTS, ...partial };
   const log = options.log ?? (() => undefined);
   const wallStart = Date.now();
-  const rng = createRng(options.seed * 7_919 + 17);
+  const rng = soakRng(options.seed);
   const sandbox = await startSandbox({ port: 0, quiet: true, seed: options.seed, returns: 30, startTime: new Date('2026-07-06T06:00:00+03:00') });
   const admin = sandboxAdmin(sandbox.url);
   const dataDir = mkdtempSync(join(tmpdir(), 'returndesk-soak-'));
@@ -510,6 +513,18 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       }
     }
     if (lost) defects.push(`seed ${options.seed}: decisions never delivered for returns ${lostIds.slice(0, 10).join(', ')}`);
+    // Each undelivered decision's way through the queue, as the app recorded it, and what the Market was sent for it.
+    for (const returnId of lostIds.slice(0, 10)) {
+      const d = decided.get(returnId)!;
+      const trail = app ? await (app as AppProcess).bridge.call<AuditEntry[]>('audit.list', { returnId, limit: 50 }) : null;
+      const steps = trail?.ok
+        ? trail.value.map((e) => `${e.at} ${e.action}${e.state ? `→${e.state}` : ''}${e.serverAnswer ? ` (${e.serverAnswer.slice(0, 160)})` : ''}`)
+        : ['(no audit trail)'];
+      const sent = received.filter((r) => r.returnId === returnId).map((r) => `${r.sandboxTime} ${r.operationId} ${r.statusCode}`);
+      notes.push(
+        `return ${returnId}: decided ${new Date(d.at).toISOString()}${d.offline ? ' (offline)' : ''}, deadline ${new Date(d.deadline).toISOString()}; app: ${steps.join('; ')}; Market received: ${sent.join('; ') || 'nothing'}`,
+      );
+    }
     if (twice) defects.push(`seed ${options.seed}: ${twice} decisions delivered twice`);
     const decidedInTime = report.autoConfirmed.filter((a) => {
       const d = decided.get(a.returnId);
