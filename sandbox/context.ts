@@ -57,7 +57,7 @@ export class SandboxContext {
   stats = { total: 0, byOperation: {} as Record<string, number>, byStatus: {} as Record<string, number> };
   baseUrl = '';
   /** A scripted week (POST /_sandbox/soak), played on every request. */
-  soak: { play(): void; requested?(operationId: string, path: string, query: URLSearchParams, now: number): void } | undefined;
+  soak: { play(): void; playFaultWindows?(): void; requested?(operationId: string, path: string, query: URLSearchParams, now: number): void } | undefined;
   /** returns whose status can still change by the passage of time */
   private pending = new Set<ReturnRecord>();
   private byCampaign = new Map<number, ReturnRecord[]>();

@@ -49,6 +49,8 @@ export class Limiter {
   readonly count420By = { parallel: 0, budget: 0 };
   /** Budget 420s per method and window: more than one in a window is a client that ignored the first. */
   readonly budget420ByWindow = new Map<string, number>();
+  /** When each of those 420s was answered (sandbox ms), per method and window. */
+  readonly budget420Times = new Map<string, number[]>();
   /** Requests served per method per hour of the sandbox clock (hour start → method → count). */
   readonly hourly = new Map<number, Record<string, number>>();
 
@@ -99,6 +101,7 @@ export class Limiter {
       this.count420By.budget++;
       const windowKey = `${operationId}@${windowStart}`;
       this.budget420ByWindow.set(windowKey, (this.budget420ByWindow.get(windowKey) ?? 0) + 1);
+      this.budget420Times.set(windowKey, [...(this.budget420Times.get(windowKey) ?? []), now]);
       const headers = { 'X-RateLimit-Resource-Limit': String(b.amount), 'X-RateLimit-Resource-Remaining': '0', 'X-RateLimit-Resource-Until': until };
       const period = b.periodMs >= 3600_000 ? `${b.periodMs / 3600_000} hour` : `${b.periodMs / 60_000} minute`;
       throw new ApiError(420, 'LIMIT_EXCEEDED', `Hit rate limit of ${b.amount} requests per ${period} for resource ${operationId}`, headers);
@@ -121,6 +124,7 @@ export class Limiter {
     this.count420By.parallel = 0;
     this.count420By.budget = 0;
     this.budget420ByWindow.clear();
+    this.budget420Times.clear();
     this.hourly.clear();
   }
 

@@ -77,9 +77,9 @@ export function createHandler(ctx: SandboxContext, routes: Route[], admin: Admin
       ctx.stats.byStatus[status] = (ctx.stats.byStatus[status] ?? 0) + 1;
     };
 
-    // The Market's time passes whether or not this request gets through: a scripted fault window closes on
-    // the clock, not at the next request that happens to reach the handler (a drop or 401 window refuses all).
-    ctx.tick();
+    // A scripted fault window opens and closes on the clock, not at the next request that gets past it (a drop
+    // or 401 window refuses every request before the script would otherwise be played).
+    ctx.soak?.playFaultWindows?.();
     if (ctx.faults.take('drop', path)) {
       // Offline: the connection dies before any answer.
       req.socket.destroy();

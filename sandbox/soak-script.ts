@@ -228,6 +228,11 @@ export class SoakScript {
     }
   }
 
+  /** Opens and closes the fault windows due by the sandbox's now (cheap: every request asks, before any fault). */
+  playFaultWindows(): void {
+    this.playFaults(this.ctx.now());
+  }
+
   private playBuyers(now: number): void {
     for (const [returnId, a] of this.byReturn) {
       const r = this.ctx.world.returns.get(returnId);

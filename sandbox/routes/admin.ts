@@ -384,6 +384,10 @@ function soak(ctx: SandboxContext, req: Req): ApiResult {
     count420: { parallel: limiter.count420By.parallel, budget: limiter.count420By.budget },
     // A budget 420 after the first in the same method and window: a client that kept asking after being told.
     budgetOverruns: [...limiter.budget420ByWindow.values()].reduce((n, v) => n + Math.max(0, v - 1), 0),
+    // Each window with more than one: the method, the window's start and when each 420 was answered.
+    budgetOverrunWindows: [...limiter.budget420Times]
+      .filter(([, times]) => times.length > 1)
+      .map(([key, times]) => ({ window: key, at: times.map((t) => new Date(t).toISOString()) })),
   });
 }
 
