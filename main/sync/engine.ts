@@ -199,8 +199,8 @@ export class SyncEngine {
   private readonly emitter = new EventEmitter();
   private readonly running = new Map<string, Promise<LaneResult>>();
   private timers: { fast: unknown; slow: unknown } = { fast: undefined, slow: undefined };
-  /** When each lane's last poll ended: its next one is due an interval later. */
-  private lastPollEnd: { fast: number; slow: number } = { fast: 0, slow: 0 };
+  /** When each lane's last poll began: the next is due an interval after it (a poll's own time is not added to the gap). */
+  private lastPollStart: { fast: number; slow: number } = { fast: 0, slow: 0 };
   /** The watched-stores setting (null: every store), when the host has one. */
   private readonly watchedStores: (() => readonly number[] | null) | undefined;
   private started = false;
@@ -415,14 +415,14 @@ export class SyncEngine {
 
   /**
    * New poll intervals (and backfill window) take effect now: a lane waiting for its next poll is
-   * rescheduled to its last poll plus the new interval (at once if that has passed).
+   * rescheduled to its last poll's start plus the new interval (at once if that has passed).
    */
   configure(patch: Partial<Pick<SyncOptions, 'fastIntervalMs' | 'slowIntervalMs' | 'backfillDays'>>): void {
     Object.assign(this.options, patch);
     for (const lane of ['fast', 'slow'] as const) {
       if (!this.started || this.timers[lane] === undefined) continue; // a running lane schedules itself with the new interval
       this.clock.clearTimeout(this.timers[lane]);
-      this.schedule(lane, Math.max(0, this.lastPollEnd[lane] + this.intervalOf(lane) - this.clock.now()));
+      this.schedule(lane, Math.max(0, this.lastPollStart[lane] + this.intervalOf(lane) - this.clock.now()));
     }
   }
 
@@ -456,6 +456,7 @@ export class SyncEngine {
 
   private tick(lane: Lane, discovered = false): void {
     if (!this.started) return;
+    const startedAt = this.clock.now();
     const run = async (): Promise<void> => {
       if (lane === 'slow' && !discovered) {
         try {
@@ -472,8 +473,10 @@ export class SyncEngine {
       .catch((error: unknown) => this.logger.error('sync tick failed', { lane, error: describeError(error) }))
       .finally(() => {
         if (!this.started || this.haltedWith) return;
-        this.lastPollEnd[lane] = this.clock.now();
-        this.schedule(lane, this.intervalOf(lane));
+        this.lastPollStart[lane] = startedAt;
+        // A poll every interval, as the settings say; one that ran long is followed after a tenth of one, not at once.
+        const interval = this.intervalOf(lane);
+        this.schedule(lane, Math.max(startedAt + interval - this.clock.now(), interval / 10));
       });
   }
 

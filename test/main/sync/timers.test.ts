@@ -59,6 +59,23 @@ describe('sync timers (injected clock)', () => {
     expect(done.length).toBe(before);
   });
 
+  it('polls every minute from the start of the last poll, not a minute after a slow one ended', async () => {
+    engine.start();
+    await until(() => count('fast') === 4 && count('slow') === 4);
+    // The second fast poll takes 20 s of the clock (the Market answers slowly).
+    await admin.setFaults({ type: 'latency', latencyMs: 300, path: 'returns' });
+    await clock.advance(60_000);
+    await clock.advance(20_000);
+    await until(() => count('fast') === 8);
+    await admin.clearFaults();
+    // It began at 60 s: the next is due at 120 s (39 s from now it is not yet), not at 80 + 60 s.
+    await clock.advance(39_000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(count('fast')).toBe(8);
+    await clock.advance(1_000);
+    await until(() => count('fast') === 12);
+  });
+
   it('stops its timers when the key is rejected', async () => {
     const errors: string[] = [];
     engine.on('error', (e) => errors.push(e.error.kind));
