@@ -24,6 +24,8 @@ const DAY = 24 * HOUR;
 const MSK = 3 * HOUR;
 /** The app's fast poll and alert tick (default settings). */
 const POLL_MS = MINUTE;
+/** The slow lane: everything updated since the last listing, non-purchases included (default settings). */
+const SLOW_POLL_MS = 10 * MINUTE;
 
 export interface SoakOptions {
   days: number;
@@ -221,9 +223,10 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         dataDir,
         baseUrl: sandbox.url,
         apiKey: sandbox.apiKey,
+        // The week waits (real time) until the soak listens: returns stored before the bridge opened are listed below.
         clock: async () => {
           if (extra.downMs) await admin.advanceClock(extra.downMs);
-          return setRate(extra.held ? 1 : paced.rate);
+          return setRate(1);
         },
         onEvent,
         ...(extra.slowMigrationMs ? { slowMigrationMs: extra.slowMigrationMs, onMigrating: (child: ChildProcess) => extra.onMigrating?.(child) } : {}),
@@ -231,6 +234,18 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       if (downSince !== null) down.push({ from: downSince, to: now() });
       downSince = null;
       lastLaunch = now();
+      // What the first poll stored before the bridge opened raised no event the soak could hear: seen now.
+      const seenAt = now();
+      for (let offset = 0; ; offset += 500) {
+        const page = await started.bridge.call<{ rows: InboxRow[] }>('returns.list', { filter: {}, offset, limit: 500 });
+        if (!page.ok) break;
+        for (const row of page.value.rows) if (!firstSeen.has(row.returnId)) firstSeen.set(row.returnId, seenAt);
+        if (page.value.rows.length < 500) break;
+      }
+      if (!extra.held) {
+        await runAt(paced.rate);
+        started.setClock(clock);
+      }
       // An exit nobody asked for (not a kill of the soak's) is the app's defect: noted, and the app started again.
       void started.exited.then((how) => {
         if (app === started) exitedByItself = { how, output: started.output() };
@@ -301,7 +316,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
           plan = { plan: roll < options.decideNow ? 'now' : roll < options.decideNow + options.decideNear ? 'near' : 'never', leadMs: rng.int(2, 10) * HOUR };
           plans.set(row.returnId, plan);
         }
-        const left = deadline - t;
+        // The operator's clock as they come to this row (a long list on a busy machine takes sandbox hours at 1500×).
+        const left = deadline - now();
         if (left < options.minLeadMs || plan.plan === 'never' || (plan.plan === 'near' && left > plan.leadMs)) continue;
         const available = await bridge.call<AvailableDecisions>('decisions.available', { returnId: row.returnId });
         if (!available.ok) {
@@ -310,6 +326,11 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         }
         const draft = draftFor(available.value, rng);
         if (!draft) continue;
+        // Decided at least minLeadMs before the deadline, as the operator sees the clock when they press the button.
+        if (deadline - now() < options.minLeadMs) {
+          bump('operator: came too close to the deadline');
+          continue;
+        }
         const submitted = await bridge.call<OutboxEntry>('decisions.submit', { draft });
         if (submitted.ok) {
           decided.set(row.returnId, { at: now(), deadline, offline: !market.online });
@@ -481,6 +502,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       budgets: Record<string, { amount: number; periodMs: number }>;
       count420: { parallel: number; budget: number };
       budgetOverruns: number;
+      budgetOverrunWindows: Array<{ window: string; at: string[] }>;
     };
     const received = await admin.received();
     const accepted = new Map<number, number[]>();
@@ -491,6 +513,17 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     }
     const excused = [...down, ...faults.filter((f) => ['drop', 'unauthorized', 'budget'].includes(f.type)), ...(diskFull ? [diskFull] : [])];
     if (storm) excused.push({ from: storm.from, to: storm.to + 15 * MINUTE });
+    // The app's chance to deliver: time between the decision and the deadline with the app up and the Market
+    // answering (not killed, not in a drop window or the 401 storm before the key came back, the disk not full).
+    const noChance = [
+      ...down,
+      ...faults.filter((f) => f.type === 'drop'),
+      ...(storm ? [{ from: storm.from, to: Math.max(storm.to, Number.isFinite(keyBack) ? keyBack : storm.to) }] : []),
+      ...(diskFull ? [diskFull] : []),
+    ];
+    const chance = (from: number, to: number): number => to - from - overlap(noChance, from, to);
+    /** Undelivered, but the Market could not be reached (or the app was down) for all but 10 minutes before the deadline. */
+    const noChanceIds: number[] = [];
     let once = 0;
     let lost = 0;
     let twice = 0;
@@ -500,7 +533,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     for (const [returnId, d] of decided) {
       const times = accepted.get(returnId) ?? [];
       if (times.length === 1) once++;
-      if (times.length === 0) {
+      if (times.length === 0 && chance(d.at, d.deadline) < 10 * MINUTE) noChanceIds.push(returnId);
+      else if (times.length === 0) {
         lost++;
         lostIds.push(returnId);
       }
@@ -514,7 +548,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     }
     if (lost) defects.push(`seed ${options.seed}: decisions never delivered for returns ${lostIds.slice(0, 10).join(', ')}`);
     // Each undelivered decision's way through the queue, as the app recorded it, and what the Market was sent for it.
-    for (const returnId of lostIds.slice(0, 10)) {
+    for (const returnId of [...lostIds.slice(0, 10), ...noChanceIds.slice(0, 5)]) {
       const d = decided.get(returnId)!;
       const trail = app ? await (app as AppProcess).bridge.call<AuditEntry[]>('audit.list', { returnId, limit: 50 }) : null;
       const steps = trail?.ok
@@ -533,7 +567,15 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     // A deadline that passed while the disk was full: the queue may not send what it cannot first record as sending.
     const inDiskFull = (a: { deadline: string }): boolean =>
       diskFull !== null && Date.parse(a.deadline) >= diskFull.from && Date.parse(a.deadline) <= diskFull.to;
-    const autoConfirmedAfterDecision = decidedInTime.filter((a) => !inDiskFull(a));
+    const chanceMs = (a: { returnId: number; deadline: string }): number => chance(decided.get(a.returnId)!.at, Date.parse(a.deadline));
+    const withoutChance = decidedInTime.filter((a) => !inDiskFull(a) && chanceMs(a) < 10 * MINUTE);
+    if (withoutChance.length)
+      notes.push(
+        `auto-confirmed with less than 10 min of the app up and the Market reachable before the deadline (not counted): ${withoutChance
+          .map((a) => `${a.returnId} (${Math.round(chanceMs(a) / MINUTE)} min)`)
+          .join(', ')}`,
+      );
+    const autoConfirmedAfterDecision = decidedInTime.filter((a) => !inDiskFull(a) && !withoutChance.includes(a));
     if (decidedInTime.length > autoConfirmedAfterDecision.length)
       notes.push(
         `auto-confirmed with the deadline inside the full-disk window: ${decidedInTime
@@ -653,7 +695,11 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
 
     // Sync lag: a return's creation at the sandbox to its first row event from the app.
     const lags: number[] = [];
+    // While up and reachable, by the lane that finds them: returns awaiting a decision (the fast poll lists them by
+    // status every minute), non-purchases (no decision, no deadline: the slow lane's listing every 10 minutes).
     const lagsUp: number[] = [];
+    const lagsUpNonPurchase: number[] = [];
+    const slowestUp: Array<{ returnId: number; type: string; created: number; seen: number }> = [];
     // Unreachable, or the reads' budget spent by another client (the app may not ask until the window ends).
     const budgetWindows = faults.filter((f) => f.type === 'budget').map((f) => ({ from: f.from, to: Math.ceil(f.to / HOUR) * HOUR }));
     const unreachable = [
@@ -668,8 +714,18 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       if (seen === undefined) continue;
       const created = Date.parse(a.at);
       lags.push(seen - created);
-      if (overlap([...down, ...unreachable], created, seen) === 0) lagsUp.push(seen - created);
+      if (overlap([...down, ...unreachable], created, seen) > 0) continue;
+      (a.type === 'RETURN' ? lagsUp : lagsUpNonPurchase).push(seen - created);
+      slowestUp.push({ returnId: a.returnId!, type: a.type, created, seen });
     }
+    slowestUp.sort((x, y) => y.seen - y.created - (x.seen - x.created));
+    if (slowestUp.length)
+      notes.push(
+        `slowest to reach the store while up and reachable: ${slowestUp
+          .slice(0, 5)
+          .map((x) => `${x.returnId} (${x.type}, created ${new Date(x.created).toISOString()}, seen ${new Date(x.seen).toISOString()})`)
+          .join('; ')}`,
+      );
 
     // The app's fast poll as the Market saw it: gaps between a store's listings by status, while the app was up
     // and nothing kept it from asking (the first minutes after a start aside).
@@ -729,6 +785,11 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       notes.push(
         `full disk ${new Date(diskFull.from).toISOString()}–${new Date(diskFull.to).toISOString()}: the operator was told ${[...diskFullMessages].map((m) => `"${m}"`).join('; ') || '(nothing refused)'}`,
       );
+    for (const w of report.budgetOverrunWindows ?? []) {
+      // Asked again after a 420: across a restart (the new process cannot know), or by the same process.
+      const restarted = w.at.slice(1).map((at, i) => down.some((d) => d.to > Date.parse(w.at[i]!) && d.to <= Date.parse(at)));
+      notes.push(`budget 420s in one window ${w.window}: ${w.at.map((at, i) => `${at}${i > 0 && restarted[i - 1] ? ' (after a restart)' : ''}`).join(', ')}`);
+    }
     if (missedIds.length) notes.push(`alerts missing (return@threshold): ${missedIds.slice(0, 20).join(', ')}`);
 
     const figures: Figure[] = [
@@ -741,10 +802,10 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       },
       {
         name: 'decisions delivered exactly once',
-        value: decided.size ? Math.round((once / decided.size) * 10_000) / 100 : null,
-        unit: `% of ${decided.size}`,
+        value: decided.size ? Math.round((once / (decided.size - noChanceIds.length)) * 10_000) / 100 : null,
+        unit: `% of ${decided.size - noChanceIds.length}${noChanceIds.length ? ` (${noChanceIds.length} more decided with under 10 min of the Market reachable before the deadline: ${noChanceIds.slice(0, 5).join(', ')})` : ''}`,
         goal: '100 %',
-        met: decided.size > 0 && once === decided.size,
+        met: decided.size > 0 && once === decided.size - noChanceIds.length,
       },
       { name: 'decisions lost', value: lost, unit: 'decisions', goal: '0', met: lost === 0 },
       { name: 'decisions sent twice', value: twice, unit: 'decisions', goal: '0', met: twice === 0 },
@@ -816,9 +877,9 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       {
         name: 'sync lag p50 / p95 (sandbox time)',
         value: `${minutes(percentile(lags, 50))} / ${minutes(percentile(lags, 95))}`,
-        unit: `min (app up and Market reachable: ${minutes(percentile(lagsUp, 50))} / ${minutes(percentile(lagsUp, 95))})`,
-        goal: 'p95 ≤ 2 poll intervals while up',
-        met: (percentile(lagsUp, 95) ?? Infinity) <= 2 * POLL_MS,
+        unit: `min (app up and Market reachable: awaiting a decision ${minutes(percentile(lagsUp, 50))} / ${minutes(percentile(lagsUp, 95))}, non-purchases ${minutes(percentile(lagsUpNonPurchase, 50))} / ${minutes(percentile(lagsUpNonPurchase, 95))})`,
+        goal: 'p95 ≤ 2 poll intervals of the lane while up (fast 1 min, slow 10 min)',
+        met: (percentile(lagsUp, 95) ?? Infinity) <= 2 * POLL_MS && (percentile(lagsUpNonPurchase, 95) ?? Infinity) <= 2 * SLOW_POLL_MS,
       },
       {
         name: 'fast poll interval while up (sandbox)',
