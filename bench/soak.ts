@@ -1,5 +1,5 @@
 /**
- * `npm run soak [-- --days 7 --seed N --rate 1500 --no-pace]`: an operator's week on an accelerated sandbox clock
+ * `npm run soak [-- --days 7 --seed N --rate 1200 --no-pace]`: an operator's week on an accelerated sandbox clock
  * (at most --rate; slower while the app falls behind its poll, unless --no-pace).
  * The app (scripts/soak-app.ts: the services web mode runs, behind its WebSocket) works a data folder
  * against the sandbox while returns arrive, buyers write, faults come and go on a schedule, an operator
@@ -51,7 +51,8 @@ export interface SoakOptions {
 export const DEFAULTS: SoakOptions = {
   days: 7,
   seed: 1,
-  rate: 1500,
+  // 7 days in 504 s, and 25 restarts (held at real time while loading), the drain and the catch-up in the rest of ten minutes.
+  rate: 1200,
   perDay: 200,
   kills: 24,
   decideNow: 0.45,
