@@ -12,6 +12,8 @@ import { useAppStore } from './store.ts';
 
 /** Rows fetched per request as the operator scrolls. */
 export const PAGE_SIZE = 200;
+/** Rows read beyond the screen on each side, so a steady scroll meets rows already loaded. */
+export const READ_AHEAD_ROWS = 100;
 /** A read that failed is asked again this often while something shows it. */
 const RETRY_FAILED_MS = 5_000;
 
@@ -47,8 +49,16 @@ export async function ask<T>(api: ReturnDeskApi | null, call: (api: ReturnDeskAp
   return result.value;
 }
 
+/**
+ * The last total each filter's pages answered, by client: the list keeps its length while the pages it
+ * shows are read again or scrolled onto (a refresh drops the pages off screen), instead of collapsing to the top.
+ */
+const knownTotals = new WeakMap<QueryClient, Map<string, number>>();
+/** Filters whose totals are kept (a search typed key by key is a filter per key). */
+const KNOWN_TOTALS_KEPT = 50;
+
 export function createQueryClient(): QueryClient {
-  return new QueryClient({
+  const client = new QueryClient({
     defaultOptions: {
       queries: {
         // Main says when its data changed (returns.changed, status.changed…): nothing goes stale by age.
@@ -62,6 +72,17 @@ export function createQueryClient(): QueryClient {
       },
     },
   });
+  const totals = new Map<string, number>();
+  knownTotals.set(client, totals);
+  // Only answers the cache keeps count: a cancelled read's late answer is dropped, and so is its total.
+  client.getQueryCache().subscribe((event) => {
+    if (event.type !== 'updated' || event.action.type !== 'success' || event.query.queryKey[0] !== 'inbox') return;
+    const key = String(event.query.queryKey[1]);
+    totals.delete(key);
+    totals.set(key, (event.action.data as InboxPage).total);
+    if (totals.size > KNOWN_TOTALS_KEPT) totals.delete(totals.keys().next().value!);
+  });
+  return client;
 }
 
 /** This window's cache of what main served. */
@@ -94,6 +115,11 @@ export const inboxPageQuery = (api: ReturnDeskApi | null, filter: InboxFilter, p
   });
 };
 
+/** The pages a list showing rows `first`..`last` reads: those under the screen and READ_AHEAD_ROWS beyond it. */
+export function pageSpan(first: number, last: number): { from: number; to: number } {
+  return { from: Math.floor(Math.max(0, first - READ_AHEAD_ROWS) / PAGE_SIZE), to: Math.floor(Math.max(0, last + READ_AHEAD_ROWS) / PAGE_SIZE) };
+}
+
 /** Counts for the sidebar: the filter without the quick view, so every view shows its number. */
 export const countsQuery = (api: ReturnDeskApi | null, filter: InboxFilter) => {
   const { awaitingDecision: _a, inDispute: _d, ...rest } = inboxQuestion(filter).filter;
@@ -118,23 +144,25 @@ export function useCounts() {
   return useQuery(countsQuery(bridge, filter)).data ?? null;
 }
 
-/** The inbox rows from `first` to `last` (list indexes) of the current filter, read page by page. */
-export function useInbox(first: number, last: number) {
+/** The inbox rows of pages `span.from`..`span.to` of the current filter, read page by page. */
+export function useInbox(span: { from: number; to: number }) {
   const filter = useAppStore((s) => s.filter);
   const pages: number[] = [];
-  for (let p = Math.floor(Math.max(0, first) / PAGE_SIZE); p <= Math.floor(Math.max(0, last) / PAGE_SIZE); p++) pages.push(p);
+  for (let p = span.from; p <= span.to; p++) pages.push(p);
   const results = useQueries({ queries: pages.map((p) => inboxPageQuery(bridge, filter, p)) });
   const key = inboxQuestion(filter).key;
   const byPage = new Map(pages.map((p, i) => [p, results[i]?.data]));
   const client = useQueryClient();
   return {
     key,
-    // Scrolled onto pages not read yet, the list keeps its length from the pages already read.
-    total: results.find((r) => r.data)?.data?.total ?? [...pagesOf(key, client).values()][0]?.total ?? null,
+    // Scrolled onto pages not read yet, or while a refresh reads them again, the list keeps its length.
+    total: results.find((r) => r.data)?.data?.total ?? totalOf(key, client),
     error: bridgeErrorOf(results.find((r) => r.error)?.error),
     rowAt: (index: number): InboxRow | undefined => byPage.get(Math.floor(index / PAGE_SIZE))?.rows[index % PAGE_SIZE],
   };
 }
+
+export type InboxRead = ReturnType<typeof useInbox>;
 
 // --------------------------------------------------------------------------------------------
 // The same cache for code outside components (keyboard, actions)
@@ -157,7 +185,12 @@ export function inboxRowAt(index: number, client: QueryClient = queryClient): In
 
 /** How many rows the current filter has, once any page of it is loaded. */
 export function inboxTotal(client: QueryClient = queryClient): number | null {
-  return [...currentPages(client).values()][0]?.total ?? null;
+  return totalOf(inboxQuestion(useAppStore.getState().filter).key, client);
+}
+
+/** A filter's length: the last one its pages answered (else a cached page's, for a client made elsewhere). */
+function totalOf(key: string, client: QueryClient): number | null {
+  return knownTotals.get(client)?.get(key) ?? [...pagesOf(key, client).values()][0]?.total ?? null;
 }
 
 /** Every loaded row of the current filter with its list index, in list order. */

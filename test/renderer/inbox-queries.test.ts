@@ -3,7 +3,17 @@
 import { QueryObserver, type QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboxFilter, InboxRow, Result, ReturnDeskApi } from '../../preload/contract.ts';
-import { createQueryClient, inboxPageQuery, inboxRowAt, inboxTotal, patchInboxRows, refreshInbox, type InboxPage } from '../../renderer/state/queries.ts';
+import {
+  createQueryClient,
+  inboxPageQuery,
+  inboxRowAt,
+  inboxTotal,
+  pageSpan,
+  patchInboxRows,
+  READ_AHEAD_ROWS,
+  refreshInbox,
+  type InboxPage,
+} from '../../renderer/state/queries.ts';
 import { useAppStore } from '../../renderer/state/store.ts';
 
 const row = (returnId: number, orderId: number): InboxRow => ({ returnId, orderId, outboxState: null }) as unknown as InboxRow;
@@ -100,5 +110,45 @@ describe('inbox queries', () => {
     patchInboxRows(2, { outboxState: 'queued' }, client);
     expect(inboxRowAt(1, client)?.outboxState).toBe('queued');
     expect(inboxRowAt(0, client)?.outboxState).toBeNull();
+  });
+});
+
+describe('inbox length while pages are read', () => {
+  it('keeps the list’s length when a refresh drops the pages off screen while the page scrolled onto is still being read', async () => {
+    const client = createQueryClient();
+    client.mount();
+    useAppStore.setState({ connection: 'open', filter: {} });
+    const { api, calls } = slowBridge();
+    const first = new QueryObserver(client, inboxPageQuery(api, {}, 0));
+    const stopFirst = first.subscribe(() => undefined);
+    await settle();
+    calls[0]!.answer({ rows: [row(1, 10)], total: 50_000 });
+    await settle();
+    // Scrolled on: page 1 is on screen and on its way, page 0 is off screen; then main says returns changed.
+    const second = new QueryObserver(client, inboxPageQuery(api, {}, 1));
+    const stopSecond = second.subscribe(() => undefined);
+    stopFirst();
+    const refreshed = refreshInbox(client);
+    await settle();
+    expect(client.getQueryData(inboxPageQuery(api, {}, 0).queryKey)).toBeUndefined();
+    expect(client.getQueryData(inboxPageQuery(api, {}, 1).queryKey)).toBeUndefined();
+    expect(inboxTotal(client)).toBe(50_000);
+    // The page's answer says how long the list is now.
+    for (const call of calls.slice(1)) call.answer({ rows: [row(2, 20)], total: 49_999 });
+    await refreshed;
+    expect(inboxTotal(client)).toBe(49_999);
+    stopSecond();
+    client.clear();
+    client.unmount();
+  });
+
+  it('reads the pages under the screen and a hundred rows beyond it on each side', () => {
+    expect(READ_AHEAD_ROWS).toBe(100);
+    expect(pageSpan(0, 20)).toEqual({ from: 0, to: 0 });
+    expect(pageSpan(80, 99)).toEqual({ from: 0, to: 0 });
+    // Within a hundred rows of the next page: it is read before the screen reaches it.
+    expect(pageSpan(90, 110)).toEqual({ from: 0, to: 1 });
+    expect(pageSpan(290, 310)).toEqual({ from: 0, to: 2 });
+    expect(pageSpan(320, 340)).toEqual({ from: 1, to: 2 });
   });
 });
