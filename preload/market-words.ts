@@ -309,21 +309,32 @@ export function isoCurrency(currencyId: string): string {
   return currencyId === 'RUR' ? 'RUB' : currencyId;
 }
 
+/** Number formats by language, currency and digits: making one costs far more than using it (a list shows money on every row). */
+const moneyFormats = new Map<string, { format: Intl.NumberFormat; withCode: boolean }>();
+
+function moneyFormat(tag: string, currencyId: string, digits: number): { format: Intl.NumberFormat; withCode: boolean } {
+  const key = `${tag}|${currencyId}|${digits}`;
+  let found = moneyFormats.get(key);
+  if (!found) {
+    try {
+      found = {
+        format: new Intl.NumberFormat(tag, { style: 'currency', currency: isoCurrency(currencyId), minimumFractionDigits: digits, maximumFractionDigits: 2 }),
+        withCode: false,
+      };
+    } catch {
+      // Not an ISO currency: the number, then the Market's code as it came.
+      found = { format: new Intl.NumberFormat(tag, { minimumFractionDigits: digits, maximumFractionDigits: 2 }), withCode: true };
+    }
+    moneyFormats.set(key, found);
+  }
+  return found;
+}
+
 /** "10 975 ₽", "10 975,50 ₽" (ru) or "RUB 10,975" (en): the one way money is written, in the UI and in messages. */
 export function formatMoney(money: { value: number; currencyId: string } | null | undefined, locale: WordsLocale): string {
   if (!money || !Number.isFinite(money.value)) return NONE;
-  const tag = locale === 'ru' ? 'ru-RU' : 'en-GB';
-  const digits = Number.isInteger(money.value) ? 0 : 2;
-  try {
-    return new Intl.NumberFormat(tag, {
-      style: 'currency',
-      currency: isoCurrency(money.currencyId),
-      minimumFractionDigits: digits,
-      maximumFractionDigits: 2,
-    }).format(money.value);
-  } catch {
-    return `${new Intl.NumberFormat(tag, { minimumFractionDigits: digits, maximumFractionDigits: 2 }).format(money.value)} ${money.currencyId}`;
-  }
+  const { format, withCode } = moneyFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', money.currencyId, Number.isInteger(money.value) ? 0 : 2);
+  return withCode ? `${format.format(money.value)} ${money.currencyId}` : format.format(money.value);
 }
 
 /** Roubles in words: formatMoney for a plain number of roubles. */

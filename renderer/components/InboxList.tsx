@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { InboxRow } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
@@ -7,7 +7,7 @@ import { formatMoney } from '../lib/money.ts';
 import { formatCountdown, msUntil, urgencyOf } from '../lib/time.ts';
 import { SEARCH_MAX } from '../lib/inbox-prefs.ts';
 import { applyFilter, openReturn } from '../state/actions.ts';
-import { queryClient, useCounts, useInbox } from '../state/queries.ts';
+import { pageSpan, queryClient, useCounts, useInbox, type InboxRead } from '../state/queries.ts';
 import { useAppStore } from '../state/store.ts';
 import { useNow } from '../state/use-now.ts';
 import { BridgeErrorNotice } from './BridgeErrorNotice.tsx';
@@ -19,39 +19,11 @@ const ROW_HEIGHT = 60;
 /** The inbox: search, the count, and every return of the filter in one virtualized list. */
 export function InboxList() {
   const { t, locale } = useI18n();
-  const { cursor, selectedReturnId, setCursor, searching } = useAppStore(
-    useShallow((s) => ({
-      cursor: s.cursor,
-      selectedReturnId: s.selectedReturnId,
-      setCursor: s.setCursor,
-      searching: !!s.filter.search,
-    })),
-  );
+  const searching = useAppStore((s) => !!s.filter.search);
   const counts = useCounts();
-  const now = useNow(30_000);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // The pages under the rows on screen are read; the others wait until the operator scrolls to them.
-  const [visible, setVisible] = useState({ first: 0, last: 0 });
-  const inbox = useInbox(visible.first, visible.last);
-  const total = inbox.total ?? 0;
-
-  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
-
-  useEffect(() => {
-    setVisible((v) => (v.first === first && v.last === last ? v : { first, last }));
-  }, [first, last]);
-
-  // Coming back to the inbox (or starting), the keyboard lands in the list unless a field has it.
-  useEffect(() => {
-    if (document.activeElement === document.body || document.activeElement === null) scrollRef.current?.focus();
-  }, []);
-
-  useEffect(() => {
-    if (total > 0) virtualizer.scrollToIndex(Math.min(cursor, total - 1), { align: 'auto' });
-  }, [cursor, total, virtualizer]);
+  // The pages under the rows on screen (and just beyond) are read; the others wait until the operator scrolls to them.
+  const [span, setSpan] = useState({ from: 0, to: 0 });
+  const inbox = useInbox(span);
 
   return (
     <div className="inbox">
@@ -60,9 +32,7 @@ export function InboxList() {
         <span data-testid="inbox-total" aria-live="polite">
           {inbox.total === null
             ? t('common.loading')
-            : searching
-              ? t('inbox.found', { count: inbox.total, n: new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB').format(inbox.total) })
-              : t('inbox.count', { count: inbox.total, n: new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB').format(inbox.total) })}
+            : t(searching ? 'inbox.found' : 'inbox.count', { count: inbox.total, n: numberFormat(locale).format(inbox.total) })}
         </span>
         {searching && counts && inbox.total !== null && inbox.total > 0 && (
           <span className="muted" data-testid="search-where">
@@ -83,50 +53,143 @@ export function InboxList() {
           onRetry={() => void queryClient.refetchQueries({ queryKey: ['inbox', inbox.key] })}
         />
       )}
-      <div
-        ref={scrollRef}
-        id="inbox-listbox"
-        className="inbox-scroll"
-        role="listbox"
-        aria-label={t('inbox.label')}
-        tabIndex={0}
-        aria-activedescendant={total > 0 ? `row-${cursor}` : undefined}
-        data-testid="inbox-list"
-      >
-        {inbox.total === 0 && <p className="empty">{t('inbox.empty')}</p>}
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => {
-            const row = inbox.rowAt(item.index);
-            return (
-              <div
-                key={item.key}
-                id={`row-${item.index}`}
-                role="option"
-                aria-selected={row ? row.returnId === selectedReturnId : false}
-                className={`row${item.index === cursor ? ' cursor' : ''}${row && row.returnId === selectedReturnId ? ' selected' : ''}`}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}
-                onClick={() => {
-                  setCursor(item.index);
-                  if (row) openReturn(row.returnId);
-                }}
-                data-testid={row ? 'inbox-row' : 'inbox-row-loading'}
-                data-return-id={row?.returnId}
-              >
-                {row ? <RowContent row={row} now={now} /> : <div className="row-placeholder" aria-hidden="true" />}
-              </div>
-            );
-          })}
-        </div>
-      </div>
+      <InboxRows inbox={inbox} onSpan={setSpan} />
     </div>
   );
 }
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+/** Counts written in the page's language (one formatter per language: making one costs more than using it). */
+function numberFormat(locale: 'ru' | 'en'): Intl.NumberFormat {
+  let format = numberFormats.get(locale);
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB')));
+  return format;
+}
+
+/**
+ * The scrolling list: re-rendered on every frame that brings rows into view, so it renders only the
+ * rows on screen, and a row already shown renders again only when its return, cursor or selection changes.
+ */
+const InboxRows = memo(function InboxRows({ inbox, onSpan }: { inbox: InboxRead; onSpan: (span: { from: number; to: number }) => void }) {
+  const words = useI18n();
+  const rowWords = useMemo(() => rowWordsOf(words), [words]);
+  const { cursor, selectedReturnId, setCursor } = useAppStore(
+    useShallow((s) => ({ cursor: s.cursor, selectedReturnId: s.selectedReturnId, setCursor: s.setCursor })),
+  );
+  const now = useNow(30_000);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const total = inbox.total ?? 0;
+
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
+  const items = virtualizer.getVirtualItems();
+  const { from, to } = pageSpan(items[0]?.index ?? 0, items[items.length - 1]?.index ?? 0);
+  useEffect(() => onSpan({ from, to }), [from, to, onSpan]);
+
+  // Coming back to the inbox (or starting), the keyboard lands in the list unless a field has it.
+  useEffect(() => {
+    if (document.activeElement === document.body || document.activeElement === null) scrollRef.current?.focus();
+  }, []);
+
+  useEffect(() => {
+    if (total > 0) virtualizer.scrollToIndex(Math.min(cursor, total - 1), { align: 'auto' });
+  }, [cursor, total, virtualizer]);
+
+  const pick = useCallback(
+    (index: number, returnId: number | undefined) => {
+      setCursor(index);
+      if (returnId !== undefined) openReturn(returnId);
+    },
+    [setCursor],
+  );
+
+  return (
+    <div
+      ref={scrollRef}
+      id="inbox-listbox"
+      className="inbox-scroll"
+      role="listbox"
+      aria-label={words.t('inbox.label')}
+      tabIndex={0}
+      aria-activedescendant={total > 0 ? `row-${cursor}` : undefined}
+      data-testid="inbox-list"
+    >
+      {inbox.total === 0 && <p className="empty">{words.t('inbox.empty')}</p>}
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {items.map((item) => {
+          const row = inbox.rowAt(item.index);
+          return (
+            <InboxRowItem
+              key={item.key}
+              index={item.index}
+              start={item.start}
+              height={item.size}
+              row={row}
+              isCursor={item.index === cursor}
+              isSelected={row !== undefined && row.returnId === selectedReturnId}
+              now={now}
+              words={rowWords}
+              onPick={pick}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+});
+
+/** What a row says, in the page's language. */
+type RowWords = { t: (key: string, options?: { count: number }) => string; label: Words['label']; locale: Words['locale'] };
+type Words = ReturnType<typeof useI18n>;
+
+/** The rows' words, each asked of i18next once per language: a scroll brings several new rows every frame. */
+function rowWordsOf({ t, label, locale }: Words): RowWords {
+  const said = new Map<string, string>();
+  return {
+    label,
+    locale,
+    t: (key, options) => {
+      const id = options ? `${key}#${options.count}` : key;
+      let text = said.get(id);
+      if (text === undefined) said.set(id, (text = options ? t(key, options) : t(key)));
+      return text;
+    },
+  };
+}
+
+/** One slot of the list: the row when its page is loaded, a placeholder until then. */
+const InboxRowItem = memo(function InboxRowItem(props: {
+  index: number;
+  start: number;
+  height: number;
+  row: InboxRow | undefined;
+  isCursor: boolean;
+  isSelected: boolean;
+  now: number;
+  words: RowWords;
+  onPick: (index: number, returnId: number | undefined) => void;
+}) {
+  const { index, row, isCursor, isSelected } = props;
+  return (
+    <div
+      id={`row-${index}`}
+      role="option"
+      aria-selected={isSelected}
+      className={`row${isCursor ? ' cursor' : ''}${isSelected ? ' selected' : ''}`}
+      style={{ height: props.height, transform: `translateY(${props.start}px)` }}
+      onClick={() => props.onPick(index, row?.returnId)}
+      data-testid={row ? 'inbox-row' : 'inbox-row-loading'}
+      data-return-id={row?.returnId}
+    >
+      {row ? <RowContent row={row} now={props.now} words={props.words} /> : <div className="row-placeholder" aria-hidden="true" />}
+    </div>
+  );
+});
 
 /**
  * Search by order id, return id, SKU or product name, over every return whatever the view; applies
  * after a short pause in typing. Says what it cannot do rather than finding nothing silently.
  */
-function SearchBox() {
+const SearchBox = memo(function SearchBox() {
   const { t } = useI18n();
   const { filter, focusSeq } = useAppStore(useShallow((s) => ({ filter: s.filter, focusSeq: s.searchFocusSeq })));
   const [text, setText] = useState(filter.search ?? '');
@@ -187,11 +250,11 @@ function SearchBox() {
       )}
     </div>
   );
-}
+});
 
 /** One return in the inbox: what an operator scans for, densely. */
-const RowContent = memo(function RowContent({ row, now }: { row: InboxRow; now: number }) {
-  const { t, label, locale } = useI18n();
+const RowContent = memo(function RowContent({ row, now, words }: { row: InboxRow; now: number; words: RowWords }) {
+  const { t, label, locale } = words;
   const left = msUntil(row.decisionDeadline, now);
   const urgency = left === null ? null : urgencyOf(left);
   const status = row.refundStatus ? label('refundStatus', row.refundStatus) : label('shipmentStatus', row.shipmentStatus);

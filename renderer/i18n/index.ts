@@ -1,5 +1,5 @@
 import i18next from 'i18next';
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import { i18nextOptions, resourcesOf } from '../../locales/index.ts';
 import { codeLabel, pickLocale, type CodeGroup } from '../../preload/market-words.ts';
@@ -42,8 +42,8 @@ export function currentLocale(): 'ru' | 'en' {
 
 /**
  * t (keys of other namespaces written "evidence:…"), the current locale, and the Market's codes in
- * words (unknown ones as "Unknown (CODE)"), for components. Each function keeps its identity until
- * the language changes, so effects may list them.
+ * words (unknown ones as "Unknown (CODE)"), for components. The object and each function keep their
+ * identity until the language changes, so effects may list them and memoized children take them as props.
  */
 export function useI18n() {
   const { t, i18n } = useTranslation();
@@ -57,7 +57,7 @@ export function useI18n() {
     },
     [t],
   );
-  return { t, locale, label, syncError };
+  return useMemo(() => ({ t, locale, label, syncError }), [t, locale, label, syncError]);
 }
 
 export { i18next };
