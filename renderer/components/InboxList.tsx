@@ -13,6 +13,7 @@ import { useNow } from '../state/use-now.ts';
 import { BridgeErrorNotice } from './BridgeErrorNotice.tsx';
 import { BarcodeIcon, BoltIcon, CameraIcon, SearchIcon } from './icons.tsx';
 import { OutboxBadge } from './OutboxBadge.tsx';
+import { preloadReturnView } from './ReturnPane.tsx';
 
 const ROW_HEIGHT = 60;
 
@@ -84,6 +85,10 @@ const InboxRows = memo(function InboxRows({ inbox, onSpan }: { inbox: InboxRead;
   const items = virtualizer.getVirtualItems();
   const { from, to } = pageSpan(items[0]?.index ?? 0, items[items.length - 1]?.index ?? 0);
   useEffect(() => onSpan({ from, to }), [from, to, onSpan]);
+  const shown = total > 0;
+  useEffect(() => {
+    if (shown) preloadReturnView();
+  }, [shown]);
 
   // Coming back to the inbox (or starting), the keyboard lands in the list unless a field has it.
   useEffect(() => {
