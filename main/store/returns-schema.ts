@@ -220,4 +220,18 @@ export const RETURNS_MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    name: 'returns: drop the indexes others cover — every write of a return paid for them',
+    up(db) {
+      // A store's returns are found through returns_facets (campaign_id first), those awaiting a decision through
+      // returns_awaiting_sort, the inbox order through returns_inbox_sort; photos are read by return only.
+      db.exec(`
+        DROP INDEX IF EXISTS returns_campaign;
+        DROP INDEX IF EXISTS returns_awaiting_deadline;
+        DROP INDEX IF EXISTS returns_inbox_order;
+        DROP INDEX IF EXISTS photos_hash;
+      `);
+    },
+  },
 ];

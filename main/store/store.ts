@@ -436,40 +436,29 @@ export class Store
       for (const decision of item.decisions ?? []) photoCount += new Set(decision.images ?? []).size;
       for (const instance of item.instances ?? []) if (instance.cis) marked = true;
     }
-    this.stmt(
-      `INSERT INTO returns (id, campaign_id, order_id, return_type, refund_status, shipment_status, created_at, updated_at,
-         amount_value, amount_currency, fast_return, has_marked_goods, photo_count, item_count, awaiting_decision,
-         decision_deadline, pickup_till, raw_json, synced_at)
-       VALUES (:id, :campaignId, :orderId, :returnType, :refundStatus, :shipmentStatus, :createdAt, :updatedAt,
-         :amountValue, :amountCurrency, :fastReturn, :marked, :photoCount, :itemCount, :awaiting, :deadline, :pickupTill, :raw, :now)
-       ON CONFLICT(id) DO UPDATE SET campaign_id = excluded.campaign_id, order_id = excluded.order_id,
-         return_type = excluded.return_type, refund_status = excluded.refund_status, shipment_status = excluded.shipment_status,
-         created_at = excluded.created_at, updated_at = excluded.updated_at, amount_value = excluded.amount_value,
-         amount_currency = excluded.amount_currency, fast_return = excluded.fast_return,
-         has_marked_goods = excluded.has_marked_goods, photo_count = excluded.photo_count, item_count = excluded.item_count,
-         awaiting_decision = excluded.awaiting_decision, decision_deadline = excluded.decision_deadline,
-         pickup_till = excluded.pickup_till, raw_json = excluded.raw_json, synced_at = excluded.synced_at`,
-    ).run({
-      id: dto.id,
+    const values: SQLInputValue[] = [
       campaignId,
-      orderId: dto.orderId,
-      returnType: dto.returnType,
-      refundStatus: nul(dto.refundStatus),
-      shipmentStatus: nul(dto.shipmentStatus),
+      dto.orderId,
+      dto.returnType,
+      nul(dto.refundStatus),
+      nul(dto.shipmentStatus),
       createdAt,
-      updatedAt: ms(dto.updateDate),
-      amountValue: nul(amount?.value),
-      amountCurrency: nul(amount?.currencyId),
-      fastReturn: bool(dto.fastReturn),
-      marked: bool(marked),
+      ms(dto.updateDate),
+      nul(amount?.value),
+      nul(amount?.currencyId),
+      bool(dto.fastReturn),
+      bool(marked),
       photoCount,
-      itemCount: dto.items.length,
-      awaiting: bool(awaiting),
+      dto.items.length,
+      bool(awaiting),
       deadline,
-      pickupTill: ms(dto.pickupTillDate),
+      ms(dto.pickupTillDate),
       raw,
       now,
-    });
+    ];
+    // A plain INSERT or UPDATE, not an upsert: whether the row exists is already known, and an upsert costs twice the insert.
+    if (existed) this.stmt(RETURN_UPDATE).run(...values, dto.id);
+    else this.stmt(RETURN_INSERT).run(dto.id, ...values);
     if (existed) {
       for (const table of ['return_items', 'item_decisions', 'photos', 'instances']) {
         this.stmt(`DELETE FROM ${table} WHERE return_id = ?`).run(dto.id);
@@ -1089,6 +1078,30 @@ export class Store
 export function openStore(path: string, options: StoreOptions = {}): Store {
   return new Store(path, options);
 }
+
+/** The columns of a return's row the sync writes, in the order writeReturn gives their values. */
+const RETURN_WRITE_COLUMNS = [
+  'campaign_id',
+  'order_id',
+  'return_type',
+  'refund_status',
+  'shipment_status',
+  'created_at',
+  'updated_at',
+  'amount_value',
+  'amount_currency',
+  'fast_return',
+  'has_marked_goods',
+  'photo_count',
+  'item_count',
+  'awaiting_decision',
+  'decision_deadline',
+  'pickup_till',
+  'raw_json',
+  'synced_at',
+] as const;
+const RETURN_INSERT = `INSERT INTO returns (id, ${RETURN_WRITE_COLUMNS.join(', ')}) VALUES (?${', ?'.repeat(RETURN_WRITE_COLUMNS.length)})`;
+const RETURN_UPDATE = `UPDATE returns SET ${RETURN_WRITE_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
 
 /** Soonest decision deadline first (none last), then most recently updated; matches index returns_inbox_sort. */
 const INBOX_ORDER = 'coalesce(r.decision_deadline, 9007199254740991), r.updated_at DESC, r.id DESC';

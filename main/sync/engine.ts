@@ -12,7 +12,7 @@ import { DECISION_OPTIONS_MAX_AGE_MS, toAvailableDecisions } from './decision-op
 const DAY = 86_400_000;
 
 /** Returns (or orders) written per transaction: a page is stored in chunks with a turn of the event loop between them, so the UI process never waits long. */
-export const WRITE_CHUNK = 25;
+export const WRITE_CHUNK = 50;
 
 /**
  * Turns of the event loop for write chunks, one chunk per turn: every store syncs at once, and a plain
