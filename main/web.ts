@@ -17,8 +17,10 @@ const root = join(import.meta.dirname, import.meta.url.endsWith('.ts') ? '..' : 
 
 const BUILT_RENDERER = join(root, 'out', 'renderer');
 
-/** Longest wait for the first page before sync and the outbox start without it. */
+/** Longest wait for a page to be opened before sync and the outbox start without it. */
 const BACKGROUND_AFTER_MS = 5_000;
+/** Longest wait for the first inbox page of a page that was opened (a slow machine loads the renderer for seconds). */
+const BACKGROUND_AFTER_OPENED_MS = 30_000;
 
 /** Newest modification time of the files the renderer bundle is built from. */
 function newestSource(): number {
@@ -96,9 +98,22 @@ export async function runWebMode(argv: string[] = process.argv.slice(2), rendere
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${values.port}"`);
-  const server = await startWebServer({ services, logger, rendererDir, port, host: values.host, onFirstPage: () => services.startBackground() });
-  // Nobody opened the page: background work starts anyway, a few seconds after start-up.
-  setTimeout(() => services.startBackground(), BACKGROUND_AFTER_MS).unref();
+  let opened = false;
+  const server = await startWebServer({
+    services,
+    logger,
+    rendererDir,
+    port,
+    host: values.host,
+    onFirstPage: () => services.startBackground(),
+    onPageOpened: () => (opened = true),
+  });
+  // Nobody opened the page: background work starts anyway, a few seconds after start-up; a page being opened
+  // gets its first inbox page before sync competes with it, however long the renderer takes to load.
+  setTimeout(() => {
+    if (opened) setTimeout(() => services.startBackground(), BACKGROUND_AFTER_OPENED_MS - BACKGROUND_AFTER_MS).unref();
+    else services.startBackground();
+  }, BACKGROUND_AFTER_MS).unref();
   const { endpoint } = services.session();
   const mode = endpoint.mode === 'demo' ? 'demo data from the built-in sandbox (no API key set)' : `live: ${new URL(endpoint.baseUrl).host}`;
   process.stdout.write(`ReturnDesk web mode — ${mode}\nData folder: ${config.dataDir}\nOpen: ${server.url}\n`);

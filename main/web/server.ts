@@ -20,6 +20,8 @@ export interface WebServerOptions {
   token?: string;
   /** Called once, after the first inbox page has been sent to a page (web mode starts sync then). */
   onFirstPage?: () => void;
+  /** Called once, when a browser first asks for the page: its first inbox page is on its way. */
+  onPageOpened?: () => void;
 }
 
 export interface RunningWebServer {
@@ -119,6 +121,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   let origin = '';
   let nextConnection = 1;
   let firstPage = options.onFirstPage;
+  let pageOpened = options.onPageOpened;
 
   const server: Server = createServer((request, response) => {
     try {
@@ -166,6 +169,10 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     const file = normalize(join(rendererDir, relative));
     const inside = file.startsWith(rendererDir + sep);
     const served = inside && existsSync(file) && statSync(file).isFile() ? file : join(rendererDir, 'index.html');
+    if (pageOpened && served.endsWith('index.html')) {
+      pageOpened();
+      pageOpened = undefined;
+    }
     response.writeHead(200, {
       'Content-Type': TYPES[extname(served)] ?? 'application/octet-stream',
       'Content-Security-Policy': webCsp(origin),

@@ -114,6 +114,25 @@ describe('web mode server', () => {
     expect((await handshake(`/bridge?token=${server.token}`, {})).outcome).toBe(403);
   });
 
+  it('tells web mode once when a browser opens the page (not for its assets), so a slow first load still gets its first page first', async () => {
+    const rendererDir = mkdtempSync(join(tmpdir(), 'returndesk-renderer-'));
+    mkdirSync(join(rendererDir, 'assets'));
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>ReturnDesk</title>');
+    writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+    let opened = 0;
+    const third = await startWebServer({ services, logger, rendererDir, port: 0, onPageOpened: () => opened++ });
+    try {
+      expect((await fetch(`${third.origin}/assets/app.js`)).status).toBe(200);
+      expect(opened).toBe(0);
+      expect((await fetch(`${third.origin}/`)).status).toBe(200);
+      expect(opened).toBe(1);
+      await fetch(`${third.origin}/`);
+      expect(opened).toBe(1);
+    } finally {
+      await third.close();
+    }
+  });
+
   it('tells web mode once, after the first inbox page is sent, so sync starts behind the first paint', async () => {
     const rendererDir = mkdtempSync(join(tmpdir(), 'returndesk-renderer-'));
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>ReturnDesk</title>');
