@@ -67,7 +67,7 @@ export interface AlertEngineOptions {
 }
 
 export interface AlertEngine {
-  /** Evaluates once now; concurrent calls share the running evaluation. */
+  /** Evaluates once now; calls while one runs share a single evaluation that follows it. */
   tick(): Promise<TickReport>;
   /** Ticks now and then every interval until stop(). */
   start(): void;
@@ -178,11 +178,22 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return { notifications: shown, heldBack, clockJump: decision.clockJump, counts };
   };
 
+  let following: Promise<TickReport> | null = null;
   const tick = (): Promise<TickReport> => {
-    running ??= evaluate().finally(() => {
-      running = null;
-    });
-    return running;
+    if (!running) {
+      running = evaluate().finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    // A change asked about mid-evaluation may have missed its snapshot: one more evaluation follows (calls coalesce), not the next minute.
+    following ??= running
+      .catch(() => undefined)
+      .then(() => {
+        following = null;
+        return tick();
+      });
+    return following;
   };
 
   const safeTick = (): void => {

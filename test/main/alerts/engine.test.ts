@@ -116,6 +116,30 @@ describe('alert engine', () => {
     expect(lines.filter((l) => l.includes('not supported'))).toHaveLength(1);
   });
 
+  it('a tick asked while one runs evaluates again after it, so a return stored mid-evaluation is not left to the next minute', async () => {
+    let release: () => void = () => undefined;
+    const state = { returns: [aReturn(1)], calls: 0 };
+    const source = async () => {
+      state.calls++;
+      const returns = state.returns;
+      // The first evaluation reads its snapshot, then waits (a slow machine) while the sync stores return 2.
+      if (state.calls === 1) await new Promise<void>((resolve) => (release = resolve));
+      return { returns, outboxProblems: [] };
+    };
+    const { engine, notifier } = setup({ source });
+    const first = engine.tick();
+    await Promise.resolve();
+    state.returns = [aReturn(1), aReturn(2)];
+    const second = engine.tick();
+    const third = engine.tick();
+    expect(third).toBe(second);
+    release();
+    expect((await first).notifications.map((n) => n.returnIds)).toEqual([[1]]);
+    expect((await second).notifications.map((n) => n.returnIds)).toEqual([[2]]);
+    expect(state.calls).toBe(2);
+    expect(notifier.shown.map((n) => n.returnIds)).toEqual([[1], [2]]);
+  });
+
   it('ticks at once on start and then every interval until stopped', async () => {
     vi.useFakeTimers();
     try {
