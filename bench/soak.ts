@@ -17,6 +17,7 @@ import { startSandbox } from '../sandbox/index.ts';
 import { createRng, type Rng } from '../sandbox/rng.ts';
 import type { SoakScriptReport, ScheduledFault } from '../sandbox/soak-script.ts';
 import { AppExited, residentBytes, startApp, type AppProcess } from './soak-app-process.ts';
+import { overlap, thresholdAlertFigure, thresholdAlertUnit, type Window } from './soak-alerts.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -82,27 +83,6 @@ export interface SoakResult {
   defects: string[];
   notes: string[];
 }
-
-interface Window {
-  from: number;
-  to: number;
-}
-
-const overlap = (windows: readonly Window[], from: number, to: number): number => {
-  // Union of the windows' parts inside [from, to].
-  const parts = windows
-    .map((w) => ({ from: Math.max(w.from, from), to: Math.min(w.to, to) }))
-    .filter((w) => w.to > w.from)
-    .sort((a, b) => a.from - b.from);
-  let total = 0;
-  let end = -Infinity;
-  for (const p of parts) {
-    if (p.to <= end) continue;
-    total += p.to - Math.max(p.from, end);
-    end = p.to;
-  }
-  return total;
-};
 
 const mskHour = (ms: number): number => new Date(ms + MSK).getUTCHours() + new Date(ms + MSK).getUTCMinutes() / 60;
 const mskMidnight = (ms: number): number => Math.floor((ms + MSK) / DAY) * DAY - MSK;
@@ -615,50 +595,22 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     const returnsLost = arrivals.filter((a) => !stored.has(a.returnId!)).map((a) => a.returnId!);
     if (returnsLost.length) defects.push(`seed ${options.seed}: returns never stored: ${returnsLost.slice(0, 10).join(', ')}`);
 
-    // Alerts: each threshold a return reached undecided, alerted within one poll interval (time the app was down aside).
+    // Alerts: each threshold a return reached undecided, alerted within one poll of when the app could know it.
     const thresholds = [24, 6, 1];
-    const quiet = quietWindows(start, runEnd);
-    const alertsFor = new Map<number, AlertRecord[]>();
-    for (const a of alerts) for (const id of a.returnIds) alertsFor.set(id, [...(alertsFor.get(id) ?? []), a]);
-    let crossings = 0;
-    let onTime = 0;
-    let missed = 0;
-    let heldForQuiet = 0;
-    let worstAlertLateMs = 0;
-    const missedIds: string[] = [];
-    for (const a of arrivals) {
-      if (a.type !== 'RETURN') continue;
-      const deadline = Date.parse(a.at) + 48 * HOUR;
-      const decidedAt = decided.get(a.returnId!)?.at ?? Infinity;
-      for (const threshold of thresholds) {
-        const crossing = deadline - threshold * HOUR;
-        // A normal alert crossing in quiet hours is due when they end: one due after the run cannot be counted.
-        const held = threshold !== 1 ? quiet.find((w) => crossing > w.from && crossing < w.to) : undefined;
-        const due = held ? held.to : crossing;
-        if (crossing < start || due > runEnd - HOUR || decidedAt <= crossing) continue;
-        // The Market decided it already (auto-confirmed returns leave before their deadline only by a decision).
-        crossings++;
-        const alert = (alertsFor.get(a.returnId!) ?? [])
-          .filter((x) => (x.kind === 'deadline' || x.kind === 'expired') && Date.parse(x.at) >= crossing - POLL_MS)
-          .sort((x, y) => Date.parse(x.at) - Date.parse(y.at))[0];
-        if (!alert || Date.parse(alert.at) > deadline + POLL_MS) {
-          // Decided after the crossing and before the alert could be raised is not a miss.
-          if (decidedAt < crossing + 2 * POLL_MS) {
-            crossings--;
-            continue;
-          }
-          missed++;
-          missedIds.push(`${a.returnId}@${threshold}h`);
-          continue;
-        }
-        const at = Date.parse(alert.at);
-        const quietHeld = threshold !== 1 ? overlap(quiet, crossing, at) : 0;
-        if (quietHeld > 0) heldForQuiet++;
-        const late = at - crossing - overlap([...down, ...(quietHeld > 0 ? quiet : [])], crossing, at);
-        worstAlertLateMs = Math.max(worstAlertLateMs, late);
-        if (late <= POLL_MS) onTime++;
-      }
-    }
+    // Quiet hours hold alerts from the moment the operator set them.
+    const quiet = quietWindows(start, runEnd).flatMap((w) => (w.to <= quietFrom ? [] : [{ from: Math.max(w.from, quietFrom), to: w.to }]));
+    const alertFigure = thresholdAlertFigure({
+      arrivals: arrivals.map((a) => ({ returnId: a.returnId!, createdAt: Date.parse(a.at), type: a.type })),
+      decisionWindowMs: 48 * HOUR,
+      thresholdsHours: thresholds,
+      pollMs: POLL_MS,
+      alerts: alerts.map((a) => ({ at: Date.parse(a.at), kind: a.kind, returnIds: a.returnIds })),
+      firstSeen,
+      decidedAt: new Map([...decided].map(([id, d]) => [id, d.at])),
+      down,
+      quiet,
+      runEnd,
+    });
     const repeatKeys = new Map<string, number>();
     for (const a of alerts) {
       if (!['deadline', 'expired', 'undelivered', 'undeliveredExpired'].includes(a.kind)) continue;
@@ -778,8 +730,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       'decisions by the operator': decided.size,
       'fault windows': faults.length,
       'alerts raised': alerts.length,
-      'threshold crossings': crossings,
-      'alerts held for quiet hours': heldForQuiet,
+      'threshold crossings': alertFigure.counted,
+      'alerts held for quiet hours': alertFigure.heldForQuiet,
       'disk full seen by the app (status events)': statusSeen.diskFull,
       'key problem seen by the app (status events)': statusSeen.authProblem,
       'undelivered after the drain': Math.max(0, undelivered),
@@ -794,7 +746,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       const restarted = w.at.slice(1).map((at, i) => down.some((d) => d.to > Date.parse(w.at[i]!) && d.to <= Date.parse(at)));
       notes.push(`budget 420s in one window ${w.window}: ${w.at.map((at, i) => `${at}${i > 0 && restarted[i - 1] ? ' (after a restart)' : ''}`).join(', ')}`);
     }
-    if (missedIds.length) notes.push(`alerts missing (return@threshold): ${missedIds.slice(0, 20).join(', ')}`);
+    if (alertFigure.late.length) notes.push(`threshold alerts late or never (return@threshold): ${alertFigure.late.slice(0, 20).join(', ')}`);
 
     const figures: Figure[] = [
       {
@@ -822,16 +774,16 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       },
       {
         name: 'threshold alerts within one poll interval',
-        value: crossings ? Math.round((onTime / crossings) * 10_000) / 100 : null,
-        unit: `% of ${crossings} (worst ${minutes(worstAlertLateMs)} min, ${missed} missed)`,
+        value: alertFigure.counted ? Math.round((alertFigure.onTime / alertFigure.counted) * 10_000) / 100 : null,
+        unit: thresholdAlertUnit(alertFigure),
         goal: '100 %',
-        met: crossings > 0 && onTime === crossings,
+        met: alertFigure.counted > 0 && alertFigure.onTime === alertFigure.counted,
       },
       { name: 'alerts repeated', value: repeated, unit: 'alerts', goal: '0', met: repeated === 0 },
       {
         name: 'normal alerts raised in quiet hours (22:00–08:00 MSK)',
         value: inQuiet,
-        unit: `alerts (${heldForQuiet} held and raised after)`,
+        unit: `alerts (${alertFigure.heldForQuiet} held and raised after)`,
         goal: '0',
         met: inQuiet === 0,
       },
