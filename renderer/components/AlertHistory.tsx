@@ -58,7 +58,7 @@ export function AlertHistory() {
                     navigateTo(alert.target);
                   }}
                 >
-                  {t('alerts.open')}
+                  {'returnId' in alert.target ? t('alerts.open') : t('alerts.openList')}
                 </button>
                 {state !== 'dismissed' && alert.urgency === 'critical' && (
                   <button type="button" onClick={() => void dismissAlert(alert.id)}>

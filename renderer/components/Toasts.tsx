@@ -23,7 +23,8 @@ function AlertActions({ alert }: { alert: AlertRecord }) {
           if (alert.urgency !== 'critical') hideAlert(alert.id);
         }}
       >
-        {t('alerts.open')}
+        {/* A summary of several returns opens their list, not one of them: the button says which. */}
+        {'returnId' in alert.target ? t('alerts.open') : t('alerts.openList')}
       </button>
       <button
         type="button"

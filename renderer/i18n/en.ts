@@ -313,6 +313,7 @@ export const en = {
   alerts: {
     title: 'Alerts',
     open: 'Open',
+    openList: 'Show the list',
     dismiss: 'Dismiss',
     history: 'Alert history',
     historyButton: 'Alerts',

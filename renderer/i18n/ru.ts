@@ -334,6 +334,7 @@ export const ru = defineDictionary({
   alerts: {
     title: 'Оповещения',
     open: 'Открыть',
+    openList: 'Показать список',
     dismiss: 'Закрыть',
     history: 'История оповещений',
     historyButton: 'Оповещения',
