@@ -139,7 +139,6 @@ export async function createServices(options: ServicesOptions): Promise<Services
     events,
     session,
     chats: feeds.chats,
-    outboxStateOf: returns.outboxStateOf,
     locale,
     logger,
     ...(options.notifier ? { hostNotifier: options.notifier } : {}),

@@ -16,6 +16,7 @@ import { deadlineInputFromRow } from '../deadlines/from-row.ts';
 import type { EventHub } from '../ipc/router.ts';
 import type { Logger } from '../log.ts';
 import type { Clock } from '../market/scheduler.ts';
+import { outboxStateFrom } from '../returns/reader.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import type { Store } from '../store/store.ts';
 
@@ -34,7 +35,6 @@ export function createAppAlerts(deps: {
   events: EventHub;
   session: () => MarketSession;
   chats: ChatWatch;
-  outboxStateOf: (returnId: number) => OutboxState | null;
   locale: () => 'ru' | 'en';
   logger: Logger;
   /** The host's native notifications (desktop); none in web mode and the CLI. */
@@ -69,7 +69,7 @@ export function createAppAlerts(deps: {
     const pending = new Map(current.outbox.pending().map((entry) => [entry.returnId, entry]));
     return {
       returns: store.alertCandidates().map((row) => {
-        const state = deps.outboxStateOf(row.id);
+        const state = outboxStateFrom(row.outboxState);
         const entry = state === 'queued' || state === 'sending' ? pending.get(row.id) : undefined;
         // Accepted by the Market and only being confirmed: as good as delivered for the deadline.
         if (entry && entry.acceptedAt !== null) return { ...deadlineInputFromRow(row), outboxState: 'delivered' as const };

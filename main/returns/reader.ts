@@ -24,10 +24,14 @@ export interface AnalyticsReader {
 
 const OUTBOX_STATES = new Set<string>(['queued', 'sending', 'delivered', 'failed', 'conflict', 'cancelled']);
 
+/** A stored outbox state as the contract names it; anything else (or none) is null. */
+export function outboxStateFrom(state: string | null): OutboxState | null {
+  return state && OUTBOX_STATES.has(state) ? (state as OutboxState) : null;
+}
+
 export function createReturnsReader(store: Store): ReturnsReader {
   const outboxStateOf = (returnId: number): OutboxState | null => {
-    const state = store.latestOutboxState(returnId);
-    return state && OUTBOX_STATES.has(state) ? (state as OutboxState) : null;
+    return outboxStateFrom(store.latestOutboxState(returnId));
   };
   return {
     page(filter, offset, limit) {

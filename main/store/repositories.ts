@@ -10,7 +10,18 @@
  */
 import type { AlertRecord, AvailableDecision } from '../../preload/contract.ts';
 import type { BusinessOrderDTO, CampaignDTO, ReturnDTO } from '../market/schemas.ts';
-import type { CampaignRow, InboxCounts, InboxFilter, OrderRow, ReturnDetail, ReturnRow, SkipRecord, SyncCursor, UpsertResult } from './store.ts';
+import type {
+  AlertCandidateRow,
+  CampaignRow,
+  InboxCounts,
+  InboxFilter,
+  OrderRow,
+  ReturnDetail,
+  ReturnRow,
+  SkipRecord,
+  SyncCursor,
+  UpsertResult,
+} from './store.ts';
 import type { ReturnOfOrder } from '../market/money.ts';
 import type { Answer, Engine } from './engine.ts';
 
@@ -245,7 +256,8 @@ export interface ReturnRepository<E extends Engine = 'async'> {
   awaitingDecision(now: number, campaignIds?: number[]): Answer<Array<ReturnRow & { msLeft: number | null }>, E>;
   /** State of the return's newest queued decision, or null. */
   latestOutboxState(returnId: number): Answer<string | null, E>;
-  alertCandidates(): Answer<ReturnRow[], E>;
+  /** Returns an alert may concern, with their newest decision's state, in one pass. */
+  alertCandidates(): Answer<AlertCandidateRow[], E>;
   /** A page of the inbox in its order (soonest deadline first) and how many match the filter. */
   inboxPage(filter?: InboxFilter, page?: { limit?: number; offset?: number }): Answer<{ rows: ReturnRow[]; total: number }, E>;
   /** Counts per facet: each facet counted with every other filter applied but its own. */

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DECISION_WINDOW_MS, awaitsDecision, openStore, storePath, type Store } from '../../../main/store/store.ts';
 import { MIGRATIONS } from '../../../main/store/schema.ts';
+import { SqliteOutboxRepository } from '../../../main/store/outbox-repository.ts';
+import { enqueueRefund } from '../../helpers/outbox-rows.ts';
 import { HOUR, T0, aReturn, anOrder, campaign } from '../market/fixtures.ts';
 
 describe('store', () => {
@@ -33,6 +35,30 @@ describe('store', () => {
     );
     // Covered by those above, and paid for by every write of a return.
     expect(indexes.filter((name) => ['returns_campaign', 'returns_awaiting_deadline', 'returns_inbox_order', 'photos_hash'].includes(name))).toEqual([]);
+  });
+
+  it('lists the returns an alert may concern with their newest decision state, in one read', () => {
+    store.upsertReturns(
+      11,
+      [
+        aReturn(1),
+        aReturn(2, { refundStatus: 'REFUNDED' }),
+        aReturn(3, { refundStatus: 'PREMODERATION_DISPUTE' }),
+        aReturn(4, { refundStatus: 'REFUNDED', shipmentStatus: 'READY_FOR_PICKUP' }),
+        aReturn(5),
+      ],
+      T0,
+    );
+    const outbox = new SqliteOutboxRepository(store);
+    enqueueRefund(outbox, 1, T0);
+    outbox.quarantine(enqueueRefund(outbox, 5, T0), 'unreadable', T0);
+    const byId = new Map(store.alertCandidates().map((row) => [row.id, row]));
+    expect([...byId.keys()].sort()).toEqual([1, 3, 4, 5]);
+    expect(byId.get(1)).toMatchObject({ orderId: 1001, campaignId: 11, placementType: 'FBS', outboxState: 'queued', createdAt: expect.any(String) });
+    expect(byId.get(3)?.outboxState).toBeNull();
+    // A quarantined row is not the queue's: the return counts as undecided.
+    expect(byId.get(5)?.outboxState).toBeNull();
+    expect(byId.get(4)?.shipmentStatus).toBe('READY_FOR_PICKUP');
   });
 
   it('uses WAL on a file and keeps data across reopen; later migrations apply on top', () => {
