@@ -10,6 +10,7 @@ import { consoleSink, createLogger, fileSink, type LogLevel, type Logger } from 
 import { MarketClient, type MarketClientOptions } from './market/client.ts';
 import type { Clock } from './market/scheduler.ts';
 import { Outbox, type OutboxOptions } from './outbox/outbox.ts';
+import { prepareDataFolder } from './store/data-folder.ts';
 import type { Store } from './store/store.ts';
 import { SyncEngine, type SyncOptions } from './sync/engine.ts';
 
@@ -126,6 +127,8 @@ export function hostLogger(
   config: Pick<RuntimeConfig, 'dataDir' | 'apiKey'>,
   options: { file: 'returndesk.log' | 'returndesk-cli.log'; level?: LogLevel; terminal?: (line: string) => void },
 ): Logger {
+  // Before the log file opens there: an unusable folder is one clear message, not a raw errno from the log writer.
+  prepareDataFolder(config.dataDir);
   return createLogger({
     sinks: [options.terminal ?? consoleSink, fileSink(join(config.dataDir, 'logs', options.file))],
     secrets: () => [config.apiKey],

@@ -2,11 +2,12 @@
  * Electron entry: the same services as web mode, carried to the renderer by the preload over IPC.
  * Bundled to out/main/index.js by `npm run build`.
  */
-import { app, BrowserWindow, ipcMain, Notification, protocol, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, type IpcMainInvokeEvent } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { loadConfig } from './config.ts';
+import { loadConfig, type RuntimeConfig } from './config.ts';
 import type { Sender } from './ipc/router.ts';
+import type { Logger } from './log.ts';
 import { hostLogger } from './composition.ts';
 import { createServices, type Services } from './services.ts';
 import { createSettingsStore } from './settings/settings-store.ts';
@@ -79,8 +80,18 @@ async function serveRenderer(request: Request): Promise<Response> {
 }
 
 async function start(): Promise<void> {
-  const config = loadConfig();
-  const logger = hostLogger(config, { file: 'returndesk.log' });
+  let config: RuntimeConfig;
+  let logger: Logger;
+  try {
+    config = loadConfig();
+    logger = hostLogger(config, { file: 'returndesk.log' });
+  } catch (error) {
+    // No log to write to (an unusable data folder, a wrong RETURNDESK_* value): the operator is told in a dialog.
+    await app.whenReady();
+    dialog.showErrorBox('ReturnDesk could not start', error instanceof Error ? error.message : String(error));
+    app.quit();
+    return;
+  }
   // Any web contents not made by our window factory (devtools, a future webview) is locked down too.
   app.on('web-contents-created', (_event, contents) => lockDown(contents));
   await app.whenReady();
@@ -141,6 +152,7 @@ async function start(): Promise<void> {
     });
   } catch (error) {
     logger.error('ReturnDesk could not start', { error: error instanceof Error ? error : String(error) });
+    dialog.showErrorBox('ReturnDesk could not start', error instanceof Error ? error.message : String(error));
     app.quit();
     return;
   }

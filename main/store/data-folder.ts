@@ -1,9 +1,72 @@
 // The data folder holds the seller's returns, buyers' photos and logs: readable by its owner only.
-import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
+
+/** The data folder cannot be used: its message is the whole story for the operator (no stack, no errno alone). */
+export class DataFolderError extends Error {
+  override name = 'DataFolderError';
+}
+
+/** Why a file-system call on `path` failed, in the operator's words. */
+function reasonFor(path: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return `permission to write in ${path} is refused`;
+  if (code === 'ENOTDIR') return `${path} is inside a file, not a folder`;
+  if (code === 'EROFS') return `${path} is on a read-only disk`;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return `the disk holding ${path} is full`;
+  if (code === 'ENOENT') return `a folder cannot be created at ${path}`;
+  return `${path}: ${code ?? (error as Error).message}`;
+}
+
+/**
+ * Makes sure `dir` is a folder ReturnDesk can write to, creating what is missing of it (0700), before the log
+ * or the database open there; throws a DataFolderError that says what is wrong and what to do otherwise.
+ * Each missing folder is made on its own: Node's recursive mkdir never returns under /proc.
+ */
+export function prepareDataFolder(dir: string): void {
+  const folder = resolve(dir);
+  const fail = (reason: string): DataFolderError =>
+    new DataFolderError(
+      `the data folder ${folder} cannot be used: ${reason}. Point RETURNDESK_DATA_DIR at a folder you can write to, or fix this one; nothing was changed.`,
+    );
+  const missing: string[] = [];
+  for (let path = folder; ;) {
+    try {
+      if (!statSync(path).isDirectory()) throw fail(`${path} is a file, not a folder`);
+      break;
+    } catch (error) {
+      if (error instanceof DataFolderError) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // ENOTDIR: a file somewhere above; walking up finds it and says which.
+      if (code === 'EACCES') throw fail(`permission to reach ${path} is refused`);
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(path) === path) throw fail(reasonFor(path, error));
+      missing.unshift(path);
+      path = dirname(path);
+    }
+  }
+  for (const path of missing) {
+    try {
+      mkdirSync(path, { mode: PRIVATE_DIR_MODE });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fail(reasonFor(path, error));
+    }
+  }
+  // Permission bits do not tell everything (read-only mounts, ACLs, root): write a file and take it away.
+  const probe = join(folder, `.returndesk-write-check-${process.pid}`);
+  try {
+    writeFileSync(probe, '', { mode: PRIVATE_FILE_MODE });
+  } catch (error) {
+    throw fail(reasonFor(folder, error));
+  }
+  try {
+    unlinkSync(probe);
+  } catch {
+    // Written but not removable is still a usable folder; the next start overwrites the same name.
+  }
+}
 
 /** What ReturnDesk keeps in its data folder; nothing else in the folder is touched. */
 const OWN_ENTRY = /^(returndesk\.sqlite(-wal|-shm|-journal)?|logs|cache|reports|settings\.json)$/;

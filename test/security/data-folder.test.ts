@@ -122,3 +122,60 @@ describe.skipIf(!isPosix)('the data folder is private to its owner', () => {
     }
   }, 120_000);
 });
+
+// A data folder that cannot be used (a file in its path, a folder of another user, a pseudo file system) is said in
+// one line that names the path and what to do, before any log or database opens there; nothing is created or changed.
+describe('an unusable data folder is one clear message', () => {
+  const cli = (dataDir: string, prefix: string[] = []): { status: number | null; stderr: string; stdout: string } => {
+    const run = spawnSync(
+      prefix[0] ?? process.execPath,
+      [...prefix.slice(1), ...(prefix.length ? [process.execPath] : []), join(import.meta.dirname, '..', '..', 'main', 'cli.ts'), 'list', '--awaiting'],
+      {
+        env: { ...process.env, RETURNDESK_DATA_DIR: dataDir, RETURNDESK_LOG_LEVEL: '' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    return { status: run.status, stderr: run.stderr, stdout: run.stdout };
+  };
+  const expectOneLine = (stderr: string, says: RegExp): void => {
+    const lines = stderr.trim().split('\n');
+    expect(lines, stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(says);
+    expect(lines[0]).toMatch(/Point RETURNDESK_DATA_DIR at a folder you can write to/);
+    expect(stderr).not.toMatch(/\bat .*\.ts:\d+|ENOTDIR|EACCES|ENOENT/);
+  };
+
+  it('a file where a folder of the path should be: the file is named, and left as it was', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'rd-unusable-'));
+    const file = join(parent, 'not-a-folder');
+    writeFileSync(file, 'kept');
+    const run = cli(join(file, 'ReturnDesk'));
+    expect(run.status).toBe(1);
+    expectOneLine(run.stderr, new RegExp(`the data folder .*ReturnDesk cannot be used: ${file} is a file, not a folder`));
+    expect(readdirSync(parent)).toEqual(['not-a-folder']);
+  });
+
+  it.runIf(process.platform === 'linux')('a folder under /proc: said at once (recursive mkdir there never returns)', () => {
+    const run = cli('/proc/returndesk-data');
+    expect(run.status).toBe(1); // null would be the 60-second timeout
+    expectOneLine(run.stderr, /the data folder \/proc\/returndesk-data cannot be used: a folder cannot be created at \/proc\/returndesk-data/);
+  });
+
+  it.runIf(asRoot)('a folder only another user may enter: permission named, for the operator who runs it', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'rd-unusable-'));
+    chmodSync(parent, 0o700);
+    const run = cli(join(parent, 'ReturnDesk'), ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']);
+    expect(run.status).toBe(1);
+    expectOneLine(run.stderr, new RegExp(`cannot be used: permission to reach ${parent}/ReturnDesk is refused`));
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('web mode says the same and exits', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'rd-unusable-'));
+    writeFileSync(join(parent, 'file'), '');
+    await expect(startWebProcess({}, join(parent, 'file', 'ReturnDesk'))).rejects.toThrow(
+      /web mode exited with 1:[\s\S]*could not start: the data folder \S+ cannot be used: \S+file is a file, not a folder/,
+    );
+  }, 90_000);
+});
