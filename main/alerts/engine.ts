@@ -11,6 +11,7 @@ import {
   isQuietTime,
   markKey,
   moscowTzOffset,
+  nextAlertChange,
   type AlertLocale,
   type AlertNotification,
   type AlertSettings,
@@ -69,7 +70,7 @@ export interface AlertEngineOptions {
 export interface AlertEngine {
   /** Evaluates once now; calls while one runs share a single evaluation that follows it. */
   tick(): Promise<TickReport>;
-  /** Ticks now and then every interval until stop(). */
+  /** Ticks now, then at each moment something falls due (a threshold, a deadline, the end of quiet hours) and at least every interval, until stop(). */
   start(): void;
   stop(): void;
   counts(): TrayCounts;
@@ -80,6 +81,16 @@ export interface AlertEngine {
 }
 
 const DAY = 24 * 3_600_000;
+
+const realTimers = {
+  setTimeout(fn: () => void, ms: number): unknown {
+    const handle = setTimeout(fn, ms);
+    // Ticks never hold the process.
+    handle.unref?.();
+    return handle;
+  },
+  clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 /** Builds the engine; nothing runs until tick() or start(). */
 export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
@@ -95,7 +106,14 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   let current: TrayCounts = { awaitingCount: 0, urgentCount: 0, undeliveredCount: 0 };
   let running: Promise<TickReport> | null = null;
   let timer: unknown = null;
+  let started = false;
   let warnedUnsupported = false;
+  /** The next moment time alone makes something due, from the latest evaluation; null when nothing waits. */
+  let nextChange: number | null = null;
+  let lastEvaluation = -Infinity;
+  const timers = options.timers ?? realTimers;
+  // A store of tens of thousands of returns reads its candidates in about 0.2 s: dense crossings wake the engine at most this often.
+  const minWakeMs = intervalMs / 4;
 
   notifier.onClick((target) => {
     for (const handler of clickHandlers) {
@@ -128,6 +146,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     const snapshot = await options.source();
     // The time is taken after the snapshot is read: reading it may take a while on a loaded machine.
     const now = clock.now();
+    lastEvaluation = now;
+    nextChange = nextAlertChange(snapshot, settings, now, tzOffset);
     const decide = (at: number) => evaluateAlerts({ snapshot, settings, tzOffset, now: at, previousTick, marks: seen, locale: options.locale() });
     let decision = decide(now);
     if (decision.clockJump) logger.info('alerts: clock jump since the previous tick', { previousTick, now, heldBack: decision.heldBack });
@@ -178,11 +198,37 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return { notifications: shown, heldBack, clockJump: decision.clockJump, counts };
   };
 
+  /**
+   * The next wake: the moment something falls due (a tick a minute later would raise a threshold crossed just after
+   * this one more than a minute late once a timer fires a little late), and at least every interval.
+   */
+  const arm = (): void => {
+    if (!started) return;
+    if (timer !== null) timers.clearTimeout(timer);
+    const now = clock.now();
+    const due = nextChange === null ? Infinity : Math.max(nextChange, lastEvaluation + minWakeMs);
+    const at = Math.min(now + intervalMs, due);
+    let early = at === due;
+    const wake = (): void => {
+      // A timer of an accelerated clock may fire a real millisecond early: wait once for the moment itself.
+      const left = at - clock.now();
+      if (early && left > 0) {
+        early = false;
+        timer = timers.setTimeout(wake, left);
+        return;
+      }
+      timer = null;
+      safeTick();
+    };
+    timer = timers.setTimeout(wake, Math.max(0, at - now));
+  };
+
   let following: Promise<TickReport> | null = null;
   const tick = (): Promise<TickReport> => {
     if (!running) {
       running = evaluate().finally(() => {
         running = null;
+        arm();
       });
       return running;
     }
@@ -203,26 +249,14 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   return {
     tick,
     start() {
-      if (timer) return;
-      const timers = options.timers;
-      if (timers) {
-        const every = (): void => {
-          timer = timers.setTimeout(every, intervalMs);
-          safeTick();
-        };
-        timer = timers.setTimeout(every, intervalMs);
-      } else {
-        const interval = setInterval(safeTick, intervalMs);
-        interval.unref?.();
-        timer = interval;
-      }
+      if (started) return;
+      started = true;
+      arm();
       safeTick();
     },
     stop() {
-      if (timer) {
-        if (options.timers) options.timers.clearTimeout(timer);
-        else clearInterval(timer as ReturnType<typeof setInterval>);
-      }
+      started = false;
+      if (timer !== null) timers.clearTimeout(timer);
       timer = null;
     },
     counts: () => current,

@@ -185,6 +185,41 @@ export function isQuietTime(now: number, quietHours: QuietHours, tzOffset: TzOff
   return start < end ? minuteOfDay >= start && minuteOfDay < end : minuteOfDay >= start || minuteOfDay < end;
 }
 
+/** When the quiet hours that hold `now` end (epoch ms); null outside quiet hours. */
+export function quietEndsAt(now: number, quietHours: QuietHours, tzOffset: TzOffset): number | null {
+  if (!isQuietTime(now, quietHours, tzOffset)) return null;
+  const end = clockMinutes(quietHours.end)!;
+  const offset = tzOffset(now) * MINUTE;
+  const local = now + offset;
+  let at = Math.floor(local / (1440 * MINUTE)) * 1440 * MINUTE + end * MINUTE;
+  if (at <= local) at += 1440 * MINUTE;
+  return at - offset;
+}
+
+/**
+ * The first moment after `now` at which time alone can make an alert due: a threshold, a deadline, the grace of a
+ * queued decision, a pickup notice, the end of quiet hours. Null when nothing waits on the clock.
+ */
+export function nextAlertChange(snapshot: AlertSnapshot, settings: AlertSettings, now: number, tzOffset: TzOffset): number | null {
+  const offsets = [...thresholdMinutes(settings.alertThresholdsHours).map((t) => t * MINUTE), 0];
+  let next = Infinity;
+  const consider = (at: number): void => {
+    if (at > now && at < next) next = at;
+  };
+  for (const ret of snapshot.returns) {
+    const d = computeDeadlines(ret, ret.outboxState ?? null);
+    if (d.decisionDeadline !== null) for (const o of offsets) consider(d.decisionDeadline - o);
+    const undelivered = undeliveredDeadline(ret);
+    if (undelivered !== null) {
+      for (const o of offsets) consider(undelivered - o);
+      if (ret.pendingDecision) consider(ret.pendingDecision.queuedAt + UNDELIVERED_GRACE_MS);
+    }
+    if (d.pickupDeadline !== null) consider(d.pickupDeadline - PICKUP_NOTICE_MS);
+  }
+  consider(quietEndsAt(now, settings.quietHours, tzOffset) ?? Infinity);
+  return Number.isFinite(next) ? next : null;
+}
+
 /** The deadline of a queued or sending decision the Market still waits for; null otherwise. */
 export function undeliveredDeadline(ret: AlertReturn): number | null {
   const pending = ret.outboxState === 'queued' || ret.outboxState === 'sending';

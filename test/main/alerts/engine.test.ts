@@ -260,3 +260,106 @@ describe('web and CLI notifiers', () => {
     ).toBe('1970-01-01T00:00:00.000Z undeliveredExpired T — B');
   });
 });
+
+/** Timers of a fake clock that fire `lateMs` after their time, as a busy event loop fires them (at 1200× one real ms is 1.2 s). */
+function lateTimers(clock: { t: number }, lateMs: number) {
+  const pending = new Set<{ due: number; fn: () => void }>();
+  return {
+    setTimeout(fn: () => void, ms: number): unknown {
+      const timer = { due: clock.t + ms, fn };
+      pending.add(timer);
+      return timer;
+    },
+    clearTimeout: (handle: unknown) => void pending.delete(handle as { due: number; fn: () => void }),
+    /** Fires every timer due before `end` in order, letting each tick finish, and leaves the clock at `end`. */
+    async runUntil(end: number): Promise<void> {
+      const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
+      await settle();
+      for (;;) {
+        const next = [...pending].sort((a, b) => a.due - b.due)[0];
+        if (!next || next.due + lateMs > end) break;
+        pending.delete(next);
+        clock.t = Math.max(clock.t, next.due + lateMs);
+        next.fn();
+        await settle();
+      }
+      clock.t = end;
+    },
+  };
+}
+
+describe('alert timing on a clock whose timers fire late', () => {
+  let dir: string;
+  let db: Store;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rd-alert-timing-'));
+    db = openStore(join(dir, 'returndesk.sqlite'));
+  });
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const started = (
+    clock: { t: number; now(): number },
+    timers: ReturnType<typeof lateTimers>,
+    returns: AlertReturn[],
+    over: Partial<AlertEngineOptions> = {},
+  ) => {
+    const { engine } = setup({
+      clock,
+      timers,
+      returns,
+      marks: createStoredMarkStore(db.alertMarks),
+      keep: { transaction: (fn) => db.transaction(fn), record: (n, at) => db.alertHistory.record(n, at) },
+      ...over,
+    });
+    engine.start();
+    return engine;
+  };
+  const keptAt = (kind: string): number[] =>
+    db.alertHistory
+      .list()
+      .alerts.filter((a) => a.kind === kind)
+      .map((a) => Date.parse(a.at));
+
+  // The soak (1200×) found crossings alerted 60–66 s after they happened: the minute tick came just before the
+  // crossing and the next one a minute plus a late timer after it. Fails on the minute-only tick (61.5 s).
+  it('raises a threshold crossed just after a tick within one interval, though every timer fires 2 s late', async () => {
+    const crossing = T0 + 24 * HOUR; // 24 h before the deadline of a return created at T0
+    const clock = {
+      t: crossing - 500,
+      now() {
+        return this.t;
+      },
+    };
+    const timers = lateTimers(clock, 2_000);
+    const engine = started(clock, timers, [aReturn(1)]);
+    await timers.runUntil(crossing + 5 * MINUTE);
+    engine.stop();
+    const [at] = keptAt('deadline');
+    expect(at).toBeDefined();
+    expect(at! - crossing).toBeGreaterThanOrEqual(0);
+    expect(at! - crossing).toBeLessThanOrEqual(MINUTE);
+    expect(keptAt('deadline')).toHaveLength(1);
+  });
+
+  it('raises what quiet hours held when they end, not at the first minute tick after', async () => {
+    const night = { ...DEFAULT_ALERT_SETTINGS, quietHours: { enabled: true, start: '22:00', end: '08:00' } };
+    // tzOffset 0 in setup: quiet hours end at 08:00 UTC; the 24 h threshold of this return was crossed at 05:00.
+    const end = Date.UTC(2025, 0, 16, 8, 0);
+    const clock = {
+      t: end - 500,
+      now() {
+        return this.t;
+      },
+    };
+    const timers = lateTimers(clock, 2_000);
+    const engine = started(clock, timers, [aReturn(1, { createdAt: end - 27 * HOUR })], { settings: () => night });
+    await timers.runUntil(end + 5 * MINUTE);
+    engine.stop();
+    const [at] = keptAt('deadline');
+    expect(at! - end).toBeGreaterThanOrEqual(0);
+    expect(at! - end).toBeLessThanOrEqual(MINUTE);
+  });
+});
