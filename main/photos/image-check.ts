@@ -33,8 +33,34 @@ const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 const startsWith = (bytes: Uint8Array, magic: readonly number[]): boolean => magic.every((b, i) => bytes[i] === b);
 
-/** Reads a JPEG's size from its first SOF marker, walking segments; null if the stream ends first. */
+/** The EXIF orientation (1–8) in an APP1 segment's data, or 1 when it has none or cannot be read. */
+function exifOrientation(segment: Buffer): number {
+  if (segment.length < 14 || segment.toString('latin1', 0, 6) !== 'Exif\0\0') return 1;
+  const tiff = segment.subarray(6);
+  const little = tiff.toString('latin1', 0, 2) === 'II';
+  if (!little && tiff.toString('latin1', 0, 2) !== 'MM') return 1;
+  const u16 = (at: number): number => (little ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at));
+  const ifd = little ? tiff.readUInt32LE(4) : tiff.readUInt32BE(4);
+  if (ifd + 2 > tiff.length) return 1;
+  const entries = u16(ifd);
+  for (let n = 0; n < entries; n++) {
+    const entry = ifd + 2 + n * 12;
+    if (entry + 12 > tiff.length) return 1;
+    if (u16(entry) === 0x0112) {
+      const value = u16(entry + 8);
+      return value >= 1 && value <= 8 ? value : 1;
+    }
+  }
+  return 1;
+}
+
+/**
+ * Reads a JPEG's size as it is shown — from its first SOF marker, width and height swapped when the EXIF
+ * orientation turns it a quarter (5–8), as browsers and the thumbnails do — walking segments; null if the
+ * stream ends first.
+ */
 function jpegSize(bytes: Buffer): { width: number; height: number } | null {
+  let orientation = 1;
   let i = 2;
   while (i + 4 <= bytes.length) {
     if (bytes[i] !== 0xff) return null;
@@ -51,8 +77,11 @@ function jpegSize(bytes: Buffer): { width: number; height: number } | null {
     const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isSof) {
       if (i + 9 > bytes.length) return null;
-      return { height: bytes.readUInt16BE(i + 5), width: bytes.readUInt16BE(i + 7) };
+      const height = bytes.readUInt16BE(i + 5);
+      const width = bytes.readUInt16BE(i + 7);
+      return orientation >= 5 ? { width: height, height: width } : { width, height };
     }
+    if (marker === 0xe1 && orientation === 1) orientation = exifOrientation(bytes.subarray(i + 4, Math.min(bytes.length, i + 2 + length)));
     i += 2 + length;
   }
   return null;

@@ -56,6 +56,29 @@ describe('thumbnails through sharp in a worker thread', () => {
     }
   });
 
+  it('a phone photo turned by its EXIF orientation is sized as shown, like its thumbnail and copy (both orientations, both byte orders)', async () => {
+    const m = maker();
+    for (const orientation of [1, 3, 6, 8]) {
+      // 4000×3000 pixels stored; orientation 6 or 8 shows them 3000×4000 (a portrait shot).
+      const photo = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#3366cc' } })
+        .jpeg()
+        .withMetadata({ orientation })
+        .toBuffer();
+      const shown = orientation >= 5 ? { width: 3000, height: 4000 } : { width: 4000, height: 3000 };
+      expect(checkImage(photo, 'image/jpeg'), `orientation ${orientation}`).toMatchObject(shown);
+      const thumb = await m.make(photo, true);
+      expect(thumb.width / thumb.height, `orientation ${orientation}`).toBeCloseTo(shown.width / shown.height, 2);
+    }
+    // Big-endian ("MM") EXIF, as many cameras write it: orientation 6 at IFD0's first entry.
+    const tiff = Buffer.from([0x4d, 0x4d, 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0, 2 + 6 + tiff.length]), Buffer.from('Exif\0\0', 'latin1'), tiff]);
+    const plain = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#884422' } })
+      .jpeg()
+      .toBuffer();
+    const turned = Buffer.concat([plain.subarray(0, 2), app1, plain.subarray(2)]);
+    expect(checkImage(turned, 'image/jpeg')).toMatchObject({ width: 20, height: 40 });
+  });
+
   it('the viewer’s picture goes ahead of queued work, and a job asked for twice runs once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rd-queue-'));
     dirs.push(dir);
