@@ -13,6 +13,7 @@ import {
   moscowTzOffset,
   nextAlertChange,
   type AlertLocale,
+  type AlertMark,
   type AlertNotification,
   type AlertSettings,
   type AlertSnapshot,
@@ -59,7 +60,14 @@ export interface AlertEngineOptions {
    * Where each alert is kept before it is shown (the alert history), written in one transaction with
    * its marks: a kill between the two can neither repeat the alert nor lose it.
    */
-  keep?: { transaction<T>(fn: () => T): T; record(notification: AlertNotification, at: number): AlertRecord };
+  keep?: {
+    transaction<T>(fn: () => T): T;
+    record(notification: AlertNotification, at: number): AlertRecord;
+    /** What screens show of an alert the store could not keep (a full disk) until it is kept; none by default. */
+    provisional?(notification: AlertNotification, at: number): AlertRecord;
+    /** The alert shown as `provisional` is now kept as `record`. */
+    replaced?(provisional: AlertRecord, record: AlertRecord): void;
+  };
   intervalMs?: number;
   /** The timers of the workstation's clock (an injected clock runs the minute ticks too); real timers by default. */
   timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
@@ -80,7 +88,8 @@ export interface AlertEngine {
   onClick(handler: (target: AlertTarget) => void): () => void;
 }
 
-const DAY = 24 * 3_600_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 const realTimers = {
   setTimeout(fn: () => void, ms: number): unknown {
@@ -111,6 +120,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   /** The next moment time alone makes something due, from the latest evaluation; null when nothing waits. */
   let nextChange: number | null = null;
   let lastEvaluation = -Infinity;
+  /** Alerts shown while the store took no writes (a full disk): kept, with the time they were shown, once it takes them again. */
+  const unkept: Array<{ notification: AlertNotification; at: number; marks: AlertMark[]; provisional: AlertRecord | undefined }> = [];
   const timers = options.timers ?? realTimers;
   // A store of tens of thousands of returns reads its candidates in about 0.2 s: dense crossings wake the engine at most this often.
   const minWakeMs = intervalMs / 4;
@@ -131,17 +142,50 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     for (const listener of countListeners) listener(next);
   };
 
+  /** Keeps what a full disk held back, oldest first; stops at the first that still cannot be written. */
+  const keepUnkept = (): void => {
+    while (unkept.length > 0) {
+      const { notification, at, marks: groupMarks, provisional } = unkept[0]!;
+      let record: AlertRecord | undefined;
+      try {
+        const keep = options.keep;
+        record = keep
+          ? keep.transaction(() => {
+              const kept = keep.record(notification, at);
+              marks.record(groupMarks);
+              return kept;
+            })
+          : (marks.record(groupMarks), undefined);
+      } catch {
+        return;
+      }
+      unkept.shift();
+      logger.info('alerts: an alert shown while the store took no writes is kept now', { kind: notification.kind, at });
+      if (provisional && record) options.keep?.replaced?.(provisional, record);
+    }
+  };
+
   const evaluate = async (): Promise<TickReport> => {
     const settings = options.settings();
+    keepUnkept();
     if (clock.now() - lastPrune >= DAY) {
       lastPrune = clock.now();
-      const removed = marks.prune(lastPrune - retentionMs);
-      if (removed > 0) {
-        known = null;
-        logger.info('alerts: old marks forgotten', { removed });
+      try {
+        const removed = marks.prune(lastPrune - retentionMs);
+        if (removed > 0) {
+          known = null;
+          logger.info('alerts: old marks forgotten', { removed });
+        }
+      } catch (error) {
+        // A full disk must not cost the tick its alerts: forgetting old marks waits an hour.
+        lastPrune -= DAY - HOUR;
+        logger.warn('alerts: old marks could not be forgotten', { error: error instanceof Error ? error.message : String(error) });
       }
     }
-    known ??= marks.keys();
+    if (!known) {
+      known = marks.keys();
+      for (const u of unkept) for (const mark of u.marks) known.add(markKey(mark.returnId, mark.kind, mark.threshold));
+    }
     const seen = known;
     const snapshot = await options.source();
     // The time is taken after the snapshot is read: reading it may take a while on a loaded machine.
@@ -178,9 +222,18 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
             })
           : (marks.record(groupMarks), undefined);
       } catch (error) {
-        // Neither the alert nor its marks were kept (a full disk, say): it is due again on the next tick.
-        logger.error('alerts: could not keep an alert', { kind: notification.kind, error: error instanceof Error ? error : String(error) });
-        continue;
+        // Neither the alert nor its marks were kept (a full disk, say): the operator is told now all the same (a deadline
+        // does not wait for disk space), its marks are held here so it is not repeated, and it is kept once writes succeed.
+        logger.error('alerts: could not keep an alert; shown now, kept when the store takes writes again', {
+          kind: notification.kind,
+          error: error instanceof Error ? error : String(error),
+        });
+        try {
+          kept = options.keep?.provisional?.(notification, at);
+        } catch {
+          kept = undefined;
+        }
+        unkept.push({ notification, at, marks: groupMarks, provisional: kept });
       }
       for (const mark of groupMarks) seen.add(markKey(mark.returnId, mark.kind, mark.threshold));
       shown.push(notification);

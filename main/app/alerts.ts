@@ -1,5 +1,5 @@
 /** The alerts of a running app: what they look at, where each one is kept first, and the engine that raises them. */
-import type { OutboxState } from '../../preload/contract.ts';
+import type { AlertRecord, OutboxState } from '../../preload/contract.ts';
 import {
   alertText,
   createAlertEngine,
@@ -7,6 +7,7 @@ import {
   type AlertHistory,
   undeliveredReason,
   type AlertEngine,
+  type AlertNotification,
   type AlertSnapshot,
   type ChatWatch,
   type Notifier,
@@ -28,6 +29,85 @@ export interface AppAlerts {
 }
 
 const ALERT_OUTBOX = new Set<OutboxState>(['queued', 'sending', 'delivered', 'failed', 'conflict']);
+/** Ids of alerts shown while the store could not keep them (a full disk): far above any the store gives, so a screen's acknowledgement of one touches no kept alert. */
+const PROVISIONAL_IDS_FROM = 2 ** 52;
+
+/**
+ * The store's alert history, with the alerts a full disk kept out of it until they are kept: screens see, acknowledge and
+ * dismiss them like the others, and what they did is carried over to the kept alert.
+ */
+export function withProvisional(stored: AlertHistory, logger: Logger) {
+  const shown = new Map<number, { record: AlertRecord; acknowledgedAt: number | null; dismissedAt: number | null }>();
+  let nextId = PROVISIONAL_IDS_FROM;
+  const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
+  const view = (p: { record: AlertRecord; acknowledgedAt: number | null; dismissedAt: number | null }): AlertRecord => ({
+    ...p.record,
+    acknowledgedAt: iso(p.acknowledgedAt),
+    dismissedAt: iso(p.dismissedAt),
+  });
+  const mark = (ids: readonly number[], at: number, dismiss: boolean): { provisional: number; rest: number[] } => {
+    let provisional = 0;
+    for (const id of ids) {
+      const p = shown.get(id);
+      if (!p) continue;
+      if (dismiss ? p.dismissedAt === null : p.acknowledgedAt === null) provisional++;
+      p.acknowledgedAt ??= at;
+      if (dismiss) p.dismissedAt ??= at;
+    }
+    return { provisional, rest: ids.filter((id) => !shown.has(id)) };
+  };
+  const history: AlertHistory = {
+    ...stored,
+    pending(limit) {
+      const waiting = [...shown.values()].filter((p) => p.acknowledgedAt === null || (p.record.urgency === 'critical' && p.dismissedAt === null)).map(view);
+      return [...stored.pending(limit), ...waiting];
+    },
+    acknowledge(ids, at) {
+      const { provisional, rest } = mark(ids, at, false);
+      return provisional + (rest.length > 0 ? stored.acknowledge(rest, at) : 0);
+    },
+    dismiss(ids, at) {
+      const { provisional, rest } = mark(ids, at, true);
+      return provisional + (rest.length > 0 ? stored.dismiss(rest, at) : 0);
+    },
+  };
+  return {
+    history,
+    provisional(notification: AlertNotification, at: number): AlertRecord {
+      const record: AlertRecord = {
+        id: nextId++,
+        kind: notification.kind,
+        title: notification.title,
+        body: notification.body,
+        facts: notification.facts,
+        urgency: notification.urgency,
+        target: notification.target,
+        returnIds: notification.returnIds,
+        at: new Date(at).toISOString(),
+        acknowledgedAt: null,
+        dismissedAt: null,
+      };
+      shown.set(record.id, { record, acknowledgedAt: null, dismissedAt: null });
+      return record;
+    },
+    /** The kept alert takes over what screens did with the provisional one; returns it as screens should now see it, or null when they need nothing. */
+    replaced(provisional: AlertRecord, record: AlertRecord): AlertRecord | null {
+      const p = shown.get(provisional.id);
+      shown.delete(provisional.id);
+      if (!p) return null;
+      try {
+        if (p.dismissedAt !== null) stored.dismiss([record.id], p.dismissedAt);
+        else if (p.acknowledgedAt !== null) stored.acknowledge([record.id], p.acknowledgedAt);
+      } catch (error) {
+        logger.warn('alerts: what a screen did with an alert shown during a full disk could not be kept', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      // A critical alert stays on screen until dismissed: screens swap the provisional one for the kept one.
+      return p.dismissedAt === null && record.urgency === 'critical' ? { ...record, acknowledgedAt: iso(p.acknowledgedAt) } : null;
+    },
+  };
+}
 
 export function createAppAlerts(deps: {
   store: Store;
@@ -49,9 +129,10 @@ export function createAppAlerts(deps: {
     return campaign ? (campaign.domain ?? campaign.businessName ?? null) : null;
   };
 
-  const history = store.alertHistory;
   // Alerts older than 90 days that no longer wait for anyone leave the history.
-  history.prune(Date.now() - 90 * 86_400_000);
+  store.alertHistory.prune(Date.now() - 90 * 86_400_000);
+  const provisional = withProvisional(store.alertHistory, deps.logger.child({ module: 'alerts' }));
+  const history = provisional.history;
   /** Every alert is kept first (the engine writes it to the history with its marks), then sent to open screens and to the host's notifier. */
   const notifier: Notifier = {
     isSupported: () => deps.hostNotifier?.isSupported() ?? true,
@@ -96,7 +177,16 @@ export function createAppAlerts(deps: {
     clock: { now: marketNow },
     ...(deps.timers ? { timers: deps.timers } : {}),
     marks: createStoredMarkStore(store.alertMarks),
-    keep: { transaction: (fn) => store.transaction(fn), record: (notification, at) => history.record(notification, at) },
+    keep: {
+      transaction: (fn) => store.transaction(fn),
+      record: (notification, at) => store.alertHistory.record(notification, at),
+      provisional: (notification, at) => provisional.provisional(notification, at),
+      replaced(shown, record) {
+        const now = provisional.replaced(shown, record);
+        events.emit('alerts.changed', { ids: [shown.id], dismissed: true });
+        if (now) events.emit('alerts.notification', now);
+      },
+    },
     notifier,
     source,
     settings: () => deps.settings.get(),

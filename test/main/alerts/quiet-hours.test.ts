@@ -146,7 +146,7 @@ describe('an alert and its marks are kept together', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a failure while keeping leaves neither the history row nor the marks, and the alert comes once on the next tick', async () => {
+  it('a failure while keeping leaves neither the history row nor the marks; the alert is shown at once and kept once, with its time, when writes succeed', async () => {
     let failNext = true;
     const marks = createStoredMarkStore(store.alertMarks);
     const { engine, notifier, clock } = setup(() => [aReturn(1, { createdAt: msk(15, 10, 0) })], {
@@ -166,7 +166,7 @@ describe('an alert and its marks are kept together', () => {
     });
     clock.t = msk(15, 10, 1);
     await engine.tick();
-    expect(notifier.shown).toEqual([]);
+    expect(notifier.shown.map((s) => s.n.kind)).toEqual(['newAwaiting']);
     expect(store.alertHistory.list().total).toBe(0);
     expect(marks.all()).toEqual([]);
     clock.t += MINUTE;
@@ -174,7 +174,63 @@ describe('an alert and its marks are kept together', () => {
     clock.t += HOUR;
     await engine.tick();
     expect(notifier.shown.map((s) => s.n.kind)).toEqual(['newAwaiting']);
-    expect(store.alertHistory.list().total).toBe(1);
+    expect(store.alertHistory.list().alerts.map((a) => [a.kind, a.at])).toEqual([['newAwaiting', new Date(msk(15, 10, 1)).toISOString()]]);
     expect(marks.all().map((m) => m.kind)).toEqual(['newAwaiting']);
+  });
+
+  // The 7-day soak (seed 1) raised the 6 h and 24 h thresholds crossed during its two-hour full disk up to 97 min late:
+  // the engine showed nothing it could not keep, so every crossing waited for disk space (or a restart).
+  it('while the store takes no writes, a threshold crossed is shown on time, not repeated, and kept with that time afterwards', async () => {
+    const marks = createStoredMarkStore(store.alertMarks);
+    const provisional: number[] = [];
+    const replaced: Array<[number, number]> = [];
+    const created = msk(15, 10, 0);
+    const { engine, notifier, clock } = setup(() => [aReturn(1, { createdAt: created })], {
+      settings: () => DEFAULT_ALERT_SETTINGS,
+      marks,
+      keep: {
+        transaction: (fn) => store.transaction(fn),
+        record: (n, at) => store.alertHistory.record(n, at),
+        provisional: (n, at) => {
+          provisional.push(at);
+          return { ...n, id: 2 ** 52 + provisional.length, at: new Date(at).toISOString(), acknowledgedAt: null, dismissedAt: null };
+        },
+        replaced: (shown, record) => void replaced.push([shown.id, record.id]),
+      },
+    });
+    clock.t = created + MINUTE;
+    await engine.tick();
+    expect(notifier.shown.map((s) => s.n.kind)).toEqual(['newAwaiting']);
+    // The disk fills: SQLite refuses every write of this connection.
+    store.db.exec('PRAGMA query_only = 1');
+    const crossing = created + 24 * HOUR;
+    clock.t = crossing + 10_000;
+    await engine.tick();
+    clock.t += MINUTE;
+    await engine.tick();
+    clock.t += HOUR;
+    await engine.tick();
+    expect(notifier.shown.map((s) => [s.n.kind, s.at])).toEqual([
+      ['newAwaiting', created + MINUTE],
+      ['deadline', crossing + 10_000],
+    ]);
+    expect(provisional).toEqual([crossing + 10_000]);
+    expect(store.alertHistory.list().total).toBe(1);
+    // Space is back.
+    store.db.exec('PRAGMA query_only = 0');
+    clock.t += MINUTE;
+    await engine.tick();
+    clock.t += MINUTE;
+    await engine.tick();
+    expect(notifier.shown).toHaveLength(2);
+    const kept = store.alertHistory.list().alerts.find((a) => a.kind === 'deadline');
+    expect(kept?.at).toBe(new Date(crossing + 10_000).toISOString());
+    expect(replaced).toEqual([[2 ** 52 + 1, kept!.id]]);
+    expect(
+      marks
+        .all()
+        .filter((m) => m.kind === 'deadline')
+        .map((m) => m.threshold),
+    ).toEqual([1440]);
   });
 });
