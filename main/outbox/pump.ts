@@ -40,6 +40,12 @@ export class Pump {
     if (run.running) return;
     run.begin();
     rows.scanQuarantine();
+    // A start comes with the key as it is now (entered again, or a new session): what waited for the key is tried at once.
+    try {
+      rows.repository.resumeWaiting(['authProblem'], this.#o.clock.now());
+    } catch (error) {
+      logger.warn('could not resume what waited for the key', { error: error instanceof Error ? error : String(error) });
+    }
     const unknown = rows.count('sending');
     if (unknown > 0) logger.warn('decisions found in sending at start: their outcome is checked before any resend', { count: unknown });
     this.kick();

@@ -222,7 +222,13 @@ export class Reconciler {
           : row.acceptedAt
             ? 'notConfirmedYet'
             : 'unknownOutcome';
-    const retryAt = error instanceof MarketError && error.kind === 'rate-limited' && error.retryAt ? error.retryAt : now + this.#delay(row.attempts);
+    // A refused key halts the key's scheduler until it changes: a re-read fails at once, so it waits as a refused send does.
+    const retryAt =
+      code === 'authProblem'
+        ? now + this.#o.backoff.authRetryMs
+        : error instanceof MarketError && error.kind === 'rate-limited' && error.retryAt
+          ? error.retryAt
+          : now + this.#delay(row.attempts);
     this.#o.rows.transition(
       row,
       { nextAttemptAt: retryAt, explanation: [code, {}] },

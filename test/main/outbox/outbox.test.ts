@@ -4,6 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditEntry, AvailableDecisions, OutboxEntry } from '../../../preload/contract.ts';
+import { DEFAULT_BACKOFF } from '../../../main/outbox/backoff.ts';
 import { DraftRejectedError, OutboxRefusedError, ReturnNotKnownError } from '../../../main/outbox/errors.ts';
 import type { OutboxStatus } from '../../../main/outbox/outbox.ts';
 import {
@@ -369,6 +370,42 @@ describe('outbox against the sandbox', () => {
     expect(h.outbox.audit(r.id).map((a) => a.action)).toEqual(['queued', 'sending', 'unknown-outcome', 'resending', 'accepted', 'delivered']);
     const received = (await h.admin.received()).filter((x) => x.returnId === r.id);
     expect(received).toHaveLength(1); // the 503 came before the handler; one accepted submission
+  });
+
+  it('a decision in sending while the key is refused is re-read after the key wait (5 min), not every second of the clock', async () => {
+    const clock = new ManualClock();
+    await h.reopen({ clock, random: () => 0, backoff: DEFAULT_BACKOFF });
+    const r = await newReturn(h);
+    const entry = await h.outbox.submit(refundAll(r));
+    await h.admin.setFaults({ type: 'error5xx', path: SUBMIT_PATH, count: 1, status: 503 });
+    h.outbox.start();
+    await waitFor(() => h.outbox.get(entry.id)!.explanation?.includes('answer was lost'), 5_000, 'unknown outcome');
+    // From now on the Market refuses the key: the re-read answers 401 and the key's scheduler halts.
+    await h.admin.setFaults({ type: 'unauthorized' });
+    const reReads = (): number => h.outbox.audit(r.id).filter((a) => a.action === 're-read-failed').length;
+    clock.advance(new Date(h.outbox.get(entry.id)!.nextAttemptAt!).getTime() - clock.now());
+    await waitFor(() => reReads() === 1, 5_000, 'the first re-read refused');
+    const refusedAt = clock.now();
+    expect(h.outbox.get(entry.id)).toMatchObject({
+      state: 'sending',
+      nextAttemptAt: new Date(refusedAt + DEFAULT_BACKOFF.authRetryMs).toISOString(),
+      explanation: expect.stringMatching(/key/i),
+    });
+    // Four minutes of the clock, a second at a time: no re-read (each one would be an audit row) before the wait is over.
+    for (let second = 0; second < 240; second++) {
+      clock.advance(1_000);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(reReads()).toBe(1);
+    clock.advance(refusedAt + DEFAULT_BACKOFF.authRetryMs - clock.now());
+    await waitFor(() => reReads() === 2, 5_000, 'the second re-read, after the key wait');
+    // The operator enters the key again (a fresh start of the queue): the decision is delivered, once.
+    await h.admin.clearFaults();
+    await h.reopen();
+    h.outbox.start();
+    expect(await h.outbox.whenIdle(10_000)).toBe(true);
+    expect(h.outbox.get(entry.id)!.state).toBe('delivered');
+    expect((await acceptedByReturn(h.admin)).get(r.id)).toBe(1);
   });
 
   it('a 5xx, then a re-read showing a status this app does not know: still pending, never "conflict", sent once the status is known', async () => {
