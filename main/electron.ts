@@ -9,6 +9,7 @@ import { loadConfig, type RuntimeConfig } from './config.ts';
 import type { Sender } from './ipc/router.ts';
 import type { Logger } from './log.ts';
 import { hostLogger } from './composition.ts';
+import { capYoungGeneration } from './heap.ts';
 import { createServices, type Services } from './services.ts';
 import { createSettingsStore } from './settings/settings-store.ts';
 import { createElectronNotifier } from './platform/electron/notifier.ts';
@@ -33,6 +34,9 @@ const MIME: Record<string, string> = {
   '.png': 'image/png',
   '.woff2': 'font/woff2',
 };
+
+// Before anything else runs: the main process's V8 took no --js-flags from us (see main/heap.ts).
+capYoungGeneration();
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 

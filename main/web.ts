@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.ts';
 import { hostLogger } from './composition.ts';
+import { capYoungGeneration } from './heap.ts';
 import { createServices } from './services.ts';
 import { createSettingsStore, jsonFileBackend } from './settings/settings-store.ts';
 import { startWebServer } from './web/server.ts';
@@ -129,6 +130,7 @@ export async function runWebMode(argv: string[] = process.argv.slice(2), rendere
 
 /** `npm run web`: starts web mode with the command line's options; a failure to start is one line and exit code 1. */
 export function startWebMode(): void {
+  capYoungGeneration();
   runWebMode().catch((error: unknown) => {
     process.stderr.write(`ReturnDesk web mode could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

@@ -8,6 +8,8 @@ import type { InboxRow } from '../../preload/contract.ts';
 import { npmRunWeb, WEB_SOURCES, webBundleCurrent } from '../../scripts/web.js';
 import { openBridge } from '../helpers/bridge-socket.ts';
 import { startWebProcess, type WebProcess } from '../helpers/web-process.ts';
+import { youngGenerationProbe } from '../helpers/young-generation.ts';
+import { YOUNG_GENERATION_CAP_MIB } from '../../main/heap.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const outWeb = join(root, 'out', 'web');
@@ -129,5 +131,16 @@ describe('web mode as `npm run build` makes it', () => {
       bridge.close();
     }
     expect(web.output()).not.toMatch(/building it|could not start/);
+  }, 120_000);
+
+  it('runs with the young generation capped (main/heap.ts): V8 alone grows it to 128 MiB during a sync', async () => {
+    const probe = youngGenerationProbe();
+    const capped = await startWebProcess({ RETURNDESK_API_KEY: '', RETURNDESK_BASE_URL: '', ...probe.env });
+    try {
+      // One growth step past the cap at most (V8 grows within a task; the cap's check runs after that collection).
+      expect(await probe.measure(capped.pid)).toBeLessThanOrEqual(2 * YOUNG_GENERATION_CAP_MIB);
+    } finally {
+      await capped.stop();
+    }
   }, 120_000);
 });
