@@ -3,10 +3,11 @@
  * engine and the outbox are put together, and where each host's logger is made. The desktop app, web
  * mode and every CLI command assemble through here.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { RuntimeConfig } from './config.ts';
 import { PRODUCTION_BASE_URL } from './config.ts';
 import { consoleSink, createLogger, fileSink, type LogLevel, type Logger } from './log.ts';
+import { BUDGET_FILE } from './market/budget-file.ts';
 import { MarketClient, type MarketClientOptions } from './market/client.ts';
 import type { Clock } from './market/scheduler.ts';
 import { Outbox, type OutboxOptions } from './outbox/outbox.ts';
@@ -62,7 +63,9 @@ export interface ComposeOptions {
 export function composeMarket(options: ComposeOptions): MarketParts {
   const { store, logger } = options;
   const clock = options.clock ? { clock: options.clock } : {};
-  const client = new MarketClient({ ...options.client, apiKey: options.endpoint.apiKey, baseUrl: options.endpoint.baseUrl, logger, ...clock });
+  // Spent budgets beside the store: the app restarted inside a window a 420 closed must not ask again in it.
+  const budgetFile = store.path === ':memory:' ? undefined : join(dirname(store.path), BUDGET_FILE);
+  const client = new MarketClient({ budgetFile, ...options.client, apiKey: options.endpoint.apiKey, baseUrl: options.endpoint.baseUrl, logger, ...clock });
   const sync = new SyncEngine({ client, store, logger, options: options.sync?.options, watchedStores: options.sync?.watchedStores, ...clock });
   const outbox = new Outbox({ ...options.outbox, store, client, logger: logger.child({ module: 'outbox' }), ...clock });
   return {

@@ -88,6 +88,8 @@ export function sandboxAdmin(url: string) {
     chatMessage: (id: number, spec: { message?: string; sender?: 'CUSTOMER' | 'MARKET' | 'SUPPORT'; chatType?: 'CHAT' | 'ARBITRAGE' } = {}) =>
       call<{ chatId: number; messageId: number; status: string }>('POST', `/returns/${id}/chat`, spec),
     setLimits: (scale: number) => call<{ scale: number }>('POST', '/limits', { scale }),
+    /** Another client of the key spent these methods' budgets for the current window: the next request of each is a 420. */
+    spendBudgets: (methods: string[]) => call<{ scale: number }>('POST', '/limits', { spend: methods }),
     setPush: (pushUrl: string | null) => call<{ url: string | null; deliveries: unknown[] }>('POST', '/push', { url: pushUrl ?? '' }),
     pushes: () => call<{ url: string | null; deliveries: { notificationType: string; payload: Record<string, unknown>; status?: number }[] }>('GET', '/push'),
     failNextReport: () => call<{ failNext: number }>('POST', '/reports/fail-next', {}),

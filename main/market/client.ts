@@ -72,6 +72,8 @@ export interface MarketClientOptions {
   time?: MarketTime;
   /** Whether the Market answers; one per client unless shared. */
   reachability?: Reachability;
+  /** Where the shared scheduler keeps the budgets a 420 spent, so a restarted app does not ask again in that window. */
+  budgetFile?: string;
 }
 
 export interface ReturnFilters {
@@ -184,7 +186,8 @@ export class MarketClient {
     this.baseUrl = (options.baseUrl ?? PRODUCTION_BASE_URL).replace(/\/+$/, '');
     this.clock = options.clock ?? systemClock;
     this.logger = (options.logger ?? silentLogger).child({ component: 'market' });
-    this.scheduler = options.scheduler ?? sharedScheduler(this.baseUrl, this.#apiKey, { clock: this.clock, logger: this.logger });
+    this.scheduler =
+      options.scheduler ?? sharedScheduler(this.baseUrl, this.#apiKey, { clock: this.clock, logger: this.logger, budgetFile: options.budgetFile });
     this.sleep = options.sleep ?? ((ms, signal) => sleepOn(this.clock, ms, signal));
     this.random = options.random ?? Math.random;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };

@@ -106,8 +106,11 @@ export class MarketTime extends EventEmitter<{ change: [MarketTimeInfo] }> {
     return this.#clock.now() + this.#info.offsetMs;
   }
 
-  /** A Market time (a rate-limit `Until`, say) on the workstation's clock: never earlier than it can be. */
+  /**
+   * A Market time (a rate-limit `Until`, say) on the workstation's clock: never earlier than it can be — also when
+   * the clocks are taken as equal (the Market may be up to a second behind us then; asking a moment early is a 420).
+   */
   toLocal(marketMs: number): number {
-    return this.#low <= 0 && this.#high >= 0 ? marketMs : marketMs - this.#low;
+    return marketMs - this.#low;
   }
 }

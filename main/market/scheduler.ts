@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
+import { budgetFileMemory } from './budget-file.ts';
 import { SchedulerStoppedError } from './errors.ts';
 
 /** Who is waiting: decisions (outbox) first, then what the operator looks at, then polling, then prefetch. */
@@ -109,6 +110,16 @@ export interface SchedulerStats {
   budgets: Record<string, BudgetState>;
 }
 
+/**
+ * Budget 420s outlive the process: the app may be restarted (or killed) inside the window a 420 closed,
+ * and a new process that asked again would only earn another 420 in that window.
+ */
+export interface BudgetMemory {
+  /** Methods whose budget a 420 spent, and until when (epoch ms of the scheduler's clock). */
+  load(): Record<string, number>;
+  save(spent: Record<string, number>): void;
+}
+
 export interface SchedulerOptions {
   /** Parallel requests per key; the Market allows 2 per login. */
   maxInFlight?: number;
@@ -116,7 +127,17 @@ export interface SchedulerOptions {
   reserve?: Partial<Record<Priority, number>>;
   clock?: Clock;
   logger?: Logger;
+  /**
+   * What we know of a method's budget is this old at most before a request of it goes alone: the budget is the
+   * login's (limits.md: "from a single login"), so another integration may spend it between our polls, and two
+   * requests sent together would then both be answered 420.
+   */
+  staleAfterMs?: number;
+  memory?: BudgetMemory;
 }
+
+/** Shorter than the shortest poll interval (15 s): each poll's first request of a method learns the budget alone. */
+export const STALE_BUDGET_MS = 10_000;
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -150,6 +171,14 @@ export class KeyScheduler {
   private readonly logger: Logger;
   private readonly queues: Record<Priority, Task[]> = { decision: [], interactive: [], poll: [], background: [] };
   private readonly budgets = new Map<string, BudgetState>();
+  /** Requests of each method in flight. */
+  private readonly inFlightOf = new Map<string, number>();
+  /** When an answer last told us the method's budget was not spent (our clock); none since its last 420. */
+  private readonly answeredAt = new Map<string, number>();
+  /** The end of the window each method's last 420 closed (told once, remembered once). */
+  private readonly spentUntil = new Map<string, number>();
+  private readonly staleAfterMs: number;
+  private readonly memory: BudgetMemory | undefined;
   private inFlight = 0;
   private maxInFlightSeen = 0;
   private started = 0;
@@ -164,6 +193,9 @@ export class KeyScheduler {
     this.reserve = { ...DEFAULT_RESERVE, ...options.reserve };
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
+    this.staleAfterMs = options.staleAfterMs ?? STALE_BUDGET_MS;
+    this.memory = options.memory;
+    this.recall();
   }
 
   /** Runs `task` when a slot, the method's budget and the priority order allow. */
@@ -203,21 +235,35 @@ export class KeyScheduler {
   observeLimits(method: string, headers: { limit?: number; remaining?: number; until?: number }): void {
     const budget = this.budget(method);
     if (!budget) return;
+    const now = this.clock.now();
     if (headers.limit !== undefined && headers.limit > 0) budget.limit = headers.limit;
     // A later Until means the server opened a new window: its count is the truth; otherwise keep the lower.
     const newWindow = headers.until !== undefined && headers.until > budget.resetAt + 1000;
     if (headers.remaining !== undefined && headers.remaining >= 0) {
-      budget.remaining = newWindow ? headers.remaining : Math.min(budget.remaining, headers.remaining);
+      // The answer counted this request, not the others of the method still in flight (called while this one is).
+      const remaining = Math.max(0, headers.remaining - Math.max(0, (this.inFlightOf.get(method) ?? 0) - 1));
+      budget.remaining = newWindow ? remaining : Math.min(budget.remaining, remaining);
+      if (headers.remaining > 0 && !(budget.remaining === 0 && budget.resetAt > now)) this.answeredAt.set(method, now);
     }
-    if (headers.until !== undefined && headers.until > this.clock.now()) budget.resetAt = headers.until;
+    if (headers.until !== undefined && headers.until > now) budget.resetAt = headers.until;
   }
 
-  /** A resource 420: nothing more for this method until `untilMs`. */
+  /**
+   * A resource 420: nothing more for this method until `untilMs` — queued requests, retries, and a new process
+   * (through `memory`). A 420 of a request that was already in flight changes nothing (never an earlier end).
+   */
   exhaust(method: string, untilMs: number): void {
     const budget = this.budget(method) ?? this.ensureBudget(method);
+    const now = this.clock.now();
+    // The answer's headers (observeLimits) may have set the same end already; an earlier one never counts.
+    const already = budget.remaining === 0 && budget.resetAt > now ? budget.resetAt : 0;
     budget.remaining = 0;
-    budget.resetAt = Math.max(untilMs, this.clock.now() + 1);
+    budget.resetAt = Math.max(untilMs, now + 1, already);
+    this.answeredAt.delete(method);
+    if (this.spentUntil.get(method) === budget.resetAt) return;
+    this.spentUntil.set(method, budget.resetAt);
     this.logger.warn('method budget exhausted', { method, until: new Date(budget.resetAt).toISOString() });
+    this.remember();
   }
 
   /** A parallel-limit 420 (another app on the same login?): everyone waits until `untilMs`. */
@@ -333,6 +379,8 @@ export class KeyScheduler {
           const task = queue[i]!;
           const at = this.availableAt(task.method, priority, now);
           if (at <= now) {
+            // Its budget not known to be open: one request asks alone; the others follow its answer (see start).
+            if (this.mustGoAlone(task.method, now)) continue;
             picked = task;
             queue.splice(i, 1);
             break;
@@ -359,6 +407,7 @@ export class KeyScheduler {
     this.detach(task);
     const budget = this.budget(task.method);
     if (budget) budget.remaining = Math.max(0, budget.remaining - 1);
+    this.inFlightOf.set(task.method, (this.inFlightOf.get(task.method) ?? 0) + 1);
     this.inFlight++;
     this.started++;
     this.maxInFlightSeen = Math.max(this.maxInFlightSeen, this.inFlight);
@@ -370,16 +419,65 @@ export class KeyScheduler {
     }
     promise.then(
       (value) => {
-        this.inFlight--;
+        this.settled(task.method);
+        // An answer without limit headers still says the budget was open.
+        if (budget && !(budget.remaining === 0 && budget.resetAt > this.clock.now())) this.answeredAt.set(task.method, this.clock.now());
         task.resolve(value);
         this.pump();
       },
       (error: unknown) => {
-        this.inFlight--;
+        this.settled(task.method);
         task.reject(error);
         this.pump();
       },
     );
+  }
+
+  private settled(method: string): void {
+    this.inFlight--;
+    const n = (this.inFlightOf.get(method) ?? 1) - 1;
+    if (n > 0) this.inFlightOf.set(method, n);
+    else this.inFlightOf.delete(method);
+  }
+
+  /** Another request of the method is out and what we know of its budget is stale (or a 420 said it is spent). */
+  private mustGoAlone(method: string, now: number): boolean {
+    if ((this.inFlightOf.get(method) ?? 0) === 0 || !this.budget(method)) return false;
+    const at = this.answeredAt.get(method);
+    return at === undefined || now - at >= this.staleAfterMs;
+  }
+
+  /** Budgets a 420 spent before this process started (or before the key's scheduler was made again). */
+  private recall(): void {
+    if (!this.memory) return;
+    let spent: Record<string, number>;
+    try {
+      spent = this.memory.load();
+    } catch (error) {
+      this.logger.warn('spent budgets could not be read; every method starts open', { error: (error as Error).message });
+      return;
+    }
+    const now = this.clock.now();
+    for (const [method, until] of Object.entries(spent)) {
+      if (!(Number.isFinite(until) && until > now)) continue;
+      const budget = this.budget(method) ?? this.ensureBudget(method);
+      budget.remaining = 0;
+      budget.resetAt = until;
+      this.spentUntil.set(method, until);
+      this.logger.info('method budget still spent from before', { method, until: new Date(until).toISOString() });
+    }
+  }
+
+  private remember(): void {
+    if (!this.memory) return;
+    const now = this.clock.now();
+    const spent: Record<string, number> = {};
+    for (const [method, budget] of this.budgets) if (budget.remaining === 0 && budget.resetAt > now) spent[method] = budget.resetAt;
+    try {
+      this.memory.save(spent);
+    } catch (error) {
+      this.logger.warn('spent budgets could not be saved', { error: (error as Error).message });
+    }
   }
 
   private detach(task: Task): void {
@@ -415,12 +513,16 @@ export class KeyScheduler {
 
 const shared = new Map<string, KeyScheduler>();
 
-/** The one scheduler of a key at a base URL; every client of that key shares it. The key itself is not kept. */
-export function sharedScheduler(baseUrl: string, apiKey: string, options?: SchedulerOptions): KeyScheduler {
+/**
+ * The one scheduler of a key at a base URL; every client of that key shares it. The key itself is not kept.
+ * With `budgetFile`, budgets a 420 spent are kept there (and read back when the scheduler is made).
+ */
+export function sharedScheduler(baseUrl: string, apiKey: string, options?: SchedulerOptions & { budgetFile?: string }): KeyScheduler {
   const id = createHash('sha256').update(`${baseUrl}\u0000${apiKey}`).digest('hex');
   let scheduler = shared.get(id);
   if (!scheduler) {
-    scheduler = new KeyScheduler(options);
+    const { budgetFile, ...rest } = options ?? {};
+    scheduler = new KeyScheduler(budgetFile ? { memory: budgetFileMemory(budgetFile, id.slice(0, 16)), ...rest } : rest);
     shared.set(id, scheduler);
   }
   return scheduler;

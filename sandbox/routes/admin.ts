@@ -344,10 +344,15 @@ function faults(ctx: SandboxContext, req: Req): ApiResult {
 function limits(ctx: SandboxContext, req: Req): ApiResult {
   if (req.method === 'POST') {
     const b = bodyOf(req);
-    const scale = Number(b.scale ?? b.limitScale);
-    if (!(scale > 0)) throw badRequest('scale must be a positive number (e.g. 0.01)');
-    ctx.limiter.scale = scale;
-    if (b.resetUsage !== false) ctx.limiter.reset();
+    // `spend`: another client of the key spent these methods' budgets in the current window (its next request is a 420).
+    const spend = arrayOf(b.spend, 'spend', (x, f) => str(x, f, { required: true, minLength: 1 })!);
+    if (spend === undefined || b.scale !== undefined || b.limitScale !== undefined) {
+      const scale = Number(b.scale ?? b.limitScale);
+      if (!(scale > 0)) throw badRequest('scale must be a positive number (e.g. 0.01)');
+      ctx.limiter.scale = scale;
+      if (b.resetUsage !== false) ctx.limiter.reset();
+    }
+    if (spend) ctx.limiter.spend(ctx.options.apiKey, spend, ctx.now());
   }
   return json({ scale: ctx.limiter.scale });
 }

@@ -12,7 +12,8 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 describe('KeyScheduler', () => {
   it('runs at most 2 at once and picks by priority, FIFO within one', async () => {
-    const s = new KeyScheduler({ clock: new FakeClock(0) });
+    // No budgets: only the slots and the priorities decide (a budgeted method's first request goes alone, below).
+    const s = new KeyScheduler({ clock: new FakeClock(0), limits: {} });
     const order: string[] = [];
     const gates: Array<() => void> = [];
     const task = (name: string) => () => {
@@ -79,6 +80,40 @@ describe('KeyScheduler', () => {
     await clock.advance(10_000);
     await p2;
     expect(ran2).toBe(true);
+  });
+
+  it('sends one request of a method alone until an answer says its budget is open, and again once that is 10 s old', async () => {
+    const clock = new FakeClock(0);
+    const s = new KeyScheduler({ clock });
+    const started: string[] = [];
+    const gates: Array<() => void> = [];
+    const task = (name: string) => () => {
+      started.push(name);
+      const d = deferred();
+      gates.push(d.resolve);
+      return d.promise;
+    };
+    const first = ['a', 'b', 'c'].map((name) => s.run('getReturns', 'poll', task(name)));
+    await flush();
+    // Another client of the login may have spent the window since we last heard: if so, only this one is a 420.
+    expect(started).toEqual(['a']);
+    gates.shift()!();
+    await flush();
+    expect(started).toEqual(['a', 'b', 'c']);
+    while (gates.length) gates.shift()!();
+    await Promise.all(first);
+    await clock.advance(10_000);
+    const later = ['d', 'e'].map((name) => s.run('getReturns', 'poll', task(name)));
+    await flush();
+    expect(started).toEqual(['a', 'b', 'c', 'd']);
+    gates.shift()!();
+    await flush();
+    gates.shift()!();
+    await Promise.all(later);
+    // A 420 says the same until its window ends; an in-flight request answered 420 does not move that end earlier.
+    s.exhaust('getReturns', 3_600_000);
+    s.exhaust('getReturns', 3_000_000);
+    expect(s.stats().budgets.getReturns).toMatchObject({ remaining: 0, resetAt: 3_600_000 });
   });
 
   it('rejects at once what would wait longer than maxWaitMs', async () => {
