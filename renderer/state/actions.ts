@@ -38,8 +38,8 @@ async function call<T>(fn: (api: NonNullable<typeof bridge>) => Promise<Result<T
 // Inbox
 
 /** Re-reads the inbox after main says returns changed, and keeps the keyboard on the open return. */
-export async function refreshInboxRows(): Promise<void> {
-  await refreshInbox();
+export async function refreshInboxRows(change: { returnsNamed: boolean } = { returnsNamed: true }): Promise<void> {
+  await refreshInbox(undefined, change);
   keepCursorOnRow();
 }
 

@@ -41,10 +41,12 @@ export function startBridge(): void {
     changed.timer ??= setTimeout(() => {
       const selected = useAppStore.getState().selectedReturnId;
       const touchesOpen = selected !== null && (changed.full || changed.ids.has(selected));
+      // No return named: the sync wrote orders (their marked goods may show in rows; the counts stay).
+      const returnsNamed = changed.full || changed.ids.size > 0;
       changed.ids.clear();
       changed.full = false;
       changed.timer = null;
-      void refreshInboxRows();
+      void refreshInboxRows({ returnsNamed });
       if (touchesOpen && selected !== null) void loadDetail(selected, true);
     }, RETURNS_CHANGED_BATCH_MS);
   };

@@ -4,6 +4,7 @@ import { QueryObserver, type QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboxFilter, InboxRow, Result, ReturnDeskApi } from '../../preload/contract.ts';
 import {
+  countsQuery,
   createQueryClient,
   inboxPageQuery,
   inboxRowAt,
@@ -150,5 +151,51 @@ describe('inbox length while pages are read', () => {
     expect(pageSpan(90, 110)).toEqual({ from: 0, to: 1 });
     expect(pageSpan(290, 310)).toEqual({ from: 0, to: 2 });
     expect(pageSpan(320, 340)).toEqual({ from: 1, to: 2 });
+  });
+});
+
+describe('refreshing after returns changed', () => {
+  /** A bridge that answers at once and records what was asked. */
+  function countingBridge() {
+    const asked: string[] = [];
+    const api = {
+      returns: {
+        list: async ({ filter }: { filter: InboxFilter }) => {
+          asked.push(`list ${JSON.stringify(filter)}`);
+          return { ok: true, value: { rows: [row(1, 10)], total: 1 } };
+        },
+        counts: async ({ filter }: { filter: InboxFilter }) => {
+          asked.push(`counts ${JSON.stringify(filter)}`);
+          return { ok: true, value: { total: 1 } };
+        },
+      },
+    } as unknown as ReturnDeskApi;
+    return { api, asked };
+  }
+
+  it('reads the rows on screen again but not the counts when the change names no return (the sync wrote orders), except a search’s', async () => {
+    const client = createQueryClient();
+    client.mount();
+    useAppStore.setState({ connection: 'open', filter: {} });
+    const { api, asked } = countingBridge();
+    const stops = [
+      new QueryObserver(client, inboxPageQuery(api, {}, 0)).subscribe(() => undefined),
+      new QueryObserver(client, countsQuery(api, {})).subscribe(() => undefined),
+      new QueryObserver(client, countsQuery(api, { search: 'Чайник' })).subscribe(() => undefined),
+    ];
+    await settle();
+    asked.length = 0;
+    await refreshInbox(client, { returnsNamed: false });
+    await settle();
+    // preload/contract.ts, 'returns.changed': "Returns were added or changed in the local store." — no id, not full: none was.
+    // Orders bring marked goods (a row's flag) and product names (a search's hits); the counts count the returns' own columns.
+    expect(asked.sort()).toEqual(['counts {"search":"Чайник"}', 'list {}']);
+    asked.length = 0;
+    await refreshInbox(client, { returnsNamed: true });
+    await settle();
+    expect(asked.sort()).toEqual(['counts {"search":"Чайник"}', 'counts {}', 'list {}']);
+    for (const stop of stops) stop();
+    client.clear();
+    client.unmount();
   });
 });
