@@ -17,10 +17,16 @@ export const WRITE_CHUNK = 50;
 /**
  * Turns of the event loop for write chunks, one chunk per turn: every store syncs at once, and a plain
  * setImmediate per chunk would run each store's next chunk in the same turn (three chunks, ~50 ms, before a timer or the UI).
+ * Before each turn it is granted, the chunk waits for `hold` (the store's WAL restart): no chunk writes while it runs.
  */
 export class WriteTurns {
   readonly #waiting: Array<() => void> = [];
+  readonly #hold: () => Promise<void> | null;
   #scheduled = false;
+
+  constructor(hold: () => Promise<void> | null = () => null) {
+    this.#hold = hold;
+  }
 
   /** Resolves on a later turn of the event loop, after the chunks that asked before it, one per turn. */
   next(): Promise<void> {
@@ -34,6 +40,9 @@ export class WriteTurns {
   }
 
   readonly #grant = (): void => {
+    const held = this.#hold();
+    // Still scheduled: chunks asking meanwhile queue behind, and the grant comes a turn after the hold ends.
+    if (held) return void held.then(() => setImmediate(this.#grant));
     this.#waiting.shift()?.();
     // Queued behind the chunk just let go (it runs as the next microtask), so the next turn is asked for after it.
     queueMicrotask(() => {
@@ -207,8 +216,8 @@ export class SyncEngine {
   private haltedWith: MarketAuthError | undefined;
   /** Aborted by stop(): requests and retry waits of running lanes end instead of outliving the engine. */
   private abort = new AbortController();
-  /** Shared by every store's lanes: one write chunk per turn of the event loop. */
-  private readonly turns = new WriteTurns();
+  /** Shared by every store's lanes: one write chunk per turn of the event loop, none while the WAL restarts. */
+  private readonly turns: WriteTurns;
 
   constructor(deps: SyncEngineDeps) {
     this.client = deps.client;
@@ -217,6 +226,7 @@ export class SyncEngine {
     this.clock = deps.clock ?? systemClock;
     this.options = { ...DEFAULT_SYNC_OPTIONS, ...deps.options };
     this.watchedStores = deps.watchedStores;
+    this.turns = new WriteTurns(() => this.store.checkpointer?.beforeWrite() ?? null);
     // An 'error' event with no listener must not crash the process.
     this.emitter.on('error', () => {});
   }

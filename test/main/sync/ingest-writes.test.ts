@@ -102,6 +102,54 @@ describe('ingest writes', () => {
     }
   }, 60_000);
 
+  it('past its size the write loop stops writing until the worker has copied the whole WAL, so the WAL starts over without a restart that holds a write', async () => {
+    const writerRestartBytes = 512 * 1024;
+    // No timer and no restart of the worker's own: only the write loop's copies can bound this WAL.
+    store = openStore(storePath(dir), { backgroundCheckpoints: { intervalMs: 3_600_000, restartBytes: 1024 * 1024 * 1024, writerRestartBytes } });
+    // A WAL that starts over is cut to 64 KiB instead of 4 MiB, so its file's size is what it holds past that.
+    store.db.exec('PRAGMA journal_size_limit = 65536');
+    const checkpointer = store.checkpointer!;
+    const walBytes = (): number => statSync(`${storePath(dir)}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+    let copying = 0;
+    let copies = 0;
+    const complete = checkpointer.complete.bind(checkpointer);
+    checkpointer.complete = async (truncate?: boolean) => {
+      copying++;
+      try {
+        const report = await complete(truncate);
+        if (report.checkpointed === report.log) copies++;
+        return report;
+      } finally {
+        copying--;
+      }
+    };
+    // Every write of the loop: the WAL's size before it, and whether a copy was under way.
+    const writes: Array<{ walBefore: number; duringCopy: boolean }> = [];
+    for (const method of ['upsertReturns', 'upsertOrders'] as const) {
+      const write = (store[method] as (...args: unknown[]) => unknown).bind(store);
+      (store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        writes.push({ walBefore: walBytes(), duringCopy: copying > 0 });
+        return write(...args);
+      };
+    }
+    const summary = await engineFor(store).syncNow();
+    expect(summary.error).toBeUndefined();
+    expect(store.countReturns()).toBe((await returnsAtTheMarket(sandbox, sandboxAdmin(sandbox.url))).size);
+    expect(writes.filter((w) => w.duringCopy)).toEqual([]);
+    expect(copies).toBeGreaterThan(0);
+    // Without the loop's copies this WAL held everything the sync wrote (4.5 MB); with them no write of the loop
+    // finds it past the size and one write (a chunk, or a page's orders, and the options written between them).
+    expect(Math.max(...writes.map((w) => w.walBefore))).toBeLessThan(writerRestartBytes + 1024 * 1024);
+    expect(walBytes()).toBeLessThan(writerRestartBytes + 1024 * 1024);
+    const reader = openStore(storePath(dir));
+    try {
+      expect(reader.countReturns()).toBe(store.countReturns());
+      expect(reader.db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+    } finally {
+      reader.close();
+    }
+  }, 60_000);
+
   it('a store without the option keeps SQLite checkpointing inside its commits', () => {
     store = openStore(storePath(dir));
     expect(store.checkpointer).toBeNull();
