@@ -35,11 +35,29 @@ export interface StartOptions {
   slowMigrationMs?: number;
   onMigrating?: (child: ChildProcess) => void;
   onEvent: (event: string, payload: unknown) => void;
+  /** The folder every start serves its (empty) page from, kept by the caller. */
+  pageDir?: string;
 }
 
-/** Starts the app and opens its bridge; rejects with what it printed when it does not come up. */
-export async function startApp(options: StartOptions): Promise<AppProcess> {
-  const args = [join(root, 'scripts', 'soak-app.ts'), ...(options.slowMigrationMs ? ['--slow-migration', String(options.slowMigrationMs)] : [])];
+/**
+ * A process of the app that has loaded its code and waits for the clock. Until given it, it has opened
+ * nothing in the data folder (only a start with a slow migration opens the store before it waits), so the
+ * soak can load the next process while the current one runs and hand it the data folder after a kill.
+ */
+export interface LoadedApp {
+  child: ChildProcess;
+  exited: Promise<string>;
+  output(): string;
+  /** Called with everything printed so far, and again on each new chunk. */
+  watch(listener: () => void): void;
+}
+
+export function loadApp(options: Pick<StartOptions, 'dataDir' | 'baseUrl' | 'apiKey' | 'slowMigrationMs' | 'pageDir'>): LoadedApp {
+  const args = [
+    join(root, 'scripts', 'soak-app.ts'),
+    ...(options.slowMigrationMs ? ['--slow-migration', String(options.slowMigrationMs)] : []),
+    ...(options.pageDir ? ['--page-dir', options.pageDir] : []),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: {
@@ -54,42 +72,63 @@ export async function startApp(options: StartOptions): Promise<AppProcess> {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
+  let listener: (() => void) | null = null;
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
+  child.stdin!.on('error', () => undefined);
   // The tail is enough to say why it did not come up; a week of log lines is not kept in memory.
   child.stderr!.on('data', (chunk) => (out = (out + String(chunk)).slice(-20_000)));
+  child.stdout!.on('data', (chunk) => {
+    out += String(chunk);
+    listener?.();
+  });
+  return {
+    child,
+    exited,
+    output: () => out,
+    watch: (next) => {
+      listener = next;
+      next();
+    },
+  };
+}
+
+/** Starts the app (or hands the clock to one already loaded) and opens its bridge; rejects with what it printed when it does not come up. */
+export async function startApp(options: StartOptions, loaded: LoadedApp = loadApp(options)): Promise<AppProcess> {
+  const { child, exited } = loaded;
+  let note = '';
+  const out = (): string => loaded.output() + note;
   // Cleared once up (or gone): left running, it would SIGKILL every app that lived past two minutes.
   const giveUp = setTimeout(() => {
     child.kill('SIGKILL');
-    out += '\n(the soak gave up: the app did not come up within 120 s)';
+    note = '\n(the soak gave up: the app did not come up within 120 s)';
   }, 120_000);
   const url = await new Promise<string>((resolve, reject) => {
     let migrating = false;
     let waiting = false;
-    child.stdin!.on('error', () => undefined);
-    child.stdout!.on('data', (chunk) => {
-      out += String(chunk);
-      if (!waiting && out.includes('Waiting for the clock')) {
+    loaded.watch(() => {
+      const text = loaded.output();
+      if (!waiting && text.includes('Waiting for the clock')) {
         waiting = true;
         options.clock().then(
           (clock) => child.stdin!.write(`${JSON.stringify(clock)}\n`),
           (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
         );
       }
-      if (!migrating && out.includes('Migrating the data folder')) {
+      if (!migrating && text.includes('Migrating the data folder')) {
         migrating = true;
         options.onMigrating?.(child);
       }
-      const match = /Open: (\S+)/.exec(out);
+      const match = /Open: (\S+)/.exec(text);
       if (match?.[1]) resolve(match[1]);
     });
-    void exited.then((how) => reject(new AppExited(how, out)));
+    void exited.then((how) => reject(new AppExited(how, out())));
   }).finally(() => clearTimeout(giveUp));
   const bridge = await openBridge(url, options.onEvent);
   return {
     pid: child.pid!,
     url,
     bridge,
-    output: () => out,
+    output: out,
     exited,
     kill: (signal) => child.kill(signal),
     setClock: (clock) => void child.stdin!.write(`${JSON.stringify(clock)}\n`),

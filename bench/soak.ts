@@ -16,7 +16,7 @@ import { sandboxAdmin } from '../sandbox/admin-client.ts';
 import { startSandbox } from '../sandbox/index.ts';
 import { createRng, type Rng } from '../sandbox/rng.ts';
 import type { SoakScriptReport, ScheduledFault } from '../sandbox/soak-script.ts';
-import { AppExited, residentBytes, startApp, type AppProcess } from './soak-app-process.ts';
+import { AppExited, loadApp, residentBytes, startApp, type AppProcess, type LoadedApp } from './soak-app-process.ts';
 import { overlap, thresholdAlertFigure, thresholdAlertUnit, type Window } from './soak-alerts.ts';
 
 const MINUTE = 60_000;
@@ -52,7 +52,7 @@ export interface SoakOptions {
 export const DEFAULTS: SoakOptions = {
   days: 7,
   seed: 1,
-  // 7 days in 504 s, and 25 restarts (held at real time while loading), the drain and the catch-up in the rest of ten minutes.
+  // 7 days in 504 s, and 25 restarts (held at real time while they come up; the next process loads while the last one runs), the drain and the catch-up in the rest of ten minutes.
   rate: 1200,
   perDay: 200,
   kills: 24,
@@ -82,6 +82,22 @@ export interface SoakResult {
   /** What went wrong, each with what the figures need to find it again. */
   defects: string[];
   notes: string[];
+  /** Where the wall time went (seconds, and sandbox minutes covered meanwhile), by part of the run. */
+  wall: Record<string, { seconds: number; sandboxMinutes: number }>;
+  /** Each start of the app: real ms to load (until it waits for the clock), to come up, and to list what it stored. */
+  starts: Array<{ day: number; loadMs: number; upMs: number; listMs: number }>;
+  /** Each change of pace: when (real s into the run, sandbox day), the rate, and the poll gap that caused it. */
+  pace: PaceChange[];
+}
+
+export interface PaceChange {
+  realS: number;
+  day: number;
+  from: number;
+  to: number;
+  /** The widest poll gap of a store at the check, sandbox minutes, and that store. */
+  gapMin: number;
+  campaignId: number | null;
 }
 
 const mskHour = (ms: number): number => new Date(ms + MSK).getUTCHours() + new Date(ms + MSK).getUTCMinutes() / 60;
@@ -133,11 +149,22 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   const sandbox = await startSandbox({ port: 0, quiet: true, seed: options.seed, returns: 30, startTime: new Date('2026-07-06T06:00:00+03:00') });
   const admin = sandboxAdmin(sandbox.url);
   const dataDir = mkdtempSync(join(tmpdir(), 'returndesk-soak-'));
+  const pageDir = mkdtempSync(join(tmpdir(), 'returndesk-soak-renderer-'));
   const defects: string[] = [];
   const notes: string[] = [];
   const counts: Record<string, number> = {};
   const bump = (name: string, by = 1): void => void (counts[name] = (counts[name] ?? 0) + by);
+  // Where the wall time went: real and sandbox ms by what the clock was doing, and each change of pace with its cause.
+  const wall: Record<string, { realMs: number; sandboxMs: number }> = {};
+  const spent = (part: string, realMs: number, sandboxMs = 0): void => {
+    const w = (wall[part] ??= { realMs: 0, sandboxMs: 0 });
+    w.realMs += realMs;
+    w.sandboxMs += sandboxMs;
+  };
+  const paceLog: PaceChange[] = [];
+  const appStarts: SoakResult['starts'] = [];
   let app: AppProcess | null = null;
+  let spare: LoadedApp | null = null;
   try {
     // The sandbox clock runs at `rate` while the app runs, and at real time while it loads (a restart then
     // costs the Market's week the downtime chosen for it, not the seconds Node takes to load on a busy machine).
@@ -185,44 +212,61 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     /** When the operator re-entered the key after the 401 storm (the sync engine halts on a refused key until then). */
     let keyBack = Infinity;
     // The pace: the clock runs at `rate` at most, slower while the app falls behind its poll (see `pace` below).
-    const paced = { rate: options.rate, changedAt: 0, realAt: Date.now(), weighted: 0, real: 0, lowest: options.rate, changes: 0 };
+    spent('sandbox start', Date.now() - wallStart);
+    const paced = { rate: options.rate, changedAt: 0, realAt: Date.now(), lowest: options.rate, changes: 0 };
     const runAt = async (rate: number): Promise<void> => {
       const realNow = Date.now();
-      if (clock.rate > 1) {
-        paced.weighted += (realNow - paced.realAt) * clock.rate;
-        paced.real += realNow - paced.realAt;
-      }
+      spent(clock.rate <= 1 ? 'held' : clock.rate >= options.rate ? 'full' : 'slowed', realNow - paced.realAt, (realNow - paced.realAt) * clock.rate);
       paced.realAt = realNow;
       await setRate(rate);
       app?.setClock(clock);
     };
+    /** Whether a loaded process has gone (it may still be loading: startApp then waits for it). */
+    const gone = (loaded: LoadedApp): Promise<boolean> => Promise.race([loaded.exited.then(() => true), sleep(0).then(() => false)]);
     const launch = async (
       extra: { downMs?: number; slowMigrationMs?: number; onMigrating?: (child: ChildProcess) => void; held?: boolean } = {},
     ): Promise<AppProcess> => {
       await runAt(1);
-      const started = await startApp({
-        dataDir,
-        baseUrl: sandbox.url,
-        apiKey: sandbox.apiKey,
-        // The week waits (real time) until the soak listens: returns stored before the bridge opened are listed below.
-        clock: async () => {
-          if (extra.downMs) await admin.advanceClock(extra.downMs);
-          return setRate(1);
+      const launchedAt = Date.now();
+      let loadedAt = launchedAt;
+      // The next process loaded its code while this one ran (see LoadedApp); a start with a slow migration loads its own.
+      const loaded = !extra.slowMigrationMs && spare && !(await gone(spare)) ? spare : undefined;
+      if (!extra.slowMigrationMs) spare = null;
+      const started = await startApp(
+        {
+          dataDir,
+          baseUrl: sandbox.url,
+          apiKey: sandbox.apiKey,
+          // The week waits (real time) until the soak listens: returns stored before the bridge opened are listed below.
+          clock: async () => {
+            loadedAt = Date.now();
+            if (extra.downMs) await admin.advanceClock(extra.downMs);
+            return setRate(1);
+          },
+          onEvent,
+          pageDir,
+          ...(extra.slowMigrationMs ? { slowMigrationMs: extra.slowMigrationMs, onMigrating: (child: ChildProcess) => extra.onMigrating?.(child) } : {}),
         },
-        onEvent,
-        ...(extra.slowMigrationMs ? { slowMigrationMs: extra.slowMigrationMs, onMigrating: (child: ChildProcess) => extra.onMigrating?.(child) } : {}),
-      });
+        loaded,
+      );
       if (downSince !== null) down.push({ from: downSince, to: now() });
       downSince = null;
       lastLaunch = now();
       // What the first poll stored before the bridge opened raised no event the soak could hear: seen now.
       const seenAt = now();
+      const upAt = Date.now();
       for (let offset = 0; ; offset += 500) {
         const page = await started.bridge.call<{ rows: InboxRow[] }>('returns.list', { filter: {}, offset, limit: 500 });
         if (!page.ok) break;
         for (const row of page.value.rows) if (!firstSeen.has(row.returnId)) firstSeen.set(row.returnId, seenAt);
         if (page.value.rows.length < 500) break;
       }
+      appStarts.push({
+        day: Math.round(((seenAt - start) / DAY) * 100) / 100,
+        loadMs: loadedAt - launchedAt,
+        upMs: upAt - loadedAt,
+        listMs: Date.now() - upAt,
+      });
       if (!extra.held) {
         await runAt(paced.rate);
         started.setClock(clock);
@@ -325,27 +369,56 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
 
     /**
      * The pace: a busy machine must make the week longer, not the app late. Each store's fast poll is
-     * seen at the sandbox; while the app is up and nothing excuses a pause in polling (a budget window,
-     * the key refused, a start), a poll gap over 1.5 intervals slows the clock, one under 1.35 speeds it
-     * up again, never past --rate.
+     * seen at the sandbox; while the app is up and nothing excuses a pause in polling, a poll gap over
+     * 1.5 intervals slows the clock, one under 1.35 speeds it up again, never past --rate. Excused, and
+     * for 5 minutes after (the poll figures leave the same windows out): a start, a drop window (the
+     * Market unreachable: its polls never arrive), a budget window and 2 hours after, the refused key.
+     * Each finished gap is judged once (a late poll slowed the clock once, not at every check until the
+     * next poll), and a gap still open slows it again only after another interval without a poll.
      */
     let paceCheck = 0;
+    const judged = new Map<number, number | null>();
+    let openSlowedAt = -Infinity;
     const pace = async (t: number): Promise<void> => {
       if (!options.pace || !app || Date.now() - paceCheck < 200) return;
       paceCheck = Date.now();
-      const budget = faults.some((f) => f.type === 'budget' && t >= f.from && t < f.to + 2 * HOUR);
-      const keyRefused = storm !== undefined && t >= storm.from && t < keyBack + 5 * MINUTE;
-      if (budget || keyRefused || t - lastLaunch < 5 * MINUTE) return;
+      const excuses: Window[] = [
+        { from: lastLaunch, to: lastLaunch + 5 * MINUTE },
+        ...faults.filter((f) => f.type === 'drop').map((f) => ({ from: f.from, to: f.to + 5 * MINUTE })),
+        ...faults.filter((f) => f.type === 'budget').map((f) => ({ from: f.from, to: f.to + 2 * HOUR })),
+        ...(storm ? [{ from: storm.from, to: keyBack + 5 * MINUTE }] : []),
+      ];
+      if (excuses.some((w) => t >= w.from && t < w.to)) return;
+      // Gaps are counted from the end of the latest excuse: a gap that began inside one is not the app's.
+      const since = Math.max(...excuses.filter((w) => w.to <= t).map((w) => w.to));
       const polls = (await (await fetch(`${sandbox.url}/_sandbox/soak/polls`)).json()) as {
         now: number;
-        stores: Array<{ last: number | null; lastGap: number | null }>;
+        stores: Array<{ campaignId: number; last: number | null; lastGap: number | null }>;
       };
       if (polls.stores.length === 0) return;
-      const gap = Math.max(...polls.stores.map((p) => Math.max(p.last === null ? 0 : polls.now - Math.max(p.last, lastLaunch), p.lastGap ?? 0)));
+      const open = polls.stores.map((p) => polls.now - Math.max(p.last ?? since, since));
+      const finished = polls.stores.map((p) => {
+        const fresh = p.last !== judged.get(p.campaignId);
+        judged.set(p.campaignId, p.last);
+        return fresh && p.last !== null && p.lastGap !== null && p.last - p.lastGap >= since ? p.lastGap : 0;
+      });
+      const gaps = polls.stores.map((_, i) => Math.max(open[i]!, finished[i]!));
+      const gap = Math.max(...gaps);
+      const late = Math.max(...finished) > 1.5 * POLL_MS || (Math.max(...open) > 1.5 * POLL_MS && polls.now - openSlowedAt > POLL_MS);
       let rate = paced.rate;
-      if (gap > 1.5 * POLL_MS) rate = Math.max(options.minRate, Math.round(paced.rate * 0.7));
-      else if (gap < 1.35 * POLL_MS && Date.now() - paced.changedAt > 1_000) rate = Math.min(options.rate, Math.round(paced.rate * 1.15));
+      if (late) {
+        rate = Math.max(options.minRate, Math.round(paced.rate * 0.7));
+        if (Math.max(...open) > 1.5 * POLL_MS) openSlowedAt = polls.now;
+      } else if (gap < 1.35 * POLL_MS && Date.now() - paced.changedAt > 1_000) rate = Math.min(options.rate, Math.round(paced.rate * 1.15));
       if (rate === paced.rate) return;
+      paceLog.push({
+        realS: Math.round((Date.now() - wallStart) / 100) / 10,
+        day: Math.round(((t - start) / DAY) * 1000) / 1000,
+        from: paced.rate,
+        to: rate,
+        gapMin: Math.round((gap / MINUTE) * 100) / 100,
+        campaignId: polls.stores[gaps.indexOf(gap)]?.campaignId ?? null,
+      });
       paced.rate = rate;
       paced.changedAt = Date.now();
       paced.lowest = Math.min(paced.lowest, rate);
@@ -368,6 +441,9 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         continue;
       }
       await pace(t);
+      // The next process loads once this one has been up a while: its loading then competes with a paced app,
+      // never with one in its first minutes (when the pace excuses a late poll).
+      if (app && !spare && t - lastLaunch > 15 * MINUTE) spare = loadApp({ dataDir, baseUrl: sandbox.url, apiKey: sandbox.apiKey, pageDir });
       if (Date.now() - lastLog > 5_000) {
         lastLog = Date.now();
         const status = app ? await app.bridge.call<GlobalStatus>('status.get', undefined, 5_000) : null;
@@ -453,6 +529,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
 
     // The week is over: faults have ended; let the queue finish (a minute of real time at most).
     log('the week is over; letting the queue drain');
+    const weekOver = Date.now();
+    spent(clock.rate <= 1 ? 'held' : clock.rate >= options.rate ? 'full' : 'slowed', weekOver - paced.realAt, (weekOver - paced.realAt) * clock.rate);
     const drainUntil = Date.now() + 60_000;
     let undelivered = -1;
     while (app && Date.now() < drainUntil) {
@@ -464,6 +542,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     // And let sync catch up with what the Market holds (a return is lost only if it never arrives).
     const soakReport = async (): Promise<SoakScriptReport> => (await (await fetch(`${sandbox.url}/_sandbox/soak`)).json()) as SoakScriptReport;
     const expectedIds = new Set((await soakReport()).arrivals.flatMap((a) => (a.returnId === null ? [] : [a.returnId])));
+    const drained = Date.now();
+    spent('drain', drained - weekOver, (drained - weekOver) * clock.rate);
     const catchUpUntil = Date.now() + 60_000;
     while (app && Date.now() < catchUpUntil) {
       const bridge: AppProcess['bridge'] = (app as AppProcess).bridge;
@@ -479,6 +559,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       await sleep(1_000);
     }
     const runEnd = now();
+    spent('catch-up', Date.now() - drained, (Date.now() - drained) * clock.rate);
+    const figuresFrom = Date.now();
 
     // Figures from the sandbox: what the Market received and did.
     const report = (await (await fetch(`${sandbox.url}/_sandbox/soak`)).json()) as SoakScriptReport & {
@@ -854,7 +936,13 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         met: (counts.kills ?? 0) >= options.kills,
       },
     ];
+    spent('figures', Date.now() - figuresFrom);
     return {
+      wall: Object.fromEntries(
+        Object.entries(wall).map(([part, w]) => [part, { seconds: Math.round(w.realMs / 100) / 10, sandboxMinutes: Math.round(w.sandboxMs / MINUTE) }]),
+      ),
+      starts: appStarts,
+      pace: paceLog,
       seed: options.seed,
       options: { ...options, log: undefined } as Omit<SoakOptions, 'log'>,
       wallSeconds: Math.round((Date.now() - wallStart) / 100) / 10,
@@ -865,6 +953,9 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       notes,
     };
   } finally {
+    const idle = spare as LoadedApp | null;
+    idle?.child.kill('SIGKILL');
+    if (idle) await idle.exited;
     const last = app as AppProcess | null;
     if (last) {
       last.kill('SIGTERM');
@@ -873,6 +964,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       last.bridge.close();
     }
     await sandbox.close();
+    rmSync(pageDir, { recursive: true, force: true });
     if (process.env.RETURNDESK_SOAK_KEEP) log(`data folder kept: ${dataDir}`);
     else rmSync(dataDir, { recursive: true, force: true });
   }
@@ -935,6 +1027,11 @@ if (import.meta.main) {
     log: (line) => process.stdout.write(`${line}\n`),
   });
   process.stdout.write(`\nSoak: ${days} days, seed ${result.seed}, ${result.wallSeconds} s wall, load ${result.load.join(' ')}\n${figureTable(result)}\n`);
+  process.stdout.write(
+    `wall: ${Object.entries(result.wall)
+      .map(([part, w]) => `${part} ${w.seconds} s${w.sandboxMinutes ? ` (${w.sandboxMinutes} sandbox min)` : ''}`)
+      .join(', ')}\n`,
+  );
   for (const note of result.notes) process.stdout.write(`note: ${note}\n`);
   for (const defect of result.defects) process.stdout.write(`DEFECT: ${defect}\n`);
   writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);

@@ -3,14 +3,14 @@
  * the desktop app use) on a data folder, against the sandbox, on a clock that follows the sandbox's
  * accelerated one. The soak drives it only through the WebSocket contract, SIGKILLs it and starts it again.
  *
- *   node scripts/soak-app.ts [--slow-migration MS]
+ *   node scripts/soak-app.ts [--slow-migration MS] [--page-dir DIR]
  *   env: RETURNDESK_DATA_DIR, RETURNDESK_API_KEY, RETURNDESK_BASE_URL
  * Once loaded it prints "Waiting for the clock" and reads a line from stdin: { sandboxMs, realMs, rate }
  * (the sandbox's time at a real instant, and its speed), so the soak can hold the sandbox clock while the
  * process loads and restarts cost the Market's week only the minutes the soak chooses. Later lines retune
  * the clock: the soak slows the week down when this process falls behind its poll on a busy machine.
  */
-import { mkdtempSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -112,7 +112,7 @@ function runSlowUpgrade(dataDir: string, ms: number): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'slow-migration': { type: 'string' } } });
+  const { values } = parseArgs({ options: { 'slow-migration': { type: 'string' }, 'page-dir': { type: 'string' } } });
   const config = loadConfig();
   if (values['slow-migration']) runSlowUpgrade(config.dataDir, Number(values['slow-migration']));
   process.stdout.write('Waiting for the clock\n');
@@ -149,14 +149,16 @@ async function main(): Promise<void> {
     clock,
     host: { capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, electron: null, chrome: null },
   });
-  // The soak speaks only the WebSocket contract; the page itself is not needed.
-  const rendererDir = mkdtempSync(join(tmpdir(), 'returndesk-soak-renderer-'));
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>ReturnDesk</title>');
+  // The soak speaks only the WebSocket contract; the page itself is not needed. The soak gives one folder for
+  // every start (a SIGKILLed process cannot remove its own); a start by hand makes one and removes it on stop.
+  const rendererDir = values['page-dir'] ?? mkdtempSync(join(tmpdir(), 'returndesk-soak-renderer-'));
+  if (!existsSync(join(rendererDir, 'index.html'))) writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>ReturnDesk</title>');
   const server = await startWebServer({ services, logger, rendererDir, port: 0 });
   process.stdout.write(`Open: ${server.url}\n`);
   const stop = async (): Promise<void> => {
     await server.close();
     await services.close();
+    if (!values['page-dir']) rmSync(rendererDir, { recursive: true, force: true });
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());
