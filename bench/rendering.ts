@@ -23,7 +23,7 @@ export function startAndRead(
   env: NodeJS.ProcessEnv,
   pattern: RegExp,
   timeoutMs: number,
-): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -33,7 +33,7 @@ export function startAndRead(
       const match = pattern.exec(out);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, match });
+        resolve({ child, match, output: () => out });
       }
     };
     child.stdout?.on('data', onData);
@@ -50,6 +50,23 @@ function rssOf(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc), NaN elsewhere. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The steps web mode printed with RETURNDESK_STARTUP_TRACE (main/startup-trace.ts): the first time of each, epoch ms. */
+function startupSteps(output: string): Map<string, number> {
+  const steps = new Map<string, number>();
+  for (const m of output.matchAll(/^\[startup\] (.+?) (\d+(?:\.\d+)?) cpu=\d+$/gm)) if (!steps.has(m[1]!)) steps.set(m[1]!, Number(m[2]));
+  return steps;
 }
 
 /** Marks when the first inbox row is painted (two frames after it enters the DOM), in epoch ms and page time. */
@@ -274,16 +291,41 @@ async function measureInbox(returns: number, coldStart: boolean): Promise<Figure
       const t0 = Date.now();
       const again = await startAndRead(
         [...npmRunWeb(), '--port', '0'],
-        { RETURNDESK_DATA_DIR: dataDir, RETURNDESK_API_KEY: apiKey, RETURNDESK_BASE_URL: sandbox.match[1] },
+        { RETURNDESK_DATA_DIR: dataDir, RETURNDESK_API_KEY: apiKey, RETURNDESK_BASE_URL: sandbox.match[1], RETURNDESK_STARTUP_TRACE: '1' },
         /Open: (\S+)/,
         60_000,
       );
       children.push(again.child);
+      const printedUrl = Date.now();
       const fresh = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await fresh.addInitScript(markFirstRows);
       await fresh.goto(again.match[1]!);
       await fresh.waitForFunction(() => (window as unknown as { __paintedEpoch?: number }).__paintedEpoch !== undefined, undefined, { timeout: 60_000 });
       const painted = await fresh.evaluate(() => (window as unknown as { __paintedEpoch: number }).__paintedEpoch);
+      const cpuAtPaint = cpuMsOf(again.child.pid);
+      const navigated = await fresh.evaluate(() => performance.timeOrigin);
+      // Where the time went: web mode's own steps, and the page's, from the same process start.
+      const steps = startupSteps(again.output());
+      const timeline: Array<[string, number | undefined]> = [
+        ['the listening socket', steps.get('listening')],
+        ['the URL printed (read by the bench)', printedUrl],
+        ['the page navigating', navigated],
+        ['the page requested', steps.get('page requested')],
+        ['the services ready', steps.get('services created')],
+        ['the socket accepted', steps.get('socket accepted')],
+        ['the first inbox page asked', steps.get('first inbox page asked')],
+        ['the first inbox page answered', steps.get('first inbox page answered')],
+      ];
+      for (const [step, at] of timeline) {
+        figures.push(
+          reference(
+            `cold start, ${returns.toLocaleString('en')} stored returns: process start to ${step}`,
+            at === undefined ? Number.NaN : round((at - t0) / 1000, 2),
+            's',
+          ),
+        );
+      }
+      figures.push(reference(`cold start, ${returns.toLocaleString('en')} stored returns: web mode's CPU time to first rows`, round(cpuAtPaint, 0), 'ms'));
       figures.push(
         limit(
           `cold start, web mode, ${returns.toLocaleString('en')} stored returns: process start to first rows`,

@@ -6,12 +6,11 @@
 import { dirname, join } from 'node:path';
 import type { RuntimeConfig } from './config.ts';
 import { PRODUCTION_BASE_URL } from './config.ts';
-import { consoleSink, createLogger, fileSink, type LogLevel, type Logger } from './log.ts';
+import type { Logger } from './log.ts';
 import { BUDGET_FILE } from './market/budget-file.ts';
 import { MarketClient, type MarketClientOptions } from './market/client.ts';
 import type { Clock } from './market/scheduler.ts';
 import { Outbox, type OutboxOptions } from './outbox/outbox.ts';
-import { prepareDataFolder } from './store/data-folder.ts';
 import type { Store } from './store/store.ts';
 import { SyncEngine, type SyncOptions } from './sync/engine.ts';
 
@@ -125,16 +124,5 @@ export async function openSession(options: SessionOptions): Promise<MarketSessio
   };
 }
 
-/** The log of a host: its file in <dataDir>/logs (rotating, off the main thread) and the terminal, the key redacted. */
-export function hostLogger(
-  config: Pick<RuntimeConfig, 'dataDir' | 'apiKey'>,
-  options: { file: 'returndesk.log' | 'returndesk-cli.log'; level?: LogLevel; terminal?: (line: string) => void },
-): Logger {
-  // Before the log file opens there: an unusable folder is one clear message, not a raw errno from the log writer.
-  prepareDataFolder(config.dataDir);
-  return createLogger({
-    sinks: [options.terminal ?? consoleSink, fileSink(join(config.dataDir, 'logs', options.file))],
-    secrets: () => [config.apiKey],
-    ...(options.level ? { level: options.level } : {}),
-  });
-}
+/** The log of a host (defined beside the logger, so a host can log before the rest of this module loads). */
+export { hostLogger } from './log.ts';

@@ -1,7 +1,9 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pino, type Logger as PinoLogger } from 'pino';
+import type { RuntimeConfig } from './config.ts';
 import type { RotatingFileOptions } from './log-writer.ts';
+import { prepareDataFolder } from './store/data-folder.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -174,3 +176,17 @@ export function consoleSink(line: string): void {
 
 /** A logger that drops everything, for tests that do not look at logs. */
 export const silentLogger: Logger = createLogger({ sinks: [] });
+
+/** The log of a host: its file in <dataDir>/logs (rotating, off the main thread) and the terminal, the key redacted. */
+export function hostLogger(
+  config: Pick<RuntimeConfig, 'dataDir' | 'apiKey'>,
+  options: { file: 'returndesk.log' | 'returndesk-cli.log'; level?: LogLevel; terminal?: (line: string) => void },
+): Logger {
+  // Before the log file opens there: an unusable folder is one clear message, not a raw errno from the log writer.
+  prepareDataFolder(config.dataDir);
+  return createLogger({
+    sinks: [options.terminal ?? consoleSink, fileSink(join(config.dataDir, 'logs', options.file))],
+    secrets: () => [config.apiKey],
+    ...(options.level ? { level: options.level } : {}),
+  });
+}

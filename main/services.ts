@@ -19,6 +19,7 @@ import { createReportServices } from './reports/services.ts';
 import { createAnalyticsReader, createReturnsReader } from './returns/reader.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import { openStore, storePath, type Store } from './store/store.ts';
+import { startupMark } from './startup-trace.ts';
 
 /** What the host (Electron, web server, CLI) can do; shown to the renderer as capabilities. */
 export interface HostInfo {
@@ -96,6 +97,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const events = new EventHub(logger);
   const trustedOrigins = new Set<string>();
   const store = openStore(storePath(config.dataDir), { backgroundCheckpoints: true });
+  startupMark('store open');
   if (store.folderProblems.length) logger.warn('parts of the data folder stay readable by other users', { problems: store.folderProblems.slice(0, 20) });
   const secretStore = options.secretStore ?? noEncryption;
   const vault = new ApiKeyVault({ dataDir: config.dataDir, secretStore, env: config.apiKey ? { RETURNDESK_API_KEY: config.apiKey } : {} });
@@ -174,6 +176,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     settings.set({ watchedCampaignIds: flagged.filter((c) => c.watched).map((c) => c.id) });
   }
   let current = await startSession();
+  startupMark('session open');
 
   /** Switches to a new key (or to demo mode): stops the old session's work first. */
   const restartSession = async (): Promise<void> => {
@@ -288,6 +291,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     status: board.status,
     startBackground() {
       if (background || !deferred || closing) return;
+      startupMark('background start');
       background = true;
       current.sync.start();
       current.outbox.start();

@@ -6,12 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from './config.ts';
-import { hostLogger } from './composition.ts';
+import { loadConfig, PRODUCTION_BASE_URL, type RuntimeConfig } from './config.ts';
 import { capYoungGeneration } from './heap.ts';
-import { createServices } from './services.ts';
-import { createSettingsStore, jsonFileBackend } from './settings/settings-store.ts';
+import { hostLogger } from './log.ts';
+import type { Services } from './services.ts';
 import { startWebServer } from './web/server.ts';
+import { startupMark } from './startup-trace.ts';
 
 /** The checkout: one folder up from main/web.ts, two from its bundle out/web/web.js. */
 const root = join(import.meta.dirname, import.meta.url.endsWith('.ts') ? '..' : join('..', '..'));
@@ -77,18 +77,16 @@ function buildRenderer(index: string, write: (line: string) => void): void {
   write('Renderer built.');
 }
 
-/** Starts web mode as `npm run web` does; `rendererDir` defaults to the built renderer in out/. */
-export async function runWebMode(argv: string[] = process.argv.slice(2), rendererDir = BUILT_RENDERER): Promise<void> {
-  if (rendererDir === BUILT_RENDERER) ensureRendererBuilt();
-  const { values } = parseArgs({
-    args: argv,
-    options: { port: { type: 'string', default: process.env.RETURNDESK_WEB_PORT ?? '0' }, host: { type: 'string', default: '127.0.0.1' } },
-  });
-  const config = loadConfig();
-  const logger = hostLogger(config, { file: 'returndesk.log' });
+/** The services of web mode, loaded (a chunk of the bundle of their own) and created after the server listens. */
+async function startServices(config: RuntimeConfig, logger: ReturnType<typeof hostLogger>): Promise<Services> {
+  const [{ createServices }, { createSettingsStore, jsonFileBackend }] = await Promise.all([import('./services.ts'), import('./settings/settings-store.ts')]);
+  startupMark('services loaded');
+  // A turn between the long steps of start-up: the young generation's cap (heap.ts) acts on each collection from a
+  // callback that arrives with the timers, so without it new space grows a step past the cap while the services start.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   const settings = createSettingsStore(jsonFileBackend(join(config.dataDir, 'settings.json'), logger), logger);
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  const services = await createServices({
+  return createServices({
     config,
     logger,
     settings,
@@ -97,8 +95,29 @@ export async function runWebMode(argv: string[] = process.argv.slice(2), rendere
     background: 'deferred',
     host: { capabilities: { nativeNotifications: false, tray: false, nativeDialogs: false }, electron: null, chrome: null },
   });
+}
+
+/** Starts web mode as `npm run web` does; `rendererDir` defaults to the built renderer in out/. */
+export async function runWebMode(argv: string[] = process.argv.slice(2), rendererDir = BUILT_RENDERER): Promise<void> {
+  startupMark('modules loaded');
+  if (rendererDir === BUILT_RENDERER) ensureRendererBuilt();
+  startupMark('renderer checked');
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string', default: process.env.RETURNDESK_WEB_PORT ?? '0' }, host: { type: 'string', default: '127.0.0.1' } },
+  });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${values.port}"`);
+  const config = loadConfig();
+  // Said before the page is served: the same refusal the session would give once the services start.
+  if (config.baseUrl && !config.apiKey) {
+    throw new Error('RETURNDESK_BASE_URL is set but no API key is: a server other than the built-in sandbox needs its key (RETURNDESK_API_KEY).');
+  }
+  const logger = hostLogger(config, { file: 'returndesk.log' });
+  // The page and the socket are served while the services load and start: the browser fetches and runs the
+  // renderer meanwhile, and its first requests wait for the services, the first inbox page ahead of the rest.
+  let provide: (started: Promise<Services>) => void = () => {};
+  const services = new Promise<Services>((resolve, reject) => (provide = (started) => void started.then(resolve, reject)));
   let opened = false;
   const server = await startWebServer({
     services,
@@ -106,22 +125,32 @@ export async function runWebMode(argv: string[] = process.argv.slice(2), rendere
     rendererDir,
     port,
     host: values.host,
-    onFirstPage: () => services.startBackground(),
+    onFirstPage: () => void services.then((s) => s.startBackground()),
     onPageOpened: () => (opened = true),
   });
+  startupMark('listening');
+  const mode = config.apiKey ? `live: ${new URL(config.baseUrl ?? PRODUCTION_BASE_URL).host}` : 'demo data from the built-in sandbox (no API key set)';
+  process.stdout.write(`ReturnDesk web mode — ${mode}\nData folder: ${config.dataDir}\nOpen: ${server.url}\n`);
+  // Loaded only now: compiling and starting them must not hold up the socket's listening.
+  provide(startServices(config, logger));
+  let started: Services;
+  try {
+    started = await services;
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  startupMark('services created');
   // Nobody opened the page: background work starts anyway, a few seconds after start-up; a page being opened
   // gets its first inbox page before sync competes with it, however long the renderer takes to load.
   setTimeout(() => {
-    if (opened) setTimeout(() => services.startBackground(), BACKGROUND_AFTER_OPENED_MS - BACKGROUND_AFTER_MS).unref();
-    else services.startBackground();
+    if (opened) setTimeout(() => started.startBackground(), BACKGROUND_AFTER_OPENED_MS - BACKGROUND_AFTER_MS).unref();
+    else started.startBackground();
   }, BACKGROUND_AFTER_MS).unref();
-  const { endpoint } = services.session();
-  const mode = endpoint.mode === 'demo' ? 'demo data from the built-in sandbox (no API key set)' : `live: ${new URL(endpoint.baseUrl).host}`;
-  process.stdout.write(`ReturnDesk web mode — ${mode}\nData folder: ${config.dataDir}\nOpen: ${server.url}\n`);
 
   const stop = async (): Promise<void> => {
     await server.close();
-    await services.close();
+    await started.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

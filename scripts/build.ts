@@ -139,7 +139,8 @@ const PLAIN_BUILTINS = ['http', 'https', 'http2'];
 
 /**
  * Web mode's server as one file, out/web/web.js (its own module loading and type stripping cost more CPU than the
- * rest of start-up), with the log writer and thumbnail worker beside it and chunks for what loads later.
+ * rest of start-up), with the log writer and thumbnail worker beside it and chunks for what loads later. The chunks sit
+ * beside the entry too: a module that finds a file beside itself (import.meta.url) finds it in whichever chunk it lands.
  */
 async function buildWeb(): Promise<void> {
   const started = Date.now();
@@ -158,9 +159,9 @@ async function buildWeb(): Promise<void> {
         emptyOutDir: true,
         target: 'node24',
         rollupOptions: {
-          input: { web: 'main/web.ts', 'log-writer': 'main/log-writer.ts', 'thumb-worker': 'main/photos/thumb-worker.ts' },
+          input: Object.fromEntries(Object.entries(WEB_ENTRIES).map(([file, source]) => [file.replace(/\.js$/, ''), source])),
           external: nodeBuiltins.filter((id) => !PLAIN_BUILTINS.includes(id.replace(/^node:/, ''))),
-          output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+          output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
         },
       },
     });
@@ -170,6 +171,13 @@ async function buildWeb(): Promise<void> {
     rmSync(staging, { recursive: true, force: true });
   }
 }
+
+/** The entry points of out/web and their sources. */
+const WEB_ENTRIES: Record<string, string> = {
+  'web.js': 'main/web.ts',
+  'log-writer.js': 'main/log-writer.ts',
+  'thumb-worker.js': 'main/photos/thumb-worker.ts',
+};
 
 /** Where the web build records the time its sources were read (the bundle is current while no source is newer). */
 const WEB_STAMP = 'build.json';
@@ -186,7 +194,8 @@ function installBuilt(staging: string, target: string): void {
     existsSync(dir)
       ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)).map((f) => join(e.name, f)) : [e.name]))
       : [];
-  const built = files(staging).sort((a, b) => Number(!a.includes('/')) - Number(!b.includes('/')) || Number(a === WEB_STAMP) - Number(b === WEB_STAMP));
+  const rank = (file: string): number => (file === WEB_STAMP ? 2 : file in WEB_ENTRIES ? 1 : 0);
+  const built = files(staging).sort((a, b) => rank(a) - rank(b));
   for (const file of built) {
     mkdirSync(dirname(join(target, file)), { recursive: true });
     renameSync(join(staging, file), join(target, file));

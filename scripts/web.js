@@ -50,7 +50,15 @@ export function webBundleCurrent(checkout = root) {
   return typeof builtFrom === 'number' && !WEB_SOURCES.some((source) => changedSince(join(checkout, source), builtFrom));
 }
 
+/** main/startup-trace.ts's line, from before the bundle loads (see there). */
+function startupMark(step) {
+  if (!process.env.RETURNDESK_STARTUP_TRACE) return;
+  const cpu = process.cpuUsage();
+  process.stderr.write(`[startup] ${step} ${(performance.timeOrigin + performance.now()).toFixed(1)} cpu=${((cpu.user + cpu.system) / 1000).toFixed(0)}\n`);
+}
+
 if (import.meta.main) {
+  startupMark('launcher started');
   if (!webBundleCurrent()) {
     process.stderr.write('Web mode is not built for these sources yet: building it (node scripts/build.ts web)…\n');
     const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.ts'), 'web'], { cwd: root, encoding: 'utf8' });
@@ -62,6 +70,7 @@ if (import.meta.main) {
       process.exit(1);
     }
   }
+  startupMark('bundle checked');
   const { startWebMode } = await import(pathToFileURL(join(root, 'out', 'web', 'web.js')).href);
   startWebMode();
 }

@@ -3,14 +3,20 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { WireRequest } from '../../preload/contract.ts';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { z } from 'zod';
+import type { WireRequest } from '../../preload/contract.ts';
 import type { Logger } from '../log.ts';
 import type { Services } from '../services.ts';
 import { answerMedia, MEDIA_PREFIX } from '../evidence/media-server.ts';
+import { startupMark } from '../startup-trace.ts';
 
 export interface WebServerOptions {
-  services: Services;
+  /**
+   * The services behind the socket, or their start-up: the page and the socket are served at once, and what
+   * the page asks waits for the services (the first inbox page ahead of what was asked with it).
+   */
+  services: Services | Promise<Services>;
   logger: Logger;
   /** Folder of the built renderer (index.html and assets). */
   rendererDir: string;
@@ -32,6 +38,18 @@ export interface RunningWebServer {
   token: string;
   close(): Promise<void>;
 }
+
+/** A frame that is not JSON text (binary, or broken). */
+const UNREADABLE = Symbol('unreadable');
+/** Longest wait, before the first inbox page is sent, for it to arrive and go ahead of what came with it. */
+const FIRST_PAGE_WAIT_MS = 50;
+
+function isInboxPage(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { channel?: unknown }).channel === 'returns.list';
+}
+
+/** One call from the page, as the contract's wire schema reads it. */
+type Request = z.infer<typeof WireRequest>;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -106,7 +124,7 @@ function refuseUpgrade(socket: Socket, status: number, reason: string): void {
  * accepted only with the launch token and our own Origin, before any message is read.
  */
 export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
-  const { services, logger } = options;
+  const { logger } = options;
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) {
     throw new Error(`Web mode binds to loopback only; refusing host "${host}". Use 127.0.0.1.`);
@@ -122,6 +140,19 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   let nextConnection = 1;
   let firstPage = options.onFirstPage;
   let pageOpened = options.onPageOpened;
+  let listening: () => void = () => {};
+  const listened = new Promise<void>((resolve) => (listening = resolve));
+  /** The services once they exist (and trust our origins), with the contract's request schema. */
+  let services: Services | null = null;
+  const ready = listened
+    .then(() => Promise.all([options.services, import('../../preload/contract.ts')]))
+    .then(([started, contract]) => {
+      for (const o of origins) started.trustedOrigins.add(o);
+      services = started;
+      return { services: started, WireRequest: contract.WireRequest };
+    });
+  // A start-up that fails is its host's to report (web mode exits); requests waiting for it just end.
+  ready.catch(() => undefined);
 
   const server: Server = createServer((request, response) => {
     try {
@@ -155,14 +186,18 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       return;
     }
     if (target.path.startsWith(MEDIA_PREFIX)) {
-      // Cached photos and documents, only with this launch's media token.
-      const answer = answerMedia(services.evidence.media, services.evidence.token, target.path, target.query, services.evidence.downloads);
-      response.writeHead(answer.status, answer.headers);
-      if (answer.status !== 200 || request.method === 'HEAD') response.end();
-      else
-        createReadStream(answer.path)
-          .on('error', () => response.destroy())
-          .pipe(response);
+      // Cached photos and documents, only with this launch's media token (which exists once the services do).
+      const media = (started: Services): void => {
+        const answer = answerMedia(started.evidence.media, started.evidence.token, target.path, target.query, started.evidence.downloads);
+        response.writeHead(answer.status, answer.headers);
+        if (answer.status !== 200 || request.method === 'HEAD') response.end();
+        else
+          createReadStream(answer.path)
+            .on('error', () => response.destroy())
+            .pipe(response);
+      };
+      if (services) media(services);
+      else ready.then((r) => media(r.services)).catch(() => response.destroy());
       return;
     }
     const relative = target.path === '/' ? 'index.html' : target.path.slice(1);
@@ -170,6 +205,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     const inside = file.startsWith(rendererDir + sep);
     const served = inside && existsSync(file) && statSync(file).isFile() ? file : join(rendererDir, 'index.html');
     if (pageOpened && served.endsWith('index.html')) {
+      startupMark('page requested');
       pageOpened();
       pageOpened = undefined;
     }
@@ -210,43 +246,101 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       logger.warn('web: socket with a missing or wrong token refused');
       return refuseUpgrade(socket, 401, 'Unauthorized');
     }
+    startupMark('socket accepted');
     sockets.handleUpgrade(request, socket, head, (ws) => accept(ws, requestOrigin));
   });
 
   function accept(ws: WebSocket, socketOrigin: string): void {
     const sender = { transport: 'websocket' as const, id: `ws-${nextConnection++}`, origin: socketOrigin, mainFrame: true };
-    const unsubscribe = services.events.subscribe(
-      sender.id,
-      (event, payload) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event, payload }));
-      },
-      () => {
-        // Authenticated but never ready while events piled up: closed; our page reconnects and loads afresh.
-        logger.warn('web: socket closed: too many events waited for it to get ready', { sender: sender.id });
-        ws.close(1008, 'event queue overflow');
-        setTimeout(() => ws.terminate(), 1_000).unref();
-      },
-    );
-    ws.on('close', unsubscribe);
+    let closed = false;
+    let unsubscribe = (): void => {};
+    ws.on('close', () => {
+      closed = true;
+      unsubscribe();
+    });
+    ready
+      .then(({ services }) => {
+        if (closed) return;
+        unsubscribe = services.events.subscribe(
+          sender.id,
+          (event, payload) => {
+            if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event, payload }));
+          },
+          () => {
+            // Authenticated but never ready while events piled up: closed; our page reconnects and loads afresh.
+            logger.warn('web: socket closed: too many events waited for it to get ready', { sender: sender.id });
+            ws.close(1008, 'event queue overflow');
+            setTimeout(() => ws.terminate(), 1_000).unref();
+          },
+        );
+      })
+      .catch(() => ws.terminate());
     // An oversized or broken frame closes this socket; without a listener the error would crash main.
     ws.on('error', (error) => logger.warn('web: socket closed on a protocol error', { sender: sender.id, error }));
-    // A request that throws past the router is logged; it must never become an unhandled rejection that ends web mode.
+    // Messages are answered in arrival order, except that the first inbox page goes ahead of whatever arrived with
+    // it (the status, the counts): its rows paint first.
+    const waiting: unknown[] = [];
+    let draining = false;
+    let arrived: (() => void) | null = null;
     ws.on('message', (data, isBinary) => {
-      void answer(data, isBinary).catch((error: unknown) => logger.error('web: a request failed outside the router', { sender: sender.id, error }));
-    });
-    const answer = async (data: RawData, isBinary: boolean): Promise<void> => {
-      let request;
+      let message: unknown = UNREADABLE;
       try {
-        if (isBinary) throw new Error('binary frame');
-        request = WireRequest.parse(JSON.parse(String(data)));
+        if (!isBinary) message = JSON.parse(String(data));
+      } catch {
+        // Answered as unreadable in its turn.
+      }
+      waiting.push(message);
+      arrived?.();
+      if (!draining) void drain().catch((error: unknown) => logger.error('web: a request failed outside the router', { sender: sender.id, error }));
+    });
+    const drain = async (): Promise<void> => {
+      draining = true;
+      try {
+        const { WireRequest } = await ready;
+        while (waiting.length > 0) {
+          // Before the first inbox page, what the page asks with it (sent in the same moment) waits for it a little.
+          const until = Date.now() + FIRST_PAGE_WAIT_MS;
+          while (firstPage && !waiting.some(isInboxPage) && Date.now() < until) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, until - Date.now());
+              arrived = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+            arrived = null;
+          }
+          const batch = waiting.splice(0).flatMap((message) => {
+            const request = read(WireRequest, message);
+            return request ? [request] : [];
+          });
+          const page = firstPage ? batch.findIndex((request) => request.channel === 'returns.list') : -1;
+          if (page >= 0) await run(batch.splice(page, 1)[0]!);
+          for (const request of batch) void run(request);
+        }
+      } finally {
+        draining = false;
+      }
+    };
+    const read = (schema: typeof WireRequest, message: unknown): Request | null => {
+      try {
+        return schema.parse(message);
       } catch {
         logger.warn('web: unreadable message ignored', { sender: sender.id });
         ws.send(JSON.stringify({ type: 'result', id: -1, result: { ok: false, error: { code: 'TRANSPORT', message: 'Unreadable message.' } } }));
-        return;
+        return null;
       }
-      const result = await services.router.dispatch(request.channel, request.args, sender);
+    };
+    // A request that throws past the router is logged; it must never become an unhandled rejection that ends web mode.
+    const run = (request: Request): Promise<void> =>
+      answer(request).catch((error: unknown) => logger.error('web: a request failed outside the router', { sender: sender.id, error }));
+    const answer = async (request: Request): Promise<void> => {
+      const firstInboxPage = request.channel === 'returns.list' && firstPage;
+      if (firstInboxPage) startupMark('first inbox page asked');
+      const result = await services!.router.dispatch(request.channel, request.args, sender);
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: request.id, result }));
-      if (request.channel === 'returns.list' && firstPage) {
+      if (firstInboxPage && firstPage) {
+        startupMark('first inbox page answered');
         const first = firstPage;
         firstPage = undefined;
         // After the frame is written: the page paints while whatever the callback starts begins.
@@ -263,7 +357,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   const hostPart = host === '::1' ? '[::1]' : host;
   origin = `http://${hostPart}:${port}`;
   origins = new Set([origin, `http://localhost:${port}`]);
-  for (const o of origins) services.trustedOrigins.add(o);
+  listening();
 
   return {
     url: `${origin}/#token=${token}`,

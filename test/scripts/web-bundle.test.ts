@@ -137,6 +137,13 @@ describe('web mode as `npm run build` makes it', () => {
     const probe = youngGenerationProbe();
     const capped = await startWebProcess({ RETURNDESK_API_KEY: '', RETURNDESK_BASE_URL: '', ...probe.env });
     try {
+      // The URL is printed before the services load (their start is one long task the cap cannot act inside): an answer
+      // over the socket says they are up. The page is opened first, so background work waits for its first inbox page
+      // and the probe's garbage is the only work (the demo sync's start is more long tasks).
+      expect((await fetch(new URL('/', capped.url))).status).toBe(200);
+      const bridge = await openBridge(capped.url);
+      expect((await bridge.call('app.info')).ok).toBe(true);
+      bridge.close();
       // One growth step past the cap at most (V8 grows within a task; the cap's check runs after that collection).
       expect(await probe.measure(capped.pid)).toBeLessThanOrEqual(2 * YOUNG_GENERATION_CAP_MIB);
     } finally {

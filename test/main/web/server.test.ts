@@ -157,6 +157,57 @@ describe('web mode server', () => {
     }
   });
 
+  it('serves the page and accepts the socket while the services still start; what the page asks is answered once they exist', async () => {
+    const rendererDir = mkdtempSync(join(tmpdir(), 'returndesk-renderer-'));
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>ReturnDesk</title>');
+    let provide: (started: Services) => void = () => {};
+    const starting = new Promise<Services>((resolve) => (provide = resolve));
+    const early = await startWebServer({ services: starting, logger, rendererDir, port: 0 });
+    try {
+      expect((await fetch(`${early.origin}/`)).status).toBe(200);
+      const ws = new WebSocket(`ws://127.0.0.1:${early.port}/bridge?token=${early.token}`, { headers: { Origin: early.origin } });
+      await new Promise((resolve) => ws.once('open', resolve));
+      let answered = false;
+      const info = call(ws, { id: 1, channel: 'app.info' }).then((message) => {
+        answered = true;
+        return message;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(answered).toBe(false);
+      provide(services);
+      expect(await info).toMatchObject({ type: 'result', id: 1, result: { ok: true, value: { name: 'ReturnDesk' } } });
+      ws.close();
+    } finally {
+      await early.close();
+    }
+  });
+
+  it('answers the first inbox page ahead of the status and counts the page asked for with it; later calls in their order', async () => {
+    const rendererDir = mkdtempSync(join(tmpdir(), 'returndesk-renderer-'));
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>ReturnDesk</title>');
+    const paging = await startWebServer({ services, logger, rendererDir, port: 0, onFirstPage: () => undefined });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${paging.port}/bridge?token=${paging.token}`, { headers: { Origin: paging.origin } });
+      await new Promise((resolve) => ws.once('open', resolve));
+      const order: number[] = [];
+      ws.on('message', (data) => order.push((JSON.parse(String(data)) as { id: number }).id));
+      // As the renderer's first screen asks: the status and the counts before the first inbox page.
+      ws.send(JSON.stringify({ id: 1, channel: 'status.get' }));
+      ws.send(JSON.stringify({ id: 2, channel: 'returns.counts', args: { filter: {} } }));
+      ws.send(JSON.stringify({ id: 3, channel: 'returns.list', args: { filter: {}, offset: 0, limit: 50 } }));
+      await expect.poll(() => order.length, { timeout: 5_000 }).toBe(3);
+      expect(order).toEqual([3, 1, 2]);
+      // The first page is out: from now on, arrival order.
+      ws.send(JSON.stringify({ id: 4, channel: 'status.get' }));
+      ws.send(JSON.stringify({ id: 5, channel: 'returns.list', args: { filter: {}, offset: 50, limit: 50 } }));
+      await expect.poll(() => order.length, { timeout: 5_000 }).toBe(5);
+      expect(order.slice(3)).toEqual([4, 5]);
+      ws.close();
+    } finally {
+      await paging.close();
+    }
+  });
+
   it('refuses to bind anywhere but loopback', async () => {
     await expect(startWebServer({ services, logger, rendererDir: '/nonexistent', host: '0.0.0.0' })).rejects.toThrow(/loopback only/);
   });
