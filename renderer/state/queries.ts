@@ -5,7 +5,7 @@
  * a refetch supersedes the fetch it replaces, so a slow answer to an older question never wins.
  */
 import { onlineManager, QueryClient, queryOptions, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { BridgeError, InboxFilter, InboxRow, Result, ReturnDeskApi } from '../../preload/contract.ts';
+import type { BridgeError, InboxCounts, InboxFilter, InboxRow, Result, ReturnDeskApi } from '../../preload/contract.ts';
 import { filterKey, queryFilter } from '../lib/inbox-prefs.ts';
 import { bridge } from './bridge.ts';
 import { useAppStore } from './store.ts';
@@ -156,7 +156,7 @@ export function useInbox(span: { from: number; to: number }) {
   return {
     key,
     // Scrolled onto pages not read yet, or while a refresh reads them again, the list keeps its length.
-    total: results.find((r) => r.data)?.data?.total ?? totalOf(key, client),
+    total: results.find((r) => r.data)?.data?.total ?? totalOf(filter, client),
     error: bridgeErrorOf(results.find((r) => r.error)?.error),
     rowAt: (index: number): InboxRow | undefined => byPage.get(Math.floor(index / PAGE_SIZE))?.rows[index % PAGE_SIZE],
   };
@@ -185,12 +185,25 @@ export function inboxRowAt(index: number, client: QueryClient = queryClient): In
 
 /** How many rows the current filter has, once any page of it is loaded. */
 export function inboxTotal(client: QueryClient = queryClient): number | null {
-  return totalOf(inboxQuestion(useAppStore.getState().filter).key, client);
+  return totalOf(useAppStore.getState().filter, client);
 }
 
-/** A filter's length: the last one its pages answered (else a cached page's, for a client made elsewhere). */
-function totalOf(key: string, client: QueryClient): number | null {
-  return knownTotals.get(client)?.get(key) ?? [...pagesOf(key, client).values()][0]?.total ?? null;
+/**
+ * A filter's length: the last one its pages answered (else a cached page's, for a client made elsewhere), else
+ * what its counts say: asked first, they answer before the first page, so the list is laid out (its length
+ * measured, placeholders placed) before the rows arrive and only the rows are drawn when they do.
+ */
+function totalOf(filter: InboxFilter, client: QueryClient): number | null {
+  const key = inboxQuestion(filter).key;
+  return knownTotals.get(client)?.get(key) ?? [...pagesOf(key, client).values()][0]?.total ?? countedTotal(filter, client);
+}
+
+/** The filter's length by its counts (counted without the quick view, which each count then says). */
+function countedTotal(filter: InboxFilter, client: QueryClient): number | null {
+  const counts = client.getQueryData<InboxCounts>(countsQuery(null, filter).queryKey);
+  if (!counts) return null;
+  const sent = inboxQuestion(filter).filter;
+  return sent.awaitingDecision ? counts.awaitingDecision : sent.inDispute ? counts.inDispute : counts.total;
 }
 
 /** Every loaded row of the current filter with its list index, in list order. */

@@ -2,7 +2,7 @@
 // one, whether the list was read again (returns.changed) or a search replaced the filter meanwhile.
 import { QueryObserver, type QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InboxFilter, InboxRow, Result, ReturnDeskApi } from '../../preload/contract.ts';
+import type { InboxCounts, InboxFilter, InboxRow, Result, ReturnDeskApi } from '../../preload/contract.ts';
 import {
   countsQuery,
   createQueryClient,
@@ -195,6 +195,36 @@ describe('refreshing after returns changed', () => {
     await settle();
     expect(asked.sort()).toEqual(['counts {"search":"Чайник"}', 'counts {}', 'list {}']);
     for (const stop of stops) stop();
+    client.clear();
+    client.unmount();
+  });
+});
+
+describe('the list’s length before its first page', () => {
+  it('is what the counts say for the view, so the list is laid out before the rows arrive; the page’s answer then wins', async () => {
+    const client = createQueryClient();
+    client.mount();
+    useAppStore.setState({ connection: 'open', filter: { awaitingDecision: true } });
+    const { api, calls } = slowBridge();
+    const counted = { total: 48_000, awaitingDecision: 6_284, inDispute: 1_035 } as InboxCounts;
+    const counts = new QueryObserver(client, countsQuery({ ...api, returns: { ...api.returns, counts: async () => ({ ok: true, value: counted }) } }, {}));
+    const stopCounts = counts.subscribe(() => undefined);
+    const page = new QueryObserver(client, inboxPageQuery(api, { awaitingDecision: true }, 0));
+    const stopPage = page.subscribe(() => undefined);
+    await settle();
+    expect(calls).toHaveLength(1);
+    // preload/contract.ts InboxCounts: counted without the quick view, "awaitingDecision" is the awaiting view's length.
+    expect(inboxTotal(client)).toBe(6_284);
+    useAppStore.setState({ filter: {} });
+    expect(inboxTotal(client)).toBe(48_000);
+    useAppStore.setState({ filter: { inDispute: true } });
+    expect(inboxTotal(client)).toBe(1_035);
+    useAppStore.setState({ filter: { awaitingDecision: true } });
+    calls[0]!.answer({ rows: [row(1, 10)], total: 6_285 });
+    await settle();
+    expect(inboxTotal(client)).toBe(6_285);
+    stopPage();
+    stopCounts();
     client.clear();
     client.unmount();
   });
