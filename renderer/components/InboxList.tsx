@@ -89,6 +89,13 @@ const InboxRows = memo(function InboxRows({ inbox, onSpan }: { inbox: InboxRead;
   useEffect(() => {
     if (shown) preloadReturnView();
   }, [shown]);
+  // While the first page is on its way, the rows' formatters are made, so the page paints as soon as it comes.
+  const waiting = inbox.total === null;
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(() => warmRowFormatters(rowWords), 0);
+    return () => clearTimeout(timer);
+  }, [waiting, rowWords]);
 
   // Coming back to the inbox (or starting), the keyboard lands in the list unless a field has it.
   useEffect(() => {
@@ -159,6 +166,19 @@ function rowWordsOf({ t, label, locale }: Words): RowWords {
       return text;
     },
   };
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * What the first rows write, once: money (an Intl.NumberFormat per currency and precision), countdowns and
+ * counted words (i18next's plural rules). Making these formatters costs milliseconds the first time only.
+ */
+function warmRowFormatters({ t, locale }: RowWords): void {
+  for (const value of [1, 1.5]) formatMoney({ value, currencyId: 'RUR' }, locale);
+  for (const left of [-HOUR_MS, HOUR_MS / 2, 2 * HOUR_MS, 30 * HOUR_MS]) formatCountdown(left, locale);
+  t('inbox.items', { count: 1 });
+  t('inbox.items', { count: 2 });
 }
 
 /** One slot of the list: the row when its page is loaded, a placeholder until then. */
