@@ -38,6 +38,23 @@ export function createMemoryMarkStore(initial: readonly AlertMark[] = []): Alert
   return store;
 }
 
+/**
+ * The engine's daily forgetting of old marks also takes alerts older than the same 90 days out of the history (those
+ * no longer waiting for anyone), and both wait until the Market's time is known: a workstation clock set months ahead
+ * would otherwise forget every mark (each alert said again) and empty the history at the first tick after a start.
+ */
+export function prunedOnMarketTime(marks: AlertMarkStore, history: { prune(before: number): number }, marketTimeKnown: () => boolean): AlertMarkStore {
+  return {
+    keys: () => marks.keys(),
+    record: (list) => marks.record(list),
+    prune(before) {
+      if (!marketTimeKnown()) return 0;
+      history.prune(before);
+      return marks.prune(before);
+    },
+  };
+}
+
 /** Marks kept by the store, so they outlive a restart. */
 export function createStoredMarkStore(repository: AlertMarkRepository<'sync'>): AlertMarkStore & { all(): AlertMark[] } {
   const all = (): AlertMark[] => repository.all().map((m) => ({ ...m, kind: m.kind as AlertKind }));

@@ -4,6 +4,7 @@ import {
   alertText,
   createAlertEngine,
   createStoredMarkStore,
+  prunedOnMarketTime,
   type AlertHistory,
   undeliveredReason,
   type AlertEngine,
@@ -129,8 +130,6 @@ export function createAppAlerts(deps: {
     return campaign ? (campaign.domain ?? campaign.businessName ?? null) : null;
   };
 
-  // Alerts older than 90 days that no longer wait for anyone leave the history.
-  store.alertHistory.prune(Date.now() - 90 * 86_400_000);
   const provisional = withProvisional(store.alertHistory, deps.logger.child({ module: 'alerts' }));
   const history = provisional.history;
   /** Every alert is kept first (the engine writes it to the history with its marks), then sent to open screens and to the host's notifier. */
@@ -176,7 +175,7 @@ export function createAppAlerts(deps: {
   const engine = createAlertEngine({
     clock: { now: marketNow },
     ...(deps.timers ? { timers: deps.timers } : {}),
-    marks: createStoredMarkStore(store.alertMarks),
+    marks: prunedOnMarketTime(createStoredMarkStore(store.alertMarks), store.alertHistory, () => session().client.time.info().measuredAt !== null),
     keep: {
       transaction: (fn) => store.transaction(fn),
       record: (notification, at) => store.alertHistory.record(notification, at),

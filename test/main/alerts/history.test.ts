@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertRecord } from '../../../preload/contract.ts';
 import { createCallbackNotifier } from '../../../main/alerts/callback-notifier.ts';
@@ -174,4 +177,38 @@ describe('an alert raised while no screen is open', () => {
       await services.router.dispatch('settings.set', { locale: 'en' }, tab);
     }
   });
+});
+
+describe('old alerts are forgotten by the Market’s clock, not the workstation’s', () => {
+  it('a workstation clock 200 days ahead of the Market empties neither the history nor the marks at a start', async () => {
+    // The Market's clock 200 days behind this machine's: what was kept at Market time is 200 days "old" by the machine.
+    const behind = await startSandbox({ port: 0, seed: 5, returns: 6, quiet: true, skewMs: -200 * 86_400_000 });
+    const tab: Sender = { transport: 'websocket', id: 'tab-skew', origin: 'http://127.0.0.1:1', mainFrame: true };
+    try {
+      const marketNow = Date.parse((await sandboxAdmin(behind.url).clock()).now);
+      const dataDir = mkdtempSync(join(tmpdir(), 'returndesk-skew-'));
+      const before = openStore(join(dataDir, 'returndesk.sqlite'));
+      const seen = before.alertHistory.record(note(), marketNow - 3_600_000);
+      before.alertHistory.acknowledge([seen.id], marketNow - 3_000_000);
+      before.alertMarks.record([{ returnId: 1, kind: 'deadline', threshold: 360, alertedAt: marketNow - 3_600_000, skipped: false }]);
+      before.close();
+
+      const { services } = await servicesOn(behind, { dataDir });
+      services.trustedOrigins.add(tab.origin);
+      try {
+        await services.alerts.tick(); // the Market's time not known yet
+        await services.session().sync.syncNow();
+        await services.alerts.tick(); // known now: 200 days behind this machine's
+        const after = (await services.router.dispatch('alerts.history', { limit: 50 }, tab)) as { value: { alerts: AlertRecord[] } };
+        expect(after.value.alerts.map((a) => a.id)).toContain(seen.id);
+      } finally {
+        await services.close();
+      }
+      const reopened = openStore(join(dataDir, 'returndesk.sqlite'));
+      expect(reopened.alertMarks.all().map((m) => m.returnId)).toEqual([1]);
+      reopened.close();
+    } finally {
+      await behind.close();
+    }
+  }, 60_000);
 });
