@@ -190,8 +190,8 @@ export function inboxTotal(client: QueryClient = queryClient): number | null {
 
 /**
  * A filter's length: the last one its pages answered (else a cached page's, for a client made elsewhere), else
- * what its counts say: asked first, they answer before the first page, so the list is laid out (its length
- * measured, placeholders placed) before the rows arrive and only the rows are drawn when they do.
+ * what its counts say when they came first (a view chosen whose counts are cached): the list is laid out (its
+ * length measured, placeholders placed) before the rows arrive, and only the rows are drawn when they do.
  */
 function totalOf(filter: InboxFilter, client: QueryClient): number | null {
   const key = inboxQuestion(filter).key;
