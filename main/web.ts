@@ -3,6 +3,7 @@
  * a WebSocket. `npm run web [-- --port N]` runs it from its bundle, out/web/web.js (scripts/web.js).
  */
 import { spawnSync } from 'node:child_process';
+import { enableCompileCache, flushCompileCache } from 'node:module';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -114,6 +115,10 @@ export async function runWebMode(argv: string[] = process.argv.slice(2), rendere
     throw new Error('RETURNDESK_BASE_URL is set but no API key is: a server other than the built-in sandbox needs its key (RETURNDESK_API_KEY).');
   }
   const logger = hostLogger(config, { file: 'returndesk.log' });
+  // V8's compiled code of what loads from here on (the services) is kept in the data folder: the operator's next start
+  // reads it instead of compiling again (the bundle only; Node checks each entry against its source).
+  const compileCache = import.meta.url.endsWith('.ts') ? null : enableCompileCache(join(config.dataDir, 'cache', 'compile'));
+  if (compileCache?.message) logger.info('web: no compile cache this start', { reason: compileCache.message });
   // The page and the socket are served while the services load and start: the browser fetches and runs the
   // renderer meanwhile, and its first requests wait for the services, the first inbox page ahead of the rest.
   let provide: (started: Promise<Services>) => void = () => {};
@@ -125,7 +130,12 @@ export async function runWebMode(argv: string[] = process.argv.slice(2), rendere
     rendererDir,
     port,
     host: values.host,
-    onFirstPage: () => void services.then((s) => s.startBackground()),
+    onFirstPage: () =>
+      void services.then((s) => {
+        s.startBackground();
+        // Written now, not at exit: a start that is killed still leaves it for the next.
+        if (compileCache?.directory) flushCompileCache();
+      }),
     onPageOpened: () => (opened = true),
   });
   startupMark('listening');

@@ -131,6 +131,8 @@ describe('web mode as `npm run build` makes it', () => {
       bridge.close();
     }
     expect(web.output()).not.toMatch(/building it|could not start/);
+    // V8's compiled code of the services, written once the first page was served: the next start reads it.
+    expect(readdirSync(join(web.dataDir, 'cache', 'compile'), { recursive: true }).length).toBeGreaterThan(0);
   }, 120_000);
 
   it('runs with the young generation capped (main/heap.ts): V8 alone grows it to 128 MiB during a sync', async () => {
