@@ -86,7 +86,7 @@ function pickScenario(rng: Rng, program: Program): Scenario {
   return { type: 'RETURN', status: 'REFUNDED', ageMs: rng.int(6, 30) * DAY };
 }
 
-function makeOrder(world: World, rng: Rng, campaign: Campaign, catalog: Product[], createdAt: number, itemCount: number): Order {
+function makeOrder(world: World, rng: Rng, campaign: Campaign, catalog: Product[], createdAt: number, itemCount: number, now: number): Order {
   const items: OrderItem[] = [];
   const used = new Set<string>();
   for (let i = 0; i < itemCount; i++) {
@@ -120,7 +120,8 @@ function makeOrder(world: World, rng: Rng, campaign: Campaign, catalog: Product[
     removed.cis = [];
     removed.imei = [];
   }
-  const deliveredAt = createdAt + rng.int(1, 4) * DAY;
+  // Delivered before the world's now: a return of it (created after delivery) is never dated in the future.
+  const deliveredAt = Math.min(now, createdAt + rng.int(1, 4) * DAY);
   const order: Order = {
     id: world.ids.nextOrderId,
     campaignId: campaign.id,
@@ -249,7 +250,8 @@ export function makeReturn(world: World, rng: Rng, order: Order, draft: ReturnDr
       r.shipmentStatus = 'CREATED';
       break;
     case 'PREMODERATION_SELECT_DELIVERY':
-      if (rng.chance(0.5)) decide('REFUND_MONEY');
+      // Confirmed by the Market only once its deadline has passed: never at a time the world has not reached.
+      if (rng.chance(0.5) || deadline > draft.now) decide('REFUND_MONEY');
       else r.autoConfirmed = true;
       r.updatedAt = r.autoConfirmed ? deadline : decidedAt;
       r.shipmentStatus = 'CREATED';
@@ -337,7 +339,7 @@ export function generateWorld(opts: GenerateOptions): World {
       const scenario = pickScenario(rng, campaign.program);
       const createdAt = now - scenario.ageMs;
       const orderCreated = createdAt - rng.int(2, 10) * DAY;
-      const order = makeOrder(world, rng, campaign, catalog, orderCreated, rng.pick([1, 1, 1, 2, 2, 3, 4]));
+      const order = makeOrder(world, rng, campaign, catalog, orderCreated, rng.pick([1, 1, 1, 2, 2, 3, 4]), now);
       const live = order.items.filter((i) => i.count > 0);
       const multi = live.length >= 2 && made + 1 < count && rng.chance(0.15);
       const groups = multi

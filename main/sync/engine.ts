@@ -588,7 +588,8 @@ export class SyncEngine {
       if (complete) this.store.saveCursor(campaign.id, { backfillDone: true, backfillPageToken: null });
       return;
     }
-    const since = (cursor.watermark ?? now) - this.options.overlapMs;
+    // min: a watermark an older version let run ahead of now.
+    const since = Math.min(cursor.watermark ?? now, now) - this.options.overlapMs;
     await this.pages(campaign, 'slow', 'incremental', { fromDate: dayOf(since) }, undefined, 'poll', result, changedOrders);
   }
 
@@ -713,11 +714,11 @@ export class SyncEngine {
       returns.map((x) => x.id),
     );
     let watermark = this.store.getCursor(campaignId).watermark ?? Number.NEGATIVE_INFINITY;
-    // A date far in the future (bad data) must not push the poll window past today's updates.
-    const ceiling = now + DAY;
+    // Nothing seen can be newer than now: a date ahead of it (bad data, or the Market's clock ahead of ours) counts as
+    // now. A watermark a day ahead made the slow lane ask from tomorrow, so non-purchases of today were never stored.
     for (const dto of returns) {
-      const updated = dto.updateDate ? Date.parse(dto.updateDate) : Number.NaN;
-      if (!Number.isNaN(updated) && updated > watermark && updated <= ceiling) watermark = updated;
+      const updated = dto.updateDate ? Math.min(Date.parse(dto.updateDate), now) : Number.NaN;
+      if (!Number.isNaN(updated) && updated > watermark) watermark = updated;
     }
     if (Number.isFinite(watermark)) this.store.saveCursor(campaignId, { watermark });
   }

@@ -272,7 +272,10 @@ describe('sync against random schema-valid servers', () => {
       const client = new MarketClient({ apiKey: 'fuzz-key-0000', baseUrl: server.url, scheduler: new KeyScheduler() });
       await new SyncEngine({ client, store }).syncNow();
       expect(store.countReturns()).toBe(2);
-      expect(store.getCursor(100).watermark).toBe(now - 3_600_000);
+      // The 2099 date counts as the sync's own now: never ahead of it, so today's updates are still asked for.
+      const watermark = store.getCursor(100).watermark!;
+      expect(watermark).toBeGreaterThanOrEqual(now);
+      expect(watermark).toBeLessThanOrEqual(Date.now());
     } finally {
       store.close();
     }

@@ -278,4 +278,17 @@ describe('sync against the sandbox', () => {
     expect(printed).not.toContain(sandbox.apiKey);
     store = openStore(storePath(dir));
   });
+  it('a return the Market dates ahead of now does not move the slow lane past today: a non-purchase made after it is stored', async () => {
+    const engine = makeEngine();
+    expect((await engine.syncNow()).error).toBeUndefined();
+    // updateDate: "Дата обновления возврата" — one 20 hours ahead of the Market's now (bad data, or its clock ahead of ours).
+    const { now } = await admin.clock();
+    const ahead = await admin.createReturn({ type: 'RETURN', status: 'STARTED_BY_USER', createdAt: new Date(Date.parse(now) + 20 * 3_600_000).toISOString() });
+    await engine.syncNow();
+    expect(store.getCursor(ahead.campaignId).watermark).toBeLessThanOrEqual(Date.now());
+    // A non-purchase is never awaiting a decision: only the slow lane's listing from the watermark brings it.
+    const later = await admin.createReturn({ type: 'UNREDEEMED', campaignId: ahead.campaignId });
+    await engine.syncNow();
+    expect(store.getReturn(later.id)?.returnType ?? null).toBe('UNREDEEMED');
+  });
 });
