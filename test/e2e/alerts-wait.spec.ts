@@ -19,7 +19,12 @@ interface Kept {
 
 /** What web mode's main keeps in its alert history, read from its database like any other reader. */
 function keptAlerts(dataDir: string): Kept[] {
-  const db = new DatabaseSync(storePath(dataDir), { readOnly: true });
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(storePath(dataDir), { readOnly: true });
+  } catch {
+    return []; // web mode prints its address before its services (and the database) exist
+  }
   try {
     const rows = db.prepare('SELECT kind, urgency, return_ids_json, acknowledged_at, dismissed_at FROM alert_history ORDER BY id').all() as Array<
       Record<string, unknown>

@@ -38,8 +38,9 @@ function largestNewSpace(capped: boolean): number {
 }
 
 describe('the young generation is capped in every host (main/heap.ts)', () => {
-  // V8 may take one growth step past the cap within a task before the cap's check runs after that collection.
-  const bound = 2 * YOUNG_GENERATION_CAP_MIB;
+  // V8 grows within a task before the cap's check runs after a collection, and under load (CI runs test files in
+  // parallel) it can take a few steps past the cap: 21–35 MiB seen at load ~20. Uncapped it reaches 128 MiB.
+  const bound = 6 * YOUNG_GENERATION_CAP_MIB;
 
   it('holds new space near the cap where V8 alone grows it far past (64 MiB semi-spaces on this machine)', () => {
     expect(largestNewSpace(false)).toBeGreaterThan(bound);
