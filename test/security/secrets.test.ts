@@ -187,7 +187,14 @@ describe('the API key never leaves main', () => {
     const scanFiles = (): void => {
       for (const dir of [dataDir, cliDir]) {
         for (const file of filesUnder(dir)) {
-          const content = readFileSync(file);
+          let content: Buffer;
+          try {
+            content = readFileSync(file);
+          } catch (error) {
+            // Removed between the listing and the read (SQLite drops -shm as its last connection closes): nothing to hold a key.
+            if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+            throw error;
+          }
           scanned.files++;
           scanned.bytes += content.length;
           hits.push(...hitsIn(relative(dir, file), content));
