@@ -142,20 +142,27 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     for (const listener of countListeners) listener(next);
   };
 
+  /** Writes an alert to the history and its marks in one transaction (only the marks without a history); throws when the store refuses. */
+  const keepWithMarks = (notification: AlertNotification, at: number, groupMarks: AlertMark[]): AlertRecord | undefined => {
+    const keep = options.keep;
+    if (!keep) {
+      marks.record(groupMarks);
+      return undefined;
+    }
+    return keep.transaction(() => {
+      const record = keep.record(notification, at);
+      marks.record(groupMarks);
+      return record;
+    });
+  };
+
   /** Keeps what a full disk held back, oldest first; stops at the first that still cannot be written. */
   const keepUnkept = (): void => {
     while (unkept.length > 0) {
       const { notification, at, marks: groupMarks, provisional } = unkept[0]!;
       let record: AlertRecord | undefined;
       try {
-        const keep = options.keep;
-        record = keep
-          ? keep.transaction(() => {
-              const kept = keep.record(notification, at);
-              marks.record(groupMarks);
-              return kept;
-            })
-          : (marks.record(groupMarks), undefined);
+        record = keepWithMarks(notification, at, groupMarks);
       } catch {
         return;
       }
@@ -213,14 +220,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       }
       let kept: AlertRecord | undefined;
       try {
-        const keep = options.keep;
-        kept = keep
-          ? keep.transaction(() => {
-              const record = keep.record(notification, at);
-              marks.record(groupMarks);
-              return record;
-            })
-          : (marks.record(groupMarks), undefined);
+        kept = keepWithMarks(notification, at, groupMarks);
       } catch (error) {
         // Neither the alert nor its marks were kept (a full disk, say): the operator is told now all the same (a deadline
         // does not wait for disk space), its marks are held here so it is not repeated, and it is kept once writes succeed.
