@@ -38,6 +38,12 @@ export interface ThresholdAlertInput {
   pollMs: number;
   /** Deadline and expiry alerts the app kept (its alert history). */
   alerts: ReadonlyArray<{ at: number; kind: string; returnIds: readonly number[] }>;
+  /**
+   * Alerts as the app showed them (its `alerts.notification` to screens, timed when the soak heard it): what the operator
+   * saw. On a full disk an alert is shown before it can be kept; a kill then takes it out of the history, and the next
+   * process shows and keeps it again later, so the history alone dates it at the restart.
+   */
+  shown?: ReadonlyArray<{ at: number; kind: string; returnIds: readonly number[] }>;
   /** When the app first told its screens about each return (its first appearance in the store). */
   firstSeen: ReadonlyMap<number, number>;
   /** When the operator queued a decision (the deadline clock stops). */
@@ -72,14 +78,15 @@ export interface ThresholdAlertFigure {
  * and the return's first appearance in the app (a Market out of reach or a slow sync delays only the appearance,
  * which the sync-lag figure times), or the end of the quiet hours that hold a normal alert. Minutes the app was
  * down are not counted. An alert is the first deadline or expiry alert naming the return from the crossing on
- * (a later threshold's alert answers an earlier crossing the app learnt of late).
+ * (a later threshold's alert answers an earlier crossing the app learnt of late), kept in the history or shown to the
+ * operator, whichever came first.
  */
 export function thresholdAlertFigure(input: ThresholdAlertInput): ThresholdAlertFigure {
   const { pollMs } = input;
   const thresholds = [...new Set(input.thresholdsHours)].sort((a, b) => b - a);
   const smallest = thresholds.at(-1);
   const alertsFor = new Map<number, number[]>();
-  for (const a of input.alerts) {
+  for (const a of [...input.alerts, ...(input.shown ?? [])]) {
     if (a.kind !== 'deadline' && a.kind !== 'expired') continue;
     for (const id of a.returnIds) alertsFor.set(id, [...(alertsFor.get(id) ?? []), a.at]);
   }

@@ -194,10 +194,15 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     // What the app tells its screens, as they happen.
     const firstSeen = new Map<number, number>();
     const statusSeen = { diskFull: 0, authProblem: 0 };
+    const shownAlerts: Array<{ at: number; stamped: number; kind: string; returnIds: number[] }> = [];
     const onEvent = (event: string, payload: unknown): void => {
       if (event === 'returns.changed') {
         const t = now();
         for (const id of (payload as { returnIds: number[] }).returnIds) if (!firstSeen.has(id)) firstSeen.set(id, t);
+      } else if (event === 'alerts.notification') {
+        // What the operator is shown, when it is shown (the history dates an alert a kill took from it at its next showing).
+        const alert = payload as AlertRecord;
+        shownAlerts.push({ at: now(), stamped: Date.parse(alert.at), kind: alert.kind, returnIds: alert.returnIds });
       } else if (event === 'status.changed') {
         const status = payload as GlobalStatus;
         if (status.diskFull) statusSeen.diskFull++;
@@ -687,6 +692,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       thresholdsHours: thresholds,
       pollMs: POLL_MS,
       alerts: alerts.map((a) => ({ at: Date.parse(a.at), kind: a.kind, returnIds: a.returnIds })),
+      shown: shownAlerts,
       firstSeen,
       decidedAt: new Map([...decided].map(([id, d]) => [id, d.at])),
       down,
@@ -827,6 +833,38 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       // Asked again after a 420: across a restart (the new process cannot know), or by the same process.
       const restarted = w.at.slice(1).map((at, i) => down.some((d) => d.to > Date.parse(w.at[i]!) && d.to <= Date.parse(at)));
       notes.push(`budget 420s in one window ${w.window}: ${w.at.map((at, i) => `${at}${i > 0 && restarted[i - 1] ? ' (after a restart)' : ''}`).join(', ')}`);
+    }
+    // Deadline alerts the operator was shown that the history dates later or not at all (a kill took them before they could be kept).
+    const keptAt = (kind: string, id: number): number[] => alerts.filter((a) => a.kind === kind && a.returnIds.includes(id)).map((a) => Date.parse(a.at));
+    const shownNotKept = shownAlerts.filter(
+      (s) => (s.kind === 'deadline' || s.kind === 'expired') && s.returnIds.some((id) => !keptAt(s.kind, id).some((t) => Math.abs(t - s.at) <= POLL_MS)),
+    );
+    if (shownNotKept.length)
+      notes.push(
+        `deadline alerts shown that the history dates elsewhere (shown at → returns): ${shownNotKept
+          .slice(0, 20)
+          .map((s) => `${new Date(s.at).toISOString()} → ${s.returnIds.slice(0, 6).join(' ')}`)
+          .join('; ')}`,
+      );
+    // The app stamps an alert when it asks to show it; heard much later, it was not shown then.
+    const heardLate = shownAlerts.filter((s) => s.at - s.stamped > POLL_MS);
+    if (heardLate.length)
+      notes.push(`alert notifications heard > 1 poll after their stamp: ${heardLate.length} (critical ones swapped for the kept record included)`);
+    // Each late crossing with what the run saw of it: when it crossed, when the app first listed the return, when it was shown and kept.
+    const createdAt = new Map(arrivals.map((a) => [a.returnId!, Date.parse(a.at)]));
+    const stamp = (t: number): string => new Date(t).toISOString().slice(5, 19);
+    for (const entry of alertFigure.late.slice(0, 20)) {
+      const [id, threshold] = entry.split(/[@h ]/).map(Number) as [number, number];
+      const created = createdAt.get(id);
+      if (created === undefined) continue;
+      const times = (list: ReadonlyArray<{ at: number | string; kind: string; returnIds: readonly number[] }>): string =>
+        list
+          .filter((a) => (a.kind === 'deadline' || a.kind === 'expired') && a.returnIds.includes(id))
+          .map((a) => stamp(typeof a.at === 'number' ? a.at : Date.parse(a.at)))
+          .join(' ') || '-';
+      notes.push(
+        `late ${entry}: crossed ${stamp(created + 48 * HOUR - threshold * HOUR)}, first listed ${firstSeen.has(id) ? stamp(firstSeen.get(id)!) : '-'}, shown ${times(shownAlerts)}, kept ${times(alerts)}`,
+      );
     }
     if (alertFigure.late.length) notes.push(`threshold alerts late or never (return@threshold): ${alertFigure.late.slice(0, 20).join(', ')}`);
 

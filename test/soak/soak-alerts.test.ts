@@ -86,6 +86,23 @@ describe('soak: threshold alerts within one poll interval', () => {
     expect(justAfter).toMatchObject({ counted: 0, missed: 0 });
   });
 
+  // Seed 1's week (7 days): the disk was full 10:20–12:20 and the app was killed at 12:02. The 6 h and 24 h alerts
+  // of that window were shown on time (provisional, the store took no writes); the kill took them before they were
+  // kept, and the next process showed and kept them again at its start, so the history dated them up to 93 min late.
+  it('times an alert from when the operator was shown it, though a kill on a full disk took it from the history', () => {
+    const killed = { from: crossing(6) + 60 * MINUTE, to: crossing(6) + 65 * MINUTE };
+    const restart = killed.to + 20_000;
+    const history = [...deadlineAlerts(crossing(24) + 20_000, restart, crossing(1) + 20_000)];
+    const shown = [...deadlineAlerts(crossing(24) + 20_000, crossing(6) + 20_000, restart, crossing(1) + 20_000)];
+    const f = thresholdAlertFigure(base({ down: [killed], alerts: history, shown }));
+    expect(f).toMatchObject({ counted: 3, onTime: 3, late: [] });
+    // The history alone: late by the hour the process ran on before the kill.
+    expect(thresholdAlertFigure(base({ down: [killed], alerts: history })).late).toEqual(['1@6h late 60.3 min']);
+    // Shown only after the restart: late all the same.
+    const onlyAfter = thresholdAlertFigure(base({ down: [killed], alerts: history, shown: deadlineAlerts(restart) }));
+    expect(onlyAfter.late).toEqual(['1@6h late 60.3 min']);
+  });
+
   it('ignores non-purchases (UNREDEEMED wait for no decision) and alerts of other kinds', () => {
     const f = thresholdAlertFigure(
       base({
