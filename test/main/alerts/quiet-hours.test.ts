@@ -233,4 +233,66 @@ describe('an alert and its marks are kept together', () => {
         .map((m) => m.threshold),
     ).toEqual([1440]);
   });
+  // Seed 1's week: killed at 12:02 inside the two-hour full disk. What a process showed but could not keep lives only in
+  // that process, so the next one shows it again (the operator hears of it twice, which beats not at all) and keeps it
+  // once, with its own time; what was kept before the disk filled is not shown again.
+  it('after a kill during the full disk, an alert shown but not kept is shown once more and kept once; a kept one is not', async () => {
+    const created = msk(15, 10, 0);
+    const second = created + 30 * MINUTE;
+    const processOn = (db: Store) => {
+      const marks = createStoredMarkStore(db.alertMarks);
+      let ids = 0;
+      const { engine, notifier, clock } = setup(() => [aReturn(1, { createdAt: created }), aReturn(2, { createdAt: second })], {
+        settings: () => DEFAULT_ALERT_SETTINGS,
+        marks,
+        keep: {
+          transaction: (fn) => db.transaction(fn),
+          record: (n, at) => db.alertHistory.record(n, at),
+          provisional: (n, at) => ({ ...n, id: 2 ** 52 + ++ids, at: new Date(at).toISOString(), acknowledgedAt: null, dismissedAt: null }),
+        },
+      });
+      return { engine, notifier, clock };
+    };
+    const first = processOn(store);
+    first.clock.t = created + MINUTE;
+    await first.engine.tick();
+    // Return 1's 24 h alert is kept; then the disk fills and return 2's is only shown.
+    first.clock.t = created + 24 * HOUR + 10_000;
+    await first.engine.tick();
+    store.db.exec('PRAGMA query_only = 1');
+    first.clock.t = second + 24 * HOUR + 10_000;
+    await first.engine.tick();
+    const deadlines = (shown: Array<{ n: AlertNotification; at: number }>) => shown.filter((s) => s.n.kind === 'deadline').map((s) => [s.n.returnIds, s.at]);
+    expect(deadlines(first.notifier.shown)).toEqual([
+      [[1], created + 24 * HOUR + 10_000],
+      [[2], second + 24 * HOUR + 10_000],
+    ]);
+    // SIGKILL: the process and what it held are gone; the next one starts on the same data folder, the disk still full.
+    first.engine.stop();
+    store.close();
+    store = openStore(join(dir, 'returndesk.sqlite'));
+    store.db.exec('PRAGMA query_only = 1');
+    const next = processOn(store);
+    const restart = second + 24 * HOUR + 10 * MINUTE;
+    next.clock.t = restart;
+    await next.engine.tick();
+    next.clock.t += MINUTE;
+    await next.engine.tick();
+    expect(deadlines(next.notifier.shown)).toEqual([[[2], restart]]);
+    store.db.exec('PRAGMA query_only = 0');
+    next.clock.t += MINUTE;
+    await next.engine.tick();
+    next.clock.t += HOUR;
+    await next.engine.tick();
+    expect(deadlines(next.notifier.shown)).toEqual([[[2], restart]]);
+    const kept = store.alertHistory
+      .list()
+      .alerts.filter((a) => a.kind === 'deadline')
+      .map((a) => [a.returnIds, a.at])
+      .sort((a, b) => String(a[1]).localeCompare(String(b[1])));
+    expect(kept).toEqual([
+      [[1], new Date(created + 24 * HOUR + 10_000).toISOString()],
+      [[2], new Date(restart).toISOString()],
+    ]);
+  });
 });
