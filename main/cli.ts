@@ -10,7 +10,7 @@ import { loadConfig, parseBaseUrl, PRODUCTION_BASE_URL, type RuntimeConfig } fro
 import { consoleSink, type Logger } from './log.ts';
 import { runDecide, runOutboxDrain, runOutboxList } from './outbox/cli.ts';
 import { hostLogger, resolveEndpoint, type MarketEndpoint } from './composition.ts';
-import { capYoungGeneration } from './heap.ts';
+import { capYoungGeneration, slowOldGenerationGrowth } from './heap.ts';
 import { createSettingsStore, jsonFileBackend } from './settings/settings-store.ts';
 import { listAwaiting, problemText, runSyncOnce } from './sync/cli.ts';
 
@@ -345,8 +345,10 @@ export async function runCli(argv: string[], out: (line: string) => void = (l) =
 }
 
 if (import.meta.main) {
-  // `watch` and a first sync of a large account run as long as the app does: the same young-generation cap.
+  // `watch` and a first sync of a large account run as long as the app does: the same young-generation cap and
+  // old-generation growth.
   capYoungGeneration();
+  slowOldGenerationGrowth();
   let finished = false;
   // The event loop ran dry with the command unfinished: say so instead of a silent exit 0.
   process.on('beforeExit', () => {

@@ -9,7 +9,7 @@ import { loadConfig, type RuntimeConfig } from './config.ts';
 import type { Sender } from './ipc/router.ts';
 import type { Logger } from './log.ts';
 import { hostLogger } from './composition.ts';
-import { capYoungGeneration } from './heap.ts';
+import { capYoungGeneration, slowOldGenerationGrowth } from './heap.ts';
 import { createServices, type Services } from './services.ts';
 import { createSettingsStore } from './settings/settings-store.ts';
 import { createElectronNotifier } from './platform/electron/notifier.ts';
@@ -37,6 +37,7 @@ const MIME: Record<string, string> = {
 
 // Before anything else runs: the main process's V8 took no --js-flags from us (see main/heap.ts).
 capYoungGeneration();
+slowOldGenerationGrowth();
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 

@@ -1,5 +1,6 @@
 /**
- * The young generation's size in every host (web mode, the desktop app's main process, the CLI).
+ * The young generation's size, and how far the old generation grows past what is alive, in every host (web mode,
+ * the desktop app's main process, the CLI).
  *
  * V8 grows the young generation (new space) while many objects survive a scavenge — a sync decoding pages of
  * returns does that — up to 64 MiB a semi-space, and keeps it: about 128 MiB of the process's resident memory after
@@ -52,3 +53,21 @@ export function capYoungGeneration(capMiB: number = YOUNG_GENERATION_CAP_MIB): (
 }
 
 let active: (() => void) | null = null;
+
+/**
+ * After a full collection the old generation may grow by this share of what survived it before the next one:
+ * V8's `--heap-growing-percent`, `factor = 1 + percent / 100`.
+ */
+export const OLD_GENERATION_GROWTH_PERCENT = 30;
+
+/**
+ * Holds the old generation near what is alive. With the young generation capped, a sync's pages outlive a few
+ * scavenges and are promoted, to die in the old generation; on a machine with much memory V8 lets the old
+ * generation grow to four times what survived the last full collection before it collects again, and keeps the
+ * pages (web mode after 10,000 returns: about 100 MiB of old space, 25 of them alive). V8 reads the flag each time
+ * it sets the next limit, so a host sets it from inside, as the young generation's cap; it bounds how often a full
+ * collection runs, not how large the heap may get: no out-of-memory risk, unlike `--max-old-space-size`.
+ */
+export function slowOldGenerationGrowth(percent: number = OLD_GENERATION_GROWTH_PERCENT): void {
+  setFlagsFromString(`--heap-growing-percent=${percent}`);
+}

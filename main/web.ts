@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, PRODUCTION_BASE_URL, type RuntimeConfig } from './config.ts';
-import { capYoungGeneration } from './heap.ts';
+import { capYoungGeneration, slowOldGenerationGrowth } from './heap.ts';
 import { hostLogger } from './log.ts';
 import type { Services } from './services.ts';
 import { startWebServer } from './web/server.ts';
@@ -170,6 +170,7 @@ export async function runWebMode(argv: string[] = process.argv.slice(2), rendere
 /** `npm run web`: starts web mode with the command line's options; a failure to start is one line and exit code 1. */
 export function startWebMode(): void {
   capYoungGeneration();
+  slowOldGenerationGrowth();
   runWebMode().catch((error: unknown) => {
     process.stderr.write(`ReturnDesk web mode could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

@@ -47,13 +47,15 @@ describe('the desktop bundle as `npm run build` makes it', () => {
     await maker?.close();
   });
 
-  it('main caps the young generation before anything else runs (its V8 takes no --js-flags set from inside)', () => {
-    // The Electron binary cannot run in CI; main/heap.ts's cap itself is tested in Node (test/main/heap.test.ts).
+  it('main caps the young generation and the growth of the old one before anything else runs (its V8 takes no --js-flags set from inside)', () => {
+    // The Electron binary cannot run in CI; main/heap.ts's settings themselves are tested in Node (test/main/heap.test.ts).
     const bundle = readFileSync(join(outMain, 'index.js'), 'utf8');
-    const capped = bundle.indexOf('\ncapYoungGeneration();');
-    expect(capped).toBeGreaterThan(0);
-    expect(capped).toBeLessThan(bundle.indexOf('protocol.registerSchemesAsPrivileged('));
-    expect(capped).toBeLessThan(bundle.indexOf('app.requestSingleInstanceLock()'));
+    for (const call of ['\ncapYoungGeneration();', '\nslowOldGenerationGrowth();']) {
+      const at = bundle.indexOf(call);
+      expect(at, call).toBeGreaterThan(0);
+      expect(at, call).toBeLessThan(bundle.indexOf('protocol.registerSchemesAsPrivileged('));
+      expect(at, call).toBeLessThan(bundle.indexOf('app.requestSingleInstanceLock()'));
+    }
   });
 
   it('ships the thumbnail worker and the log writer as files beside main', () => {
