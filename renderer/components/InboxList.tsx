@@ -120,12 +120,12 @@ const InboxRows = memo(function InboxRows({ inbox, onSpan }: { inbox: InboxRead;
       id="inbox-listbox"
       className="inbox-scroll"
       role="listbox"
-      aria-label={words.t('inbox.label')}
+      aria-label={rowWords.t('inbox.label')}
       tabIndex={0}
       aria-activedescendant={total > 0 ? `row-${cursor}` : undefined}
       data-testid="inbox-list"
     >
-      {inbox.total === 0 && <p className="empty">{words.t('inbox.empty')}</p>}
+      {inbox.total === 0 && <p className="empty">{rowWords.t('inbox.empty')}</p>}
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((item) => {
           const row = inbox.rowAt(item.index);
@@ -153,7 +153,7 @@ const InboxRows = memo(function InboxRows({ inbox, onSpan }: { inbox: InboxRead;
 type RowWords = { t: (key: string, options?: { count: number }) => string; label: Words['label']; locale: Words['locale'] };
 type Words = ReturnType<typeof useI18n>;
 
-/** The rows' words, each asked of i18next once per language: a scroll brings several new rows every frame. */
+/** The list's and rows' words, each asked of i18next once per language: the list renders on every scroll frame. */
 function rowWordsOf({ t, label, locale }: Words): RowWords {
   const said = new Map<string, string>();
   return {
