@@ -9,6 +9,8 @@ import { acceptedByReturn, newReturn, refundAll, startHarness, type Harness } fr
 const N = 40; // decisions queued
 const M = 8; // SIGKILLs during the drain
 const SEED = Number(process.env.CRASH_SEED ?? 20260717);
+/** How long the worker holds each accepted answer before recording it: the window a kill on 'accepted' lands in. */
+const RECORD_DELAY_MS = 300;
 const root = join(import.meta.dirname, '..', '..', '..');
 
 function rng(seed: number): () => number {
@@ -23,27 +25,41 @@ function rng(seed: number): () => number {
 }
 
 /** The crash worker: drains the harness's outbox database in a child process the test may SIGKILL. */
-function spawnWorker(h: Harness): { child: ChildProcess; lines: string[]; ready: Promise<void>; exited: Promise<number | null> } {
+function spawnWorker(h: Harness): {
+  child: ChildProcess;
+  lines: string[];
+  ready: Promise<void>;
+  /** The Market accepted a decision the worker has not recorded yet (it holds each answer RECORD_DELAY_MS). */
+  accepted: Promise<void>;
+  exited: Promise<number | null>;
+} {
   const child = spawn(join(root, 'node_modules', '.bin', 'node'), [join(root, 'test/main/outbox/fixtures/crash-worker.ts')], {
     cwd: root,
-    env: { ...process.env, SANDBOX_URL: h.sandbox.url, SANDBOX_KEY: h.sandbox.apiKey, OUTBOX_DB: h.dbPath, RECORD_DELAY_MS: '120' },
+    env: { ...process.env, SANDBOX_URL: h.sandbox.url, SANDBOX_KEY: h.sandbox.apiKey, OUTBOX_DB: h.dbPath, RECORD_DELAY_MS: String(RECORD_DELAY_MS) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  let sawAccepted = (): void => undefined;
+  const accepted = new Promise<void>((resolve, reject) => {
+    sawAccepted = resolve;
+    child.once('exit', () => reject(new Error(`worker exited before the Market accepted a decision: ${stderr.slice(0, 2000)}`)));
+  });
+  accepted.catch(() => undefined);
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => {
       for (const line of c.toString().split('\n').filter(Boolean)) {
         lines.push(line);
         if (line.startsWith('ready')) resolve();
+        if (line === 'accepted') sawAccepted();
       }
     });
     child.once('exit', () => reject(new Error(`worker exited before it was ready: ${stderr.slice(0, 2000)}`)));
   });
   ready.catch(() => undefined);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, lines, ready, exited };
+  return { child, lines, ready, accepted, exited };
 }
 
 describe('outbox crash harness (kill -9)', () => {
@@ -82,8 +98,12 @@ describe('outbox crash harness (kill -9)', () => {
     for (let k = 0; k < M; k++) {
       const w = worker();
       await w.ready;
-      const afterMs = Math.round(100 + random() * 500);
-      await new Promise((resolve) => setTimeout(resolve, afterMs));
+      const readyAt = Date.now();
+      // Every other kill lands the moment the Market has accepted an answer the worker has not recorded (the
+      // dangerous moment, on purpose rather than by luck on a loaded machine); the rest at random times.
+      if (k % 2 === 0) await w.accepted;
+      else await new Promise((resolve) => setTimeout(resolve, Math.round(100 + random() * 500)));
+      const afterMs = Date.now() - readyAt;
       w.child.kill('SIGKILL');
       await w.exited;
       const accepted = w.lines.filter((l) => l === 'accepted').length;
