@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import type { AlertRecord, AuditEntry, AvailableDecisions, DecisionDraft, GlobalStatus, InboxRow, OutboxEntry } from '../preload/contract.ts';
 import { sandboxAdmin } from '../sandbox/admin-client.ts';
 import { startSandbox } from '../sandbox/index.ts';
+import { UNDELIVERED_GRACE_MS } from '../main/alerts/policy.ts';
 import { createRng, type Rng } from '../sandbox/rng.ts';
 import type { SoakScriptReport, ScheduledFault } from '../sandbox/soak-script.ts';
 import { AppExited, loadApp, residentBytes, startApp, type AppProcess, type LoadedApp } from './soak-app-process.ts';
@@ -116,6 +117,16 @@ function quietWindows(from: number, to: number): Window[] {
   return out;
 }
 
+/** The week's long outage (day of the run, Moscow hour it starts, length): see faultSchedule. */
+export const LONG_OUTAGE = { day: 4, fromHourMsk: 12, minutes: 180 };
+
+/** The long outage of a run from `start` over `days`, or null in a run shorter than five days. */
+export function longOutage(start: number, days: number): Window | null {
+  if (days < 5) return null;
+  const from = mskMidnight(start) + LONG_OUTAGE.day * DAY + LONG_OUTAGE.fromHourMsk * HOUR;
+  return { from, to: from + LONG_OUTAGE.minutes * MINUTE };
+}
+
 /** The driver's random stream of a seed: the fault schedule is drawn from it first, then the kills and the operator. */
 export const soakRng = (seed: number): Rng => createRng(seed * 7_919 + 17);
 
@@ -136,6 +147,11 @@ export function faultSchedule(rng: Rng, start: number, days: number): ScheduledF
   }
   // One 401 storm in the week, in working hours (the operator re-enters the key after it).
   window('unauthorized', at(Math.min(2, Math.max(0, Math.ceil(days) - 1)), 11), 20);
+  // One long outage in a week's run: the office loses its internet for three hours of an afternoon, while the
+  // operator keeps deciding returns near their deadlines — the decisions that cannot go out must be escalated.
+  // At a fixed time, drawing nothing from the stream, so the kills and the operator of a seed stay as they were.
+  const outage = longOutage(start, days);
+  if (outage) window('drop', outage.from, LONG_OUTAGE.minutes);
   return faults.sort((a, b) => a.from - b.from);
 }
 
@@ -317,6 +333,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     if (options.diskFull && !hasPrlimit) notes.push('prlimit is not installed: the full-disk window was not run');
     let diskLimited = false;
     const storm = faults.find((f) => f.type === 'unauthorized');
+    const outage = longOutage(start, options.days);
     let keyReentered = false;
     const diskFullMessages = new Set<string>();
 
@@ -348,7 +365,10 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         }
         // The operator's clock as they come to this row (a long list on a busy machine takes sandbox hours at 1500×).
         const left = deadline - now();
-        if (left < options.minLeadMs || plan.plan === 'never' || (plan.plan === 'near' && left > plan.leadMs)) continue;
+        // The operator leaves the returns falling due during the long outage for that afternoon and decides them then, offline.
+        const dueInOutage = outage !== null && plan.plan === 'near' && deadline > outage.from + HOUR && deadline < outage.to + HOUR;
+        if (left < options.minLeadMs || plan.plan === 'never') continue;
+        if (dueInOutage ? t < outage.from : plan.plan === 'near' && left > plan.leadMs) continue;
         const available = await bridge.call<AvailableDecisions>('decisions.available', { returnId: row.returnId });
         if (!available.ok) {
           bump('operator: options unavailable');
@@ -647,7 +667,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
           .join(', ')}`,
       );
     const autoConfirmedAfterDecision = decidedInTime.filter((a) => !inDiskFull(a) && !withoutChance.includes(a));
-    if (decidedInTime.length > autoConfirmedAfterDecision.length)
+    if (decidedInTime.some(inDiskFull))
       notes.push(
         `auto-confirmed with the deadline inside the full-disk window: ${decidedInTime
           .filter(inDiskFull)
@@ -718,10 +738,30 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
           .map((a) => `${a.kind} at ${a.at} "${a.title}"`)
           .join('; ')}`,
       );
+    // Escalation: a decision still not delivered when its return reaches the smallest threshold (queued at least
+    // the grace before) must be escalated while the app runs, before the deadline.
     const escalations = alerts.filter((a) => a.kind === 'undelivered' || a.kind === 'undeliveredExpired');
-    const escalationLeads = escalations.flatMap((a) =>
-      a.returnIds.map((id) => (decided.get(id)?.deadline ?? Date.parse(a.at)) - Date.parse(a.at)).filter((ms) => Number.isFinite(ms)),
-    );
+    const firstEscalation = new Map<number, number>();
+    for (const a of escalations) for (const id of a.returnIds) firstEscalation.set(id, Math.min(firstEscalation.get(id) ?? Infinity, Date.parse(a.at)));
+    const lastThresholdMs = Math.min(...thresholds) * HOUR;
+    const owedEscalation: Array<{ returnId: number; due: number; deadline: number }> = [];
+    for (const [returnId, d] of decided) {
+      const due = Math.max(d.deadline - lastThresholdMs, d.at + UNDELIVERED_GRACE_MS);
+      const delivered = accepted.get(returnId)?.[0] ?? Infinity;
+      const until = Math.min(delivered, d.deadline, runEnd);
+      // Owed only where the app ran a poll interval while the decision was overdue and the deadline near.
+      if (until - due - overlap(down, due, until) >= POLL_MS) owedEscalation.push({ returnId, due, deadline: d.deadline });
+    }
+    const escalatedInTime = owedEscalation.filter((o) => (firstEscalation.get(o.returnId) ?? Infinity) < o.deadline);
+    const escalationLeads = escalatedInTime.map((o) => o.deadline - firstEscalation.get(o.returnId)!);
+    const notEscalated = owedEscalation.filter((o) => !escalatedInTime.includes(o));
+    if (notEscalated.length)
+      defects.push(
+        `seed ${options.seed}: undelivered decisions not escalated before their deadline: ${notEscalated
+          .slice(0, 10)
+          .map((o) => `${o.returnId} (due ${new Date(o.due).toISOString()})`)
+          .join(', ')}`,
+      );
 
     // Budgets: the busiest hour of each method against its hourly budget.
     let maxShare = 0;
@@ -909,10 +949,10 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       },
       {
         name: 'undelivered decisions escalated',
-        value: escalations.length,
-        unit: `alerts, lead time min ${minutes(percentile(escalationLeads, 0))} / p50 ${minutes(percentile(escalationLeads, 50))} min`,
-        goal: 'reported',
-        met: null,
+        value: escalatedInTime.length,
+        unit: `of ${owedEscalation.length} decisions still undelivered ${Math.min(...thresholds)} h before the deadline with the app up (${escalations.length} escalation alerts); lead time min ${minutes(percentile(escalationLeads, 0))} / p50 ${minutes(percentile(escalationLeads, 50))} min`,
+        goal: 'all, before the deadline',
+        met: owedEscalation.length ? escalatedInTime.length === owedEscalation.length : null,
       },
       {
         name: 'busiest hour of a method vs its hourly budget',
