@@ -92,6 +92,19 @@ Module._load = function (request, ...rest) {
   return load.call(this, request, ...rest);
 };`)}`;
 
+// Electronegativity writes its CSV with two fs.writeFile calls at once — the header (truncating) and the rows
+// (appending) — and they race: about one run in five the rows land under or over the header. This preload runs the
+// child's writeFile calls one after another, in the order they were made.
+const SERIAL_WRITES = `data:text/javascript,${encodeURIComponent(`
+import fs from 'node:fs';
+const writeFile = fs.writeFile;
+let previous = Promise.resolve();
+fs.writeFile = function (file, data, options, callback) {
+  const done = typeof options === 'function' ? options : callback;
+  const opts = typeof options === 'function' ? {} : options;
+  previous = previous.then(() => new Promise((resolve) => writeFile.call(fs, file, data, opts, (err) => { resolve(); if (done) done(err); })));
+};`)}`;
+
 const WELL_FORMED = /^[A-Z0-9_]+$/;
 const SEVERITIES = new Set(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH']);
 
@@ -119,7 +132,19 @@ function runElectronegativityOnce(options: { online?: boolean; timeoutMs?: numbe
       if (existsSync(join(options.from ?? root, entry))) cpSync(join(options.from ?? root, entry), join(input, entry), { recursive: true });
     const output = join(stage, 'findings.csv');
     const cli = join(root, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
-    const args = [...(options.online ? [] : ['--import', OFFLINE_GOT]), cli, '-i', input, '-e', ELECTRON_VERSION, '-r', '-o', output];
+    const args = [
+      '--import',
+      SERIAL_WRITES,
+      ...(options.online ? [] : ['--import', OFFLINE_GOT]),
+      cli,
+      '-i',
+      input,
+      '-e',
+      ELECTRON_VERSION,
+      '-r',
+      '-o',
+      output,
+    ];
     const run = spawnSync(process.execPath, args, {
       cwd: stage,
       encoding: 'utf8',
