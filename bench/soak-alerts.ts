@@ -71,6 +71,8 @@ export interface ThresholdAlertFigure {
   notCounted: Record<Exclude<MissCause, 'app'>, number>;
   /** Each counted crossing without an alert in time: "returnId@24h late 12.5 min" or "returnId@24h never". */
   late: string[];
+  /** The same crossings, in `late`'s order: the return, the threshold (hours) and when it was crossed (sandbox ms). */
+  lateCrossings: Array<{ returnId: number; threshold: number; crossing: number }>;
 }
 
 /**
@@ -99,6 +101,7 @@ export function thresholdAlertFigure(input: ThresholdAlertInput): ThresholdAlert
     heldForQuiet: 0,
     notCounted: { 'never seen': 0, 'run ended': 0 },
     late: [],
+    lateCrossings: [],
   };
   const upBetween = (from: number, to: number): number => Math.max(0, to - from - overlap(input.down, from, to));
 
@@ -133,13 +136,17 @@ export function thresholdAlertFigure(input: ThresholdAlertInput): ThresholdAlert
       if (alertAt === undefined) {
         figure.missed++;
         figure.late.push(`${name} never`);
+        figure.lateCrossings.push({ returnId: a.returnId, threshold, crossing });
         continue;
       }
       if (quiet && alertAt >= quiet.to) figure.heldForQuiet++;
       const lateMs = alertAt <= due ? 0 : upBetween(due, alertAt);
       figure.worstLateMs = Math.max(figure.worstLateMs, lateMs);
       if (lateMs <= pollMs) figure.onTime++;
-      else figure.late.push(`${name} late ${Math.round((lateMs / MINUTE) * 10) / 10} min`);
+      else {
+        figure.late.push(`${name} late ${Math.round((lateMs / MINUTE) * 10) / 10} min`);
+        figure.lateCrossings.push({ returnId: a.returnId, threshold, crossing });
+      }
     }
   }
   return figure;

@@ -11,10 +11,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { UNDELIVERED_GRACE_MS } from '../main/alerts/policy.ts';
 import type { AlertRecord, AuditEntry, AvailableDecisions, DecisionDraft, GlobalStatus, InboxRow, OutboxEntry } from '../preload/contract.ts';
 import { sandboxAdmin } from '../sandbox/admin-client.ts';
 import { startSandbox } from '../sandbox/index.ts';
-import { UNDELIVERED_GRACE_MS } from '../main/alerts/policy.ts';
 import { createRng, type Rng } from '../sandbox/rng.ts';
 import type { SoakScriptReport, ScheduledFault } from '../sandbox/soak-script.ts';
 import { AppExited, loadApp, residentBytes, startApp, type AppProcess, type LoadedApp } from './soak-app-process.ts';
@@ -891,19 +891,15 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     if (heardLate.length)
       notes.push(`alert notifications heard > 1 poll after their stamp: ${heardLate.length} (critical ones swapped for the kept record included)`);
     // Each late crossing with what the run saw of it: when it crossed, when the app first listed the return, when it was shown and kept.
-    const createdAt = new Map(arrivals.map((a) => [a.returnId!, Date.parse(a.at)]));
     const stamp = (t: number): string => new Date(t).toISOString().slice(5, 19);
-    for (const entry of alertFigure.late.slice(0, 20)) {
-      const [id, threshold] = entry.split(/[@h ]/).map(Number) as [number, number];
-      const created = createdAt.get(id);
-      if (created === undefined) continue;
+    for (const [i, { returnId: id, crossing }] of alertFigure.lateCrossings.slice(0, 20).entries()) {
       const times = (list: ReadonlyArray<{ at: number | string; kind: string; returnIds: readonly number[] }>): string =>
         list
           .filter((a) => (a.kind === 'deadline' || a.kind === 'expired') && a.returnIds.includes(id))
           .map((a) => stamp(typeof a.at === 'number' ? a.at : Date.parse(a.at)))
           .join(' ') || '-';
       notes.push(
-        `late ${entry}: crossed ${stamp(created + 48 * HOUR - threshold * HOUR)}, first listed ${firstSeen.has(id) ? stamp(firstSeen.get(id)!) : '-'}, shown ${times(shownAlerts)}, kept ${times(alerts)}`,
+        `late ${alertFigure.late[i]}: crossed ${stamp(crossing)}, first listed ${firstSeen.has(id) ? stamp(firstSeen.get(id)!) : '-'}, shown ${times(shownAlerts)}, kept ${times(alerts)}`,
       );
     }
     if (alertFigure.late.length) notes.push(`threshold alerts late or never (return@threshold): ${alertFigure.late.slice(0, 20).join(', ')}`);

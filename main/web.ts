@@ -82,8 +82,9 @@ function buildRenderer(index: string, write: (line: string) => void): void {
 async function startServices(config: RuntimeConfig, logger: ReturnType<typeof hostLogger>): Promise<Services> {
   const [{ createServices }, { createSettingsStore, jsonFileBackend }] = await Promise.all([import('./services.ts'), import('./settings/settings-store.ts')]);
   startupMark('services loaded');
-  // A turn between the long steps of start-up: the young generation's cap (heap.ts) acts on each collection from a
-  // callback that arrives with the timers, so without it new space grows a step past the cap while the services start.
+  // Yield to the event loop between the long parts of start-up: the young generation's cap (heap.ts) acts on each
+  // collection from a callback that arrives with the timers, so without it new space grows past the cap while the
+  // services start.
   await new Promise((resolve) => setTimeout(resolve, 0));
   const settings = createSettingsStore(jsonFileBackend(join(config.dataDir, 'settings.json'), logger), logger);
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;

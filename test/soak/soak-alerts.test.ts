@@ -97,7 +97,9 @@ describe('soak: threshold alerts within one poll interval', () => {
     const f = thresholdAlertFigure(base({ down: [killed], alerts: history, shown }));
     expect(f).toMatchObject({ counted: 3, onTime: 3, late: [] });
     // The history alone: late by the hour the process ran on before the kill.
-    expect(thresholdAlertFigure(base({ down: [killed], alerts: history })).late).toEqual(['1@6h late 60.3 min']);
+    const fromHistory = thresholdAlertFigure(base({ down: [killed], alerts: history }));
+    expect(fromHistory.late).toEqual(['1@6h late 60.3 min']);
+    expect(fromHistory.lateCrossings).toEqual([{ returnId: 1, threshold: 6, crossing: crossing(6) }]);
     // Shown only after the restart: late all the same.
     const onlyAfter = thresholdAlertFigure(base({ down: [killed], alerts: history, shown: deadlineAlerts(restart) }));
     expect(onlyAfter.late).toEqual(['1@6h late 60.3 min']);
