@@ -1,6 +1,6 @@
 /**
- * Runs thumbnail and screen-copy jobs one at a time in a worker thread (what the operator looks at
- * first); never on the main thread.
+ * Runs thumbnail and screen-copy jobs in a worker thread, never on the main thread: one thumbnail and one
+ * screen-sized copy at a time, side by side, so a thumbnail never waits behind a copy being made.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,12 @@ import { loadSharp, type PictureKind, type Thumbnail } from './thumbnail.ts';
  * its screen-sized copies, then prefetch.
  */
 export const JOB_PRIORITY = { viewer: 0, thumb: 1, screen: 2, background: 3 } as const;
+
+/**
+ * Each kind of picture has its own lane, one job at a time: a screen-sized copy is a full 12 MP decode (~5× a
+ * thumbnail's work, a second or more on a busy 2-core machine), and a thumbnail queued behind it waited all of it.
+ */
+type Lane = PictureKind;
 
 interface Job {
   id: number;
@@ -46,7 +52,8 @@ export class ThumbnailMaker {
   readonly #logger: Logger;
   #worker: Worker | null = null;
   #starting: Promise<Worker> | null = null;
-  #running: Job | null = null;
+  /** The job running in each lane. */
+  readonly #running = new Map<Lane, Job>();
   #nextId = 1;
   #closed = false;
   /** Why thumbnails cannot be made here, once known (sharp did not load, the worker could not start). */
@@ -76,7 +83,7 @@ export class ThumbnailMaker {
   picture(input: Buffer | string, kind: PictureKind, priority: number, key: string | null = null): Promise<Thumbnail> {
     if (this.#closed) return Promise.reject(new Error('thumbnail maker is closed'));
     if (key !== null) {
-      if (this.#running?.key === key) return this.#running.promise;
+      for (const running of this.#running.values()) if (running.key === key) return running.promise;
       const at = this.#queue.findIndex((j) => j.key === key);
       if (at >= 0) {
         const waiting = this.#queue[at]!;
@@ -116,9 +123,9 @@ export class ThumbnailMaker {
       const worker = new Worker(file);
       worker.unref();
       worker.on('message', (msg: { id: number; ok: boolean; data?: Uint8Array; width?: number; height?: number; damaged?: string; message?: string }) => {
-        const job = this.#running;
-        if (!job || job.id !== msg.id) return;
-        this.#running = null;
+        const job = [...this.#running.values()].find((j) => j.id === msg.id);
+        if (!job) return;
+        this.#running.delete(job.kind);
         if (msg.ok && msg.data)
           job.resolve({ data: Buffer.from(msg.data), width: msg.width ?? 0, height: msg.height ?? 0, ...(msg.damaged ? { damaged: msg.damaged } : {}) });
         else job.reject(new Error(msg.message ?? 'thumbnail failed'));
@@ -128,9 +135,9 @@ export class ThumbnailMaker {
         this.#logger.warn('thumbnail worker failed; starting a new one for the next photo', { error: error.message });
         this.#worker = null;
         this.#starting = null;
-        const job = this.#running;
-        this.#running = null;
-        job?.reject(new Error(`the thumbnail worker stopped: ${error.message}`));
+        const lost = [...this.#running.values()];
+        this.#running.clear();
+        for (const job of lost) job.reject(new Error(`the thumbnail worker stopped: ${error.message}`));
         this.#pump();
       });
       this.#worker = worker;
@@ -139,10 +146,18 @@ export class ThumbnailMaker {
     return this.#starting;
   }
 
+  /** Starts the first queued job of each idle lane. */
   #pump(): void {
-    if (this.#running || this.#queue.length === 0 || this.#closed) return;
-    const job = this.#queue.shift()!;
-    this.#running = job;
+    if (this.#closed) return;
+    for (const lane of ['thumb', 'screen'] as const) {
+      if (this.#running.has(lane)) continue;
+      const at = this.#queue.findIndex((j) => j.kind === lane);
+      if (at >= 0) this.#start(this.#queue.splice(at, 1)[0]!);
+    }
+  }
+
+  #start(job: Job): void {
+    this.#running.set(job.kind, job);
     this.#ensureWorker().then(
       (worker) => {
         worker.ref();
@@ -153,7 +168,7 @@ export class ThumbnailMaker {
         if (this.#problem !== message) this.#logger.error('thumbnails cannot be made', { error: message });
         this.#problem = message;
         // Nothing will start on this machine: every waiting photo is told why.
-        this.#running = null;
+        this.#running.delete(job.kind);
         for (const waiting of [job, ...this.#queue.splice(0)]) waiting.reject(new Error(message));
       },
     );
@@ -170,14 +185,14 @@ export class ThumbnailMaker {
 
   /** Unreferences the worker when idle so it never keeps the process alive. */
   idle(): void {
-    if (!this.#running && this.#queue.length === 0) this.#worker?.unref();
+    if (this.#running.size === 0 && this.#queue.length === 0) this.#worker?.unref();
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     for (const job of this.#queue.splice(0)) job.reject(new Error('closed'));
-    this.#running?.reject(new Error('closed'));
-    this.#running = null;
+    for (const job of this.#running.values()) job.reject(new Error('closed'));
+    this.#running.clear();
     const worker = this.#worker ?? (await this.#starting?.catch(() => null)) ?? null;
     this.#worker = null;
     if (worker) await worker.terminate();

@@ -1,4 +1,4 @@
-/** Worker thread: makes thumbnails and screen-sized copies off the main event loop, one job at a time. */
+/** Worker thread: makes thumbnails and screen-sized copies off the main event loop, as ThumbnailMaker sends them (one per lane). */
 import { parentPort } from 'node:worker_threads';
 import { loadSharp, makePicture, type PictureKind } from './thumbnail.ts';
 

@@ -79,7 +79,7 @@ describe('thumbnails through sharp in a worker thread', () => {
     expect(checkImage(turned, 'image/jpeg')).toMatchObject({ width: 20, height: 40 });
   });
 
-  it('the viewer’s picture goes ahead of queued work, and a job asked for twice runs once', async () => {
+  it('the viewer’s picture goes ahead of queued copies, and a job asked for twice runs once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rd-queue-'));
     dirs.push(dir);
     const m = maker();
@@ -92,17 +92,46 @@ describe('thumbnails through sharp in a worker thread', () => {
     );
     const done: string[] = [];
     const track = (name: string, job: Promise<unknown>) => job.then(() => done.push(name));
-    // The first job starts the worker; the rest wait behind it in the queue.
+    // The first job starts the worker; the other copies wait behind it in their lane.
     const jobs = [
       track('background-1', m.picture(path, 'screen', JOB_PRIORITY.background, 'b1')),
       track('background-2', m.picture(path, 'screen', JOB_PRIORITY.background, 'b2')),
-      track('thumb', m.picture(path, 'thumb', JOB_PRIORITY.thumb, 't')),
+      track('background-3', m.picture(path, 'screen', JOB_PRIORITY.background, 'b3')),
     ];
-    const again = m.picture(path, 'screen', JOB_PRIORITY.viewer, 'b2');
+    const again = m.picture(path, 'screen', JOB_PRIORITY.viewer, 'b3');
     jobs.push(track('viewer', again));
     await Promise.all(jobs);
-    // background-1 was already running; b2 asked for by the viewer moved to the front and ran once for both askers.
-    expect(done).toEqual(['background-1', 'background-2', 'viewer', 'thumb']);
+    // background-1 was already running; b3 asked for by the viewer moved ahead of b2 and ran once for both askers.
+    expect(done).toEqual(['background-1', 'background-3', 'viewer', 'background-2']);
+  });
+
+  it('a thumbnail asked while a screen-sized copy is being made is made beside it, not after it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rd-lanes-'));
+    dirs.push(dir);
+    const m = maker();
+    // Warm: the worker is up, so the copy below starts at once.
+    await m.make(
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer(),
+      true,
+    );
+    const big = join(dir, 'big.jpg');
+    writeFileSync(
+      big,
+      await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#884422' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const small = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#3366cc' } })
+      .jpeg()
+      .toBuffer();
+    const done: string[] = [];
+    const copy = m.picture(big, 'screen', JOB_PRIORITY.background, 'copy').then(() => done.push('copy'));
+    const thumb = m.make(small, true).then((t) => done.push(`thumb ${t.width}×${t.height}`));
+    await Promise.all([copy, thumb]);
+    // One lane would make the 12 MP copy (a full decode) first; the thumbnail's lane has it done long before.
+    expect(done).toEqual(['thumb 320×240', 'copy']);
   });
 
   it('puts a transparent PNG over white and never enlarges a small picture', async () => {
