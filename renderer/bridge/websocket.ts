@@ -54,8 +54,10 @@ export function createWebSocketBridge(
     ws.onopen = () => {
       opened = true;
       retryMs = 500;
-      onState('open');
+      // Calls made while connecting go first, in their order (the first inbox page is asked before anything):
+      // resumed before the state says open, they are sent ahead of what its listeners ask.
       for (const resume of waiting.splice(0)) resume();
+      onState('open');
     };
     ws.onmessage = (message) => {
       // A frame that is not the contract's JSON answers nobody: the call it was meant for ends by its timeout.

@@ -1,8 +1,10 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { ReturnDeskApi } from '../../preload/contract.ts';
 import { applyLocale } from '../i18n/index.ts';
 import { loadDetail, loadOutbox, navigateTo, openReturn, refreshInboxRows } from './actions.ts';
 import { alertsChanged, loadPendingAlerts, receiveAlerts } from './alerts.ts';
 import { bridge } from './bridge.ts';
-import { patchInboxRows, queryClient, statusQuery, storesQuery } from './queries.ts';
+import { inboxPageQuery, patchInboxRows, queryClient, statusQuery, storesQuery } from './queries.ts';
 import { useAppStore } from './store.ts';
 
 /** A sync writes many returns at once: their returns.changed events become one refresh. */
@@ -12,18 +14,20 @@ const RETURNS_CHANGED_BATCH_MS = 300;
  * The one place that listens to the bridge: events update or invalidate the queries, and connection
  * changes go into the store; components never subscribe to the bridge themselves.
  */
-export function startBridge(): void {
-  const api = bridge;
+export function startBridge(api: ReturnDeskApi | null = bridge, client: QueryClient = queryClient): void {
   if (!api) return;
   const store = useAppStore.getState();
+  // The inbox's first page is the first thing asked, before React renders the screen that asks for it and before
+  // who-we-are and the settings: its call waits for the socket and goes first when it opens, so the rows arrive
+  // while the page is still being built. The list's own query is this one (same key): it is not asked twice.
+  void client.prefetchQuery({ ...inboxPageQuery(api, store.filter, 0), networkMode: 'always' });
   const changed = { ids: new Set<number>(), full: false, timer: null as ReturnType<typeof setTimeout> | null };
 
-  // Each time the connection opens: who we are, the settings, then main may send what waited for a screen.
+  // Each time the connection opens: who we are and the settings (asked together), then main may send what waited for a screen.
   const load = async (): Promise<void> => {
-    const info = await api.app.info();
+    const [info, settings] = await Promise.all([api.app.info(), api.settings.get()]);
     if (info.ok) store.setInfo(info.value);
     else store.reportError('Reading application info', info.error);
-    const settings = await api.settings.get();
     if (settings.ok) {
       store.setSettings(settings.value);
       applyLocale(settings.value.locale, info.ok ? info.value.systemLocale : null);
@@ -56,12 +60,12 @@ export function startBridge(): void {
     applyLocale(settings.locale, useAppStore.getState().info?.systemLocale);
   });
   api.on('returns.changed', ({ returnIds, full }) => onReturnsChanged(returnIds, full));
-  api.on('status.changed', (status) => queryClient.setQueryData(statusQuery(api).queryKey, status));
-  api.on('stores.changed', (stores) => queryClient.setQueryData(storesQuery(api).queryKey, stores));
+  api.on('status.changed', (status) => client.setQueryData(statusQuery(api).queryKey, status));
+  api.on('stores.changed', (stores) => client.setQueryData(storesQuery(api).queryKey, stores));
   api.on('outbox.changed', (entry) => {
     const s = useAppStore.getState();
     s.upsertOutbox(entry);
-    patchInboxRows(entry.returnId, { outboxState: entry.state });
+    patchInboxRows(entry.returnId, { outboxState: entry.state }, client);
     s.trackHeld(entry);
     // A delivered or refused decision changes the return itself: read it again.
     if (s.selectedReturnId === entry.returnId && ['delivered', 'conflict'].includes(entry.state)) {

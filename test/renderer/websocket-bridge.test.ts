@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
+import type { ReturnDeskApi } from '../../preload/contract.ts';
 import { callTimeoutFor, createWebSocketBridge, type ConnectionState } from '../../renderer/bridge/websocket.ts';
 
 interface Call {
@@ -80,6 +81,25 @@ describe('the WebSocket bridge', () => {
     expect(answer.ok).toBe(false);
     if (!answer.ok) expect(answer.error.message).toContain('settings.get');
     expect(states).toContain('refused');
+  });
+
+  it('sends the calls made while connecting, in their order, before what is asked when the connection opens', async () => {
+    const order: string[] = [];
+    const server = await startServer((call, socket) => {
+      order.push(call.channel);
+      socket.send(result(call.id, null));
+    });
+    close = server.close;
+    let api: ReturnDeskApi | null = null;
+    const opened: Array<Promise<unknown>> = [];
+    // As the renderer starts: the first inbox page asked before the socket opens; who-we-are asked when it opens.
+    api = createWebSocketBridge(server.url, (state) => {
+      if (state === 'open') opened.push(api!.app.info());
+    });
+    const page = api.returns.list({ filter: {}, offset: 0, limit: 200 });
+    await page;
+    await Promise.all(opened);
+    expect(order).toEqual(['returns.list', 'app.info']);
   });
 
   it('gives calls that wait on the Market longer than reads main answers from its store', () => {
