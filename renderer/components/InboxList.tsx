@@ -110,7 +110,14 @@ const InboxRows = memo(function InboxRows({ inbox, onSpan }: { inbox: InboxRead;
   }, []);
 
   useEffect(() => {
-    if (total > 0) virtualizer.scrollToIndex(Math.min(cursor, total - 1), { align: 'auto' });
+    if (total === 0) return;
+    const index = Math.min(cursor, total - 1);
+    // A cursor already on screen (the first rows arriving, the cursor at the top) is left alone: asking the virtualizer
+    // to scroll reads the new list's height, a layout forced in the commit and again in each frame it waits to settle.
+    const top = virtualizer.scrollOffset ?? 0;
+    const height = virtualizer.scrollRect?.height ?? 0;
+    if (index * ROW_HEIGHT >= top && (index + 1) * ROW_HEIGHT <= top + height) return;
+    virtualizer.scrollToIndex(index, { align: 'auto' });
   }, [cursor, total, virtualizer]);
 
   const pick = useCallback(
