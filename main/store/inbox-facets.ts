@@ -16,8 +16,14 @@ export interface FacetGroup {
   n: number;
 }
 
-/** Columns in the order of the returns_facets index, so the grouping walks the index and never sorts. */
-export const FACET_COLUMNS = 'r.campaign_id, r.return_type, r.refund_status, r.shipment_status, r.awaiting_decision, r.fast_return, r.photo_count';
+/**
+ * Every facet's column, in the order of the returns_facets index and of return_items_facets (each item keeps its
+ * return's values), so the grouping walks an index and never sorts.
+ */
+export const FACET_FIELDS = ['campaign_id', 'return_type', 'refund_status', 'shipment_status', 'awaiting_decision', 'fast_return', 'photo_count'] as const;
+
+/** The facet columns of the table aliased `alias`, for a SELECT list and its GROUP BY. */
+export const facetColumns = (alias: string): string => FACET_FIELDS.map((column) => `${alias}.${column}`).join(', ');
 
 /** The filters that are not facets (applied in SQL before grouping). */
 export function nonFacetFilter(filter: InboxFilter): InboxFilter {

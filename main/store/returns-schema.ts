@@ -234,4 +234,24 @@ export const RETURNS_MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    name: "chip counts during a broad SKU search from one index: each item keeps its return's facet columns, in an index ordered by them",
+    up(db) {
+      // Rewritten with the return's row, as inbox_key is. Probing 50,000 returns against the hit list cost ~20 ms at 16,000 hits; this index walks in group order.
+      db.exec(`
+        ALTER TABLE return_items ADD COLUMN campaign_id INTEGER;
+        ALTER TABLE return_items ADD COLUMN return_type TEXT;
+        ALTER TABLE return_items ADD COLUMN refund_status TEXT;
+        ALTER TABLE return_items ADD COLUMN shipment_status TEXT;
+        ALTER TABLE return_items ADD COLUMN awaiting_decision INTEGER;
+        ALTER TABLE return_items ADD COLUMN fast_return INTEGER;
+        ALTER TABLE return_items ADD COLUMN photo_count INTEGER;
+        UPDATE return_items SET campaign_id = r.campaign_id, return_type = r.return_type, refund_status = r.refund_status,
+            shipment_status = r.shipment_status, awaiting_decision = r.awaiting_decision, fast_return = r.fast_return, photo_count = r.photo_count
+          FROM returns r WHERE r.id = return_items.return_id;
+        CREATE INDEX return_items_facets ON return_items(campaign_id, return_type, refund_status, shipment_status, awaiting_decision, fast_return, photo_count, sku_key, prev_key);
+      `);
+    },
+  },
 ];

@@ -38,7 +38,7 @@ import type { SqliteConnection } from './sqlite-connection.ts';
 import { lineMoney, lineOf, orderBalance, positionMoney } from '../market/money.ts';
 import { compareAsSqlite, foldForSearch, itemSearchKeys, prefixEnd } from './search-text.ts';
 import { NO_DEADLINE_KEY } from './returns-schema.ts';
-import { countFacets, FACET_COLUMNS, nonFacetFilter, type FacetGroup } from './inbox-facets.ts';
+import { countFacets, FACET_FIELDS, facetColumns, nonFacetFilter, type FacetGroup } from './inbox-facets.ts';
 
 /** Shortest text matched inside product names: one letter would match nearly every product. */
 export const SEARCH_NAME_MIN = 2;
@@ -472,14 +472,12 @@ export class Store
         this.stmt(`DELETE FROM ${table} WHERE return_id = ?`).run(dto.id);
       }
     }
-    // Search reads the return's inbox order from its items: they are rewritten whenever the return's row is.
+    // Search reads the return's inbox order and its facets (the chip counts) from its items: they are rewritten whenever the return's row is.
     const searchKeys = itemSearchKeys(dto.items.map((item) => item.shopSku));
+    const facets = FACET_FIELDS.map((column) => values[RETURN_WRITE_COLUMNS.indexOf(column)]!);
     dto.items.forEach((item, idx) => {
       const returnItemId = item.decisions?.find((d) => typeof d.returnItemId === 'number')?.returnItemId ?? null;
-      this.stmt(
-        `INSERT INTO return_items (return_id, idx, shop_sku, market_sku, count, return_item_id, sku_key, prev_key, inbox_key, inbox_updated)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
+      this.stmt(RETURN_ITEM_INSERT).run(
         dto.id,
         idx,
         item.shopSku,
@@ -490,6 +488,7 @@ export class Store
         searchKeys[idx]!.prev,
         deadline ?? NO_DEADLINE_KEY,
         ms(dto.updateDate),
+        ...facets,
       );
       (item.decisions ?? []).forEach((d, seq) => {
         const itemAmount = amountOr(d.amount, d.refundAmount);
@@ -742,7 +741,11 @@ export class Store
    * a hit costs a lookup of its row, while a walk of the inbox index stops once the page is full.
    */
   #broadSearch(plan: SearchPlan | null): boolean {
-    if (!plan) return false;
+    return plan !== null && this.#searchItems(plan) > BROAD_SEARCH_ITEMS;
+  }
+
+  /** The items a search matches: exact for a SKU prefix alone; with names, counted only until it is broad. */
+  #searchItems(plan: SearchPlan): number {
     let items = plan.prefixHits
       ? Number((this.stmt('SELECT COUNT(*) AS n FROM return_items WHERE sku_key >= ? AND sku_key < ?').get(plan.key, plan.end) as Row).n)
       : 0;
@@ -751,15 +754,27 @@ export class Store
         (this.stmt('SELECT COUNT(*) AS n FROM return_items WHERE sku_key IN (SELECT value FROM json_each(?))').get(JSON.stringify(plan.names)) as Row).n,
       );
     }
-    return items > BROAD_SEARCH_ITEMS;
+    return items;
   }
 
   /** Counts for the inbox's filter chips; each facet is counted with the other filters applied. */
   inboxCounts(filter: InboxFilter = {}): InboxCounts {
-    // One pass along the returns_facets index: the rows of the non-facet filters, grouped by every facet's column.
     const search = this.#searchPlan(filter.search);
-    const { where, params } = buildWhere(nonFacetFilter(filter), search, this.#broadSearch(search));
-    const groups = this.stmt(`SELECT ${FACET_COLUMNS}, COUNT(*) AS n FROM returns r ${where} GROUP BY ${FACET_COLUMNS}`).all(...params);
+    const items = search ? this.#searchItems(search) : 0;
+    if (search && items > FACET_WALK_ITEMS && search.id === null && !search.names.length && !filter.createdFrom && !filter.createdTo) {
+      // A broad SKU prefix alone: one walk of return_items_facets, grouped in its order, each return counted by its lowest matching item,
+      // instead of probing every return along returns_facets against the list of hits.
+      const columns = facetColumns('i');
+      const groups = this.stmt(
+        `SELECT ${columns}, COUNT(*) AS n FROM return_items i INDEXED BY return_items_facets
+         WHERE i.sku_key >= ? AND i.sku_key < ? AND (i.prev_key IS NULL OR i.prev_key < ?) GROUP BY ${columns}`,
+      ).all(search.key, search.end, search.key);
+      return countFacets(groups as unknown as FacetGroup[], filter);
+    }
+    // One pass along the returns_facets index: the rows of the non-facet filters, grouped by every facet's column.
+    const { where, params } = buildWhere(nonFacetFilter(filter), search, items > BROAD_SEARCH_ITEMS);
+    const columns = facetColumns('r');
+    const groups = this.stmt(`SELECT ${columns}, COUNT(*) AS n FROM returns r ${where} GROUP BY ${columns}`).all(...params);
     return countFacets(groups as unknown as FacetGroup[], filter);
   }
 
@@ -1133,6 +1148,8 @@ const RETURN_WRITE_COLUMNS = [
   'synced_at',
 ] as const;
 const RETURN_INSERT = `INSERT INTO returns (id, ${RETURN_WRITE_COLUMNS.join(', ')}) VALUES (?${', ?'.repeat(RETURN_WRITE_COLUMNS.length)})`;
+const RETURN_ITEM_INSERT = `INSERT INTO return_items (return_id, idx, shop_sku, market_sku, count, return_item_id, sku_key, prev_key, inbox_key, inbox_updated,
+  ${FACET_FIELDS.join(', ')}) VALUES (${'?, '.repeat(9 + FACET_FIELDS.length)}?)`;
 const RETURN_UPDATE = `UPDATE returns SET ${RETURN_WRITE_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
 
 /** Soonest decision deadline first (none last), then most recently updated; matches index returns_inbox_sort. */
@@ -1194,6 +1211,12 @@ function searchIsTheOnlyFilter(filter: InboxFilter): boolean {
 
 /** Above this many matching items a search is checked along the index instead of looked up hit by hit (measured at 50,000 returns). */
 const BROAD_SEARCH_ITEMS = 500;
+
+/**
+ * Above this many items under a SKU prefix, the chip counts walk return_items_facets (a fixed cost, ~6 ms CPU at 75,000 items)
+ * instead of probing each return against the hits (~1 µs per hit on top): measured at 50,000 returns, 3,300 items probe faster, 17,700 walk.
+ */
+export const FACET_WALK_ITEMS = 8000;
 
 const RETURN_SELECT = `${RETURN_COLUMNS}
   FROM returns r LEFT JOIN campaigns c ON c.id = r.campaign_id`;
