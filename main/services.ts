@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { AppInfo, ApiKeyStatus, GlobalStatus } from '../preload/contract.ts';
 import type { AlertEngine, ChatWatch, Notifier } from './alerts/index.ts';
-import { createAppAlerts } from './app/alerts.ts';
+import { CANDIDATES_MAX_AGE_MS, createAppAlerts } from './app/alerts.ts';
 import { createMarketFeeds } from './app/market-feeds.ts';
 import { createStatusBoard } from './app/status.ts';
 import { openSession, type MarketSession } from './composition.ts';
@@ -132,7 +132,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
     logger,
     version,
     locale,
-    alertsTick: () => void alerts.engine.tick(),
+    alertsTick: () => alerts.changed(),
+    decisionMoved: () => alerts.outboxChanged(),
     statusChanged: () => board.changed(),
   });
   const alerts = createAppAlerts({
@@ -146,7 +147,15 @@ export async function createServices(options: ServicesOptions): Promise<Services
     ...(options.notifier ? { hostNotifier: options.notifier } : {}),
     ...(options.clock ? { timers: options.clock } : {}),
   });
-  const board = createStatusBoard({ store, settings, events, session, deadlineReturns: () => alerts.source().returns, push: () => feeds.push.state() });
+  const board = createStatusBoard({
+    store,
+    settings,
+    events,
+    session,
+    deadlineReturns: () => alerts.source(CANDIDATES_MAX_AGE_MS).returns,
+    deadlineReturnsStaleFor: () => alerts.staleFor(),
+    push: () => feeds.push.state(),
+  });
 
   let detach: () => void = () => {};
   const startSession = async (): Promise<MarketSession> => {

@@ -28,8 +28,10 @@ export function createMarketFeeds(deps: {
   logger: Logger;
   version: string;
   locale: () => 'ru' | 'en';
-  /** Something an alert may depend on changed: look now, not at the next minute. */
+  /** Something an alert may depend on changed: look soon (now, or two seconds after the last such look), not at the next minute. */
   alertsTick: () => void;
+  /** A decision changed state: what the alerts read of the returns' decisions is read again. */
+  decisionMoved: () => void;
   statusChanged: () => void;
 }): MarketFeeds {
   const { store, events, session, logger, alertsTick, statusChanged } = deps;
@@ -107,6 +109,7 @@ export function createMarketFeeds(deps: {
 
   const attach = (current: MarketSession): (() => void) => {
     const onOutboxChanged = (entry: OutboxEntry): void => {
+      deps.decisionMoved();
       events.emit('outbox.changed', entry);
       events.emit('returns.changed', { returnIds: [entry.returnId], full: false });
       if (entry.state === 'failed' || entry.state === 'conflict') alertsTick();

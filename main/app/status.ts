@@ -22,8 +22,13 @@ export function createStatusBoard(deps: {
   settings: SettingsStore;
   events: EventHub;
   session: () => MarketSession;
-  /** The returns the deadlines are counted over (the alerts' own view of them). */
+  /**
+   * The returns the deadlines are counted over (the alerts' own view of them), up to a couple of seconds old while a
+   * sync keeps writing: reading them costs a 50,000-return store hundreds of ms, and the status is pushed 4 times a second.
+   */
   deadlineReturns: () => AlertSnapshot['returns'];
+  /** How long until the returns counted are the store's own again, when older ones were counted (else null). */
+  deadlineReturnsStaleFor?: () => number | null;
   push: () => PushState;
 }): StatusBoard {
   const { store, settings, events, session } = deps;
@@ -71,6 +76,7 @@ export function createStatusBoard(deps: {
   };
 
   let timer: NodeJS.Timeout | null = null;
+  let trailing: NodeJS.Timeout | null = null;
   const changed = (): void => {
     // Coalesce bursts (a sync emits many events) into one push.
     if (timer) return;
@@ -78,6 +84,15 @@ export function createStatusBoard(deps: {
       timer = null;
       events.emit('status.changed', status());
       events.emit('stores.changed', storeViews());
+      // Counted over older returns than the store's: one more push once they can be read again, so the last push is current.
+      const stale = deps.deadlineReturnsStaleFor?.() ?? null;
+      if (stale !== null) {
+        trailing ??= setTimeout(() => {
+          trailing = null;
+          changed();
+        }, stale);
+        trailing.unref?.();
+      }
     }, 250);
     timer.unref?.();
   };
@@ -88,7 +103,9 @@ export function createStatusBoard(deps: {
     changed,
     stop() {
       if (timer) clearTimeout(timer);
+      if (trailing) clearTimeout(trailing);
       timer = null;
+      trailing = null;
     },
   };
 }

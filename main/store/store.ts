@@ -594,6 +594,17 @@ export class Store
    * policy reads and the newest decision's state in the same pass: the alert tick and the status board read this for
    * every candidate (thousands at 50,000 returns), so no raw JSON, no SKUs and no query per row.
    */
+  /**
+   * Moves whenever a row of the store may have changed: this connection's writes (SQLite's total_changes, which
+   * counts every inserted, updated and deleted row) and another connection's commits (data_version). Equal
+   * twice, nothing was written in between; a reader may keep what it derived from the rows.
+   */
+  changeVersion(): string {
+    const written = (this.stmt('SELECT total_changes() AS n').get() as Row).n;
+    const others = (this.stmt('PRAGMA data_version').get() as Row).data_version;
+    return `${String(written)}:${String(others)}`;
+  }
+
   alertCandidates(): AlertCandidateRow[] {
     return this.stmt(
       `SELECT r.id, r.order_id, r.campaign_id, r.refund_status, r.shipment_status, r.created_at, r.pickup_till,

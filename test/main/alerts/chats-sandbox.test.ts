@@ -106,6 +106,8 @@ describe('buyer messages', () => {
     const c = await admin.createReturn({ campaignId: fbs });
     await services.session().sync.syncNow();
     await services.chats.idle();
+    // The new return's own alert first (a sync's changes are looked at within CHANGE_TICK_GAP_MS, not always at once).
+    await services.alerts.tick();
     await admin.chatMessage(c.id, { message: 'Алло?' });
     await admin.setFaults({ type: 'error5xx', path: '/chats', status: 503 });
     expect((await onePoll()).filter(about(c.id))).toEqual([]);
