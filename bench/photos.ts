@@ -130,7 +130,8 @@ export async function runPhotosBench(): Promise<{ figures: Figure[] }> {
       thumbCpu.push((cpu.user + cpu.system) / 1000);
     }
     thumbLoop.disable();
-    // The app asks by the cached file's path (the worker reads it); the figure above posts the bytes, a 4 MB copy into the worker the app never makes.
+    // The app asks by the cached file's path (the worker reads it): that is the counted figure. The loop above posts the bytes,
+    // a 4 MB copy into the worker the app never makes (10–20 ms of CPU only the bench pays), kept as a reference.
     const bigFile = evidence.media.pathOf(big.file!.sha256, big.file!.mime);
     const pathThumbs: number[] = [];
     const pathCpu: number[] = [];
@@ -189,20 +190,21 @@ export async function runPhotosBench(): Promise<{ figures: Figure[] }> {
         'ms',
       ),
       reference('12 MP JPEG to thumbnail, first of the session (loads sharp, starts the worker)', Math.round(thumbMs), 'ms'),
+      // Counted: the path that ships — the app hands the worker the cached file's path, and the worker reads it.
       limit(
-        '12 MP JPEG to thumbnail (sharp in the worker thread, as shipped), median of 5',
-        Math.round(median(moreThumbs)),
+        '12 MP JPEG to thumbnail from its cached file (sharp in the worker thread, the path the app passes), median of 5',
+        Math.round(median(pathThumbs)),
         'ms',
         150,
         'README: a thumbnail ≤ 150 ms',
       ),
-      reference('12 MP JPEG to thumbnail, CPU of the process (worker + libvips threads), median of 5', Math.round(median(thumbCpu)), 'ms'),
+      reference('12 MP JPEG to thumbnail from its cached file, CPU of the process (worker + libvips threads), median of 5', Math.round(median(pathCpu)), 'ms'),
       reference(
-        '12 MP JPEG to thumbnail from its cached file (the path the app passes, read in the worker), median of 5',
-        Math.round(median(pathThumbs)),
+        '12 MP JPEG to thumbnail from its bytes posted to the worker (a 4 MB copy the app never makes), median of 5',
+        Math.round(median(moreThumbs)),
         'ms',
       ),
-      reference('12 MP JPEG to thumbnail from its cached file, CPU of the process, median of 5', Math.round(median(pathCpu)), 'ms'),
+      reference('12 MP JPEG to thumbnail from its bytes, CPU of the process, median of 5', Math.round(median(thumbCpu)), 'ms'),
       reference(
         '12 MP JPEG to thumbnail asked as a screen-sized copy starts (opening a return: another photo’s copy in the worker), median of 5',
         Math.round(median(besideCopy)),
