@@ -1,8 +1,8 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { InboxRow } from '../../preload/contract.ts';
 import { useI18n } from '../i18n/index.ts';
+import { useFixedRows } from '../lib/fixed-rows.ts';
 import { formatMoney } from '../lib/money.ts';
 import { formatCountdown, msUntil, urgencyOf } from '../lib/time.ts';
 import { SEARCH_MAX } from '../lib/inbox-prefs.ts';
@@ -18,7 +18,7 @@ import { preloadReturnView } from './ReturnPane.tsx';
 const ROW_HEIGHT = 60;
 /**
  * Rows kept beyond each edge of the screen. A scroll renders its new rows before the frame paints (the
- * virtualizer's flushSync), so these only cover the compositor scrolling ahead of a late frame; each one
+ * list's flushSync in renderer/lib/fixed-rows.ts), so these only cover the compositor scrolling ahead of a late frame; each one
  * kept costs every frame's layerization and paint bookkeeping (6 → 3 was ~8 % of the main thread's CPU per
  * scroll frame at 50,000 returns).
  */
@@ -88,8 +88,7 @@ const InboxRows = memo(function InboxRows({ inbox, onSpan }: { inbox: InboxRead;
   const scrollRef = useRef<HTMLDivElement>(null);
   const total = inbox.total ?? 0;
 
-  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: OVERSCAN });
-  const items = virtualizer.getVirtualItems();
+  const { rows: items, totalHeight, scrollToIndex } = useFixedRows(scrollRef, total, ROW_HEIGHT, OVERSCAN);
   const { from, to } = pageSpan(items[0]?.index ?? 0, items[items.length - 1]?.index ?? 0);
   useEffect(() => onSpan({ from, to }), [from, to, onSpan]);
   const shown = total > 0;
@@ -109,16 +108,10 @@ const InboxRows = memo(function InboxRows({ inbox, onSpan }: { inbox: InboxRead;
     if (document.activeElement === document.body || document.activeElement === null) scrollRef.current?.focus();
   }, []);
 
+  // The cursor's row is kept on screen; one already there (the first rows arriving, the cursor at the top) moves nothing.
   useEffect(() => {
-    if (total === 0) return;
-    const index = Math.min(cursor, total - 1);
-    // A cursor already on screen (the first rows arriving, the cursor at the top) is left alone: asking the virtualizer
-    // to scroll reads the new list's height, a layout forced in the commit and again in each frame it waits to settle.
-    const top = virtualizer.scrollOffset ?? 0;
-    const height = virtualizer.scrollRect?.height ?? 0;
-    if (index * ROW_HEIGHT >= top && (index + 1) * ROW_HEIGHT <= top + height) return;
-    virtualizer.scrollToIndex(index, { align: 'auto' });
-  }, [cursor, total, virtualizer]);
+    if (total > 0) scrollToIndex(Math.min(cursor, total - 1));
+  }, [cursor, total, scrollToIndex]);
 
   const pick = useCallback(
     (index: number, returnId: number | undefined) => {
@@ -140,15 +133,15 @@ const InboxRows = memo(function InboxRows({ inbox, onSpan }: { inbox: InboxRead;
       data-testid="inbox-list"
     >
       {inbox.total === 0 && <p className="empty">{rowWords.t('inbox.empty')}</p>}
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+      <div style={{ height: totalHeight, position: 'relative' }}>
         {items.map((item) => {
           const row = inbox.rowAt(item.index);
           return (
             <InboxRowItem
-              key={item.key}
+              key={item.index}
               index={item.index}
               start={item.start}
-              height={item.size}
+              height={ROW_HEIGHT}
               row={row}
               isCursor={item.index === cursor}
               isSelected={row !== undefined && row.returnId === selectedReturnId}
