@@ -1021,8 +1021,11 @@ export const channels = {
 export const events = {
   'app.pong': z.object({ seq: z.number().int(), text: z.string() }),
   'settings.changed': Settings,
-  /** Returns were added or changed in the local store. */
-  'returns.changed': z.object({ returnIds: z.array(z.number().int()).max(10_000), full: z.boolean() }),
+  /**
+   * Returns were added or changed in the local store. `rowsOnly`: only what their rows show changed (their orders were
+   * written), not what filters, counts or the list's order read — a list holding none of them needs nothing read again.
+   */
+  'returns.changed': z.object({ returnIds: z.array(z.number().int()).max(10_000), full: z.boolean(), rowsOnly: z.boolean().optional() }),
   'status.changed': GlobalStatus,
   'stores.changed': z.array(StoreView),
   'outbox.changed': OutboxEntry,

@@ -134,7 +134,11 @@ export function createMarketFeeds(deps: {
       () => current.client.reachability.off('change', onReachability),
       () => current.client.time.off('change', onClockChange),
       current.sync.on('changed', (change) => {
-        events.emit('returns.changed', { returnIds: change.returnIds.slice(0, 10_000), full: change.returnIds.length > 10_000 });
+        if (change.returnIds.length === 0 && change.orderIds.length > 0) {
+          // Orders written: the rows of their returns show them (marked goods, products); nothing a filter or count reads moved.
+          const returnIds = store.returnIdsOfOrders(change.orderIds);
+          events.emit('returns.changed', { returnIds: returnIds.slice(0, 10_000), full: returnIds.length > 10_000, rowsOnly: true });
+        } else events.emit('returns.changed', { returnIds: change.returnIds.slice(0, 10_000), full: change.returnIds.length > 10_000 });
         alertsTick();
         statusChanged();
       }),

@@ -948,6 +948,14 @@ export class Store
       .map((row) => Number((row as Row).id));
   }
 
+  /** The stored returns of these orders (a return belongs to one order; an order may have several returns). */
+  returnIdsOfOrders(orderIds: readonly number[]): number[] {
+    if (orderIds.length === 0) return [];
+    return this.stmt('SELECT id FROM returns WHERE order_id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify([...new Set(orderIds)]))
+      .map((row) => Number((row as Row).id));
+  }
+
   /** Of `orderIds`, those with no stored order. */
   missingOrderIds(orderIds: readonly number[]): number[] {
     const out: number[] = [];

@@ -3,6 +3,7 @@
  * are the commands, and the reads of the open return kept in the store. Only sync-bridge.ts subscribes
  * to events.
  */
+import type { QueryClient } from '@tanstack/react-query';
 import type { BridgeError, InboxFilter, OutboxEntry, Result, SettingsPatch } from '../../preload/contract.ts';
 import { checkDraft } from '../lib/check-draft.ts';
 import { buildDraft, EMPTY_ITEM_FORM, fieldsFor, formsFromDraft } from '../lib/draft-form.ts';
@@ -38,8 +39,8 @@ async function call<T>(fn: (api: NonNullable<typeof bridge>) => Promise<Result<T
 // Inbox
 
 /** Re-reads the inbox after main says returns changed, and keeps the keyboard on the open return. */
-export async function refreshInboxRows(change: { returnsNamed: boolean } = { returnsNamed: true }): Promise<void> {
-  await refreshInbox(undefined, change);
+export async function refreshInboxRows(change: { returnsNamed: boolean } = { returnsNamed: true }, client?: QueryClient): Promise<void> {
+  await refreshInbox(client, change);
   keepCursorOnRow();
 }
 

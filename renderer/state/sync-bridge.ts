@@ -4,7 +4,7 @@ import { applyLocale } from '../i18n/index.ts';
 import { loadDetail, loadOutbox, navigateTo, openReturn, refreshInboxRows } from './actions.ts';
 import { alertsChanged, loadPendingAlerts, receiveAlerts } from './alerts.ts';
 import { bridge } from './bridge.ts';
-import { inboxPageQuery, patchInboxRows, queryClient, statusQuery, storesQuery } from './queries.ts';
+import { inboxPageQuery, loadedInboxRows, patchInboxRows, queryClient, statusQuery, storesQuery } from './queries.ts';
 import { useAppStore } from './store.ts';
 
 /** A sync writes many returns at once: their returns.changed events become one refresh. */
@@ -21,7 +21,7 @@ export function startBridge(api: ReturnDeskApi | null = bridge, client: QueryCli
   // who-we-are and the settings: its call waits for the socket and goes first when it opens, so the rows arrive
   // while the page is still being built. The list's own query is this one (same key): it is not asked twice.
   void client.prefetchQuery({ ...inboxPageQuery(api, store.filter, 0), networkMode: 'always' });
-  const changed = { ids: new Set<number>(), full: false, timer: null as ReturnType<typeof setTimeout> | null };
+  const changed = { ids: new Set<number>(), full: false, rowsOnly: true, timer: null as ReturnType<typeof setTimeout> | null };
 
   // Each time the connection opens: who we are and the settings (asked together), then main may send what waited for a screen.
   const load = async (): Promise<void> => {
@@ -39,18 +39,24 @@ export function startBridge(api: ReturnDeskApi | null = bridge, client: QueryCli
     if (selected !== null) openReturn(selected);
   };
 
-  const onReturnsChanged = (returnIds: number[], full: boolean): void => {
+  const onReturnsChanged = (returnIds: number[], full: boolean, rowsOnly: boolean): void => {
     for (const id of returnIds) changed.ids.add(id);
     changed.full ||= full;
+    changed.rowsOnly &&= rowsOnly;
     changed.timer ??= setTimeout(() => {
-      const selected = useAppStore.getState().selectedReturnId;
+      const { selectedReturnId: selected, filter } = useAppStore.getState();
       const touchesOpen = selected !== null && (changed.full || changed.ids.has(selected));
-      // No return named: the sync wrote orders (their marked goods may show in rows; the counts stay).
-      const returnsNamed = changed.full || changed.ids.size > 0;
-      changed.ids.clear();
+      const ids = changed.ids;
+      // Only rows changed (the sync wrote orders: marked goods, products): the counts stay, and a list holding none of
+      // them reads nothing again — at 50,000 returns the sync writes orders every second while the operator scrolls. A
+      // search finds product names, which orders bring: its list and counts are read again.
+      const rowsOnly = changed.rowsOnly && !changed.full;
+      const skip = rowsOnly && !filter.search && !loadedInboxRows(client).some(({ row }) => ids.has(row.returnId));
+      changed.ids = new Set();
       changed.full = false;
+      changed.rowsOnly = true;
       changed.timer = null;
-      void refreshInboxRows({ returnsNamed });
+      if (!skip) void refreshInboxRows({ returnsNamed: !rowsOnly }, client);
       if (touchesOpen && selected !== null) void loadDetail(selected, true);
     }, RETURNS_CHANGED_BATCH_MS);
   };
@@ -59,7 +65,7 @@ export function startBridge(api: ReturnDeskApi | null = bridge, client: QueryCli
     store.setSettings(settings);
     applyLocale(settings.locale, useAppStore.getState().info?.systemLocale);
   });
-  api.on('returns.changed', ({ returnIds, full }) => onReturnsChanged(returnIds, full));
+  api.on('returns.changed', ({ returnIds, full, rowsOnly }) => onReturnsChanged(returnIds, full, rowsOnly === true));
   api.on('status.changed', (status) => client.setQueryData(statusQuery(api).queryKey, status));
   api.on('stores.changed', (stores) => client.setQueryData(storesQuery(api).queryKey, stores));
   api.on('outbox.changed', (entry) => {
