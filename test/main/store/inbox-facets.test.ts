@@ -5,6 +5,7 @@ import { MarketClient } from '../../../main/market/client.ts';
 import { KeyScheduler } from '../../../main/market/scheduler.ts';
 import { FACET_WALK_ITEMS, openStore, type InboxCounts, type InboxFilter, type Store } from '../../../main/store/store.ts';
 import { SyncEngine } from '../../../main/sync/engine.ts';
+import type { FacetGroup } from '../../../main/store/inbox-facets.ts';
 import { silentLogger } from '../../../main/log.ts';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
 import { T0, aReturn, anOrder, campaign } from '../market/fixtures.ts';
@@ -123,17 +124,7 @@ describe('inbox filter-chip counts from one grouped pass', () => {
 });
 
 /** Each chip's count over the returns a scan finds for the search, read row by row: no grouping, no search index. */
-type Ret = {
-  id: number;
-  campaign_id: number;
-  return_type: string;
-  refund_status: string | null;
-  shipment_status: string | null;
-  awaiting_decision: number;
-  fast_return: number;
-  photo_count: number;
-  created_at: number;
-};
+type Ret = Omit<FacetGroup, 'n'> & { id: number; created_at: number };
 const readReturns = (store: Store): Ret[] =>
   store.db
     .prepare('SELECT id, campaign_id, return_type, refund_status, shipment_status, awaiting_decision, fast_return, photo_count, created_at FROM returns')
