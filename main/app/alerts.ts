@@ -47,8 +47,17 @@ export interface AppAlerts {
  * 100–300 ms on a two-core machine, and every status push and every evaluation asked for them.
  */
 export const CANDIDATES_MAX_AGE_MS = 2_000;
-/** The least time between the end of one change-driven evaluation and the start of the next (the minute ticks and threshold wakes keep their times). */
+/** The most time between the end of one change-driven evaluation and the start of the next (the minute ticks and threshold wakes keep their times). */
 export const CHANGE_TICK_GAP_MS = 2_000;
+
+/**
+ * How long a change waits after the last evaluation that changes asked for: four times that evaluation's own length (its
+ * main-thread time, measured), at most CHANGE_TICK_GAP_MS — a small store's evaluation takes a millisecond and the next
+ * follows at once, as before; a 50,000-return store's takes hundreds, and through a sync it gets at most a fifth of the thread.
+ */
+export function changeTickGap(lastEvaluationMs: number): number {
+  return Math.min(CHANGE_TICK_GAP_MS, 4 * Math.max(0, lastEvaluationMs));
+}
 
 const ALERT_OUTBOX = new Set<OutboxState>(['queued', 'sending', 'delivered', 'failed', 'conflict']);
 /** Ids of alerts shown while the store could not keep them (a full disk): far above any the store gives, so a screen's acknowledgement of one touches no kept alert. */
@@ -228,19 +237,20 @@ export function createAppAlerts(deps: {
   });
   engine.onClick((target) => events.emit('app.navigate', target));
 
-  let lastTickEnded = Number.NEGATIVE_INFINITY;
+  let lastTick = { endedAt: Number.NEGATIVE_INFINITY, tookMs: 0 };
   let waiting: unknown = null;
   const tickNow = (): void => {
+    const started = performance.now();
     engine
       .tick()
       .catch((error: unknown) => deps.logger.error('alerts: tick failed', { error: error instanceof Error ? error : String(error) }))
       .finally(() => {
-        lastTickEnded = clock.now();
+        lastTick = { endedAt: clock.now(), tookMs: performance.now() - started };
       });
   };
   const changed = (): void => {
     if (waiting !== null) return;
-    const wait = lastTickEnded + CHANGE_TICK_GAP_MS - clock.now();
+    const wait = lastTick.endedAt + changeTickGap(lastTick.tookMs) - clock.now();
     if (wait <= 0) return tickNow();
     waiting = clock.setTimeout(() => {
       waiting = null;
