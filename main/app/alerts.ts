@@ -174,13 +174,13 @@ export function createAppAlerts(deps: {
   };
 
   const clock = deps.timers ?? systemClock;
-  let candidates: { version: string; at: number; rows: AlertCandidateRow[]; outboxCurrent: boolean } | null = null;
+  let candidates: { version: string; at: number; rows: AlertCandidateRow[] } | null = null;
   /** The store's candidates: the last ones while nothing was written, or while younger than `recentMs` and no decision moved. */
   const readCandidates = (recentMs: number): AlertCandidateRow[] => {
     const version = store.changeVersion();
     const now = clock.now();
-    if (candidates && (candidates.version === version || (candidates.outboxCurrent && now - candidates.at < recentMs))) return candidates.rows;
-    candidates = { version, at: now, rows: store.alertCandidates(), outboxCurrent: true };
+    if (candidates && (candidates.version === version || now - candidates.at < recentMs)) return candidates.rows;
+    candidates = { version, at: now, rows: store.alertCandidates() };
     return candidates.rows;
   };
   const staleFor = (): number | null =>
@@ -230,7 +230,7 @@ export function createAppAlerts(deps: {
       },
     },
     notifier,
-    source: () => source(),
+    source,
     settings: () => deps.settings.get(),
     locale: deps.locale,
     logger: deps.logger.child({ module: 'alerts' }),
@@ -258,7 +258,7 @@ export function createAppAlerts(deps: {
     }, wait);
   };
   const outboxChanged = (): void => {
-    if (candidates) candidates.outboxCurrent = false;
+    candidates = null;
   };
   return { engine, history, source, staleFor, changed, outboxChanged };
 }
