@@ -17,6 +17,9 @@ import { atLeast, limit, overFloor, percentile, printFigures, reference, round, 
 
 const root = join(import.meta.dirname, '..');
 
+/** Page loads the first-rows figure is the median of. */
+const FIRST_ROWS_LOADS = 5;
+
 /** Starts a child process and resolves with the first match of `pattern` in its stdout. */
 export function startAndRead(
   args: string[],
@@ -167,20 +170,25 @@ async function measureInbox(returns: number, coldStart: boolean): Promise<Figure
     await page.getByTestId('view-all').click();
     const inboxTotal = (): Promise<number> =>
       page.evaluate(() => Number((document.querySelector('[data-testid=inbox-total]')?.textContent ?? '').replace(/\D/g, '')));
-    // Main back-fills in the background: read its store (WAL allows a second reader) until every store's
-    // back-fill is done and the count holds still.
+    // Main back-fills in the background, then fetches the orders of what it stored (at 50,000 returns that catch-up
+    // keeps web mode's thread ~90 % busy and the emulated Market ~50 % of a core for ~15 s after the last page of
+    // returns, on the same two cores as Chromium). Read its store (WAL allows a second reader) until every store's
+    // back-fill is done and neither returns nor orders have changed for 5 s: the screen is measured on a synced store.
     let stored = 0;
-    for (let stable = 0, started = Date.now(); stable < 3 && Date.now() - started < 900_000;) {
+    for (let stable = 0, last = '', started = Date.now(); stable < 5 && Date.now() - started < 900_000;) {
       await page.waitForTimeout(1000);
       const db = new DatabaseSync(storePath(dataDir), { readOnly: true });
-      const now = Number((db.prepare('SELECT COUNT(*) AS n FROM returns').get() as { n: number }).n);
-      const pending = Number(
-        (db.prepare('SELECT (SELECT COUNT(*) FROM sync_cursors WHERE backfill_done = 0) + (SELECT COUNT(*) = 0 FROM sync_cursors) AS n').get() as { n: number })
-          .n,
-      );
+      const counts = db
+        .prepare(
+          `SELECT (SELECT COUNT(*) FROM returns) AS returns, (SELECT COUNT(*) FROM orders) AS orders,
+             (SELECT COUNT(*) FROM sync_cursors WHERE backfill_done = 0) + (SELECT COUNT(*) = 0 FROM sync_cursors) AS pending`,
+        )
+        .get() as { returns: number; orders: number; pending: number };
       db.close();
-      stable = pending === 0 && now > 0 && now === stored ? stable + 1 : 0;
-      stored = now;
+      const now = `${counts.returns}/${counts.orders}`;
+      stable = Number(counts.pending) === 0 && Number(counts.returns) > 0 && now === last ? stable + 1 : 0;
+      last = now;
+      stored = Number(counts.returns);
     }
     await page.reload();
     await page.getByTestId('view-all').click();
@@ -203,12 +211,20 @@ async function measureInbox(returns: number, coldStart: boolean): Promise<Figure
       } as typeof WebSocket;
     });
     await page.addInitScript(markFirstRows);
-    await page.reload();
-    await page.waitForFunction(() => (window as unknown as { __painted?: number }).__painted !== undefined, undefined, { timeout: 60_000 });
-    const firstPaint = await page.evaluate(() => {
-      const w = window as unknown as { __rows: number; __painted: number };
-      return w.__painted - w.__rows;
-    });
+    // Five reloads: one load is one sample of a figure that other processes on two cores move by tens of ms; the
+    // median is counted, the slowest is printed beside it.
+    const firstPaints: number[] = [];
+    for (let i = 0; i < FIRST_ROWS_LOADS; i++) {
+      await page.reload();
+      await page.waitForFunction(() => (window as unknown as { __painted?: number }).__painted !== undefined, undefined, { timeout: 60_000 });
+      firstPaints.push(
+        await page.evaluate(() => {
+          const w = window as unknown as { __rows: number; __painted: number };
+          return w.__painted - w.__rows;
+        }),
+      );
+    }
+    const firstPaint = percentile(firstPaints, 50);
     await page.getByTestId('view-all').click();
     await page.waitForFunction((min) => Number((document.querySelector('[data-testid=inbox-total]')?.textContent ?? '').replace(/\D/g, '')) >= min, expected, {
       timeout: 60_000,
@@ -273,7 +289,8 @@ async function measureInbox(returns: number, coldStart: boolean): Promise<Figure
     const mainRss = rssOf(web.child.pid);
     const figures: Figure[] = [
       atLeast('returns in the inbox', expected, 'returns', Math.floor(returns * 0.9), 'the generated returns (some are non-purchases outside the window)'),
-      limit('data arrival to first rows painted', round(firstPaint, 1), 'ms', 100, 'README: first rows ≤ 100 ms after the data'),
+      limit(`data arrival to first rows painted, median of ${FIRST_ROWS_LOADS} loads`, round(firstPaint, 1), 'ms', 100, 'README: first rows ≤ 100 ms after the data'),
+      reference(`data arrival to first rows painted, slowest of ${FIRST_ROWS_LOADS} loads`, round(Math.max(...firstPaints), 1), 'ms'),
       reference('scroll through every row at half a screen a frame: frames', frames.length, 'frames'),
       reference('scroll frame time p50', round(percentile(frames, 50), 1), 'ms'),
       reference('scroll frame CPU of the renderer main thread, mean', round(cpuPerFrame, 2), 'ms'),
